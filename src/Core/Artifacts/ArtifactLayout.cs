@@ -1,0 +1,59 @@
+using System.Text;
+using Strata.Core.Kubernetes;
+
+namespace Strata.Core.Artifacts;
+
+/// <summary>
+/// The one place that derives storage keys and archive paths. Layout:
+/// <code>
+/// backups/{cluster}/{policy}/{backupId}/
+///   resources.tar.gz    resources/{group or core}/{version}/{resource}/[namespaces/{ns}/]{name}.json
+///   manifest.json       written last: the commit marker
+/// </code>
+/// </summary>
+public static class ArtifactLayout
+{
+    /// <summary>File name of the API-object archive.</summary>
+    public const string ResourcesArchive = "resources.tar.gz";
+
+    /// <summary>File name of the manifest.</summary>
+    public const string Manifest = "manifest.json";
+
+    /// <summary>Prefix under which every backup lives.</summary>
+    public const string BackupsRoot = "backups/";
+
+    /// <summary>The key prefix (ending in '/') of one backup's artifacts.</summary>
+    public static string BackupPrefix(string cluster, string policy, string backupId) =>
+        $"{BackupsRoot}{Segment(cluster)}/{Segment(policy)}/{backupId}/";
+
+    /// <summary>The key of an artifact of the backup at <paramref name="backupPrefix"/>.</summary>
+    public static string ArtifactKey(string backupPrefix, string relativePath) => backupPrefix + relativePath;
+
+    /// <summary>Archive path of one object.</summary>
+    public static string ResourcePath(ApiResource resource, string? ns, string name)
+    {
+        var builder = new StringBuilder("resources/")
+            .Append(resource.Group.Length == 0 ? "core" : resource.Group).Append('/')
+            .Append(resource.Version).Append('/')
+            .Append(resource.Name).Append('/');
+        if (ns is not null)
+        {
+            builder.Append("namespaces/").Append(ns).Append('/');
+        }
+
+        return builder.Append(name).Append(".json").ToString();
+    }
+
+    /// <summary>
+    /// Makes a cluster or policy name safe as one key segment: lowercase letters, digits, '-', '_'
+    /// and '.'; anything else becomes '-'.
+    /// </summary>
+    public static string Segment(string name)
+    {
+        var chars = name.Trim().ToLowerInvariant()
+            .Select(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c is '-' or '_' or '.' ? c : '-')
+            .ToArray();
+        var segment = new string(chars).Trim('.');
+        return segment.Length == 0 ? "unnamed" : segment;
+    }
+}

@@ -1,0 +1,80 @@
+using Strata.Core.Backup;
+using Strata.Core.Results;
+using Strata.Core.Runs;
+
+namespace Strata.Core.Artifacts;
+
+/// <summary>
+/// <c>manifest.json</c>: written last, it is the backup's commit marker. It says what was asked
+/// for, what was captured (counts, every artifact's size and SHA-256), what was left out and why,
+/// and every problem per item.
+/// </summary>
+public sealed record BackupManifest
+{
+    /// <summary><see cref="ArtifactFormat.Version"/> at the time of writing.</summary>
+    public required int FormatVersion { get; init; }
+
+    /// <summary>The tool that wrote it.</summary>
+    public required ToolInfo Tool { get; init; }
+
+    /// <summary>Backup id.</summary>
+    public required string BackupId { get; init; }
+
+    /// <summary>Cluster name.</summary>
+    public required string Cluster { get; init; }
+
+    /// <summary>Policy name.</summary>
+    public required string Policy { get; init; }
+
+    /// <summary>The API server's version.</summary>
+    public required string ServerVersion { get; init; }
+
+    /// <summary>What was asked for.</summary>
+    public required BackupScopeSummary Scope { get; init; }
+
+    /// <summary>When capture started.</summary>
+    public required DateTimeOffset StartedAt { get; init; }
+
+    /// <summary>When capture ended.</summary>
+    public required DateTimeOffset CompletedAt { get; init; }
+
+    /// <summary>Succeeded or PartiallyFailed (a failed capture writes no manifest).</summary>
+    public required BackupStatus Status { get; init; }
+
+    /// <summary>Objects captured.</summary>
+    public required ObjectCounts Counts { get; init; }
+
+    /// <summary>Objects left out by item rules, counted per reason.</summary>
+    public IReadOnlyDictionary<string, long> ExcludedObjects { get; init; } = new Dictionary<string, long>();
+
+    /// <summary>Resource types left out, and why.</summary>
+    public IReadOnlyList<SkippedResource> ExcludedResources { get; init; } = [];
+
+    /// <summary>What Argo CD and Flux manage.</summary>
+    public required GitOpsSummary GitOps { get; init; }
+
+    /// <summary>Every artifact but the manifest.</summary>
+    public required IReadOnlyList<ArtifactEntry> Artifacts { get; init; }
+
+    /// <summary>Every problem, per item.</summary>
+    public IReadOnlyList<Problem> Problems { get; init; } = [];
+}
+
+/// <summary>The writing tool.</summary>
+public sealed record ToolInfo(string Name, string Version);
+
+/// <summary>Captured objects, in total and broken down.</summary>
+public sealed record ObjectCounts(
+    long Total,
+    IReadOnlyDictionary<string, long> ByResource,
+    IReadOnlyDictionary<string, long> ByNamespace);
+
+/// <summary>GitOps classification: counts, and each managed object with its owner.</summary>
+public sealed record GitOpsSummary(
+    long Managed,
+    long Skipped,
+    IReadOnlyDictionary<string, long> ByManager,
+    IReadOnlyList<GitOpsObject> Objects);
+
+/// <summary>An object Argo CD or Flux manages: its archive path (or, if skipped, where it would be) and owner.</summary>
+public sealed record GitOpsObject(string Path, GitOpsManager Manager, string Application, bool Skipped);

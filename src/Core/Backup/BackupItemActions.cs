@@ -1,0 +1,109 @@
+using Strata.Core.Kubernetes;
+
+namespace Strata.Core.Backup;
+
+/// <summary>One object on its way into a backup.</summary>
+public sealed class BackupItem(ApiResource resource, KubeObject obj)
+{
+    /// <summary>Its resource type.</summary>
+    public ApiResource Resource { get; } = resource;
+
+    /// <summary>The object; actions may change it.</summary>
+    public KubeObject Object { get; } = obj;
+
+    /// <summary>Its GitOps owner, once classified.</summary>
+    public GitOpsOwner? GitOps { get; set; }
+}
+
+/// <summary>What an action decided: keep the item (possibly changed) or leave it out, and why.</summary>
+public readonly record struct ItemDecision(string? SkipReason)
+{
+    /// <summary>Keep the item.</summary>
+    public static ItemDecision Keep => default;
+
+    /// <summary>Leave the item out for <paramref name="reason"/>.</summary>
+    public static ItemDecision Skip(string reason) => new(reason);
+
+    /// <summary>Whether the item is left out.</summary>
+    public bool IsSkip => SkipReason is not null;
+}
+
+/// <summary>A small step applied to each captured object.</summary>
+public interface IBackupItemAction
+{
+    /// <summary>Whether the action concerns objects of <paramref name="resource"/>.</summary>
+    bool AppliesTo(ApiResource resource);
+
+    /// <summary>Changes or judges <paramref name="item"/>.</summary>
+    ItemDecision Execute(BackupItem item);
+}
+
+/// <summary>The default actions, in the order they run, each with the reason it exists.</summary>
+public static class BackupItemActions
+{
+    /// <summary>The default pipeline for <paramref name="scope"/>.</summary>
+    public static IReadOnlyList<IBackupItemAction> For(BackupScope scope) =>
+    [
+        new SkipFinishedPods(),
+        new SkipControllerOwnedPods(),
+        new ClassifyGitOps(scope.SkipGitOpsManaged),
+        new StripManagedFields(),
+    ];
+
+    /// <summary>Succeeded and Failed pods have nothing left to run.</summary>
+    public sealed class SkipFinishedPods : IBackupItemAction
+    {
+        /// <inheritdoc />
+        public bool AppliesTo(ApiResource resource) => resource is { Group: "", Name: "pods" };
+
+        /// <inheritdoc />
+        public ItemDecision Execute(BackupItem item) =>
+            item.Object.GetString("status.phase") is "Succeeded" or "Failed"
+                ? ItemDecision.Skip("pod has finished (Succeeded or Failed)")
+                : ItemDecision.Keep;
+    }
+
+    /// <summary>Pods owned by a controller are recreated by it (ReplicaSet, StatefulSet, DaemonSet, Job).</summary>
+    public sealed class SkipControllerOwnedPods : IBackupItemAction
+    {
+        /// <inheritdoc />
+        public bool AppliesTo(ApiResource resource) => resource is { Group: "", Name: "pods" };
+
+        /// <inheritdoc />
+        public ItemDecision Execute(BackupItem item) =>
+            item.Object.ControllerOwner is not null ? ItemDecision.Skip("pod owned by a controller") : ItemDecision.Keep;
+    }
+
+    /// <summary>Records who can rebuild the object from Git, and leaves it out when asked to.</summary>
+    public sealed class ClassifyGitOps(bool skipManaged) : IBackupItemAction
+    {
+        /// <inheritdoc />
+        public bool AppliesTo(ApiResource resource) => true;
+
+        /// <inheritdoc />
+        public ItemDecision Execute(BackupItem item)
+        {
+            item.GitOps = GitOpsClassifier.Classify(item.Object);
+            return skipManaged && item.GitOps is not null
+                ? ItemDecision.Skip("managed by GitOps (--skip-gitops-managed)")
+                : ItemDecision.Keep;
+        }
+    }
+
+    /// <summary>
+    /// managedFields record which client last wrote which field; a restore writes every field
+    /// anew, so they are noise (and often the largest part of an object).
+    /// </summary>
+    public sealed class StripManagedFields : IBackupItemAction
+    {
+        /// <inheritdoc />
+        public bool AppliesTo(ApiResource resource) => true;
+
+        /// <inheritdoc />
+        public ItemDecision Execute(BackupItem item)
+        {
+            item.Object.Metadata.Remove("managedFields");
+            return ItemDecision.Keep;
+        }
+    }
+}

@@ -1,0 +1,118 @@
+using Strata.Core.Kubernetes;
+
+namespace Strata.Core.Backup;
+
+/// <summary>How one resource type is captured.</summary>
+public enum CaptureMode
+{
+    /// <summary>Namespaced: listed in the namespaces in scope, with the label selector.</summary>
+    Namespaced,
+
+    /// <summary>Cluster-scoped, listed in full with the label selector.</summary>
+    Full,
+
+    /// <summary>Cluster-scoped: only the objects captured namespaced objects need.</summary>
+    Needed,
+
+    /// <summary>Cluster-scoped: those matching the selector, and those needed whatever their labels.</summary>
+    FullAndNeeded,
+}
+
+/// <summary>A resource type and how it is captured.</summary>
+public sealed record PlannedResource(ApiResource Resource, CaptureMode Mode)
+{
+    /// <summary>Whether it waits for the namespaced objects (to know what they need).</summary>
+    public bool DependsOnCapturedObjects => Mode is CaptureMode.Needed or CaptureMode.FullAndNeeded;
+}
+
+/// <summary>A resource type left out, and why.</summary>
+public sealed record SkippedResource(string Resource, string Reason);
+
+/// <summary>What a backup lists, in two phases, and what it leaves out.</summary>
+public sealed record CapturePlan(IReadOnlyList<PlannedResource> Resources, IReadOnlyList<SkippedResource> Skipped)
+{
+    /// <summary>Listed first: namespaced types and cluster-scoped types taken in full.</summary>
+    public IEnumerable<PlannedResource> FirstPhase => Resources.Where(r => !r.DependsOnCapturedObjects);
+
+    /// <summary>Listed once the first phase is done.</summary>
+    public IEnumerable<PlannedResource> SecondPhase => Resources.Where(r => r.DependsOnCapturedObjects);
+}
+
+/// <summary>Turns discovery and a scope into a <see cref="CapturePlan"/>.</summary>
+public static class CapturePlanner
+{
+    /// <summary>Plans the capture.</summary>
+    public static CapturePlan Plan(DiscoveryResult discovery, BackupScope scope)
+    {
+        var planned = new List<PlannedResource>();
+        var skipped = new List<SkippedResource>();
+        var takeAllClusterScoped = scope.ClusterResources == ClusterResourcesMode.Include
+            || (scope.ClusterResources == ClusterResourcesMode.Auto && scope.AllNamespaces);
+
+        foreach (var resource in discovery.PreferredResources.OrderBy(r => r.Group, StringComparer.Ordinal).ThenBy(r => r.Name, StringComparer.Ordinal))
+        {
+            var name = resource.QualifiedName;
+            if (!resource.Supports("list"))
+            {
+                skipped.Add(new(name, "the server does not support list on it"));
+                continue;
+            }
+
+            if (scope.ExcludeResources.Any(resource.IsNamedBy))
+            {
+                skipped.Add(new(name, "excluded by --exclude-resources"));
+                continue;
+            }
+
+            var named = scope.IncludeResources.Any(n => n != "*" && resource.IsNamedBy(n));
+            var included = scope.IncludeResources.Count == 0 || scope.IncludeResources.Contains("*") || named;
+            var exclusion = named ? null : DefaultExclusions.For(resource);
+            var dependencyTarget = ClusterDependencies.Targets.Contains((resource.Group, resource.Name));
+
+            if (resource.Namespaced)
+            {
+                if (!included)
+                {
+                    skipped.Add(new(name, "not in --include-resources"));
+                }
+                else if (exclusion is not null)
+                {
+                    skipped.Add(new(name, $"left out by default: {exclusion.Reason}"));
+                }
+                else
+                {
+                    planned.Add(new(resource, CaptureMode.Namespaced));
+                }
+
+                continue;
+            }
+
+            if (scope.ClusterResources == ClusterResourcesMode.Exclude)
+            {
+                skipped.Add(new(name, "cluster-scoped resources are excluded (--include-cluster-resources false)"));
+            }
+            else if (dependencyTarget)
+            {
+                planned.Add(new(resource, takeAllClusterScoped && included ? CaptureMode.FullAndNeeded : CaptureMode.Needed));
+            }
+            else if (!takeAllClusterScoped)
+            {
+                skipped.Add(new(name, "cluster-scoped and not needed by the captured objects (--include-cluster-resources auto)"));
+            }
+            else if (!included)
+            {
+                skipped.Add(new(name, "not in --include-resources"));
+            }
+            else if (exclusion is not null)
+            {
+                skipped.Add(new(name, $"left out by default: {exclusion.Reason}"));
+            }
+            else
+            {
+                planned.Add(new(resource, CaptureMode.Full));
+            }
+        }
+
+        return new CapturePlan(planned, skipped);
+    }
+}

@@ -1,0 +1,66 @@
+using System.Collections.Concurrent;
+using Strata.Core.Artifacts;
+
+namespace Strata.Core.Backup;
+
+/// <summary>Counters and findings of one capture, safe to update from parallel lists.</summary>
+internal sealed class CaptureTally
+{
+    private long _objects;
+    private long _gitOpsManaged;
+    private long _gitOpsSkipped;
+
+    public ConcurrentDictionary<string, long> ByResource { get; } = new(StringComparer.Ordinal);
+
+    public ConcurrentDictionary<string, long> ByNamespace { get; } = new(StringComparer.Ordinal);
+
+    public ConcurrentDictionary<string, long> Excluded { get; } = new(StringComparer.Ordinal);
+
+    public ConcurrentDictionary<string, long> ByGitOpsManager { get; } = new(StringComparer.Ordinal);
+
+    public ConcurrentQueue<GitOpsObject> GitOpsObjects { get; } = new();
+
+    /// <summary>Needed cluster-scoped names per (group, resource).</summary>
+    public ConcurrentDictionary<(string Group, string Resource), ConcurrentDictionary<string, bool>> Needed { get; } = new();
+
+    public long Objects => Interlocked.Read(ref _objects);
+
+    public long GitOpsManaged => Interlocked.Read(ref _gitOpsManaged);
+
+    public long GitOpsSkipped => Interlocked.Read(ref _gitOpsSkipped);
+
+    public void Captured(string resource, string? ns)
+    {
+        Interlocked.Increment(ref _objects);
+        ByResource.AddOrUpdate(resource, 1, (_, n) => n + 1);
+        if (ns is not null)
+        {
+            ByNamespace.AddOrUpdate(ns, 1, (_, n) => n + 1);
+        }
+    }
+
+    public void Exclude(string reason) => Excluded.AddOrUpdate(reason, 1, (_, n) => n + 1);
+
+    public void GitOps(GitOpsObject obj)
+    {
+        GitOpsObjects.Enqueue(obj);
+        ByGitOpsManager.AddOrUpdate(obj.Manager.ToString(), 1, (_, n) => n + 1);
+        if (obj.Skipped)
+        {
+            Interlocked.Increment(ref _gitOpsSkipped);
+        }
+        else
+        {
+            Interlocked.Increment(ref _gitOpsManaged);
+        }
+    }
+
+    public void Need(Dependency dependency) =>
+        Needed.GetOrAdd((dependency.Group, dependency.Resource), _ => new(StringComparer.Ordinal)).TryAdd(dependency.Name, false);
+
+    public ConcurrentDictionary<string, bool> NeededOf(string group, string resource) =>
+        Needed.GetOrAdd((group, resource), _ => new(StringComparer.Ordinal));
+
+    public static IReadOnlyDictionary<string, long> Sorted(ConcurrentDictionary<string, long> source) =>
+        new SortedDictionary<string, long>(source, StringComparer.Ordinal);
+}

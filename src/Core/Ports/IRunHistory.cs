@@ -1,0 +1,16 @@
+using Strata.Core.Runs;
+
+namespace Strata.Core.Ports;
+
+/// <summary>The record of runs: what ran, when, and how it ended.</summary>
+public interface IRunHistory
+{
+    /// <summary>Inserts or replaces the record of a backup run.</summary>
+    Task SaveBackupAsync(BackupRecord record, CancellationToken cancellationToken = default);
+
+    /// <summary>The record with <paramref name="backupId"/>, or null.</summary>
+    Task<BackupRecord?> FindBackupAsync(string backupId, CancellationToken cancellationToken = default);
+
+    /// <summary>Every backup record, newest first.</summary>
+    IAsyncEnumerable<BackupRecord> ListBackupsAsync(CancellationToken cancellationToken = default);
+}

@@ -1,0 +1,51 @@
+using Strata.Core.Artifacts;
+using Strata.Core.Backup;
+using Strata.Core.Results;
+
+namespace Strata.Core.Runs;
+
+/// <summary>The run-history record of one backup. Status lives here, never in the artifacts.</summary>
+public sealed record BackupRecord
+{
+    /// <summary>Backup id (see <see cref="BackupId"/>).</summary>
+    public required string Id { get; init; }
+
+    /// <summary>Cluster name (the kubeconfig context or the configured cluster name).</summary>
+    public required string Cluster { get; init; }
+
+    /// <summary>Policy name; <c>adhoc</c> for backups asked for by hand.</summary>
+    public required string Policy { get; init; }
+
+    /// <summary>Where the run stands.</summary>
+    public required BackupStatus Status { get; init; }
+
+    /// <summary>When it started.</summary>
+    public required DateTimeOffset StartedAt { get; init; }
+
+    /// <summary>When it ended, if it has.</summary>
+    public DateTimeOffset? CompletedAt { get; init; }
+
+    /// <summary>Key prefix of the backup's artifacts in the store.</summary>
+    public required string Location { get; init; }
+
+    /// <summary>The API server's version.</summary>
+    public string? ServerVersion { get; init; }
+
+    /// <summary>What was asked for.</summary>
+    public BackupScopeSummary? Scope { get; init; }
+
+    /// <summary>Objects captured.</summary>
+    public long ObjectCount { get; init; }
+
+    /// <summary>Objects captured per group-qualified resource.</summary>
+    public IReadOnlyDictionary<string, long> CountsByResource { get; init; } = new Dictionary<string, long>();
+
+    /// <summary>Every problem, per item.</summary>
+    public IReadOnlyList<Problem> Problems { get; init; } = [];
+
+    /// <summary>Every committed artifact with its size and SHA-256.</summary>
+    public IReadOnlyList<ArtifactEntry> Artifacts { get; init; } = [];
+
+    /// <summary>Why the run failed as a whole, when it did.</summary>
+    public string? Error { get; init; }
+}

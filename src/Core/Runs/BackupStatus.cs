@@ -1,0 +1,17 @@
+namespace Strata.Core.Runs;
+
+/// <summary>How a backup run stands.</summary>
+public enum BackupStatus
+{
+    /// <summary>Started and not finished (or the process died: no manifest was written).</summary>
+    InProgress,
+
+    /// <summary>Everything in scope was captured.</summary>
+    Succeeded,
+
+    /// <summary>Committed, but some items are missing; the problems say which.</summary>
+    PartiallyFailed,
+
+    /// <summary>Nothing usable was committed.</summary>
+    Failed,
+}

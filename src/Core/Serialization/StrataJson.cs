@@ -1,0 +1,47 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Strata.Core.Artifacts;
+using Strata.Core.Runs;
+
+namespace Strata.Core.Serialization;
+
+/// <summary>
+/// JSON for Strata's own documents (manifests, run records): camelCase, enums as strings,
+/// nulls left out, unknown properties ignored on read so older readers keep working.
+/// </summary>
+[JsonSourceGenerationOptions(
+    PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase,
+    DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+    UseStringEnumConverter = true,
+    WriteIndented = true)]
+[JsonSerializable(typeof(BackupManifest))]
+[JsonSerializable(typeof(BackupRecord))]
+public sealed partial class StrataJson : JsonSerializerContext
+{
+    /// <summary>Reads a manifest; a clear <see cref="InvalidDataException"/> when it is not one.</summary>
+    public static BackupManifest ReadManifest(ReadOnlySpan<byte> json, string source)
+    {
+        BackupManifest? manifest;
+        try
+        {
+            manifest = JsonSerializer.Deserialize(json, Default.BackupManifest);
+        }
+        catch (JsonException e)
+        {
+            throw new InvalidDataException($"{source}: not a valid manifest ({e.Message})", e);
+        }
+
+        if (manifest is null)
+        {
+            throw new InvalidDataException($"{source}: empty manifest");
+        }
+
+        if (manifest.FormatVersion > ArtifactFormat.Version)
+        {
+            throw new InvalidDataException(
+                $"{source}: format version {manifest.FormatVersion} is newer than this Strata reads ({ArtifactFormat.Version}); upgrade Strata");
+        }
+
+        return manifest;
+    }
+}
