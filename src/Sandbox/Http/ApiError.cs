@@ -1,0 +1,117 @@
+using System.Text.Json.Nodes;
+
+namespace Strata.Sandbox.Http;
+
+/// <summary>
+/// An error the sandbox answers with a <c>Status</c> object, shaped and worded as
+/// kube-apiserver's <c>apierrors</c> package words them.
+/// </summary>
+public sealed class ApiError(int code, string reason, string message, JsonObject? details = null, int? retryAfterSeconds = null) : Exception(message)
+{
+    public int Code { get; } = code;
+
+    public string Reason { get; } = reason;
+
+    public JsonObject? Details { get; } = details;
+
+    public int? RetryAfterSeconds { get; } = retryAfterSeconds;
+
+    /// <summary>A <c>metadata.continue</c> to return with a 410 (an inconsistent continuation).</summary>
+    public string? Continue { get; init; }
+
+    public JsonObject ToStatus()
+    {
+        var status = new JsonObject
+        {
+            ["kind"] = "Status",
+            ["apiVersion"] = "v1",
+            ["metadata"] = Continue is null ? new JsonObject() : new JsonObject { ["continue"] = Continue },
+            ["status"] = "Failure",
+            ["message"] = Message,
+            ["reason"] = Reason,
+        };
+        if (Details is not null)
+        {
+            status["details"] = Details;
+        }
+
+        status["code"] = Code;
+        return status;
+    }
+
+    public static ApiError NotFound(string qualifiedResource, string name) =>
+        new(404, "NotFound", $"{qualifiedResource} \"{name}\" not found", DetailsOf(qualifiedResource, name));
+
+    public static ApiError NoSuchResource() =>
+        new(404, "NotFound", "the server could not find the requested resource", new JsonObject());
+
+    public static ApiError AlreadyExists(string qualifiedResource, string name) =>
+        new(409, "AlreadyExists", $"{qualifiedResource} \"{name}\" already exists", DetailsOf(qualifiedResource, name));
+
+    public static ApiError Conflict(string qualifiedResource, string name) =>
+        new(409, "Conflict",
+            $"Operation cannot be fulfilled on {qualifiedResource} \"{name}\": the object has been modified; please apply your changes to the latest version and try again",
+            DetailsOf(qualifiedResource, name));
+
+    public static ApiError Invalid(string kind, string name, string field, string detail, string group = "") =>
+        new(422, "Invalid", $"{kind} \"{name}\" is invalid: {field}: {detail}", new JsonObject
+        {
+            ["name"] = name,
+            ["group"] = group,
+            ["kind"] = kind,
+            ["causes"] = new JsonArray(new JsonObject { ["reason"] = "FieldValueInvalid", ["message"] = detail, ["field"] = field }),
+        });
+
+    public static ApiError BadRequest(string message) => new(400, "BadRequest", message);
+
+    public static ApiError Unauthorized() => new(401, "Unauthorized", "Unauthorized");
+
+    public static ApiError Forbidden(string user, string verb, string group, string resource, string? ns, string? name)
+    {
+        var qualified = group.Length == 0 ? resource : $"{resource}.{group}";
+        var subject = name is null ? qualified : $"{qualified} \"{name}\"";
+        var scope = ns is null ? "at the cluster scope" : $"in the namespace \"{ns}\"";
+        var details = new JsonObject();
+        if (name is not null)
+        {
+            details["name"] = name;
+        }
+
+        if (group.Length > 0)
+        {
+            details["group"] = group;
+        }
+
+        details["kind"] = resource;
+        return new ApiError(403, "Forbidden",
+            $"{subject} is forbidden: User \"{user}\" cannot {verb} resource \"{resource}\" in API group \"{group}\" {scope}", details);
+    }
+
+    public static ApiError TooManyRequests(int retryAfterSeconds) =>
+        new(429, "TooManyRequests", "Too many requests, please try again later.",
+            new JsonObject { ["retryAfterSeconds"] = retryAfterSeconds }, retryAfterSeconds);
+
+    public static ApiError Internal(string message) =>
+        new(500, "InternalError", $"Internal error occurred: {message}",
+            new JsonObject { ["causes"] = new JsonArray(new JsonObject { ["message"] = message }) });
+
+    public static ApiError Expired(string? inconsistentContinue) =>
+        new(410, "Expired",
+            "The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter, or use the continue token in this response to retrieve the remainder of the results. Continuing with the provided token results in an inconsistent list - objects that were created, modified, or deleted between the time the first chunk was returned and now may show up in the list.")
+        {
+            Continue = inconsistentContinue,
+        };
+
+    private static JsonObject DetailsOf(string qualifiedResource, string name)
+    {
+        var dot = qualifiedResource.IndexOf('.', StringComparison.Ordinal);
+        var details = new JsonObject { ["name"] = name };
+        if (dot > 0)
+        {
+            details["group"] = qualifiedResource[(dot + 1)..];
+        }
+
+        details["kind"] = dot > 0 ? qualifiedResource[..dot] : qualifiedResource;
+        return details;
+    }
+}

@@ -1,0 +1,190 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using Strata.Sandbox.Storage;
+
+namespace Strata.Sandbox.Http;
+
+/// <summary>
+/// What the API server sets on objects as they are created and updated: uid, creationTimestamp,
+/// generation, managedFields; and the per-type behaviour a backup tool meets (Namespace phase,
+/// Service cluster IPs, Secret stringData, CRD registration).
+/// </summary>
+internal sealed partial class ObjectLifecycle(ObjectStore store, TimeProvider time)
+{
+    private int _nextClusterIp = 10;
+
+    public void PrepareCreate(RequestTarget.Objects target, JsonObject obj, string manager)
+    {
+        var type = target.Type;
+        var metadata = Metadata(obj);
+        var name = metadata["name"]?.GetValue<string>();
+        if (string.IsNullOrEmpty(name) && metadata["generateName"]?.GetValue<string>() is { Length: > 0 } prefix)
+        {
+            name = prefix + Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(3))[..5];
+            metadata["name"] = name;
+        }
+
+        if (string.IsNullOrEmpty(name))
+        {
+            throw ApiError.Invalid(type.Kind, string.Empty, "metadata.name", "Required value: name or generateName is required", type.Group);
+        }
+
+        ValidateName(type, name);
+        if (metadata["resourceVersion"] is not null)
+        {
+            throw ApiError.Internal("resourceVersion should not be set on objects to be created");
+        }
+
+        var now = Timestamp();
+        metadata["uid"] = Guid.NewGuid().ToString();
+        metadata["creationTimestamp"] = now;
+        if (type.HasGeneration || type.IsCustom)
+        {
+            metadata["generation"] = 1;
+        }
+
+        metadata["managedFields"] = new JsonArray(ManagedFields.Entry(obj, manager, "Update", target.ApiVersion, now));
+        ApplyTypeDefaults(type, obj, name);
+    }
+
+    public void PrepareUpdate(RequestTarget.Objects target, JsonObject obj, JsonObject existing, string manager)
+    {
+        var type = target.Type;
+        var metadata = Metadata(obj);
+        var current = Metadata(existing);
+        metadata["uid"] = current["uid"]?.DeepClone();
+        metadata["creationTimestamp"] = current["creationTimestamp"]?.DeepClone();
+        metadata.Remove("resourceVersion");
+        if (type.HasGeneration || type.IsCustom)
+        {
+            var generation = current["generation"]?.GetValue<long>() ?? 1;
+            var specChanged = obj["spec"]?.ToJsonString() != existing["spec"]?.ToJsonString();
+            metadata["generation"] = specChanged ? generation + 1 : generation;
+        }
+
+        if (target.Subresource == "status")
+        {
+            // Only status changes through the status subresource.
+            var status = obj["status"]?.DeepClone();
+            foreach (var (key, value) in existing)
+            {
+                if (key is not "status" and not "metadata")
+                {
+                    obj[key] = value?.DeepClone();
+                }
+            }
+
+            obj["status"] = status;
+        }
+        else if (type.Subresources.Contains("status"))
+        {
+            // ... and not through the main resource.
+            obj["status"] = existing["status"]?.DeepClone();
+            if (obj["status"] is null)
+            {
+                obj.Remove("status");
+            }
+        }
+
+        var now = Timestamp();
+        metadata["managedFields"] = new JsonArray(ManagedFields.Entry(obj, manager, "Update", target.ApiVersion, now));
+        ApplyTypeDefaults(type, obj, metadata["name"]!.GetValue<string>());
+    }
+
+    private void ApplyTypeDefaults(ResourceType type, JsonObject obj, string name)
+    {
+        switch (type.Key)
+        {
+            case "namespaces":
+                obj["spec"] ??= new JsonObject { ["finalizers"] = new JsonArray("kubernetes") };
+                obj["status"] = new JsonObject { ["phase"] = "Active" };
+                break;
+            case "secrets":
+                MergeStringData(obj);
+                obj["type"] ??= "Opaque";
+                break;
+            case "services":
+                AllocateClusterIp(obj);
+                break;
+            case "customresourcedefinitions.apiextensions.k8s.io":
+                CustomResources.Validate(obj, name);
+                CustomResources.MarkEstablished(obj, Timestamp());
+                break;
+        }
+    }
+
+    private static void MergeStringData(JsonObject secret)
+    {
+        if (secret["stringData"] is not JsonObject stringData)
+        {
+            return;
+        }
+
+        var data = secret["data"] as JsonObject ?? new JsonObject();
+        foreach (var (key, value) in stringData)
+        {
+            data[key] = Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(value?.GetValue<string>() ?? string.Empty));
+        }
+
+        secret["data"] = data;
+        secret.Remove("stringData");
+    }
+
+    private void AllocateClusterIp(JsonObject service)
+    {
+        var spec = service["spec"] as JsonObject ?? (JsonObject)(service["spec"] = new JsonObject());
+        if (spec["type"]?.GetValue<string>() == "ExternalName")
+        {
+            return;
+        }
+
+        spec["type"] ??= "ClusterIP";
+        var ip = spec["clusterIP"]?.GetValue<string>();
+        if (string.IsNullOrEmpty(ip))
+        {
+            var n = Interlocked.Increment(ref _nextClusterIp);
+            ip = $"10.96.{n / 250 % 250}.{(n % 250) + 1}";
+            spec["clusterIP"] = ip;
+        }
+
+        spec["clusterIPs"] ??= new JsonArray(ip);
+    }
+
+    private static void ValidateName(ResourceType type, string name)
+    {
+        if (type.Group == "rbac.authorization.k8s.io")
+        {
+            // RBAC names are path segments: anything but '/', '%', "." and "..".
+            if (name is "." or ".." || name.Contains('/') || name.Contains('%'))
+            {
+                throw ApiError.Invalid(type.Kind, name, "metadata.name", $"Invalid value: \"{name}\": may not contain '/' or '%'", type.Group);
+            }
+
+            return;
+        }
+
+        var label = type.Key == "namespaces";
+        var valid = label ? name.Length <= 63 && DnsLabel().IsMatch(name) : name.Length <= 253 && DnsSubdomain().IsMatch(name);
+        if (!valid)
+        {
+            var rule = label
+                ? "a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character"
+                : "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character";
+            throw ApiError.Invalid(type.Kind, name, "metadata.name", $"Invalid value: \"{name}\": {rule}", type.Group);
+        }
+    }
+
+    internal static JsonObject Metadata(JsonObject obj) =>
+        obj["metadata"] as JsonObject ?? (JsonObject)(obj["metadata"] = new JsonObject());
+
+    private string Timestamp() => time.GetUtcNow().UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+
+    [GeneratedRegex("^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")]
+    private static partial Regex DnsLabel();
+
+    [GeneratedRegex(@"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$")]
+    private static partial Regex DnsSubdomain();
+
+    public ObjectStore Store => store;
+}

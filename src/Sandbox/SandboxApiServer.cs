@@ -1,0 +1,197 @@
+using System.Net;
+using System.Text;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Server.Kestrel.Https;
+using Microsoft.Extensions.Logging;
+using Strata.Sandbox.Http;
+using Strata.Sandbox.Security;
+using Strata.Sandbox.Storage;
+
+namespace Strata.Sandbox;
+
+/// <summary>Settings of a sandbox API server.</summary>
+public sealed record SandboxOptions
+{
+    /// <summary>What <c>/version</c> reports.</summary>
+    public string GitVersion { get; init; } = "v1.31.4";
+
+    /// <summary>A delay added to every object request (to model a remote server).</summary>
+    public TimeSpan RequestDelay { get; init; }
+
+    public TimeProvider Time { get; init; } = TimeProvider.System;
+}
+
+/// <summary>
+/// A Kubernetes API server in-process, for tests, benchmarks and <c>strata demo</c>: Kestrel over
+/// HTTPS on a loopback port with its own CA, bearer-token and client-certificate authentication,
+/// discovery, CRUD with the real wire format, paging, selectors, CRDs, and fault injection.
+/// Never for production use.
+/// </summary>
+public sealed class SandboxApiServer : IAsyncDisposable
+{
+    internal long RequestCounter;
+    private readonly WebApplication _app;
+
+    private SandboxApiServer(SandboxOptions options, WebApplication app, SandboxCertificates certificates, ObjectStore store)
+    {
+        Options = options;
+        _app = app;
+        Certificates = certificates;
+        Store = store;
+        AdminToken = Access.IssueToken("sandbox-admin", "system:masters");
+        Lifecycle = new ObjectLifecycle(store, options.Time);
+    }
+
+    public SandboxOptions Options { get; }
+
+    public TimeProvider Time => Options.Time;
+
+    /// <summary>https://127.0.0.1:{port}</summary>
+    public Uri Url { get; private set; } = null!;
+
+    public SandboxCertificates Certificates { get; }
+
+    public ObjectStore Store { get; }
+
+    public AccessControl Access { get; } = new();
+
+    public FaultInjection Faults { get; } = new();
+
+    /// <summary>A token for a user in <c>system:masters</c>.</summary>
+    public string AdminToken { get; }
+
+    /// <summary>Requests served so far.</summary>
+    public long RequestCount => Interlocked.Read(ref RequestCounter);
+
+    internal ObjectLifecycle Lifecycle { get; }
+
+    public static async Task<SandboxApiServer> StartAsync(SandboxOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        options ??= new SandboxOptions();
+        var certificates = new SandboxCertificates(options.Time);
+        var store = new ObjectStore(options.Time);
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.Limits.MaxRequestBodySize = 16 * 1024 * 1024;
+            kestrel.Listen(IPAddress.Loopback, 0, listen => listen.UseHttps(https =>
+            {
+                https.ServerCertificate = certificates.ServerCertificate;
+                https.ClientCertificateMode = ClientCertificateMode.AllowCertificate;
+                https.AllowAnyClientCertificate();
+            }));
+        });
+        var app = builder.Build();
+        var server = new SandboxApiServer(options, app, certificates, store);
+        var dispatcher = new ApiDispatcher(server);
+        app.Run(dispatcher.HandleAsync);
+        await app.StartAsync(cancellationToken);
+        server.Url = new Uri(app.Urls.First());
+        server.SeedDefaults();
+        return server;
+    }
+
+    /// <summary>Creates <paramref name="obj"/> directly in the store (no HTTP), as <c>kubectl create</c> would.</summary>
+    public JsonObject Create(JsonObject obj, string manager = "sandbox-seed")
+    {
+        var apiVersion = obj["apiVersion"]?.GetValue<string>() ?? throw new ArgumentException("apiVersion is required");
+        var kind = obj["kind"]?.GetValue<string>() ?? throw new ArgumentException("kind is required");
+        var slash = apiVersion.IndexOf('/', StringComparison.Ordinal);
+        var (group, version) = slash < 0 ? (string.Empty, apiVersion) : (apiVersion[..slash], apiVersion[(slash + 1)..]);
+        var type = Store.Types.FirstOrDefault(t => t.Group == group && t.Kind == kind && t.Versions.Contains(version))
+            ?? throw new ArgumentException($"the sandbox does not serve {kind} in {apiVersion}");
+        var ns = type.Namespaced ? obj["metadata"]?["namespace"]?.GetValue<string>() ?? "default" : null;
+        if (ns is not null && Store.Get(Store.FindType("", "namespaces")!, null, ns) is null)
+        {
+            throw ApiError.NotFound("namespaces", ns);
+        }
+
+        var target = new RequestTarget.Objects(type, version, ns, null, null);
+        if (ns is not null)
+        {
+            ObjectLifecycle.Metadata(obj)["namespace"] = ns;
+        }
+
+        Lifecycle.PrepareCreate(target, obj, manager);
+        var name = obj["metadata"]!["name"]!.GetValue<string>();
+        if (Store.Get(type, ns, name) is not null)
+        {
+            throw ApiError.AlreadyExists(type.Key, name);
+        }
+
+        var stored = Store.Put(type, obj);
+        if (type.Key == "customresourcedefinitions.apiextensions.k8s.io")
+        {
+            Store.RegisterType(CustomResources.ToResourceType(obj));
+        }
+
+        return stored.ToJson(apiVersion, kind);
+    }
+
+    /// <summary>Creates a namespace (if absent).</summary>
+    public void CreateNamespace(string name, IReadOnlyDictionary<string, string>? labels = null)
+    {
+        if (Store.Get(Store.FindType("", "namespaces")!, null, name) is not null)
+        {
+            return;
+        }
+
+        var metadata = new JsonObject { ["name"] = name };
+        if (labels is not null)
+        {
+            metadata["labels"] = new JsonObject([.. labels.Select(l => KeyValuePair.Create(l.Key, (JsonNode?)l.Value))]);
+        }
+
+        Create(new JsonObject { ["apiVersion"] = "v1", ["kind"] = "Namespace", ["metadata"] = metadata });
+    }
+
+    /// <summary>A kubeconfig for this server: bearer token by default, or the given client certificate.</summary>
+    public string Kubeconfig(string contextName = "sandbox", string? token = null, (string CertificatePem, string KeyPem)? clientCertificate = null)
+    {
+        var ca = Convert.ToBase64String(Encoding.UTF8.GetBytes(Certificates.AuthorityPem));
+        var user = clientCertificate is { } cert
+            ? $"    client-certificate-data: {B64(cert.CertificatePem)}\n    client-key-data: {B64(cert.KeyPem)}\n"
+            : $"    token: {token ?? AdminToken}\n";
+        return $"""
+            apiVersion: v1
+            kind: Config
+            clusters:
+            - name: {contextName}
+              cluster:
+                server: {Url.ToString().TrimEnd('/')}
+                certificate-authority-data: {ca}
+            users:
+            - name: {contextName}-user
+              user:
+
+            """ + user + $"""
+            contexts:
+            - name: {contextName}
+              context:
+                cluster: {contextName}
+                user: {contextName}-user
+            current-context: {contextName}
+
+            """;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+        Certificates.Dispose();
+    }
+
+    private static string B64(string text) => Convert.ToBase64String(Encoding.UTF8.GetBytes(text));
+
+    private void SeedDefaults()
+    {
+        foreach (var ns in new[] { "default", "kube-system", "kube-public", "kube-node-lease" })
+        {
+            CreateNamespace(ns, new Dictionary<string, string> { ["kubernetes.io/metadata.name"] = ns });
+        }
+    }
+}

@@ -1,0 +1,39 @@
+namespace Strata.Sandbox.Storage;
+
+/// <summary>A resource type the sandbox serves, in one or more versions of its group.</summary>
+public sealed record ResourceType
+{
+    public required string Group { get; init; }
+
+    /// <summary>Served versions, preferred first.</summary>
+    public required IReadOnlyList<string> Versions { get; init; }
+
+    public required string Plural { get; init; }
+
+    public required string Singular { get; init; }
+
+    public required string Kind { get; init; }
+
+    public required bool Namespaced { get; init; }
+
+    public IReadOnlyList<string> ShortNames { get; init; } = [];
+
+    public IReadOnlyList<string> Verbs { get; init; } = StandardVerbs;
+
+    /// <summary>Subresources served, e.g. <c>status</c>, <c>scale</c>, <c>log</c>.</summary>
+    public IReadOnlyList<string> Subresources { get; init; } = [];
+
+    /// <summary>Defined by a CustomResourceDefinition (list items carry apiVersion and kind).</summary>
+    public bool IsCustom { get; init; }
+
+    /// <summary>Objects get <c>metadata.generation</c>, bumped on spec changes.</summary>
+    public bool HasGeneration { get; init; }
+
+    public string Key => Group.Length == 0 ? Plural : $"{Plural}.{Group}";
+
+    public string ListKind => Kind + "List";
+
+    public static IReadOnlyList<string> StandardVerbs { get; } = ["create", "delete", "deletecollection", "get", "list", "patch", "update"];
+
+    public static string GroupVersion(string group, string version) => group.Length == 0 ? version : $"{group}/{version}";
+}
