@@ -169,7 +169,7 @@ internal sealed class CaptureRun(IClusterReader cluster, BackupScope scope, Back
             var r = planned.Resource;
             foreach (var (name, found) in Tally.NeededOf(r.Group, r.Name))
             {
-                if (found)
+                if (found || Tally.IsOptional(r.Group, r.Name, name))
                 {
                     continue;
                 }

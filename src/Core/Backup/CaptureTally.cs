@@ -20,8 +20,11 @@ internal sealed class CaptureTally
 
     public ConcurrentQueue<GitOpsObject> GitOpsObjects { get; } = new();
 
-    /// <summary>Needed cluster-scoped names per (group, resource).</summary>
+    /// <summary>Needed cluster-scoped names per (group, resource); the value says whether it was found.</summary>
     public ConcurrentDictionary<(string Group, string Resource), ConcurrentDictionary<string, bool>> Needed { get; } = new();
+
+    /// <summary>Needed names that may legitimately not exist (see <see cref="Dependency.Optional"/>).</summary>
+    public ConcurrentDictionary<Dependency, bool> Optional { get; } = new();
 
     public long Objects => Interlocked.Read(ref _objects);
 
@@ -55,8 +58,15 @@ internal sealed class CaptureTally
         }
     }
 
-    public void Need(Dependency dependency) =>
-        Needed.GetOrAdd((dependency.Group, dependency.Resource), _ => new(StringComparer.Ordinal)).TryAdd(dependency.Name, false);
+    public void Need(Dependency dependency)
+    {
+        if (NeededOf(dependency.Group, dependency.Resource).TryAdd(dependency.Name, false) && dependency.Optional)
+        {
+            Optional.TryAdd(dependency with { Optional = false }, true);
+        }
+    }
+
+    public bool IsOptional(string group, string resource, string name) => Optional.ContainsKey(new Dependency(group, resource, name));
 
     public ConcurrentDictionary<string, bool> NeededOf(string group, string resource) =>
         Needed.GetOrAdd((group, resource), _ => new(StringComparer.Ordinal));

@@ -23,8 +23,9 @@ public static class ClusterDependencies
     [
         new("a namespaced object needs its Namespace to exist",
             (r, o) => o.Namespace is { } ns ? [new("", "namespaces", ns)] : []),
+        // Any grouped resource may be served by a CRD; built-in ones are not, so this one is optional.
         new("a custom resource needs its CustomResourceDefinition",
-            (r, o) => r.Group.Length > 0 ? [new("apiextensions.k8s.io", "customresourcedefinitions", $"{r.Name}.{r.Group}")] : []),
+            (r, o) => r.Group.Length > 0 ? [new("apiextensions.k8s.io", "customresourcedefinitions", $"{r.Name}.{r.Group}", Optional: true)] : []),
         new("a bound PersistentVolumeClaim needs its PersistentVolume",
             (r, o) => r is { Group: "", Name: "persistentvolumeclaims" } && o.GetString("spec.volumeName") is { Length: > 0 } pv
                 ? [new("", "persistentvolumes", pv)] : []),
@@ -42,5 +43,5 @@ public static class ClusterDependencies
 /// <summary>One rule of <see cref="ClusterDependencies"/>.</summary>
 public sealed record DependencyRule(string Reason, Func<ApiResource, KubeObject, IEnumerable<Dependency>> Find);
 
-/// <summary>A cluster-scoped object, by group, resource and name.</summary>
-public sealed record Dependency(string Group, string Resource, string Name);
+/// <summary>A cluster-scoped object, by group, resource and name; an optional one may not exist.</summary>
+public sealed record Dependency(string Group, string Resource, string Name, bool Optional = false);

@@ -1,0 +1,78 @@
+using System.CommandLine;
+using Strata.Adapters.Kubernetes.Configuration;
+using Strata.Core.Backup;
+using Strata.Core.Kubernetes;
+
+namespace Strata.Cli.Commands;
+
+/// <summary><c>strata backup create</c>.</summary>
+internal static class BackupCreateCommand
+{
+    public static Command Build(CliEnvironment environment)
+    {
+        var kubeconfig = new Option<string?>("--kubeconfig") { Description = "Path of the kubeconfig (default: $KUBECONFIG, then ~/.kube/config)." };
+        var context = new Option<string?>("--context") { Description = "Kubeconfig context (default: current-context)." };
+        var includeNamespaces = CommonOptions.List("--include-namespaces", "Namespaces to back up (default: all).");
+        var excludeNamespaces = CommonOptions.List("--exclude-namespaces", "Namespaces to leave out.");
+        var selector = new Option<string?>("--selector", "-l") { Description = "Label selector, e.g. 'tier!=cache,app in (web,api)'." };
+        var includeResources = CommonOptions.List("--include-resources", "Resource types to back up, as kubectl names them (default: all).");
+        var excludeResources = CommonOptions.List("--exclude-resources", "Resource types to leave out.");
+        var clusterResources = new Option<string>("--include-cluster-resources")
+        {
+            Description = "Cluster-scoped resources: true, false, or auto (those the namespaced objects need; all of them when every namespace is backed up).",
+            DefaultValueFactory = _ => "auto",
+        }.AcceptOnlyFromAmong("true", "false", "auto");
+        var skipGitOps = new Option<bool>("--skip-gitops-managed") { Description = "Leave out objects Argo CD or Flux manage (rebuildable from Git)." };
+        var store = CommonOptions.Store();
+        var output = CommonOptions.Output();
+
+        var command = new Command("create", "Back up a cluster's API objects into the store.")
+        {
+            kubeconfig, context, includeNamespaces, excludeNamespaces, selector, includeResources, excludeResources,
+            clusterResources, skipGitOps, store, output,
+        };
+        command.SetAction(async (parsed, ct) =>
+        {
+            if (!LabelSelector.TryParse(parsed.GetValue(selector), out var labelSelector, out var selectorError))
+            {
+                await environment.Error.WriteLineAsync($"strata: --selector: {selectorError}");
+                return ExitCodes.Failed;
+            }
+
+            var scope = new BackupScope
+            {
+                IncludeNamespaces = CommonOptions.Values(parsed.GetValue(includeNamespaces)),
+                ExcludeNamespaces = CommonOptions.Values(parsed.GetValue(excludeNamespaces)),
+                Selector = labelSelector,
+                IncludeResources = CommonOptions.Values(parsed.GetValue(includeResources)),
+                ExcludeResources = CommonOptions.Values(parsed.GetValue(excludeResources)),
+                ClusterResources = parsed.GetValue(clusterResources) switch
+                {
+                    "true" => ClusterResourcesMode.Include,
+                    "false" => ClusterResourcesMode.Exclude,
+                    _ => ClusterResourcesMode.Auto,
+                },
+                SkipGitOpsManaged = parsed.GetValue(skipGitOps),
+            };
+
+            Adapters.Kubernetes.KubernetesClient client;
+            try
+            {
+                client = ClusterConnector.Connect(parsed.GetValue(kubeconfig), parsed.GetValue(context), environment);
+            }
+            catch (KubeconfigException e)
+            {
+                await environment.Error.WriteLineAsync($"strata: {e.Message}");
+                return ExitCodes.Failed;
+            }
+
+            using (client)
+            {
+                var location = StoreLocation.From(parsed.GetValue(store), environment);
+                var json = parsed.GetValue(output) == "json";
+                return await BackupExecution.RunAsync(client, client.Connection.Name, scope, location, json, environment, ct);
+            }
+        });
+        return command;
+    }
+}

@@ -1,0 +1,55 @@
+using System.CommandLine;
+using Spectre.Console;
+using Strata.Cli.Output;
+using Strata.Core.Runs;
+
+namespace Strata.Cli.Commands;
+
+/// <summary><c>strata backup list</c>: the run history, newest first.</summary>
+internal static class BackupListCommand
+{
+    public static Command Build(CliEnvironment environment)
+    {
+        var store = CommonOptions.Store();
+        var output = CommonOptions.Output();
+        var command = new Command("list", "List backups, newest first.") { store, output };
+        command.SetAction(async (parsed, ct) =>
+        {
+            var location = StoreLocation.From(parsed.GetValue(store), environment);
+            var records = new List<BackupRecord>();
+            await foreach (var record in location.History().ListBackupsAsync(ct))
+            {
+                records.Add(record);
+            }
+
+            if (parsed.GetValue(output) == "json")
+            {
+                await environment.Out.WriteLineAsync(BackupJson.List(records, location));
+                return ExitCodes.Succeeded;
+            }
+
+            if (records.Count == 0)
+            {
+                await environment.Out.WriteLineAsync($"No backups in {location.Root}.");
+                return ExitCodes.Succeeded;
+            }
+
+            var table = new Table().Border(TableBorder.Simple)
+                .AddColumns("ID", "CLUSTER", "POLICY", "STATUS")
+                .AddColumn(new TableColumn("OBJECTS").RightAligned())
+                .AddColumns("STARTED", "DURATION", "PROBLEMS");
+            foreach (var r in records)
+            {
+                table.AddRow(
+                    Markup.Escape(r.Id), Markup.Escape(r.Cluster), Markup.Escape(r.Policy), r.Status.ToString(),
+                    r.ObjectCount.ToString("N0"), r.StartedAt.ToString("u"),
+                    r.CompletedAt is { } c ? $"{(c - r.StartedAt).TotalSeconds:0.0} s" : "-",
+                    r.Problems.Count.ToString());
+            }
+
+            BackupTables.Console(environment).Write(table);
+            return ExitCodes.Succeeded;
+        });
+        return command;
+    }
+}

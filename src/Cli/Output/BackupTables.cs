@@ -1,0 +1,111 @@
+using Spectre.Console;
+using Strata.Core.Artifacts;
+using Strata.Core.Backup;
+using Strata.Core.Results;
+using Strata.Core.Runs;
+
+namespace Strata.Cli.Output;
+
+/// <summary>The human-readable outputs.</summary>
+internal static class BackupTables
+{
+    public static IAnsiConsole Console(CliEnvironment environment)
+    {
+        var console = AnsiConsole.Create(new AnsiConsoleSettings
+        {
+            Out = new AnsiConsoleOutput(environment.Out),
+            Ansi = AnsiSupport.No,
+            ColorSystem = ColorSystemSupport.NoColors,
+            Interactive = InteractionSupport.No,
+        });
+        console.Profile.Width = 140;
+        return console;
+    }
+
+    public static void Summary(CliEnvironment environment, BackupOutcome outcome, StoreLocation location)
+    {
+        var console = Console(environment);
+        var record = outcome.Record;
+        Header(console, record, location);
+        if (record.CountsByResource.Count > 0)
+        {
+            var counts = new Table().Border(TableBorder.Simple).AddColumn("RESOURCE").AddColumn(new TableColumn("OBJECTS").RightAligned());
+            foreach (var (resource, count) in record.CountsByResource.OrderByDescending(c => c.Value).ThenBy(c => c.Key, StringComparer.Ordinal))
+            {
+                counts.AddRow(Markup.Escape(resource), count.ToString("N0"));
+            }
+
+            console.Write(counts);
+        }
+
+        if (outcome.Manifest is { } manifest)
+        {
+            Exclusions(console, manifest);
+        }
+
+        Problems(console, record.Problems);
+    }
+
+    public static void Header(IAnsiConsole console, BackupRecord record, StoreLocation location)
+    {
+        var grid = new Grid().AddColumn().AddColumn();
+        grid.AddRow("Backup", Markup.Escape(record.Id));
+        grid.AddRow("Status", Markup.Escape(record.Status.ToString()));
+        grid.AddRow("Cluster", Markup.Escape($"{record.Cluster} ({record.ServerVersion ?? "version unknown"})"));
+        grid.AddRow("Started", record.StartedAt.ToString("u"));
+        if (record.CompletedAt is { } completed)
+        {
+            grid.AddRow("Duration", $"{(completed - record.StartedAt).TotalSeconds:0.0} s");
+        }
+
+        grid.AddRow("Objects", record.ObjectCount.ToString("N0"));
+        foreach (var artifact in record.Artifacts)
+        {
+            grid.AddRow("Artifact", Markup.Escape($"{artifact.Path}  {Bytes.Format(artifact.Size)}  sha256:{artifact.Sha256}"));
+        }
+
+        grid.AddRow("Stored in", Markup.Escape(Path.Combine(location.Root, record.Location)));
+        if (record.Error is { } error)
+        {
+            grid.AddRow("Error", Markup.Escape(error));
+        }
+
+        console.Write(grid);
+        console.WriteLine();
+    }
+
+    public static void Exclusions(IAnsiConsole console, BackupManifest manifest)
+    {
+        if (manifest.ExcludedObjects.Count > 0 || manifest.GitOps.Managed + manifest.GitOps.Skipped > 0)
+        {
+            var table = new Table().Border(TableBorder.Simple).AddColumn("LEFT OUT / CLASSIFIED").AddColumn(new TableColumn("OBJECTS").RightAligned());
+            foreach (var (reason, count) in manifest.ExcludedObjects)
+            {
+                table.AddRow(Markup.Escape(reason), count.ToString("N0"));
+            }
+
+            if (manifest.GitOps.Managed > 0)
+            {
+                table.AddRow("kept, managed by GitOps (" + Markup.Escape(string.Join(", ", manifest.GitOps.ByManager.Select(m => $"{m.Key}: {m.Value}"))) + ")", manifest.GitOps.Managed.ToString("N0"));
+            }
+
+            console.Write(table);
+        }
+    }
+
+    public static void Problems(IAnsiConsole console, IReadOnlyList<Problem> problems)
+    {
+        if (problems.Count == 0)
+        {
+            return;
+        }
+
+        var table = new Table().Border(TableBorder.Simple).AddColumn("SEVERITY").AddColumn("WHERE").AddColumn("PROBLEM");
+        foreach (var p in problems)
+        {
+            table.AddRow(p.Severity.ToString(), Markup.Escape(p.Location), Markup.Escape(p.Message));
+        }
+
+        console.Write(table);
+    }
+}

@@ -1,0 +1,41 @@
+using System.CommandLine;
+using Strata.Cli.Commands;
+
+namespace Strata.Cli;
+
+/// <summary>The <c>strata</c> command line.</summary>
+public static class StrataCli
+{
+    public static async Task<int> RunAsync(string[] args, CliEnvironment environment, CancellationToken cancellationToken = default)
+    {
+        var root = new RootCommand("Strata: back up Kubernetes clusters (API objects, volumes, databases, etcd) and prove the backups restore.");
+        var backup = new Command("backup", "Create, list and describe backups.");
+        backup.Subcommands.Add(BackupCreateCommand.Build(environment));
+        backup.Subcommands.Add(BackupListCommand.Build(environment));
+        backup.Subcommands.Add(BackupDescribeCommand.Build(environment));
+        root.Subcommands.Add(backup);
+        root.Subcommands.Add(DemoCommand.Build(environment));
+
+        var parsed = root.Parse(args);
+        if (parsed.Errors.Count > 0)
+        {
+            foreach (var error in parsed.Errors)
+            {
+                await environment.Error.WriteLineAsync($"strata: {error.Message}");
+            }
+
+            await environment.Error.WriteLineAsync("Run 'strata --help' for usage.");
+            return ExitCodes.Failed;
+        }
+
+        try
+        {
+            return await parsed.InvokeAsync(new InvocationConfiguration { Output = environment.Out, Error = environment.Error }, cancellationToken);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            await environment.Error.WriteLineAsync("strata: cancelled");
+            return ExitCodes.Failed;
+        }
+    }
+}
