@@ -129,7 +129,8 @@ public sealed partial class KubernetesClient : IClusterReader, IDisposable
                 return ValueTask.CompletedTask;
             },
         };
-        return new ResiliencePipelineBuilder<HttpResponseMessage> { TimeProvider = _time }.AddRetry(retry).Build();
+        var builder = new ResiliencePipelineBuilder<HttpResponseMessage> { TimeProvider = _time };
+        return _options.MaxRetries > 0 ? builder.AddRetry(retry).Build() : builder.Build();
     }
 
     private TimeSpan? RetryAfter(HttpResponseMessage? response)

@@ -42,7 +42,10 @@ public sealed class FaultRule
     /// <summary>How many requests it hits; -1 for every one.</summary>
     public int Times { get; init; } = 1;
 
-    internal int Hits;
+    private int _hits;
+
+    /// <summary>Requests this rule has hit so far.</summary>
+    public int Hits => Volatile.Read(ref _hits);
 
     internal bool Matches(string verb, string? resource, bool continuation) =>
         (Verb is null || Verb == verb) && (Resource is null || Resource == resource) && (!OnlyContinuations || continuation);
@@ -51,11 +54,11 @@ public sealed class FaultRule
     {
         if (Times < 0)
         {
-            Interlocked.Increment(ref Hits);
+            Interlocked.Increment(ref _hits);
             return true;
         }
 
-        var hit = Interlocked.Increment(ref Hits);
+        var hit = Interlocked.Increment(ref _hits);
         return hit <= Times;
     }
 }

@@ -192,7 +192,7 @@ public sealed class ObjectStore
         lock (_gate)
         {
             PruneExpired();
-            return revision <= _compacted ? null : _snapshots.GetValueOrDefault((type, revision));
+            return revision < _compacted ? null : _snapshots.GetValueOrDefault((type, revision));
         }
     }
 
@@ -201,7 +201,8 @@ public sealed class ObjectStore
     {
         lock (_gate)
         {
-            _compacted = _revision;
+            // Like etcd's compact(rev): revisions before the current one are gone.
+            _compacted = ++_revision;
             _snapshots.Clear();
         }
     }
@@ -212,7 +213,7 @@ public sealed class ObjectStore
         foreach (var key in _snapshots.Where(s => s.Value.TakenAt < cutoff).Select(s => s.Key).ToList())
         {
             _snapshots.Remove(key);
-            _compacted = Math.Max(_compacted, key.Revision);
+            _compacted = Math.Max(_compacted, key.Revision + 1);
         }
     }
 
