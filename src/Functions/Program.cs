@@ -1,0 +1,4 @@
+using Strata.Functions;
+
+var app = HandlerApp.Build(args);
+await app.RunAsync();

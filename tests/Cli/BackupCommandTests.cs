@@ -1,0 +1,218 @@
+using System.Text.Json.Nodes;
+using Strata.Sandbox;
+using Strata.TestKit;
+
+namespace Strata.Cli.Tests;
+
+public class BackupCommandTests : IAsyncLifetime
+{
+    private readonly SandboxFixture _sandbox = new();
+    private readonly TempDirectory _dir = new();
+    private string _kubeconfig = null!;
+
+    private string Store => Path.Combine(_dir.Path, "store");
+
+    public async Task InitializeAsync()
+    {
+        await _sandbox.InitializeAsync();
+        SampleApplication.Seed(_sandbox.Server);
+        _kubeconfig = _dir.File("kubeconfig", _sandbox.Server.Kubeconfig("prod"));
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _sandbox.DisposeAsync();
+        _dir.Dispose();
+    }
+
+    private async Task<(int Code, string Out, string Error)> RunAsync(params string[] args)
+    {
+        var stdout = new StringWriter();
+        var stderr = new StringWriter();
+        var environment = new CliEnvironment(stdout, stderr, name => name == "HOME" ? _dir.Path : null, false, TimeProvider.System);
+        var code = await StrataCli.RunAsync(args, environment);
+        return (code, stdout.ToString(), stderr.ToString());
+    }
+
+    private Dictionary<string, JsonObject> Archive(JsonObject result) =>
+        ArchiveReader.Read(Path.Combine(Store, result["artifacts"]![0]!["key"]!.GetValue<string>()));
+
+    [Fact]
+    public async Task Create_ScopedByNamespaceAndSelector_CapturesExactlyThatAndWhatItNeeds()
+    {
+        var (code, output, error) = await RunAsync(
+            "backup", "create", "--kubeconfig", _kubeconfig, "--include-namespaces", "shop,auth", "--selector", "tier!=cache",
+            "--store", Store, "--output", "json");
+
+        Assert.True(code == 0, error);
+        var result = JsonNode.Parse(output)!.AsObject();
+        Assert.Equal("Succeeded", result["status"]!.GetValue<string>());
+        var archive = Archive(result);
+        Assert.Contains("resources/apps/v1/deployments/namespaces/shop/web.json", archive.Keys);
+        Assert.DoesNotContain("resources/apps/v1/deployments/namespaces/shop/cache.json", archive.Keys);
+        Assert.DoesNotContain(archive.Keys, k => k.Contains("/namespaces/monitoring/", StringComparison.Ordinal));
+        Assert.Contains("resources/demo.strata.dev/v1/widgets/namespaces/shop/checkout.json", archive.Keys);
+        // auto: what the captured objects need, and nothing else cluster-scoped
+        Assert.Contains("resources/core/v1/namespaces/shop.json", archive.Keys);
+        Assert.Contains("resources/core/v1/namespaces/auth.json", archive.Keys);
+        Assert.Contains("resources/apiextensions.k8s.io/v1/customresourcedefinitions/widgets.demo.strata.dev.json", archive.Keys);
+        Assert.Contains("resources/core/v1/persistentvolumes/pv-shop-data.json", archive.Keys);
+        Assert.Contains("resources/rbac.authorization.k8s.io/v1/clusterroles/shop-reader.json", archive.Keys);
+        Assert.DoesNotContain("resources/rbac.authorization.k8s.io/v1/clusterroles/unrelated-admin.json", archive.Keys);
+        Assert.DoesNotContain(archive.Keys, k => k.Contains("storageclasses", StringComparison.Ordinal));
+        // default exclusions: controller-owned and finished pods, events
+        Assert.Contains("resources/core/v1/pods/namespaces/shop/debug-shell.json", archive.Keys);
+        Assert.DoesNotContain("resources/core/v1/pods/namespaces/shop/web-7d4b9c-x2x8q.json", archive.Keys);
+        Assert.DoesNotContain("resources/core/v1/pods/namespaces/shop/migrate-once.json", archive.Keys);
+        Assert.DoesNotContain(archive.Keys, k => k.Contains("/events/", StringComparison.Ordinal));
+        // objects recorded faithfully, managedFields dropped, type filled in
+        var web = archive["resources/apps/v1/deployments/namespaces/shop/web.json"];
+        Assert.Equal(("apps/v1", "Deployment"), (web["apiVersion"]!.GetValue<string>(), web["kind"]!.GetValue<string>()));
+        Assert.Null(web["metadata"]!["managedFields"]);
+        Assert.NotNull(web["metadata"]!["uid"]);
+        Assert.Equal(archive.Count, result["objectCount"]!.GetValue<long>());
+        Assert.Equal(3, result["countsByResource"]!["deployments.apps"]!.GetValue<long>());
+    }
+
+    [Fact]
+    public async Task Create_WritesManifestLastWithHashesCountsAndGitOps()
+    {
+        var (code, output, _) = await RunAsync("backup", "create", "--kubeconfig", _kubeconfig, "--store", Store, "-o", "json");
+
+        Assert.Equal(0, code);
+        var result = JsonNode.Parse(output)!.AsObject();
+        var manifest = JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(Store, result["manifest"]!.GetValue<string>())))!;
+        Assert.Equal(1, manifest["formatVersion"]!.GetValue<int>());
+        Assert.Equal("v1.31.4", manifest["serverVersion"]!.GetValue<string>());
+        var artifact = manifest["artifacts"]![0]!;
+        var bytes = await File.ReadAllBytesAsync(Path.Combine(Store, result["artifacts"]![0]!["key"]!.GetValue<string>()));
+        Assert.Equal(bytes.Length, artifact["size"]!.GetValue<long>());
+        Assert.Equal(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(bytes)), artifact["sha256"]!.GetValue<string>());
+        Assert.Equal(3, manifest["gitOps"]!["managed"]!.GetValue<long>());
+        Assert.Contains(manifest["gitOps"]!["objects"]!.AsArray(), o => o!["path"]!.GetValue<string>() == "resources/apps/v1/deployments/namespaces/shop/web.json"
+            && o["manager"]!.GetValue<string>() == "ArgoCd");
+        Assert.True(manifest["counts"]!["byNamespace"]!["shop"]!.GetValue<long>() > 0);
+        Assert.Contains(manifest["excludedResources"]!.AsArray(), r => r!["resource"]!.GetValue<string>() == "events");
+    }
+
+    [Fact]
+    public async Task Create_SkipGitOpsManaged_LeavesThemOutAndCountsThem()
+    {
+        var (code, output, _) = await RunAsync("backup", "create", "--kubeconfig", _kubeconfig, "--store", Store, "-o", "json", "--skip-gitops-managed");
+
+        Assert.Equal(0, code);
+        var archive = Archive(JsonNode.Parse(output)!.AsObject());
+        Assert.DoesNotContain("resources/apps/v1/deployments/namespaces/shop/web.json", archive.Keys);
+        Assert.DoesNotContain("resources/apps/v1/deployments/namespaces/monitoring/prometheus.json", archive.Keys);
+        Assert.Contains("resources/apps/v1/deployments/namespaces/shop/api.json", archive.Keys);
+    }
+
+    [Fact]
+    public async Task Create_ForbiddenResource_PartiallyFailsNamingVerbAndResource()
+    {
+        _sandbox.Server.Access.Deny("list", "", "secrets");
+
+        var (code, output, _) = await RunAsync("backup", "create", "--kubeconfig", _kubeconfig, "--store", Store, "-o", "json");
+
+        Assert.Equal(1, code);
+        var result = JsonNode.Parse(output)!.AsObject();
+        Assert.Equal("PartiallyFailed", result["status"]!.GetValue<string>());
+        var problem = Assert.Single(result["problems"]!.AsArray(), p => p!["severity"]!.GetValue<string>() == "Error")!;
+        Assert.Equal("secrets", problem["resource"]!.GetValue<string>());
+        Assert.Contains("lacks 'list' on secrets", problem["message"]!.GetValue<string>());
+        Assert.DoesNotContain(Archive(result).Keys, k => k.Contains("/secrets/", StringComparison.Ordinal));
+        Assert.Null(result["countsByResource"]!["secrets"]);
+        Assert.NotNull(result["countsByResource"]!["configmaps"]);
+    }
+
+    [Fact]
+    public async Task ListAndDescribe_ShowTheBackup()
+    {
+        var (_, created, _) = await RunAsync("backup", "create", "--kubeconfig", _kubeconfig, "--store", Store, "-o", "json");
+        var id = JsonNode.Parse(created)!["id"]!.GetValue<string>();
+
+        var (listCode, list, _) = await RunAsync("backup", "list", "--store", Store);
+        var (jsonCode, json, _) = await RunAsync("backup", "list", "--store", Store, "-o", "json");
+        var (describeCode, describe, _) = await RunAsync("backup", "describe", id, "--store", Store);
+        var (missingCode, _, missingError) = await RunAsync("backup", "describe", "20990101-000000-000000", "--store", Store);
+
+        Assert.Equal((0, 0, 0), (listCode, jsonCode, describeCode));
+        Assert.Contains(id, list);
+        Assert.Contains("Succeeded", list);
+        Assert.Equal(id, JsonNode.Parse(json)![0]!["id"]!.GetValue<string>());
+        Assert.Contains("deployments.apps", describe);
+        Assert.Contains("ArgoCd", describe);
+        Assert.Equal(2, missingCode);
+        Assert.Contains("no backup \"20990101-000000-000000\"", missingError);
+    }
+
+    [Fact]
+    public async Task Create_MissingKubeconfig_Exit2NamingTheFile()
+    {
+        var (code, _, error) = await RunAsync("backup", "create", "--kubeconfig", "/nope/config", "--store", Store);
+
+        Assert.Equal(2, code);
+        Assert.Equal("strata: kubeconfig /nope/config: file does not exist", error.Trim());
+        Assert.False(Directory.Exists(Path.Combine(Store, "history")));
+    }
+
+    [Fact]
+    public async Task Create_UnparsableKubeconfig_Exit2NamingFileAndLine()
+    {
+        var bad = _dir.File("bad", "clusters: [ {name: x\n");
+
+        var (code, _, error) = await RunAsync("backup", "create", "--kubeconfig", bad, "--store", Store);
+
+        Assert.Equal(2, code);
+        Assert.StartsWith($"strata: kubeconfig {bad} line", error.Trim());
+    }
+
+    [Fact]
+    public async Task Create_UnknownContext_Exit2NamingTheContext()
+    {
+        var (code, _, error) = await RunAsync("backup", "create", "--kubeconfig", _kubeconfig, "--context", "staging", "--store", Store);
+
+        Assert.Equal(2, code);
+        Assert.Contains("context \"staging\" not found (known: prod)", error);
+    }
+
+    [Fact]
+    public async Task Create_UnreachableServer_Exit2AndNothingGoodRecorded()
+    {
+        var yaml = _sandbox.Server.Kubeconfig("prod").Replace(_sandbox.Server.Url.ToString().TrimEnd('/'), "https://127.0.0.1:1", StringComparison.Ordinal);
+        var unreachable = _dir.File("unreachable", yaml);
+
+        var (code, _, error) = await RunAsync("backup", "create", "--kubeconfig", unreachable, "--store", Store);
+        var (_, list, _) = await RunAsync("backup", "list", "--store", Store, "-o", "json");
+
+        Assert.Equal(2, code);
+        Assert.Contains("cluster \"prod\" (https://127.0.0.1:1/): cannot reach", error);
+        Assert.DoesNotContain(_sandbox.Server.AdminToken, error);
+        var record = Assert.Single(JsonNode.Parse(list)!.AsArray());
+        Assert.Equal("Failed", record!["status"]!.GetValue<string>());
+        Assert.Null(record["manifest"]);
+    }
+
+    [Fact]
+    public async Task Create_BadSelector_Exit2BeforeAnyRequest()
+    {
+        var before = _sandbox.Server.RequestCount;
+
+        var (code, _, error) = await RunAsync("backup", "create", "--kubeconfig", _kubeconfig, "--selector", "tier in cache", "--store", Store);
+
+        Assert.Equal(2, code);
+        Assert.Contains("--selector: invalid label selector 'tier in cache'", error);
+        Assert.Equal(before, _sandbox.Server.RequestCount);
+    }
+
+    [Fact]
+    public async Task Demo_BacksUpTheSandboxAndSaysSo()
+    {
+        var (code, output, error) = await RunAsync("demo", "--store", Store);
+
+        Assert.Equal(0, code);
+        Assert.Contains("SANDBOX", error);
+        Assert.Contains("Succeeded", output);
+        Assert.Contains("widgets.demo.strata.dev", output);
+    }
+}
