@@ -1,0 +1,50 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json.Nodes;
+using Strata.Sandbox;
+
+// Backup throughput and memory, side by side with kubectl, against one sandbox API server.
+//   strata-bench --strata PATH [--objects 10000,100000] [--kubectl kubectl]
+// Each size: seed a fresh sandbox, run `strata backup create` as its own process under
+// /usr/bin/time (wall time, peak RSS), then kubectl's discovery + `get <every listable type> -A -o json`.
+var strata = Arg("--strata") ?? throw new ArgumentException("--strata PATH (a published strata executable) is required");
+var kubectl = Arg("--kubectl") ?? "kubectl";
+var sizes = (Arg("--objects") ?? "10000,100000").Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToList();
+var rows = new List<string>();
+foreach (var size in sizes)
+{
+    await using var server = await SandboxApiServer.StartAsync();
+    var seeding = Stopwatch.StartNew();
+    var seeded = Seeder.Seed(server, size);
+    Console.Error.WriteLine($"seeded {seeded:N0} objects in {seeding.Elapsed.TotalSeconds:0.0} s");
+    var dir = Directory.CreateTempSubdirectory("strata-bench-");
+    var kubeconfig = Path.Combine(dir.FullName, "kubeconfig");
+    await File.WriteAllTextAsync(kubeconfig, server.Kubeconfig("bench"));
+
+    var run = await Timed.RunAsync(strata, ["backup", "create", "--kubeconfig", kubeconfig, "--store", Path.Combine(dir.FullName, "store"), "-o", "json"]);
+    var result = JsonNode.Parse(run.Stdout)!;
+    var objects = result["objectCount"]!.GetValue<long>();
+    var archive = result["artifacts"]![0]!["size"]!.GetValue<long>();
+
+    var discovery = await Timed.RunAsync(kubectl, ["--kubeconfig", kubeconfig, "--cache-dir", Path.Combine(dir.FullName, "kcache"), "api-resources", "--verbs=list", "-o", "name"]);
+    var types = discovery.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+    var get = await Timed.RunAsync(kubectl, ["--kubeconfig", kubeconfig, "--cache-dir", Path.Combine(dir.FullName, "kcache"), "get", string.Join(',', types), "-A", "-o", "json"]);
+    var kubectlSeconds = discovery.Seconds + get.Seconds;
+    var kubectlItems = JsonNode.Parse(get.Stdout)!["items"]!.AsArray().Count;
+
+    rows.Add(string.Create(CultureInfo.InvariantCulture,
+        $"| {size:N0} | {objects:N0} | {run.Seconds:0.00} s | {objects / run.Seconds:N0} obj/s | {run.PeakRssMiB:0} MiB | {archive / 1048576.0:0.0} MiB | {kubectlItems:N0} | {kubectlSeconds:0.00} s | {kubectlSeconds / run.Seconds:0.0}× | {get.PeakRssMiB:0} MiB |"));
+    Console.Error.WriteLine(rows[^1]);
+    dir.Delete(recursive: true);
+}
+
+Console.WriteLine("| seeded | strata objects | strata time | strata rate | strata peak RSS | archive | kubectl items | kubectl time | kubectl ÷ strata | kubectl peak RSS |");
+Console.WriteLine("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+rows.ForEach(Console.WriteLine);
+return 0;
+
+string? Arg(string name)
+{
+    var i = Array.IndexOf(args, name);
+    return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
+}
