@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 
 namespace Strata.Core.Kubernetes;
 
@@ -19,24 +20,7 @@ public static class KubeObjectJson
             writer.WriteStartObject();
             writer.WriteString("apiVersion"u8, obj.ApiVersion);
             writer.WriteString("kind"u8, obj.Kind);
-            foreach (var (name, value) in obj.Json)
-            {
-                if (name is "apiVersion" or "kind")
-                {
-                    continue;
-                }
-
-                writer.WritePropertyName(name);
-                if (value is null)
-                {
-                    writer.WriteNullValue();
-                }
-                else
-                {
-                    value.WriteTo(writer);
-                }
-            }
-
+            WritePropertiesExceptTypeMeta(writer, obj.Json);
             writer.WriteEndObject();
         }
 
@@ -47,5 +31,27 @@ public static class KubeObjectJson
         }
 
         return bytes;
+    }
+
+    /// <summary>Writes every property of <paramref name="obj"/> but <c>apiVersion</c> and <c>kind</c>.</summary>
+    public static void WritePropertiesExceptTypeMeta(Utf8JsonWriter writer, JsonObject obj)
+    {
+        foreach (var (name, value) in obj)
+        {
+            if (name is "apiVersion" or "kind")
+            {
+                continue;
+            }
+
+            writer.WritePropertyName(name);
+            if (value is null)
+            {
+                writer.WriteNullValue();
+            }
+            else
+            {
+                value.WriteTo(writer);
+            }
+        }
     }
 }

@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Strata.Core.Kubernetes;
 
 namespace Strata.Sandbox.Storage;
 
@@ -56,24 +57,7 @@ public sealed record StoredObject(string? Namespace, string Name, string Uid, lo
         using (var writer = new Utf8JsonWriter(buffer))
         {
             writer.WriteStartObject();
-            foreach (var (name, value) in obj)
-            {
-                if (name is "apiVersion" or "kind")
-                {
-                    continue;
-                }
-
-                writer.WritePropertyName(name);
-                if (value is null)
-                {
-                    writer.WriteNullValue();
-                }
-                else
-                {
-                    value.WriteTo(writer);
-                }
-            }
-
+            KubeObjectJson.WritePropertiesExceptTypeMeta(writer, obj);
             writer.WriteEndObject();
         }
 
