@@ -26,6 +26,13 @@ foreach (var size in sizes)
     var objects = result["objectCount"]!.GetValue<long>();
     var archive = result["artifacts"]![0]!["size"]!.GetValue<long>();
 
+    if (args.Contains("--no-kubectl"))
+    {
+        Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"strata only: {objects:N0} objects in {run.Seconds:0.00} s, peak RSS {run.PeakRssMiB:0} MiB"));
+        dir.Delete(recursive: true);
+        continue;
+    }
+
     var discovery = await Timed.RunAsync(kubectl, ["--kubeconfig", kubeconfig, "--cache-dir", Path.Combine(dir.FullName, "kcache"), "api-resources", "--verbs=list", "-o", "name"]);
     var types = discovery.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
     var get = await Timed.RunAsync(kubectl, ["--kubeconfig", kubeconfig, "--cache-dir", Path.Combine(dir.FullName, "kcache"), "get", string.Join(',', types), "-A", "-o", "json"]);
