@@ -41,7 +41,7 @@ public sealed class SandboxApiServer : IAsyncDisposable
         Certificates = certificates;
         Store = store;
         AdminToken = Access.IssueToken("sandbox-admin", "system:masters");
-        Lifecycle = new ObjectLifecycle(store, options.Time);
+        Lifecycle = new ObjectLifecycle(options.Time);
     }
 
     public SandboxOptions Options { get; }

@@ -43,8 +43,7 @@ public sealed partial class KubernetesClient : IClusterReader, IDisposable
     /// a failure becomes a <see cref="KubernetesApiException"/>.
     /// </summary>
     internal async Task<HttpResponseMessage> SendAsync(
-        HttpMethod method, string path, Func<HttpContent?>? content = null, CancellationToken cancellationToken = default,
-        HttpCompletionOption completion = HttpCompletionOption.ResponseContentRead)
+        HttpMethod method, string path, Func<HttpContent?>? content = null, CancellationToken cancellationToken = default)
     {
         var pipeline = method == HttpMethod.Get ? _idempotent : _mutating;
         var refreshed = false;
@@ -54,7 +53,7 @@ public sealed partial class KubernetesClient : IClusterReader, IDisposable
             try
             {
                 response = await pipeline.ExecuteAsync(
-                    async ct => await SendOnceAsync(method, path, content, refreshed, completion, ct),
+                    async ct => await SendOnceAsync(method, path, content, refreshed, ct),
                     cancellationToken);
             }
             catch (HttpRequestException e)
@@ -86,7 +85,7 @@ public sealed partial class KubernetesClient : IClusterReader, IDisposable
     }
 
     private async ValueTask<HttpResponseMessage> SendOnceAsync(
-        HttpMethod method, string path, Func<HttpContent?>? content, bool refresh, HttpCompletionOption completion, CancellationToken cancellationToken)
+        HttpMethod method, string path, Func<HttpContent?>? content, bool refresh, CancellationToken cancellationToken)
     {
         var credential = _connection.Credentials is { } source ? await source.GetAsync(refresh, cancellationToken) : null;
         var client = _transport.For(credential?.ClientCertificate);
@@ -100,7 +99,8 @@ public sealed partial class KubernetesClient : IClusterReader, IDisposable
 
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(_options.RequestTimeout);
-        return await client.SendAsync(request, completion, timeout.Token);
+        // Bodies are read within the attempt's timeout (pages are bounded by limit).
+        return await client.SendAsync(request, HttpCompletionOption.ResponseContentRead, timeout.Token);
     }
 
     private ResiliencePipeline<HttpResponseMessage> BuildPipeline(bool mutating)

@@ -26,7 +26,7 @@ internal sealed class ProgressPrinter(TextWriter error, bool terminal, TimeProvi
             }
 
             _last = now;
-            Write(value, final: false);
+            Write(value);
         }
     }
 
@@ -49,14 +49,14 @@ internal sealed class ProgressPrinter(TextWriter error, bool terminal, TimeProvi
 
     public void Dispose() => Finish();
 
-    private void Write(BackupProgress p, bool final)
+    private void Write(BackupProgress p)
     {
         var line = $"backing up: {p.ResourceTypesDone}/{p.ResourceTypesTotal} resource types, {p.Objects:N0} objects, {Bytes.Format(p.Bytes)}";
         if (terminal)
         {
             error.Write("\r" + line.PadRight(78));
         }
-        else if (!final)
+        else
         {
             error.WriteLine(line);
         }

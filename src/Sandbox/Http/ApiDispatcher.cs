@@ -9,7 +9,7 @@ namespace Strata.Sandbox.Http;
 /// <summary>Authenticates, authorizes, injects faults, routes, and answers errors as <c>Status</c> objects.</summary>
 internal sealed class ApiDispatcher(SandboxApiServer server)
 {
-    private readonly ObjectRequests _objects = new(server.Store, new ObjectLifecycle(server.Store, server.Time));
+    private readonly ObjectRequests _objects = new(server.Store, new ObjectLifecycle(server.Time));
 
     public async Task HandleAsync(HttpContext http)
     {

@@ -10,7 +10,7 @@ namespace Strata.Sandbox.Http;
 /// generation, managedFields; and the per-type behaviour a backup tool meets (Namespace phase,
 /// Service cluster IPs, Secret stringData, CRD registration).
 /// </summary>
-internal sealed partial class ObjectLifecycle(ObjectStore store, TimeProvider time)
+internal sealed partial class ObjectLifecycle(TimeProvider time)
 {
     private int _nextClusterIp = 10;
 
@@ -185,6 +185,4 @@ internal sealed partial class ObjectLifecycle(ObjectStore store, TimeProvider ti
 
     [GeneratedRegex(@"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$")]
     private static partial Regex DnsSubdomain();
-
-    public ObjectStore Store => store;
 }
