@@ -41,7 +41,7 @@ public sealed class SandboxApiServer : IAsyncDisposable
         Certificates = certificates;
         Store = store;
         AdminToken = Access.IssueToken("sandbox-admin", "system:masters");
-        Lifecycle = new ObjectLifecycle(options.Time);
+        Objects = new ObjectRequests(store, new ObjectLifecycle(options.Time));
     }
 
     public SandboxOptions Options { get; }
@@ -65,7 +65,8 @@ public sealed class SandboxApiServer : IAsyncDisposable
     /// <summary>Requests served so far.</summary>
     public long RequestCount => Interlocked.Read(ref RequestCounter);
 
-    internal ObjectLifecycle Lifecycle { get; }
+    /// <summary>Object operations, shared by HTTP requests and direct seeding.</summary>
+    internal ObjectRequests Objects { get; }
 
     public static async Task<SandboxApiServer> StartAsync(SandboxOptions? options = null, CancellationToken cancellationToken = default)
     {
@@ -104,31 +105,7 @@ public sealed class SandboxApiServer : IAsyncDisposable
         var type = Store.Types.FirstOrDefault(t => t.Group == group && t.Kind == kind && t.Versions.Contains(version))
             ?? throw new ArgumentException($"the sandbox does not serve {kind} in {apiVersion}");
         var ns = type.Namespaced ? obj["metadata"]?["namespace"]?.GetValue<string>() ?? "default" : null;
-        if (ns is not null && Store.Get(Store.FindType("", "namespaces")!, null, ns) is null)
-        {
-            throw ApiError.NotFound("namespaces", ns);
-        }
-
-        var target = new RequestTarget.Objects(type, version, ns, null, null);
-        if (ns is not null)
-        {
-            ObjectLifecycle.Metadata(obj)["namespace"] = ns;
-        }
-
-        Lifecycle.PrepareCreate(target, obj, manager);
-        var name = obj["metadata"]!["name"]!.GetValue<string>();
-        if (Store.Get(type, ns, name) is not null)
-        {
-            throw ApiError.AlreadyExists(type.Key, name);
-        }
-
-        var stored = Store.Put(type, obj);
-        if (type.Key == "customresourcedefinitions.apiextensions.k8s.io")
-        {
-            Store.RegisterType(CustomResources.ToResourceType(obj));
-        }
-
-        return stored.ToJson(apiVersion, kind);
+        return Objects.Create(new RequestTarget.Objects(type, version, ns, null, null), obj, manager, dryRun: false);
     }
 
     /// <summary>Creates a namespace (if absent).</summary>

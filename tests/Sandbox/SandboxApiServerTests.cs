@@ -217,6 +217,15 @@ public class SandboxApiServerTests : IAsyncLifetime
         Assert.Null(patched["data"]!["k"]);
     }
 
+    [Fact]
+    public async Task Services_SeededAndCreatedOverHttp_GetDistinctClusterIps()
+    {
+        var seeded = _server.Create(SampleApplication.Service("shop", "seeded", "backend"));
+        var (_, created) = await _http.SendJsonAsync(HttpMethod.Post, "/api/v1/namespaces/shop/services", SampleApplication.Service("shop", "posted", "backend"));
+
+        Assert.NotEqual(seeded["spec"]!["clusterIP"]!.GetValue<string>(), created["spec"]!["clusterIP"]!.GetValue<string>());
+    }
+
     private static JsonObject WithNs(JsonObject obj, string ns)
     {
         obj["metadata"]!["namespace"] = ns;

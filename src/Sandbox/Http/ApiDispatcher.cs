@@ -9,7 +9,7 @@ namespace Strata.Sandbox.Http;
 /// <summary>Authenticates, authorizes, injects faults, routes, and answers errors as <c>Status</c> objects.</summary>
 internal sealed class ApiDispatcher(SandboxApiServer server)
 {
-    private readonly ObjectRequests _objects = new(server.Store, new ObjectLifecycle(server.Time));
+    private readonly ObjectRequests _objects = server.Objects;
 
     public async Task HandleAsync(HttpContext http)
     {
@@ -113,7 +113,7 @@ internal sealed class ApiDispatcher(SandboxApiServer server)
                 await WriteJsonAsync(http, 200, _objects.Get(target));
                 break;
             case "create":
-                await WriteJsonAsync(http, IsDryRun(http) ? 200 : 201, await _objects.CreateAsync(http, target, manager));
+                await WriteJsonAsync(http, ObjectRequests.IsDryRun(http) ? 200 : 201, await _objects.CreateAsync(http, target, manager));
                 break;
             case "update":
                 await WriteJsonAsync(http, 200, await _objects.ReplaceAsync(http, target, manager));
@@ -187,8 +187,6 @@ internal sealed class ApiDispatcher(SandboxApiServer server)
                 throw ApiError.Internal("injected fault");
         }
     }
-
-    private static bool IsDryRun(HttpContext http) => http.Request.Query["dryRun"].Contains("All");
 
     private static async Task WriteJsonAsync(HttpContext http, int status, JsonObject body)
     {

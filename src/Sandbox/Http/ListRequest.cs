@@ -81,6 +81,7 @@ internal static class ListRequest
 
         writer.Write(Encoding.UTF8.GetBytes(
             $"{{\"kind\":\"{type.ListKind}\",\"apiVersion\":{JsonSerializer.Serialize(target.ApiVersion)},\"metadata\":{metadata.ToJsonString()},\"items\":["));
+        var typeMetaHead = type.IsCustom ? StoredObject.TypeMetaHead(target.ApiVersion, type.Kind) : [];
         for (var n = 0; n < selected.Count; n++)
         {
             if (n > 0)
@@ -90,7 +91,7 @@ internal static class ListRequest
 
             if (type.IsCustom)
             {
-                selected[n].WriteWithTypeMeta(writer, target.ApiVersion, type.Kind);
+                selected[n].WriteWithTypeMeta(writer, typeMetaHead);
             }
             else
             {

@@ -16,17 +16,31 @@ internal sealed class ObjectRequests(ObjectStore store, ObjectLifecycle lifecycl
 
     public async Task<JsonObject> CreateAsync(HttpContext http, RequestTarget.Objects target, string manager)
     {
-        var type = target.Type;
         var obj = await ReadBodyAsync(http, target);
-        var metadata = ObjectLifecycle.Metadata(obj);
-        if (type.Namespaced)
+        if (target.Type.Namespaced && target.Namespace is null)
         {
-            var ns = target.Namespace ?? throw ApiError.BadRequest($"the server could not find the requested resource (a namespace is required for {type.Key})");
-            if (metadata["namespace"]?.GetValue<string>() is { Length: > 0 } bodyNs && bodyNs != ns)
-            {
-                throw ApiError.BadRequest("the namespace of the provided object does not match the namespace sent on the request");
-            }
+            throw ApiError.BadRequest($"the server could not find the requested resource (a namespace is required for {target.Type.Key})");
+        }
 
+        var bodyNs = ObjectLifecycle.Metadata(obj)["namespace"]?.GetValue<string>();
+        if (target.Type.Namespaced && bodyNs is { Length: > 0 } && bodyNs != target.Namespace)
+        {
+            throw ApiError.BadRequest("the namespace of the provided object does not match the namespace sent on the request");
+        }
+
+        return Create(target, obj, manager, IsDryRun(http));
+    }
+
+    /// <summary>
+    /// Creates <paramref name="obj"/> in the namespace of <paramref name="target"/>: the one path
+    /// for HTTP requests and for seeding, so both get the same server-set fields.
+    /// </summary>
+    public JsonObject Create(RequestTarget.Objects target, JsonObject obj, string manager, bool dryRun)
+    {
+        var type = target.Type;
+        var metadata = ObjectLifecycle.Metadata(obj);
+        if (target.Namespace is { } ns)
+        {
             metadata["namespace"] = ns;
             if (store.Get(store.FindType("", "namespaces")!, null, ns) is null)
             {
@@ -45,7 +59,7 @@ internal sealed class ObjectRequests(ObjectStore store, ObjectLifecycle lifecycl
             throw ApiError.AlreadyExists(type.Key, name);
         }
 
-        if (IsDryRun(http))
+        if (dryRun)
         {
             return obj;
         }
@@ -183,5 +197,5 @@ internal sealed class ObjectRequests(ObjectStore store, ObjectLifecycle lifecycl
         return obj;
     }
 
-    private static bool IsDryRun(HttpContext http) => http.Request.Query["dryRun"].Contains("All");
+    internal static bool IsDryRun(HttpContext http) => http.Request.Query["dryRun"].Contains("All");
 }

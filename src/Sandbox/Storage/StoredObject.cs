@@ -27,11 +27,14 @@ public sealed record StoredObject(string? Namespace, string Name, string Uid, lo
         return result;
     }
 
-    /// <summary>The full document: <c>{"apiVersion":..,"kind":..,</c> then the item's properties.</summary>
-    public void WriteWithTypeMeta(IBufferWriter<byte> output, string apiVersion, string kind)
+    /// <summary><c>{"apiVersion":..,"kind":..</c>: the start of a full document, made once per list.</summary>
+    public static byte[] TypeMetaHead(string apiVersion, string kind) =>
+        Encoding.UTF8.GetBytes($"{{\"apiVersion\":{JsonSerializer.Serialize(apiVersion)},\"kind\":{JsonSerializer.Serialize(kind)}");
+
+    /// <summary>The full document: <paramref name="typeMetaHead"/> then the item's properties.</summary>
+    public void WriteWithTypeMeta(IBufferWriter<byte> output, ReadOnlySpan<byte> typeMetaHead)
     {
-        var head = Encoding.UTF8.GetBytes($"{{\"apiVersion\":{JsonSerializer.Serialize(apiVersion)},\"kind\":{JsonSerializer.Serialize(kind)}");
-        output.Write(head);
+        output.Write(typeMetaHead);
         if (Item.Length > 2)
         {
             output.Write(","u8);
