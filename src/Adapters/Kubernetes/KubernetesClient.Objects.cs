@@ -65,6 +65,10 @@ public sealed partial class KubernetesClient
         return await ReadObjectAsync(response, cancellationToken);
     }
 
+    /// <inheritdoc />
+    public Task<KubeObject> MergePatchAsync(ApiResource resource, string? ns, string name, JsonObject patch, bool dryRun = false, CancellationToken cancellationToken = default) =>
+        PatchAsync(resource, ns, name, PatchType.Merge, patch, dryRun, cancellationToken);
+
     /// <summary>Deletes the object; false when it did not exist.</summary>
     public async Task<bool> DeleteAsync(ApiResource resource, string? ns, string name, CancellationToken cancellationToken = default)
     {

@@ -12,7 +12,7 @@ namespace Strata.Adapters.Kubernetes;
 /// with backoff; refreshes exec-plugin credentials after a 401; every call is cancellable.
 /// Errors surface as <see cref="KubernetesApiException"/> carrying the server's <c>Status</c>.
 /// </summary>
-public sealed partial class KubernetesClient : IClusterReader, IDisposable
+public sealed partial class KubernetesClient : IClusterWriter, IDisposable
 {
     private readonly ClusterConnection _connection;
     private readonly KubernetesClientOptions _options;

@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
 using Strata.Core.Ports;
 using Strata.Core.Runs;
 using Strata.Core.Serialization;
@@ -7,65 +8,96 @@ using Strata.Core.Serialization;
 namespace Strata.Adapters.Local;
 
 /// <summary>
-/// Run history in a local folder: one JSON document per backup run, named by its id (ids sort by
-/// time, so listing newest first is a reverse sort). Writes are atomic (temp file, then rename).
+/// Run history in a local folder: one JSON document per run, named by its id, under
+/// <c>backups/</c> and <c>restores/</c> (ids sort by time, so listing newest first is a reverse
+/// sort). Writes are atomic (temp file, then rename).
 /// </summary>
 public sealed class LocalRunHistory(string root) : IRunHistory
 {
-    private readonly string _backups = Path.Combine(Path.GetFullPath(root), "backups");
+    private readonly RecordFolder<BackupRecord> _backups = new(Path.Combine(Path.GetFullPath(root), "backups"), StrataJson.Default.BackupRecord);
+    private readonly RecordFolder<RestoreRecord> _restores = new(Path.Combine(Path.GetFullPath(root), "restores"), StrataJson.Default.RestoreRecord);
 
     /// <summary>The history folder.</summary>
-    public string Location => Path.GetDirectoryName(_backups)!;
+    public string Location { get; } = Path.GetFullPath(root);
 
     /// <inheritdoc />
-    public async Task SaveBackupAsync(BackupRecord record, CancellationToken cancellationToken = default)
-    {
-        Directory.CreateDirectory(_backups);
-        var path = PathOf(record.Id);
-        var temp = path + $".{Guid.NewGuid():N}.tmp";
-        await File.WriteAllBytesAsync(temp, JsonSerializer.SerializeToUtf8Bytes(record, StrataJson.Default.BackupRecord), cancellationToken);
-        File.Move(temp, path, overwrite: true);
-    }
+    public Task SaveBackupAsync(BackupRecord record, CancellationToken cancellationToken = default) =>
+        _backups.SaveAsync(record.Id, record, cancellationToken);
 
     /// <inheritdoc />
-    public async Task<BackupRecord?> FindBackupAsync(string backupId, CancellationToken cancellationToken = default)
-    {
-        if (!BackupId.IsValid(backupId))
-        {
-            return null;
-        }
-
-        var path = PathOf(backupId);
-        return File.Exists(path) ? await ReadAsync(path, cancellationToken) : null;
-    }
+    public Task<BackupRecord?> FindBackupAsync(string backupId, CancellationToken cancellationToken = default) =>
+        _backups.FindAsync(backupId, cancellationToken);
 
     /// <inheritdoc />
-    public async IAsyncEnumerable<BackupRecord> ListBackupsAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
+    public IAsyncEnumerable<BackupRecord> ListBackupsAsync(CancellationToken cancellationToken = default) =>
+        _backups.ListAsync(cancellationToken);
+
+    /// <inheritdoc />
+    public Task SaveRestoreAsync(RestoreRecord record, CancellationToken cancellationToken = default) =>
+        _restores.SaveAsync(record.Id, record, cancellationToken);
+
+    /// <inheritdoc />
+    public Task<RestoreRecord?> FindRestoreAsync(string restoreId, CancellationToken cancellationToken = default) =>
+        _restores.FindAsync(restoreId, cancellationToken);
+
+    /// <inheritdoc />
+    public IAsyncEnumerable<RestoreRecord> ListRestoresAsync(CancellationToken cancellationToken = default) =>
+        _restores.ListAsync(cancellationToken);
+
+    private sealed class RecordFolder<T>(string folder, JsonTypeInfo<T> typeInfo)
+        where T : class
     {
-        if (!Directory.Exists(_backups))
+        public async Task SaveAsync(string id, T record, CancellationToken cancellationToken)
         {
-            yield break;
+            Directory.CreateDirectory(folder);
+            var path = PathOf(id);
+            var temp = path + $".{Guid.NewGuid():N}.tmp";
+            await using (var file = File.Create(temp))
+            {
+                await JsonSerializer.SerializeAsync(file, record, typeInfo, cancellationToken);
+            }
+
+            File.Move(temp, path, overwrite: true);
         }
 
-        foreach (var path in Directory.EnumerateFiles(_backups, "*.json").OrderDescending(StringComparer.Ordinal))
+        public async Task<T?> FindAsync(string id, CancellationToken cancellationToken)
         {
-            yield return await ReadAsync(path, cancellationToken);
-        }
-    }
+            if (!BackupId.IsValid(id))
+            {
+                return null;
+            }
 
-    private string PathOf(string id) => Path.Combine(_backups, id + ".json");
-
-    private static async Task<BackupRecord> ReadAsync(string path, CancellationToken cancellationToken)
-    {
-        var bytes = await File.ReadAllBytesAsync(path, cancellationToken);
-        try
-        {
-            return JsonSerializer.Deserialize(bytes, StrataJson.Default.BackupRecord)
-                ?? throw new InvalidDataException($"{path}: empty run record");
+            var path = PathOf(id);
+            return File.Exists(path) ? await ReadAsync(path, cancellationToken) : null;
         }
-        catch (JsonException e)
+
+        public async IAsyncEnumerable<T> ListAsync([EnumeratorCancellation] CancellationToken cancellationToken)
         {
-            throw new InvalidDataException($"{path}: unreadable run record ({e.Message})", e);
+            if (!Directory.Exists(folder))
+            {
+                yield break;
+            }
+
+            foreach (var path in Directory.EnumerateFiles(folder, "*.json").OrderDescending(StringComparer.Ordinal))
+            {
+                yield return await ReadAsync(path, cancellationToken);
+            }
+        }
+
+        private string PathOf(string id) => Path.Combine(folder, id + ".json");
+
+        private async Task<T> ReadAsync(string path, CancellationToken cancellationToken)
+        {
+            await using var file = File.OpenRead(path);
+            try
+            {
+                return await JsonSerializer.DeserializeAsync(file, typeInfo, cancellationToken)
+                    ?? throw new InvalidDataException($"{path}: empty run record");
+            }
+            catch (JsonException e)
+            {
+                throw new InvalidDataException($"{path}: unreadable run record ({e.Message})", e);
+            }
         }
     }
 }

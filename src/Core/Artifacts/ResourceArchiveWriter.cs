@@ -32,7 +32,7 @@ public sealed class ResourceArchiveWriter : IAsyncDisposable
     public long ContentBytes { get; private set; }
 
     /// <summary>Compressed bytes written so far.</summary>
-    public long CompressedBytes => _hashing.BytesWritten;
+    public long CompressedBytes => _hashing.BytesHashed;
 
     /// <summary>Appends one document.</summary>
     public async Task WriteEntryAsync(string path, byte[] content, CancellationToken cancellationToken = default)
@@ -54,7 +54,7 @@ public sealed class ResourceArchiveWriter : IAsyncDisposable
         await _tar.DisposeAsync();
         await _gzip.DisposeAsync();
         _completed = true;
-        return new ArtifactEntry(name, _hashing.BytesWritten, _hashing.Sha256Hex);
+        return new ArtifactEntry(name, _hashing.BytesHashed, _hashing.Sha256Hex);
     }
 
     /// <inheritdoc />

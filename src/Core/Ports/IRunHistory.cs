@@ -13,4 +13,13 @@ public interface IRunHistory
 
     /// <summary>Every backup record, newest first.</summary>
     IAsyncEnumerable<BackupRecord> ListBackupsAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>Inserts or replaces the record of a restore run.</summary>
+    Task SaveRestoreAsync(RestoreRecord record, CancellationToken cancellationToken = default);
+
+    /// <summary>The restore record with <paramref name="restoreId"/>, or null.</summary>
+    Task<RestoreRecord?> FindRestoreAsync(string restoreId, CancellationToken cancellationToken = default);
+
+    /// <summary>Every restore record, newest first.</summary>
+    IAsyncEnumerable<RestoreRecord> ListRestoresAsync(CancellationToken cancellationToken = default);
 }

@@ -16,6 +16,7 @@ namespace Strata.Core.Serialization;
     WriteIndented = true)]
 [JsonSerializable(typeof(BackupManifest))]
 [JsonSerializable(typeof(BackupRecord))]
+[JsonSerializable(typeof(RestoreRecord))]
 public sealed partial class StrataJson : JsonSerializerContext
 {
     /// <summary>Reads a manifest; a clear <see cref="InvalidDataException"/> when it is not one.</summary>

@@ -1,0 +1,373 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Strata.Core.Artifacts;
+using Strata.Core.Kubernetes;
+using Strata.Core.Ports;
+using Strata.Core.Results;
+using Strata.Core.Runs;
+using Strata.Core.Serialization;
+
+namespace Strata.Core.Restore;
+
+/// <summary>
+/// Restores a backup's API objects into a cluster: locate the backup → check every artifact
+/// against the manifest while reading the archive once (nothing is applied before the whole
+/// backup has passed) → plan the tiers → apply tier by tier, concurrently within a tier, waiting
+/// for CRDs to be Established → restore owner references → run record with a result per object.
+/// </summary>
+public sealed class BackupRestore(
+    IClusterWriter target,
+    IArtifactStore store,
+    IRunHistory history,
+    TimeProvider time,
+    RestoreOptions? options = null)
+{
+    private readonly RestoreOptions _options = options ?? new RestoreOptions();
+
+    /// <summary>
+    /// Runs the restore and records it. A refused restore (<see cref="RestoreRefusedException"/>)
+    /// is recorded as failed and rethrown; so is failed infrastructure.
+    /// </summary>
+    public async Task<RestoreRecord> RunAsync(RestoreRequest request, IProgress<RestoreProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        var startedAt = time.GetUtcNow();
+        var record = new RestoreRecord
+        {
+            Id = BackupId.New(startedAt),
+            BackupId = request.BackupId,
+            TargetCluster = request.TargetCluster,
+            Status = RestoreStatus.InProgress,
+            DryRun = request.DryRun,
+            StartedAt = startedAt,
+            Options = request.ToSummary(),
+        };
+        await history.SaveRestoreAsync(record, cancellationToken);
+        try
+        {
+            var completed = await RestoreAsync(request, record, progress, cancellationToken);
+            await history.SaveRestoreAsync(completed, CancellationToken.None);
+            return completed;
+        }
+        catch (Exception e)
+        {
+            var failed = record with
+            {
+                Status = RestoreStatus.Failed,
+                CompletedAt = time.GetUtcNow(),
+                Error = e is OperationCanceledException ? "cancelled" : e.Message,
+            };
+            await history.SaveRestoreAsync(failed, CancellationToken.None);
+            throw;
+        }
+    }
+
+    private async Task<RestoreRecord> RestoreAsync(RestoreRequest request, RestoreRecord record, IProgress<RestoreProgress>? progress, CancellationToken cancellationToken)
+    {
+        var problems = new OperationResult();
+        var backup = await LocateAsync(request, problems, cancellationToken);
+        record = record with { SourceCluster = backup.Cluster };
+        var discovery = await target.DiscoverAsync(cancellationToken);
+        var selection = new RestoreSelection(request, discovery);
+        var applier = new ObjectApplier(target, request, selection);
+
+        await using var spool = new RestoreSpool(_options.Scratch);
+        await ReadVerifiedAsync(backup, selection, spool, applier, progress, cancellationToken);
+        selection.Seal();
+
+        var order = RestoreOrder.Default.WithPriorities(request.Priorities, name => IsCustomName(selection, name), out var ignored);
+        foreach (var note in ignored)
+        {
+            problems.Warning(note, reason: "PriorityIgnored");
+        }
+
+        var plan = RestorePlanner.Plan(spool.Types, order, t => selection.IsCustom(t.Group, t.Resource));
+        var total = spool.Total;
+        long done = 0;
+        foreach (var tier in plan)
+        {
+            var resolutions = tier.Types.ToDictionary(t => t, t => TargetTypes.Resolve(t, discovery));
+            foreach (var (type, resolution) in resolutions.Where(r => r.Value is { Target: not null, Note: not null }))
+            {
+                problems.Warning(resolution.Note!, type.QualifiedName, reason: "VersionChanged");
+            }
+
+            progress?.Report(new RestoreProgress("applying", done, total, tier.Tier.Name));
+            await Parallel.ForEachAsync(
+                Documents(spool, tier.Types, cancellationToken),
+                new ParallelOptions { MaxDegreeOfParallelism = _options.Parallelism, CancellationToken = cancellationToken },
+                async (item, ct) =>
+                {
+                    await applier.ApplyAsync(item.Type, resolutions[item.Type], item.Document, ct);
+                    var now = Interlocked.Increment(ref done);
+                    if (now % 100 == 0)
+                    {
+                        progress?.Report(new RestoreProgress("applying", now, total, tier.Tier.Name));
+                    }
+                });
+
+            if (tier.Tier.WaitForEstablished && !request.DryRun && applier.CreatedDefinitions.Any())
+            {
+                progress?.Report(new RestoreProgress("waiting for CRDs", done, total, tier.Tier.Name));
+                await WaitForEstablishedAsync(discovery, applier.CreatedDefinitions.ToList(), problems, cancellationToken);
+                discovery = await target.DiscoverAsync(cancellationToken); // the new resources are served now
+            }
+        }
+
+        if (!request.DryRun)
+        {
+            progress?.Report(new RestoreProgress("restoring owner references", done, total, null));
+            foreach (var problem in await applier.RelinkDeferredOwnersAsync(cancellationToken))
+            {
+                problems.Warning(problem, reason: "OwnerReferences");
+            }
+        }
+
+        progress?.Report(new RestoreProgress("done", done, total, null));
+        return Complete(record, applier, selection, problems);
+    }
+
+    private RestoreRecord Complete(RestoreRecord record, ObjectApplier applier, RestoreSelection selection, OperationResult problems)
+    {
+        var items = applier.Results
+            .OrderBy(r => r.Resource, StringComparer.Ordinal)
+            .ThenBy(r => r.Namespace, StringComparer.Ordinal)
+            .ThenBy(r => r.Name, StringComparer.Ordinal)
+            .ToList();
+        var counts = Enum.GetValues<RestoreItemOutcome>().ToDictionary(
+            o => JsonNamingPolicy.CamelCase.ConvertName(o.ToString()),
+            o => (long)items.Count(i => i.Outcome == o));
+        counts["excluded"] = selection.Excluded + applier.NotNeeded;
+
+        var broken = items.Count(i => i.Outcome is RestoreItemOutcome.Failed or RestoreItemOutcome.SkippedUnsupported);
+        var status = broken == 0 ? RestoreStatus.Succeeded
+            : broken == items.Count ? RestoreStatus.Failed
+            : RestoreStatus.PartiallyFailed;
+        return record with
+        {
+            Status = status,
+            CompletedAt = time.GetUtcNow(),
+            Counts = counts,
+            Items = items,
+            Problems = problems.Problems,
+            Error = status == RestoreStatus.Failed ? "no object could be restored; see the items" : null,
+        };
+    }
+
+    private static bool IsCustomName(RestoreSelection selection, string qualifiedName)
+    {
+        var dot = qualifiedName.IndexOf('.', StringComparison.Ordinal);
+        return dot > 0 && selection.IsCustom(qualifiedName[(dot + 1)..], qualifiedName[..dot]);
+    }
+
+    private static async IAsyncEnumerable<(SourceType Type, SpooledDocument Document)> Documents(
+        RestoreSpool spool, IReadOnlyList<SourceType> types, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        foreach (var type in types)
+        {
+            await foreach (var document in spool.ReadAsync(type, cancellationToken))
+            {
+                yield return (type, document);
+            }
+        }
+    }
+
+    /// <summary>Finds the backup in the run history, or else in the store; reads and checks its manifest.</summary>
+    private async Task<LocatedBackup> LocateAsync(RestoreRequest request, OperationResult problems, CancellationToken cancellationToken)
+    {
+        if (!BackupId.IsValid(request.BackupId))
+        {
+            throw new RestoreRefusedException($"'{request.BackupId}' is not a backup id");
+        }
+
+        var recorded = await history.FindBackupAsync(request.BackupId, cancellationToken);
+        var prefix = recorded?.Location ?? await FindInStoreAsync(request.BackupId, cancellationToken)
+            ?? throw new RestoreRefusedException($"no backup '{request.BackupId}' in the run history or in the store at {store.Location}");
+
+        BackupManifest? manifest = null;
+        var manifestKey = ArtifactLayout.ArtifactKey(prefix, ArtifactLayout.Manifest);
+        try
+        {
+            await using var stream = await store.OpenReadAsync(manifestKey, cancellationToken);
+            using var buffer = new MemoryStream();
+            await stream.CopyToAsync(buffer, cancellationToken);
+            manifest = StrataJson.ReadManifest(buffer.ToArray(), manifestKey);
+        }
+        catch (ArtifactNotFoundException) when (request.AllowIncomplete)
+        {
+            problems.Warning($"backup {request.BackupId} has no manifest: it never completed, and its artifacts could not be checked", reason: "Incomplete");
+        }
+        catch (ArtifactNotFoundException)
+        {
+            var status = recorded is null ? string.Empty : $" (its run is {recorded.Status})";
+            throw new RestoreRefusedException(
+                $"backup {request.BackupId} has no manifest{status}: it never completed, so nothing in it can be checked. " +
+                "Restore what it holds anyway with --allow-incomplete");
+        }
+        catch (InvalidDataException e)
+        {
+            throw new RestoreRefusedException($"backup {request.BackupId}: {e.Message}", e);
+        }
+
+        return new LocatedBackup(prefix, recorded?.Cluster ?? manifest?.Cluster, manifest);
+    }
+
+    private async Task<string?> FindInStoreAsync(string backupId, CancellationToken cancellationToken)
+    {
+        await foreach (var artifact in store.ListAsync(ArtifactLayout.BackupsRoot, cancellationToken))
+        {
+            var segments = artifact.Key.Split('/');
+            if (segments.Length > 4 && segments[3] == backupId)
+            {
+                return string.Join('/', segments[..4]) + "/";
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>
+    /// Reads the resources archive once: every entry is checked for safety and filtered, kept
+    /// documents go to the spool, and the archive's size and SHA-256 (and those of every other
+    /// artifact) are compared with the manifest. Any mismatch refuses the restore.
+    /// </summary>
+    private async Task ReadVerifiedAsync(
+        LocatedBackup backup, RestoreSelection selection, RestoreSpool spool, ObjectApplier applier,
+        IProgress<RestoreProgress>? progress, CancellationToken cancellationToken)
+    {
+        var expected = backup.Manifest?.Artifacts.FirstOrDefault(a => a.Path == ArtifactLayout.ResourcesArchive);
+        if (backup.Manifest is not null && expected is null)
+        {
+            throw new RestoreRefusedException($"the manifest of {backup.Prefix} lists no {ArtifactLayout.ResourcesArchive}: there are no objects to restore");
+        }
+
+        foreach (var artifact in backup.Manifest?.Artifacts.Where(a => a.Path != ArtifactLayout.ResourcesArchive) ?? [])
+        {
+            await VerifyAsync(backup.Prefix, artifact, cancellationToken);
+        }
+
+        var key = ArtifactLayout.ArtifactKey(backup.Prefix, ArtifactLayout.ResourcesArchive);
+        try
+        {
+            await using var stream = await store.OpenReadAsync(key, cancellationToken);
+            var reader = new ResourceArchiveReader(stream, key);
+            long read = 0;
+            await foreach (var entry in reader.ReadAsync(cancellationToken))
+            {
+                if (++read % 1000 == 0)
+                {
+                    progress?.Report(new RestoreProgress("verifying", read, 0, null));
+                }
+
+                var type = SourceType.Of(entry.Path);
+                if (TryParse(entry.Content) is not { } obj)
+                {
+                    applier.RecordUnreadable(type, entry.Path);
+                    continue;
+                }
+
+                var selected = selection.Consider(type, obj);
+                if (selected != Selection.Excluded)
+                {
+                    await spool.AppendAsync(type, entry.RawPath, selected == Selection.Selected, entry.Content, cancellationToken);
+                }
+            }
+
+            if (expected is not null)
+            {
+                Check(key, expected, reader.Bytes, reader.Sha256Hex);
+            }
+        }
+        catch (ArtifactNotFoundException e)
+        {
+            throw new RestoreRefusedException($"{key} is missing: {e.Message}", e);
+        }
+        catch (ArtifactRejectedException e)
+        {
+            throw new RestoreRefusedException($"refused: {e.Message}; nothing was restored", e);
+        }
+    }
+
+    private async Task VerifyAsync(string prefix, ArtifactEntry artifact, CancellationToken cancellationToken)
+    {
+        var key = ArtifactLayout.ArtifactKey(prefix, artifact.Path);
+        try
+        {
+            await using var stream = await store.OpenReadAsync(key, cancellationToken);
+            await using var hashing = new HashingStream(stream);
+            await hashing.CopyToAsync(Stream.Null, cancellationToken);
+            Check(key, artifact, hashing.BytesHashed, hashing.Sha256Hex);
+        }
+        catch (ArtifactNotFoundException e)
+        {
+            throw new RestoreRefusedException($"{key} is listed in the manifest but missing from the store ({e.Message}); nothing was restored", e);
+        }
+    }
+
+    private static void Check(string key, ArtifactEntry expected, long size, string sha256)
+    {
+        if (size != expected.Size || !string.Equals(sha256, expected.Sha256, StringComparison.OrdinalIgnoreCase))
+        {
+            throw new RestoreRefusedException(
+                $"refused: {key} does not match the manifest (SHA-256 {sha256}, {size:N0} bytes; the manifest says {expected.Sha256}, {expected.Size:N0} bytes): " +
+                "it was altered or damaged after the backup; nothing was restored");
+        }
+    }
+
+    private static KubeObject? TryParse(byte[] content)
+    {
+        try
+        {
+            return JsonNode.Parse(content) is JsonObject json ? new KubeObject(json) : null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    private async Task WaitForEstablishedAsync(DiscoveryResult discovery, IReadOnlyList<string> names, OperationResult problems, CancellationToken cancellationToken)
+    {
+        var crds = discovery.Find("apiextensions.k8s.io", "customresourcedefinitions");
+        if (crds is null)
+        {
+            return;
+        }
+
+        var deadline = time.GetUtcNow() + _options.EstablishTimeout;
+        var pending = new HashSet<string>(names, StringComparer.Ordinal);
+        while (pending.Count > 0)
+        {
+            foreach (var name in pending.ToList())
+            {
+                if (await target.GetAsync(crds, null, name, cancellationToken) is { } crd && IsEstablished(crd))
+                {
+                    pending.Remove(name);
+                }
+            }
+
+            if (pending.Count == 0)
+            {
+                return;
+            }
+
+            if (time.GetUtcNow() >= deadline)
+            {
+                foreach (var name in pending)
+                {
+                    problems.Warning($"not Established after {_options.EstablishTimeout.TotalSeconds:0} s; its custom resources may fail",
+                        RestoreOrder.CustomResourceDefinitions, name: name, reason: "NotEstablished");
+                }
+
+                return;
+            }
+
+            await Task.Delay(_options.EstablishPollInterval, time, cancellationToken);
+        }
+    }
+
+    private static bool IsEstablished(KubeObject crd) =>
+        (crd.Json["status"] as JsonObject)?["conditions"] is JsonArray conditions
+        && conditions.OfType<JsonObject>().Any(c => c["type"]?.GetValue<string>() == "Established" && c["status"]?.GetValue<string>() == "True");
+
+    private sealed record LocatedBackup(string Prefix, string? Cluster, BackupManifest? Manifest);
+}

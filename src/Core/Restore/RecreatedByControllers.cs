@@ -1,0 +1,56 @@
+using Strata.Core.Kubernetes;
+
+namespace Strata.Core.Restore;
+
+/// <summary>
+/// Objects a restore leaves to the target's controllers, which recreate them from objects that
+/// are restored: a table of rules, each with its reason.
+/// </summary>
+public static class RecreatedByControllers
+{
+    /// <summary>The rules, by group-qualified resource.</summary>
+    public static IReadOnlyList<RecreationRule> Rules { get; } =
+    [
+        new("pods", "a Pod with a controller is recreated by it",
+            (o, _) => o.ControllerOwner is { } owner ? $"recreated by its controller ({owner.Kind} {owner.Name})" : null),
+        new("replicasets.apps", "a Deployment creates its ReplicaSets",
+            (o, _) => o.ControllerOwner is { Kind: "Deployment" } owner ? $"recreated by Deployment {owner.Name}" : null),
+        new("jobs.batch", "a CronJob creates its Jobs on schedule",
+            (o, _) => o.ControllerOwner is { Kind: "CronJob" } owner ? $"created by CronJob {owner.Name} on its schedule" : null),
+        new("controllerrevisions.apps", "StatefulSets and DaemonSets record their own revisions",
+            (o, _) => o.ControllerOwner is { Kind: "StatefulSet" or "DaemonSet" } owner ? $"recorded anew by {owner.Kind} {owner.Name}" : null),
+        new("endpoints", "the endpoints controller derives them from a Service with a selector and its ready Pods",
+            (o, set) => set.HasSelectorService(o.Namespace, o.Name) ? $"derived from Service {o.Name} by the endpoints controller" : null),
+        new("endpointslices.discovery.k8s.io", "the EndpointSlice controllers derive them (the managed-by label says which)",
+            (o, _) => o.Label("endpointslice.kubernetes.io/managed-by") is { } manager && manager.EndsWith(".k8s.io", StringComparison.Ordinal)
+                ? $"derived by {manager}" : null),
+        new("events", "events are history, not state; the target's controllers emit their own",
+            (_, _) => "an event: history, not state"),
+        new("events.events.k8s.io", "events are history, not state; the target's controllers emit their own",
+            (_, _) => "an event: history, not state"),
+    ];
+
+    /// <summary>Why <paramref name="obj"/> is left to a controller, or null when it is restored.</summary>
+    public static string? Reason(string qualifiedResource, KubeObject obj, IRestoreSetFacts set)
+    {
+        foreach (var rule in Rules)
+        {
+            if (rule.Resource == qualifiedResource && rule.Applies(obj, set) is { } reason)
+            {
+                return reason;
+            }
+        }
+
+        return null;
+    }
+}
+
+/// <summary>One rule of <see cref="RecreatedByControllers"/>: the resource, why, and the test (a reason, or null).</summary>
+public sealed record RecreationRule(string Resource, string Why, Func<KubeObject, IRestoreSetFacts, string?> Applies);
+
+/// <summary>What the rules may ask about the objects being restored.</summary>
+public interface IRestoreSetFacts
+{
+    /// <summary>Whether the backup holds a Service of that name with a selector (the endpoints controller manages its Endpoints).</summary>
+    bool HasSelectorService(string? ns, string name);
+}

@@ -1,0 +1,168 @@
+using System.Text.Json.Nodes;
+using Strata.Core.Backup;
+using Strata.Core.Kubernetes;
+
+namespace Strata.Core.Restore;
+
+/// <summary>How the request's filters judge one object.</summary>
+internal enum Selection
+{
+    /// <summary>Left out by the filters.</summary>
+    Excluded,
+
+    /// <summary>Restored.</summary>
+    Selected,
+
+    /// <summary>A cluster-scoped object restored only if a restored object needs it.</summary>
+    IfNeeded,
+}
+
+/// <summary>
+/// Applies the request's filters while the archive is read, and gathers what apply needs to know
+/// about the whole set: which cluster-scoped objects the restored ones need (the backup's own
+/// dependency rules, <see cref="ClusterDependencies"/>), which uids are restored (for owner
+/// references), which Services have selectors, which CRDs the backup holds.
+/// </summary>
+internal sealed class RestoreSelection(RestoreRequest request, DiscoveryResult target) : IRestoreSetFacts
+{
+    private readonly HashSet<string> _selectedUids = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, string> _candidateUids = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _needed = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _selectorServices = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _volumes = new(StringComparer.Ordinal);
+    private HashSet<string>? _restoredUids;
+
+    private bool NamespacesFiltered => request.IncludeNamespaces.Count > 0 && !request.IncludeNamespaces.Contains("*");
+
+    /// <summary>Uids that owner references point at.</summary>
+    public HashSet<string> ReferencedOwners { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>CRD names (<c>plural.group</c>) the backup holds.</summary>
+    public HashSet<string> CustomResourceDefinitions { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Objects left out by the filters.</summary>
+    public long Excluded { get; private set; }
+
+    /// <summary>Judges one object and records what apply will need to know about it.</summary>
+    public Selection Consider(SourceType type, KubeObject obj)
+    {
+        var resource = type.ToApiResource(obj.Kind, target);
+        if (type.QualifiedName == RestoreOrder.CustomResourceDefinitions)
+        {
+            CustomResourceDefinitions.Add(obj.Name);
+        }
+
+        var selection = Judge(type, resource, obj);
+        if (selection == Selection.Excluded)
+        {
+            Excluded++;
+            return selection;
+        }
+
+        foreach (var owner in OwnerUids(obj))
+        {
+            ReferencedOwners.Add(owner);
+        }
+
+        var key = Key(type.Group, type.Resource, obj.Name);
+        if (selection == Selection.IfNeeded)
+        {
+            if (obj.Uid is { } candidateUid)
+            {
+                _candidateUids[key] = candidateUid;
+            }
+
+            return selection;
+        }
+
+        if (obj.Uid is { } uid)
+        {
+            _selectedUids.Add(uid);
+        }
+
+        if (type.QualifiedName == "persistentvolumes")
+        {
+            _volumes.Add(obj.Name);
+        }
+
+        if (type.QualifiedName == "services" && (obj.Json["spec"] as JsonObject)?["selector"] is JsonObject { Count: > 0 })
+        {
+            _selectorServices.Add($"{obj.Namespace}/{obj.Name}");
+        }
+
+        foreach (var dependency in ClusterDependencies.Of(resource, obj))
+        {
+            _needed.Add(Key(dependency.Group, dependency.Resource, dependency.Name));
+        }
+
+        return selection;
+    }
+
+    /// <summary>Whether a cluster-scoped candidate is needed by a restored object.</summary>
+    public bool IsNeeded(SourceType type, string name) => _needed.Contains(Key(type.Group, type.Resource, name));
+
+    /// <summary>Fixes the restored set once the whole archive has been read.</summary>
+    public void Seal()
+    {
+        _restoredUids = new HashSet<string>(_selectedUids, StringComparer.Ordinal);
+        foreach (var (key, candidate) in _candidateUids)
+        {
+            if (_needed.Contains(key))
+            {
+                _restoredUids.Add(candidate);
+            }
+        }
+    }
+
+    /// <summary>Whether the object with <paramref name="uid"/> is restored (after <see cref="Seal"/>).</summary>
+    public bool IsRestored(string uid) =>
+        (_restoredUids ?? throw new InvalidOperationException("the selection is not sealed")).Contains(uid);
+
+    /// <summary>Whether the PersistentVolume <paramref name="name"/> is restored.</summary>
+    public bool IsVolumeRestored(string name) => _volumes.Contains(name) || _needed.Contains(Key("", "persistentvolumes", name));
+
+    /// <inheritdoc />
+    public bool HasSelectorService(string? ns, string name) => _selectorServices.Contains($"{ns}/{name}");
+
+    /// <summary>Whether the backup holds the CRD that serves the resource, or its group is not one of Kubernetes' own.</summary>
+    public bool IsCustom(string group, string resource) =>
+        CustomResourceDefinitions.Contains($"{resource}.{group}") || !RestoreOrder.IsBuiltInGroup(group);
+
+    private Selection Judge(SourceType type, ApiResource resource, KubeObject obj)
+    {
+        if (request.IncludeResources.Count > 0 && !request.IncludeResources.Any(n => n == "*" || resource.IsNamedBy(n)))
+        {
+            return Selection.Excluded;
+        }
+
+        if (request.ExcludeResources.Any(resource.IsNamedBy))
+        {
+            return Selection.Excluded;
+        }
+
+        var matches = request.Selector.Matches(obj.Labels);
+        if (type.Namespaced)
+        {
+            return obj.Namespace is { } ns && IncludesNamespace(ns) && matches ? Selection.Selected : Selection.Excluded;
+        }
+
+        if (type.QualifiedName == "namespaces")
+        {
+            // A Namespace in scope is restored even when empty; one the selector leaves out is kept if its objects need it.
+            return !IncludesNamespace(obj.Name) ? Selection.Excluded : matches ? Selection.Selected : Selection.IfNeeded;
+        }
+
+        // With namespaces filtered, cluster-scoped objects come only when the restored objects need them, as for backups.
+        return NamespacesFiltered || !matches ? Selection.IfNeeded : Selection.Selected;
+    }
+
+    private bool IncludesNamespace(string ns) =>
+        (!NamespacesFiltered || request.IncludeNamespaces.Contains(ns, StringComparer.Ordinal))
+        && !request.ExcludeNamespaces.Contains(ns, StringComparer.Ordinal);
+
+    private static IEnumerable<string> OwnerUids(KubeObject obj) =>
+        (obj.Metadata["ownerReferences"] as JsonArray)?.OfType<JsonObject>()
+            .Select(o => o["uid"]?.GetValue<string>()).OfType<string>() ?? [];
+
+    private static string Key(string group, string resource, string name) => $"{group}/{resource}/{name}";
+}
