@@ -14,6 +14,11 @@ public static class StrataCli
         backup.Subcommands.Add(BackupListCommand.Build(environment));
         backup.Subcommands.Add(BackupDescribeCommand.Build(environment));
         root.Subcommands.Add(backup);
+        var restore = new Command("restore", "Restore backups into clusters, and review past restores.");
+        restore.Subcommands.Add(RestoreCreateCommand.Build(environment));
+        restore.Subcommands.Add(RestoreListCommand.Build(environment));
+        restore.Subcommands.Add(RestoreDescribeCommand.Build(environment));
+        root.Subcommands.Add(restore);
         root.Subcommands.Add(DemoCommand.Build(environment));
 
         var parsed = root.Parse(args);

@@ -46,6 +46,7 @@ public static class SampleApplication
             ["accessModes"] = new JsonArray("ReadWriteOnce"),
             ["storageClassName"] = "fast-ssd",
             ["csi"] = new JsonObject { ["driver"] = "disk.csi.azure.com", ["volumeHandle"] = "/subscriptions/demo/disks/shop-data" },
+            ["claimRef"] = new JsonObject { ["kind"] = "PersistentVolumeClaim", ["namespace"] = "shop", ["name"] = "data" },
         }));
         server.Create(Obj("v1", "PersistentVolumeClaim", "shop", "data", new() { ["tier"] = "backend" }, extra: o => o["spec"] = new JsonObject
         {
@@ -54,8 +55,35 @@ public static class SampleApplication
             ["volumeName"] = "pv-shop-data",
             ["resources"] = new JsonObject { ["requests"] = new JsonObject { ["storage"] = "10Gi" } },
         }));
-        server.Create(Widget("shop", "checkout", 3));
+        var checkout = server.Create(Widget("shop", "checkout", 3));
         server.Create(Widget("shop", "catalog", 5));
+        // Owned by a custom resource, which is restored after it: its owner reference must follow the new uid.
+        server.Create(Obj("v1", "ConfigMap", "shop", "checkout-settings", extra: o =>
+        {
+            o["metadata"]!["ownerReferences"] = new JsonArray(new JsonObject
+            {
+                ["apiVersion"] = $"{WidgetGroup}/v1", ["kind"] = "Widget", ["name"] = "checkout",
+                ["uid"] = checkout["metadata"]!["uid"]!.GetValue<string>(), ["controller"] = true,
+            });
+            o["data"] = new JsonObject { ["currency"] = "EUR" };
+        }));
+        server.Create(Obj("v1", "Service", "shop", "db-headless", extra: o => o["spec"] = new JsonObject
+        {
+            ["clusterIP"] = "None",
+            ["selector"] = new JsonObject { ["app"] = "db" },
+            ["ports"] = new JsonArray(new JsonObject { ["port"] = 5432 }),
+        }));
+        server.Create(Obj("networking.k8s.io/v1", "NetworkPolicy", "shop", "api-from-auth", extra: o => o["spec"] = new JsonObject
+        {
+            ["podSelector"] = new JsonObject { ["matchLabels"] = new JsonObject { ["app"] = "api" } },
+            ["ingress"] = new JsonArray(new JsonObject
+            {
+                ["from"] = new JsonArray(new JsonObject
+                {
+                    ["namespaceSelector"] = new JsonObject { ["matchLabels"] = new JsonObject { ["kubernetes.io/metadata.name"] = "auth" } },
+                }),
+            }),
+        }));
         server.Create(Pod("shop", "web-7d4b9c-x2x8q", owner: "web-7d4b9c", phase: "Running"));
         server.Create(Pod("shop", "migrate-once", owner: null, phase: "Succeeded"));
         server.Create(Pod("shop", "debug-shell", owner: null, phase: "Running"));

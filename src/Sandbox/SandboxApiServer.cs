@@ -20,6 +20,12 @@ public sealed record SandboxOptions
     /// <summary>A delay added to every object request (to model a remote server).</summary>
     public TimeSpan RequestDelay { get; init; }
 
+    /// <summary>
+    /// How long a new CRD takes to become Established (and its resource to be served); zero
+    /// establishes it at once. Real servers take from milliseconds to seconds.
+    /// </summary>
+    public TimeSpan CrdEstablishDelay { get; init; }
+
     public TimeProvider Time { get; init; } = TimeProvider.System;
 }
 
@@ -41,7 +47,7 @@ public sealed class SandboxApiServer : IAsyncDisposable
         Certificates = certificates;
         Store = store;
         AdminToken = Access.IssueToken("sandbox-admin", "system:masters");
-        Objects = new ObjectRequests(store, new ObjectLifecycle(options.Time));
+        Objects = new ObjectRequests(store, new ObjectLifecycle(options.Time), options);
     }
 
     public SandboxOptions Options { get; }

@@ -14,7 +14,7 @@ internal static class BackupExecution
         CliEnvironment environment, CancellationToken cancellationToken)
     {
         var capture = new BackupCapture(client, location.Artifacts(), location.History(), environment.Time);
-        using var progress = new ProgressPrinter(environment.Error, environment.ErrorIsTerminal, environment.Time);
+        using var progress = Progress.ForBackup(environment);
         BackupOutcome outcome;
         try
         {

@@ -1,26 +1,29 @@
 using Strata.Core.Backup;
+using Strata.Core.Restore;
 
 namespace Strata.Cli.Output;
 
 /// <summary>
 /// Progress on standard error (so <c>--output json</c> stays clean): one line rewritten in place
-/// on a terminal, a line at most every two seconds otherwise.
+/// on a terminal, a line at most every two seconds otherwise; a final report is always shown.
 /// </summary>
-internal sealed class ProgressPrinter(TextWriter error, bool terminal, TimeProvider time) : IProgress<BackupProgress>, IDisposable
+internal sealed class ProgressPrinter<T>(TextWriter error, bool terminal, TimeProvider time, Func<T, string> format, Func<T, bool> isFinal)
+    : IProgress<T>, IDisposable
+    where T : class
 {
     private readonly Lock _gate = new();
     private readonly TimeSpan _interval = terminal ? TimeSpan.FromMilliseconds(100) : TimeSpan.FromSeconds(2);
     private DateTimeOffset _last = DateTimeOffset.MinValue;
-    private BackupProgress? _latest;
+    private T? _latest;
     private bool _finished;
 
-    public void Report(BackupProgress value)
+    public void Report(T value)
     {
         lock (_gate)
         {
             _latest = value;
             var now = time.GetUtcNow();
-            if (_finished || (now - _last < _interval && value.ResourceTypesDone < value.ResourceTypesTotal))
+            if (_finished || (now - _last < _interval && !isFinal(value)))
             {
                 return;
             }
@@ -49,9 +52,9 @@ internal sealed class ProgressPrinter(TextWriter error, bool terminal, TimeProvi
 
     public void Dispose() => Finish();
 
-    private void Write(BackupProgress p)
+    private void Write(T value)
     {
-        var line = $"backing up: {p.ResourceTypesDone}/{p.ResourceTypesTotal} resource types, {p.Objects:N0} objects, {Bytes.Format(p.Bytes)}";
+        var line = format(value);
         if (terminal)
         {
             error.Write("\r" + line.PadRight(78));
@@ -61,6 +64,22 @@ internal sealed class ProgressPrinter(TextWriter error, bool terminal, TimeProvi
             error.WriteLine(line);
         }
     }
+}
+
+/// <summary>The progress lines of each command.</summary>
+internal static class Progress
+{
+    public static ProgressPrinter<BackupProgress> ForBackup(CliEnvironment environment) => new(
+        environment.Error, environment.ErrorIsTerminal, environment.Time,
+        p => $"backing up: {p.ResourceTypesDone}/{p.ResourceTypesTotal} resource types, {p.Objects:N0} objects, {Bytes.Format(p.Bytes)}",
+        p => p.ResourceTypesDone == p.ResourceTypesTotal);
+
+    public static ProgressPrinter<RestoreProgress> ForRestore(CliEnvironment environment) => new(
+        environment.Error, environment.ErrorIsTerminal, environment.Time,
+        p => p.Total == 0
+            ? $"restoring: {p.Phase}, {p.Done:N0} objects read"
+            : $"restoring: {p.Phase}{(p.Tier is null ? string.Empty : $" ({p.Tier})")}, {p.Done:N0}/{p.Total:N0} objects",
+        p => p.Phase == "done");
 }
 
 internal static class Bytes

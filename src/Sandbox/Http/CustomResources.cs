@@ -61,6 +61,16 @@ internal static class CustomResources
         };
     }
 
+    /// <summary>The status a CRD has before it is Established: names accepted, not yet served.</summary>
+    public static void MarkInstalling(JsonObject crd)
+    {
+        var status = crd["status"]!.AsObject();
+        var established = status["conditions"]!.AsArray().OfType<JsonObject>().First(c => c["type"]!.GetValue<string>() == "Established");
+        established["status"] = "False";
+        established["reason"] = "Installing";
+        established["message"] = "the initial names have been accepted";
+    }
+
     public static ResourceType ToResourceType(JsonObject crd)
     {
         var spec = crd["spec"]!.AsObject();

@@ -97,6 +97,10 @@ internal sealed partial class ObjectLifecycle(TimeProvider time)
         switch (type.Key)
         {
             case "namespaces":
+                // As the real server does (since 1.21): a label that lets selectors name a namespace.
+                var metadata = Metadata(obj);
+                var labels = metadata["labels"] as JsonObject ?? (JsonObject)(metadata["labels"] = new JsonObject());
+                labels["kubernetes.io/metadata.name"] = name;
                 obj["spec"] ??= new JsonObject { ["finalizers"] = new JsonArray("kubernetes") };
                 obj["status"] = new JsonObject { ["phase"] = "Active" };
                 break;

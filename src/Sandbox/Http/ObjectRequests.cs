@@ -6,7 +6,7 @@ using Strata.Sandbox.Storage;
 namespace Strata.Sandbox.Http;
 
 /// <summary>get, create, update, patch and delete of single objects, with <c>dryRun=All</c>.</summary>
-internal sealed class ObjectRequests(ObjectStore store, ObjectLifecycle lifecycle)
+internal sealed class ObjectRequests(ObjectStore store, ObjectLifecycle lifecycle, SandboxOptions options)
 {
     public JsonObject Get(RequestTarget.Objects target)
     {
@@ -64,6 +64,15 @@ internal sealed class ObjectRequests(ObjectStore store, ObjectLifecycle lifecycl
             return obj;
         }
 
+        if (type.Key == "customresourcedefinitions.apiextensions.k8s.io" && options.CrdEstablishDelay > TimeSpan.Zero)
+        {
+            // As a real server: the new resource is served only once the CRD is Established.
+            CustomResources.MarkInstalling(obj);
+            var installing = store.Put(type, obj);
+            _ = EstablishLaterAsync(type, name);
+            return installing.ToJson(target.ApiVersion, type.Kind);
+        }
+
         var stored = store.Put(type, obj);
         if (type.Key == "customresourcedefinitions.apiextensions.k8s.io")
         {
@@ -71,6 +80,20 @@ internal sealed class ObjectRequests(ObjectStore store, ObjectLifecycle lifecycl
         }
 
         return stored.ToJson(target.ApiVersion, type.Kind);
+    }
+
+    private async Task EstablishLaterAsync(ResourceType type, string name)
+    {
+        await Task.Delay(options.CrdEstablishDelay, options.Time);
+        if (store.Get(type, null, name) is not { } stored)
+        {
+            return;
+        }
+
+        var crd = stored.ToJson(ResourceType.GroupVersion(type.Group, type.Versions[0]), type.Kind);
+        CustomResources.MarkEstablished(crd, options.Time.GetUtcNow().UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture));
+        store.Put(type, crd);
+        store.RegisterType(CustomResources.ToResourceType(crd));
     }
 
     public async Task<JsonObject> ReplaceAsync(HttpContext http, RequestTarget.Objects target, string manager)

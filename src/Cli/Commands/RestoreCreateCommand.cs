@@ -1,0 +1,141 @@
+using System.CommandLine;
+using Strata.Adapters.Kubernetes;
+using Strata.Adapters.Kubernetes.Configuration;
+using Strata.Cli.Output;
+using Strata.Core.Kubernetes;
+using Strata.Core.Restore;
+using Strata.Core.Runs;
+
+namespace Strata.Cli.Commands;
+
+/// <summary><c>strata restore create</c>.</summary>
+internal static class RestoreCreateCommand
+{
+    public static Command Build(CliEnvironment environment)
+    {
+        var fromBackup = new Option<string>("--from-backup") { Description = "The backup to restore (see 'strata backup list').", Required = true };
+        var kubeconfig = new Option<string?>("--kubeconfig") { Description = "Path of the kubeconfig (default: $KUBECONFIG, then ~/.kube/config)." };
+        var toContext = new Option<string?>("--to-context") { Description = "Kubeconfig context to restore into (default: current-context); may be another cluster than the backup's." };
+        var includeNamespaces = CommonOptions.List("--include-namespaces", "Namespaces of the backup to restore (default: all).");
+        var excludeNamespaces = CommonOptions.List("--exclude-namespaces", "Namespaces to leave out.");
+        var selector = new Option<string?>("--selector", "-l") { Description = "Restore only objects matching this label selector." };
+        var includeResources = CommonOptions.List("--include-resources", "Resource types to restore, as kubectl names them (default: all).");
+        var excludeResources = CommonOptions.List("--exclude-resources", "Resource types to leave out.");
+        var mappings = CommonOptions.List("--namespace-mappings", "Restore namespaces under other names: source:target.");
+        var existing = new Option<string>("--existing-resource-policy")
+        {
+            Description = "Objects that already exist: skip (leave them, reported) or update (apply the backup over them). Nothing is ever deleted.",
+            DefaultValueFactory = _ => "skip",
+        }.AcceptOnlyFromAmong("skip", "update");
+        var dryRun = new Option<bool>("--dry-run") { Description = "Have the server validate every object (dryRun=All) and report what would happen; nothing is changed." };
+        var allowIncomplete = new Option<bool>("--allow-incomplete") { Description = "Restore from a backup without a manifest (its artifacts cannot be checked)." };
+        var priorities = CommonOptions.List("--priorities", "Resources to restore ahead of the other built-in or custom resources, in this order (merged into the default order, never replacing it).");
+        var store = CommonOptions.Store();
+        var output = CommonOptions.Output();
+
+        var command = new Command("create", "Restore a backup's objects into a cluster, in dependency order.")
+        {
+            fromBackup, kubeconfig, toContext, includeNamespaces, excludeNamespaces, selector, includeResources, excludeResources,
+            mappings, existing, dryRun, allowIncomplete, priorities, store, output,
+        };
+        command.SetAction(async (parsed, ct) =>
+        {
+            if (!LabelSelector.TryParse(parsed.GetValue(selector), out var labelSelector, out var selectorError))
+            {
+                return await FailAsync(environment, $"--selector: {selectorError}");
+            }
+
+            if (!NamespaceMapping.TryParse(CommonOptions.Values(parsed.GetValue(mappings)), out var mapping, out var mappingError))
+            {
+                return await FailAsync(environment, $"--namespace-mappings: {mappingError}");
+            }
+
+            KubernetesClient client;
+            try
+            {
+                client = ClusterConnector.Connect(parsed.GetValue(kubeconfig), parsed.GetValue(toContext), environment);
+            }
+            catch (KubeconfigException e)
+            {
+                return await FailAsync(environment, e.Message);
+            }
+
+            using (client)
+            {
+                var request = new RestoreRequest
+                {
+                    BackupId = parsed.GetValue(fromBackup)!,
+                    TargetCluster = client.Connection.Name,
+                    IncludeNamespaces = CommonOptions.Values(parsed.GetValue(includeNamespaces)),
+                    ExcludeNamespaces = CommonOptions.Values(parsed.GetValue(excludeNamespaces)),
+                    Selector = labelSelector,
+                    IncludeResources = CommonOptions.Values(parsed.GetValue(includeResources)),
+                    ExcludeResources = CommonOptions.Values(parsed.GetValue(excludeResources)),
+                    NamespaceMapping = mapping,
+                    ExistingResourcePolicy = parsed.GetValue(existing) == "update" ? ExistingResourcePolicy.Update : ExistingResourcePolicy.Skip,
+                    DryRun = parsed.GetValue(dryRun),
+                    AllowIncomplete = parsed.GetValue(allowIncomplete),
+                    Priorities = CommonOptions.Values(parsed.GetValue(priorities)),
+                };
+                var location = StoreLocation.From(parsed.GetValue(store), environment);
+                return await RunAsync(client, request, location, parsed.GetValue(output) == "json", environment, ct);
+            }
+        });
+        return command;
+    }
+
+    private static async Task<int> RunAsync(
+        KubernetesClient client, RestoreRequest request, StoreLocation location, bool json, CliEnvironment environment, CancellationToken cancellationToken)
+    {
+        var restore = new BackupRestore(client, location.Artifacts(), location.History(), environment.Time, new RestoreOptions { Scratch = ScratchFile });
+        using var progress = Progress.ForRestore(environment);
+        RestoreRecord record;
+        try
+        {
+            record = await restore.RunAsync(request, progress, cancellationToken);
+        }
+        catch (RestoreRefusedException e)
+        {
+            progress.Finish();
+            return await FailAsync(environment, e.Message);
+        }
+        catch (KubernetesApiException e) when (!cancellationToken.IsCancellationRequested)
+        {
+            progress.Finish();
+            return await FailAsync(environment, $"cluster \"{request.TargetCluster}\" ({client.Connection.Server}): {e.Message}");
+        }
+        catch (KubeconfigException e)
+        {
+            progress.Finish();
+            return await FailAsync(environment, e.Message);
+        }
+
+        progress.Finish();
+        if (json)
+        {
+            await environment.Out.WriteLineAsync(RestoreJson.Record(record));
+        }
+        else
+        {
+            RestoreTables.Summary(environment, record, allItems: false);
+        }
+
+        return record.Status switch
+        {
+            RestoreStatus.Succeeded => ExitCodes.Succeeded,
+            RestoreStatus.PartiallyFailed => ExitCodes.PartiallyFailed,
+            _ => ExitCodes.Failed,
+        };
+    }
+
+    /// <summary>A temporary file that disappears when closed, for the restore's spool.</summary>
+    private static Stream ScratchFile() => new FileStream(
+        Path.Combine(Path.GetTempPath(), $"strata-restore-{Guid.NewGuid():N}.spool"),
+        FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 64 * 1024, FileOptions.DeleteOnClose | FileOptions.Asynchronous);
+
+    private static async Task<int> FailAsync(CliEnvironment environment, string message)
+    {
+        await environment.Error.WriteLineAsync($"strata: {message}");
+        return ExitCodes.Failed;
+    }
+}
