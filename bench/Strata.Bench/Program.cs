@@ -4,11 +4,21 @@ using System.Text.Json.Nodes;
 using Strata.Sandbox;
 
 // Backup throughput and memory, side by side with kubectl, against one sandbox API server.
-//   strata-bench --strata PATH [--objects 10000,100000] [--kubectl kubectl]
+//   strata-bench --strata PATH [--objects 10000,100000] [--kubectl kubectl] [--no-kubectl]
 // Each size: seed a fresh sandbox, run `strata backup create` as its own process under
 // /usr/bin/time (wall time, peak RSS), then kubectl's discovery + `get <every listable type> -A -o json`.
+// Restore throughput: strata-bench --strata PATH --restore-secrets 30000 [--no-kubectl]
 var strata = Arg("--strata") ?? throw new ArgumentException("--strata PATH (a published strata executable) is required");
 var kubectl = Arg("--kubectl") ?? "kubectl";
+if (Arg("--restore-secrets") is { } restoreCount)
+{
+    var row = await RestoreBench.RunAsync(strata, kubectl, int.Parse(restoreCount, CultureInfo.InvariantCulture), !args.Contains("--no-kubectl"));
+    Console.WriteLine("| secrets | strata created | failed | strata time | strata rate | strata peak RSS | kubectl created | kubectl time | kubectl rate | kubectl ÷ strata | kubectl peak RSS |");
+    Console.WriteLine("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+    Console.WriteLine(row);
+    return 0;
+}
+
 var sizes = (Arg("--objects") ?? "10000,100000").Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToList();
 var rows = new List<string>();
 foreach (var size in sizes)

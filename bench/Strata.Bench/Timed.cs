@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 
 /// <summary>Runs a command under /usr/bin/time: wall seconds, peak RSS, standard output.</summary>
-internal sealed record Timed(double Seconds, double PeakRssMiB, string Stdout)
+internal sealed record Timed(double Seconds, double PeakRssMiB, string Stdout, string Stderr)
 {
     public static async Task<Timed> RunAsync(string command, IEnumerable<string> arguments)
     {
@@ -27,6 +27,6 @@ internal sealed record Timed(double Seconds, double PeakRssMiB, string Stdout)
             throw new InvalidOperationException($"{command} exited {process.ExitCode}: {await stderr}");
         }
 
-        return new Timed(seconds, double.Parse(rssLines[^1], CultureInfo.InvariantCulture) / 1024.0, output);
+        return new Timed(seconds, double.Parse(rssLines[^1], CultureInfo.InvariantCulture) / 1024.0, output, await stderr);
     }
 }

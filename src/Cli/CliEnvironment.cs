@@ -11,6 +11,13 @@ public sealed record CliEnvironment(TextWriter Out, TextWriter Error, Func<strin
         Variable("STRATA_HOME") is { Length: > 0 } home
             ? home
             : Path.Combine(Variable("HOME") ?? Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".strata");
+
+    /// <summary>Says what went wrong on one line of standard error; returns <see cref="ExitCodes.Failed"/>.</summary>
+    public async Task<int> FailAsync(string message)
+    {
+        await Error.WriteLineAsync($"strata: {message}");
+        return ExitCodes.Failed;
+    }
 }
 
 /// <summary>Exit codes: 0 succeeded, 1 partially failed (the problems are listed), 2 failed or bad input.</summary>
@@ -19,4 +26,14 @@ public static class ExitCodes
     public const int Succeeded = 0;
     public const int PartiallyFailed = 1;
     public const int Failed = 2;
+}
+
+/// <summary>How a command prints its result.</summary>
+public enum OutputMode
+{
+    Table,
+    Json,
+
+    /// <summary>Nothing: the caller prints (the demo combines two results).</summary>
+    None,
 }

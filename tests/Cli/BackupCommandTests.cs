@@ -215,4 +215,18 @@ public class BackupCommandTests : IAsyncLifetime
         Assert.Contains("Succeeded", output);
         Assert.Contains("widgets.demo.strata.dev", output);
     }
+
+    [Fact]
+    public async Task Demo_RestoresItsBackupIntoASecondSandbox()
+    {
+        var (code, output, error) = await RunAsync("demo", "--store", Store, "-o", "json");
+
+        Assert.True(code == 0, error);
+        var result = JsonNode.Parse(output)!;
+        Assert.Equal("Succeeded", result["backup"]!["status"]!.GetValue<string>());
+        Assert.Equal("Succeeded", result["restore"]!["status"]!.GetValue<string>());
+        Assert.Equal(result["backup"]!["id"]!.GetValue<string>(), result["restore"]!["backupId"]!.GetValue<string>());
+        Assert.Contains(result["restore"]!["items"]!.AsArray(), i =>
+            i!["namespace"]?.GetValue<string>() == "shop-restored" && i["name"]!.GetValue<string>() == "checkout" && i["outcome"]!.GetValue<string>() == "created");
+    }
 }

@@ -290,6 +290,19 @@ public class RestoreCommandTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Create_IncludeResources_BringsTheNamespacesTheObjectsNeed()
+    {
+        var backup = await BackupAsync("prod");
+
+        var (code, result, error) = await RestoreAsync("--from-backup", Id(backup), "--include-resources", "secrets", "--include-namespaces", "shop");
+
+        Assert.True(code == 0, error + result);
+        Assert.Equal(["namespaces/-/shop", "secrets/shop/db-credentials"],
+            Items(result!, "created").Select(i => $"{i["resource"]}/{i["namespace"]?.GetValue<string>() ?? "-"}/{i["name"]}").Order());
+        Assert.True(result!["counts"]!["excluded"]!.GetValue<long>() > 0);
+    }
+
+    [Fact]
     public async Task Create_BadInput_FailsWithOneClearLine()
     {
         var (code, _, error) = await RestoreAsync("--from-backup", "20990101-000000-000000");

@@ -35,8 +35,7 @@ internal static class BackupCreateCommand
         {
             if (!LabelSelector.TryParse(parsed.GetValue(selector), out var labelSelector, out var selectorError))
             {
-                await environment.Error.WriteLineAsync($"strata: --selector: {selectorError}");
-                return ExitCodes.Failed;
+                return await environment.FailAsync($"--selector: {selectorError}");
             }
 
             var scope = new BackupScope
@@ -62,8 +61,7 @@ internal static class BackupCreateCommand
             }
             catch (KubeconfigException e)
             {
-                await environment.Error.WriteLineAsync($"strata: {e.Message}");
-                return ExitCodes.Failed;
+                return await environment.FailAsync(e.Message);
             }
 
             using (client)

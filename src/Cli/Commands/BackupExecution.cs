@@ -11,6 +11,12 @@ internal static class BackupExecution
 {
     public static async Task<int> RunAsync(
         KubernetesClient client, string clusterName, BackupScope scope, StoreLocation location, bool json,
+        CliEnvironment environment, CancellationToken cancellationToken) =>
+        (await RunAsync(client, clusterName, scope, location, json ? OutputMode.Json : OutputMode.Table, environment, cancellationToken)).Code;
+
+    /// <summary>Runs the backup; the outcome is null when it could not start (the reason is on standard error).</summary>
+    public static async Task<(int Code, BackupOutcome? Outcome)> RunAsync(
+        KubernetesClient client, string clusterName, BackupScope scope, StoreLocation location, OutputMode output,
         CliEnvironment environment, CancellationToken cancellationToken)
     {
         var capture = new BackupCapture(client, location.Artifacts(), location.History(), environment.Time);
@@ -24,30 +30,31 @@ internal static class BackupExecution
         {
             progress.Finish();
             await environment.Error.WriteLineAsync($"strata: cluster \"{clusterName}\" ({client.Connection.Server}): {e.Message}");
-            return ExitCodes.Failed;
+            return (ExitCodes.Failed, null);
         }
         catch (KubeconfigException e)
         {
             progress.Finish();
             await environment.Error.WriteLineAsync($"strata: {e.Message}");
-            return ExitCodes.Failed;
+            return (ExitCodes.Failed, null);
         }
 
         progress.Finish();
-        if (json)
+        if (output == OutputMode.Json)
         {
             await environment.Out.WriteLineAsync(BackupJson.Create(outcome, location));
         }
-        else
+        else if (output == OutputMode.Table)
         {
             BackupTables.Summary(environment, outcome, location);
         }
 
-        return outcome.Record.Status switch
+        var code = outcome.Record.Status switch
         {
             BackupStatus.Succeeded => ExitCodes.Succeeded,
             BackupStatus.PartiallyFailed => ExitCodes.PartiallyFailed,
             _ => ExitCodes.Failed,
         };
+        return (code, outcome);
     }
 }

@@ -1,14 +1,19 @@
 using System.CommandLine;
+using System.Text.Json.Nodes;
 using Strata.Adapters.Kubernetes;
 using Strata.Adapters.Kubernetes.Configuration;
+using Strata.Cli.Output;
 using Strata.Core.Backup;
+using Strata.Core.Restore;
 using Strata.Sandbox;
 
 namespace Strata.Cli.Commands;
 
 /// <summary>
-/// <c>strata demo</c>: no cluster needed. Starts the in-process sandbox API server with a sample
-/// application and backs it up into the local store, exactly as <c>backup create</c> would.
+/// <c>strata demo</c>: no cluster needed. Starts an in-process sandbox API server with a sample
+/// application and backs it up into the local store, exactly as <c>backup create</c> would; then
+/// proves the backup by restoring it into a second, empty sandbox (a stand-in for a DR cluster),
+/// exactly as <c>restore create</c> would, with <c>shop</c> restored as <c>shop-restored</c>.
 /// </summary>
 internal static class DemoCommand
 {
@@ -16,24 +21,49 @@ internal static class DemoCommand
     {
         var store = CommonOptions.Store();
         var output = CommonOptions.Output();
-        var command = new Command("demo", "Back up a sample application running on a sandbox API server (no cluster needed).") { store, output };
+        var command = new Command("demo", "Back up a sample application on a sandbox API server and restore it into a second one (no cluster needed).") { store, output };
         command.SetAction(async (parsed, ct) =>
         {
             var json = parsed.GetValue(output) == "json";
+            var mode = json ? OutputMode.None : OutputMode.Table;
+            var location = StoreLocation.From(parsed.GetValue(store), environment);
             await environment.Error.WriteLineAsync(
                 "strata demo: starting a SANDBOX Kubernetes API server in this process (not a real cluster) with a sample application...");
-            await using var sandbox = await SandboxApiServer.StartAsync(new SandboxOptions { Time = environment.Time }, ct);
-            SampleApplication.Seed(sandbox);
-            var connection = Kubeconfig.Parse(sandbox.Kubeconfig("sandbox"), "sandbox kubeconfig").Resolve(null, environment.Time);
-            using var client = new KubernetesClient(connection, time: environment.Time);
-            await environment.Error.WriteLineAsync($"strata demo: sandbox API server at {sandbox.Url} — backing it up...");
-            var location = StoreLocation.From(parsed.GetValue(store), environment);
-            var code = await BackupExecution.RunAsync(client, "sandbox", new BackupScope(), location, json, environment, ct);
+            await using var source = await SandboxApiServer.StartAsync(new SandboxOptions { Time = environment.Time }, ct);
+            SampleApplication.Seed(source);
+            using var sourceClient = Connect(source, "sandbox", environment);
+            await environment.Error.WriteLineAsync($"strata demo: sandbox API server at {source.Url} — backing it up...");
+            var (backupCode, backup) = await BackupExecution.RunAsync(sourceClient, "sandbox", new BackupScope(), location, mode, environment, ct);
+            if (backup?.Manifest is null)
+            {
+                return backupCode;
+            }
+
             await environment.Error.WriteLineAsync(
-                $"strata demo: done. That was a sandbox, not a real cluster. 'strata backup list --store {location.Root}' shows the backup; "
-                + "with a kubeconfig, 'strata backup create --context NAME' does the same against a real cluster.");
-            return code;
+                "strata demo: starting a second, empty SANDBOX API server (standing in for a DR cluster) and restoring the backup into it...");
+            await using var target = await SandboxApiServer.StartAsync(new SandboxOptions { Time = environment.Time, CrdEstablishDelay = TimeSpan.FromMilliseconds(200) }, ct);
+            using var targetClient = Connect(target, "sandbox-dr", environment);
+            NamespaceMapping.TryParse(["shop:shop-restored"], out var mapping, out _);
+            var request = new RestoreRequest { BackupId = backup.Record.Id, TargetCluster = "sandbox-dr", NamespaceMapping = mapping };
+            var (restoreCode, restore) = await RestoreExecution.RunAsync(targetClient, request, location, mode, environment, ct);
+            if (json)
+            {
+                var combined = new JsonObject
+                {
+                    ["backup"] = JsonNode.Parse(BackupJson.Create(backup, location)),
+                    ["restore"] = restore is null ? null : JsonNode.Parse(RestoreJson.Record(restore)),
+                };
+                await environment.Out.WriteLineAsync(combined.ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true }));
+            }
+
+            await environment.Error.WriteLineAsync(
+                $"strata demo: done. Those were sandboxes, not real clusters. 'strata backup list --store {location.Root}' and 'strata restore list' show the runs; "
+                + "with a kubeconfig, 'strata backup create --context NAME' and 'strata restore create --from-backup ID --to-context NAME' do the same against real clusters.");
+            return Math.Max(backupCode, restoreCode);
         });
         return command;
     }
+
+    private static KubernetesClient Connect(SandboxApiServer server, string name, CliEnvironment environment) =>
+        new(Kubeconfig.Parse(server.Kubeconfig(name), $"{name} kubeconfig").Resolve(null, environment.Time), time: environment.Time);
 }

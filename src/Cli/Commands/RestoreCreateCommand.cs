@@ -1,10 +1,8 @@
 using System.CommandLine;
 using Strata.Adapters.Kubernetes;
 using Strata.Adapters.Kubernetes.Configuration;
-using Strata.Cli.Output;
 using Strata.Core.Kubernetes;
 using Strata.Core.Restore;
-using Strata.Core.Runs;
 
 namespace Strata.Cli.Commands;
 
@@ -42,12 +40,12 @@ internal static class RestoreCreateCommand
         {
             if (!LabelSelector.TryParse(parsed.GetValue(selector), out var labelSelector, out var selectorError))
             {
-                return await FailAsync(environment, $"--selector: {selectorError}");
+                return await environment.FailAsync($"--selector: {selectorError}");
             }
 
             if (!NamespaceMapping.TryParse(CommonOptions.Values(parsed.GetValue(mappings)), out var mapping, out var mappingError))
             {
-                return await FailAsync(environment, $"--namespace-mappings: {mappingError}");
+                return await environment.FailAsync($"--namespace-mappings: {mappingError}");
             }
 
             KubernetesClient client;
@@ -57,7 +55,7 @@ internal static class RestoreCreateCommand
             }
             catch (KubeconfigException e)
             {
-                return await FailAsync(environment, e.Message);
+                return await environment.FailAsync(e.Message);
             }
 
             using (client)
@@ -78,64 +76,10 @@ internal static class RestoreCreateCommand
                     Priorities = CommonOptions.Values(parsed.GetValue(priorities)),
                 };
                 var location = StoreLocation.From(parsed.GetValue(store), environment);
-                return await RunAsync(client, request, location, parsed.GetValue(output) == "json", environment, ct);
+                var mode = parsed.GetValue(output) == "json" ? OutputMode.Json : OutputMode.Table;
+                return (await RestoreExecution.RunAsync(client, request, location, mode, environment, ct)).Code;
             }
         });
         return command;
-    }
-
-    private static async Task<int> RunAsync(
-        KubernetesClient client, RestoreRequest request, StoreLocation location, bool json, CliEnvironment environment, CancellationToken cancellationToken)
-    {
-        var restore = new BackupRestore(client, location.Artifacts(), location.History(), environment.Time, new RestoreOptions { Scratch = ScratchFile });
-        using var progress = Progress.ForRestore(environment);
-        RestoreRecord record;
-        try
-        {
-            record = await restore.RunAsync(request, progress, cancellationToken);
-        }
-        catch (RestoreRefusedException e)
-        {
-            progress.Finish();
-            return await FailAsync(environment, e.Message);
-        }
-        catch (KubernetesApiException e) when (!cancellationToken.IsCancellationRequested)
-        {
-            progress.Finish();
-            return await FailAsync(environment, $"cluster \"{request.TargetCluster}\" ({client.Connection.Server}): {e.Message}");
-        }
-        catch (KubeconfigException e)
-        {
-            progress.Finish();
-            return await FailAsync(environment, e.Message);
-        }
-
-        progress.Finish();
-        if (json)
-        {
-            await environment.Out.WriteLineAsync(RestoreJson.Record(record));
-        }
-        else
-        {
-            RestoreTables.Summary(environment, record, allItems: false);
-        }
-
-        return record.Status switch
-        {
-            RestoreStatus.Succeeded => ExitCodes.Succeeded,
-            RestoreStatus.PartiallyFailed => ExitCodes.PartiallyFailed,
-            _ => ExitCodes.Failed,
-        };
-    }
-
-    /// <summary>A temporary file that disappears when closed, for the restore's spool.</summary>
-    private static Stream ScratchFile() => new FileStream(
-        Path.Combine(Path.GetTempPath(), $"strata-restore-{Guid.NewGuid():N}.spool"),
-        FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 64 * 1024, FileOptions.DeleteOnClose | FileOptions.Asynchronous);
-
-    private static async Task<int> FailAsync(CliEnvironment environment, string message)
-    {
-        await environment.Error.WriteLineAsync($"strata: {message}");
-        return ExitCodes.Failed;
     }
 }

@@ -130,17 +130,13 @@ internal sealed class RestoreSelection(RestoreRequest request, DiscoveryResult t
 
     private Selection Judge(SourceType type, ApiResource resource, KubeObject obj)
     {
-        if (request.IncludeResources.Count > 0 && !request.IncludeResources.Any(n => n == "*" || resource.IsNamedBy(n)))
-        {
-            return Selection.Excluded;
-        }
-
         if (request.ExcludeResources.Any(resource.IsNamedBy))
         {
             return Selection.Excluded;
         }
 
-        var matches = request.Selector.Matches(obj.Labels);
+        var named = request.IncludeResources.Count == 0 || request.IncludeResources.Any(n => n == "*" || resource.IsNamedBy(n));
+        var matches = named && request.Selector.Matches(obj.Labels);
         if (type.Namespaced)
         {
             return obj.Namespace is { } ns && IncludesNamespace(ns) && matches ? Selection.Selected : Selection.Excluded;
@@ -148,11 +144,13 @@ internal sealed class RestoreSelection(RestoreRequest request, DiscoveryResult t
 
         if (type.QualifiedName == "namespaces")
         {
-            // A Namespace in scope is restored even when empty; one the selector leaves out is kept if its objects need it.
+            // A Namespace in scope is restored even when empty; one the selector (or --include-resources)
+            // leaves out still comes if its objects are restored, as the server needs it.
             return !IncludesNamespace(obj.Name) ? Selection.Excluded : matches ? Selection.Selected : Selection.IfNeeded;
         }
 
-        // With namespaces filtered, cluster-scoped objects come only when the restored objects need them, as for backups.
+        // With namespaces filtered, cluster-scoped objects come only when the restored objects need them,
+        // as for backups; --include-resources does not take away what the included objects need.
         return NamespacesFiltered || !matches ? Selection.IfNeeded : Selection.Selected;
     }
 
