@@ -30,6 +30,7 @@ internal sealed class RestoreSelection(RestoreRequest request, DiscoveryResult t
     private readonly HashSet<string> _needed = new(StringComparer.Ordinal);
     private readonly HashSet<string> _selectorServices = new(StringComparer.Ordinal);
     private readonly HashSet<string> _volumes = new(StringComparer.Ordinal);
+    private readonly Dictionary<(SourceType, string), ApiResource> _resources = [];
     private HashSet<string>? _restoredUids;
 
     private bool NamespacesFiltered => request.IncludeNamespaces.Count > 0 && !request.IncludeNamespaces.Contains("*");
@@ -46,7 +47,11 @@ internal sealed class RestoreSelection(RestoreRequest request, DiscoveryResult t
     /// <summary>Judges one object and records what apply will need to know about it.</summary>
     public Selection Consider(SourceType type, KubeObject obj)
     {
-        var resource = type.ToApiResource(obj.Kind, target);
+        if (!_resources.TryGetValue((type, obj.Kind), out var resource))
+        {
+            resource = _resources[(type, obj.Kind)] = type.ToApiResource(obj.Kind, target); // once per type, not per object
+        }
+
         if (type.QualifiedName == RestoreOrder.CustomResourceDefinitions)
         {
             CustomResourceDefinitions.Add(obj.Name);

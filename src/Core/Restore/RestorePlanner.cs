@@ -18,6 +18,3 @@ public static class RestorePlanner
         return [.. byTier.Keys.Order().Select(i => new PlannedTier(order.Tiers[i], byTier[i]))];
     }
 }
-
-/// <summary>A restore that must not proceed: the backup is missing, incomplete or fails a safety check. Nothing was applied.</summary>
-public sealed class RestoreRefusedException(string message, Exception? inner = null) : Exception(message, inner);
