@@ -1,8 +1,6 @@
 using System.CommandLine;
 using Spectre.Console;
 using Strata.Cli.Output;
-using Strata.Core.Artifacts;
-using Strata.Core.Ports;
 using Strata.Core.Serialization;
 
 namespace Strata.Cli.Commands;
@@ -27,19 +25,8 @@ internal static class BackupDescribeCommand
                 return ExitCodes.Failed;
             }
 
-            BackupManifest? manifest = null;
-            var manifestKey = ArtifactLayout.ArtifactKey(record.Location, ArtifactLayout.Manifest);
-            try
-            {
-                await using var stream = await location.Artifacts().OpenReadAsync(manifestKey, ct);
-                using var buffer = new MemoryStream();
-                await stream.CopyToAsync(buffer, ct);
-                manifest = StrataJson.ReadManifest(buffer.ToArray(), manifestKey);
-            }
-            catch (ArtifactNotFoundException)
-            {
-                // No manifest: an incomplete or failed backup, which the record says.
-            }
+            // No manifest: an incomplete or failed backup, which the record says.
+            var manifest = await StrataJson.ReadManifestAsync(location.Artifacts(), record.Location, ct);
 
             if (parsed.GetValue(output) == "json")
             {

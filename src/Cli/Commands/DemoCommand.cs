@@ -53,7 +53,7 @@ internal static class DemoCommand
                     ["backup"] = JsonNode.Parse(BackupJson.Create(backup, location)),
                     ["restore"] = restore is null ? null : JsonNode.Parse(RestoreJson.Record(restore)),
                 };
-                await environment.Out.WriteLineAsync(combined.ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true }));
+                await environment.Out.WriteLineAsync(combined.ToJsonString(BackupJson.Indented));
             }
 
             await environment.Error.WriteLineAsync(

@@ -41,5 +41,6 @@ internal static class BackupJson
         return json;
     }
 
-    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
+    /// <summary>Indented output, for every <c>--output json</c> document.</summary>
+    internal static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
 }

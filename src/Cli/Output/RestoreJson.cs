@@ -12,5 +12,5 @@ internal static class RestoreJson
 
     public static string List(IEnumerable<RestoreRecord> records) =>
         new JsonArray([.. records.Select(r => JsonSerializer.SerializeToNode(r with { Items = [] }, StrataJson.Default.RestoreRecord))])
-            .ToJsonString(new JsonSerializerOptions { WriteIndented = true });
+            .ToJsonString(BackupJson.Indented);
 }

@@ -183,29 +183,27 @@ public sealed class BackupRestore(
         var prefix = recorded?.Location ?? await FindInStoreAsync(request.BackupId, cancellationToken)
             ?? throw new RestoreRefusedException($"no backup '{request.BackupId}' in the run history or in the store at {store.Location}");
 
-        BackupManifest? manifest = null;
-        var manifestKey = ArtifactLayout.ArtifactKey(prefix, ArtifactLayout.Manifest);
+        BackupManifest? manifest;
         try
         {
-            await using var stream = await store.OpenReadAsync(manifestKey, cancellationToken);
-            using var buffer = new MemoryStream();
-            await stream.CopyToAsync(buffer, cancellationToken);
-            manifest = StrataJson.ReadManifest(buffer.ToArray(), manifestKey);
+            manifest = await StrataJson.ReadManifestAsync(store, prefix, cancellationToken);
         }
-        catch (ArtifactNotFoundException) when (request.AllowIncomplete)
+        catch (InvalidDataException e)
         {
-            problems.Warning($"backup {request.BackupId} has no manifest: it never completed, and its artifacts could not be checked", reason: "Incomplete");
+            throw new RestoreRefusedException($"backup {request.BackupId}: {e.Message}", e);
         }
-        catch (ArtifactNotFoundException)
+
+        if (manifest is null && !request.AllowIncomplete)
         {
             var status = recorded is null ? string.Empty : $" (its run is {recorded.Status})";
             throw new RestoreRefusedException(
                 $"backup {request.BackupId} has no manifest{status}: it never completed, so nothing in it can be checked. " +
                 "Restore what it holds anyway with --allow-incomplete");
         }
-        catch (InvalidDataException e)
+
+        if (manifest is null)
         {
-            throw new RestoreRefusedException($"backup {request.BackupId}: {e.Message}", e);
+            problems.Warning($"backup {request.BackupId} has no manifest: it never completed, and its artifacts could not be checked", reason: "Incomplete");
         }
 
         return new LocatedBackup(prefix, recorded?.Cluster ?? manifest?.Cluster, manifest);

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Strata.Core.Artifacts;
+using Strata.Core.Ports;
 using Strata.Core.Runs;
 
 namespace Strata.Core.Serialization;
@@ -19,6 +20,26 @@ namespace Strata.Core.Serialization;
 [JsonSerializable(typeof(RestoreRecord))]
 public sealed partial class StrataJson : JsonSerializerContext
 {
+    /// <summary>
+    /// Reads the manifest of the backup at <paramref name="backupPrefix"/>: null when there is none
+    /// (the backup never completed), a clear <see cref="InvalidDataException"/> when it is unreadable.
+    /// </summary>
+    public static async Task<BackupManifest?> ReadManifestAsync(IArtifactStore store, string backupPrefix, CancellationToken cancellationToken = default)
+    {
+        var key = ArtifactLayout.ArtifactKey(backupPrefix, ArtifactLayout.Manifest);
+        try
+        {
+            await using var stream = await store.OpenReadAsync(key, cancellationToken);
+            using var buffer = new MemoryStream();
+            await stream.CopyToAsync(buffer, cancellationToken);
+            return ReadManifest(buffer.ToArray(), key);
+        }
+        catch (ArtifactNotFoundException)
+        {
+            return null;
+        }
+    }
+
     /// <summary>Reads a manifest; a clear <see cref="InvalidDataException"/> when it is not one.</summary>
     public static BackupManifest ReadManifest(ReadOnlySpan<byte> json, string source)
     {
