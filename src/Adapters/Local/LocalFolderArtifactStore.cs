@@ -62,6 +62,20 @@ public sealed class LocalFolderArtifactStore(string root) : IArtifactStore
         }
     }
 
+    /// <inheritdoc />
+    /// <remarks>A local folder has no write-once lock: file permissions are the only protection.</remarks>
+    public Task<ArtifactDeletion> DeleteAsync(string key, CancellationToken cancellationToken = default)
+    {
+        var path = PathOf(key);
+        if (!File.Exists(path))
+        {
+            return Task.FromResult(new ArtifactDeletion(key, ArtifactDeletionOutcome.NotFound));
+        }
+
+        File.Delete(path);
+        return Task.FromResult(new ArtifactDeletion(key, ArtifactDeletionOutcome.Deleted));
+    }
+
     private string PathOf(string key)
     {
         if (key.Length == 0 || key.StartsWith('/') || key.Split('/').Any(s => s is "" or "." or ".."))

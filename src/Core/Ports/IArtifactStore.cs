@@ -18,6 +18,12 @@ public interface IArtifactStore
 
     /// <summary>Lists committed artifacts whose key starts with <paramref name="prefix"/>, in key order.</summary>
     IAsyncEnumerable<ArtifactInfo> ListAsync(string prefix, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Deletes <paramref name="key"/> unless a write-once lock or legal hold keeps it, which is
+    /// reported as <see cref="ArtifactDeletionOutcome.Locked"/> (with the date), not thrown.
+    /// </summary>
+    Task<ArtifactDeletion> DeleteAsync(string key, CancellationToken cancellationToken = default);
 }
 
 /// <summary>An artifact being written. Disposing without <see cref="CommitAsync"/> discards it.</summary>
@@ -46,4 +52,36 @@ public sealed class ArtifactNotFoundException(string key) : IOException($"artifa
 {
     /// <summary>The key.</summary>
     public string Key { get; } = key;
+}
+
+/// <summary>What became of a request to delete an artifact.</summary>
+public enum ArtifactDeletionOutcome
+{
+    /// <summary>It is gone.</summary>
+    Deleted,
+
+    /// <summary>There was nothing under that key.</summary>
+    NotFound,
+
+    /// <summary>A write-once lock or legal hold keeps it; not a failure.</summary>
+    Locked,
+}
+
+/// <summary>The answer to a delete: deleted, absent, or locked until a date (or under legal hold).</summary>
+public sealed record ArtifactDeletion(string Key, ArtifactDeletionOutcome Outcome, DateTimeOffset? LockedUntil = null, bool LegalHold = false)
+{
+    /// <summary>For people: "deleted", "not found", "locked until 2027-01-01T00:00:00Z (legal hold)".</summary>
+    public override string ToString() => Outcome switch
+    {
+        ArtifactDeletionOutcome.Deleted => $"{Key}: deleted",
+        ArtifactDeletionOutcome.NotFound => $"{Key}: not found",
+        _ => $"{Key}: locked" + (LockedUntil is { } until ? $" until {until.UtcDateTime:yyyy-MM-ddTHH:mm:ssZ}" : "") + (LegalHold ? " (legal hold)" : ""),
+    };
+}
+
+/// <summary>A store replicated to a second region: how fresh the copy there is.</summary>
+public interface IGeoReplicatedStore
+{
+    /// <summary>Every write before this time is readable in the secondary region; null when the service does not know.</summary>
+    Task<DateTimeOffset?> GetLastSyncTimeAsync(CancellationToken cancellationToken = default);
 }

@@ -30,6 +30,9 @@ public sealed class MemoryArtifactStore : IArtifactStore
         }
     }
 
+    public Task<ArtifactDeletion> DeleteAsync(string key, CancellationToken cancellationToken = default) =>
+        Task.FromResult(new ArtifactDeletion(key, _artifacts.TryRemove(key, out _) ? ArtifactDeletionOutcome.Deleted : ArtifactDeletionOutcome.NotFound));
+
     private sealed class Writer(MemoryArtifactStore store, string key) : IArtifactWriter
     {
         private readonly MemoryStream _content = new();

@@ -1,0 +1,221 @@
+using System.Security.Cryptography;
+using Azure.Core;
+using Strata.Adapters.Azure;
+using Strata.Adapters.Azure.Blob;
+using Strata.Core.Ports;
+using Strata.TestKit;
+using Strata.TestKit.Azure;
+
+namespace Strata.Adapters.Tests.Azure;
+
+/// <summary>The Blob artifact store against Azurite: real HTTP, real SharedKey checks.</summary>
+public sealed class BlobArtifactStoreTests(AzuriteFixture azurite) : IClassFixture<AzuriteFixture>
+{
+    private static StorageClientOptions Options(CountingPolicy? counter = null, int blockSize = 64 * 1024)
+    {
+        var options = new StorageClientOptions { BlockSize = blockSize, SingleUploadLimit = blockSize, UploadParallelism = 3 };
+        options.Retry.Delay = TimeSpan.FromMilliseconds(10);
+        options.Retry.MaxRetries = 2;
+        if (counter is not null)
+        {
+            options.AddPolicy(counter, HttpPipelinePosition.PerRetry);
+        }
+
+        return options;
+    }
+
+    private BlobArtifactStore Store(string container, StorageClientOptions? options = null, StorageEndpoints? endpoints = null) =>
+        new(endpoints ?? azurite.Account.Blob, container, new StorageAuthentication.Key(azurite.Account.SharedKey()), options ?? Options());
+
+    private static async Task WriteAsync(IArtifactStore store, string key, byte[] content, int chunk = 10_000)
+    {
+        await using var writer = await store.CreateAsync(key);
+        for (var offset = 0; offset < content.Length; offset += chunk)
+        {
+            await writer.Content.WriteAsync(content.AsMemory(offset, Math.Min(chunk, content.Length - offset)));
+        }
+
+        await writer.CommitAsync();
+    }
+
+    private static async Task<byte[]> ReadAsync(IArtifactStore store, string key)
+    {
+        await using var stream = await store.OpenReadAsync(key);
+        using var buffer = new MemoryStream();
+        await stream.CopyToAsync(buffer);
+        return buffer.ToArray();
+    }
+
+    [Fact]
+    public async Task Upload_LargeArtifact_GoesUpInParallelBlocks_AndReadsBackIdentical()
+    {
+        var counter = new CountingPolicy();
+        var store = Store(AzuriteFixture.UniqueName("blocks"), Options(counter));
+        var content = RandomNumberGenerator.GetBytes(1_000_000);
+
+        await WriteAsync(store, "backups/c/p/1/resources.tar.gz", content);
+
+        Assert.Equal(16, counter.Count("PUT block"));
+        Assert.Equal(1, counter.Count("PUT blocklist"));
+        Assert.True(counter.MaxInFlight > 1, $"blocks went up one at a time ({counter.MaxInFlight})");
+        Assert.Equal(content, await ReadAsync(store, "backups/c/p/1/resources.tar.gz"));
+        var listed = await store.ListAsync("backups/c/p/1/").ToListAsync();
+        Assert.Equal(new ArtifactInfo("backups/c/p/1/resources.tar.gz", content.Length), Assert.Single(listed));
+    }
+
+    [Fact]
+    public async Task Upload_SmallArtifact_IsOnePutBlob_WithItsSha256()
+    {
+        var counter = new CountingPolicy();
+        var store = Store(AzuriteFixture.UniqueName("small"), Options(counter));
+        var content = "{\"formatVersion\":1}"u8.ToArray();
+
+        await WriteAsync(store, "manifest.json", content);
+
+        Assert.Equal(1, counter.Count("PUT"));
+        Assert.Equal(0, counter.Count("PUT block"));
+        Assert.Equal(content, await ReadAsync(store, "manifest.json"));
+    }
+
+    [Fact]
+    public async Task Create_ExistingKey_IsRefused_AndARacingCommitDoesNotOverwrite()
+    {
+        var store = Store(AzuriteFixture.UniqueName("worm"));
+        await using var first = await store.CreateAsync("a/manifest.json");
+        await using var second = await store.CreateAsync("a/manifest.json");
+        await first.Content.WriteAsync("first"u8.ToArray());
+        await second.Content.WriteAsync("second"u8.ToArray());
+
+        await first.CommitAsync();
+        await Assert.ThrowsAsync<ArtifactExistsException>(() => second.CommitAsync());
+        await Assert.ThrowsAsync<ArtifactExistsException>(() => store.CreateAsync("a/manifest.json"));
+        Assert.Equal("first"u8.ToArray(), await ReadAsync(store, "a/manifest.json"));
+    }
+
+    [Fact]
+    public async Task Upload_NotCommitted_LeavesNothingVisible()
+    {
+        var store = Store(AzuriteFixture.UniqueName("abandon"));
+        await using (var writer = await store.CreateAsync("x/resources.tar.gz"))
+        {
+            await writer.Content.WriteAsync(RandomNumberGenerator.GetBytes(300_000));
+        }
+
+        Assert.Empty(await store.ListAsync("x/").ToListAsync());
+        await Assert.ThrowsAsync<ArtifactNotFoundException>(() => store.OpenReadAsync("x/resources.tar.gz"));
+    }
+
+    [Fact]
+    public async Task Read_Seek_ReadsTheRangeAsked()
+    {
+        var store = Store(AzuriteFixture.UniqueName("range"));
+        var content = RandomNumberGenerator.GetBytes(200_000);
+        await WriteAsync(store, "data.bin", content);
+
+        await using var stream = await store.OpenReadAsync("data.bin");
+        stream.Seek(150_000, SeekOrigin.Begin);
+        var tail = new byte[60_000];
+        var read = await stream.ReadAtLeastAsync(tail, tail.Length, throwOnEndOfStream: false);
+
+        Assert.Equal(200_000, stream.Length);
+        Assert.Equal(50_000, read);
+        Assert.Equal(content[150_000..], tail[..read]);
+    }
+
+    [Fact]
+    public async Task Read_ConnectionDroppedTwice_ResumesWhereItStopped()
+    {
+        var container = AzuriteFixture.UniqueName("resume");
+        var content = RandomNumberGenerator.GetBytes(3_000_000);
+        await WriteAsync(Store(container), "big.bin", content);
+        await using var proxy = new DroppingProxy(azurite.BlobPort, dropAfterBytes: 700_000, drops: 2);
+        var throughProxy = new StorageEndpoints(new Uri($"http://127.0.0.1:{proxy.Port}/devstoreaccount1"), null);
+
+        var read = await ReadAsync(Store(container, endpoints: throughProxy), "big.bin");
+
+        Assert.Equal(2, proxy.Dropped);
+        Assert.Equal(SHA256.HashData(content), SHA256.HashData(read));
+    }
+
+    [Fact]
+    public async Task List_AcrossPages_ReturnsEveryKeyInOrder()
+    {
+        var counter = new CountingPolicy();
+        var options = Options(counter);
+        options.ListPageSize = 5;
+        var store = Store(AzuriteFixture.UniqueName("pages"), options);
+        var keys = Enumerable.Range(0, 12).Select(i => $"backups/c/p/{i:D2}/manifest.json").ToList();
+        foreach (var key in keys)
+        {
+            await WriteAsync(store, key, "{}"u8.ToArray());
+        }
+
+        await WriteAsync(store, "elsewhere/manifest.json", "{}"u8.ToArray());
+
+        var listed = await store.ListAsync("backups/").Select(a => a.Key).ToListAsync();
+
+        Assert.Equal(keys, listed);
+        Assert.Equal(3, counter.Count("GET list"));
+    }
+
+    [Fact]
+    public async Task Read_PrimaryUnreachable_FallsBackToTheSecondary()
+    {
+        var container = AzuriteFixture.UniqueName("geo");
+        await WriteAsync(Store(container), "backups/c/p/1/manifest.json", "{\"ok\":true}"u8.ToArray());
+        var deadPrimary = new StorageEndpoints(
+            new Uri($"http://127.0.0.1:{ClosedPort()}/devstoreaccount1"),
+            new Uri($"http://127.0.0.1:{azurite.BlobPort}/devstoreaccount1-secondary"));
+        var store = Store(container, endpoints: deadPrimary);
+
+        Assert.Equal("{\"ok\":true}"u8.ToArray(), await ReadAsync(store, "backups/c/p/1/manifest.json"));
+        Assert.Single(await store.ListAsync("backups/").ToListAsync());
+        var writeError = await Assert.ThrowsAsync<StorageRequestException>(() => store.CreateAsync("backups/c/p/2/manifest.json"));
+        Assert.Equal(0, writeError.Status);
+        Assert.True(writeError.IsTransient);
+    }
+
+    [Fact]
+    public async Task GetReplication_ReadsTheSecondarysLastSyncTime()
+    {
+        var store = Store(AzuriteFixture.UniqueName("stats"));
+
+        var replication = await store.GetReplicationAsync();
+
+        Assert.Equal("live", replication.Status);
+        Assert.NotNull(replication.LastSyncTime);
+        Assert.Equal(replication.LastSyncTime, await store.GetLastSyncTimeAsync());
+    }
+
+    [Fact]
+    public async Task Delete_UnlockedArtifact_IsDeleted_ThenNotFound()
+    {
+        var store = Store(AzuriteFixture.UniqueName("delete"));
+        await WriteAsync(store, "old/manifest.json", "{}"u8.ToArray());
+
+        Assert.Equal(ArtifactDeletionOutcome.Deleted, (await store.DeleteAsync("old/manifest.json")).Outcome);
+        Assert.Equal(ArtifactDeletionOutcome.NotFound, (await store.DeleteAsync("old/manifest.json")).Outcome);
+    }
+
+    [Fact]
+    public async Task WrongKey_IsRefused_WithTheServiceCode_AndNoSecretInTheMessage()
+    {
+        var keyBytes = RandomNumberGenerator.GetBytes(64);
+        var wrong = new StorageSharedKey("devstoreaccount1", keyBytes);
+        var store = new BlobArtifactStore(azurite.Account.Blob, "refused", new StorageAuthentication.Key(wrong), Options());
+
+        var error = await Assert.ThrowsAsync<StorageRequestException>(() => store.CreateAsync("k"));
+
+        Assert.Equal(403, error.Status);
+        Assert.False(error.IsTransient);
+        Assert.DoesNotContain("SharedKey", error.Message);
+        Assert.DoesNotContain(Convert.ToBase64String(keyBytes), error.Message);
+    }
+
+    private static int ClosedPort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}

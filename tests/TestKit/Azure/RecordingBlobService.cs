@@ -1,0 +1,226 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.Net;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+using Strata.Sandbox.Security;
+
+namespace Strata.TestKit.Azure;
+
+/// <summary>
+/// A Blob service that records every request and answers the write-once paths Azurite does not
+/// emulate, as the REST reference says: Put Blob / Put Block List store
+/// <c>x-ms-immutability-policy-until-date</c>, <c>-mode</c> and <c>x-ms-legal-hold</c>; Get Blob
+/// Properties returns them; Set Blob Immutability Policy (<c>comp=immutabilityPolicies</c>) and Set
+/// Blob Legal Hold (<c>comp=legalhold</c>) change them; Delete Blob of a blob under an unexpired
+/// policy or a legal hold is refused with 409 <c>BlobImmutableDueToPolicy</c>. HTTPS on loopback
+/// (bearer tokens are only sent over TLS), certificate from <see cref="Certificates"/>.
+/// </summary>
+public sealed class RecordingBlobService : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+    private readonly ConcurrentDictionary<string, StoredBlob> _blobs = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, ConcurrentDictionary<string, byte[]>> _blocks = new(StringComparer.Ordinal);
+    private readonly TimeProvider _time;
+
+    private RecordingBlobService(WebApplication app, SandboxCertificates certificates, TimeProvider time)
+    {
+        _app = app;
+        Certificates = certificates;
+        _time = time;
+    }
+
+    public SandboxCertificates Certificates { get; }
+
+    /// <summary>The account endpoint, e.g. <c>https://127.0.0.1:PORT/account</c>.</summary>
+    public Uri Endpoint { get; private set; } = null!;
+
+    /// <summary>Every request: method, path and query, headers.</summary>
+    public ConcurrentQueue<RecordedRequest> Requests { get; } = new();
+
+    /// <summary>Blobs the service treats as locked by a container-level policy it does not show per blob.</summary>
+    public ConcurrentDictionary<string, bool> ContainerLocked { get; } = new(StringComparer.Ordinal);
+
+    public static async Task<RecordingBlobService> StartAsync(TimeProvider time)
+    {
+        var certificates = new SandboxCertificates(time);
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.ConfigureKestrel(kestrel =>
+            kestrel.Listen(IPAddress.Loopback, 0, listen => listen.UseHttps(certificates.ServerCertificate)));
+        var app = builder.Build();
+        var service = new RecordingBlobService(app, certificates, time);
+        app.Run(service.HandleAsync);
+        await app.StartAsync();
+        service.Endpoint = new Uri(app.Urls.First() + "/account");
+        return service;
+    }
+
+    /// <summary>The stored immutability state of a blob ("container/blob").</summary>
+    public (DateTimeOffset? Until, string? Mode, bool LegalHold)? Lock(string path) =>
+        _blobs.TryGetValue(path, out var blob) ? (blob.Until, blob.Mode, blob.LegalHold) : null;
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.DisposeAsync();
+        Certificates.Dispose();
+    }
+
+    private async Task HandleAsync(HttpContext context)
+    {
+        var request = context.Request;
+        Requests.Enqueue(new RecordedRequest(
+            request.Method,
+            request.Path + request.QueryString,
+            request.Headers.ToDictionary(h => h.Key.ToLowerInvariant(), h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase)));
+        var segments = request.Path.Value!.Trim('/').Split('/', 3);
+        var comp = request.Query["comp"].ToString();
+        if (segments.Length == 2 && request.Query["restype"] == "container" && request.Method == "PUT")
+        {
+            context.Response.StatusCode = 201;
+            return;
+        }
+
+        if (segments.Length < 3)
+        {
+            await Error(context, 400, "InvalidUri");
+            return;
+        }
+
+        var path = segments[1] + "/" + Uri.UnescapeDataString(segments[2]);
+        _blobs.TryGetValue(path, out var blob);
+        switch (request.Method, comp)
+        {
+            case ("HEAD", ""):
+                if (blob is null)
+                {
+                    context.Response.StatusCode = 404;
+                    return;
+                }
+
+                Describe(context.Response, blob);
+                context.Response.ContentLength = blob.Content.Length;
+                return;
+            case ("GET", ""):
+                if (blob is null)
+                {
+                    await Error(context, 404, "BlobNotFound");
+                    return;
+                }
+
+                Describe(context.Response, blob);
+                await context.Response.Body.WriteAsync(blob.Content);
+                return;
+            case ("PUT", "block"):
+                _blocks.GetOrAdd(path, _ => new(StringComparer.Ordinal))[request.Query["blockid"]!] = await Body(request);
+                context.Response.StatusCode = 201;
+                return;
+            case ("PUT", "" or "blocklist"):
+                if (blob is not null && request.Headers.IfNoneMatch == "*")
+                {
+                    await Error(context, 409, "BlobAlreadyExists");
+                    return;
+                }
+
+                var content = comp == "" ? await Body(request) : Assemble(path, await new StreamReader(request.Body).ReadToEndAsync());
+                _blobs[path] = new StoredBlob(content, request.Headers["x-ms-meta-sha256"].ToString(), ParseDate(request.Headers["x-ms-immutability-policy-until-date"]),
+                    request.Headers["x-ms-immutability-policy-mode"].ToString() is { Length: > 0 } mode ? mode : null,
+                    request.Headers["x-ms-legal-hold"] == "true");
+                context.Response.Headers.ETag = "\"0x1\"";
+                context.Response.StatusCode = 201;
+                return;
+            case ("PUT", "immutabilityPolicies") when blob is not null:
+                blob.Until = ParseDate(request.Headers["x-ms-immutability-policy-until-date"]);
+                blob.Mode = request.Headers["x-ms-immutability-policy-mode"].ToString();
+                context.Response.StatusCode = 200;
+                return;
+            case ("PUT", "legalhold") when blob is not null:
+                blob.LegalHold = request.Headers["x-ms-legal-hold"] == "true";
+                context.Response.StatusCode = 200;
+                return;
+            case ("DELETE", ""):
+                if (blob is null)
+                {
+                    await Error(context, 404, "BlobNotFound");
+                    return;
+                }
+
+                if (blob.LegalHold || blob.Until > _time.GetUtcNow() || ContainerLocked.ContainsKey(path))
+                {
+                    await Error(context, 409, "BlobImmutableDueToPolicy");
+                    return;
+                }
+
+                _blobs.TryRemove(path, out _);
+                context.Response.StatusCode = 202;
+                return;
+            default:
+                await Error(context, blob is null ? 404 : 400, blob is null ? "BlobNotFound" : "UnsupportedHttpVerb");
+                return;
+        }
+    }
+
+    private static void Describe(HttpResponse response, StoredBlob blob)
+    {
+        response.Headers.ETag = "\"0x1\"";
+        response.Headers["x-ms-meta-sha256"] = blob.Sha256;
+        if (blob.Until is { } until)
+        {
+            response.Headers["x-ms-immutability-policy-until-date"] = until.ToString("R", CultureInfo.InvariantCulture);
+            response.Headers["x-ms-immutability-policy-mode"] = blob.Mode?.ToLowerInvariant();
+        }
+
+        response.Headers["x-ms-legal-hold"] = blob.LegalHold ? "true" : "false";
+    }
+
+    private byte[] Assemble(string path, string blockList)
+    {
+        var blocks = _blocks.GetValueOrDefault(path) ?? new();
+        using var content = new MemoryStream();
+        foreach (var id in System.Xml.Linq.XDocument.Parse(blockList).Root!.Elements().Select(e => e.Value))
+        {
+            content.Write(blocks[id]);
+        }
+
+        return content.ToArray();
+    }
+
+    private static DateTimeOffset? ParseDate(string? text) =>
+        string.IsNullOrEmpty(text) ? null : DateTimeOffset.Parse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal);
+
+    private static async Task<byte[]> Body(HttpRequest request)
+    {
+        using var buffer = new MemoryStream();
+        await request.Body.CopyToAsync(buffer);
+        return buffer.ToArray();
+    }
+
+    private static async Task Error(HttpContext context, int status, string code)
+    {
+        context.Response.StatusCode = status;
+        context.Response.Headers["x-ms-error-code"] = code;
+        if (context.Request.Method != "HEAD")
+        {
+            context.Response.ContentType = "application/xml";
+            await context.Response.WriteAsync($"<?xml version=\"1.0\" encoding=\"utf-8\"?><Error><Code>{code}</Code><Message>{code}\nRequestId:0\nTime:0</Message></Error>");
+        }
+    }
+
+    private sealed class StoredBlob(byte[] content, string sha256, DateTimeOffset? until, string? mode, bool legalHold)
+    {
+        public byte[] Content { get; } = content;
+
+        public string Sha256 { get; } = sha256;
+
+        public DateTimeOffset? Until { get; set; } = until;
+
+        public string? Mode { get; set; } = mode;
+
+        public bool LegalHold { get; set; } = legalHold;
+    }
+}
+
+/// <summary>One request as the fake service saw it.</summary>
+public sealed record RecordedRequest(string Method, string PathAndQuery, IReadOnlyDictionary<string, string> Headers);
