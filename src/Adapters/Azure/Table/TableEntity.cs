@@ -102,7 +102,9 @@ public sealed class TableEntity(string partitionKey, string rowKey)
                 continue;
             }
 
-            var type = element.TryGetProperty(name + "@odata.type", out var annotation) ? annotation.GetString() : null;
+            // Timestamp is always Edm.DateTime; with minimal metadata it comes without its annotation.
+            var type = element.TryGetProperty(name + "@odata.type", out var annotation) ? annotation.GetString()
+                : name == "Timestamp" ? "Edm.DateTime" : null;
             var value = ReadValue(property.Value, type, name);
             if (name == "Timestamp" && value is DateTimeOffset timestamp)
             {
@@ -132,7 +134,7 @@ public sealed class TableEntity(string partitionKey, string rowKey)
         {
             JsonValueKind.String => value.GetString(),
             JsonValueKind.True or JsonValueKind.False => value.GetBoolean(),
-            JsonValueKind.Number => value.TryGetInt32(out var small) ? small : value.GetDouble(),
+            JsonValueKind.Number => value.TryGetInt32(out var small) ? (object)small : value.GetDouble(),
             JsonValueKind.Null => null,
             _ => throw new InvalidDataException($"table property '{name}': unexpected JSON {value.ValueKind}"),
         },
