@@ -1,18 +1,150 @@
+using Azure.Identity;
+using Strata.Adapters.Azure;
+using Strata.Adapters.Azure.Blob;
+using Strata.Adapters.Azure.Table;
 using Strata.Adapters.Local;
 using Strata.Core.Ports;
 
 namespace Strata.Cli;
 
 /// <summary>
-/// The local store: a folder holding <c>backups/…</c> (artifacts) and <c>history/</c> (run
-/// records). <c>--store PATH</c> chooses it; the default is <c>$STRATA_HOME</c> (<c>~/.strata</c>).
+/// Where artifacts and run history live. Artifacts: a local folder (default <c>$STRATA_HOME</c>,
+/// else <c>~/.strata</c>), an Azure Blob container (<c>https://ACCOUNT.blob.core.windows.net/CONTAINER</c>,
+/// signed in with <c>DefaultAzureCredential</c>) or a connection string with a container name.
+/// History: the local folder's <c>history/</c> unless <c>--history</c> names a folder, a Table
+/// endpoint (<c>https://ACCOUNT.table.core.windows.net[/TABLEPREFIX]</c>) or a connection string.
 /// </summary>
-public sealed record StoreLocation(string Root)
+public sealed record StoreLocation(IArtifactStore Artifacts, IRunHistory History, string ArtifactsWhere, string HistoryWhere)
 {
-    public static StoreLocation From(string? option, CliEnvironment environment) =>
-        new(Path.GetFullPath(string.IsNullOrEmpty(option) ? environment.StrataHome : option));
+    /// <summary>The container used with a connection string when none is named.</summary>
+    public const string DefaultContainer = "strata";
 
-    public IArtifactStore Artifacts() => new LocalFolderArtifactStore(Root);
+    /// <summary>Table names start with this unless the Table URL names another prefix.</summary>
+    public const string DefaultTablePrefix = "Strata";
 
-    public IRunHistory History() => new LocalRunHistory(Path.Combine(Root, "history"));
+    /// <summary>Resolves the options (or <c>$STRATA_STORE</c>, <c>$STRATA_STORE_CONTAINER</c>, <c>$STRATA_HISTORY</c>).</summary>
+    public static StoreLocation Resolve(string? store, string? container, string? history, CliEnvironment environment)
+    {
+        store = Pick(store, environment.Variable("STRATA_STORE"));
+        container = Pick(container, environment.Variable("STRATA_STORE_CONTAINER"));
+        history = Pick(history, environment.Variable("STRATA_HISTORY"));
+        var home = Path.GetFullPath(environment.StrataHome);
+
+        IArtifactStore artifacts;
+        string? localRoot = null;
+        if (store is null || !IsRemote(store))
+        {
+            localRoot = Path.GetFullPath(store ?? home);
+            artifacts = new LocalFolderArtifactStore(localRoot);
+        }
+        else if (IsUrl(store))
+        {
+            var (endpoints, name) = BlobUrl(store, container);
+            artifacts = new BlobArtifactStore(endpoints, name, Credential());
+        }
+        else
+        {
+            var account = ParseConnectionString(store, "--store");
+            artifacts = new BlobArtifactStore(account.Blob, container ?? DefaultContainer, new StorageAuthentication.Key(account.SharedKey()));
+        }
+
+        IRunHistory runs;
+        string historyWhere;
+        if (history is null || !IsRemote(history))
+        {
+            var folder = Path.GetFullPath(history ?? Path.Combine(localRoot ?? home, "history"));
+            runs = new LocalRunHistory(folder);
+            historyWhere = folder;
+        }
+        else if (IsUrl(history))
+        {
+            var (endpoints, prefix) = TableUrl(history);
+            var tables = new TableRunHistory(endpoints, Credential(), prefix);
+            (runs, historyWhere) = (tables, tables.Location);
+        }
+        else
+        {
+            var account = ParseConnectionString(history, "--history");
+            var tables = new TableRunHistory(account.Table, new StorageAuthentication.Key(account.SharedKey()), DefaultTablePrefix);
+            (runs, historyWhere) = (tables, tables.Location);
+        }
+
+        return new StoreLocation(artifacts, runs, artifacts.Location, historyWhere);
+    }
+
+    /// <summary>Where a backup's artifacts are, for people: a folder path or a blob URL prefix.</summary>
+    public string Where(string key) =>
+        Artifacts is LocalFolderArtifactStore ? Path.Combine(ArtifactsWhere, key) : ArtifactsWhere.TrimEnd('/') + "/" + key;
+
+    private static string? Pick(string? option, string? variable) =>
+        !string.IsNullOrWhiteSpace(option) ? option : string.IsNullOrWhiteSpace(variable) ? null : variable;
+
+    private static bool IsUrl(string value) =>
+        value.StartsWith("https://", StringComparison.OrdinalIgnoreCase) || value.StartsWith("http://", StringComparison.OrdinalIgnoreCase);
+
+    private static bool IsRemote(string value) => IsUrl(value) || StorageConnectionString.Looks(value);
+
+    private static StorageAuthentication Credential() => new StorageAuthentication.Token(new DefaultAzureCredential());
+
+    private static StorageConnectionString ParseConnectionString(string text, string option)
+    {
+        try
+        {
+            return StorageConnectionString.Parse(text);
+        }
+        catch (FormatException e)
+        {
+            throw new StoreConfigurationException($"{option}: {e.Message}");
+        }
+    }
+
+    /// <summary><c>https://ACCOUNT.blob.SUFFIX/CONTAINER</c>: the secondary is <c>ACCOUNT-secondary.blob.SUFFIX</c>.</summary>
+    private static (StorageEndpoints Endpoints, string Container) BlobUrl(string text, string? container)
+    {
+        var uri = HttpsUri(text, "--store", "https://ACCOUNT.blob.core.windows.net/CONTAINER");
+        var name = uri.AbsolutePath.Trim('/') is { Length: > 0 } path ? path : container
+            ?? throw new StoreConfigurationException($"--store: '{text}' names no container (https://ACCOUNT.blob.core.windows.net/CONTAINER, or --store-container)");
+        if (name.Contains('/', StringComparison.Ordinal))
+        {
+            throw new StoreConfigurationException($"--store: '{text}' has a path below the container; give only https://ACCOUNT.blob.core.windows.net/CONTAINER");
+        }
+
+        return (Endpoints(uri), name);
+    }
+
+    /// <summary><c>https://ACCOUNT.table.SUFFIX[/PREFIX]</c>.</summary>
+    private static (StorageEndpoints Endpoints, string Prefix) TableUrl(string text)
+    {
+        var uri = HttpsUri(text, "--history", "https://ACCOUNT.table.core.windows.net[/TABLEPREFIX]");
+        var prefix = uri.AbsolutePath.Trim('/') is { Length: > 0 } path ? path : DefaultTablePrefix;
+        if (!prefix.All(char.IsAsciiLetterOrDigit) || !char.IsAsciiLetter(prefix[0]) || prefix.Length > 50)
+        {
+            throw new StoreConfigurationException($"--history: table prefix '{prefix}' must be letters and digits, starting with a letter");
+        }
+
+        return (Endpoints(uri), prefix);
+    }
+
+    private static Uri HttpsUri(string text, string option, string shape)
+    {
+        if (!Uri.TryCreate(text, UriKind.Absolute, out var uri) || uri.Scheme != Uri.UriSchemeHttps || !string.IsNullOrEmpty(uri.Query))
+        {
+            throw new StoreConfigurationException($"{option}: '{uri?.GetLeftPart(UriPartial.Path) ?? text}' is not {shape} (Entra ID tokens are only sent over https; a SAS is not accepted here)");
+        }
+
+        return uri;
+    }
+
+    private static StorageEndpoints Endpoints(Uri uri)
+    {
+        var root = new Uri(uri.GetLeftPart(UriPartial.Authority));
+        var dot = uri.Host.IndexOf('.', StringComparison.Ordinal);
+        Uri? secondary = dot > 0 && uri.Host.EndsWith(".core.windows.net", StringComparison.OrdinalIgnoreCase)
+            ? new Uri($"{uri.Scheme}://{uri.Host[..dot]}-secondary{uri.Host[dot..]}")
+            : null;
+        return new StorageEndpoints(root, secondary);
+    }
 }
+
+/// <summary>A <c>--store</c> or <c>--history</c> value that cannot be used; the message says why.</summary>
+public sealed class StoreConfigurationException(string message) : Exception(message);

@@ -1,4 +1,6 @@
 using System.CommandLine;
+using Azure.Identity;
+using Strata.Adapters.Azure;
 using Strata.Cli.Commands;
 
 namespace Strata.Cli;
@@ -35,7 +37,13 @@ public static class StrataCli
 
         try
         {
-            return await parsed.InvokeAsync(new InvocationConfiguration { Output = environment.Out, Error = environment.Error }, cancellationToken);
+            return await parsed.InvokeAsync(
+                new InvocationConfiguration { Output = environment.Out, Error = environment.Error, EnableDefaultExceptionHandler = false }, cancellationToken);
+        }
+        catch (Exception e) when (e is StoreConfigurationException or StorageRequestException or AuthenticationFailedException && !cancellationToken.IsCancellationRequested)
+        {
+            // Where the store or history is, or the storage service, failed: one line, no stack trace, no secret.
+            return await environment.FailAsync(e.Message);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {

@@ -3,8 +3,8 @@ using global::Azure.Core;
 namespace Strata.Adapters.Azure;
 
 /// <summary>
-/// Options for the Blob and Table clients. Retries: 6 tries after the first, exponential from
-/// 0.8 s up to 60 s (or the service's Retry-After), on 408, 429, 500, 502, 503, 504, dropped
+/// Options for the Blob and Table clients. Retries: 5 tries after the first, exponential from
+/// 0.8 s up to 30 s (or the service's Retry-After), on 408, 429, 500, 502, 503, 504, dropped
 /// connections and timeouts; 100 s network timeout per try.
 /// </summary>
 public sealed class StorageClientOptions : ClientOptions
@@ -13,9 +13,9 @@ public sealed class StorageClientOptions : ClientOptions
     public StorageClientOptions()
     {
         Retry.Mode = RetryMode.Exponential;
-        Retry.MaxRetries = 6;
+        Retry.MaxRetries = 5;
         Retry.Delay = TimeSpan.FromSeconds(0.8);
-        Retry.MaxDelay = TimeSpan.FromSeconds(60);
+        Retry.MaxDelay = TimeSpan.FromSeconds(30);
         Retry.NetworkTimeout = TimeSpan.FromSeconds(100);
         foreach (var name in new[] { "comp", "restype", "prefix", "marker", "maxresults", "blockid", "$filter", "$top", "NextPartitionKey", "NextRowKey" })
         {

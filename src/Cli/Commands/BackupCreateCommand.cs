@@ -23,14 +23,15 @@ internal static class BackupCreateCommand
             DefaultValueFactory = _ => "auto",
         }.AcceptOnlyFromAmong("true", "false", "auto");
         var skipGitOps = new Option<bool>("--skip-gitops-managed") { Description = "Leave out objects Argo CD or Flux manage (rebuildable from Git)." };
-        var store = CommonOptions.Store();
+        var store = new StoreOptions();
         var output = CommonOptions.Output();
 
         var command = new Command("create", "Back up a cluster's API objects into the store.")
         {
             kubeconfig, context, includeNamespaces, excludeNamespaces, selector, includeResources, excludeResources,
-            clusterResources, skipGitOps, store, output,
+            clusterResources, skipGitOps, output,
         };
+        store.AddTo(command);
         command.SetAction(async (parsed, ct) =>
         {
             if (!LabelSelector.TryParse(parsed.GetValue(selector), out var labelSelector, out var selectorError))
@@ -66,7 +67,7 @@ internal static class BackupCreateCommand
 
             using (client)
             {
-                var location = StoreLocation.From(parsed.GetValue(store), environment);
+                var location = store.Resolve(parsed, environment);
                 var json = parsed.GetValue(output) == "json";
                 return await BackupExecution.RunAsync(client, client.Connection.Name, scope, location, json, environment, ct);
             }

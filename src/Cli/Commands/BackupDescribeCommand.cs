@@ -11,22 +11,23 @@ internal static class BackupDescribeCommand
     public static Command Build(CliEnvironment environment)
     {
         var id = new Argument<string>("backup-id") { Description = "The backup's id (see 'strata backup list')." };
-        var store = CommonOptions.Store();
+        var store = new StoreOptions();
         var output = CommonOptions.Output();
-        var command = new Command("describe", "Show one backup: counts, artifacts, exclusions, GitOps, problems.") { id, store, output };
+        var command = new Command("describe", "Show one backup: counts, artifacts, exclusions, GitOps, problems.") { id, output };
+        store.AddTo(command);
         command.SetAction(async (parsed, ct) =>
         {
-            var location = StoreLocation.From(parsed.GetValue(store), environment);
+            var location = store.Resolve(parsed, environment);
             var backupId = parsed.GetValue(id)!;
-            var record = await location.History().FindBackupAsync(backupId, ct);
+            var record = await location.History.FindBackupAsync(backupId, ct);
             if (record is null)
             {
-                await environment.Error.WriteLineAsync($"strata: no backup \"{backupId}\" in {location.Root} (see 'strata backup list')");
+                await environment.Error.WriteLineAsync($"strata: no backup \"{backupId}\" in {location.HistoryWhere} (see 'strata backup list')");
                 return ExitCodes.Failed;
             }
 
             // No manifest: an incomplete or failed backup, which the record says.
-            var manifest = await StrataJson.ReadManifestAsync(location.Artifacts(), record.Location, ct);
+            var manifest = await StrataJson.ReadManifestAsync(location.Artifacts, record.Location, ct);
 
             if (parsed.GetValue(output) == "json")
             {

@@ -19,7 +19,7 @@ internal static class BackupExecution
         KubernetesClient client, string clusterName, BackupScope scope, StoreLocation location, OutputMode output,
         CliEnvironment environment, CancellationToken cancellationToken)
     {
-        var capture = new BackupCapture(client, location.Artifacts(), location.History(), environment.Time);
+        var capture = new BackupCapture(client, location.Artifacts, location.History, environment.Time);
         using var progress = Progress.ForBackup(environment);
         BackupOutcome outcome;
         try

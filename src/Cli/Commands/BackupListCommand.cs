@@ -10,14 +10,15 @@ internal static class BackupListCommand
 {
     public static Command Build(CliEnvironment environment)
     {
-        var store = CommonOptions.Store();
+        var store = new StoreOptions();
         var output = CommonOptions.Output();
-        var command = new Command("list", "List backups, newest first.") { store, output };
+        var command = new Command("list", "List backups, newest first.") { output };
+        store.AddTo(command);
         command.SetAction(async (parsed, ct) =>
         {
-            var location = StoreLocation.From(parsed.GetValue(store), environment);
+            var location = store.Resolve(parsed, environment);
             var records = new List<BackupRecord>();
-            await foreach (var record in location.History().ListBackupsAsync(ct))
+            await foreach (var record in location.History.ListBackupsAsync(ct))
             {
                 records.Add(record);
             }
@@ -30,7 +31,7 @@ internal static class BackupListCommand
 
             if (records.Count == 0)
             {
-                await environment.Out.WriteLineAsync($"No backups in {location.Root}.");
+                await environment.Out.WriteLineAsync($"No backups in {location.HistoryWhere}.");
                 return ExitCodes.Succeeded;
             }
 

@@ -5,11 +5,6 @@ namespace Strata.Cli.Commands;
 /// <summary>Options shared by several commands.</summary>
 internal static class CommonOptions
 {
-    public static Option<string?> Store() => new("--store")
-    {
-        Description = "Local store folder (artifacts and run history). Default: $STRATA_HOME, or ~/.strata.",
-    };
-
     public static Option<string> Output() => new Option<string>("--output", "-o")
     {
         Description = "Output format: table or json.",

@@ -19,14 +19,15 @@ internal static class DemoCommand
 {
     public static Command Build(CliEnvironment environment)
     {
-        var store = CommonOptions.Store();
+        var store = new StoreOptions();
         var output = CommonOptions.Output();
-        var command = new Command("demo", "Back up a sample application on a sandbox API server and restore it into a second one (no cluster needed).") { store, output };
+        var command = new Command("demo", "Back up a sample application on a sandbox API server and restore it into a second one (no cluster needed).") { output };
+        store.AddTo(command);
         command.SetAction(async (parsed, ct) =>
         {
             var json = parsed.GetValue(output) == "json";
             var mode = json ? OutputMode.None : OutputMode.Table;
-            var location = StoreLocation.From(parsed.GetValue(store), environment);
+            var location = store.Resolve(parsed, environment);
             await environment.Error.WriteLineAsync(
                 "strata demo: starting a SANDBOX Kubernetes API server in this process (not a real cluster) with a sample application...");
             await using var source = await SandboxApiServer.StartAsync(new SandboxOptions { Time = environment.Time }, ct);
@@ -57,7 +58,7 @@ internal static class DemoCommand
             }
 
             await environment.Error.WriteLineAsync(
-                $"strata demo: done. Those were sandboxes, not real clusters. 'strata backup list --store {location.Root}' and 'strata restore list' show the runs; "
+                $"strata demo: done. Those were sandboxes, not real clusters. 'strata backup list --store {location.ArtifactsWhere}' and 'strata restore list' show the runs; "
                 + "with a kubeconfig, 'strata backup create --context NAME' and 'strata restore create --from-backup ID --to-context NAME' do the same against real clusters.");
             return Math.Max(backupCode, restoreCode);
         });

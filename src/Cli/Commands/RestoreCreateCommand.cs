@@ -28,14 +28,15 @@ internal static class RestoreCreateCommand
         var dryRun = new Option<bool>("--dry-run") { Description = "Have the server validate every object (dryRun=All) and report what would happen; nothing is changed." };
         var allowIncomplete = new Option<bool>("--allow-incomplete") { Description = "Restore from a backup without a manifest (its artifacts cannot be checked)." };
         var priorities = CommonOptions.List("--priorities", "Resources to restore ahead of the other built-in or custom resources, in this order (merged into the default order, never replacing it).");
-        var store = CommonOptions.Store();
+        var store = new StoreOptions();
         var output = CommonOptions.Output();
 
         var command = new Command("create", "Restore a backup's objects into a cluster, in dependency order.")
         {
             fromBackup, kubeconfig, toContext, includeNamespaces, excludeNamespaces, selector, includeResources, excludeResources,
-            mappings, existing, dryRun, allowIncomplete, priorities, store, output,
+            mappings, existing, dryRun, allowIncomplete, priorities, output,
         };
+        store.AddTo(command);
         command.SetAction(async (parsed, ct) =>
         {
             if (!LabelSelector.TryParse(parsed.GetValue(selector), out var labelSelector, out var selectorError))
@@ -75,7 +76,7 @@ internal static class RestoreCreateCommand
                     AllowIncomplete = parsed.GetValue(allowIncomplete),
                     Priorities = CommonOptions.Values(parsed.GetValue(priorities)),
                 };
-                var location = StoreLocation.From(parsed.GetValue(store), environment);
+                var location = store.Resolve(parsed, environment);
                 var mode = parsed.GetValue(output) == "json" ? OutputMode.Json : OutputMode.Table;
                 return (await RestoreExecution.RunAsync(client, request, location, mode, environment, ct)).Code;
             }

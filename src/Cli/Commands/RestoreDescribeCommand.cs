@@ -9,17 +9,18 @@ internal static class RestoreDescribeCommand
     public static Command Build(CliEnvironment environment)
     {
         var id = new Argument<string>("restore-id") { Description = "The restore's id (see 'strata restore list')." };
-        var store = CommonOptions.Store();
+        var store = new StoreOptions();
         var output = CommonOptions.Output();
-        var command = new Command("describe", "Show one restore: counts, and what happened to each object.") { id, store, output };
+        var command = new Command("describe", "Show one restore: counts, and what happened to each object.") { id, output };
+        store.AddTo(command);
         command.SetAction(async (parsed, ct) =>
         {
-            var location = StoreLocation.From(parsed.GetValue(store), environment);
+            var location = store.Resolve(parsed, environment);
             var restoreId = parsed.GetValue(id)!;
-            var record = await location.History().FindRestoreAsync(restoreId, ct);
+            var record = await location.History.FindRestoreAsync(restoreId, ct);
             if (record is null)
             {
-                await environment.Error.WriteLineAsync($"strata: no restore \"{restoreId}\" in {location.Root} (see 'strata restore list')");
+                await environment.Error.WriteLineAsync($"strata: no restore \"{restoreId}\" in {location.HistoryWhere} (see 'strata restore list')");
                 return ExitCodes.Failed;
             }
 

@@ -13,7 +13,7 @@ internal static class RestoreExecution
     public static async Task<(int Code, RestoreRecord? Record)> RunAsync(
         KubernetesClient client, RestoreRequest request, StoreLocation location, OutputMode output, CliEnvironment environment, CancellationToken cancellationToken)
     {
-        var restore = new BackupRestore(client, location.Artifacts(), location.History(), environment.Time, new RestoreOptions { Scratch = ScratchFile });
+        var restore = new BackupRestore(client, location.Artifacts, location.History, environment.Time, new RestoreOptions { Scratch = ScratchFile });
         using var progress = Progress.ForRestore(environment);
         RestoreRecord record;
         try

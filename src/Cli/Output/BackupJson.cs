@@ -29,7 +29,7 @@ internal static class BackupJson
     private static JsonObject Record(BackupRecord record, StoreLocation location)
     {
         var json = JsonSerializer.SerializeToNode(record, StrataJson.Default.BackupRecord)!.AsObject();
-        json["store"] = location.Root;
+        json["store"] = location.ArtifactsWhere;
         json["artifacts"] = new JsonArray([.. record.Artifacts.Select(a => (JsonNode)new JsonObject
         {
             ["path"] = a.Path,

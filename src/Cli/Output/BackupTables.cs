@@ -64,7 +64,7 @@ internal static class BackupTables
             grid.AddRow("Artifact", Markup.Escape($"{artifact.Path}  {Bytes.Format(artifact.Size)}  sha256:{artifact.Sha256}"));
         }
 
-        grid.AddRow("Stored in", Markup.Escape(Path.Combine(location.Root, record.Location)));
+        grid.AddRow("Stored in", Markup.Escape(location.Where(record.Location)));
         if (record.Error is { } error)
         {
             grid.AddRow("Error", Markup.Escape(error));
