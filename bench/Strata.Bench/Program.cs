@@ -8,6 +8,17 @@ using Strata.Sandbox;
 // Each size: seed a fresh sandbox, run `strata backup create` as its own process under
 // /usr/bin/time (wall time, peak RSS), then kubectl's discovery + `get <every listable type> -A -o json`.
 // Restore throughput: strata-bench --strata PATH --restore-secrets 30000 [--no-kubectl]
+// Blob transfer: strata-bench --blob-gb 2 [--azurite PATH]
+if (Arg("--blob-gb") is { } gigabytes)
+{
+    var azurite = Arg("--azurite") ?? Path.GetFullPath(".tools/azurite/node_modules/.bin/azurite");
+    var row = await BlobBench.RunAsync(azurite, (long)(double.Parse(gigabytes, CultureInfo.InvariantCulture) * 1e9));
+    Console.WriteLine("| artifact | upload | upload peak RSS | download | download peak RSS | cp floor (same disk) | check |");
+    Console.WriteLine("|---:|---:|---:|---:|---:|---:|---|");
+    Console.WriteLine(row);
+    return 0;
+}
+
 var strata = Arg("--strata") ?? throw new ArgumentException("--strata PATH (a published strata executable) is required");
 var kubectl = Arg("--kubectl") ?? "kubectl";
 if (Arg("--restore-secrets") is { } restoreCount)

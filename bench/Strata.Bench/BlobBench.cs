@@ -1,0 +1,185 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using System.Security.Cryptography;
+using Strata.Adapters.Azure;
+using Strata.Adapters.Azure.Blob;
+
+/// <summary>
+/// Uploads and downloads one large artifact through <see cref="BlobArtifactStore"/> to Azurite
+/// (started here on free ports, data on disk), in this process: MB/s each way and the process's
+/// peak RSS per phase (VmHWM, reset between phases through /proc/self/clear_refs). The content is
+/// generated as it is written (no copy of it in memory) and hashed on both sides.
+/// A plain `cp` of a file of the same size on the same disk is the floor Azurite cannot beat.
+/// </summary>
+internal static class BlobBench
+{
+    private const int Chunk = 1 << 20;
+
+    public static async Task<string> RunAsync(string azurite, long bytes)
+    {
+        var location = Directory.CreateTempSubdirectory("strata-blob-bench-");
+        var (blobPort, queuePort, tablePort) = (FreePort(), FreePort(), FreePort());
+        using var process = Process.Start(new ProcessStartInfo(azurite,
+        [
+            "--blobHost", "127.0.0.1", "--blobPort", $"{blobPort}", "--queueHost", "127.0.0.1", "--queuePort", $"{queuePort}",
+            "--tableHost", "127.0.0.1", "--tablePort", $"{tablePort}", "--location", location.FullName, "--silent", "--disableTelemetry",
+        ]) { RedirectStandardOutput = true, RedirectStandardError = true })!;
+        try
+        {
+            await WaitForAsync(blobPort);
+            var account = StorageConnectionString.Development("127.0.0.1", blobPort, tablePort);
+            var store = new BlobArtifactStore(account.Blob, "bench", new StorageAuthentication.Key(account.SharedKey()));
+            const string key = "backups/bench/adhoc/1/databases/big.dump";
+
+            ResetPeak();
+            var upload = Stopwatch.StartNew();
+            string sent;
+            await using (var writer = await store.CreateAsync(key))
+            {
+                sent = await WriteGeneratedAsync(writer.Content, bytes);
+                await writer.CommitAsync();
+            }
+
+            upload.Stop();
+            var uploadPeak = PeakRssMiB();
+            Console.Error.WriteLine(Line("upload", bytes, upload.Elapsed, uploadPeak));
+
+            ResetPeak();
+            var download = Stopwatch.StartNew();
+            string received;
+            await using (var stream = await store.OpenReadAsync(key))
+            {
+                received = await HashAsync(stream);
+            }
+
+            download.Stop();
+            var downloadPeak = PeakRssMiB();
+            Console.Error.WriteLine(Line("download", bytes, download.Elapsed, downloadPeak));
+            if (sent != received)
+            {
+                throw new InvalidDataException($"downloaded content differs: sha256 {received}, uploaded {sent}");
+            }
+
+            var copy = CopyFloor(location.FullName, bytes);
+            return string.Create(CultureInfo.InvariantCulture,
+                $"| {bytes / 1e9:0.00} GB | {Rate(bytes, upload.Elapsed)} | {uploadPeak:0} MiB | {Rate(bytes, download.Elapsed)} | {downloadPeak:0} MiB | {Rate(bytes, copy)} | identical (sha256) |");
+        }
+        finally
+        {
+            process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync();
+            location.Delete(recursive: true);
+        }
+    }
+
+    private static async Task<string> WriteGeneratedAsync(Stream destination, long bytes)
+    {
+        using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        var buffer = new byte[Chunk];
+        var state = 0x9E3779B97F4A7C15UL;
+        for (long written = 0; written < bytes; written += Chunk)
+        {
+            var count = (int)Math.Min(Chunk, bytes - written);
+            Fill(buffer.AsSpan(0, count), ref state);
+            sha.AppendData(buffer, 0, count);
+            await destination.WriteAsync(buffer.AsMemory(0, count));
+        }
+
+        return Convert.ToHexStringLower(sha.GetHashAndReset());
+    }
+
+    private static async Task<string> HashAsync(Stream source)
+    {
+        using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        var buffer = new byte[Chunk];
+        int read;
+        while ((read = await source.ReadAsync(buffer)) > 0)
+        {
+            sha.AppendData(buffer, 0, read);
+        }
+
+        return Convert.ToHexStringLower(sha.GetHashAndReset());
+    }
+
+    /// <summary>xorshift64: incompressible, reproducible, and fast enough not to be what is measured.</summary>
+    private static void Fill(Span<byte> span, ref ulong state)
+    {
+        var words = System.Runtime.InteropServices.MemoryMarshal.Cast<byte, ulong>(span);
+        for (var i = 0; i < words.Length; i++)
+        {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            words[i] = state;
+        }
+    }
+
+    private static TimeSpan CopyFloor(string folder, long bytes)
+    {
+        var source = Path.Combine(folder, "floor.src");
+        using (var file = File.Create(source))
+        {
+            file.SetLength(bytes);
+            var buffer = RandomNumberGenerator.GetBytes(Chunk);
+            for (long written = 0; written < bytes; written += Chunk)
+            {
+                file.Write(buffer, 0, (int)Math.Min(Chunk, bytes - written));
+            }
+        }
+
+        var clock = Stopwatch.StartNew();
+        using (var cp = Process.Start("cp", [source, source + ".copy"]))
+        {
+            cp.WaitForExit();
+        }
+
+        clock.Stop();
+        File.Delete(source);
+        File.Delete(source + ".copy");
+        return clock.Elapsed;
+    }
+
+    private static string Line(string phase, long bytes, TimeSpan elapsed, double peak) =>
+        string.Create(CultureInfo.InvariantCulture, $"{phase}: {bytes / 1e9:0.00} GB in {elapsed.TotalSeconds:0.0} s = {Rate(bytes, elapsed)}, peak RSS {peak:0} MiB");
+
+    private static string Rate(long bytes, TimeSpan elapsed) =>
+        string.Create(CultureInfo.InvariantCulture, $"{bytes / 1e6 / elapsed.TotalSeconds:0} MB/s");
+
+    private static void ResetPeak()
+    {
+        GC.Collect();
+        File.WriteAllText("/proc/self/clear_refs", "5");
+    }
+
+    private static double PeakRssMiB() =>
+        File.ReadLines("/proc/self/status").First(l => l.StartsWith("VmHWM:", StringComparison.Ordinal))
+            .Split(' ', StringSplitOptions.RemoveEmptyEntries)[1] is var kb ? double.Parse(kb, CultureInfo.InvariantCulture) / 1024 : 0;
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private static async Task WaitForAsync(int port)
+    {
+        for (var attempt = 0; attempt < 300; attempt++)
+        {
+            using var client = new TcpClient();
+            try
+            {
+                await client.ConnectAsync(IPAddress.Loopback, port);
+                return;
+            }
+            catch (SocketException)
+            {
+                await Task.Delay(100);
+            }
+        }
+
+        throw new InvalidOperationException($"Azurite did not listen on port {port}");
+    }
+}
