@@ -45,6 +45,12 @@ public static class StrataCli
             // Where the store or history is, or the storage service, failed: one line, no stack trace, no secret.
             return await environment.FailAsync(e.Message);
         }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // A bug: say what it was, with the trace, and fail as a failed run does.
+            await environment.Error.WriteLineAsync($"strata: unexpected error: {e}");
+            return ExitCodes.Failed;
+        }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
             await environment.Error.WriteLineAsync("strata: cancelled");

@@ -2,7 +2,6 @@ using System.Text.Json.Nodes;
 using Strata.Adapters.Azure;
 using Strata.Adapters.Azure.Blob;
 using Strata.Adapters.Azure.Table;
-using Strata.Sandbox;
 using Strata.TestKit;
 
 namespace Strata.Cli.Tests;
@@ -11,41 +10,8 @@ namespace Strata.Cli.Tests;
 /// The CLI with artifacts in Azure Blob storage and run history in Azure Table storage (Azurite):
 /// a backup of one sandbox cluster, restored into another, every command reading the same account.
 /// </summary>
-public sealed class AzureStoreCommandTests(AzuriteFixture azurite) : IClassFixture<AzuriteFixture>, IAsyncLifetime
+public sealed class AzureStoreCommandTests(AzuriteFixture azurite) : TwoClusterCli, IClassFixture<AzuriteFixture>
 {
-    private readonly TempDirectory _dir = new();
-    private SandboxApiServer _prod = null!;
-    private SandboxApiServer _dr = null!;
-    private string _kubeconfigs = null!;
-    private string? _storeVariable;
-
-    public async Task InitializeAsync()
-    {
-        _prod = await SandboxApiServer.StartAsync();
-        _dr = await SandboxApiServer.StartAsync();
-        SampleApplication.Seed(_prod);
-        _kubeconfigs = _dir.File("prod.yaml", _prod.Kubeconfig("prod")) + ":" + _dir.File("dr.yaml", _dr.Kubeconfig("dr"));
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _prod.DisposeAsync();
-        await _dr.DisposeAsync();
-        _dir.Dispose();
-    }
-
-    private async Task<(int Code, string Out, string Error)> RunAsync(params string[] args)
-    {
-        var stdout = new StringWriter();
-        var stderr = new StringWriter();
-        var environment = new CliEnvironment(
-            stdout, stderr,
-            name => name switch { "HOME" => _dir.Path, "KUBECONFIG" => _kubeconfigs, "STRATA_STORE" => _storeVariable, _ => null },
-            false, TimeProvider.System);
-        var code = await StrataCli.RunAsync(args, environment);
-        return (code, stdout.ToString(), stderr.ToString());
-    }
-
     [Fact]
     public async Task BackupAndRestore_WithStoreAndHistoryInAzurite_RoundTrip()
     {
@@ -72,11 +38,11 @@ public sealed class AzureStoreCommandTests(AzuriteFixture azurite) : IClassFixtu
         Assert.Equal("Succeeded", (await history.FindBackupAsync(backupId))!.Status.ToString());
         Assert.NotNull(await history.FindRestoreAsync(restore["id"]!.GetValue<string>()));
         Assert.Equal(0, restore["counts"]!["failed"]?.GetValue<long>() ?? 0);
-        Assert.NotNull(_dr.Store.Get(_dr.Store.FindType("", "configmaps")!, "shop-dr", "checkout-settings"));
-        Assert.Null(await ListLocalRuns());
+        Assert.NotNull(Dr.Store.Get(Dr.Store.FindType("", "configmaps")!, "shop-dr", "checkout-settings"));
+        Assert.False(Directory.Exists(Path.Combine(Dir.Path, ".strata", "history")), "the run history went to the local folder");
 
         // Every read command sees the same runs, with the store named by environment variable this time.
-        _storeVariable = azurite.ConnectionString;
+        Variables["STRATA_STORE"] = azurite.ConnectionString;
         var (listCode, listOut, _) = await RunAsync("backup", "list", "--store-container", container, "--history", azurite.ConnectionString, "-o", "json");
         Assert.Equal(0, listCode);
         Assert.Contains(backupId, listOut);
@@ -117,11 +83,5 @@ public sealed class AzureStoreCommandTests(AzuriteFixture azurite) : IClassFixtu
         Assert.Contains("403", error);
         Assert.DoesNotContain(key, error);
         Assert.Single(error.Trim().Split('\n'));
-    }
-
-    private Task<string?> ListLocalRuns()
-    {
-        var local = Path.Combine(_dir.Path, ".strata", "history", "backups");
-        return Task.FromResult(Directory.Exists(local) && Directory.EnumerateFiles(local).Any() ? local : null);
     }
 }

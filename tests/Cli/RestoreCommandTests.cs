@@ -4,7 +4,6 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
 using Strata.Core.Artifacts;
-using Strata.Sandbox;
 using Strata.TestKit;
 
 namespace Strata.Cli.Tests;
@@ -13,39 +12,9 @@ namespace Strata.Cli.Tests;
 /// Restores through the CLI between two sandbox API servers over real HTTPS: "prod" holds the
 /// sample application, "dr" starts empty and takes a moment to establish CRDs, as real servers do.
 /// </summary>
-public class RestoreCommandTests : IAsyncLifetime
+public class RestoreCommandTests : TwoClusterCli
 {
-    private readonly TempDirectory _dir = new();
-    private SandboxApiServer _prod = null!;
-    private SandboxApiServer _dr = null!;
-    private string _kubeconfigs = null!;
-
-    private string Store => Path.Combine(_dir.Path, "store");
-
-    public async Task InitializeAsync()
-    {
-        _prod = await SandboxApiServer.StartAsync();
-        _dr = await SandboxApiServer.StartAsync(new SandboxOptions { CrdEstablishDelay = TimeSpan.FromMilliseconds(400) });
-        SampleApplication.Seed(_prod);
-        _kubeconfigs = _dir.File("prod.yaml", _prod.Kubeconfig("prod")) + ":" + _dir.File("dr.yaml", _dr.Kubeconfig("dr"));
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _prod.DisposeAsync();
-        await _dr.DisposeAsync();
-        _dir.Dispose();
-    }
-
-    private async Task<(int Code, string Out, string Error)> RunAsync(params string[] args)
-    {
-        var stdout = new StringWriter();
-        var stderr = new StringWriter();
-        var environment = new CliEnvironment(
-            stdout, stderr, name => name switch { "HOME" => _dir.Path, "KUBECONFIG" => _kubeconfigs, _ => null }, false, TimeProvider.System);
-        var code = await StrataCli.RunAsync(args, environment);
-        return (code, stdout.ToString(), stderr.ToString());
-    }
+    private string Store => Path.Combine(Dir.Path, "store");
 
     private async Task<JsonObject> BackupAsync(string context)
     {
@@ -171,14 +140,14 @@ public class RestoreCommandTests : IAsyncLifetime
     public async Task Create_DryRun_ReportsWhatWouldHappenAndCreatesNothing()
     {
         var backup = await BackupAsync("prod");
-        var before = _dr.Store.Revision;
+        var before = Dr.Store.Revision;
 
         var (code, result, error) = await RestoreAsync("--from-backup", Id(backup), "--dry-run");
 
         Assert.True(code == 0, error + result);
         Assert.True(result!["dryRun"]!.GetValue<bool>());
-        Assert.Equal(before, _dr.Store.Revision);
-        Assert.Null(_dr.Store.Get(_dr.Store.FindType("", "namespaces")!, null, "shop"));
+        Assert.Equal(before, Dr.Store.Revision);
+        Assert.Null(Dr.Store.Get(Dr.Store.FindType("", "namespaces")!, null, "shop"));
         var created = Items(result, "created");
         Assert.Contains(created, i => i["name"]!.GetValue<string>() == "web" && i["resource"]!.GetValue<string>() == "deployments.apps");
         Assert.Contains(created, i => i["name"]!.GetValue<string>() == "checkout" && i["message"]!.GetValue<string>().Contains("CustomResourceDefinition", StringComparison.Ordinal));
@@ -195,7 +164,7 @@ public class RestoreCommandTests : IAsyncLifetime
     {
         var backup = await BackupAsync("prod");
         await RestoreAsync("--from-backup", Id(backup));
-        using var http = SandboxHttp.Create(_dr, _dr.AdminToken);
+        using var http = SandboxHttp.Create(Dr, Dr.AdminToken);
         var patch = new StringContent("""{"data":{"THEME":"light"},"metadata":{"labels":{"edited":"yes"}}}""", Encoding.UTF8, "application/merge-patch+json");
         (await http.PatchAsync("/api/v1/namespaces/shop/configmaps/web-config", patch)).EnsureSuccessStatusCode();
 
@@ -225,14 +194,14 @@ public class RestoreCommandTests : IAsyncLifetime
         bytes[bytes.Length / 2] ^= 0x01;
         File.SetAttributes(archive, FileAttributes.Normal);
         await File.WriteAllBytesAsync(archive, bytes);
-        var before = _dr.Store.Revision;
+        var before = Dr.Store.Revision;
 
         var (code, _, error) = await RestoreAsync("--from-backup", Id(backup));
 
         Assert.Equal(2, code);
         Assert.Contains("refused", error, StringComparison.Ordinal);
         Assert.Contains("resources.tar.gz", error, StringComparison.Ordinal);
-        Assert.Equal(before, _dr.Store.Revision);
+        Assert.Equal(before, Dr.Store.Revision);
     }
 
     [Theory]
@@ -246,13 +215,13 @@ public class RestoreCommandTests : IAsyncLifetime
             ("resources/core/v1/namespaces/evil.json", TarEntryType.RegularFile),
             (entryName, type));
         await WriteBackupAsync(prefix, archive);
-        var before = _dr.Store.Revision;
+        var before = Dr.Store.Revision;
 
         var (code, _, error) = await RestoreAsync("--from-backup", "20260101-000000-abcdef");
 
         Assert.Equal(2, code);
         Assert.Contains(reason, error, StringComparison.Ordinal);
-        Assert.Equal(before, _dr.Store.Revision);
+        Assert.Equal(before, Dr.Store.Revision);
     }
 
     [Fact]
