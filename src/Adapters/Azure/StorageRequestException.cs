@@ -50,15 +50,15 @@ public sealed class StorageRequestException : IOException
     /// <summary>The service's own code and first message line, from an XML (Blob) or JSON (Table) error body.</summary>
     private static (string? Code, string? Message) ReadError(Response response)
     {
-        var body = response.Content;
-        if (body is null || body.ToMemory().Length == 0)
-        {
-            return (null, null);
-        }
-
         try
         {
-            var text = body.ToString().TrimStart('\uFEFF');
+            // A streamed response (Get Blob) is not buffered: its error body is not read.
+            if (response.ContentStream is not MemoryStream || response.Content.ToMemory().Length == 0)
+            {
+                return (null, null);
+            }
+
+            var text = response.Content.ToString().TrimStart('\uFEFF');
             if (text.StartsWith('<'))
             {
                 var error = XDocument.Parse(text).Root;

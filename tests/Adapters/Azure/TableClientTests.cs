@@ -27,6 +27,7 @@ public sealed class TableClientTests(AzuriteFixture azurite) : IClassFixture<Azu
 
         Assert.Equal(409, error.Status);
         Assert.Equal("EntityAlreadyExists", error.ErrorCode);
+        Assert.Contains("The specified entity already exists", error.Message);
         Assert.Equal("InProgress", (await table.GetAsync("p", "r"))!.Get<string>("Status"));
     }
 
