@@ -1,14 +1,13 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Net;
-using System.Net.Sockets;
 using System.Security.Cryptography;
 using Strata.Adapters.Azure;
 using Strata.Adapters.Azure.Blob;
+using Strata.TestKit;
 
 /// <summary>
 /// Uploads and downloads one large artifact through <see cref="BlobArtifactStore"/> to Azurite
-/// (started here on free ports, data on disk), in this process: MB/s each way and the process's
+/// (started by the tests' <see cref="AzuriteFixture"/>: free ports, data on disk), in this process: MB/s each way and the process's
 /// peak RSS per phase (VmHWM, reset between phases through /proc/self/clear_refs). The content is
 /// generated as it is written (no copy of it in memory) and hashed on both sides.
 /// A plain `cp` of a file of the same size on the same disk is the floor Azurite cannot beat.
@@ -17,19 +16,13 @@ internal static class BlobBench
 {
     private const int Chunk = 1 << 20;
 
-    public static async Task<string> RunAsync(string azurite, long bytes)
+    public static async Task<string> RunAsync(long bytes)
     {
-        var location = Directory.CreateTempSubdirectory("strata-blob-bench-");
-        var (blobPort, queuePort, tablePort) = (FreePort(), FreePort(), FreePort());
-        using var process = Process.Start(new ProcessStartInfo(azurite,
-        [
-            "--blobHost", "127.0.0.1", "--blobPort", $"{blobPort}", "--queueHost", "127.0.0.1", "--queuePort", $"{queuePort}",
-            "--tableHost", "127.0.0.1", "--tablePort", $"{tablePort}", "--location", location.FullName, "--silent", "--disableTelemetry",
-        ]) { RedirectStandardOutput = true, RedirectStandardError = true })!;
+        var azurite = new AzuriteFixture();
+        await azurite.InitializeAsync();
         try
         {
-            await WaitForAsync(blobPort);
-            var account = StorageConnectionString.Development("127.0.0.1", blobPort, tablePort);
+            var account = azurite.Account;
             var store = new BlobArtifactStore(account.Blob, "bench", new StorageAuthentication.Key(account.SharedKey()));
             const string key = "backups/bench/adhoc/1/databases/big.dump";
 
@@ -62,15 +55,13 @@ internal static class BlobBench
                 throw new InvalidDataException($"downloaded content differs: sha256 {received}, uploaded {sent}");
             }
 
-            var copy = CopyFloor(location.FullName, bytes);
+            var copy = CopyFloor(bytes);
             return string.Create(CultureInfo.InvariantCulture,
                 $"| {bytes / 1e9:0.00} GB | {Rate(bytes, upload.Elapsed)} | {uploadPeak:0} MiB | {Rate(bytes, download.Elapsed)} | {downloadPeak:0} MiB | {Rate(bytes, copy)} | identical (sha256) |");
         }
         finally
         {
-            process.Kill(entireProcessTree: true);
-            await process.WaitForExitAsync();
-            location.Delete(recursive: true);
+            await azurite.DisposeAsync();
         }
     }
 
@@ -116,9 +107,9 @@ internal static class BlobBench
         }
     }
 
-    private static TimeSpan CopyFloor(string folder, long bytes)
+    private static TimeSpan CopyFloor(long bytes)
     {
-        var source = Path.Combine(folder, "floor.src");
+        var source = Path.Combine(Path.GetTempPath(), $"strata-bench-floor-{Environment.ProcessId}");
         using (var file = File.Create(source))
         {
             file.SetLength(bytes);
@@ -156,30 +147,4 @@ internal static class BlobBench
     private static double PeakRssMiB() =>
         File.ReadLines("/proc/self/status").First(l => l.StartsWith("VmHWM:", StringComparison.Ordinal))
             .Split(' ', StringSplitOptions.RemoveEmptyEntries)[1] is var kb ? double.Parse(kb, CultureInfo.InvariantCulture) / 1024 : 0;
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
-    private static async Task WaitForAsync(int port)
-    {
-        for (var attempt = 0; attempt < 300; attempt++)
-        {
-            using var client = new TcpClient();
-            try
-            {
-                await client.ConnectAsync(IPAddress.Loopback, port);
-                return;
-            }
-            catch (SocketException)
-            {
-                await Task.Delay(100);
-            }
-        }
-
-        throw new InvalidOperationException($"Azurite did not listen on port {port}");
-    }
 }

@@ -8,11 +8,10 @@ using Strata.Sandbox;
 // Each size: seed a fresh sandbox, run `strata backup create` as its own process under
 // /usr/bin/time (wall time, peak RSS), then kubectl's discovery + `get <every listable type> -A -o json`.
 // Restore throughput: strata-bench --strata PATH --restore-secrets 30000 [--no-kubectl]
-// Blob transfer: strata-bench --blob-gb 2 [--azurite PATH]
+// Blob transfer: strata-bench --blob-gb 2   (Azurite as the tests find it: $STRATA_AZURITE or .tools/azurite)
 if (Arg("--blob-gb") is { } gigabytes)
 {
-    var azurite = Arg("--azurite") ?? Path.GetFullPath(".tools/azurite/node_modules/.bin/azurite");
-    var row = await BlobBench.RunAsync(azurite, (long)(double.Parse(gigabytes, CultureInfo.InvariantCulture) * 1e9));
+    var row = await BlobBench.RunAsync((long)(double.Parse(gigabytes, CultureInfo.InvariantCulture) * 1e9));
     Console.WriteLine("| artifact | upload | upload peak RSS | download | download peak RSS | cp floor (same disk) | check |");
     Console.WriteLine("|---:|---:|---:|---:|---:|---:|---|");
     Console.WriteLine(row);

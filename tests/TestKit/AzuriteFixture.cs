@@ -145,7 +145,8 @@ public sealed class AzuriteFixture : IAsyncLifetime
         throw new InvalidOperationException("cannot find the repository root (Functions.sln) above " + AppContext.BaseDirectory);
     }
 
-    private static int FreePort()
+    /// <summary>A loopback port nothing listens on (once this returns).</summary>
+    public static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();

@@ -164,7 +164,7 @@ public sealed class BlobArtifactStoreTests(AzuriteFixture azurite) : IClassFixtu
         var container = AzuriteFixture.UniqueName("geo");
         await WriteAsync(Store(container), "backups/c/p/1/manifest.json", "{\"ok\":true}"u8.ToArray());
         var deadPrimary = new StorageEndpoints(
-            new Uri($"http://127.0.0.1:{ClosedPort()}/devstoreaccount1"),
+            new Uri($"http://127.0.0.1:{AzuriteFixture.FreePort()}/devstoreaccount1"),
             new Uri($"http://127.0.0.1:{azurite.BlobPort}/devstoreaccount1-secondary"));
         var store = Store(container, endpoints: deadPrimary);
 
@@ -210,12 +210,5 @@ public sealed class BlobArtifactStoreTests(AzuriteFixture azurite) : IClassFixtu
         Assert.False(error.IsTransient);
         Assert.DoesNotContain("SharedKey", error.Message);
         Assert.DoesNotContain(Convert.ToBase64String(keyBytes), error.Message);
-    }
-
-    private static int ClosedPort()
-    {
-        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-        listener.Start();
-        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

@@ -5,7 +5,7 @@ namespace Strata.TestKit.Azure;
 
 /// <summary>
 /// A TCP proxy on a loopback port in front of a real service that cuts the first
-/// <see cref="DropsLeft"/> connections after <see cref="DropAfterBytes"/> bytes of response —
+/// <c>drops</c> connections after <see cref="DropAfterBytes"/> bytes of response —
 /// a dropped connection in the middle of a download, as networks do.
 /// </summary>
 public sealed class DroppingProxy : IAsyncDisposable
@@ -28,8 +28,6 @@ public sealed class DroppingProxy : IAsyncDisposable
     public int Port => ((IPEndPoint)_listener.LocalEndpoint).Port;
 
     public long DropAfterBytes { get; }
-
-    public int DropsLeft => Volatile.Read(ref _dropsLeft);
 
     /// <summary>Connections cut so far.</summary>
     public int Dropped { get; private set; }

@@ -13,7 +13,7 @@ public sealed class BlobArtifactStore : IArtifactStore, IGeoReplicatedStore
     private readonly BlobContainer _container;
     private readonly WriteOncePolicy? _writeOnce;
     private readonly TimeProvider _time;
-    private Task? _containerReady;
+    private readonly OnceUntilFailed _containerReady;
 
     /// <summary>Creates the store.</summary>
     /// <param name="endpoints">The account's Blob endpoints (primary, and secondary for RA-GZRS).</param>
@@ -28,6 +28,7 @@ public sealed class BlobArtifactStore : IArtifactStore, IGeoReplicatedStore
         _container = new BlobContainer(new StoragePipeline(endpoints, authentication, StorageService.Blob, options), container);
         _writeOnce = writeOnce;
         _time = options.Time;
+        _containerReady = new OnceUntilFailed(() => _container.CreateIfNotExistsAsync(CancellationToken.None));
     }
 
     /// <inheritdoc />
@@ -37,7 +38,7 @@ public sealed class BlobArtifactStore : IArtifactStore, IGeoReplicatedStore
     public async Task<IArtifactWriter> CreateAsync(string key, CancellationToken cancellationToken = default)
     {
         ValidateKey(key);
-        await EnsureContainerAsync(cancellationToken);
+        await _containerReady.RunAsync(cancellationToken);
         if (await _container.GetPropertiesAsync(key, cancellationToken) is not null)
         {
             throw new ArtifactExistsException(key);
@@ -119,17 +120,6 @@ public sealed class BlobArtifactStore : IArtifactStore, IGeoReplicatedStore
     /// <summary>Places a legal hold on an artifact (or lifts it).</summary>
     public Task SetLegalHoldAsync(string key, bool hold, CancellationToken cancellationToken = default) =>
         _container.SetLegalHoldAsync(key, hold, cancellationToken);
-
-    /// <summary>Creates the container on first write (once per store; again after a failure).</summary>
-    private Task EnsureContainerAsync(CancellationToken cancellationToken)
-    {
-        if (_containerReady is null || _containerReady.IsFaulted || _containerReady.IsCanceled)
-        {
-            _containerReady = _container.CreateIfNotExistsAsync(CancellationToken.None);
-        }
-
-        return _containerReady.WaitAsync(cancellationToken);
-    }
 
     private static ArtifactDeletion Locked(string key, BlobProperties properties) =>
         new(key, ArtifactDeletionOutcome.Locked, properties.RetainUntil, properties.LegalHold);

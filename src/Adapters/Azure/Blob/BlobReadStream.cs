@@ -31,9 +31,6 @@ internal sealed class BlobReadStream : Stream
         return new BlobReadStream(container, blob, first);
     }
 
-    /// <summary>How many times this stream picked up again after a dropped connection.</summary>
-    public int Resumptions { get; private set; }
-
     public override bool CanRead => true;
 
     public override bool CanSeek => true;
@@ -80,7 +77,6 @@ internal sealed class BlobReadStream : Stream
             if (_current is null)
             {
                 _current = await _container.GetAsync(_blob, _position, _etag, cancellationToken) ?? throw new ArtifactNotFoundException(_blob);
-                Resumptions++;
             }
 
             int read;

@@ -142,9 +142,9 @@ public sealed class TableClient
 
     /// <summary>A transaction of up to 100 operations within one partition: all apply or none.</summary>
     public Task SubmitAsync(TableTransaction transaction, CancellationToken cancellationToken = default) =>
-        transaction.SubmitAsync(_pipeline, _endpoint, cancellationToken);
+        transaction.SubmitAsync(_pipeline, _endpoint, () => Message(RequestMethod.Post, "$batch"), cancellationToken);
 
-    internal HttpMessage Message(RequestMethod method, string path)
+    private HttpMessage Message(RequestMethod method, string path)
     {
         var message = _pipeline.CreateMessage(method, new Uri($"{_endpoint}/{path}"));
         message.Request.Headers.SetValue("Accept", Accept);

@@ -93,7 +93,7 @@ public sealed class TableRunHistory : IRunHistory
         private const int ChunkSize = 64 * 1024;
         private const int MaxChunks = 15;
 
-        private Task? _created;
+        private readonly OnceUntilFailed _created = new(() => table.CreateIfNotExistsAsync(CancellationToken.None));
 
         public async Task SaveAsync(T record, CancellationToken cancellationToken)
         {
@@ -114,7 +114,7 @@ public sealed class TableRunHistory : IRunHistory
                 entity["Record" + i] = body.AsSpan(i * ChunkSize, Math.Min(ChunkSize, body.Length - i * ChunkSize)).ToArray();
             }
 
-            await EnsureTableAsync(cancellationToken);
+            await _created.RunAsync(cancellationToken);
             await table.UpsertAsync(entity, cancellationToken);
         }
 
@@ -162,16 +162,6 @@ public sealed class TableRunHistory : IRunHistory
             {
                 await entities.DisposeAsync();
             }
-        }
-
-        private Task EnsureTableAsync(CancellationToken cancellationToken)
-        {
-            if (_created is null || _created.IsFaulted || _created.IsCanceled)
-            {
-                _created = table.CreateIfNotExistsAsync(CancellationToken.None);
-            }
-
-            return _created.WaitAsync(cancellationToken);
         }
 
         private byte[] Compress(T record)

@@ -52,7 +52,7 @@ public sealed class TableTransaction
     public TableTransaction Delete(string rowKey, string ifMatch = "*") =>
         Add("DELETE", new TableEntity(PartitionKey, TableKeys.Validate(rowKey, "RowKey")), ifMatch, body: false);
 
-    internal async Task SubmitAsync(StoragePipeline pipeline, string endpoint, CancellationToken cancellationToken)
+    internal async Task SubmitAsync(StoragePipeline pipeline, string endpoint, Func<HttpMessage> createMessage, CancellationToken cancellationToken)
     {
         if (_operations.Count == 0)
         {
@@ -96,11 +96,8 @@ public sealed class TableTransaction
             throw new ArgumentException($"transaction on {Table}/{PartitionKey}: {payload.Length} bytes; the service accepts at most 4 MiB");
         }
 
-        using var message = pipeline.CreateMessage(RequestMethod.Post, new Uri(endpoint + "/$batch"));
+        using var message = createMessage();
         message.Request.Headers.SetValue("Content-Type", "multipart/mixed; boundary=" + batch);
-        message.Request.Headers.SetValue("Accept", "application/json;odata=minimalmetadata");
-        message.Request.Headers.SetValue("DataServiceVersion", "3.0");
-        message.Request.Headers.SetValue("MaxDataServiceVersion", "3.0;NetFx");
         message.Request.Content = RequestContent.Create(payload);
         var resource = $"{Table}/{PartitionKey} ({_operations.Count} operations)";
         var response = await pipeline.SendAsync(message, "Entity Group Transaction", resource, cancellationToken, 202);
