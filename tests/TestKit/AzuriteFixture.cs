@@ -87,7 +87,7 @@ public sealed class AzuriteFixture : IAsyncLifetime
             return configured;
         }
 
-        var root = RepositoryRoot();
+        var root = Repository.Root;
         var folder = Path.Combine(root, ".tools", "azurite");
         var executable = Path.Combine(folder, "node_modules", ".bin", "azurite");
         if (File.Exists(executable))
@@ -130,19 +130,6 @@ public sealed class AzuriteFixture : IAsyncLifetime
                 await Task.Delay(100);
             }
         }
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            if (File.Exists(Path.Combine(directory.FullName, "Functions.sln")))
-            {
-                return directory.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("cannot find the repository root (Functions.sln) above " + AppContext.BaseDirectory);
     }
 
     /// <summary>A loopback port nothing listens on (once this returns).</summary>

@@ -14,4 +14,7 @@ public enum BackupStatus
 
     /// <summary>Nothing usable was committed.</summary>
     Failed,
+
+    /// <summary>Not run: another backup of the same policy and cluster held the lease.</summary>
+    Skipped,
 }
