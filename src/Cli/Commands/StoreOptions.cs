@@ -30,5 +30,5 @@ internal sealed class StoreOptions
     }
 
     public StoreLocation Resolve(ParseResult parsed, CliEnvironment environment) =>
-        StoreLocation.Resolve(parsed.GetValue(Store), parsed.GetValue(Container), parsed.GetValue(History), environment);
+        StoreLocation.Resolve(parsed.GetValue(Store), parsed.GetValue(Container), parsed.GetValue(History), environment.Variable, environment.StrataHome);
 }

@@ -36,6 +36,8 @@ public sealed class BackupCapture(
             StartedAt = startedAt,
             Location = prefix,
             Scope = request.Scope.ToSummary(),
+            RetainUntil = startedAt + request.RetainFor,
+            RequestedBy = request.RequestedBy,
         };
         await history.SaveBackupAsync(record, cancellationToken);
 

@@ -9,7 +9,9 @@ namespace Strata.Core.Backup;
 /// <param name="Scope">What to take.</param>
 /// <param name="Policy">Policy name; <c>adhoc</c> when asked for by hand.</param>
 /// <param name="BackupId">A precomputed id (scheduled backups derive theirs); a new one when null.</param>
-public sealed record BackupRequest(string Cluster, BackupScope Scope, string Policy = "adhoc", string? BackupId = null);
+/// <param name="RetainFor">How long the store keeps the artifacts write-once, recorded as the run's retain-until date.</param>
+/// <param name="RequestedBy">Who or what asked, recorded.</param>
+public sealed record BackupRequest(string Cluster, BackupScope Scope, string Policy = "adhoc", string? BackupId = null, TimeSpan? RetainFor = null, string? RequestedBy = null);
 
 /// <summary>Tuning for <see cref="BackupCapture"/>; the defaults suit a 2-core machine and a busy API server.</summary>
 public sealed record BackupCaptureOptions

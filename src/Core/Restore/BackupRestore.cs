@@ -33,7 +33,7 @@ public sealed class BackupRestore(
         var startedAt = time.GetUtcNow();
         var record = new RestoreRecord
         {
-            Id = BackupId.New(startedAt),
+            Id = request.RestoreId ?? BackupId.New(startedAt),
             BackupId = request.BackupId,
             TargetCluster = request.TargetCluster,
             Status = RestoreStatus.InProgress,

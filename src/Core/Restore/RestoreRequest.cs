@@ -16,6 +16,9 @@ public enum ExistingResourcePolicy
 /// <summary>A restore to run.</summary>
 public sealed record RestoreRequest
 {
+    /// <summary>A precomputed id (requests by message derive theirs); a new one when null.</summary>
+    public string? RestoreId { get; init; }
+
     /// <summary>The backup to restore from.</summary>
     public required string BackupId { get; init; }
 

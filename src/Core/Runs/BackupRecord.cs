@@ -48,4 +48,13 @@ public sealed record BackupRecord
 
     /// <summary>Why the run failed as a whole, when it did.</summary>
     public string? Error { get; init; }
+
+    /// <summary>Until when the artifacts are write-once (locked against deletion), when the policy asks for it.</summary>
+    public DateTimeOffset? RetainUntil { get; init; }
+
+    /// <summary>When retention deleted the artifacts; the record stays as history.</summary>
+    public DateTimeOffset? ExpiredAt { get; init; }
+
+    /// <summary>Who or what asked for the backup (schedule-tick, a CI pipeline, a person).</summary>
+    public string? RequestedBy { get; init; }
 }

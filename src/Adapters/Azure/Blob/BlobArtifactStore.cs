@@ -31,6 +31,17 @@ public sealed class BlobArtifactStore : IArtifactStore, IGeoReplicatedStore
         _containerReady = new OnceUntilFailed(() => _container.CreateIfNotExistsAsync(CancellationToken.None));
     }
 
+    private BlobArtifactStore(BlobArtifactStore other, WriteOncePolicy writeOnce)
+    {
+        _container = other._container;
+        _time = other._time;
+        _containerReady = other._containerReady;
+        _writeOnce = writeOnce;
+    }
+
+    /// <summary>The same container, with every new artifact locked as <paramref name="writeOnce"/> says (one pipeline, shared).</summary>
+    public BlobArtifactStore WithWriteOnce(WriteOncePolicy writeOnce) => new(this, writeOnce);
+
     /// <inheritdoc />
     public string Location => _container.Url.AbsoluteUri;
 

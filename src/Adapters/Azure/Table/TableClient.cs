@@ -95,6 +95,35 @@ public sealed class TableClient
         return entity;
     }
 
+    /// <summary>Like <see cref="QueryAsync"/>, but a table that does not exist yet has no entities (instead of a 404).</summary>
+    public async IAsyncEnumerable<TableEntity> QueryExistingAsync(string? filter, int pageSize = 1000, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        var entities = QueryAsync(filter, pageSize, cancellationToken: cancellationToken).GetAsyncEnumerator(cancellationToken);
+        try
+        {
+            while (true)
+            {
+                try
+                {
+                    if (!await entities.MoveNextAsync())
+                    {
+                        yield break;
+                    }
+                }
+                catch (StorageRequestException e) when (e.ErrorCode == "TableNotFound")
+                {
+                    yield break;
+                }
+
+                yield return entities.Current;
+            }
+        }
+        finally
+        {
+            await entities.DisposeAsync();
+        }
+    }
+
     /// <summary>
     /// Query Entities: every entity matching <paramref name="filter"/> (OData; null for all), in
     /// key order, following continuation tokens. <paramref name="pageSize"/> is <c>$top</c> per page.

@@ -1,6 +1,4 @@
-using System.IO.Compression;
 using System.Runtime.CompilerServices;
-using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using Strata.Core.Ports;
 using Strata.Core.Runs;
@@ -89,10 +87,6 @@ public sealed class TableRunHistory : IRunHistory
     private sealed class RunTable<T>(TableClient table, JsonTypeInfo<T> typeInfo, Func<T, string> idOf, Action<T, TableEntity> summarize)
         where T : class
     {
-        /// <summary>A binary property holds at most 64 KiB; an entity at most 1 MiB in all.</summary>
-        private const int ChunkSize = 64 * 1024;
-        private const int MaxChunks = 15;
-
         private readonly OnceUntilFailed _created = new(() => table.CreateIfNotExistsAsync(CancellationToken.None));
 
         public async Task SaveAsync(T record, CancellationToken cancellationToken)
@@ -100,20 +94,7 @@ public sealed class TableRunHistory : IRunHistory
             var id = idOf(record);
             var entity = new TableEntity(RunKeys.Partition(id), RunKeys.Row(id)) { ["Id"] = id, ["Format"] = 1 };
             summarize(record, entity);
-            var body = Compress(record);
-            var chunks = (body.Length + ChunkSize - 1) / ChunkSize;
-            if (chunks > MaxChunks)
-            {
-                throw new InvalidOperationException(
-                    $"run record {id} is {body.Length / 1024} KiB compressed; a table entity holds at most {MaxChunks * ChunkSize / 1024} KiB");
-            }
-
-            entity["RecordChunks"] = chunks;
-            for (var i = 0; i < chunks; i++)
-            {
-                entity["Record" + i] = body.AsSpan(i * ChunkSize, Math.Min(ChunkSize, body.Length - i * ChunkSize)).ToArray();
-            }
-
+            CompressedRecord.Write(entity, record, typeInfo, $"run record {id}");
             await _created.RunAsync(cancellationToken);
             await table.UpsertAsync(entity, cancellationToken);
         }
@@ -138,64 +119,12 @@ public sealed class TableRunHistory : IRunHistory
 
         public async IAsyncEnumerable<T> ListAsync(string? filter, [EnumeratorCancellation] CancellationToken cancellationToken)
         {
-            var entities = table.QueryAsync(filter, cancellationToken: cancellationToken).GetAsyncEnumerator(cancellationToken);
-            try
+            await foreach (var entity in table.QueryExistingAsync(filter, cancellationToken: cancellationToken))
             {
-                while (true)
-                {
-                    try
-                    {
-                        if (!await entities.MoveNextAsync())
-                        {
-                            yield break;
-                        }
-                    }
-                    catch (StorageRequestException e) when (e.ErrorCode == "TableNotFound")
-                    {
-                        yield break;
-                    }
-
-                    yield return Read(entities.Current);
-                }
-            }
-            finally
-            {
-                await entities.DisposeAsync();
+                yield return Read(entity);
             }
         }
 
-        private byte[] Compress(T record)
-        {
-            using var buffer = new MemoryStream();
-            using (var gzip = new GZipStream(buffer, CompressionLevel.Optimal, leaveOpen: true))
-            {
-                JsonSerializer.Serialize(gzip, record, typeInfo);
-            }
-
-            return buffer.ToArray();
-        }
-
-        private T Read(TableEntity entity)
-        {
-            var where = $"{table.Name}/{entity.PartitionKey}/{entity.RowKey}";
-            var chunks = entity.Get<int>("RecordChunks");
-            using var body = new MemoryStream();
-            for (var i = 0; i < chunks; i++)
-            {
-                var chunk = entity.Get<byte[]>("Record" + i) ?? throw new InvalidDataException($"{where}: run record chunk {i} of {chunks} is missing");
-                body.Write(chunk);
-            }
-
-            body.Position = 0;
-            try
-            {
-                using var gzip = new GZipStream(body, CompressionMode.Decompress);
-                return JsonSerializer.Deserialize(gzip, typeInfo) ?? throw new InvalidDataException($"{where}: empty run record");
-            }
-            catch (Exception e) when (e is JsonException or InvalidDataException && e.Message.Contains(where, StringComparison.Ordinal) == false)
-            {
-                throw new InvalidDataException($"{where}: unreadable run record ({e.Message})", e);
-            }
-        }
+        private T Read(TableEntity entity) => CompressedRecord.Read(entity, typeInfo, $"{table.Name}/{entity.PartitionKey}/{entity.RowKey}", "run record");
     }
 }

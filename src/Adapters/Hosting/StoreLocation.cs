@@ -5,7 +5,7 @@ using Strata.Adapters.Azure.Table;
 using Strata.Adapters.Local;
 using Strata.Core.Ports;
 
-namespace Strata.Cli;
+namespace Strata.Adapters.Hosting;
 
 /// <summary>
 /// Where artifacts and run history live. Artifacts: a local folder (default <c>$STRATA_HOME</c>,
@@ -14,7 +14,7 @@ namespace Strata.Cli;
 /// History: the local folder's <c>history/</c> unless <c>--history</c> names a folder, a Table
 /// endpoint (<c>https://ACCOUNT.table.core.windows.net[/TABLEPREFIX]</c>) or a connection string.
 /// </summary>
-public sealed record StoreLocation(IArtifactStore Artifacts, IRunHistory History, string ArtifactsWhere, string HistoryWhere)
+public sealed record StoreLocation(IArtifactStore Artifacts, IRunHistory History, IControlState State, string ArtifactsWhere, string HistoryWhere)
 {
     /// <summary>The container used with a connection string when none is named.</summary>
     public const string DefaultContainer = "strata";
@@ -23,12 +23,17 @@ public sealed record StoreLocation(IArtifactStore Artifacts, IRunHistory History
     public const string DefaultTablePrefix = "Strata";
 
     /// <summary>Resolves the options (or <c>$STRATA_STORE</c>, <c>$STRATA_STORE_CONTAINER</c>, <c>$STRATA_HISTORY</c>).</summary>
-    public static StoreLocation Resolve(string? store, string? container, string? history, CliEnvironment environment)
+    /// <param name="store">The store option, or null.</param>
+    /// <param name="container">The container option, or null.</param>
+    /// <param name="history">The history option, or null.</param>
+    /// <param name="variable">Reads environment variables (app settings, for the Functions handler).</param>
+    /// <param name="strataHome">The local default folder.</param>
+    public static StoreLocation Resolve(string? store, string? container, string? history, Func<string, string?> variable, string strataHome)
     {
-        store = Pick(store, environment.Variable("STRATA_STORE"));
-        container = Pick(container, environment.Variable("STRATA_STORE_CONTAINER"));
-        history = Pick(history, environment.Variable("STRATA_HISTORY"));
-        var home = Path.GetFullPath(environment.StrataHome);
+        store = Pick(store, variable("STRATA_STORE"));
+        container = Pick(container, variable("STRATA_STORE_CONTAINER"));
+        history = Pick(history, variable("STRATA_HISTORY"));
+        var home = Path.GetFullPath(strataHome);
 
         IArtifactStore artifacts;
         string? localRoot = null;
@@ -49,27 +54,30 @@ public sealed record StoreLocation(IArtifactStore Artifacts, IRunHistory History
         }
 
         IRunHistory runs;
+        IControlState state;
         string historyWhere;
         if (history is null || !IsRemote(history))
         {
             var folder = Path.GetFullPath(history ?? Path.Combine(localRoot ?? home, "history"));
             runs = new LocalRunHistory(folder);
+            state = new LocalControlState(folder);
             historyWhere = folder;
         }
         else if (IsUrl(history))
         {
             var (endpoints, prefix) = TableUrl(history);
             var tables = new TableRunHistory(endpoints, Credential(), prefix);
-            (runs, historyWhere) = (tables, tables.Location);
+            (runs, state, historyWhere) = (tables, new TableControlState(endpoints, Credential(), prefix), tables.Location);
         }
         else
         {
             var account = ParseConnectionString(history, "--history");
-            var tables = new TableRunHistory(account.Table, new StorageAuthentication.Key(account.SharedKey()), DefaultTablePrefix);
-            (runs, historyWhere) = (tables, tables.Location);
+            var key = new StorageAuthentication.Key(account.SharedKey());
+            var tables = new TableRunHistory(account.Table, key, DefaultTablePrefix);
+            (runs, state, historyWhere) = (tables, new TableControlState(account.Table, key, DefaultTablePrefix), tables.Location);
         }
 
-        return new StoreLocation(artifacts, runs, artifacts.Location, historyWhere);
+        return new StoreLocation(artifacts, runs, state, artifacts.Location, historyWhere);
     }
 
     /// <summary>Where a backup's artifacts are, for people: a folder path or a blob URL prefix.</summary>

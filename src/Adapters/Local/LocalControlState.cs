@@ -1,0 +1,201 @@
+using System.Runtime.CompilerServices;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Strata.Core.Messages;
+using Strata.Core.Ports;
+
+namespace Strata.Adapters.Local;
+
+/// <summary>
+/// The control state in the local history folder, under <c>control/</c>: <c>leases.json</c>,
+/// <c>schedule.json</c>, one file per rejected message and per incident. Read-modify-write
+/// operations hold an exclusive lock file, so several processes on one machine agree too.
+/// </summary>
+public sealed class LocalControlState(string root) : IControlState
+{
+    private static readonly TimeSpan LockTimeout = TimeSpan.FromSeconds(30);
+    private readonly string _folder = Path.Combine(Path.GetFullPath(root), "control");
+
+    /// <inheritdoc />
+    public async Task<LeaseResult> TryAcquireLeaseAsync(string key, string holder, DateTimeOffset now, TimeSpan duration, CancellationToken cancellationToken = default)
+    {
+        await using var exclusive = await LockAsync(cancellationToken);
+        var leases = await ReadAsync(LocalStateJson.Default.DictionaryStringLocalLease, "leases.json", cancellationToken) ?? [];
+        LeaseResult result;
+        if (leases.TryGetValue(key, out var current) && current.ExpiresAt > now && current.Holder != holder)
+        {
+            return new LeaseResult(false, current.Holder, current.ExpiresAt);
+        }
+
+        var renewed = current is not null && current.ExpiresAt > now && current.Holder == holder;
+        result = new LeaseResult(true, holder, now + duration, renewed, current is not null && !renewed ? current.Holder : null);
+        leases[key] = new LocalLease(holder, result.ExpiresAt);
+        await WriteAsync(LocalStateJson.Default.DictionaryStringLocalLease, "leases.json", leases, cancellationToken);
+        return result;
+    }
+
+    /// <inheritdoc />
+    public async Task ReleaseLeaseAsync(string key, string holder, CancellationToken cancellationToken = default)
+    {
+        await using var exclusive = await LockAsync(cancellationToken);
+        var leases = await ReadAsync(LocalStateJson.Default.DictionaryStringLocalLease, "leases.json", cancellationToken) ?? [];
+        if (leases.TryGetValue(key, out var current) && current.Holder == holder)
+        {
+            leases.Remove(key);
+            await WriteAsync(LocalStateJson.Default.DictionaryStringLocalLease, "leases.json", leases, cancellationToken);
+        }
+    }
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyDictionary<string, DateTimeOffset>> GetScheduleMarksAsync(CancellationToken cancellationToken = default) =>
+        await ReadAsync(LocalStateJson.Default.DictionaryStringDateTimeOffset, "schedule.json", cancellationToken) ?? [];
+
+    /// <inheritdoc />
+    public async Task SaveScheduleMarksAsync(IReadOnlyDictionary<string, DateTimeOffset> marks, CancellationToken cancellationToken = default)
+    {
+        await using var exclusive = await LockAsync(cancellationToken);
+        var all = await ReadAsync(LocalStateJson.Default.DictionaryStringDateTimeOffset, "schedule.json", cancellationToken) ?? [];
+        foreach (var (policy, mark) in marks)
+        {
+            all[policy] = all.TryGetValue(policy, out var existing) && existing > mark ? existing : mark;
+        }
+
+        await WriteAsync(LocalStateJson.Default.DictionaryStringDateTimeOffset, "schedule.json", all, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public async Task<bool> RecordRejectedAsync(RejectedMessage message, CancellationToken cancellationToken = default)
+    {
+        await using var exclusive = await LockAsync(cancellationToken);
+        var name = Path.Combine("rejected", $"{message.ReceivedAt.UtcDateTime:yyyyMMddHHmmss}-{FileName(message.Key)}.json");
+        if (Directory.Exists(Path.Combine(_folder, "rejected"))
+            && Directory.EnumerateFiles(Path.Combine(_folder, "rejected"), $"*-{FileName(message.Key)}.json").Any())
+        {
+            return false;
+        }
+
+        await WriteAsync(LocalStateJson.Default.RejectedMessage, name, message, cancellationToken);
+        return true;
+    }
+
+    /// <inheritdoc />
+    public async IAsyncEnumerable<RejectedMessage> ListRejectedAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        foreach (var name in Files("rejected"))
+        {
+            if (await ReadAsync(LocalStateJson.Default.RejectedMessage, Path.Combine("rejected", name), cancellationToken) is { } message)
+            {
+                yield return message;
+            }
+        }
+    }
+
+    /// <inheritdoc />
+    public async Task<AlertRecord> RecordAlertAsync(Envelope alert, DateTimeOffset receivedAt, CancellationToken cancellationToken = default)
+    {
+        await using var exclusive = await LockAsync(cancellationToken);
+        var name = Path.Combine("alerts", FileName(((AlertRaised)alert.Payload).DedupKey) + ".json");
+        var existing = await ReadAsync(LocalStateJson.Default.AlertRecord, name, cancellationToken);
+        var record = existing is null ? AlertRecord.First(alert, receivedAt) : existing.With(alert, receivedAt);
+        if (!ReferenceEquals(record, existing))
+        {
+            await WriteAsync(LocalStateJson.Default.AlertRecord, name, record, cancellationToken);
+        }
+
+        return record;
+    }
+
+    /// <inheritdoc />
+    public async IAsyncEnumerable<AlertRecord> ListAlertsAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        var all = new List<AlertRecord>();
+        foreach (var name in Files("alerts"))
+        {
+            if (await ReadAsync(LocalStateJson.Default.AlertRecord, Path.Combine("alerts", name), cancellationToken) is { } record)
+            {
+                all.Add(record);
+            }
+        }
+
+        foreach (var record in all.OrderByDescending(r => r.LastRaisedAt))
+        {
+            yield return record;
+        }
+    }
+
+    // Keys become file names: readable where safe, with a hash so that distinct keys never collide.
+    private static string FileName(string key)
+    {
+        var safe = new string(key.Select(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.' ? c : '_').ToArray());
+        return $"{(safe.Length > 80 ? safe[..80] : safe)}-{Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key)))[..12]}";
+    }
+
+    private IEnumerable<string> Files(string folder)
+    {
+        var path = Path.Combine(_folder, folder);
+        return Directory.Exists(path)
+            ? Directory.EnumerateFiles(path, "*.json").Select(Path.GetFileName).OrderDescending(StringComparer.Ordinal)!
+            : [];
+    }
+
+    private async Task<FileStream> LockAsync(CancellationToken cancellationToken)
+    {
+        Directory.CreateDirectory(_folder);
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        while (true)
+        {
+            try
+            {
+                return new FileStream(Path.Combine(_folder, ".lock"), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+            }
+            catch (IOException) when (waited.Elapsed < LockTimeout)
+            {
+                await Task.Delay(10, cancellationToken);
+            }
+        }
+    }
+
+    private async Task<T?> ReadAsync<T>(System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> type, string name, CancellationToken cancellationToken)
+    {
+        var path = Path.Combine(_folder, name);
+        if (!File.Exists(path))
+        {
+            return default;
+        }
+
+        await using var file = File.OpenRead(path);
+        try
+        {
+            return await JsonSerializer.DeserializeAsync(file, type, cancellationToken);
+        }
+        catch (JsonException e)
+        {
+            throw new InvalidDataException($"{path}: unreadable control state ({e.Message})", e);
+        }
+    }
+
+    private async Task WriteAsync<T>(System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> type, string name, T value, CancellationToken cancellationToken)
+    {
+        var path = Path.Combine(_folder, name);
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        var temp = $"{path}.{Guid.NewGuid():N}.tmp";
+        await using (var file = File.Create(temp))
+        {
+            await JsonSerializer.SerializeAsync(file, value, type, cancellationToken);
+        }
+
+        File.Move(temp, path, overwrite: true);
+    }
+}
+
+/// <summary>A lease as stored locally.</summary>
+internal sealed record LocalLease(string Holder, DateTimeOffset ExpiresAt);
+
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, UseStringEnumConverter = true, WriteIndented = true)]
+[JsonSerializable(typeof(Dictionary<string, LocalLease>))]
+[JsonSerializable(typeof(Dictionary<string, DateTimeOffset>))]
+[JsonSerializable(typeof(RejectedMessage))]
+[JsonSerializable(typeof(AlertRecord))]
+internal sealed partial class LocalStateJson : JsonSerializerContext;

@@ -1,0 +1,200 @@
+using Strata.Core.Backup;
+using Strata.Core.Configuration;
+using Strata.Core.Messages;
+using Strata.Core.Runs;
+
+namespace Strata.Core.ControlPlane;
+
+/// <summary>
+/// The <c>strata-backups</c> worker. Idempotent: the backup id derives from the request (scheduled
+/// time or message id), so a replay finds the existing run and only repeats its follow-up messages
+/// (whose ids are derived too). One backup per (policy, cluster) at a time: a lease in the state
+/// store; a request arriving while another backup holds it is recorded as skipped. A cluster that
+/// cannot be reached is a failed backup (recorded, alerted), not a reason to redeliver.
+/// </summary>
+public static class BackupWorker
+{
+    /// <summary>The policy name for backups asked for without a policy: default scope, no retention.</summary>
+    public const string AdHocPolicy = "adhoc";
+
+    /// <summary>Handles one <c>strata-backups</c> message.</summary>
+    public static async Task<FunctionResult> HandleAsync(ControlPlaneContext context, InboundMessage message, CancellationToken cancellationToken = default)
+    {
+        var result = new FunctionResult();
+        if (await MessageIntake.ReadAsync<BackupRequested>(context, message, result, cancellationToken) is not { } envelope)
+        {
+            return result;
+        }
+
+        var request = (BackupRequested)envelope.Payload;
+        var configuration = context.Configuration;
+        var cluster = configuration.FindCluster(request.Cluster);
+        var policy = request.Policy == AdHocPolicy ? null : configuration.FindPolicy(request.Policy);
+        var refusal = cluster is null ? $"cluster '{request.Cluster}' is not in {configuration.Source}"
+            : request.Policy != AdHocPolicy && policy is null ? $"policy '{request.Policy}' is not in {configuration.Source}"
+            : policy is not null && !configuration.ClustersOf(policy).Contains(cluster) ? $"policy '{policy.Name}' does not protect cluster '{cluster.Name}'"
+            : null;
+        if (refusal is not null)
+        {
+            await MessageIntake.RejectAsync(context, message, envelope.Id, envelope.Type, refusal, result, cancellationToken);
+            return result;
+        }
+
+        var backupId = request.ScheduledFor is { } scheduledFor
+            ? ScheduleTick.ScheduledBackupId(request.Policy, request.Cluster, scheduledFor)
+            : BackupId.Derive(envelope.CreatedAt, "requested", envelope.Id);
+        var existing = await context.History.FindBackupAsync(backupId, cancellationToken);
+        if (existing is { Status: not BackupStatus.InProgress })
+        {
+            result.Log($"backup {backupId} already ran ({existing.Status}); repeating its follow-up messages only");
+            FollowUp(envelope, existing, context.Time.GetUtcNow(), result);
+            return result;
+        }
+
+        var leaseKey = $"backup/{request.Policy}/{request.Cluster}";
+        var now = context.Time.GetUtcNow();
+        var lease = await context.State.TryAcquireLeaseAsync(leaseKey, backupId, now, context.Options.LeaseDuration, cancellationToken);
+        if (!lease.Acquired)
+        {
+            var skipped = new BackupRecord
+            {
+                Id = backupId,
+                Cluster = request.Cluster,
+                Policy = request.Policy,
+                Status = BackupStatus.Skipped,
+                StartedAt = now,
+                CompletedAt = now,
+                Location = Artifacts.ArtifactLayout.BackupPrefix(request.Cluster, request.Policy, backupId),
+                Error = $"backup {lease.Holder} of the same policy and cluster was running (lease until {lease.ExpiresAt:O})",
+                RequestedBy = request.RequestedBy,
+            };
+            await context.History.SaveBackupAsync(skipped, cancellationToken);
+            result.Log($"backup {backupId} skipped: {skipped.Error}");
+            FollowUp(envelope, skipped, now, result);
+            return result;
+        }
+
+        if (lease.Renewed)
+        {
+            result.Log($"backup {backupId} is running in another invocation (lease until {lease.ExpiresAt:O}); nothing to do");
+            return result;
+        }
+
+        try
+        {
+            if (lease.TakenOverFrom is { } previous && previous != backupId)
+            {
+                await AbandonAsync(context, envelope, previous, result, cancellationToken);
+            }
+
+            if (existing is not null)
+            {
+                // This backup started before, its worker died, and the lease ran out: its artifacts
+                // are partial and write-once, so it is recorded as abandoned rather than run again.
+                await AbandonAsync(context, envelope, existing.Id, result, cancellationToken);
+                return result;
+            }
+
+            var record = await RunAsync(context, envelope, cluster!, policy, backupId, cancellationToken);
+            result.Log($"backup {record.Id} of {record.Cluster} (policy {record.Policy}): {record.Status}, {record.ObjectCount} objects"
+                + (record.Error is null ? "" : $"; {record.Error}"));
+            FollowUp(envelope, record, context.Time.GetUtcNow(), result);
+            return result;
+        }
+        finally
+        {
+            await context.State.ReleaseLeaseAsync(leaseKey, backupId, CancellationToken.None);
+        }
+    }
+
+    private static async Task<BackupRecord> RunAsync(
+        ControlPlaneContext context, Envelope envelope, ClusterDefinition cluster, PolicyDefinition? policy, string backupId, CancellationToken cancellationToken)
+    {
+        var request = (BackupRequested)envelope.Payload;
+        var retainFor = policy is { WriteOnceDays: > 0 } ? TimeSpan.FromDays(policy.WriteOnceDays) : (TimeSpan?)null;
+        var store = retainFor is { } days ? context.Stores.WriteOnce(days) : context.Stores.Default;
+        var backupRequest = new BackupRequest(cluster.Name, policy?.Scope ?? new BackupScope(), request.Policy, backupId,
+            context.Stores.Locks ? retainFor : null, request.RequestedBy ?? envelope.CorrelationId);
+        var startedAt = context.Time.GetUtcNow();
+        try
+        {
+            var client = await context.Clusters.ConnectAsync(cluster, cancellationToken);
+            var outcome = await new BackupCapture(client, store, context.History, context.Time, context.Options.Capture)
+                .RunAsync(backupRequest, cancellationToken: cancellationToken);
+            return outcome.Record;
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            // Capture records its own failures; a cluster that could not even be reached has no
+            // record yet. Either way the run is failed, recorded, and alerted — not redelivered.
+            var recorded = await context.History.FindBackupAsync(backupId, CancellationToken.None);
+            if (recorded is { Status: not BackupStatus.InProgress })
+            {
+                return recorded;
+            }
+
+            var failed = new BackupRecord
+            {
+                Id = backupId,
+                Cluster = cluster.Name,
+                Policy = request.Policy,
+                Status = BackupStatus.Failed,
+                StartedAt = recorded?.StartedAt ?? startedAt,
+                CompletedAt = context.Time.GetUtcNow(),
+                Location = Artifacts.ArtifactLayout.BackupPrefix(cluster.Name, request.Policy, backupId),
+                Scope = backupRequest.Scope.ToSummary(),
+                Error = $"{Describe(cluster)}: {e.Message}",
+                RequestedBy = backupRequest.RequestedBy,
+            };
+            await context.History.SaveBackupAsync(failed, CancellationToken.None);
+            return failed;
+        }
+    }
+
+    private static string Describe(ClusterDefinition cluster) =>
+        cluster.Server is { } server ? $"cluster {cluster.Name} ({server})" : $"cluster {cluster.Name} (context {cluster.Context})";
+
+    private static async Task AbandonAsync(ControlPlaneContext context, Envelope envelope, string backupId, FunctionResult result, CancellationToken cancellationToken)
+    {
+        if (await context.History.FindBackupAsync(backupId, cancellationToken) is not { Status: BackupStatus.InProgress } stale)
+        {
+            return;
+        }
+
+        var abandoned = stale with
+        {
+            Status = BackupStatus.Failed,
+            CompletedAt = context.Time.GetUtcNow(),
+            Error = "abandoned: the worker stopped before the backup finished and its lease expired",
+        };
+        await context.History.SaveBackupAsync(abandoned, cancellationToken);
+        result.Log($"backup {backupId} recorded as abandoned");
+        result.Send(envelope.FollowedBy($"alert-backup-abandoned-{backupId}", context.Time.GetUtcNow(), new AlertRaised(
+            AlertSeverity.Warning, "backup-abandoned", $"Backup {backupId} of {stale.Cluster} (policy {stale.Policy}) was abandoned: its worker stopped",
+            $"backup-abandoned/{stale.Policy}/{stale.Cluster}", stale.Cluster, stale.Policy, backupId)));
+    }
+
+    /// <summary>What follows a finished backup: BackupCompleted always; VerifyRequested when something was committed; an alert when not all went well.</summary>
+    private static void FollowUp(Envelope request, BackupRecord record, DateTimeOffset now, FunctionResult result)
+    {
+        result.Send(request.FollowedBy($"completed-{record.Id}", now, new BackupCompleted(
+            record.Id, record.Cluster, record.Policy, record.Status, record.StartedAt, record.CompletedAt, record.ObjectCount, record.Location, record.Error)));
+        if (record.Status is BackupStatus.Succeeded or BackupStatus.PartiallyFailed)
+        {
+            result.Send(request.FollowedBy($"verify-{record.Id}", now, new VerifyRequested(record.Id, record.Cluster, record.Policy)));
+        }
+
+        var (severity, kind, summary) = record.Status switch
+        {
+            BackupStatus.Failed => (AlertSeverity.Critical, "backup-failed", $"Backup of {record.Cluster} (policy {record.Policy}) failed: {record.Error}"),
+            BackupStatus.PartiallyFailed => (AlertSeverity.Warning, "backup-partial", $"Backup of {record.Cluster} (policy {record.Policy}) missed {record.Problems.Count(p => p.Severity == Results.ProblemSeverity.Error)} item(s)"),
+            BackupStatus.Skipped => (AlertSeverity.Warning, "backup-skipped", $"Backup of {record.Cluster} (policy {record.Policy}) was skipped: {record.Error}"),
+            _ => (AlertSeverity.Info, "", ""),
+        };
+        if (kind.Length > 0)
+        {
+            result.Send(request.FollowedBy($"alert-{kind}-{record.Id}", now, new AlertRaised(
+                severity, kind, summary, $"{kind}/{record.Policy}/{record.Cluster}", record.Cluster, record.Policy, record.Id)));
+        }
+    }
+}
