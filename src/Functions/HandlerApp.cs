@@ -1,15 +1,26 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
+using Strata.Adapters.Hosting;
+using Strata.Core.ControlPlane;
+using Strata.Core.Messages;
 
 namespace Strata.Functions;
 
 /// <summary>
-/// The Azure Functions custom handler: an HTTP server on <c>FUNCTIONS_CUSTOMHANDLER_PORT</c>
-/// to which the Functions host POSTs each invocation. A skeleton for now: the health function.
-/// The timer and Service Bus functions arrive with the control-plane issue.
+/// The Azure Functions custom handler: an HTTP server on <c>FUNCTIONS_CUSTOMHANDLER_PORT</c> to
+/// which the host POSTs each invocation at <c>/{function}</c>. Each endpoint is thin: read the
+/// host's payload, run the Core function, answer <c>Outputs</c> (one Service Bus message per array
+/// element), <c>Logs</c> and <c>ReturnValue</c>. A failure answers 500, so the host sends nothing
+/// and redelivers the message; messages that can never succeed are completed (recorded as rejected).
 /// </summary>
 public static class HandlerApp
 {
-    public static WebApplication Build(string[] args)
+    // Bodies are application/json, never HTML: quotes and apostrophes stay readable.
+    private static readonly JsonSerializerOptions BodyJson = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    /// <summary>Builds the server. <paramref name="context"/> supplies the control plane (default: from app settings, once, on first use).</summary>
+    public static WebApplication Build(string[] args, Func<CancellationToken, Task<ControlPlaneContext>>? context = null)
     {
         var builder = WebApplication.CreateSlimBuilder(args);
         var port = Environment.GetEnvironmentVariable("FUNCTIONS_CUSTOMHANDLER_PORT")
@@ -19,12 +30,184 @@ public static class HandlerApp
             builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
         }
 
+        builder.Logging.SetMinimumLevel(LogLevel.Warning);
         var app = builder.Build();
-        app.MapPost("/health", () => Results.Json(new HandlerResponse(new Dictionary<string, object?>
+        var controlPlane = new ControlPlaneSource(context ?? FromSettings);
+        foreach (var function in FunctionCatalog.All)
         {
-            ["res"] = new { statusCode = 200, body = "ok" },
-        })));
+            app.MapPost("/" + function.Name, (HttpRequest request, CancellationToken cancellationToken) => InvokeAsync(function, request, controlPlane, cancellationToken));
+        }
+
         return app;
+    }
+
+    private static async Task<ControlPlaneContext> FromSettings(CancellationToken cancellationToken)
+    {
+        var home = Environment.GetEnvironmentVariable("STRATA_HOME") ?? Path.Combine(Path.GetTempPath(), "strata");
+        var location = StoreLocation.Resolve(null, null, null, Environment.GetEnvironmentVariable, home);
+        var (context, _) = await ControlPlaneFactory.CreateAsync(null, location, Environment.GetEnvironmentVariable, TimeProvider.System, cancellationToken: cancellationToken);
+        return context;
+    }
+
+    private static async Task<IResult> InvokeAsync(FunctionDefinition function, HttpRequest request, ControlPlaneSource source, CancellationToken cancellationToken)
+    {
+        JsonObject payload;
+        try
+        {
+            payload = await JsonNode.ParseAsync(request.Body, cancellationToken: cancellationToken) as JsonObject
+                ?? throw new JsonException("the invocation request is not a JSON object");
+        }
+        catch (JsonException e)
+        {
+            return Results.Json(new HandlerResponse(new Dictionary<string, object?>(), [$"{function.Name}: unreadable invocation request: {e.Message}"]), statusCode: 400);
+        }
+
+        try
+        {
+            if (function.Name == "health")
+            {
+                return await HealthAsync(source, cancellationToken);
+            }
+
+            var context = await source.GetAsync(cancellationToken);
+            var (result, response) = function.Trigger switch
+            {
+                TriggerKind.Timer => (await RunTimerAsync(function, context, cancellationToken), null),
+                TriggerKind.Queue => (await RunQueueAsync(function, context, HostPayload.QueueMessage(payload, function.Source, function.TriggerBinding), cancellationToken), null),
+                _ => await RunHttpAsync(function, context, HostPayload.Http(payload), cancellationToken),
+            };
+            return Results.Json(Respond(function, result, response));
+        }
+        catch (Exception e) when (!cancellationToken.IsCancellationRequested)
+        {
+            // Transient (storage unavailable, configuration unreadable): the host abandons the
+            // message and redelivers it; outputs are not sent.
+            return Results.Json(new HandlerResponse(new Dictionary<string, object?>(), [$"{function.Name} failed: {e.Message}"]), statusCode: 500);
+        }
+    }
+
+    private static Task<FunctionResult> RunTimerAsync(FunctionDefinition function, ControlPlaneContext context, CancellationToken cancellationToken) => function.Name switch
+    {
+        "schedule-tick" => ScheduleTick.RunAsync(context, cancellationToken),
+        "retention" => RetentionSweep.RunAsync(context, cancellationToken),
+        _ => throw new InvalidOperationException($"no timer function {function.Name}"),
+    };
+
+    /// <summary>Runs the queue function <paramref name="function"/> on <paramref name="message"/> (the local runner uses this too).</summary>
+    public static Task<FunctionResult> RunQueueAsync(FunctionDefinition function, ControlPlaneContext context, InboundMessage message, CancellationToken cancellationToken) => function.Name switch
+    {
+        "backup-worker" => BackupWorker.HandleAsync(context, message, cancellationToken),
+        "restore-worker" => RestoreWorker.HandleAsync(context, message, cancellationToken),
+        "alert-dispatcher" => AlertDispatcher.HandleAsync(context, message, cancellationToken),
+        _ => throw new InvalidOperationException($"no queue function {function.Name}"),
+    };
+
+    private static async Task<(FunctionResult, JsonObject)> RunHttpAsync(FunctionDefinition function, ControlPlaneContext context, HttpInvocation http, CancellationToken cancellationToken)
+    {
+        var result = new FunctionResult();
+        var now = context.Time.GetUtcNow();
+        switch (function.Name)
+        {
+            case "status":
+                return (result, HttpResponse(200, await StatusReport.BuildAsync(context, cancellationToken)));
+            case "request-backup":
+            case "request-restore":
+                http.Headers.TryGetValue("Idempotency-Key", out var key);
+                var (envelope, error) = function.Name == "request-backup"
+                    ? Requests.Read<BackupRequested>(http.Body, key, now, context.Configuration)
+                    : Requests.Read<RestoreRequested>(http.Body, key, now, context.Configuration);
+                if (envelope is null)
+                {
+                    result.Log($"{function.Name}: refused: {error}");
+                    return (result, HttpResponse(400, new JsonObject { ["error"] = error }));
+                }
+
+                result.Send(envelope);
+                var runId = envelope.Payload is BackupRequested ? BackupWorker.BackupIdFor(envelope) : RestoreWorker.RestoreIdFor(envelope);
+                result.Log($"{function.Name}: accepted {envelope.Id} (run {runId})");
+                return (result, HttpResponse(202, new JsonObject { ["runId"] = runId, ["message"] = MessageCodec.ToJson(envelope) }));
+            default:
+                throw new InvalidOperationException($"no HTTP function {function.Name}");
+        }
+    }
+
+    private static async Task<IResult> HealthAsync(ControlPlaneSource source, CancellationToken cancellationToken)
+    {
+        var (healthy, detail) = await source.CheckAsync(cancellationToken);
+        return Results.Json(new HandlerResponse(new Dictionary<string, object?>
+        {
+            ["res"] = HttpResponse(healthy ? 200 : 503, new JsonObject { ["status"] = healthy ? "ok" : "unhealthy", ["detail"] = detail }),
+        }));
+    }
+
+    private static HandlerResponse Respond(FunctionDefinition function, FunctionResult result, JsonObject? http)
+    {
+        var outputs = new Dictionary<string, object?>(StringComparer.Ordinal);
+        var byQueue = result.ByQueue;
+        foreach (var queue in byQueue.Select(g => g.Key))
+        {
+            if (!function.Sends.Contains(queue))
+            {
+                throw new InvalidOperationException($"{function.Name} produced a message for {queue}, which it has no binding for");
+            }
+        }
+
+        foreach (var queue in function.Sends)
+        {
+            outputs[FunctionDefinition.BindingFor(queue)] = new JsonArray(byQueue[queue].Select(m => (JsonNode)MessageCodec.ToJson(m)).ToArray());
+        }
+
+        if (http is not null)
+        {
+            outputs["res"] = http;
+        }
+
+        return new HandlerResponse(outputs, result.Logs);
+    }
+
+    private static JsonObject HttpResponse(int status, JsonNode body) => new()
+    {
+        ["statusCode"] = status,
+        ["headers"] = new JsonObject { ["Content-Type"] = "application/json" },
+        ["body"] = body.ToJsonString(BodyJson),
+    };
+
+    /// <summary>The control plane, built once on first use; a failed build is retried on the next invocation.</summary>
+    private sealed class ControlPlaneSource(Func<CancellationToken, Task<ControlPlaneContext>> create)
+    {
+        private readonly SemaphoreSlim _gate = new(1, 1);
+        private ControlPlaneContext? _context;
+
+        public async Task<ControlPlaneContext> GetAsync(CancellationToken cancellationToken)
+        {
+            if (_context is { } ready)
+            {
+                return ready;
+            }
+
+            await _gate.WaitAsync(cancellationToken);
+            try
+            {
+                return _context ??= await create(cancellationToken);
+            }
+            finally
+            {
+                _gate.Release();
+            }
+        }
+
+        public async Task<(bool Healthy, string Detail)> CheckAsync(CancellationToken cancellationToken)
+        {
+            try
+            {
+                var context = await GetAsync(cancellationToken);
+                return (true, $"{context.Configuration.Policies.Count} policies, {context.Configuration.Clusters.Count} clusters from {context.Configuration.Source}");
+            }
+            catch (Exception e) when (!cancellationToken.IsCancellationRequested)
+            {
+                return (false, e.Message);
+            }
+        }
     }
 }
 

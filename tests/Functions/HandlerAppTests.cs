@@ -1,22 +1,58 @@
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
+using Strata.TestKit;
 
 namespace Strata.Functions.Tests;
 
 public class HandlerAppTests
 {
     [Fact]
-    public async Task Health_PostedAsTheHostDoes_AnswersAResponseDocument()
+    public async Task Health_WithoutConfiguration_AnswersUnhealthyWithTheReason()
     {
+        Assert.Null(Environment.GetEnvironmentVariable("STRATA_CONFIG"));
         await using var app = HandlerApp.Build(["--urls", "http://127.0.0.1:0"]);
         await app.StartAsync();
         using var http = new HttpClient { BaseAddress = new Uri(app.Urls.First()) };
 
-        using var response = await http.PostAsJsonAsync("/health", new { Data = new { }, Metadata = new { } });
+        using var response = await http.PostAsJsonAsync("/health", new { Data = new { req = new { Method = "GET" } }, Metadata = new { } });
         var body = await response.Content.ReadFromJsonAsync<JsonObject>();
 
-        Assert.True(response.IsSuccessStatusCode);
-        Assert.Equal(200, body!["Outputs"]!["res"]!["statusCode"]!.GetValue<int>());
+        Assert.True(response.IsSuccessStatusCode); // the invocation worked; the HTTP answer says unhealthy
+        Assert.Equal(503, body!["Outputs"]!["res"]!["statusCode"]!.GetValue<int>());
+        Assert.Contains("STRATA_CONFIG", body["Outputs"]!["res"]!["body"]!.GetValue<string>());
         await app.StopAsync();
+    }
+
+    [Fact]
+    public void Layout_OneFolderPerFunction_BindingsFromTheCatalog()
+    {
+        using var dir = new TempDirectory();
+
+        FunctionCatalog.WriteLayout(dir.Path);
+
+        foreach (var function in FunctionCatalog.All)
+        {
+            var json = JsonNode.Parse(File.ReadAllText(Path.Combine(dir.Path, function.Name, "function.json")))!;
+            var bindings = json["bindings"]!.AsArray();
+            var trigger = bindings[0]!;
+            Assert.Equal("in", trigger["direction"]!.GetValue<string>());
+            Assert.Equal(function.TriggerBinding, trigger["name"]!.GetValue<string>());
+            var outputs = bindings.Where(b => b!["type"]!.GetValue<string>() == "serviceBus").Select(b => b!["queueName"]!.GetValue<string>());
+            Assert.Equal(function.Sends, outputs);
+        }
+
+        Assert.Equal("serviceBusTrigger", JsonNode.Parse(File.ReadAllText(Path.Combine(dir.Path, "backup-worker", "function.json")))!["bindings"]![0]!["type"]!.GetValue<string>());
+        Assert.Equal("0 * * * * *", JsonNode.Parse(File.ReadAllText(Path.Combine(dir.Path, "schedule-tick", "function.json")))!["bindings"]![0]!["schedule"]!.GetValue<string>());
+        var host = JsonNode.Parse(File.ReadAllText(Path.Combine(dir.Path, "host.json")))!;
+        Assert.Equal(FunctionCatalog.Executable, host["customHandler"]!["description"]!["defaultExecutablePath"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public void RepositoryHostJson_IsTheGeneratedOne()
+    {
+        using var dir = new TempDirectory();
+        FunctionCatalog.WriteLayout(dir.Path);
+
+        Assert.Equal(File.ReadAllText(Path.Combine(dir.Path, "host.json")), File.ReadAllText(Path.Combine(Repository.Root, "host.json")));
     }
 }

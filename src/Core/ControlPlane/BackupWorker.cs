@@ -17,6 +17,11 @@ public static class BackupWorker
     /// <summary>The policy name for backups asked for without a policy: default scope, no retention.</summary>
     public const string AdHocPolicy = "adhoc";
 
+    /// <summary>The id of the backup <paramref name="envelope"/> asks for: from (policy, cluster, scheduled time), or from the message id.</summary>
+    public static string BackupIdFor(Envelope envelope) => envelope.Payload is BackupRequested { ScheduledFor: { } scheduledFor } request
+        ? ScheduleTick.ScheduledBackupId(request.Policy, request.Cluster, scheduledFor)
+        : BackupId.Derive(envelope.CreatedAt, "requested", envelope.Id);
+
     /// <summary>Handles one <c>strata-backups</c> message.</summary>
     public static async Task<FunctionResult> HandleAsync(ControlPlaneContext context, InboundMessage message, CancellationToken cancellationToken = default)
     {
@@ -40,9 +45,7 @@ public static class BackupWorker
             return result;
         }
 
-        var backupId = request.ScheduledFor is { } scheduledFor
-            ? ScheduleTick.ScheduledBackupId(request.Policy, request.Cluster, scheduledFor)
-            : BackupId.Derive(envelope.CreatedAt, "requested", envelope.Id);
+        var backupId = BackupIdFor(envelope);
         var existing = await context.History.FindBackupAsync(backupId, cancellationToken);
         if (existing is { Status: not BackupStatus.InProgress })
         {

@@ -11,6 +11,9 @@ namespace Strata.Core.ControlPlane;
 /// </summary>
 public static class RestoreWorker
 {
+    /// <summary>The id of the restore <paramref name="envelope"/> asks for, derived from the message id.</summary>
+    public static string RestoreIdFor(Envelope envelope) => BackupId.Derive(envelope.CreatedAt, "restore", envelope.Id);
+
     /// <summary>Handles one <c>strata-restores</c> message.</summary>
     public static async Task<FunctionResult> HandleAsync(ControlPlaneContext context, InboundMessage message, CancellationToken cancellationToken = default)
     {
@@ -28,7 +31,7 @@ public static class RestoreWorker
             return result;
         }
 
-        var restoreId = BackupId.Derive(envelope.CreatedAt, "restore", envelope.Id);
+        var restoreId = RestoreIdFor(envelope);
         if (await context.History.FindRestoreAsync(restoreId, cancellationToken) is { } existing)
         {
             result.Log($"restore {restoreId} already {(existing.Status == RestoreStatus.InProgress ? "started" : "ran")} ({existing.Status}); nothing to do");

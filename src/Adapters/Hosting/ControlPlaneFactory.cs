@@ -1,0 +1,63 @@
+using Azure.Core;
+using Azure.Identity;
+using Strata.Adapters.Azure;
+using Strata.Adapters.Azure.Blob;
+using Strata.Adapters.Kubernetes;
+using Strata.Adapters.Secrets;
+using Strata.Core.Configuration;
+using Strata.Core.ControlPlane;
+
+namespace Strata.Adapters.Hosting;
+
+/// <summary>
+/// Puts the control plane together from settings, the same way for the Functions handler and for
+/// <c>strata run</c>: the configuration (<c>STRATA_CONFIG</c>: a file, or a blob URL read with the
+/// app's Entra ID identity), the store and history (<c>STRATA_STORE</c>, <c>STRATA_STORE_CONTAINER</c>,
+/// <c>STRATA_HISTORY</c>, see <see cref="StoreLocation"/>), and the clusters.
+/// </summary>
+public static class ControlPlaneFactory
+{
+    /// <summary>The setting naming the configuration.</summary>
+    public const string ConfigSetting = "STRATA_CONFIG";
+
+    /// <summary>Builds the context; <see cref="ConfigurationException"/> or <see cref="StoreConfigurationException"/> say what is wrong.</summary>
+    public static async Task<(ControlPlaneContext Context, IDisposable Resources)> CreateAsync(
+        string? configuration, StoreLocation location, Func<string, string?> variable, TimeProvider time, ControlPlaneOptions? options = null,
+        CancellationToken cancellationToken = default)
+    {
+        var source = configuration ?? variable(ConfigSetting)
+            ?? throw new StoreConfigurationException($"no configuration: set {ConfigSetting} to the path or blob URL of strata.yaml");
+        TokenCredential? credential = null;
+        TokenCredential Credential() => credential ??= new DefaultAzureCredential();
+        var parsed = ConfigurationLoader.Parse(await ReadAsync(source, Credential, cancellationToken), source);
+        var clusters = new ConfiguredClusters(new SecretResolver(variable, Credential()), variable, time, Credential());
+        var context = new ControlPlaneContext(parsed, clusters, new ArtifactStores(location.Artifacts), location.History, location.State, time, options ?? new ControlPlaneOptions());
+        return (context, clusters);
+    }
+
+    /// <summary>The text of strata.yaml from a file or an https blob URL.</summary>
+    public static async Task<string> ReadAsync(string source, Func<TokenCredential> credential, CancellationToken cancellationToken = default)
+    {
+        if (!source.StartsWith("https://", StringComparison.OrdinalIgnoreCase))
+        {
+            try
+            {
+                return await File.ReadAllTextAsync(source, cancellationToken);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                throw new StoreConfigurationException($"{ConfigSetting}: {source} cannot be read ({e.Message})");
+            }
+        }
+
+        if (!Uri.TryCreate(source, UriKind.Absolute, out var uri) || !string.IsNullOrEmpty(uri.Query) || uri.AbsolutePath.Trim('/').Split('/', 2) is not [var container, var blob])
+        {
+            throw new StoreConfigurationException($"{ConfigSetting}: '{source.Split('?')[0]}' is not https://ACCOUNT.blob.core.windows.net/CONTAINER/PATH (a SAS is not accepted)");
+        }
+
+        var store = new BlobArtifactStore(new StorageEndpoints(new Uri(uri.GetLeftPart(UriPartial.Authority)), null), container, new StorageAuthentication.Token(credential()));
+        await using var stream = await store.OpenReadAsync(Uri.UnescapeDataString(blob), cancellationToken);
+        using var reader = new StreamReader(stream);
+        return await reader.ReadToEndAsync(cancellationToken);
+    }
+}
