@@ -21,6 +21,7 @@ public static class StrataCli
         restore.Subcommands.Add(RestoreListCommand.Build(environment));
         restore.Subcommands.Add(RestoreDescribeCommand.Build(environment));
         root.Subcommands.Add(restore);
+        root.Subcommands.Add(RunCommand.Build(environment));
         root.Subcommands.Add(DemoCommand.Build(environment));
 
         var parsed = root.Parse(args);
