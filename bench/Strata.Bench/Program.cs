@@ -9,6 +9,28 @@ using Strata.Sandbox;
 // /usr/bin/time (wall time, peak RSS), then kubectl's discovery + `get <every listable type> -A -o json`.
 // Restore throughput: strata-bench --strata PATH --restore-secrets 30000 [--no-kubectl]
 // Blob transfer: strata-bench --blob-gb 2   (Azurite as the tests find it: $STRATA_AZURITE or .tools/azurite)
+// Control plane: strata-bench --schedule-tick 200x20 [--handler PATH_TO_PUBLISHED_Strata.Functions]
+if (Arg("--schedule-tick") is { } shape)
+{
+    var parts = shape.Split('x');
+    Console.WriteLine("| clusters × policies | messages | decide + serialise | JSON | parse strata.yaml |");
+    Console.WriteLine("|---:|---:|---:|---:|---:|");
+    for (var run = 0; run < 3; run++)
+    {
+        Console.WriteLine(await ControlPlaneBench.ScheduleTickAsync(int.Parse(parts[0], CultureInfo.InvariantCulture), int.Parse(parts[1], CultureInfo.InvariantCulture)));
+    }
+
+    if (Arg("--handler") is { } handler)
+    {
+        Console.WriteLine();
+        Console.WriteLine("| starts | median to first answer | fastest | slowest |");
+        Console.WriteLine("|---:|---:|---:|---:|");
+        Console.WriteLine(await ControlPlaneBench.HandlerReadyAsync(handler, 7));
+    }
+
+    return 0;
+}
+
 if (Arg("--blob-gb") is { } gigabytes)
 {
     var row = await BlobBench.RunAsync((long)(double.Parse(gigabytes, CultureInfo.InvariantCulture) * 1e9));
