@@ -8,7 +8,7 @@ using Strata.Core.Messages;
 using Strata.TestKit;
 
 /// <summary>
-/// schedule-tick over many clusters × policies (every pair due: the worst case), and how soon the
+/// schedule-tick over many clusters × policies (every policy due at once: the worst case), and how soon the
 /// published handler answers after its process starts.
 /// </summary>
 internal static class ControlPlaneBench
