@@ -22,6 +22,16 @@ public static class BackupWorker
         ? ScheduleTick.ScheduledBackupId(request.Policy, request.Cluster, scheduledFor)
         : BackupId.Derive(envelope.CreatedAt, "requested", envelope.Id);
 
+    /// <summary>Why <paramref name="request"/> can never run under <paramref name="configuration"/>, or null.</summary>
+    public static string? Refusal(StrataConfiguration configuration, BackupRequested request)
+    {
+        var policy = request.Policy == AdHocPolicy ? null : configuration.FindPolicy(request.Policy);
+        return configuration.FindCluster(request.Cluster) is not { } cluster ? $"cluster '{request.Cluster}' is not in {configuration.Source}"
+            : request.Policy != AdHocPolicy && policy is null ? $"policy '{request.Policy}' is not in {configuration.Source}"
+            : policy is not null && !configuration.ClustersOf(policy).Contains(cluster) ? $"policy '{policy.Name}' does not protect cluster '{cluster.Name}'"
+            : null;
+    }
+
     /// <summary>Handles one <c>strata-backups</c> message.</summary>
     public static async Task<FunctionResult> HandleAsync(ControlPlaneContext context, InboundMessage message, CancellationToken cancellationToken = default)
     {
@@ -35,11 +45,7 @@ public static class BackupWorker
         var configuration = context.Configuration;
         var cluster = configuration.FindCluster(request.Cluster);
         var policy = request.Policy == AdHocPolicy ? null : configuration.FindPolicy(request.Policy);
-        var refusal = cluster is null ? $"cluster '{request.Cluster}' is not in {configuration.Source}"
-            : request.Policy != AdHocPolicy && policy is null ? $"policy '{request.Policy}' is not in {configuration.Source}"
-            : policy is not null && !configuration.ClustersOf(policy).Contains(cluster) ? $"policy '{policy.Name}' does not protect cluster '{cluster.Name}'"
-            : null;
-        if (refusal is not null)
+        if (Refusal(configuration, request) is { } refusal)
         {
             await MessageIntake.RejectAsync(context, message, envelope.Id, envelope.Type, refusal, result, cancellationToken);
             return result;
@@ -59,18 +65,8 @@ public static class BackupWorker
         var lease = await context.State.TryAcquireLeaseAsync(leaseKey, backupId, now, context.Options.LeaseDuration, cancellationToken);
         if (!lease.Acquired)
         {
-            var skipped = new BackupRecord
-            {
-                Id = backupId,
-                Cluster = request.Cluster,
-                Policy = request.Policy,
-                Status = BackupStatus.Skipped,
-                StartedAt = now,
-                CompletedAt = now,
-                Location = Artifacts.ArtifactLayout.BackupPrefix(request.Cluster, request.Policy, backupId),
-                Error = $"backup {lease.Holder} of the same policy and cluster was running (lease until {lease.ExpiresAt:O})",
-                RequestedBy = request.RequestedBy,
-            };
+            var skipped = Ended(backupId, request, BackupStatus.Skipped, now, now,
+                $"backup {lease.Holder} of the same policy and cluster was running (lease until {lease.ExpiresAt:O})", request.RequestedBy);
             await context.History.SaveBackupAsync(skipped, cancellationToken);
             result.Log($"backup {backupId} skipped: {skipped.Error}");
             FollowUp(envelope, skipped, now, result);
@@ -136,23 +132,27 @@ public static class BackupWorker
                 return recorded;
             }
 
-            var failed = new BackupRecord
-            {
-                Id = backupId,
-                Cluster = cluster.Name,
-                Policy = request.Policy,
-                Status = BackupStatus.Failed,
-                StartedAt = recorded?.StartedAt ?? startedAt,
-                CompletedAt = context.Time.GetUtcNow(),
-                Location = Artifacts.ArtifactLayout.BackupPrefix(cluster.Name, request.Policy, backupId),
-                Scope = backupRequest.Scope.ToSummary(),
-                Error = $"{Describe(cluster)}: {e.Message}",
-                RequestedBy = backupRequest.RequestedBy,
-            };
+            var failed = Ended(backupId, request, BackupStatus.Failed, recorded?.StartedAt ?? startedAt, context.Time.GetUtcNow(),
+                $"{Describe(cluster)}: {e.Message}", backupRequest.RequestedBy) with { Scope = backupRequest.Scope.ToSummary() };
             await context.History.SaveBackupAsync(failed, CancellationToken.None);
             return failed;
         }
     }
+
+    /// <summary>The record of a run that ended without a capture of its own (skipped, or failed before capture recorded it).</summary>
+    private static BackupRecord Ended(
+        string backupId, BackupRequested request, BackupStatus status, DateTimeOffset startedAt, DateTimeOffset completedAt, string error, string? requestedBy) => new()
+    {
+        Id = backupId,
+        Cluster = request.Cluster,
+        Policy = request.Policy,
+        Status = status,
+        StartedAt = startedAt,
+        CompletedAt = completedAt,
+        Location = Artifacts.ArtifactLayout.BackupPrefix(request.Cluster, request.Policy, backupId),
+        Error = error,
+        RequestedBy = requestedBy,
+    };
 
     private static string Describe(ClusterDefinition cluster) =>
         cluster.Server is { } server ? $"cluster {cluster.Name} ({server})" : $"cluster {cluster.Name} (context {cluster.Context})";

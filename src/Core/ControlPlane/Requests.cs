@@ -58,11 +58,8 @@ public static class Requests
 
         var error = parsed.Message.Payload switch
         {
-            BackupRequested { Cluster: var c } when configuration.FindCluster(c) is null => $"cluster '{c}' is not in {configuration.Source}",
-            BackupRequested { Policy: var p } when p != BackupWorker.AdHocPolicy && configuration.FindPolicy(p) is null => $"policy '{p}' is not in {configuration.Source}",
-            BackupRequested { Policy: var p, Cluster: var c } when p != BackupWorker.AdHocPolicy && !configuration.ClustersOf(configuration.FindPolicy(p)!).Any(x => x.Name == c)
-                => $"policy '{p}' does not protect cluster '{c}'",
-            RestoreRequested { TargetCluster: var t } when configuration.FindCluster(t) is null => $"cluster '{t}' is not in {configuration.Source}",
+            BackupRequested backup => BackupWorker.Refusal(configuration, backup),
+            RestoreRequested restore => RestoreWorker.Refusal(configuration, restore),
             _ => null,
         };
         return error is null ? (parsed.Message, null) : (null, error);

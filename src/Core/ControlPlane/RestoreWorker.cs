@@ -14,6 +14,10 @@ public static class RestoreWorker
     /// <summary>The id of the restore <paramref name="envelope"/> asks for, derived from the message id.</summary>
     public static string RestoreIdFor(Envelope envelope) => BackupId.Derive(envelope.CreatedAt, "restore", envelope.Id);
 
+    /// <summary>Why <paramref name="request"/> can never run under <paramref name="configuration"/>, or null.</summary>
+    public static string? Refusal(Configuration.StrataConfiguration configuration, RestoreRequested request) =>
+        configuration.FindCluster(request.TargetCluster) is null ? $"cluster '{request.TargetCluster}' is not in {configuration.Source}" : null;
+
     /// <summary>Handles one <c>strata-restores</c> message.</summary>
     public static async Task<FunctionResult> HandleAsync(ControlPlaneContext context, InboundMessage message, CancellationToken cancellationToken = default)
     {
@@ -24,12 +28,13 @@ public static class RestoreWorker
         }
 
         var request = (RestoreRequested)envelope.Payload;
-        if (context.Configuration.FindCluster(request.TargetCluster) is not { } cluster)
+        if (Refusal(context.Configuration, request) is { } refusal)
         {
-            await MessageIntake.RejectAsync(context, message, envelope.Id, envelope.Type,
-                $"cluster '{request.TargetCluster}' is not in {context.Configuration.Source}", result, cancellationToken);
+            await MessageIntake.RejectAsync(context, message, envelope.Id, envelope.Type, refusal, result, cancellationToken);
             return result;
         }
+
+        var cluster = context.Configuration.FindCluster(request.TargetCluster)!;
 
         var restoreId = RestoreIdFor(envelope);
         if (await context.History.FindRestoreAsync(restoreId, cancellationToken) is { } existing)
