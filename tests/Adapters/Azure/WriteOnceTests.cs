@@ -141,27 +141,13 @@ public sealed class WriteOnceTests : IAsyncLifetime
     [Fact]
     public async Task TokenCredential_SendsABearerToken_ForTheStorageScope()
     {
-        var credential = new RecordingCredential();
+        var credential = new RecordingCredential("token-for-storage");
         var store = Store(writeOnce: null, credential);
 
         await WriteAsync(store, "c/p/1/manifest.json", 10);
 
         Assert.All(_service.Requests, r => Assert.Equal("Bearer token-for-storage", r.Headers["Authorization"]));
         Assert.Equal(["https://storage.azure.com/.default"], credential.Scopes.Distinct());
-    }
-
-    private sealed class RecordingCredential : TokenCredential
-    {
-        public List<string> Scopes { get; } = [];
-
-        public override AccessToken GetToken(TokenRequestContext requestContext, CancellationToken cancellationToken)
-        {
-            Scopes.AddRange(requestContext.Scopes);
-            return new AccessToken("token-for-storage", DateTimeOffset.UtcNow.AddHours(1));
-        }
-
-        public override ValueTask<AccessToken> GetTokenAsync(TokenRequestContext requestContext, CancellationToken cancellationToken) =>
-            ValueTask.FromResult(GetToken(requestContext, cancellationToken));
     }
 
     private sealed class PinnedTime(DateTimeOffset now) : TimeProvider
