@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Azure.Identity;
 using Strata.Adapters.Azure;
+using Strata.Adapters.Azure.ServiceBus;
 using Strata.Cli.Commands;
 
 namespace Strata.Cli;
@@ -41,9 +42,9 @@ public static class StrataCli
             return await parsed.InvokeAsync(
                 new InvocationConfiguration { Output = environment.Out, Error = environment.Error, EnableDefaultExceptionHandler = false }, cancellationToken);
         }
-        catch (Exception e) when (e is StoreConfigurationException or StorageRequestException or AuthenticationFailedException && !cancellationToken.IsCancellationRequested)
+        catch (Exception e) when (e is StoreConfigurationException or StorageRequestException or ServiceBusException or AuthenticationFailedException && !cancellationToken.IsCancellationRequested)
         {
-            // Where the store or history is, or the storage service, failed: one line, no stack trace, no secret.
+            // Where the store or history is, or the storage or Service Bus service, failed: one line, no stack trace, no secret.
             return await environment.FailAsync(e.Message);
         }
         catch (Exception e) when (e is not OperationCanceledException)

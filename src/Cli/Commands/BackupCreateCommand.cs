@@ -24,16 +24,34 @@ internal static class BackupCreateCommand
         }.AcceptOnlyFromAmong("true", "false", "auto");
         var skipGitOps = new Option<bool>("--skip-gitops-managed") { Description = "Leave out objects Argo CD or Flux manage (rebuildable from Git)." };
         var store = new StoreOptions();
+        var remote = new RemoteBackupRequest();
         var output = CommonOptions.Output();
 
-        var command = new Command("create", "Back up a cluster's API objects into the store.")
+        var command = new Command("create", "Back up a cluster's API objects into the store — or, with --remote, ask the control plane to.")
         {
             kubeconfig, context, includeNamespaces, excludeNamespaces, selector, includeResources, excludeResources,
             clusterResources, skipGitOps, output,
         };
         store.AddTo(command);
+        remote.AddTo(command);
         command.SetAction(async (parsed, ct) =>
         {
+            if (parsed.GetValue(remote.Remote))
+            {
+                Option[] local =
+                [
+                    kubeconfig, context, includeNamespaces, excludeNamespaces, selector, includeResources, excludeResources, clusterResources, skipGitOps,
+                    store.Store, store.Container, store.History,
+                ];
+                var given = local.Where(o => parsed.GetResult(o) is { Implicit: false }).Select(o => o.Name);
+                return await remote.SendAsync(parsed, given, parsed.GetValue(output) == "json", environment, ct);
+            }
+
+            if (remote.RemoteOnlyGiven(parsed).FirstOrDefault() is { } remoteOnly)
+            {
+                return await environment.FailAsync($"{remoteOnly} only applies with --remote (here, name the cluster with --context and the scope with the --include/--exclude options)");
+            }
+
             if (!LabelSelector.TryParse(parsed.GetValue(selector), out var labelSelector, out var selectorError))
             {
                 return await environment.FailAsync($"--selector: {selectorError}");
