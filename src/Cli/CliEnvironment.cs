@@ -6,10 +6,10 @@ namespace Strata.Cli;
 /// <summary>What a command sees of the world: its output streams, environment variables and clock.</summary>
 public sealed record CliEnvironment(TextWriter Out, TextWriter Error, Func<string, string?> Variable, bool ErrorIsTerminal, TimeProvider Time)
 {
-    /// <summary>The Entra ID credential for Azure services the CLI calls itself (default: <c>DefaultAzureCredential</c>).</summary>
+    /// <summary>The Entra ID credential for <c>backup create --remote</c> (Service Bus, and strata.yaml in a blob); default <c>DefaultAzureCredential</c>.</summary>
     public TokenCredential? AzureCredential { get; init; }
 
-    /// <summary>The HTTP transport for those calls (default: Azure.Core's).</summary>
+    /// <summary>The HTTP transport for those calls; default Azure.Core's.</summary>
     public HttpPipelineTransport? AzureTransport { get; init; }
 
     public static CliEnvironment FromProcess() => new(
