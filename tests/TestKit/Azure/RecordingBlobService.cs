@@ -1,10 +1,7 @@
 using System.Collections.Concurrent;
 using System.Globalization;
-using System.Net;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.Logging;
 using Strata.Sandbox.Security;
 
 namespace Strata.TestKit.Azure;
@@ -20,14 +17,13 @@ namespace Strata.TestKit.Azure;
 /// </summary>
 public sealed class RecordingBlobService : IAsyncDisposable
 {
-    private readonly WebApplication _app;
     private readonly ConcurrentDictionary<string, StoredBlob> _blobs = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, ConcurrentDictionary<string, byte[]>> _blocks = new(StringComparer.Ordinal);
     private readonly TimeProvider _time;
+    private WebApplication _app = null!;
 
-    private RecordingBlobService(WebApplication app, SandboxCertificates certificates, TimeProvider time)
+    private RecordingBlobService(SandboxCertificates certificates, TimeProvider time)
     {
-        _app = app;
         Certificates = certificates;
         _time = time;
     }
@@ -45,16 +41,9 @@ public sealed class RecordingBlobService : IAsyncDisposable
 
     public static async Task<RecordingBlobService> StartAsync(TimeProvider time)
     {
-        var certificates = new SandboxCertificates(time);
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.ConfigureKestrel(kestrel =>
-            kestrel.Listen(IPAddress.Loopback, 0, listen => listen.UseHttps(certificates.ServerCertificate)));
-        var app = builder.Build();
-        var service = new RecordingBlobService(app, certificates, time);
-        app.Run(service.HandleAsync);
-        await app.StartAsync();
-        service.Endpoint = new Uri(app.Urls.First() + "/account");
+        var service = new RecordingBlobService(new SandboxCertificates(time), time);
+        (service._app, var url) = await LoopbackHttps.StartAsync(service.Certificates, service.HandleAsync);
+        service.Endpoint = new Uri(url + "/account");
         return service;
     }
 
@@ -71,10 +60,7 @@ public sealed class RecordingBlobService : IAsyncDisposable
     private async Task HandleAsync(HttpContext context)
     {
         var request = context.Request;
-        Requests.Enqueue(new RecordedRequest(
-            request.Method,
-            request.Path + request.QueryString,
-            request.Headers.ToDictionary(h => h.Key.ToLowerInvariant(), h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase)));
+        Requests.Enqueue(LoopbackHttps.Record(request));
         var segments = request.Path.Value!.Trim('/').Split('/', 3);
         var comp = request.Query["comp"].ToString();
         if (segments.Length == 2 && request.Query["restype"] == "container" && request.Method == "PUT")

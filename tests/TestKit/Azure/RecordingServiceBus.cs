@@ -4,9 +4,7 @@ using System.Security.Cryptography.X509Certificates;
 using System.Text.Json.Nodes;
 using Azure.Core.Pipeline;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.Logging;
 using Strata.Sandbox.Security;
 
 namespace Strata.TestKit.Azure;
@@ -17,18 +15,17 @@ namespace Strata.TestKit.Azure;
 /// <c>BrokerProperties</c>; no or another token → 401; an unknown queue → 404 (the service's
 /// answer; the reference lists 410); <see cref="FailNext"/> answers 503s first. Error bodies are the
 /// service's XML (<c>&lt;Error&gt;&lt;Code&gt;…&lt;/Code&gt;&lt;Detail&gt;…&lt;/Detail&gt;&lt;/Error&gt;</c>).
-/// HTTPS on loopback, as bearer tokens are only sent over TLS. (No Service Bus emulator speaks the REST API.)
+/// HTTPS on loopback (<see cref="LoopbackHttps"/>). No Service Bus emulator speaks the REST API.
 /// </summary>
 public sealed class RecordingServiceBus : IAsyncDisposable
 {
-    private readonly WebApplication _app;
     private readonly string _token;
     private readonly HashSet<string> _queues;
+    private WebApplication _app = null!;
     private int _failNext;
 
-    private RecordingServiceBus(WebApplication app, SandboxCertificates certificates, string token, IEnumerable<string> queues)
+    private RecordingServiceBus(SandboxCertificates certificates, string token, IEnumerable<string> queues)
     {
-        _app = app;
         Certificates = certificates;
         _token = token;
         _queues = new HashSet<string>(queues, StringComparer.OrdinalIgnoreCase);
@@ -56,16 +53,9 @@ public sealed class RecordingServiceBus : IAsyncDisposable
 
     public static async Task<RecordingServiceBus> StartAsync(string token, params string[] queues)
     {
-        var certificates = new SandboxCertificates(TimeProvider.System);
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.ConfigureKestrel(kestrel =>
-            kestrel.Listen(IPAddress.Loopback, 0, listen => listen.UseHttps(certificates.ServerCertificate)));
-        var app = builder.Build();
-        var service = new RecordingServiceBus(app, certificates, token, queues);
-        app.Run(service.HandleAsync);
-        await app.StartAsync();
-        service.Endpoint = new Uri(app.Urls.First());
+        var service = new RecordingServiceBus(new SandboxCertificates(TimeProvider.System), token, queues);
+        (service._app, var url) = await LoopbackHttps.StartAsync(service.Certificates, service.HandleAsync);
+        service.Endpoint = new Uri(url);
         return service;
     }
 
@@ -78,10 +68,7 @@ public sealed class RecordingServiceBus : IAsyncDisposable
     private async Task HandleAsync(HttpContext context)
     {
         var request = context.Request;
-        Requests.Enqueue(new RecordedRequest(
-            request.Method,
-            request.Path + request.QueryString,
-            request.Headers.ToDictionary(h => h.Key.ToLowerInvariant(), h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase)));
+        Requests.Enqueue(LoopbackHttps.Record(request));
         using var reader = new StreamReader(request.Body);
         var body = await reader.ReadToEndAsync();
 
