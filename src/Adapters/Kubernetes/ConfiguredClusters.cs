@@ -12,7 +12,8 @@ namespace Strata.Adapters.Kubernetes;
 /// <summary>
 /// Reaches the clusters of strata.yaml: a kubeconfig context, or a server with a CA file and a
 /// token, client certificate or Entra ID token (AKS). Secrets are resolved when a cluster is first
-/// contacted; token files are re-read as they rotate. One client per cluster, kept for reuse.
+/// contacted; a token is read again when the server refuses it (a rotated Key Vault secret takes
+/// effect without a restart), token files as they rotate. One client per cluster, kept for reuse.
 /// </summary>
 public sealed class ConfiguredClusters(
     SecretResolver secrets, Func<string, string?> environment, TimeProvider time, TokenCredential? entraId = null, KubernetesClientOptions? options = null)
@@ -70,7 +71,7 @@ public sealed class ConfiguredClusters(
         ICredentialSource? credentials = cluster switch
         {
             { Token: { Source: SecretSource.File } file } => new TokenFileCredential(file.Name, where, time) { StaticCertificate = certificate },
-            { Token: { } token } => new StaticCredential(await secrets.ResolveAsync(token, cancellationToken), certificate),
+            { Token: { } token } => new ReferencedToken(secrets, token, await secrets.ResolveAsync(token, cancellationToken), certificate, time),
             { EntraId: true } => new EntraIdCredential(entraId ?? throw new KubeconfigException($"{where}: entraId is set but no Entra ID credential is available"), certificate),
             _ when certificate is not null => new StaticCredential(null, certificate),
             _ => null,
@@ -111,6 +112,44 @@ public sealed class ConfiguredClusters(
         {
             var token = await credential.GetTokenAsync(new TokenRequestContext([AksScope]), cancellationToken);
             return new Credential(token.Token, certificate, token.ExpiresOn);
+        }
+    }
+
+    /// <summary>
+    /// A token referenced in strata.yaml (environment variable or Key Vault secret): resolved again
+    /// when the server refused it — at most every <see cref="RereadInterval"/>, so a burst of 401s
+    /// makes one Key Vault call.
+    /// </summary>
+    private sealed class ReferencedToken(SecretResolver secrets, SecretReference reference, string token, X509Certificate2? certificate, TimeProvider time)
+        : ICredentialSource
+    {
+        private static readonly TimeSpan RereadInterval = TimeSpan.FromSeconds(30);
+        private readonly SemaphoreSlim _reading = new(1, 1);
+        private Credential _current = new(token, certificate);
+        private DateTimeOffset _readAt = time.GetUtcNow();
+
+        public async ValueTask<Credential> GetAsync(bool refresh = false, CancellationToken cancellationToken = default)
+        {
+            if (!refresh || time.GetUtcNow() - _readAt < RereadInterval)
+            {
+                return _current;
+            }
+
+            await _reading.WaitAsync(cancellationToken);
+            try
+            {
+                if (time.GetUtcNow() - _readAt >= RereadInterval)
+                {
+                    _current = new Credential(await secrets.ResolveAsync(reference, cancellationToken), certificate);
+                    _readAt = time.GetUtcNow();
+                }
+
+                return _current;
+            }
+            finally
+            {
+                _reading.Release();
+            }
         }
     }
 }
