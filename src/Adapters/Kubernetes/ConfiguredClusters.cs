@@ -118,7 +118,7 @@ public sealed class ConfiguredClusters(
     /// <summary>
     /// A token referenced in strata.yaml (environment variable or Key Vault secret): resolved again
     /// when the server refused it — at most every <see cref="RereadInterval"/>, so a burst of 401s
-    /// makes one Key Vault call.
+    /// makes one Key Vault call. A secret that cannot be read then leaves the refused token in place.
     /// </summary>
     private sealed class ReferencedToken(SecretResolver secrets, SecretReference reference, string token, X509Certificate2? certificate, TimeProvider time)
         : ICredentialSource
@@ -140,7 +140,15 @@ public sealed class ConfiguredClusters(
             {
                 if (time.GetUtcNow() - _readAt >= RereadInterval)
                 {
-                    _current = new Credential(await secrets.ResolveAsync(reference, cancellationToken), certificate);
+                    try
+                    {
+                        _current = new Credential(await secrets.ResolveAsync(reference, cancellationToken), certificate);
+                    }
+                    catch (SecretUnavailableException)
+                    {
+                        // Keep the token the server refused: the request fails as the 401 it is, and a later one tries again.
+                    }
+
                     _readAt = time.GetUtcNow();
                 }
 

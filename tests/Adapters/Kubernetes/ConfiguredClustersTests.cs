@@ -42,4 +42,17 @@ public sealed class ConfiguredClustersTests : IAsyncLifetime
         Assert.Equal(401, error.StatusCode);
         Assert.DoesNotContain(_world.Prod.AdminToken, error.Message);
     }
+
+    [Fact]
+    public async Task RefusedToken_SecretGoneMeanwhile_FailsAsUnauthorized()
+    {
+        var client = await ConnectProdAsync();
+        _world.Prod.Access.RevokeToken(_world.Prod.AdminToken);
+        _world.Variables.Remove("PROD_TOKEN");
+        _world.Clock.Advance(TimeSpan.FromMinutes(1));
+
+        var error = await Assert.ThrowsAsync<KubernetesApiException>(() => client.GetServerVersionAsync());
+
+        Assert.Equal(401, error.StatusCode);
+    }
 }
