@@ -100,11 +100,13 @@ internal sealed class RemoteBackupRequest
             return await environment.FailAsync($"the request is not valid: {checkedMessage.Rejection}");
         }
 
+        // One credential for reading strata.yaml and for sending: the sign-in chain is walked once.
+        var credential = Credential(environment);
         if ((parsed.GetValue(Config) ?? environment.Variable(ControlPlaneFactory.ConfigSetting)) is { Length: > 0 } source)
         {
             try
             {
-                var configuration = ConfigurationLoader.Parse(await ControlPlaneFactory.ReadAsync(source, Credential(environment), cancellationToken), source);
+                var configuration = ConfigurationLoader.Parse(await ControlPlaneFactory.ReadAsync(source, credential, cancellationToken), source);
                 if (BackupWorker.Refusal(configuration, (BackupRequested)envelope.Payload) is { } refusal)
                 {
                     return await environment.FailAsync($"not sent: {refusal}");
@@ -122,7 +124,7 @@ internal sealed class RemoteBackupRequest
             options.Transport = transport;
         }
 
-        await new ServiceBusSender(endpoint, Credential(environment)(), options).SendAsync(Queues.Backups, envelope, cancellationToken);
+        await new ServiceBusSender(endpoint, credential(), options).SendAsync(Queues.Backups, envelope, cancellationToken);
 
         var request = (BackupRequested)envelope.Payload;
         var backupId = BackupWorker.BackupIdFor(envelope);
