@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using Strata.Core.Artifacts;
 using Strata.Core.Ports;
 
 namespace Strata.Adapters.Local;
@@ -78,11 +79,7 @@ public sealed class LocalFolderArtifactStore(string root) : IArtifactStore
 
     private string PathOf(string key)
     {
-        if (key.Length == 0 || key.StartsWith('/') || key.Split('/').Any(s => s is "" or "." or ".."))
-        {
-            throw new ArgumentException($"invalid artifact key '{key}'", nameof(key));
-        }
-
+        ArtifactLayout.ValidateKey(key);
         return Path.Combine(Location, key.Replace('/', Path.DirectorySeparatorChar));
     }
 

@@ -19,6 +19,9 @@ public static class ArtifactLayout
     /// <summary>File name of the manifest.</summary>
     public const string Manifest = "manifest.json";
 
+    /// <summary>The longest key a store accepts (Blob storage's limit on a blob name).</summary>
+    public const int MaxKeyLength = 1024;
+
     /// <summary>Prefix under which every backup lives.</summary>
     public const string BackupsRoot = "backups/";
 
@@ -42,6 +45,28 @@ public static class ArtifactLayout
         }
 
         return builder.Append(name).Append(".json").ToString();
+    }
+
+    /// <summary>
+    /// Checks a storage key before any store touches it: 1–1024 characters, relative, no empty,
+    /// <c>.</c> or <c>..</c> segment, no trailing '/'. Every store calls this, so a key one store
+    /// takes is a key every store takes.
+    /// </summary>
+    /// <exception cref="ArgumentException">The key names what is wrong with it.</exception>
+    public static string ValidateKey(string key)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        var problem = key.Length switch
+        {
+            0 => "it is empty",
+            > MaxKeyLength => $"it is longer than {MaxKeyLength} characters",
+            _ when key.StartsWith('/') => "it starts with '/'",
+            _ when key.EndsWith('/') => "it ends with '/'",
+            _ when key.Contains('\\') => "it contains '\\'",
+            _ when key.Split('/').Any(s => s is "" or "." or "..") => "it has an empty, '.' or '..' segment",
+            _ => null,
+        };
+        return problem is null ? key : throw new ArgumentException($"invalid artifact key '{key}': {problem}", nameof(key));
     }
 
     /// <summary>

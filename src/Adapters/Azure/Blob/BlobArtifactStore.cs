@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using Strata.Core.Artifacts;
 using Strata.Core.Ports;
 
 namespace Strata.Adapters.Azure.Blob;
@@ -138,13 +139,7 @@ public sealed class BlobArtifactStore : IArtifactStore, IGeoReplicatedStore
     private WriteOnceLock? Lock() =>
         _writeOnce is { } policy ? new WriteOnceLock(_time.GetUtcNow() + policy.RetainFor, policy.Mode, policy.LegalHold) : null;
 
-    private static void ValidateKey(string key)
-    {
-        if (key.Length is 0 or > 1024 || key.StartsWith('/') || key.EndsWith('/') || key.Split('/').Any(s => s is "" or "." or ".."))
-        {
-            throw new ArgumentException($"invalid artifact key '{key}'", nameof(key));
-        }
-    }
+    private static void ValidateKey(string key) => ArtifactLayout.ValidateKey(key);
 
     /// <summary>3–63 characters, lowercase letters, digits and single hyphens, starting with a letter or digit.</summary>
     private static void ValidateContainerName(string name)
