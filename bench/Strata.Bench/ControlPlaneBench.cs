@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net.Sockets;
 using System.Text;
+using Strata.Adapters.Hosting;
 using Strata.Adapters.Local;
 using Strata.Core.Configuration;
 using Strata.Core.ControlPlane;
@@ -30,7 +31,7 @@ internal static class ControlPlaneBench
 
         using var dir = new TempDirectory();
         var parse = Stopwatch.StartNew();
-        var configuration = ConfigurationLoader.Parse(yaml.ToString(), "bench.yaml");
+        var configuration = ConfigurationLoader.Parse(yaml.ToString(), "bench.yaml", SystemTimeZones.Instance);
         parse.Stop();
         var clock = new ManualClock(new DateTimeOffset(2026, 11, 21, 10, 0, 30, TimeSpan.Zero));
         var context = new ControlPlaneContext(configuration, null!, null!, new LocalRunHistory(dir.Path), new LocalControlState(dir.Path), clock, new ControlPlaneOptions());

@@ -1,16 +1,20 @@
 using Azure.Core;
-using Azure.Core.Pipeline;
+using Azure.Messaging.ServiceBus;
 
 namespace Strata.Cli;
 
 /// <summary>What a command sees of the world: its output streams, environment variables and clock.</summary>
 public sealed record CliEnvironment(TextWriter Out, TextWriter Error, Func<string, string?> Variable, bool ErrorIsTerminal, TimeProvider Time)
 {
-    /// <summary>The Entra ID credential for <c>backup create --remote</c> (Service Bus, and strata.yaml in a blob); default <c>DefaultAzureCredential</c>.</summary>
+    /// <summary>The Entra ID credential for <c>--remote</c> and <c>run --service-bus</c> (Service Bus, and strata.yaml in a blob); default <c>DefaultAzureCredential</c>.</summary>
     public TokenCredential? AzureCredential { get; init; }
 
-    /// <summary>The HTTP transport for those calls; default Azure.Core's.</summary>
-    public HttpPipelineTransport? AzureTransport { get; init; }
+    /// <summary>
+    /// Makes the Service Bus client for a namespace; default <see cref="Adapters.Azure.ServiceBus.ServiceBusClients.Create"/>.
+    /// Tests pass a client built on the SDK's test seams (no broker runs here).
+    /// </summary>
+    public Func<string, TokenCredential, ServiceBusClient> ServiceBusClients { get; init; } =
+        (fullyQualifiedNamespace, credential) => Adapters.Azure.ServiceBus.ServiceBusClients.Create(fullyQualifiedNamespace, credential);
 
     public static CliEnvironment FromProcess() => new(
         Console.Out, Console.Error, Environment.GetEnvironmentVariable, !Console.IsErrorRedirected, TimeProvider.System);

@@ -42,7 +42,7 @@ public static class StrataCli
             return await parsed.InvokeAsync(
                 new InvocationConfiguration { Output = environment.Out, Error = environment.Error, EnableDefaultExceptionHandler = false }, cancellationToken);
         }
-        catch (Exception e) when (e is StoreConfigurationException or StorageRequestException or ServiceBusException or AuthenticationFailedException && !cancellationToken.IsCancellationRequested)
+        catch (Exception e) when (e is StoreConfigurationException or StorageRequestException or ServiceBusRequestException or AuthenticationFailedException && !cancellationToken.IsCancellationRequested)
         {
             // Where the store or history is, or the storage or Service Bus service, failed: one line, no stack trace, no secret.
             return await environment.FailAsync(e.Message);

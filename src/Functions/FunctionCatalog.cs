@@ -87,19 +87,25 @@ public static class FunctionCatalog
     /// <summary>The handler executable's name.</summary>
     public const string Executable = "Strata.Functions";
 
-    /// <summary>The functions.</summary>
+    /// <summary>The functions: Core's timer and queue functions (with the queues each sends to), and the HTTP ones.</summary>
     public static IReadOnlyList<FunctionDefinition> All { get; } =
     [
-        new("schedule-tick", TriggerKind.Timer, "0 * * * * *", [Queues.Backups]),
-        new("backup-worker", TriggerKind.Queue, Queues.Backups, [Queues.Verifications, Queues.Alerts, Queues.Events]),
-        new("retention", TriggerKind.Timer, "0 7 * * * *", [Queues.Alerts]),
-        new("restore-worker", TriggerKind.Queue, Queues.Restores, [Queues.Alerts]),
-        new("alert-dispatcher", TriggerKind.Queue, Queues.Alerts, []),
+        Timer("schedule-tick", [Queues.Backups]),
+        Queue("backup-worker", [Queues.Verifications, Queues.Alerts, Queues.Events]),
+        Timer("retention", [Queues.Alerts]),
+        Queue("restore-worker", [Queues.Alerts]),
+        Queue("alert-dispatcher", []),
         new("health", TriggerKind.Http, "health", [], Anonymous: true),
         new("status", TriggerKind.Http, "status", []),
         new("request-backup", TriggerKind.Http, "backups", [Queues.Backups], HttpMethod: "post"),
         new("request-restore", TriggerKind.Http, "restores", [Queues.Restores], HttpMethod: "post"),
     ];
+
+    private static FunctionDefinition Timer(string name, IReadOnlyList<string> sends) =>
+        new(name, TriggerKind.Timer, ControlPlaneFunctions.Timer.Single(t => t.Name == name).Schedule, sends);
+
+    private static FunctionDefinition Queue(string name, IReadOnlyList<string> sends) =>
+        new(name, TriggerKind.Queue, ControlPlaneFunctions.Queue.Single(q => q.Name == name).Queue, sends);
 
     /// <summary>The function named <paramref name="name"/>.</summary>
     public static FunctionDefinition Get(string name) => All.Single(f => f.Name == name);

@@ -86,21 +86,13 @@ public static class HandlerApp
         }
     }
 
-    private static Task<FunctionResult> RunTimerAsync(FunctionDefinition function, ControlPlaneContext context, CancellationToken cancellationToken) => function.Name switch
-    {
-        "schedule-tick" => ScheduleTick.RunAsync(context, cancellationToken),
-        "retention" => RetentionSweep.RunAsync(context, cancellationToken),
-        _ => throw new InvalidOperationException($"no timer function {function.Name}"),
-    };
+    private static Task<FunctionResult> RunTimerAsync(FunctionDefinition function, ControlPlaneContext context, CancellationToken cancellationToken) =>
+        ControlPlaneFunctions.Timer.Single(t => t.Name == function.Name).RunAsync(context, cancellationToken);
 
-    /// <summary>Runs the queue function <paramref name="function"/> on <paramref name="message"/> (the local runner uses this too).</summary>
-    public static Task<FunctionResult> RunQueueAsync(FunctionDefinition function, ControlPlaneContext context, InboundMessage message, CancellationToken cancellationToken) => function.Name switch
-    {
-        "backup-worker" => BackupWorker.HandleAsync(context, message, cancellationToken),
-        "restore-worker" => RestoreWorker.HandleAsync(context, message, cancellationToken),
-        "alert-dispatcher" => AlertDispatcher.HandleAsync(context, message, cancellationToken),
-        _ => throw new InvalidOperationException($"no queue function {function.Name}"),
-    };
+    // A rejected message is completed, not failed: the Functions host cannot dead-letter with a reason,
+    // and redelivering it would only fail again. It is recorded and alerted (FunctionResult.Rejection).
+    private static Task<FunctionResult> RunQueueAsync(FunctionDefinition function, ControlPlaneContext context, InboundMessage message, CancellationToken cancellationToken) =>
+        ControlPlaneFunctions.Queue.Single(q => q.Name == function.Name).HandleAsync(context, message, cancellationToken);
 
     private static async Task<(FunctionResult, JsonObject)> RunHttpAsync(FunctionDefinition function, ControlPlaneContext context, HttpInvocation http, CancellationToken cancellationToken)
     {
@@ -112,10 +104,10 @@ public static class HandlerApp
                 return (result, HttpResponse(200, await StatusReport.BuildAsync(context, cancellationToken)));
             case "request-backup":
             case "request-restore":
-                http.Headers.TryGetValue("Idempotency-Key", out var key);
+                var id = http.Headers.TryGetValue("Idempotency-Key", out var key) && !string.IsNullOrWhiteSpace(key) ? key : MessageIds.New("http");
                 var (envelope, error) = function.Name == "request-backup"
-                    ? Requests.Read<BackupRequested>(http.Body, key, now, context.Configuration)
-                    : Requests.Read<RestoreRequested>(http.Body, key, now, context.Configuration);
+                    ? Requests.Read<BackupRequested>(http.Body, id, now, context.Configuration)
+                    : Requests.Read<RestoreRequested>(http.Body, id, now, context.Configuration);
                 if (envelope is null)
                 {
                     result.Log($"{function.Name}: refused: {error}");

@@ -29,7 +29,7 @@ public static class ControlPlaneFactory
             ?? throw new StoreConfigurationException($"no configuration: set {ConfigSetting} to the path or blob URL of strata.yaml");
         TokenCredential? credential = null;
         TokenCredential Credential() => credential ??= new DefaultAzureCredential();
-        var parsed = ConfigurationLoader.Parse(await ReadAsync(source, Credential, cancellationToken), source);
+        var parsed = ConfigurationLoader.Parse(await ReadAsync(source, Credential, cancellationToken), source, SystemTimeZones.Instance);
         var clusters = new ConfiguredClusters(new SecretResolver(variable, Credential()), variable, time, Credential());
         var context = new ControlPlaneContext(parsed, clusters, new ArtifactStores(location.Artifacts), location.History, location.State, time, options ?? new ControlPlaneOptions());
         return (context, clusters);

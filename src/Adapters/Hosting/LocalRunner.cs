@@ -7,11 +7,11 @@ namespace Strata.Adapters.Hosting;
 /// <summary>Tuning of <see cref="LocalRunner"/>.</summary>
 public sealed record LocalRunnerOptions
 {
-    /// <summary>How often the schedule is looked at (real time). Default 1 minute, as the cloud timer.</summary>
-    public TimeSpan TickInterval { get; init; } = TimeSpan.FromMinutes(1);
-
-    /// <summary>How often retention runs (real time). Default 1 hour.</summary>
-    public TimeSpan RetentionInterval { get; init; } = TimeSpan.FromHours(1);
+    /// <summary>
+    /// Overrides of how often a timer function runs (real time), by name; by default each runs at its
+    /// <see cref="TimerFunction.Period"/>, the cloud timer's cadence (schedule-tick every minute, retention hourly).
+    /// </summary>
+    public IReadOnlyDictionary<string, TimeSpan> TimerPeriods { get; init; } = new Dictionary<string, TimeSpan>();
 
     /// <summary>Deliveries before a message is dead-lettered. Default 10, as Service Bus.</summary>
     public int MaxDeliveries { get; init; } = 10;
@@ -33,20 +33,14 @@ public sealed record LocalRunnerOptions
 /// The control plane on one machine: the same functions as the Functions app, with in-process
 /// timers and queues that keep Service Bus's semantics — a message whose handler throws is
 /// redelivered with a growing delay and its delivery count raised, and dead-lettered (written to a
-/// folder) after <see cref="LocalRunnerOptions.MaxDeliveries"/>; idempotency comes from the functions
-/// themselves. Stopping drains: timers stop, in-flight and queued messages are finished.
+/// folder) after <see cref="LocalRunnerOptions.MaxDeliveries"/>; a message that can never be used is
+/// dead-lettered at once with the reason. Idempotency comes from the functions themselves. Stopping
+/// drains: timers stop, in-flight and queued messages are finished.
 /// </summary>
 public sealed class LocalRunner(ControlPlaneContext context, LocalRunnerOptions options, Action<string> log)
 {
-    private static readonly (string Queue, Func<ControlPlaneContext, InboundMessage, CancellationToken, Task<FunctionResult>> Handle)[] Consumers =
-    [
-        (Queues.Backups, BackupWorker.HandleAsync),
-        (Queues.Restores, RestoreWorker.HandleAsync),
-        (Queues.Alerts, AlertDispatcher.HandleAsync),
-    ];
-
     private readonly Dictionary<string, Channel<InboundMessage>> _queues =
-        Consumers.ToDictionary(c => c.Queue, _ => Channel.CreateUnbounded<InboundMessage>());
+        ControlPlaneFunctions.Queue.ToDictionary(c => c.Queue, _ => Channel.CreateUnbounded<InboundMessage>());
 
     private int _pending;
 
@@ -70,13 +64,12 @@ public sealed class LocalRunner(ControlPlaneContext context, LocalRunnerOptions 
     /// <summary>Runs until <paramref name="stop"/> is cancelled, then drains and returns.</summary>
     public async Task RunAsync(CancellationToken stop)
     {
-        var workers = Consumers.SelectMany(c => Enumerable.Range(0, options.Concurrency).Select(_ => WorkAsync(c.Queue, c.Handle))).ToList();
-        var timers = new[]
+        var workers = ControlPlaneFunctions.Queue.SelectMany(c => Enumerable.Range(0, options.Concurrency).Select(_ => WorkAsync(c))).ToList();
+        await HostedTimers.RunAsync(context, options.TimerPeriods, (name, result) =>
         {
-            TimerAsync("schedule-tick", options.TickInterval, ScheduleTick.RunAsync, stop),
-            TimerAsync("retention", options.RetentionInterval, RetentionSweep.RunAsync, stop),
-        };
-        await Task.WhenAll(timers);
+            Publish(name, result);
+            return Task.CompletedTask;
+        }, log, stop);
 
         // Drain: everything queued, and what it leads to, is finished before the queues close.
         log($"stopping: draining {Pending} message(s)");
@@ -94,42 +87,21 @@ public sealed class LocalRunner(ControlPlaneContext context, LocalRunnerOptions 
         log("stopped");
     }
 
-    private async Task TimerAsync(string name, TimeSpan interval, Func<ControlPlaneContext, CancellationToken, Task<FunctionResult>> run, CancellationToken stop)
+    private async Task WorkAsync(QueueFunction function)
     {
-        while (!stop.IsCancellationRequested)
-        {
-            try
-            {
-                Publish(name, await run(context, stop));
-            }
-            catch (Exception e) when (!stop.IsCancellationRequested)
-            {
-                log($"{name} failed: {e.Message} (next run in {interval})");
-            }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
-
-            try
-            {
-                await Task.Delay(interval, stop);
-            }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
-        }
-    }
-
-    private async Task WorkAsync(string queue, Func<ControlPlaneContext, InboundMessage, CancellationToken, Task<FunctionResult>> handle)
-    {
+        var queue = function.Queue;
         await foreach (var message in _queues[queue].Reader.ReadAllAsync())
         {
             try
             {
                 // In-flight work is never cancelled: stopping waits for it.
-                Publish(queue, await handle(context, message, CancellationToken.None));
+                var result = await function.HandleAsync(context, message, CancellationToken.None);
+                Publish(queue, result);
+                if (result.Rejection is { } rejection)
+                {
+                    await DeadLetterAsync(message, $"rejected: {rejection}");
+                }
+
                 Interlocked.Decrement(ref _pending);
             }
             catch (Exception e)

@@ -1,7 +1,9 @@
 using System.CommandLine;
 using Strata.Adapters.Kubernetes.Configuration;
 using Strata.Core.Backup;
+using Strata.Core.ControlPlane;
 using Strata.Core.Kubernetes;
+using Strata.Core.Messages;
 
 namespace Strata.Cli.Commands;
 
@@ -24,7 +26,13 @@ internal static class BackupCreateCommand
         }.AcceptOnlyFromAmong("true", "false", "auto");
         var skipGitOps = new Option<bool>("--skip-gitops-managed") { Description = "Leave out objects Argo CD or Flux manage (rebuildable from Git)." };
         var store = new StoreOptions();
-        var remote = new RemoteBackupRequest();
+        var remote = new RemoteRequest("back up");
+        var cluster = new Option<string?>("--cluster") { Description = "With --remote: the cluster, by its name in strata.yaml." };
+        var policy = new Option<string>("--policy")
+        {
+            Description = $"With --remote: the policy whose scope, retention and write-once days apply (default: {BackupWorker.AdHocPolicy}, the default scope).",
+            DefaultValueFactory = _ => BackupWorker.AdHocPolicy,
+        };
         var output = CommonOptions.Output();
 
         var command = new Command("create", "Back up a cluster's API objects into the store — or, with --remote, ask the control plane to.")
@@ -33,23 +41,28 @@ internal static class BackupCreateCommand
             clusterResources, skipGitOps, output,
         };
         store.AddTo(command);
-        remote.AddTo(command);
+        remote.AddTo(command, cluster, policy);
+        Option[] localOnly =
+        [
+            kubeconfig, context, includeNamespaces, excludeNamespaces, selector, includeResources, excludeResources, clusterResources, skipGitOps,
+            store.Store, store.Container, store.History,
+        ];
         command.SetAction(async (parsed, ct) =>
         {
-            if (parsed.GetValue(remote.Remote))
+            if (remote.Misuse(parsed, localOnly, "here, name the cluster with --context and the scope with the --include/--exclude options") is { } misuse)
             {
-                Option[] local =
-                [
-                    kubeconfig, context, includeNamespaces, excludeNamespaces, selector, includeResources, excludeResources, clusterResources, skipGitOps,
-                    store.Store, store.Container, store.History,
-                ];
-                var given = local.Where(o => parsed.GetResult(o) is { Implicit: false }).Select(o => o.Name);
-                return await remote.SendAsync(parsed, given, parsed.GetValue(output) == "json", environment, ct);
+                return await environment.FailAsync(misuse);
             }
 
-            if (remote.RemoteOnlyGiven(parsed).FirstOrDefault() is { } remoteOnly)
+            if (parsed.GetValue(remote.Remote))
             {
-                return await environment.FailAsync($"{remoteOnly} only applies with --remote (here, name the cluster with --context and the scope with the --include/--exclude options)");
+                if (parsed.GetValue(cluster) is not { Length: > 0 } name)
+                {
+                    return await environment.FailAsync("--remote needs --cluster NAME (a cluster in strata.yaml)");
+                }
+
+                var request = new BackupRequested(name, parsed.GetValue(policy)!, null, parsed.GetValue(remote.Reason), RemoteRequest.RequestedBy(environment, "backup create"));
+                return await remote.SendAsync(request, BackupWorker.BackupIdFor, parsed, parsed.GetValue(output) == "json", environment, ct);
             }
 
             if (!LabelSelector.TryParse(parsed.GetValue(selector), out var labelSelector, out var selectorError))

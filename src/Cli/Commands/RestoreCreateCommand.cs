@@ -1,7 +1,9 @@
 using System.CommandLine;
 using Strata.Adapters.Kubernetes;
 using Strata.Adapters.Kubernetes.Configuration;
+using Strata.Core.ControlPlane;
 using Strata.Core.Kubernetes;
+using Strata.Core.Messages;
 using Strata.Core.Restore;
 
 namespace Strata.Cli.Commands;
@@ -29,16 +31,27 @@ internal static class RestoreCreateCommand
         var allowIncomplete = new Option<bool>("--allow-incomplete") { Description = "Restore from a backup without a manifest (its artifacts cannot be checked)." };
         var priorities = CommonOptions.List("--priorities", "Resources to restore ahead of the other built-in or custom resources, in this order (merged into the default order, never replacing it).");
         var store = new StoreOptions();
+        var remote = new RemoteRequest("restore");
+        var toCluster = new Option<string?>("--to-cluster") { Description = "With --remote: the cluster to restore into, by its name in strata.yaml." };
         var output = CommonOptions.Output();
 
-        var command = new Command("create", "Restore a backup's objects into a cluster, in dependency order.")
+        var command = new Command("create", "Restore a backup's objects into a cluster, in dependency order — or, with --remote, ask the control plane to.")
         {
             fromBackup, kubeconfig, toContext, includeNamespaces, excludeNamespaces, selector, includeResources, excludeResources,
             mappings, existing, dryRun, allowIncomplete, priorities, output,
         };
         store.AddTo(command);
+        remote.AddTo(command, toCluster);
+
+        // What a RestoreRequested cannot carry: the control plane reads its own store, with the default order.
+        Option[] localOnly = [kubeconfig, toContext, excludeNamespaces, includeResources, excludeResources, allowIncomplete, priorities, store.Store, store.Container, store.History];
         command.SetAction(async (parsed, ct) =>
         {
+            if (remote.Misuse(parsed, localOnly, "here, name the cluster with --to-context") is { } misuse)
+            {
+                return await environment.FailAsync(misuse);
+            }
+
             if (!LabelSelector.TryParse(parsed.GetValue(selector), out var labelSelector, out var selectorError))
             {
                 return await environment.FailAsync($"--selector: {selectorError}");
@@ -47,6 +60,22 @@ internal static class RestoreCreateCommand
             if (!NamespaceMapping.TryParse(CommonOptions.Values(parsed.GetValue(mappings)), out var mapping, out var mappingError))
             {
                 return await environment.FailAsync($"--namespace-mappings: {mappingError}");
+            }
+
+            var existingPolicy = parsed.GetValue(existing) == "update" ? ExistingResourcePolicy.Update : ExistingResourcePolicy.Skip;
+            if (parsed.GetValue(remote.Remote))
+            {
+                if (parsed.GetValue(toCluster) is not { Length: > 0 } target)
+                {
+                    return await environment.FailAsync("--remote needs --to-cluster NAME (a cluster in strata.yaml)");
+                }
+
+                var namespaces = CommonOptions.Values(parsed.GetValue(includeNamespaces));
+                var pairs = CommonOptions.Values(parsed.GetValue(mappings)).Select(p => p.Split(':', 2)).ToDictionary(p => p[0], p => p[1], StringComparer.Ordinal);
+                var request = new RestoreRequested(
+                    parsed.GetValue(fromBackup)!, target, namespaces.Count > 0 ? namespaces : null, pairs.Count > 0 ? pairs : null,
+                    parsed.GetValue(selector), existingPolicy, parsed.GetValue(dryRun), parsed.GetValue(remote.Reason), RemoteRequest.RequestedBy(environment, "restore create"));
+                return await remote.SendAsync(request, RestoreWorker.RestoreIdFor, parsed, parsed.GetValue(output) == "json", environment, ct);
             }
 
             KubernetesClient client;
@@ -71,7 +100,7 @@ internal static class RestoreCreateCommand
                     IncludeResources = CommonOptions.Values(parsed.GetValue(includeResources)),
                     ExcludeResources = CommonOptions.Values(parsed.GetValue(excludeResources)),
                     NamespaceMapping = mapping,
-                    ExistingResourcePolicy = parsed.GetValue(existing) == "update" ? ExistingResourcePolicy.Update : ExistingResourcePolicy.Skip,
+                    ExistingResourcePolicy = existingPolicy,
                     DryRun = parsed.GetValue(dryRun),
                     AllowIncomplete = parsed.GetValue(allowIncomplete),
                     Priorities = CommonOptions.Values(parsed.GetValue(priorities)),

@@ -1,4 +1,6 @@
 using System.CommandLine;
+using Azure.Identity;
+using Strata.Adapters.Azure.ServiceBus;
 using Strata.Core.Configuration;
 using Strata.Core.ControlPlane;
 
@@ -7,7 +9,9 @@ namespace Strata.Cli.Commands;
 /// <summary>
 /// <c>strata run --config strata.yaml</c>: the control plane on one machine — the same functions
 /// as the Functions app, with in-process timers and queues, the local store and history by default.
-/// Ctrl-C drains in-flight work and stops.
+/// With <c>--service-bus</c>, the same in a container: the queues are the control plane's Service Bus
+/// queues (Entra ID sign-in), for teams that run Strata on Container Apps or AKS instead of Functions.
+/// Ctrl-C (SIGTERM in a container) finishes in-flight work and stops.
 /// </summary>
 internal static class RunCommand
 {
@@ -15,11 +19,41 @@ internal static class RunCommand
     {
         var store = new StoreOptions();
         var config = new Option<string?>("--config") { Description = "strata.yaml (default: $STRATA_CONFIG)." };
-        var maxDeliveries = new Option<int>("--max-deliveries") { Description = "Deliveries before a failing message is dead-lettered (default 10).", DefaultValueFactory = _ => 10 };
-        var command = new Command("run", "Run the control plane here: schedules, backups, retention, alerts — until Ctrl-C.") { config, maxDeliveries };
+        var maxDeliveries = new Option<int>("--max-deliveries")
+        {
+            Description = "In-process queues: deliveries before a failing message is dead-lettered (default 10; with --service-bus the queue's MaxDeliveryCount applies).",
+            DefaultValueFactory = _ => 10,
+        };
+        var serviceBus = new Option<string?>("--service-bus")
+        {
+            Description = $"Consume the control plane's Service Bus queues instead of in-process ones: NAME, NAME{ServiceBusNamespace.DefaultSuffix} or an https URL "
+                + $"(given alone: ${RemoteRequest.NamespaceVariable}). Signs in with Entra ID (managed or workload identity in a container).",
+            Arity = ArgumentArity.ZeroOrOne,
+        };
+        var command = new Command("run", "Run the control plane here: schedules, backups, retention, alerts — until Ctrl-C.") { config, maxDeliveries, serviceBus };
         store.AddTo(command);
         command.SetAction(async (parsed, ct) =>
         {
+            string? fullyQualifiedNamespace = null;
+            if (parsed.GetResult(serviceBus) is { Implicit: false })
+            {
+                if (parsed.GetResult(maxDeliveries) is { Implicit: false })
+                {
+                    return await environment.FailAsync("--max-deliveries cannot be used with --service-bus: the queue's MaxDeliveryCount decides when a message is dead-lettered");
+                }
+
+                try
+                {
+                    fullyQualifiedNamespace = (parsed.GetValue(serviceBus) ?? environment.Variable(RemoteRequest.NamespaceVariable)) is { Length: > 0 } text
+                        ? ServiceBusNamespace.Parse(text, "--service-bus")
+                        : throw new FormatException($"--service-bus needs the namespace: --service-bus NAME, or ${RemoteRequest.NamespaceVariable}");
+                }
+                catch (FormatException e)
+                {
+                    return await environment.FailAsync(e.Message);
+                }
+            }
+
             var location = store.Resolve(parsed, environment);
             (ControlPlaneContext Context, IDisposable Resources) handle;
             try
@@ -36,13 +70,23 @@ internal static class RunCommand
                 var configuration = handle.Context.Configuration;
                 await environment.Out.WriteLineAsync(
                     $"strata: running {configuration.Policies.Count} polic{(configuration.Policies.Count == 1 ? "y" : "ies")} on {configuration.Clusters.Count} cluster(s) "
-                    + $"from {configuration.Source}; artifacts in {location.ArtifactsWhere}, history in {location.HistoryWhere}. Ctrl-C stops.");
-                var runner = new LocalRunner(handle.Context, new LocalRunnerOptions
+                    + $"from {configuration.Source}; artifacts in {location.ArtifactsWhere}, history in {location.HistoryWhere}; "
+                    + $"queues {(fullyQualifiedNamespace is null ? "in process" : "in " + fullyQualifiedNamespace)}. Ctrl-C stops.");
+                void Log(string line) => environment.Out.WriteLine($"{environment.Time.GetLocalNow():HH:mm:ss} {line}");
+                if (fullyQualifiedNamespace is null)
                 {
-                    MaxDeliveries = parsed.GetValue(maxDeliveries),
-                    DeadLetterFolder = Path.Combine(environment.StrataHome, "dead-letter"),
-                }, line => environment.Out.WriteLine($"{environment.Time.GetLocalNow():HH:mm:ss} {line}"));
-                await runner.RunAsync(ct);
+                    var runner = new LocalRunner(handle.Context, new LocalRunnerOptions
+                    {
+                        MaxDeliveries = parsed.GetValue(maxDeliveries),
+                        DeadLetterFolder = Path.Combine(environment.StrataHome, "dead-letter"),
+                    }, Log);
+                    await runner.RunAsync(ct);
+                }
+                else
+                {
+                    await using var client = environment.ServiceBusClients(fullyQualifiedNamespace, environment.AzureCredential ?? new DefaultAzureCredential());
+                    await new ServiceBusHost(handle.Context, client, new ServiceBusHostOptions(), Log).RunAsync(ct);
+                }
             }
 
             return ExitCodes.Succeeded;

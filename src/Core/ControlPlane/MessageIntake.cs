@@ -47,6 +47,7 @@ public static class MessageIntake
             new RejectedMessage(key, message.Queue, message.MessageId, envelopeId, type, reason, now, message.DeliveryCount, body), cancellationToken);
         var what = $"message {key}" + (type is null ? "" : $" ({type})") + $" on {message.Queue}";
         result.Log($"rejected {what}: {reason}");
+        result.Reject(reason);
         if (!recorded)
         {
             return; // a redelivery of a message already rejected: the alert went out the first time

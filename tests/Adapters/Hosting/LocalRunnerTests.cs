@@ -21,7 +21,7 @@ public sealed class LocalRunnerTests : IAsyncLifetime
 
     private LocalRunner Runner(int maxDeliveries = 10) => new(_world.Context, new LocalRunnerOptions
     {
-        TickInterval = TimeSpan.FromMilliseconds(50),
+        TimerPeriods = new Dictionary<string, TimeSpan> { ["schedule-tick"] = TimeSpan.FromMilliseconds(50) },
         FirstBackoff = TimeSpan.FromMilliseconds(10),
         MaxDeliveries = maxDeliveries,
         DeadLetterFolder = Path.Combine(_world.Dir.Path, "dead-letter"),

@@ -1,3 +1,4 @@
+using Strata.Adapters.Hosting;
 using Strata.Core.Configuration;
 
 namespace Strata.Core.Tests.Configuration;
@@ -41,7 +42,7 @@ public class ConfigurationLoaderTests
     [Fact]
     public void Parse_ValidFile_ReadsEveryField()
     {
-        var configuration = ConfigurationLoader.Parse(Valid, "strata.yaml");
+        var configuration = ConfigurationLoader.Parse(Valid, "strata.yaml", SystemTimeZones.Instance);
 
         Assert.Equal(["prod-weu", "prod-neu", "staging"], configuration.Clusters.Select(c => c.Name));
         var neu = configuration.FindCluster("prod-neu")!;
@@ -72,7 +73,7 @@ public class ConfigurationLoaderTests
     }
 
     [Theory]
-    [InlineData("schedule: \"30 2 * * *\"", "schedule: \"30 25 * * *\"", "strata.yaml:18:15: policies[0].schedule: invalid cron expression '30 25 * * *': hour field '25': 25 is outside 0-23")]
+    [InlineData("schedule: \"30 2 * * *\"", "schedule: \"30 25 * * *\"", "strata.yaml:18:15: policies[0].schedule: invalid cron expression '30 25 * * *': hour field '25': Value must be a number between 0 and 23")]
     [InlineData("timeZone: Europe/Amsterdam", "timeZone: Europe/Amsterdm", "strata.yaml:19:15: policies[0].timeZone: 'Europe/Amsterdm' is not a time zone")]
     [InlineData("keepDaily: 7,", "keepDialy: 7,", "policies[0].retention.keepDialy: unknown field 'keepDialy'")]
     [InlineData("rpo: 26h", "rpo: 26 hours", "strata.yaml:20:10: policies[0].rpo: '26 hours' is not a duration")]
@@ -89,7 +90,7 @@ public class ConfigurationLoaderTests
         var yaml = Valid.Replace(find, replace, StringComparison.Ordinal);
         Assert.NotEqual(Valid, yaml);
 
-        var error = Assert.Throws<ConfigurationException>(() => ConfigurationLoader.Parse(yaml, "strata.yaml"));
+        var error = Assert.Throws<ConfigurationException>(() => ConfigurationLoader.Parse(yaml, "strata.yaml", SystemTimeZones.Instance));
 
         Assert.Contains(expected, error.Message);
     }
@@ -99,7 +100,7 @@ public class ConfigurationLoaderTests
     {
         var yaml = Valid.Replace("token: { env: PROD_NEU_TOKEN }", "token: eyJhbGciOiJSUzI1NiIsImtpZCI6InNlY3JldCJ9", StringComparison.Ordinal);
 
-        var error = Assert.Throws<ConfigurationException>(() => ConfigurationLoader.Parse(yaml, "strata.yaml"));
+        var error = Assert.Throws<ConfigurationException>(() => ConfigurationLoader.Parse(yaml, "strata.yaml", SystemTimeZones.Instance));
 
         Assert.Contains("strata.yaml:9:12: clusters[1].token: secrets are never written in strata.yaml; reference one instead", error.Message);
         Assert.DoesNotContain("eyJhbGci", error.Message);
@@ -110,7 +111,7 @@ public class ConfigurationLoaderTests
     {
         var yaml = Valid.Replace("keepLast: 3", "keepLast: many", StringComparison.Ordinal).Replace("rpo: 26h", "rpo: soon", StringComparison.Ordinal);
 
-        var error = Assert.Throws<ConfigurationException>(() => ConfigurationLoader.Parse(yaml, "/etc/strata.yaml"));
+        var error = Assert.Throws<ConfigurationException>(() => ConfigurationLoader.Parse(yaml, "/etc/strata.yaml", SystemTimeZones.Instance));
 
         Assert.Equal(2, error.Errors.Count);
         Assert.StartsWith("/etc/strata.yaml: 2 problems:", error.Message);
@@ -124,7 +125,7 @@ public class ConfigurationLoaderTests
     [InlineData("- just a list", "expected a mapping")]
     public void Parse_WrongShape_SaysWhat(string yaml, string expected)
     {
-        var error = Assert.Throws<ConfigurationException>(() => ConfigurationLoader.Parse(yaml, "strata.yaml"));
+        var error = Assert.Throws<ConfigurationException>(() => ConfigurationLoader.Parse(yaml, "strata.yaml", SystemTimeZones.Instance));
 
         Assert.Contains(expected, error.Message);
     }

@@ -1,0 +1,29 @@
+namespace Strata.Core.ControlPlane;
+
+/// <summary>
+/// The control plane's triggered functions, as one table: the Functions app, <c>strata run</c> and the
+/// container host (<c>strata run --service-bus</c>) all dispatch from it, so a new worker is one row here.
+/// </summary>
+public static class ControlPlaneFunctions
+{
+    /// <summary>The functions that consume a queue, one per queue.</summary>
+    public static IReadOnlyList<QueueFunction> Queue { get; } =
+    [
+        new("backup-worker", Queues.Backups, BackupWorker.HandleAsync),
+        new("restore-worker", Queues.Restores, RestoreWorker.HandleAsync),
+        new("alert-dispatcher", Queues.Alerts, AlertDispatcher.HandleAsync),
+    ];
+
+    /// <summary>The functions that run on a timer.</summary>
+    public static IReadOnlyList<TimerFunction> Timer { get; } =
+    [
+        // Every minute: a policy's cron schedule has minute resolution.
+        new("schedule-tick", "0 * * * * *", TimeSpan.FromMinutes(1), ScheduleTick.RunAsync),
+
+        // Hourly, off the hour (minute 7) so it does not meet the top-of-the-hour backup burst.
+        new("retention", "0 7 * * * *", TimeSpan.FromHours(1), RetentionSweep.RunAsync),
+    ];
+
+    /// <summary>The function that consumes <paramref name="queue"/>, or null when none does (e.g. <c>strata-events</c>, which is for other systems).</summary>
+    public static QueueFunction? ConsumerOf(string queue) => Queue.FirstOrDefault(f => f.Queue == queue);
+}
