@@ -1,19 +1,23 @@
-using System.Text.Json;
+using System.Collections.Concurrent;
+using Azure;
 using Azure.Core;
-using Azure.Core.Pipeline;
+using Azure.Identity;
+using Azure.Security.KeyVault.Secrets;
 using Strata.Core.Configuration;
 
 namespace Strata.Adapters.Secrets;
 
 /// <summary>
-/// Reads the value behind a <see cref="SecretReference"/>: an environment variable (app settings
-/// reach a custom handler that way), a file, or an Azure Key Vault secret (REST, Entra ID token for
-/// <c>https://vault.azure.net/.default</c>). Messages name the reference, never the value.
+/// Reads the value behind a <see cref="SecretReference"/>: an environment variable (app settings reach a
+/// custom handler that way), a file, or an Azure Key Vault secret (<see cref="SecretClient"/>, signed in with
+/// the app's Entra ID identity; one client per vault, kept). Messages name the reference, never the value.
 /// </summary>
-public sealed class SecretResolver(Func<string, string?> environment, TokenCredential? credential = null, HttpPipelineTransport? transport = null)
+/// <param name="environment">Reads environment variables.</param>
+/// <param name="credential">The Entra ID credential for Key Vault; null when none is available.</param>
+/// <param name="vaults">Makes the client for a vault URI; default <see cref="SecretClient"/> with the SDK's retries (tests pass a double).</param>
+public sealed class SecretResolver(Func<string, string?> environment, TokenCredential? credential = null, Func<Uri, TokenCredential, SecretClient>? vaults = null)
 {
-    private const string KeyVaultApiVersion = "7.4";
-    private HttpPipeline? _keyVault;
+    private readonly ConcurrentDictionary<Uri, SecretClient> _clients = new();
 
     /// <summary>The secret's value; <see cref="SecretUnavailableException"/> says which reference could not be read and why.</summary>
     public async Task<string> ResolveAsync(SecretReference reference, CancellationToken cancellationToken = default)
@@ -31,13 +35,17 @@ public sealed class SecretResolver(Func<string, string?> environment, TokenCrede
                 }
                 catch (Exception e) when (e is IOException or UnauthorizedAccessException)
                 {
-                    throw new SecretUnavailableException(reference, e.GetType().Name == nameof(FileNotFoundException) ? "the file does not exist" : "the file cannot be read");
+                    throw new SecretUnavailableException(reference, e is FileNotFoundException or DirectoryNotFoundException ? "the file does not exist" : "the file cannot be read");
                 }
 
             default:
                 return await ReadKeyVaultAsync(reference, cancellationToken);
         }
     }
+
+    /// <summary><c>NAME</c> is a vault in the public cloud; a URL names any other.</summary>
+    public static Uri VaultUri(string vault) =>
+        new(vault.Contains("://", StringComparison.Ordinal) ? vault.TrimEnd('/') + "/" : $"https://{vault}.vault.azure.net/");
 
     private async Task<string> ReadKeyVaultAsync(SecretReference reference, CancellationToken cancellationToken)
     {
@@ -46,48 +54,30 @@ public sealed class SecretResolver(Func<string, string?> environment, TokenCrede
             throw new SecretUnavailableException(reference, "no Entra ID credential is configured for Key Vault");
         }
 
-        _keyVault ??= HttpPipelineBuilder.Build(new KeyVaultOptions(transport), new BearerTokenAuthenticationPolicy(credential, "https://vault.azure.net/.default"));
-        var vault = reference.Vault!.Contains("://", StringComparison.Ordinal) ? reference.Vault.TrimEnd('/') : $"https://{reference.Vault}.vault.azure.net";
-        using var message = _keyVault.CreateMessage();
-        message.Request.Method = RequestMethod.Get;
-        message.Request.Uri.Reset(new Uri($"{vault}/secrets/{Uri.EscapeDataString(reference.Name)}?api-version={KeyVaultApiVersion}"));
-        await _keyVault.SendAsync(message, cancellationToken);
-        var response = message.Response;
-        if (response.Status != 200)
+        var client = _clients.GetOrAdd(VaultUri(reference.Vault!), uri => (vaults ?? Create)(uri, credential));
+        try
         {
-            throw new SecretUnavailableException(reference, $"Key Vault answered {response.Status}" + (response.Status switch
+            var secret = await client.GetSecretAsync(reference.Name, version: null, cancellationToken);
+            return secret.Value.Value ?? throw new SecretUnavailableException(reference, "Key Vault's answer has no value");
+        }
+        catch (RequestFailedException e)
+        {
+            throw new SecretUnavailableException(reference, $"Key Vault answered {e.Status}" + e.Status switch
             {
-                401 or 403 => " (the identity may not read secrets in this vault)",
+                401 or 403 => " (the identity may not read secrets in this vault: it needs the 'Key Vault Secrets User' role)",
                 404 => " (no such secret)",
                 _ => "",
-            }));
+            });
         }
-
-        using var document = JsonDocument.Parse(response.Content.ToMemory());
-        return document.RootElement.TryGetProperty("value", out var value) && value.GetString() is { } text
-            ? text
-            : throw new SecretUnavailableException(reference, "Key Vault's answer has no value");
-    }
-
-    private sealed class KeyVaultOptions : ClientOptions
-    {
-        public KeyVaultOptions(HttpPipelineTransport? transport)
+        catch (AuthenticationFailedException)
         {
-            if (transport is not null)
-            {
-                Transport = transport;
-            }
-
-            Retry.MaxRetries = 3;
-            Diagnostics.IsLoggingContentEnabled = false;
+            throw new SecretUnavailableException(reference, "could not sign in to Entra ID for Key Vault");
         }
     }
-}
 
-/// <summary>A referenced secret could not be read; the message names the reference and the reason, never a value.</summary>
-public sealed class SecretUnavailableException(SecretReference reference, string reason)
-    : Exception($"secret {reference} cannot be read: {reason}")
-{
-    /// <summary>The reference.</summary>
-    public SecretReference Reference { get; } = reference;
+    private static SecretClient Create(Uri vault, TokenCredential credential) => new(vault, credential, new SecretClientOptions
+    {
+        Retry = { Mode = RetryMode.Exponential, MaxRetries = 3 },
+        Diagnostics = { IsLoggingContentEnabled = false },
+    });
 }
