@@ -127,20 +127,26 @@ public sealed class CronSchedule
         return earliest;
     }
 
-    /// <summary>The last occurrence at or before <paramref name="atOrBefore"/>, or null if there is none.</summary>
+    /// <summary>The last occurrence at or before <paramref name="atOrBefore"/>, or null if there is none; always one that <see cref="Next"/> gives.</summary>
     public DateTimeOffset? Previous(DateTimeOffset atOrBefore, TimeZoneInfo zone)
     {
         ArgumentNullException.ThrowIfNull(zone);
-        DateTimeOffset? latest = null;
-        foreach (var expression in _expressions)
+
+        // Cronos places the previous occurrence of a time in a skipped hour at the last second before the
+        // jump, while its next occurrence is the jump itself. Take Cronos's answer as where to look, and let
+        // Next say which occurrence it is, so that Previous and Next always agree.
+        var from = atOrBefore;
+        while (Latest(from, zone) is { } hint)
         {
-            if (expression.GetPreviousOccurrence(atOrBefore, zone, inclusive: true) is { } previous && (latest is null || previous > latest))
+            if (Next(hint - TimeSpan.FromSeconds(1), zone) is { } occurrence && occurrence <= atOrBefore)
             {
-                latest = previous;
+                return occurrence;
             }
+
+            from = hint - TimeSpan.FromSeconds(1);
         }
 
-        return latest;
+        return null;
     }
 
     /// <summary>Occurrences in (<paramref name="after"/>, <paramref name="until"/>], in order.</summary>
@@ -152,6 +158,20 @@ public sealed class CronSchedule
             yield return next;
             from = next;
         }
+    }
+
+    private DateTimeOffset? Latest(DateTimeOffset atOrBefore, TimeZoneInfo zone)
+    {
+        DateTimeOffset? latest = null;
+        foreach (var expression in _expressions)
+        {
+            if (expression.GetPreviousOccurrence(atOrBefore, zone, inclusive: true) is { } previous && (latest is null || previous > latest))
+            {
+                latest = previous;
+            }
+        }
+
+        return latest;
     }
 
     private static bool IsWildcard(string field) => field is "*" or "?";

@@ -140,6 +140,28 @@ public class CronScheduleTests
         Assert.Equal(Utc("2024-02-29T00:00:00"), CronSchedule.Parse("0 0 29 2 *").Previous(Utc("2026-01-01T00:00:00"), TimeZoneInfo.Utc));
     }
 
+    [Theory]
+    [InlineData("30 2 * * *")]
+    [InlineData("0,20,40 2 * * *")]
+    [InlineData("30 * * * *")]
+    [InlineData("*/15 1-3 * * *")]
+    [InlineData("0 2 * * SUN")]
+    public void PreviousAndNext_Agree_AcrossBothClockChanges(string cron)
+    {
+        var schedule = CronSchedule.Parse(cron);
+        foreach (var (from, until) in new[] { ("2026-03-28T20:00:00", "2026-03-29T04:00:00"), ("2026-10-24T20:00:00", "2026-10-25T04:00:00") })
+        {
+            foreach (var occurrence in schedule.Occurrences(Utc(from), Utc(until), Amsterdam))
+            {
+                Assert.Equal(occurrence, schedule.Previous(occurrence, Amsterdam));
+                Assert.Equal(occurrence, schedule.Previous(occurrence.AddSeconds(30), Amsterdam));
+                var before = schedule.Previous(occurrence.AddSeconds(-1), Amsterdam);
+                Assert.True(before < occurrence, $"{cron}: Previous({occurrence.AddSeconds(-1):o}) = {before:o}");
+                Assert.Equal(occurrence, schedule.Next(before!.Value, Amsterdam));
+            }
+        }
+    }
+
     public static TheoryData<string> Zones => new() { "UTC", "Europe/Amsterdam", "America/New_York", "Australia/Lord_Howe", "Asia/Kolkata", "America/Sao_Paulo" };
 
     [Theory]
