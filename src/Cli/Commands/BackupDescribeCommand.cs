@@ -1,7 +1,7 @@
 using System.CommandLine;
 using Spectre.Console;
 using Strata.Cli.Output;
-using Strata.Core.Serialization;
+using Strata.Core.Artifacts;
 
 namespace Strata.Cli.Commands;
 
@@ -27,7 +27,7 @@ internal static class BackupDescribeCommand
             }
 
             // No manifest: an incomplete or failed backup, which the record says.
-            var manifest = await StrataJson.ReadManifestAsync(location.Artifacts, record.Location, ct);
+            var manifest = await ManifestFile.ReadAsync(location.Artifacts, record.Location, ct);
 
             if (parsed.GetValue(output) == "json")
             {

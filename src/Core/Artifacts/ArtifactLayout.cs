@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Text;
 using Strata.Core.Kubernetes;
 
@@ -28,6 +29,28 @@ public static class ArtifactLayout
     /// <summary>The key prefix (ending in '/') of one backup's artifacts.</summary>
     public static string BackupPrefix(string cluster, string policy, string backupId) =>
         $"{BackupsRoot}{Segment(cluster)}/{Segment(policy)}/{backupId}/";
+
+    /// <summary>
+    /// Reads a key back into the backup it belongs to and the artifact's path within it — the inverse of
+    /// <see cref="BackupPrefix"/> and <see cref="ArtifactKey"/>. False for a key outside the layout.
+    /// </summary>
+    public static bool TryParseKey(string key, [NotNullWhen(true)] out BackupArtifactKey? parsed)
+    {
+        parsed = null;
+        if (!key.StartsWith(BackupsRoot, StringComparison.Ordinal))
+        {
+            return false;
+        }
+
+        var segments = key[BackupsRoot.Length..].Split('/', 4);
+        if (segments is not [var cluster, var policy, var backupId, var path] || cluster.Length == 0 || policy.Length == 0 || backupId.Length == 0 || path.Length == 0)
+        {
+            return false;
+        }
+
+        parsed = new BackupArtifactKey(cluster, policy, backupId, path);
+        return true;
+    }
 
     /// <summary>The key of an artifact of the backup at <paramref name="backupPrefix"/>.</summary>
     public static string ArtifactKey(string backupPrefix, string relativePath) => backupPrefix + relativePath;

@@ -1,9 +1,7 @@
-using System.Text.Json;
 using Strata.Core.Artifacts;
 using Strata.Core.Kubernetes;
 using Strata.Core.Ports;
 using Strata.Core.Runs;
-using Strata.Core.Serialization;
 
 namespace Strata.Core.Backup;
 
@@ -103,7 +101,7 @@ public sealed class BackupCapture(
 
         await upload.CommitAsync(cancellationToken);
         var manifest = BuildManifest(completed, run, plan, archiveEntry, version);
-        await WriteManifestAsync(record.Location, manifest, cancellationToken);
+        await ManifestFile.WriteAsync(store, record.Location, manifest, cancellationToken);
         return new BackupOutcome(completed with { Artifacts = manifest.Artifacts, CompletedAt = manifest.CompletedAt }, manifest);
     }
 
@@ -130,12 +128,4 @@ public sealed class BackupCapture(
         Artifacts = [archive],
         Problems = record.Problems,
     };
-
-    private async Task WriteManifestAsync(string prefix, BackupManifest manifest, CancellationToken cancellationToken)
-    {
-        var bytes = JsonSerializer.SerializeToUtf8Bytes(manifest, StrataJson.Default.BackupManifest);
-        await using var upload = await store.CreateAsync(ArtifactLayout.ArtifactKey(prefix, ArtifactLayout.Manifest), cancellationToken);
-        await upload.Content.WriteAsync(bytes, cancellationToken);
-        await upload.CommitAsync(cancellationToken);
-    }
 }

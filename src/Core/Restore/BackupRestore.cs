@@ -5,7 +5,6 @@ using Strata.Core.Kubernetes;
 using Strata.Core.Ports;
 using Strata.Core.Results;
 using Strata.Core.Runs;
-using Strata.Core.Serialization;
 
 namespace Strata.Core.Restore;
 
@@ -186,7 +185,7 @@ public sealed class BackupRestore(
         BackupManifest? manifest;
         try
         {
-            manifest = await StrataJson.ReadManifestAsync(store, prefix, cancellationToken);
+            manifest = await ManifestFile.ReadAsync(store, prefix, cancellationToken);
         }
         catch (InvalidDataException e)
         {
@@ -213,10 +212,9 @@ public sealed class BackupRestore(
     {
         await foreach (var artifact in store.ListAsync(ArtifactLayout.BackupsRoot, cancellationToken))
         {
-            var segments = artifact.Key.Split('/');
-            if (segments.Length > 4 && segments[3] == backupId)
+            if (ArtifactLayout.TryParseKey(artifact.Key, out var key) && key.BackupId == backupId)
             {
-                return string.Join('/', segments[..4]) + "/";
+                return key.BackupPrefix;
             }
         }
 
