@@ -29,11 +29,11 @@ internal sealed class CaptureRun(IClusterReader cluster, BackupScope scope, Back
         var message = $"discovery of {failure.GroupVersion} failed, so its resources are not in this backup: {failure.Message}";
         if (DefaultExclusions.Resources.Any(e => e.Group == group && e.Resource == "*"))
         {
-            Result.Warning(message, resource: failure.GroupVersion, reason: "DiscoveryFailed");
+            Result.Warning(message, resource: failure.GroupVersion, reason: ProblemReasons.DiscoveryFailed);
         }
         else
         {
-            Result.Error(message, resource: failure.GroupVersion, reason: "DiscoveryFailed");
+            Result.Error(message, resource: failure.GroupVersion, reason: ProblemReasons.DiscoveryFailed);
         }
     }
 
@@ -88,7 +88,7 @@ internal sealed class CaptureRun(IClusterReader cluster, BackupScope scope, Back
             catch (ClusterRequestException e) when (!cancellationToken.IsCancellationRequested)
             {
                 var where = ns is null ? string.Empty : $" in namespace {ns}";
-                var message = e.Reason == "Forbidden"
+                var message = e.Reason == ProblemReasons.Forbidden
                     ? $"the identity lacks 'list' on {resource.QualifiedName}{where}: {e.Message}"
                     : listed == 0 ? $"listing failed: {e.Message}" : $"listing stopped after {listed} objects: {e.Message}";
                 Result.Error(message, resource.QualifiedName, ns, reason: e.Reason ?? $"HTTP {e.StatusCode}");
@@ -177,7 +177,7 @@ internal sealed class CaptureRun(IClusterReader cluster, BackupScope scope, Back
                 var message = r.Name == "namespaces" && scope.IncludeNamespaces.Contains(name)
                     ? $"namespace '{name}' was asked for but does not exist"
                     : $"captured objects refer to {r.QualifiedName} '{name}', which does not exist in the cluster";
-                Result.Warning(message, r.QualifiedName, name: name, reason: "NotFound");
+                Result.Warning(message, r.QualifiedName, name: name, reason: ProblemReasons.NotFound);
             }
         }
     }

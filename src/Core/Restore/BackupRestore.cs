@@ -76,7 +76,7 @@ public sealed class BackupRestore(
         var order = RestoreOrder.Default.WithPriorities(request.Priorities, name => IsCustomName(selection, name), out var ignored);
         foreach (var note in ignored)
         {
-            problems.Warning(note, reason: "PriorityIgnored");
+            problems.Warning(note, reason: ProblemReasons.PriorityIgnored);
         }
 
         var plan = RestorePlanner.Plan(spool.Types, order, t => selection.IsCustom(t.Group, t.Resource));
@@ -87,7 +87,7 @@ public sealed class BackupRestore(
             var resolutions = tier.Types.ToDictionary(t => t, t => TargetTypes.Resolve(t, discovery));
             foreach (var (type, resolution) in resolutions.Where(r => r.Value is { Target: not null, Note: not null }))
             {
-                problems.Warning(resolution.Note!, type.QualifiedName, reason: "VersionChanged");
+                problems.Warning(resolution.Note!, type.QualifiedName, reason: ProblemReasons.VersionChanged);
             }
 
             progress?.Report(new RestoreProgress("applying", done, total, tier.Tier.Name));
@@ -117,7 +117,7 @@ public sealed class BackupRestore(
             progress?.Report(new RestoreProgress("restoring owner references", done, total, null));
             foreach (var problem in await applier.RelinkDeferredOwnersAsync(cancellationToken))
             {
-                problems.Warning(problem, reason: "OwnerReferences");
+                problems.Warning(problem, reason: ProblemReasons.OwnerReferences);
             }
         }
 
@@ -202,7 +202,7 @@ public sealed class BackupRestore(
 
         if (manifest is null)
         {
-            problems.Warning($"backup {request.BackupId} has no manifest: it never completed, and its artifacts could not be checked", reason: "Incomplete");
+            problems.Warning($"backup {request.BackupId} has no manifest: it never completed, and its artifacts could not be checked", reason: ProblemReasons.Incomplete);
         }
 
         return new LocatedBackup(prefix, recorded?.Cluster ?? manifest?.Cluster, manifest);
@@ -351,7 +351,7 @@ public sealed class BackupRestore(
                 foreach (var name in pending)
                 {
                     problems.Warning($"not Established after {_options.EstablishTimeout.TotalSeconds:0} s; its custom resources may fail",
-                        RestoreOrder.CustomResourceDefinitions, name: name, reason: "NotEstablished");
+                        RestoreOrder.CustomResourceDefinitions, name: name, reason: ProblemReasons.NotEstablished);
                 }
 
                 return;
