@@ -11,7 +11,7 @@ public static class StrataCli
 {
     public static async Task<int> RunAsync(string[] args, CliEnvironment environment, CancellationToken cancellationToken = default)
     {
-        var root = new RootCommand("Strata: back up Kubernetes clusters (API objects, volumes, databases, etcd) and prove the backups restore.");
+        var root = new RootCommand("Strata: back up the API objects of Kubernetes clusters into write-once storage, restore them, and run the control plane that does it on a schedule.");
         var backup = new Command("backup", "Create, list and describe backups.");
         backup.Subcommands.Add(BackupCreateCommand.Build(environment));
         backup.Subcommands.Add(BackupListCommand.Build(environment));

@@ -1,5 +1,4 @@
 using System.CommandLine;
-using Spectre.Console;
 using Strata.Cli.Output;
 using Strata.Core.Artifacts;
 
@@ -35,42 +34,7 @@ internal static class BackupDescribeCommand
                 return ExitCodes.Succeeded;
             }
 
-            var console = BackupTables.Console(environment);
-            BackupTables.Header(console, record, location);
-            if (manifest is null)
-            {
-                console.WriteLine("No manifest: this backup is incomplete and never counts as good.");
-            }
-            else
-            {
-                var counts = new Table().Border(TableBorder.Simple).AddColumn("RESOURCE").AddColumn(new TableColumn("OBJECTS").RightAligned());
-                foreach (var (resource, count) in manifest.Counts.ByResource)
-                {
-                    counts.AddRow(Markup.Escape(resource), count.ToString("N0"));
-                }
-
-                console.Write(counts);
-                var namespaces = new Table().Border(TableBorder.Simple).AddColumn("NAMESPACE").AddColumn(new TableColumn("OBJECTS").RightAligned());
-                foreach (var (ns, count) in manifest.Counts.ByNamespace)
-                {
-                    namespaces.AddRow(Markup.Escape(ns), count.ToString("N0"));
-                }
-
-                console.Write(namespaces);
-                BackupTables.Exclusions(console, manifest);
-                if (manifest.GitOps.Objects.Count > 0)
-                {
-                    var gitops = new Table().Border(TableBorder.Simple).AddColumns("GITOPS", "APPLICATION", "OBJECT", "KEPT");
-                    foreach (var o in manifest.GitOps.Objects)
-                    {
-                        gitops.AddRow(o.Manager.ToString(), Markup.Escape(o.Application), Markup.Escape(o.Path), o.Skipped ? "no" : "yes");
-                    }
-
-                    console.Write(gitops);
-                }
-            }
-
-            BackupTables.Problems(console, record.Problems);
+            BackupTables.Describe(environment, record, manifest, location);
             return ExitCodes.Succeeded;
         });
         return command;

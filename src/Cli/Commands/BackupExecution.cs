@@ -2,7 +2,6 @@ using Strata.Adapters.Kubernetes;
 using Strata.Adapters.Kubernetes.Configuration;
 using Strata.Cli.Output;
 using Strata.Core.Backup;
-using Strata.Core.Runs;
 
 namespace Strata.Cli.Commands;
 
@@ -49,12 +48,6 @@ internal static class BackupExecution
             BackupTables.Summary(environment, outcome, location);
         }
 
-        var code = outcome.Record.Status switch
-        {
-            BackupStatus.Succeeded => ExitCodes.Succeeded,
-            BackupStatus.PartiallyFailed => ExitCodes.PartiallyFailed,
-            _ => ExitCodes.Failed,
-        };
-        return (code, outcome);
+        return (ExitCodes.For(outcome.Record.Status), outcome);
     }
 }

@@ -1,5 +1,4 @@
 using System.CommandLine;
-using Spectre.Console;
 using Strata.Cli.Output;
 using Strata.Core.Runs;
 
@@ -35,20 +34,7 @@ internal static class BackupListCommand
                 return ExitCodes.Succeeded;
             }
 
-            var table = new Table().Border(TableBorder.Simple)
-                .AddColumns("ID", "CLUSTER", "POLICY", "STATUS")
-                .AddColumn(new TableColumn("OBJECTS").RightAligned())
-                .AddColumns("STARTED", "DURATION", "PROBLEMS");
-            foreach (var r in records)
-            {
-                table.AddRow(
-                    Markup.Escape(r.Id), Markup.Escape(r.Cluster), Markup.Escape(r.Policy), r.Status.ToString(),
-                    r.ObjectCount.ToString("N0"), r.StartedAt.ToString("u"),
-                    r.CompletedAt is { } c ? $"{(c - r.StartedAt).TotalSeconds:0.0} s" : "-",
-                    r.Problems.Count.ToString());
-            }
-
-            BackupTables.Console(environment).Write(table);
+            BackupTables.List(environment, records);
             return ExitCodes.Succeeded;
         });
         return command;

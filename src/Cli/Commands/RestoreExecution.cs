@@ -46,13 +46,7 @@ internal static class RestoreExecution
             RestoreTables.Summary(environment, record, allItems: false);
         }
 
-        var code = record.Status switch
-        {
-            RestoreStatus.Succeeded => ExitCodes.Succeeded,
-            RestoreStatus.PartiallyFailed => ExitCodes.PartiallyFailed,
-            _ => ExitCodes.Failed,
-        };
-        return (code, record);
+        return (ExitCodes.For(record.Status), record);
     }
 
     /// <summary>A temporary file that disappears when closed, for the restore's spool.</summary>

@@ -1,5 +1,4 @@
 using System.CommandLine;
-using Spectre.Console;
 using Strata.Cli.Output;
 using Strata.Core.Runs;
 
@@ -35,28 +34,7 @@ internal static class RestoreListCommand
                 return ExitCodes.Succeeded;
             }
 
-            var table = new Table().Border(TableBorder.Simple)
-                .AddColumn(new TableColumn("ID").NoWrap())
-                .AddColumn(new TableColumn("BACKUP").NoWrap())
-                .AddColumns("TARGET", "STATUS", "DRY RUN")
-                .AddColumn(new TableColumn("CREATED").RightAligned())
-                .AddColumn(new TableColumn("UPDATED").RightAligned())
-                .AddColumn(new TableColumn("SKIPPED").RightAligned())
-                .AddColumn(new TableColumn("FAILED").RightAligned())
-                .AddColumn(new TableColumn("STARTED").NoWrap())
-                .AddColumn("DURATION");
-            foreach (var r in records)
-            {
-                table.AddRow(
-                    Markup.Escape(r.Id), Markup.Escape(r.BackupId), Markup.Escape(r.TargetCluster), r.Status.ToString(), r.DryRun ? "yes" : "no",
-                    RestoreTables.Count(r, "created"), RestoreTables.Count(r, "updated"),
-                    (r.Counts.GetValueOrDefault("skippedExisting") + r.Counts.GetValueOrDefault("skippedRecreated")).ToString("N0"),
-                    (r.Counts.GetValueOrDefault("failed") + r.Counts.GetValueOrDefault("skippedUnsupported")).ToString("N0"),
-                    r.StartedAt.ToString("u"),
-                    r.CompletedAt is { } c ? $"{(c - r.StartedAt).TotalSeconds:0.0} s" : "-");
-            }
-
-            BackupTables.Console(environment).Write(table);
+            RestoreTables.List(environment, records);
             return ExitCodes.Succeeded;
         });
         return command;

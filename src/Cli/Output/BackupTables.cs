@@ -22,6 +22,66 @@ internal static class BackupTables
         return console;
     }
 
+    /// <summary><c>backup describe</c>: the record, what the manifest says (counts, exclusions, GitOps) and the problems.</summary>
+    public static void Describe(CliEnvironment environment, BackupRecord record, BackupManifest? manifest, StoreLocation location)
+    {
+        var console = BackupTables.Console(environment);
+        BackupTables.Header(console, record, location);
+        if (manifest is null)
+        {
+            console.WriteLine("No manifest: this backup is incomplete and never counts as good.");
+        }
+        else
+        {
+            var counts = new Table().Border(TableBorder.Simple).AddColumn("RESOURCE").AddColumn(new TableColumn("OBJECTS").RightAligned());
+            foreach (var (resource, count) in manifest.Counts.ByResource)
+            {
+                counts.AddRow(Markup.Escape(resource), count.ToString("N0"));
+            }
+
+            console.Write(counts);
+            var namespaces = new Table().Border(TableBorder.Simple).AddColumn("NAMESPACE").AddColumn(new TableColumn("OBJECTS").RightAligned());
+            foreach (var (ns, count) in manifest.Counts.ByNamespace)
+            {
+                namespaces.AddRow(Markup.Escape(ns), count.ToString("N0"));
+            }
+
+            console.Write(namespaces);
+            BackupTables.Exclusions(console, manifest);
+            if (manifest.GitOps.Objects.Count > 0)
+            {
+                var gitops = new Table().Border(TableBorder.Simple).AddColumns("GITOPS", "APPLICATION", "OBJECT", "KEPT");
+                foreach (var o in manifest.GitOps.Objects)
+                {
+                    gitops.AddRow(o.Manager.ToString(), Markup.Escape(o.Application), Markup.Escape(o.Path), o.Skipped ? "no" : "yes");
+                }
+
+                console.Write(gitops);
+            }
+        }
+
+        Problems(console, record.Problems);
+    }
+
+    /// <summary><c>backup list</c>: one row per run, newest first.</summary>
+    public static void List(CliEnvironment environment, IReadOnlyList<BackupRecord> records)
+    {
+        var table = new Table().Border(TableBorder.Simple)
+            .AddColumns("ID", "CLUSTER", "POLICY", "STATUS")
+            .AddColumn(new TableColumn("OBJECTS").RightAligned())
+            .AddColumns("STARTED", "DURATION", "PROBLEMS");
+        foreach (var r in records)
+        {
+            table.AddRow(
+                Markup.Escape(r.Id), Markup.Escape(r.Cluster), Markup.Escape(r.Policy), r.Status.ToString(),
+                r.ObjectCount.ToString("N0"), r.StartedAt.ToString("u"),
+                r.CompletedAt is { } c ? $"{(c - r.StartedAt).TotalSeconds:0.0} s" : "-",
+                r.Problems.Count.ToString());
+        }
+
+        Console(environment).Write(table);
+    }
+
     public static void Summary(CliEnvironment environment, BackupOutcome outcome, StoreLocation location)
     {
         var console = Console(environment);

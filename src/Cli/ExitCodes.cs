@@ -1,0 +1,27 @@
+using Strata.Core.Runs;
+
+namespace Strata.Cli;
+
+/// <summary>Exit codes: 0 succeeded, 1 partially failed (the problems are listed), 2 failed or bad input.</summary>
+public static class ExitCodes
+{
+    public const int Succeeded = 0;
+    public const int PartiallyFailed = 1;
+    public const int Failed = 2;
+
+    /// <summary>The exit code of a backup that ended <paramref name="status"/>.</summary>
+    public static int For(BackupStatus status) => status switch
+    {
+        BackupStatus.Succeeded => Succeeded,
+        BackupStatus.PartiallyFailed => PartiallyFailed,
+        _ => Failed,
+    };
+
+    /// <summary>The exit code of a restore that ended <paramref name="status"/>.</summary>
+    public static int For(RestoreStatus status) => status switch
+    {
+        RestoreStatus.Succeeded => Succeeded,
+        RestoreStatus.PartiallyFailed => PartiallyFailed,
+        _ => Failed,
+    };
+}
