@@ -1,4 +1,3 @@
-using Strata.Adapters.Azure;
 using Strata.Adapters.Azure.Table;
 using Strata.Adapters.Local;
 using Strata.Core.Messages;
@@ -108,5 +107,5 @@ public sealed class LocalControlStateTests : ControlStateContract, IDisposable
 public sealed class TableControlStateTests(AzuriteFixture azurite) : ControlStateContract, IClassFixture<AzuriteFixture>
 {
     protected override IControlState State { get; } =
-        new TableControlState(azurite.Account.Table, new StorageAuthentication.Key(azurite.Account.SharedKey()), AzuriteFixture.UniqueName("c"));
+        new TableControlState(azurite.Account.CreateTableServiceClient(), AzuriteFixture.UniqueName("c"));
 }
