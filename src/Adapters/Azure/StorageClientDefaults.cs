@@ -5,11 +5,13 @@ using global::Azure.Storage.Blobs;
 namespace Strata.Adapters.Azure;
 
 /// <summary>
-/// Strata's settings for the Azure SDK's Blob and Table clients. Retries: 5 after the first try,
-/// exponential from 0.8 s up to 30 s (or the service's <c>Retry-After</c>), on 408, 429, 500, 502,
-/// 503, 504, the storage codes <c>InternalError</c>, <c>OperationTimedOut</c> and <c>ServerBusy</c>,
-/// dropped connections and timeouts; 100 s network timeout per try. Blob requests use service
-/// version <see cref="BlobServiceVersion"/>, Table requests the SDK's default (2020-12-06).
+/// Strata's settings for the Azure SDK's Blob and Table clients. Retries (Azure.Core's policy):
+/// 5 after the first try, exponential from 0.8 s up to 30 s (or the service's <c>Retry-After</c>),
+/// on 408, 429, 500, 502, 503, 504, dropped connections and timeouts — and, for Blob, any status
+/// with the codes <c>InternalError</c>, <c>OperationTimedOut</c> or <c>ServerBusy</c>; 100 s network
+/// timeout per try. A download whose connection drops part-way is resumed by the SDK's retriable
+/// stream (5 times). Blob requests use service version <see cref="BlobServiceVersion"/>, Table
+/// requests the SDK's default (2020-12-06).
 /// </summary>
 public static class StorageClientDefaults
 {

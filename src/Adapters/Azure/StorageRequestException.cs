@@ -46,18 +46,18 @@ public sealed class StorageRequestException : IOException
                 return null;
             case RequestFailedException { Status: > 0 } e:
                 var text = $"{operation} '{resource}' failed: {e.Status} {e.ErrorCode}".TrimEnd();
-                return new StorageRequestException(FirstLine(e.Message) is { Length: > 0 } line ? $"{text} ({line})" : text, e.Status, e.ErrorCode, e);
+                return new StorageRequestException(ServiceSentence(e.Message) is { } sentence ? $"{text} ({sentence})" : text, e.Status, e.ErrorCode, e);
             case AggregateException e when e.InnerExceptions.Count > 0 && !cancellationToken.IsCancellationRequested:
                 // Azure.Core's retry policy gave up: the last try says why.
                 var last = e.InnerExceptions[^1];
                 return From(last, operation, resource, cancellationToken) is { Status: > 0 } answered
                     ? answered
-                    : Unreachable(operation, resource, $"after {e.InnerExceptions.Count} tries ({last.GetBaseException().Message})", e);
+                    : Unreachable(operation, resource, $"after {e.InnerExceptions.Count} tries ({Cause(last)})", e);
             case RequestFailedException or HttpRequestException or TimeoutException when !cancellationToken.IsCancellationRequested:
-                return Unreachable(operation, resource, $"({failure.GetBaseException().Message})", failure);
+                return Unreachable(operation, resource, $"({Cause(failure)})", failure);
             case OperationCanceledException or IOException when !cancellationToken.IsCancellationRequested:
                 // A network timeout (TaskCanceledException) or a dropped connection the SDK did not retry.
-                return Unreachable(operation, resource, $"({failure.GetBaseException().Message})", failure);
+                return Unreachable(operation, resource, $"({Cause(failure)})", failure);
             default:
                 return null;
         }
@@ -66,6 +66,24 @@ public sealed class StorageRequestException : IOException
     private static StorageRequestException Unreachable(string operation, string resource, string detail, Exception inner) =>
         new($"{operation} '{resource}' failed: the service could not be reached {detail}", 0, null, inner);
 
-    /// <summary>Service messages continue with RequestId, Time, Status and headers: keep the sentence.</summary>
-    private static string FirstLine(string message) => message.Split('\n')[0].Trim();
+    /// <summary>
+    /// The service's sentence: its messages continue with RequestId, Time, Status and headers. The
+    /// SDK's placeholder for a response without a readable error says nothing the status does not.
+    /// </summary>
+    private static string? ServiceSentence(string message) =>
+        message.Split('\n')[0].Trim() is { Length: > 0 } line && line != "Service request failed." ? line : null;
+
+    /// <summary>Why no answer came: HttpClient's message names the host and port (<c>Connection refused (host:port)</c>).</summary>
+    private static string Cause(Exception failure)
+    {
+        for (var e = failure; e is not null; e = e.InnerException)
+        {
+            if (e is HttpRequestException or TimeoutException)
+            {
+                return e.Message;
+            }
+        }
+
+        return failure.GetBaseException().Message;
+    }
 }

@@ -220,6 +220,8 @@ public sealed class BlobArtifactStoreTests(AzuriteFixture azurite) : IClassFixtu
         var writeError = await Assert.ThrowsAsync<StorageRequestException>(() => store.CreateAsync("backups/c/p/2/manifest.json"));
         Assert.Equal(0, writeError.Status);
         Assert.True(writeError.IsTransient);
+        Assert.StartsWith($"Create Container '{container}' failed: the service could not be reached after 3 tries (", writeError.Message);
+        Assert.Contains($"127.0.0.2:{azurite.BlobPort}", writeError.Message);
     }
 
     [Fact]
