@@ -126,6 +126,8 @@ public sealed class RecordingBlobService : IAsyncDisposable
                     context.Response.Headers.ContentRange = $"bytes {from}-{to}/{blob.Content.Length}";
                 }
 
+                context.Response.ContentLength = to - from + 1;
+
                 await context.Response.Body.WriteAsync(blob.Content.AsMemory((int)from, (int)(to - from + 1)));
                 return;
             case ("PUT", "block"):

@@ -71,11 +71,9 @@ public sealed class BlobArtifactStore : IArtifactStore, IGeoReplicatedStore
     public async Task<Stream> OpenReadAsync(string key, CancellationToken cancellationToken = default)
     {
         ArtifactLayout.ValidateKey(key);
-        var read = new BlobOpenReadOptions(allowModifications: false) { BufferSize = _options.ReadBufferSize };
         try
         {
-            var stream = await StorageCall.RunAsync("Get Blob", Resource(key), () => _container.GetBlobClient(key).OpenReadAsync(read, cancellationToken), cancellationToken);
-            return new ArtifactReadStream(stream, Resource(key));
+            return await ArtifactReadStream.OpenAsync(_container.GetBlobClient(key), Resource(key), cancellationToken);
         }
         catch (StorageRequestException e) when (e.Status == 404)
         {

@@ -27,12 +27,6 @@ public sealed class BlobStoreOptions
     /// </summary>
     public StorageChecksumAlgorithm TransferChecksum { get; set; } = StorageChecksumAlgorithm.MD5;
 
-    /// <summary>
-    /// Bytes per ranged Get Blob when reading (4 MiB, the SDK's default). Reads are not checked per
-    /// range: every reader of an artifact checks its SHA-256 against the manifest.
-    /// </summary>
-    public int ReadBufferSize { get; set; } = 4 << 20;
-
     /// <summary>Blobs per List Blobs page (the service returns at most 5,000).</summary>
     public int ListPageSize { get; set; } = 5000;
 
