@@ -52,6 +52,17 @@ public abstract class ControlStateContract
     }
 
     [Fact]
+    public async Task Keys_WithCharactersTableKeysForbid_StillWork()
+    {
+        const string key = "backup/nightly#1?prod\\weu";
+
+        Assert.True((await State.TryAcquireLeaseAsync(key, "run-a", Now, TimeSpan.FromHours(1))).Acquired);
+        Assert.False((await State.TryAcquireLeaseAsync(key, "run-b", Now, TimeSpan.FromHours(1))).Acquired);
+        await State.SaveScheduleMarksAsync(new Dictionary<string, DateTimeOffset> { [key] = Now });
+        Assert.Equal(Now, (await State.GetScheduleMarksAsync())[key]);
+    }
+
+    [Fact]
     public async Task ScheduleMarks_RoundTrip()
     {
         Assert.Empty(await State.GetScheduleMarksAsync());

@@ -1,11 +1,8 @@
 using System.Buffers;
 using System.Security.Cryptography;
 using System.Text;
-using global::Azure;
-using global::Azure.Storage;
 using global::Azure.Storage.Blobs.Models;
 using global::Azure.Storage.Blobs.Specialized;
-using Strata.Core.Ports;
 
 namespace Strata.Adapters.Azure.Blob;
 
@@ -14,22 +11,16 @@ namespace Strata.Adapters.Azure.Blob;
 /// (<see cref="BlockBlobClient.StageBlockAsync(string, Stream, BlockBlobStageBlockOptions, CancellationToken)"/>,
 /// each with the checksum the service checks), several in flight while the next fills; a writer
 /// that waits for a free slot is the back-pressure, so memory stays at about (concurrency + 1)
-/// blocks whatever the artifact's size. The SDK's own uploaders do not fit: <c>OpenWrite</c> only
-/// overwrites and stages one block at a time, and <c>Upload</c> reads from a stream and takes the
-/// metadata before the content — but the SHA-256 of the whole is known only at the end. Commit is
-/// Put Block List (a small artifact: one Put Blob) with <c>If-None-Match: *</c>, that SHA-256 as
-/// metadata and, unless applied after, the write-once policy and legal hold.
+/// blocks whatever the artifact's size. The SHA-256 of the whole is computed as it is written and
+/// stated on the commit (<see cref="ArtifactCommit"/>). The SDK's own uploaders do not fit:
+/// <c>OpenWrite</c> only overwrites and stages one block at a time, and <c>Upload</c> reads from a
+/// stream and takes the metadata before the content.
 /// </summary>
 internal sealed class StagedUploadStream : Stream
 {
-    /// <summary>Metadata key holding the lowercase hex SHA-256 of the content.</summary>
-    public const string Sha256Metadata = "sha256";
-
     private readonly BlockBlobClient _blob;
-    private readonly string _key;
     private readonly string _resource;
-    private readonly BlobStoreOptions _options;
-    private readonly WriteOncePolicy? _writeOnce;
+    private readonly ArtifactCommit _commit;
     private readonly int _blockSize;
     private readonly long _singleUploadLimit;
     private readonly SemaphoreSlim _slots;
@@ -46,10 +37,8 @@ internal sealed class StagedUploadStream : Stream
     public StagedUploadStream(BlockBlobClient blob, string key, BlobStoreOptions options, WriteOncePolicy? writeOnce)
     {
         _blob = blob;
-        _key = key;
         _resource = blob.BlobContainerName + "/" + key;
-        _options = options;
-        _writeOnce = writeOnce;
+        _commit = new ArtifactCommit(blob, key, options, writeOnce);
         _blockSize = (int)Math.Clamp(options.Transfer.MaximumTransferSize ?? 8 << 20, 1, 4000L << 20);
         _singleUploadLimit = Math.Min(options.Transfer.InitialTransferSize ?? _blockSize, _blockSize);
         _slots = new SemaphoreSlim(Math.Max(1, options.Transfer.MaximumConcurrency ?? 4));
@@ -105,74 +94,26 @@ internal sealed class StagedUploadStream : Stream
 
     public override Task FlushAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
-    /// <summary>
-    /// Uploads what is left and commits the blob. A retried commit whose first try did land finds
-    /// its own blob (same SHA-256, same size) and succeeds; any other blob under the key is an
-    /// <see cref="ArtifactExistsException"/>.
-    /// </summary>
+    /// <summary>Uploads what is left and commits the blob (<see cref="ArtifactCommit"/>).</summary>
     public async Task CommitAsync(CancellationToken cancellationToken)
     {
         ObjectDisposedException.ThrowIf(_finished, this);
         var sha256 = Convert.ToHexStringLower(_sha256.GetHashAndReset());
-        var policy = _writeOnce?.At(_options.Time.GetUtcNow());
-        var atCommit = _writeOnce is { ApplyAfterCommit: false };
-        var metadata = new Dictionary<string, string> { [Sha256Metadata] = sha256 };
-        var conditions = new BlobRequestConditions { IfNoneMatch = ETag.All };
-        var headers = new BlobHttpHeaders { ContentType = "application/octet-stream" };
-        try
+        if (_blockIds.Count == 0 && _filled <= _singleUploadLimit)
         {
-            if (_blockIds.Count == 0 && _filled <= _singleUploadLimit)
-            {
-                using var content = new MemoryStream(_buffer, 0, _filled, writable: false);
-                var upload = new BlobUploadOptions
-                {
-                    Conditions = conditions,
-                    Metadata = metadata,
-                    HttpHeaders = headers,
-                    TransferValidation = Validation(),
-                    ImmutabilityPolicy = atCommit ? policy : null,
-                    LegalHold = atCommit && _writeOnce!.LegalHold ? true : null,
-                };
-                await StorageCall.RunAsync("Put Blob", _resource, () => _blob.UploadAsync(content, upload, cancellationToken), cancellationToken);
-            }
-            else
-            {
-                if (_filled > 0)
-                {
-                    await StageBlockAsync(cancellationToken);
-                }
-
-                await Task.WhenAll(_uploads);
-                ThrowIfFailed();
-                var commit = new CommitBlockListOptions
-                {
-                    Conditions = conditions,
-                    Metadata = metadata,
-                    HttpHeaders = headers,
-                    ImmutabilityPolicy = atCommit ? policy : null,
-                    LegalHold = atCommit && _writeOnce!.LegalHold ? true : null,
-                };
-                await StorageCall.RunAsync("Put Block List", _resource, () => _blob.CommitBlockListAsync(_blockIds, commit, cancellationToken), cancellationToken);
-            }
+            using var content = new MemoryStream(_buffer, 0, _filled, writable: false);
+            await _commit.PutBlobAsync(content, sha256, _length, cancellationToken);
         }
-        catch (StorageRequestException e) when (e.ErrorCode == "BlobAlreadyExists" || e.Status == 412)
+        else
         {
-            var existing = await StorageCall.RunAsync(
-                "Get Blob Properties", _resource, async () => (await _blob.GetPropertiesAsync(cancellationToken: cancellationToken)).Value, cancellationToken);
-            if (!existing.Metadata.TryGetValue(Sha256Metadata, out var stored) || stored != sha256 || existing.ContentLength != _length)
+            if (_filled > 0)
             {
-                throw new ArtifactExistsException(_key);
+                await StageBlockAsync(cancellationToken);
             }
-        }
 
-        if (_writeOnce is { ApplyAfterCommit: true } && policy is not null)
-        {
-            await StorageCall.RunAsync(
-                "Set Blob Immutability Policy", _resource, () => _blob.SetImmutabilityPolicyAsync(policy, cancellationToken: cancellationToken), cancellationToken);
-            if (_writeOnce.LegalHold)
-            {
-                await StorageCall.RunAsync("Set Blob Legal Hold", _resource, () => _blob.SetLegalHoldAsync(true, cancellationToken), cancellationToken);
-            }
+            await Task.WhenAll(_uploads);
+            ThrowIfFailed();
+            await _commit.PutBlockListAsync(_blockIds, sha256, _length, cancellationToken);
         }
 
         Finish();
@@ -220,8 +161,6 @@ internal sealed class StagedUploadStream : Stream
         Finish();
     }
 
-    private UploadTransferValidationOptions Validation() => new() { ChecksumAlgorithm = _options.TransferChecksum };
-
     private int Append(ReadOnlySpan<byte> data)
     {
         ObjectDisposedException.ThrowIf(_finished, this);
@@ -253,7 +192,7 @@ internal sealed class StagedUploadStream : Stream
         try
         {
             using var content = new MemoryStream(block, 0, count, writable: false);
-            var options = new BlockBlobStageBlockOptions { TransferValidation = Validation() };
+            var options = new BlockBlobStageBlockOptions { TransferValidation = _commit.Validation };
             await StorageCall.RunAsync("Put Block", _resource, () => _blob.StageBlockAsync(id, content, options, _abort.Token), _abort.Token);
         }
         catch (Exception e)
