@@ -75,7 +75,7 @@ run() { # bin, container, size in GB, floor
   grep '^RESULT ' "$work/$2.log" | tail -n 1
 }
 field() { echo "$1" | tr ' ' '\n' | sed -n "s/^$2=//p"; }
-mean() { python3 -c 'import sys; v=[float(x) for x in sys.argv[1:]]; print(f"{sum(v)/len(v):.0f}")' "$@"; }
+mean() { python3 -c 'import sys; d=int(sys.argv[1]); v=[float(x) for x in sys.argv[2:]]; print(f"{sum(v)/len(v):.{d}f}")' "$@"; }
 ratio() { python3 -c "print(f'{$2 / $1:.2f}×')"; }
 
 echo "warming Azurite up (64 MB)..." >&2
@@ -101,11 +101,11 @@ for i in "${!order[@]}"; do
   fi
 done
 
-column() { # side, field
+column() { # side, field, [decimals]
   local values=()
   IFS=';' read -ra runs <<<"${results[$1]}"
   for r in "${runs[@]}"; do [ -n "$r" ] && values+=("$(field "$r" "$2")"); done
-  mean "${values[@]}"
+  mean "${3:-0}" "${values[@]}"
 }
 listing() { # side, field
   IFS=';' read -ra runs <<<"${results[$1]}"
@@ -115,17 +115,23 @@ listing() { # side, field
 echo
 echo "Azurite $azurite_version on loopback, data on disk; $(nproc) cores, shared with other builds; $(date -u +%Y-%m-%d); mean of $rounds runs each"
 echo
-echo "| build | artifact | upload | upload peak RSS | download | download peak RSS |"
-echo "|---|---:|---:|---:|---:|---:|"
-printf '| before (%s, own REST client) | %s GB | %s MB/s | %s MiB | %s MB/s | %s MiB |\n' "$base_commit" "$gb" \
-  "$(column before upload_mbps)" "$(column before upload_peak_mib)" "$(column before download_mbps)" "$(column before download_peak_mib)"
-printf '| after (%s, Azure SDK) | %s GB | %s MB/s | %s MiB | %s MB/s | %s MiB |\n' "$head_commit" "$gb" \
-  "$(column after upload_mbps)" "$(column after upload_peak_mib)" "$(column after download_mbps)" "$(column after download_peak_mib)"
-printf '| after ÷ before | | %s | %s | %s | %s |\n' \
+echo "| build | artifact | upload | upload CPU | upload peak RSS | download | download CPU | download peak RSS |"
+echo "|---|---:|---:|---:|---:|---:|---:|---:|"
+for side in before after; do
+  label="before ($base_commit, own REST client)"
+  [ "$side" = after ] && label="after ($head_commit, Azure SDK)"
+  printf '| %s | %s GB | %s MB/s | %s s | %s MiB | %s MB/s | %s s | %s MiB |\n' "$label" "$gb" \
+    "$(column $side upload_mbps)" "$(column $side upload_cpu_s 1)" "$(column $side upload_peak_mib)" \
+    "$(column $side download_mbps)" "$(column $side download_cpu_s 1)" "$(column $side download_peak_mib)"
+done
+printf '| after ÷ before | | %s | %s | %s | %s | %s | %s |\n' \
   "$(ratio "$(column before upload_mbps)" "$(column after upload_mbps)")" \
+  "$(ratio "$(column before upload_cpu_s 1)" "$(column after upload_cpu_s 1)")" \
   "$(ratio "$(column before upload_peak_mib)" "$(column after upload_peak_mib)")" \
   "$(ratio "$(column before download_mbps)" "$(column after download_mbps)")" \
+  "$(ratio "$(column before download_cpu_s 1)" "$(column after download_cpu_s 1)")" \
   "$(ratio "$(column before download_peak_mib)" "$(column after download_peak_mib)")"
 echo
 echo "runs, in MB/s up / down: before $(listing before upload_mbps)/ $(listing before download_mbps); after $(listing after upload_mbps)/ $(listing after download_mbps)"
+echo "CPU is the bench process's own (user + system) per phase: what the client costs, whatever else the machine runs."
 echo "cp of a $gb GB file on the same disk (the floor for Azurite's writes): $floor MB/s"

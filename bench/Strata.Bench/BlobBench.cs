@@ -5,8 +5,8 @@ using Strata.TestKit;
 
 /// <summary>
 /// Uploads and downloads one large artifact through the Blob artifact store (<see cref="BlobBenchStore"/>)
-/// to Azurite, in this process: MB/s each way and the process's peak RSS per phase (VmHWM, reset
-/// between phases through /proc/self/clear_refs). The content is generated as it is written (no
+/// to Azurite, in this process: MB/s each way, the process's CPU time and its peak RSS per phase
+/// (VmHWM, reset between phases through /proc/self/clear_refs). The content is generated as it is written (no
 /// copy of it in memory) and hashed on both sides. A plain `cp` of a file of the same size on the
 /// same disk is the floor Azurite cannot beat. Azurite is the one at <c>$STRATA_BENCH_STORAGE</c>
 /// (a connection string; container <c>$STRATA_BENCH_CONTAINER</c>, default <c>bench</c>), else one
@@ -36,6 +36,7 @@ internal static class BlobBench
             const string key = "backups/bench/adhoc/1/databases/big.dump";
 
             ResetPeak();
+            var uploadCpu = Cpu();
             var upload = Stopwatch.StartNew();
             string sent;
             await using (var writer = await store.CreateAsync(key))
@@ -45,10 +46,12 @@ internal static class BlobBench
             }
 
             upload.Stop();
+            uploadCpu = Cpu() - uploadCpu;
             var uploadPeak = PeakRssMiB();
             Console.Error.WriteLine(Line("upload", bytes, upload.Elapsed, uploadPeak));
 
             ResetPeak();
+            var downloadCpu = Cpu();
             var download = Stopwatch.StartNew();
             string received;
             await using (var stream = await store.OpenReadAsync(key))
@@ -57,6 +60,7 @@ internal static class BlobBench
             }
 
             download.Stop();
+            downloadCpu = Cpu() - downloadCpu;
             var downloadPeak = PeakRssMiB();
             Console.Error.WriteLine(Line("download", bytes, download.Elapsed, downloadPeak));
             if (sent != received)
@@ -66,7 +70,7 @@ internal static class BlobBench
 
             var floor = Environment.GetEnvironmentVariable("STRATA_BENCH_FLOOR") == "0" ? "–" : Rate(bytes, CopyFloor(bytes));
             Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"RESULT bytes={bytes} upload_mbps={Mbps(bytes, upload.Elapsed):0} upload_peak_mib={uploadPeak:0} download_mbps={Mbps(bytes, download.Elapsed):0} download_peak_mib={downloadPeak:0}"));
+                $"RESULT bytes={bytes} upload_mbps={Mbps(bytes, upload.Elapsed):0} upload_peak_mib={uploadPeak:0} download_mbps={Mbps(bytes, download.Elapsed):0} download_peak_mib={downloadPeak:0} upload_cpu_s={uploadCpu.TotalSeconds:0.0} download_cpu_s={downloadCpu.TotalSeconds:0.0}"));
             return string.Create(CultureInfo.InvariantCulture,
                 $"| {bytes / 1e9:0.00} GB | {Rate(bytes, upload.Elapsed)} | {uploadPeak:0} MiB | {Rate(bytes, download.Elapsed)} | {downloadPeak:0} MiB | {floor} | identical (sha256) |");
         }
@@ -153,6 +157,13 @@ internal static class BlobBench
         string.Create(CultureInfo.InvariantCulture, $"{Mbps(bytes, elapsed):0} MB/s");
 
     private static double Mbps(long bytes, TimeSpan elapsed) => bytes / 1e6 / elapsed.TotalSeconds;
+
+    /// <summary>This process's CPU time so far: what the client costs, whatever else runs on the machine.</summary>
+    private static TimeSpan Cpu()
+    {
+        using var self = Process.GetCurrentProcess();
+        return self.TotalProcessorTime;
+    }
 
     private static void ResetPeak()
     {
