@@ -1,16 +1,19 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Security.Cryptography;
-using Strata.Adapters.Azure;
-using Strata.Adapters.Azure.Blob;
 using Strata.TestKit;
 
 /// <summary>
-/// Uploads and downloads one large artifact through <see cref="BlobArtifactStore"/> to Azurite
-/// (started by the tests' <see cref="AzuriteFixture"/>: free ports, data on disk), in this process: MB/s each way and the process's
-/// peak RSS per phase (VmHWM, reset between phases through /proc/self/clear_refs). The content is
-/// generated as it is written (no copy of it in memory) and hashed on both sides.
-/// A plain `cp` of a file of the same size on the same disk is the floor Azurite cannot beat.
+/// Uploads and downloads one large artifact through the Blob artifact store (<see cref="BlobBenchStore"/>)
+/// to Azurite, in this process: MB/s each way, the process's CPU time and its peak RSS per phase
+/// (VmHWM, reset between phases through /proc/self/clear_refs). The content is generated as it is written (no
+/// copy of it in memory) and hashed on both sides. A plain `cp` of a file of the same size on the
+/// same disk is the floor Azurite cannot beat. Azurite is the one at <c>$STRATA_BENCH_STORAGE</c>
+/// (a connection string; container <c>$STRATA_BENCH_CONTAINER</c>, default <c>bench</c>), else one
+/// started here by the tests' <see cref="AzuriteFixture"/> (free ports, data on disk).
+/// <c>STRATA_BENCH_FLOOR=0</c> skips the <c>cp</c>. This file is also what
+/// <c>bench/blob-before-after.sh</c> builds into the base commit's bench, so both sides are measured
+/// by the same code; only <see cref="BlobBenchStore"/> differs.
 /// </summary>
 internal static class BlobBench
 {
@@ -18,15 +21,22 @@ internal static class BlobBench
 
     public static async Task<string> RunAsync(long bytes)
     {
-        var azurite = new AzuriteFixture();
-        await azurite.InitializeAsync();
+        AzuriteFixture? azurite = null;
+        var connectionString = Environment.GetEnvironmentVariable("STRATA_BENCH_STORAGE");
+        if (string.IsNullOrEmpty(connectionString))
+        {
+            azurite = new AzuriteFixture();
+            await azurite.InitializeAsync();
+            connectionString = azurite.ConnectionString;
+        }
+
         try
         {
-            var account = azurite.Account;
-            var store = new BlobArtifactStore(account.Blob, "bench", new StorageAuthentication.Key(account.SharedKey()));
+            var store = BlobBenchStore.Open(connectionString, Environment.GetEnvironmentVariable("STRATA_BENCH_CONTAINER") is { Length: > 0 } name ? name : "bench");
             const string key = "backups/bench/adhoc/1/databases/big.dump";
 
             ResetPeak();
+            var uploadCpu = Cpu();
             var upload = Stopwatch.StartNew();
             string sent;
             await using (var writer = await store.CreateAsync(key))
@@ -36,10 +46,12 @@ internal static class BlobBench
             }
 
             upload.Stop();
+            uploadCpu = Cpu() - uploadCpu;
             var uploadPeak = PeakRssMiB();
             Console.Error.WriteLine(Line("upload", bytes, upload.Elapsed, uploadPeak));
 
             ResetPeak();
+            var downloadCpu = Cpu();
             var download = Stopwatch.StartNew();
             string received;
             await using (var stream = await store.OpenReadAsync(key))
@@ -48,6 +60,7 @@ internal static class BlobBench
             }
 
             download.Stop();
+            downloadCpu = Cpu() - downloadCpu;
             var downloadPeak = PeakRssMiB();
             Console.Error.WriteLine(Line("download", bytes, download.Elapsed, downloadPeak));
             if (sent != received)
@@ -55,13 +68,18 @@ internal static class BlobBench
                 throw new InvalidDataException($"downloaded content differs: sha256 {received}, uploaded {sent}");
             }
 
-            var copy = CopyFloor(bytes);
+            var floor = Environment.GetEnvironmentVariable("STRATA_BENCH_FLOOR") == "0" ? "–" : Rate(bytes, CopyFloor(bytes));
+            Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"RESULT bytes={bytes} upload_mbps={Mbps(bytes, upload.Elapsed):0} upload_peak_mib={uploadPeak:0} download_mbps={Mbps(bytes, download.Elapsed):0} download_peak_mib={downloadPeak:0} upload_cpu_s={uploadCpu.TotalSeconds:0.0} download_cpu_s={downloadCpu.TotalSeconds:0.0}"));
             return string.Create(CultureInfo.InvariantCulture,
-                $"| {bytes / 1e9:0.00} GB | {Rate(bytes, upload.Elapsed)} | {uploadPeak:0} MiB | {Rate(bytes, download.Elapsed)} | {downloadPeak:0} MiB | {Rate(bytes, copy)} | identical (sha256) |");
+                $"| {bytes / 1e9:0.00} GB | {Rate(bytes, upload.Elapsed)} | {uploadPeak:0} MiB | {Rate(bytes, download.Elapsed)} | {downloadPeak:0} MiB | {floor} | identical (sha256) |");
         }
         finally
         {
-            await azurite.DisposeAsync();
+            if (azurite is not null)
+            {
+                await azurite.DisposeAsync();
+            }
         }
     }
 
@@ -136,7 +154,16 @@ internal static class BlobBench
         string.Create(CultureInfo.InvariantCulture, $"{phase}: {bytes / 1e9:0.00} GB in {elapsed.TotalSeconds:0.0} s = {Rate(bytes, elapsed)}, peak RSS {peak:0} MiB");
 
     private static string Rate(long bytes, TimeSpan elapsed) =>
-        string.Create(CultureInfo.InvariantCulture, $"{bytes / 1e6 / elapsed.TotalSeconds:0} MB/s");
+        string.Create(CultureInfo.InvariantCulture, $"{Mbps(bytes, elapsed):0} MB/s");
+
+    private static double Mbps(long bytes, TimeSpan elapsed) => bytes / 1e6 / elapsed.TotalSeconds;
+
+    /// <summary>This process's CPU time so far: what the client costs, whatever else runs on the machine.</summary>
+    private static TimeSpan Cpu()
+    {
+        using var self = Process.GetCurrentProcess();
+        return self.TotalProcessorTime;
+    }
 
     private static void ResetPeak()
     {

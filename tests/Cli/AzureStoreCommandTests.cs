@@ -1,5 +1,4 @@
 using System.Text.Json.Nodes;
-using Strata.Adapters.Azure;
 using Strata.Adapters.Azure.Blob;
 using Strata.Adapters.Azure.Table;
 using Strata.TestKit;
@@ -30,11 +29,11 @@ public sealed class AzureStoreCommandTests(AzuriteFixture azurite) : TwoClusterC
 
         // The artifacts are blobs in the container, the runs are entities in the tables.
         var account = azurite.Account;
-        var blobs = new BlobArtifactStore(account.Blob, container, new StorageAuthentication.Key(account.SharedKey()));
+        var blobs = new BlobArtifactStore(account.CreateBlobServiceClient().GetBlobContainerClient(container));
         var keys = await blobs.ListAsync(backup["location"]!.GetValue<string>()).Select(a => a.Key).ToListAsync();
         Assert.Contains(keys, k => k.EndsWith("/manifest.json", StringComparison.Ordinal));
         Assert.Contains(keys, k => k.EndsWith("/resources.tar.gz", StringComparison.Ordinal));
-        var history = new TableRunHistory(account.Table, new StorageAuthentication.Key(account.SharedKey()));
+        var history = new TableRunHistory(account.CreateTableServiceClient());
         Assert.Equal("Succeeded", (await history.FindBackupAsync(backupId))!.Status.ToString());
         Assert.NotNull(await history.FindRestoreAsync(restore["id"]!.GetValue<string>()));
         Assert.Equal(0, restore["counts"]!["failed"]?.GetValue<long>() ?? 0);

@@ -23,9 +23,10 @@ public sealed class AzuriteFixture : IAsyncLifetime
     public int TablePort { get; private set; }
 
     /// <summary>The account as a connection string (Azurite's documented development key).</summary>
-    public string ConnectionString => StorageConnectionString.DevelopmentText("127.0.0.1", BlobPort, TablePort);
+    public string ConnectionString => StorageAccount.DevelopmentConnectionString("127.0.0.1", BlobPort, TablePort);
 
-    public StorageConnectionString Account => StorageConnectionString.Parse(ConnectionString);
+    /// <summary>The account, parsed as <c>--store</c> and <c>--history</c> parse it.</summary>
+    public StorageAccount Account => StorageAccount.Parse(ConnectionString);
 
     public async Task InitializeAsync()
     {

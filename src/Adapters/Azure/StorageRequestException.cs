@@ -1,5 +1,3 @@
-using System.Text.Json;
-using System.Xml.Linq;
 using global::Azure;
 
 namespace Strata.Adapters.Azure;
@@ -7,8 +5,11 @@ namespace Strata.Adapters.Azure;
 /// <summary>
 /// A Blob or Table storage request failed: the HTTP status (0 when no response came), the
 /// service's error code (<c>BlobAlreadyExists</c>, <c>EntityAlreadyExists</c>,
-/// <c>UpdateConditionNotSatisfied</c>, …) and whether trying again may help. Messages name the
-/// operation and the resource path, never a key, SAS or token.
+/// <c>UpdateConditionNotSatisfied</c>, …) and whether trying again may help. The SDK's own
+/// failures (<see cref="RequestFailedException"/>, or the retry policy's
+/// <see cref="AggregateException"/> when no try got an answer) are translated into this one type
+/// with a one-line message that names the operation and resource, never a key, SAS or token; the
+/// SDK's exception is the inner exception.
 /// </summary>
 public sealed class StorageRequestException : IOException
 {
@@ -32,53 +33,57 @@ public sealed class StorageRequestException : IOException
     /// <summary>The statuses the retry policy retries.</summary>
     public static bool IsTransientStatus(int status) => status is 0 or 408 or 429 or 500 or 502 or 503 or 504;
 
-    /// <summary>Builds the exception from a failed response (headers and error body).</summary>
-    public static StorageRequestException FromResponse(string operation, string resource, Response response)
+    /// <summary>
+    /// The exception for <paramref name="failure"/> of <paramref name="operation"/> on
+    /// <paramref name="resource"/>, or null when it is not a storage failure (a bug, a cancellation
+    /// the caller asked for, or already translated).
+    /// </summary>
+    public static StorageRequestException? From(Exception failure, string operation, string resource, CancellationToken cancellationToken = default)
     {
-        var code = response.Headers.TryGetValue("x-ms-error-code", out var header) ? header : null;
-        var (bodyCode, message) = ReadError(response);
-        code ??= bodyCode;
-        var text = $"{operation} '{resource}' failed: {response.Status} {code ?? response.ReasonPhrase}";
-        if (!string.IsNullOrWhiteSpace(message))
+        switch (failure)
         {
-            text += $" ({message})";
+            case StorageRequestException:
+                return null;
+            case RequestFailedException { Status: > 0 } e:
+                var text = $"{operation} '{resource}' failed: {e.Status} {e.ErrorCode}".TrimEnd();
+                return new StorageRequestException(ServiceSentence(e.Message) is { } sentence ? $"{text} ({sentence})" : text, e.Status, e.ErrorCode, e);
+            case AggregateException e when e.InnerExceptions.Count > 0 && !cancellationToken.IsCancellationRequested:
+                // Azure.Core's retry policy gave up: the last try says why.
+                var last = e.InnerExceptions[^1];
+                return From(last, operation, resource, cancellationToken) is { Status: > 0 } answered
+                    ? answered
+                    : Unreachable(operation, resource, $"after {e.InnerExceptions.Count} tries ({Cause(last)})", e);
+            case RequestFailedException or HttpRequestException or TimeoutException when !cancellationToken.IsCancellationRequested:
+                return Unreachable(operation, resource, $"({Cause(failure)})", failure);
+            case OperationCanceledException or IOException when !cancellationToken.IsCancellationRequested:
+                // A network timeout (TaskCanceledException) or a dropped connection the SDK did not retry.
+                return Unreachable(operation, resource, $"({Cause(failure)})", failure);
+            default:
+                return null;
         }
-
-        return new StorageRequestException(text, response.Status, code);
     }
 
-    /// <summary>The service's own code and first message line, from an XML (Blob) or JSON (Table) error body.</summary>
-    private static (string? Code, string? Message) ReadError(Response response)
+    private static StorageRequestException Unreachable(string operation, string resource, string detail, Exception inner) =>
+        new($"{operation} '{resource}' failed: the service could not be reached {detail}", 0, null, inner);
+
+    /// <summary>
+    /// The service's sentence: its messages continue with RequestId, Time, Status and headers. The
+    /// SDK's placeholder for a response without a readable error says nothing the status does not.
+    /// </summary>
+    private static string? ServiceSentence(string message) =>
+        message.Split('\n')[0].Trim() is { Length: > 0 } line && line != "Service request failed." ? line : null;
+
+    /// <summary>Why no answer came: HttpClient's message names the host and port (<c>Connection refused (host:port)</c>).</summary>
+    private static string Cause(Exception failure)
     {
-        try
+        for (var e = failure; e is not null; e = e.InnerException)
         {
-            // A streamed response (Get Blob) is not buffered: its error body is not read.
-            if (response.ContentStream is not MemoryStream || response.Content.ToMemory().Length == 0)
+            if (e is HttpRequestException or TimeoutException)
             {
-                return (null, null);
-            }
-
-            var text = response.Content.ToString().TrimStart('\uFEFF');
-            if (text.StartsWith('<'))
-            {
-                var error = XDocument.Parse(text).Root;
-                return (error?.Element("Code")?.Value, FirstLine(error?.Element("Message")?.Value));
-            }
-
-            using var json = JsonDocument.Parse(text);
-            if (json.RootElement.TryGetProperty("odata.error", out var odata))
-            {
-                var message = odata.TryGetProperty("message", out var m) && m.TryGetProperty("value", out var v) ? v.GetString() : null;
-                return (odata.TryGetProperty("code", out var c) ? c.GetString() : null, FirstLine(message));
+                return e.Message;
             }
         }
-        catch (Exception e) when (e is JsonException or System.Xml.XmlException or InvalidOperationException)
-        {
-        }
 
-        return (null, null);
+        return failure.GetBaseException().Message;
     }
-
-    /// <summary>Service messages end with RequestId and Time lines: keep the sentence.</summary>
-    private static string? FirstLine(string? message) => message?.Split('\n')[0].Trim();
 }

@@ -55,7 +55,8 @@ public static class ControlPlaneFactory
             throw new StoreConfigurationException($"{ConfigSetting}: '{source.Split('?')[0]}' is not https://ACCOUNT.blob.core.windows.net/CONTAINER/PATH (a SAS is not accepted)");
         }
 
-        var store = new BlobArtifactStore(new StorageEndpoints(new Uri(uri.GetLeftPart(UriPartial.Authority)), null), container, new StorageAuthentication.Token(credential()));
+        var account = new StorageAccount(credential(), blob: new StorageEndpoints(new Uri(uri.GetLeftPart(UriPartial.Authority))));
+        var store = new BlobArtifactStore(account.CreateBlobServiceClient().GetBlobContainerClient(container));
         await using var stream = await store.OpenReadAsync(Uri.UnescapeDataString(blob), cancellationToken);
         using var reader = new StreamReader(stream);
         return await reader.ReadToEndAsync(cancellationToken);

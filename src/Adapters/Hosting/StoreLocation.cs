@@ -1,3 +1,4 @@
+using Azure.Core;
 using Azure.Identity;
 using Strata.Adapters.Azure;
 using Strata.Adapters.Azure.Blob;
@@ -45,12 +46,11 @@ public sealed record StoreLocation(IArtifactStore Artifacts, IRunHistory History
         else if (IsUrl(store))
         {
             var (endpoints, name) = BlobUrl(store, container);
-            artifacts = new BlobArtifactStore(endpoints, name, Credential());
+            artifacts = BlobStore(new StorageAccount(Credential(), blob: endpoints), name);
         }
         else
         {
-            var account = ParseConnectionString(store, "--store");
-            artifacts = new BlobArtifactStore(account.Blob, container ?? DefaultContainer, new StorageAuthentication.Key(account.SharedKey()));
+            artifacts = BlobStore(ParseConnectionString(store, "--store"), container ?? DefaultContainer);
         }
 
         IRunHistory runs;
@@ -63,18 +63,14 @@ public sealed record StoreLocation(IArtifactStore Artifacts, IRunHistory History
             state = new LocalControlState(folder);
             historyWhere = folder;
         }
-        else if (IsUrl(history))
-        {
-            var (endpoints, prefix) = TableUrl(history);
-            var tables = new TableRunHistory(endpoints, Credential(), prefix);
-            (runs, state, historyWhere) = (tables, new TableControlState(endpoints, Credential(), prefix), tables.Location);
-        }
         else
         {
-            var account = ParseConnectionString(history, "--history");
-            var key = new StorageAuthentication.Key(account.SharedKey());
-            var tables = new TableRunHistory(account.Table, key, DefaultTablePrefix);
-            (runs, state, historyWhere) = (tables, new TableControlState(account.Table, key, DefaultTablePrefix), tables.Location);
+            var (account, prefix) = IsUrl(history)
+                ? (new StorageAccount(Credential(), table: TableUrl(history, out var urlPrefix)), urlPrefix)
+                : (ParseConnectionString(history, "--history"), DefaultTablePrefix);
+            var service = account.CreateTableServiceClient();
+            var tables = new TableRunHistory(service, prefix);
+            (runs, state, historyWhere) = (tables, new TableControlState(service, prefix), tables.Location);
         }
 
         return new StoreLocation(artifacts, runs, state, artifacts.Location, historyWhere);
@@ -90,15 +86,19 @@ public sealed record StoreLocation(IArtifactStore Artifacts, IRunHistory History
     private static bool IsUrl(string value) =>
         value.StartsWith("https://", StringComparison.OrdinalIgnoreCase) || value.StartsWith("http://", StringComparison.OrdinalIgnoreCase);
 
-    private static bool IsRemote(string value) => IsUrl(value) || StorageConnectionString.Looks(value);
+    private static bool IsRemote(string value) => IsUrl(value) || StorageAccount.LooksLikeConnectionString(value);
 
-    private static StorageAuthentication Credential() => new StorageAuthentication.Token(new DefaultAzureCredential());
+    private static TokenCredential Credential() => new DefaultAzureCredential();
 
-    private static StorageConnectionString ParseConnectionString(string text, string option)
+    /// <summary>The container through the SDK, reads falling back to the secondary, with replication status from it.</summary>
+    private static BlobArtifactStore BlobStore(StorageAccount account, string container) =>
+        new(account.CreateBlobServiceClient().GetBlobContainerClient(container), account.CreateBlobSecondaryClient());
+
+    private static StorageAccount ParseConnectionString(string text, string option)
     {
         try
         {
-            return StorageConnectionString.Parse(text);
+            return StorageAccount.Parse(text);
         }
         catch (FormatException e)
         {
@@ -121,16 +121,16 @@ public sealed record StoreLocation(IArtifactStore Artifacts, IRunHistory History
     }
 
     /// <summary><c>https://ACCOUNT.table.SUFFIX[/PREFIX]</c>.</summary>
-    private static (StorageEndpoints Endpoints, string Prefix) TableUrl(string text)
+    private static StorageEndpoints TableUrl(string text, out string prefix)
     {
         var uri = HttpsUri(text, "--history", "https://ACCOUNT.table.core.windows.net[/TABLEPREFIX]");
-        var prefix = uri.AbsolutePath.Trim('/') is { Length: > 0 } path ? path : DefaultTablePrefix;
+        prefix = uri.AbsolutePath.Trim('/') is { Length: > 0 } path ? path : DefaultTablePrefix;
         if (!prefix.All(char.IsAsciiLetterOrDigit) || !char.IsAsciiLetter(prefix[0]) || prefix.Length > 50)
         {
             throw new StoreConfigurationException($"--history: table prefix '{prefix}' must be letters and digits, starting with a letter");
         }
 
-        return (Endpoints(uri), prefix);
+        return Endpoints(uri);
     }
 
     private static Uri HttpsUri(string text, string option, string shape)

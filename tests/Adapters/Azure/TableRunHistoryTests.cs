@@ -1,15 +1,14 @@
-using Strata.Adapters.Azure;
 using Strata.Adapters.Azure.Table;
 using Strata.Core.Runs;
 using Strata.TestKit;
 
 namespace Strata.Adapters.Tests.Azure;
 
-/// <summary>Run history in Table storage (Azurite).</summary>
+/// <summary>Run history in Table storage through the SDK (Azurite).</summary>
 public sealed class TableRunHistoryTests(AzuriteFixture azurite) : IClassFixture<AzuriteFixture>
 {
-    private TableRunHistory History() =>
-        new(azurite.Account.Table, new StorageAuthentication.Key(azurite.Account.SharedKey()), AzuriteFixture.UniqueName("h"));
+    private TableRunHistory History(int pageSize = 1000) =>
+        new(azurite.Account.CreateTableServiceClient(), AzuriteFixture.UniqueName("h")) { PageSize = pageSize };
 
     private static BackupRecord Backup(string id, string cluster = "prod", string policy = "nightly", BackupStatus status = BackupStatus.Succeeded) => new()
     {
@@ -64,6 +63,22 @@ public sealed class TableRunHistoryTests(AzuriteFixture azurite) : IClassFixture
         var listed = await history.ListBackupsAsync("prod", "nightly").ToListAsync();
 
         Assert.Equal(["20261121-100000-aaaaaa"], listed.Select(r => r.Id));
+    }
+
+    [Fact]
+    public async Task List_AcrossContinuationPages_NewestFirst_AndTheFilterQuotesItsValues()
+    {
+        var history = History(pageSize: 2);
+        var ids = Enumerable.Range(0, 7).Select(i => $"202611{21 + i % 3:D2}-1000{i:D2}-aaaaaa").ToList();
+        foreach (var id in ids)
+        {
+            await history.SaveBackupAsync(Backup(id, cluster: "it's-prod"));
+        }
+
+        await history.SaveBackupAsync(Backup("20261121-110000-bbbbbb", cluster: "it's-prod' or Cluster ne 'x"));
+
+        Assert.Equal(ids.Append("20261121-110000-bbbbbb").OrderDescending(StringComparer.Ordinal), (await history.ListBackupsAsync().ToListAsync()).Select(r => r.Id));
+        Assert.Equal(ids.OrderDescending(StringComparer.Ordinal), (await history.ListBackupsAsync("it's-prod", "nightly").ToListAsync()).Select(r => r.Id));
     }
 
     [Fact]

@@ -1,5 +1,7 @@
 using Azure.Core;
 using Azure.Core.Pipeline;
+using Azure.Storage;
+using Azure.Storage.Blobs.Models;
 using Strata.Adapters.Azure;
 using Strata.Adapters.Azure.Blob;
 using Strata.Core.Ports;
@@ -8,8 +10,9 @@ using Strata.TestKit.Azure;
 namespace Strata.Adapters.Tests.Azure;
 
 /// <summary>
-/// Write-once headers and the locked-delete path, against a recording fake that answers as the
-/// REST reference says (Azurite ignores these headers and answers 501 to the lock calls).
+/// What the SDK-based store sends for write-once, what it does with the answers, and how it
+/// retries — against a recording fake that answers as the REST reference says (Azurite ignores
+/// the write-once headers, answers 501 to the lock calls and speaks no CRC64 structured bodies).
 /// Also bearer-token authorization, which the fake's HTTPS endpoint lets us observe.
 /// </summary>
 public sealed class WriteOnceTests : IAsyncLifetime
@@ -22,34 +25,45 @@ public sealed class WriteOnceTests : IAsyncLifetime
 
     public async Task DisposeAsync() => await _service.DisposeAsync();
 
-    private BlobArtifactStore Store(WriteOncePolicy? writeOnce, TokenCredential? credential = null)
+    private BlobArtifactStore Store(
+        WriteOncePolicy? writeOnce, TokenCredential? credential = null, int retries = 0, StorageChecksumAlgorithm checksum = StorageChecksumAlgorithm.MD5)
     {
-        var options = new StorageClientOptions { Time = _time, BlockSize = 1024, SingleUploadLimit = 1024 };
-        options.Retry.MaxRetries = 0;
-        options.Transport = new HttpClientTransport(new HttpClientHandler
+        var client = StorageClientDefaults.Blob();
+        client.Retry.MaxRetries = retries;
+        client.Retry.Delay = TimeSpan.FromMilliseconds(10);
+        client.Transport = new HttpClientTransport(new HttpClientHandler
         {
             ServerCertificateCustomValidationCallback = (_, certificate, _, _) => certificate is not null && _service.Certificates.Verify(new(certificate)),
         });
-        StorageAuthentication authentication = credential is null
-            ? new StorageAuthentication.Key(new StorageSharedKey("account", new byte[32]))
-            : new StorageAuthentication.Token(credential);
-        return new BlobArtifactStore(new StorageEndpoints(_service.Endpoint, null), "backups", authentication, options, writeOnce);
+        var endpoints = new StorageEndpoints(_service.Endpoint);
+        var account = credential is null
+            ? new StorageAccount("account", Convert.ToBase64String(new byte[32]), endpoints)
+            : new StorageAccount(credential, endpoints);
+        var options = new BlobStoreOptions
+        {
+            Time = _time,
+            Transfer = new StorageTransferOptions { InitialTransferSize = 1024, MaximumTransferSize = 1024, MaximumConcurrency = 2 },
+            TransferChecksum = checksum,
+        };
+        return new BlobArtifactStore(account.CreateBlobServiceClient(client).GetBlobContainerClient("backups"), options: options, writeOnce: writeOnce);
     }
 
-    private static async Task WriteAsync(IArtifactStore store, string key, int size)
+    private static async Task WriteAsync(IArtifactStore store, string key, byte[] content)
     {
         await using var writer = await store.CreateAsync(key);
-        await writer.Content.WriteAsync(new byte[size]);
+        await writer.Content.WriteAsync(content);
         await writer.CommitAsync();
     }
 
+    private static Task WriteAsync(IArtifactStore store, string key, int size) => WriteAsync(store, key, new byte[size]);
+
     private RecordedRequest Last(string method, string comp) =>
-        _service.Requests.Last(r => r.Method == method && (comp.Length == 0 ? !r.PathAndQuery.Contains("comp=") : r.PathAndQuery.Contains("comp=" + comp)));
+        _service.Requests.Last(r => r.Method == method && (comp.Length == 0 ? !r.PathAndQuery.Contains("comp=") && !r.PathAndQuery.Contains("restype=") : r.PathAndQuery.Contains("comp=" + comp)));
 
     [Fact]
     public async Task Commit_WithPolicy_SendsRetainUntilAndMode_OnPutBlockList()
     {
-        var store = Store(new WriteOncePolicy(TimeSpan.FromDays(30), ImmutabilityMode.Locked));
+        var store = Store(new WriteOncePolicy(TimeSpan.FromDays(30), BlobImmutabilityPolicyMode.Locked));
 
         await WriteAsync(store, "c/p/1/resources.tar.gz", 5000);
 
@@ -57,8 +71,11 @@ public sealed class WriteOnceTests : IAsyncLifetime
         Assert.Equal("Mon, 21 Dec 2026 10:00:00 GMT", commit.Headers["x-ms-immutability-policy-until-date"]);
         Assert.Equal("Locked", commit.Headers["x-ms-immutability-policy-mode"]);
         Assert.Equal("*", commit.Headers["If-None-Match"]);
+        Assert.Equal(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(new byte[5000])), commit.Headers["x-ms-meta-sha256"]);
         Assert.False(commit.Headers.ContainsKey("x-ms-legal-hold"));
-        Assert.All(_service.Requests.Where(r => r.PathAndQuery.Contains("comp=block&")), r => Assert.True(r.Headers.ContainsKey("Content-MD5")));
+        var blocks = _service.Requests.Where(r => r.PathAndQuery.Contains("comp=block&")).ToList();
+        Assert.Equal(5, blocks.Count);
+        Assert.All(blocks, r => Assert.True(r.Headers.ContainsKey("Content-MD5")));
     }
 
     [Fact]
@@ -72,12 +89,15 @@ public sealed class WriteOnceTests : IAsyncLifetime
         Assert.Equal("Sat, 28 Nov 2026 10:00:00 GMT", put.Headers["x-ms-immutability-policy-until-date"]);
         Assert.Equal("Unlocked", put.Headers["x-ms-immutability-policy-mode"]);
         Assert.Equal("true", put.Headers["x-ms-legal-hold"]);
+        Assert.Equal("*", put.Headers["If-None-Match"]);
+        Assert.True(put.Headers.ContainsKey("Content-MD5"));
+        Assert.DoesNotContain(_service.Requests, r => r.PathAndQuery.Contains("comp=block"));
     }
 
     [Fact]
     public async Task Commit_ApplyAfterCommit_SetsThePolicyWithItsOwnCall()
     {
-        var store = Store(new WriteOncePolicy(TimeSpan.FromDays(1), ImmutabilityMode.Locked, LegalHold: true, ApplyAfterCommit: true));
+        var store = Store(new WriteOncePolicy(TimeSpan.FromDays(1), BlobImmutabilityPolicyMode.Locked, LegalHold: true, ApplyAfterCommit: true));
 
         await WriteAsync(store, "c/p/1/manifest.json", 100);
 
@@ -92,7 +112,7 @@ public sealed class WriteOnceTests : IAsyncLifetime
     [Fact]
     public async Task Delete_LockedArtifact_IsReportedLockedUntilItsDate_AndNotSent()
     {
-        var store = Store(new WriteOncePolicy(TimeSpan.FromDays(30), ImmutabilityMode.Locked));
+        var store = Store(new WriteOncePolicy(TimeSpan.FromDays(30), BlobImmutabilityPolicyMode.Locked));
         await WriteAsync(store, "c/p/1/manifest.json", 10);
 
         var deletion = await store.DeleteAsync("c/p/1/manifest.json");
@@ -111,6 +131,7 @@ public sealed class WriteOnceTests : IAsyncLifetime
         _time.Advance(TimeSpan.FromDays(1) + TimeSpan.FromSeconds(1));
 
         Assert.Equal(ArtifactDeletionOutcome.Deleted, (await store.DeleteAsync("c/p/1/manifest.json")).Outcome);
+        Assert.Equal(ArtifactDeletionOutcome.NotFound, (await store.DeleteAsync("c/p/1/manifest.json")).Outcome);
     }
 
     [Fact]
@@ -136,6 +157,83 @@ public sealed class WriteOnceTests : IAsyncLifetime
         var deletion = await store.DeleteAsync("c/p/1/manifest.json");
 
         Assert.Equal("c/p/1/manifest.json: locked (legal hold)", deletion.ToString());
+    }
+
+    [Fact]
+    public async Task Commit_ResponseLost_RetryFindsItsOwnBlob_AndSucceeds()
+    {
+        var store = Store(writeOnce: null, retries: 2);
+        var content = System.Security.Cryptography.RandomNumberGenerator.GetBytes(3000);
+        _service.LoseNextCommitResponse();
+
+        await WriteAsync(store, "c/p/1/databases/app.dump", content);
+
+        Assert.Equal(2, _service.Requests.Count(r => r.PathAndQuery.Contains("comp=blocklist")));
+        Assert.Equal(content, _service.Content("backups/c/p/1/databases/app.dump"));
+    }
+
+    [Fact]
+    public async Task Commit_ServiceBusy_IsRetried()
+    {
+        var store = Store(writeOnce: null, retries: 3);
+        await using var writer = await store.CreateAsync("c/p/1/manifest.json");
+        await writer.Content.WriteAsync(new byte[10]);
+        _service.FailNext(2);
+
+        await writer.CommitAsync();
+
+        Assert.Equal(3, _service.Requests.Count(r => r.Method == "PUT" && !r.PathAndQuery.Contains('?')));
+        Assert.NotNull(_service.Content("backups/c/p/1/manifest.json"));
+    }
+
+    [Fact]
+    public async Task Commit_ServiceBusyPastTheRetries_FailsAsTransient_NamingTheBlob()
+    {
+        var store = Store(writeOnce: null, retries: 1);
+        await using var writer = await store.CreateAsync("c/p/1/manifest.json");
+        await writer.Content.WriteAsync(new byte[10]);
+        _service.FailNext(2);
+
+        var error = await Assert.ThrowsAsync<StorageRequestException>(() => writer.CommitAsync());
+
+        Assert.Equal((503, "ServerBusy", true), (error.Status, error.ErrorCode, error.IsTransient));
+        Assert.StartsWith("Put Blob 'backups/c/p/1/manifest.json' failed: 503 ServerBusy", error.Message);
+        Assert.Single(error.Message.Split('\n'));
+    }
+
+    [Fact]
+    public async Task Upload_WithCrc64_SendsStructuredBodiesTheServiceChecks()
+    {
+        var store = Store(writeOnce: null, checksum: StorageChecksumAlgorithm.StorageCrc64);
+        var large = System.Security.Cryptography.RandomNumberGenerator.GetBytes(2500);
+        var small = System.Security.Cryptography.RandomNumberGenerator.GetBytes(300);
+
+        await WriteAsync(store, "c/p/1/resources.tar.gz", large);
+        await WriteAsync(store, "c/p/1/manifest.json", small);
+
+        Assert.Equal(large, _service.Content("backups/c/p/1/resources.tar.gz"));
+        Assert.Equal(small, _service.Content("backups/c/p/1/manifest.json"));
+        Assert.All(
+            _service.Requests.Where(r => r.PathAndQuery.Contains("comp=block&") || (r.Method == "PUT" && r.PathAndQuery.EndsWith("manifest.json", StringComparison.Ordinal))),
+            r => Assert.StartsWith("XSM/1.0; properties=crc64", r.Headers["x-ms-structured-body"]));
+    }
+
+    [Fact]
+    public async Task Read_Seek_AsksForTheRestOfTheSameVersion()
+    {
+        var store = Store(writeOnce: null);
+        var content = System.Security.Cryptography.RandomNumberGenerator.GetBytes(100);
+        await WriteAsync(store, "c/p/1/manifest.json", content);
+
+        await using var stream = await store.OpenReadAsync("c/p/1/manifest.json");
+        stream.Seek(60, SeekOrigin.Begin);
+        using var read = new MemoryStream();
+        await stream.CopyToAsync(read);
+
+        Assert.Equal(content[60..], read.ToArray());
+        var get = _service.Requests.Last(r => r.Method == "GET");
+        Assert.Equal("\"0x1\"", get.Headers["If-Match"]);
+        Assert.Equal("bytes=60-", get.Headers["x-ms-range"]);
     }
 
     [Fact]

@@ -1,4 +1,3 @@
-using Strata.Adapters.Azure;
 using Strata.Adapters.Azure.Table;
 using Strata.Adapters.Local;
 using Strata.Core.Messages;
@@ -50,6 +49,17 @@ public abstract class ControlStateContract
         var attempts = await Task.WhenAll(Enumerable.Range(0, 8).Select(i => State.TryAcquireLeaseAsync("race", $"run-{i}", Now, TimeSpan.FromHours(1))));
 
         Assert.Single(attempts, a => a.Acquired);
+    }
+
+    [Fact]
+    public async Task Keys_WithCharactersTableKeysForbid_StillWork()
+    {
+        const string key = "backup/nightly#1?prod\\weu";
+
+        Assert.True((await State.TryAcquireLeaseAsync(key, "run-a", Now, TimeSpan.FromHours(1))).Acquired);
+        Assert.False((await State.TryAcquireLeaseAsync(key, "run-b", Now, TimeSpan.FromHours(1))).Acquired);
+        await State.SaveScheduleMarksAsync(new Dictionary<string, DateTimeOffset> { [key] = Now });
+        Assert.Equal(Now, (await State.GetScheduleMarksAsync())[key]);
     }
 
     [Fact]
@@ -108,5 +118,5 @@ public sealed class LocalControlStateTests : ControlStateContract, IDisposable
 public sealed class TableControlStateTests(AzuriteFixture azurite) : ControlStateContract, IClassFixture<AzuriteFixture>
 {
     protected override IControlState State { get; } =
-        new TableControlState(azurite.Account.Table, new StorageAuthentication.Key(azurite.Account.SharedKey()), AzuriteFixture.UniqueName("c"));
+        new TableControlState(azurite.Account.CreateTableServiceClient(), AzuriteFixture.UniqueName("c"));
 }

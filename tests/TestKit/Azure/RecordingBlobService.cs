@@ -12,8 +12,13 @@ namespace Strata.TestKit.Azure;
 /// <c>x-ms-immutability-policy-until-date</c>, <c>-mode</c> and <c>x-ms-legal-hold</c>; Get Blob
 /// Properties returns them; Set Blob Immutability Policy (<c>comp=immutabilityPolicies</c>) and Set
 /// Blob Legal Hold (<c>comp=legalhold</c>) change them; Delete Blob of a blob under an unexpired
-/// policy or a legal hold is refused with 409 <c>BlobImmutableDueToPolicy</c>. HTTPS on loopback
-/// (bearer tokens are only sent over TLS), certificate from <see cref="Certificates"/>.
+/// policy or a legal hold is refused with 409 <c>BlobImmutableDueToPolicy</c>. Bodies are checked
+/// as the service checks them: <c>Content-MD5</c> (400 <c>Md5Mismatch</c>), and CRC64 structured
+/// messages (<c>x-ms-structured-body: XSM/1.0; properties=crc64</c>, checked with System.IO.Hashing's
+/// CRC-64/NVME, acknowledged in the response), which Azurite does not speak. <see cref="FailNext"/>
+/// answers 503 <c>ServerBusy</c>; <see cref="LoseNextCommitResponse"/> stores a commit but answers
+/// 500, as a response lost on the way looks to the client. HTTPS on loopback (bearer tokens are
+/// only sent over TLS), certificate from <see cref="Certificates"/>.
 /// </summary>
 public sealed class RecordingBlobService : IAsyncDisposable
 {
@@ -21,6 +26,8 @@ public sealed class RecordingBlobService : IAsyncDisposable
     private readonly ConcurrentDictionary<string, ConcurrentDictionary<string, byte[]>> _blocks = new(StringComparer.Ordinal);
     private readonly TimeProvider _time;
     private WebApplication _app = null!;
+    private int _failNext;
+    private int _loseNextCommit;
 
     private RecordingBlobService(SandboxCertificates certificates, TimeProvider time)
     {
@@ -47,6 +54,15 @@ public sealed class RecordingBlobService : IAsyncDisposable
         return service;
     }
 
+    /// <summary>Answer the next <paramref name="count"/> requests with 503 <c>ServerBusy</c>.</summary>
+    public void FailNext(int count) => Interlocked.Exchange(ref _failNext, count);
+
+    /// <summary>Store the next Put Blob or Put Block List, but answer it 500 <c>InternalError</c>.</summary>
+    public void LoseNextCommitResponse() => Interlocked.Exchange(ref _loseNextCommit, 1);
+
+    /// <summary>The stored content of a blob ("container/blob"), or null.</summary>
+    public byte[]? Content(string path) => _blobs.TryGetValue(path, out var blob) ? blob.Content : null;
+
     /// <summary>The stored immutability state of a blob ("container/blob").</summary>
     public (DateTimeOffset? Until, string? Mode, bool LegalHold)? Lock(string path) =>
         _blobs.TryGetValue(path, out var blob) ? (blob.Until, blob.Mode, blob.LegalHold) : null;
@@ -61,6 +77,12 @@ public sealed class RecordingBlobService : IAsyncDisposable
     {
         var request = context.Request;
         Requests.Enqueue(LoopbackHttps.Record(request));
+        if (Interlocked.Decrement(ref _failNext) >= 0)
+        {
+            await Error(context, 503, "ServerBusy");
+            return;
+        }
+
         var segments = request.Path.Value!.Trim('/').Split('/', 3);
         var comp = request.Query["comp"].ToString();
         if (segments.Length == 2 && request.Query["restype"] == "container" && request.Method == "PUT")
@@ -82,7 +104,7 @@ public sealed class RecordingBlobService : IAsyncDisposable
             case ("HEAD", ""):
                 if (blob is null)
                 {
-                    context.Response.StatusCode = 404;
+                    await Error(context, 404, "BlobNotFound");
                     return;
                 }
 
@@ -97,10 +119,24 @@ public sealed class RecordingBlobService : IAsyncDisposable
                 }
 
                 Describe(context.Response, blob);
-                await context.Response.Body.WriteAsync(blob.Content);
+                var (from, to, ranged) = Range(request, blob.Content.Length);
+                if (ranged)
+                {
+                    context.Response.StatusCode = 206;
+                    context.Response.Headers.ContentRange = $"bytes {from}-{to}/{blob.Content.Length}";
+                }
+
+                context.Response.ContentLength = to - from + 1;
+
+                await context.Response.Body.WriteAsync(blob.Content.AsMemory((int)from, (int)(to - from + 1)));
                 return;
             case ("PUT", "block"):
-                _blocks.GetOrAdd(path, _ => new(StringComparer.Ordinal))[request.Query["blockid"]!] = await Body(request);
+                if (await CheckedBody(context) is not { } block)
+                {
+                    return;
+                }
+
+                _blocks.GetOrAdd(path, _ => new(StringComparer.Ordinal))[request.Query["blockid"]!] = block;
                 context.Response.StatusCode = 201;
                 return;
             case ("PUT", "" or "blocklist"):
@@ -110,20 +146,34 @@ public sealed class RecordingBlobService : IAsyncDisposable
                     return;
                 }
 
-                var content = comp == "" ? await Body(request) : Assemble(path, await new StreamReader(request.Body).ReadToEndAsync());
+                if (await CheckedBody(context) is not { } body)
+                {
+                    return;
+                }
+
+                var content = comp == "" ? body : Assemble(path, System.Text.Encoding.UTF8.GetString(body).TrimStart('\uFEFF'));
                 _blobs[path] = new StoredBlob(content, request.Headers["x-ms-meta-sha256"].ToString(), ParseDate(request.Headers["x-ms-immutability-policy-until-date"]),
                     request.Headers["x-ms-immutability-policy-mode"].ToString() is { Length: > 0 } mode ? mode : null,
                     request.Headers["x-ms-legal-hold"] == "true");
+                if (Interlocked.Exchange(ref _loseNextCommit, 0) == 1)
+                {
+                    await Error(context, 500, "InternalError");
+                    return;
+                }
+
                 context.Response.Headers.ETag = "\"0x1\"";
                 context.Response.StatusCode = 201;
                 return;
             case ("PUT", "immutabilityPolicies") when blob is not null:
                 blob.Until = ParseDate(request.Headers["x-ms-immutability-policy-until-date"]);
                 blob.Mode = request.Headers["x-ms-immutability-policy-mode"].ToString();
+                context.Response.Headers["x-ms-immutability-policy-until-date"] = request.Headers["x-ms-immutability-policy-until-date"];
+                context.Response.Headers["x-ms-immutability-policy-mode"] = blob.Mode.ToLowerInvariant();
                 context.Response.StatusCode = 200;
                 return;
             case ("PUT", "legalhold") when blob is not null:
                 blob.LegalHold = request.Headers["x-ms-legal-hold"] == "true";
+                context.Response.Headers["x-ms-legal-hold"] = blob.LegalHold ? "true" : "false";
                 context.Response.StatusCode = 200;
                 return;
             case ("DELETE", ""):
@@ -173,14 +223,50 @@ public sealed class RecordingBlobService : IAsyncDisposable
         return content.ToArray();
     }
 
+    /// <summary><c>x-ms-range</c> (or <c>Range</c>) <c>bytes=from-[to]</c>, clamped to the blob.</summary>
+    private static (long From, long To, bool Ranged) Range(HttpRequest request, long length)
+    {
+        var header = request.Headers["x-ms-range"].ToString() is { Length: > 0 } range ? range : request.Headers.Range.ToString();
+        if (!header.StartsWith("bytes=", StringComparison.Ordinal))
+        {
+            return (0, length - 1, false);
+        }
+
+        var parts = header[6..].Split('-');
+        var from = long.Parse(parts[0], CultureInfo.InvariantCulture);
+        var to = parts[1].Length > 0 ? Math.Min(long.Parse(parts[1], CultureInfo.InvariantCulture), length - 1) : length - 1;
+        return (from, to, true);
+    }
+
     private static DateTimeOffset? ParseDate(string? text) =>
         string.IsNullOrEmpty(text) ? null : DateTimeOffset.Parse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal);
 
-    private static async Task<byte[]> Body(HttpRequest request)
+    /// <summary>The body, its checksum checked as the service does; null after answering 400.</summary>
+    private static async Task<byte[]?> CheckedBody(HttpContext context)
     {
         using var buffer = new MemoryStream();
-        await request.Body.CopyToAsync(buffer);
-        return buffer.ToArray();
+        await context.Request.Body.CopyToAsync(buffer);
+        var body = buffer.ToArray();
+        if (context.Request.Headers["x-ms-structured-body"].ToString() is { Length: > 0 } structured)
+        {
+            if (!structured.StartsWith("XSM/1.0", StringComparison.Ordinal) || StructuredMessage.Decode(body) is not { } decoded)
+            {
+                await Error(context, 400, "Crc64Mismatch");
+                return null;
+            }
+
+            context.Response.Headers["x-ms-structured-body"] = structured;
+            return decoded;
+        }
+
+        if (context.Request.Headers.ContentMD5.ToString() is { Length: > 0 } md5
+            && md5 != Convert.ToBase64String(System.Security.Cryptography.MD5.HashData(body)))
+        {
+            await Error(context, 400, "Md5Mismatch");
+            return null;
+        }
+
+        return body;
     }
 
     private static async Task Error(HttpContext context, int status, string code)

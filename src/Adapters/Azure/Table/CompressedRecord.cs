@@ -1,12 +1,14 @@
 using System.IO.Compression;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
+using global::Azure.Data.Tables;
 
 namespace Strata.Adapters.Azure.Table;
 
 /// <summary>
 /// A JSON document kept in an entity as gzip in up to 15 binary properties of 64 KiB
-/// (<c>Record0</c>…, with <c>RecordChunks</c>): an entity holds at most 1 MiB.
+/// (<c>Record0</c>… as <c>Edm.Binary</c>, with <c>RecordChunks</c> as <c>Edm.Int32</c>): an entity
+/// holds at most 1 MiB. The shape is the stored format: history written before stays readable.
 /// </summary>
 internal static class CompressedRecord
 {
@@ -37,11 +39,11 @@ internal static class CompressedRecord
 
     public static T Read<T>(TableEntity entity, JsonTypeInfo<T> typeInfo, string where, string what)
     {
-        var chunks = entity.Get<int>("RecordChunks");
+        var chunks = entity.GetInt32("RecordChunks") ?? 0;
         using var body = new MemoryStream();
         for (var i = 0; i < chunks; i++)
         {
-            var chunk = entity.Get<byte[]>("Record" + i) ?? throw new InvalidDataException($"{where}: {what} chunk {i} of {chunks} is missing");
+            var chunk = entity.GetBinary("Record" + i) ?? throw new InvalidDataException($"{where}: {what} chunk {i} of {chunks} is missing");
             body.Write(chunk);
         }
 

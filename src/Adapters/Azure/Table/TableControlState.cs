@@ -1,27 +1,33 @@
 using System.Runtime.CompilerServices;
 using System.Text.Json.Serialization;
+using global::Azure;
+using global::Azure.Data.Tables;
 using Strata.Core.Messages;
 using Strata.Core.Ports;
 
 namespace Strata.Adapters.Azure.Table;
 
 /// <summary>
-/// The control state in one table, <c>{prefix}Control</c>, by partition: <c>lease</c> (optimistic
-/// concurrency: insert when absent, replace with <c>If-Match</c> when expired, so two workers never
-/// both win), <c>schedule</c> (one row per policy), <c>rejected</c> (insert-if-absent per message
+/// The control state in one table, <c>{prefix}Control</c>, through the SDK's <see cref="TableClient"/>,
+/// by partition: <c>lease</c> (optimistic concurrency: insert when absent, replace with
+/// <c>If-Match</c> when expired, so two workers never both win), <c>schedule</c> (one row per
+/// policy, saved in entity group transactions), <c>rejected</c> (insert-if-absent per message
 /// key; the message kept as gzip JSON), <c>alert</c> (one row per dedup key, updated with <c>If-Match</c>).
 /// </summary>
 public sealed class TableControlState : IControlState
 {
     private const int Attempts = 5;
+    private const int MaxTransactionActions = 100;
     private readonly TableClient _table;
     private readonly OnceUntilFailed _created;
 
     /// <summary>Creates the state; the table is created on first use.</summary>
-    public TableControlState(StorageEndpoints endpoints, StorageAuthentication authentication, string tablePrefix = "Strata", StorageClientOptions? options = null)
+    /// <param name="service">The account's Table service (see <see cref="StorageAccount.CreateTableServiceClient"/>).</param>
+    /// <param name="tablePrefix">The table is <c>{tablePrefix}Control</c>.</param>
+    public TableControlState(TableServiceClient service, string tablePrefix = "Strata")
     {
-        _table = new TableClient(endpoints, tablePrefix + "Control", authentication, options);
-        _created = new OnceUntilFailed(() => _table.CreateIfNotExistsAsync(CancellationToken.None));
+        _table = service.GetTableClient(tablePrefix + "Control");
+        _created = new OnceUntilFailed(() => Call("Create Table", _table.Name, () => _table.CreateIfNotExistsAsync(), CancellationToken.None));
     }
 
     /// <inheritdoc />
@@ -30,9 +36,9 @@ public sealed class TableControlState : IControlState
         await _created.RunAsync(cancellationToken);
         for (var attempt = 1; ; attempt++)
         {
-            var current = await _table.GetAsync("lease", Row(key), cancellationToken);
-            var currentHolder = current?.Get<string>("Holder");
-            var expiresAt = current?.Get<DateTimeOffset>("ExpiresAt") ?? DateTimeOffset.MinValue;
+            var current = await GetAsync("lease", Row(key), cancellationToken);
+            var currentHolder = current?.GetString("Holder");
+            var expiresAt = current?.GetDateTimeOffset("ExpiresAt") ?? DateTimeOffset.MinValue;
             if (current is not null && expiresAt > now && currentHolder != holder)
             {
                 return new LeaseResult(false, currentHolder!, expiresAt);
@@ -42,15 +48,7 @@ public sealed class TableControlState : IControlState
             var entity = new TableEntity("lease", Row(key)) { ["Key"] = key, ["Holder"] = holder, ["ExpiresAt"] = now + duration };
             try
             {
-                if (current is null)
-                {
-                    await _table.InsertAsync(entity, cancellationToken);
-                }
-                else
-                {
-                    await _table.ReplaceAsync(entity, current.ETag!, cancellationToken);
-                }
-
+                await WriteAsync(entity, current?.ETag, cancellationToken);
                 return new LeaseResult(true, holder, now + duration, renewed, current is not null && !renewed ? currentHolder : null);
             }
             catch (StorageRequestException e) when (e.Status is 409 or 412 && attempt < Attempts)
@@ -63,12 +61,12 @@ public sealed class TableControlState : IControlState
     /// <inheritdoc />
     public async Task ReleaseLeaseAsync(string key, string holder, CancellationToken cancellationToken = default)
     {
-        var current = await _table.GetAsync("lease", Row(key), cancellationToken);
-        if (current?.Get<string>("Holder") == holder)
+        var current = await GetAsync("lease", Row(key), cancellationToken);
+        if (current?.GetString("Holder") == holder)
         {
             try
             {
-                await _table.DeleteAsync("lease", Row(key), current.ETag!, cancellationToken);
+                await Call("Delete Entity", Resource(current), () => _table.DeleteEntityAsync(current.PartitionKey, current.RowKey, current.ETag, cancellationToken), cancellationToken);
             }
             catch (StorageRequestException e) when (e.Status == 412)
             {
@@ -81,9 +79,9 @@ public sealed class TableControlState : IControlState
     public async Task<IReadOnlyDictionary<string, DateTimeOffset>> GetScheduleMarksAsync(CancellationToken cancellationToken = default)
     {
         var marks = new Dictionary<string, DateTimeOffset>(StringComparer.Ordinal);
-        await foreach (var entity in QueryAsync(TableKeys.Equal("PartitionKey", "schedule"), cancellationToken))
+        await foreach (var entity in PartitionAsync("schedule", cancellationToken))
         {
-            marks[entity.Get<string>("Policy")!] = entity.Get<DateTimeOffset>("Mark");
+            marks[entity.GetString("Policy")] = entity.GetDateTimeOffset("Mark") ?? DateTimeOffset.MinValue;
         }
 
         return marks;
@@ -93,20 +91,13 @@ public sealed class TableControlState : IControlState
     public async Task SaveScheduleMarksAsync(IReadOnlyDictionary<string, DateTimeOffset> marks, CancellationToken cancellationToken = default)
     {
         await _created.RunAsync(cancellationToken);
-        var transaction = new TableTransaction(_table.Name, "schedule");
-        foreach (var (policy, mark) in marks)
-        {
-            transaction.Upsert(new TableEntity("schedule", Row(policy)) { ["Policy"] = policy, ["Mark"] = mark });
-            if (transaction.Count == TableTransaction.MaxOperations)
-            {
-                await _table.SubmitAsync(transaction, cancellationToken);
-                transaction = new TableTransaction(_table.Name, "schedule");
-            }
-        }
 
-        if (transaction.Count > 0)
+        // One partition, so up to 100 marks at a time go in one all-or-nothing transaction.
+        foreach (var chunk in marks.Chunk(MaxTransactionActions))
         {
-            await _table.SubmitAsync(transaction, cancellationToken);
+            var actions = chunk.Select(m => new TableTransactionAction(
+                TableTransactionActionType.UpsertReplace, new TableEntity("schedule", Row(m.Key)) { ["Policy"] = m.Key, ["Mark"] = m.Value }));
+            await Call("Entity Group Transaction", $"{_table.Name}/schedule ({chunk.Length} marks)", () => _table.SubmitTransactionAsync(actions, cancellationToken), cancellationToken);
         }
     }
 
@@ -118,7 +109,7 @@ public sealed class TableControlState : IControlState
         CompressedRecord.Write(entity, message, ControlStateJson.Default.RejectedMessage, $"rejected message {message.Key}");
         try
         {
-            await _table.InsertAsync(entity, cancellationToken);
+            await WriteAsync(entity, null, cancellationToken);
             return true;
         }
         catch (StorageRequestException e) when (e.Status == 409)
@@ -131,7 +122,7 @@ public sealed class TableControlState : IControlState
     public async IAsyncEnumerable<RejectedMessage> ListRejectedAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         var all = new List<RejectedMessage>();
-        await foreach (var entity in QueryAsync(TableKeys.Equal("PartitionKey", "rejected"), cancellationToken))
+        await foreach (var entity in PartitionAsync("rejected", cancellationToken))
         {
             all.Add(CompressedRecord.Read(entity, ControlStateJson.Default.RejectedMessage, $"{_table.Name}/rejected/{entity.RowKey}", "rejected message"));
         }
@@ -149,7 +140,7 @@ public sealed class TableControlState : IControlState
         var row = Row(((AlertRaised)alert.Payload).DedupKey);
         for (var attempt = 1; ; attempt++)
         {
-            var current = await _table.GetAsync("alert", row, cancellationToken);
+            var current = await GetAsync("alert", row, cancellationToken);
             var existing = current is null ? null : CompressedRecord.Read(current, ControlStateJson.Default.AlertRecord, $"{_table.Name}/alert/{row}", "alert");
             var record = existing is null ? AlertRecord.First(alert, receivedAt) : existing.With(alert, receivedAt);
             if (ReferenceEquals(record, existing))
@@ -161,15 +152,7 @@ public sealed class TableControlState : IControlState
             CompressedRecord.Write(entity, record, ControlStateJson.Default.AlertRecord, $"alert {record.DedupKey}");
             try
             {
-                if (current is null)
-                {
-                    await _table.InsertAsync(entity, cancellationToken);
-                }
-                else
-                {
-                    await _table.ReplaceAsync(entity, current.ETag!, cancellationToken);
-                }
-
+                await WriteAsync(entity, current?.ETag, cancellationToken);
                 return record;
             }
             catch (StorageRequestException e) when (e.Status is 409 or 412 && attempt < Attempts)
@@ -183,7 +166,7 @@ public sealed class TableControlState : IControlState
     public async IAsyncEnumerable<AlertRecord> ListAlertsAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         var all = new List<AlertRecord>();
-        await foreach (var entity in QueryAsync(TableKeys.Equal("PartitionKey", "alert"), cancellationToken))
+        await foreach (var entity in PartitionAsync("alert", cancellationToken))
         {
             all.Add(CompressedRecord.Read(entity, ControlStateJson.Default.AlertRecord, $"{_table.Name}/alert/{entity.RowKey}", "alert"));
         }
@@ -195,10 +178,27 @@ public sealed class TableControlState : IControlState
     }
 
     // Keys hold '/' (lease keys, dedup keys), which row keys may not: percent-escape with '~' for '%'.
-    private static string Row(string key) => TableKeys.Validate(Uri.EscapeDataString(key).Replace('%', '~'), "key");
+    private static string Row(string key) => Uri.EscapeDataString(key).Replace('%', '~');
 
-    private IAsyncEnumerable<TableEntity> QueryAsync(string filter, CancellationToken cancellationToken) =>
-        _table.QueryExistingAsync(filter, cancellationToken: cancellationToken);
+    private static Task Call(string operation, string resource, Func<Task> call, CancellationToken cancellationToken) =>
+        StorageCall.RunAsync(operation, resource, call, cancellationToken);
+
+    private string Resource(ITableEntity entity) => $"{_table.Name}/{entity.PartitionKey}/{entity.RowKey}";
+
+    private async Task<TableEntity?> GetAsync(string partition, string row, CancellationToken cancellationToken)
+    {
+        var found = await StorageCall.RunAsync(
+            "Query Entity", $"{_table.Name}/{partition}/{row}", () => _table.GetEntityIfExistsAsync<TableEntity>(partition, row, cancellationToken: cancellationToken), cancellationToken);
+        return found.HasValue ? found.Value : null;
+    }
+
+    /// <summary>Insert when <paramref name="etag"/> is null (409 if someone else did), else replace if it is still current (412 if not).</summary>
+    private Task WriteAsync(TableEntity entity, ETag? etag, CancellationToken cancellationToken) => etag is { } current
+        ? Call("Update Entity", Resource(entity), () => _table.UpdateEntityAsync(entity, current, TableUpdateMode.Replace, cancellationToken), cancellationToken)
+        : Call("Insert Entity", Resource(entity), () => _table.AddEntityAsync(entity, cancellationToken), cancellationToken);
+
+    private IAsyncEnumerable<TableEntity> PartitionAsync(string partition, CancellationToken cancellationToken) =>
+        TableQuery.ExistingAsync(_table, TableClient.CreateQueryFilter($"PartitionKey eq {partition}"), 1000, cancellationToken);
 }
 
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, UseStringEnumConverter = true)]

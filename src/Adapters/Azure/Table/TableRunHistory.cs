@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Text.Json.Serialization.Metadata;
+using global::Azure.Data.Tables;
 using Strata.Core.Ports;
 using Strata.Core.Runs;
 using Strata.Core.Serialization;
@@ -7,10 +8,12 @@ using Strata.Core.Serialization;
 namespace Strata.Adapters.Azure.Table;
 
 /// <summary>
-/// Run history in Azure Table storage: tables <c>{prefix}Backups</c> and <c>{prefix}Restores</c>,
-/// one entity per run keyed by <see cref="RunKeys"/> (newest first). The summary (cluster,
-/// policy, status, times, counts) is in typed properties that <c>$filter</c> can query; the whole
-/// record is kept as gzip-compressed JSON in binary properties.
+/// Run history in Azure Table storage, through the SDK's <see cref="TableClient"/>: tables
+/// <c>{prefix}Backups</c> and <c>{prefix}Restores</c>, one entity per run keyed by
+/// <see cref="RunKeys"/> (newest first). The summary (cluster, policy, status, times, counts) is in
+/// typed properties that <c>$filter</c> can query; the whole record is kept as gzip-compressed
+/// JSON in binary properties (<see cref="CompressedRecord"/>). Property names and Edm types are
+/// the stored format: history written by earlier versions reads the same.
 /// </summary>
 public sealed class TableRunHistory : IRunHistory
 {
@@ -18,17 +21,24 @@ public sealed class TableRunHistory : IRunHistory
     private readonly RunTable<RestoreRecord> _restores;
 
     /// <summary>Creates the history; tables are created on first write.</summary>
-    public TableRunHistory(StorageEndpoints endpoints, StorageAuthentication authentication, string tablePrefix = "Strata", StorageClientOptions? options = null)
+    /// <param name="service">The account's Table service (see <see cref="StorageAccount.CreateTableServiceClient"/>).</param>
+    /// <param name="tablePrefix">Table names start with this.</param>
+    public TableRunHistory(TableServiceClient service, string tablePrefix = "Strata")
     {
-        Location = $"{endpoints.Primary.AbsoluteUri.TrimEnd('/')} (tables {tablePrefix}Backups, {tablePrefix}Restores)";
-        _backups = new RunTable<BackupRecord>(
-            new TableClient(endpoints, tablePrefix + "Backups", authentication, options), StrataJson.Default.BackupRecord, r => r.Id, BackupSummary);
-        _restores = new RunTable<RestoreRecord>(
-            new TableClient(endpoints, tablePrefix + "Restores", authentication, options), StrataJson.Default.RestoreRecord, r => r.Id, RestoreSummary);
+        Location = $"{service.Uri.AbsoluteUri.TrimEnd('/')} (tables {tablePrefix}Backups, {tablePrefix}Restores)";
+        _backups = new RunTable<BackupRecord>(service.GetTableClient(tablePrefix + "Backups"), StrataJson.Default.BackupRecord, r => r.Id, BackupSummary);
+        _restores = new RunTable<RestoreRecord>(service.GetTableClient(tablePrefix + "Restores"), StrataJson.Default.RestoreRecord, r => r.Id, RestoreSummary);
     }
 
     /// <summary>The account endpoint and table names, for people.</summary>
     public string Location { get; }
+
+    /// <summary>Entities per query page (the service returns at most 1,000).</summary>
+    internal int PageSize
+    {
+        get => _backups.PageSize;
+        init => _backups.PageSize = _restores.PageSize = value;
+    }
 
     /// <inheritdoc />
     public Task SaveBackupAsync(BackupRecord record, CancellationToken cancellationToken = default) => _backups.SaveAsync(record, cancellationToken);
@@ -41,7 +51,7 @@ public sealed class TableRunHistory : IRunHistory
 
     /// <summary>Backups of one cluster and policy, newest first (a <c>$filter</c> on the summary properties).</summary>
     public IAsyncEnumerable<BackupRecord> ListBackupsAsync(string cluster, string policy, CancellationToken cancellationToken = default) =>
-        _backups.ListAsync($"{TableKeys.Equal("Cluster", cluster)} and {TableKeys.Equal("Policy", policy)}", cancellationToken);
+        _backups.ListAsync(TableClient.CreateQueryFilter($"Cluster eq {cluster} and Policy eq {policy}"), cancellationToken);
 
     /// <inheritdoc />
     public Task SaveRestoreAsync(RestoreRecord record, CancellationToken cancellationToken = default) => _restores.SaveAsync(record, cancellationToken);
@@ -87,7 +97,10 @@ public sealed class TableRunHistory : IRunHistory
     private sealed class RunTable<T>(TableClient table, JsonTypeInfo<T> typeInfo, Func<T, string> idOf, Action<T, TableEntity> summarize)
         where T : class
     {
-        private readonly OnceUntilFailed _created = new(() => table.CreateIfNotExistsAsync(CancellationToken.None));
+        private readonly OnceUntilFailed _created = new(() =>
+            StorageCall.RunAsync("Create Table", table.Name, () => table.CreateIfNotExistsAsync(), CancellationToken.None));
+
+        public int PageSize { get; set; } = 1000;
 
         public async Task SaveAsync(T record, CancellationToken cancellationToken)
         {
@@ -96,7 +109,7 @@ public sealed class TableRunHistory : IRunHistory
             summarize(record, entity);
             CompressedRecord.Write(entity, record, typeInfo, $"run record {id}");
             await _created.RunAsync(cancellationToken);
-            await table.UpsertAsync(entity, cancellationToken);
+            await StorageCall.RunAsync("Insert Or Replace Entity", Resource(entity), () => table.UpsertEntityAsync(entity, TableUpdateMode.Replace, cancellationToken), cancellationToken);
         }
 
         public async Task<T?> FindAsync(string id, CancellationToken cancellationToken)
@@ -106,25 +119,22 @@ public sealed class TableRunHistory : IRunHistory
                 return null;
             }
 
-            try
-            {
-                var entity = await table.GetAsync(RunKeys.Partition(id), RunKeys.Row(id), cancellationToken);
-                return entity is null ? null : Read(entity);
-            }
-            catch (StorageRequestException e) when (e.ErrorCode == "TableNotFound")
-            {
-                return null;
-            }
+            // A table not created yet answers as a missing entity.
+            var found = await StorageCall.RunAsync(
+                "Query Entity", $"{table.Name}/{id}", () => table.GetEntityIfExistsAsync<TableEntity>(RunKeys.Partition(id), RunKeys.Row(id), cancellationToken: cancellationToken), cancellationToken);
+            return found.HasValue ? Read(found.Value!) : null;
         }
 
         public async IAsyncEnumerable<T> ListAsync(string? filter, [EnumeratorCancellation] CancellationToken cancellationToken)
         {
-            await foreach (var entity in table.QueryExistingAsync(filter, cancellationToken: cancellationToken))
+            await foreach (var entity in TableQuery.ExistingAsync(table, filter, PageSize, cancellationToken))
             {
                 yield return Read(entity);
             }
         }
 
-        private T Read(TableEntity entity) => CompressedRecord.Read(entity, typeInfo, $"{table.Name}/{entity.PartitionKey}/{entity.RowKey}", "run record");
+        private T Read(TableEntity entity) => CompressedRecord.Read(entity, typeInfo, Resource(entity), "run record");
+
+        private string Resource(TableEntity entity) => $"{table.Name}/{entity.PartitionKey}/{entity.RowKey}";
     }
 }

@@ -1,25 +1,28 @@
 using System.Buffers;
 using System.Security.Cryptography;
 using System.Text;
-using Strata.Core.Ports;
+using global::Azure.Storage.Blobs.Models;
+using global::Azure.Storage.Blobs.Specialized;
 
 namespace Strata.Adapters.Azure.Blob;
 
 /// <summary>
-/// The stream an artifact is written to. Content is cut into blocks of
-/// <see cref="StorageClientOptions.BlockSize"/>; up to <see cref="StorageClientOptions.UploadParallelism"/>
-/// blocks are in flight while the next fills, so memory stays at about (parallelism + 1) blocks
-/// whatever the artifact's size. A writer that waits for a free slot is the back-pressure.
-/// Commit sends Put Block List (or, for a small artifact, one Put Blob) with
-/// <c>If-None-Match: *</c> and the SHA-256 of the whole.
+/// The stream an artifact is written to. Content is cut into blocks that the SDK stages
+/// (<see cref="BlockBlobClient.StageBlockAsync(string, Stream, BlockBlobStageBlockOptions, CancellationToken)"/>,
+/// each with the checksum the service checks), several in flight while the next fills; a writer
+/// that waits for a free slot is the back-pressure, so memory stays at about (concurrency + 1)
+/// blocks whatever the artifact's size. The SHA-256 of the whole is computed as it is written and
+/// stated on the commit (<see cref="ArtifactCommit"/>). The SDK's own uploaders do not fit:
+/// <c>OpenWrite</c> only overwrites and stages one block at a time, and <c>Upload</c> reads from a
+/// stream and takes the metadata before the content.
 /// </summary>
-internal sealed class BlockUploadStream : Stream
+internal sealed class StagedUploadStream : Stream
 {
-    private readonly BlobContainer _container;
-    private readonly string _blob;
-    private readonly Func<WriteOnceLock?> _lock;
-    private readonly bool _lockAfterCommit;
+    private readonly BlockBlobClient _blob;
+    private readonly string _resource;
+    private readonly ArtifactCommit _commit;
     private readonly int _blockSize;
+    private readonly long _singleUploadLimit;
     private readonly SemaphoreSlim _slots;
     private readonly IncrementalHash _sha256 = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
     private readonly List<string> _blockIds = [];
@@ -31,14 +34,14 @@ internal sealed class BlockUploadStream : Stream
     private Exception? _failure;
     private bool _finished;
 
-    public BlockUploadStream(BlobContainer container, string blob, Func<WriteOnceLock?> writeOnce, bool lockAfterCommit)
+    public StagedUploadStream(BlockBlobClient blob, string key, BlobStoreOptions options, WriteOncePolicy? writeOnce)
     {
-        _container = container;
         _blob = blob;
-        _lock = writeOnce;
-        _lockAfterCommit = lockAfterCommit;
-        _blockSize = container.Options.BlockSize;
-        _slots = new SemaphoreSlim(Math.Max(1, container.Options.UploadParallelism));
+        _resource = blob.BlobContainerName + "/" + key;
+        _commit = new ArtifactCommit(blob, key, options, writeOnce);
+        _blockSize = (int)Math.Clamp(options.Transfer.MaximumTransferSize ?? 8 << 20, 1, 4000L << 20);
+        _singleUploadLimit = Math.Min(options.Transfer.InitialTransferSize ?? _blockSize, _blockSize);
+        _slots = new SemaphoreSlim(Math.Max(1, options.Transfer.MaximumConcurrency ?? 4));
         _buffer = ArrayPool<byte>.Shared.Rent(_blockSize);
     }
 
@@ -62,8 +65,7 @@ internal sealed class BlockUploadStream : Stream
     {
         while (!buffer.IsEmpty)
         {
-            var taken = Append(buffer);
-            buffer = buffer[taken..];
+            buffer = buffer[Append(buffer)..];
             if (_filled == _blockSize)
             {
                 StageBlockAsync(CancellationToken.None).GetAwaiter().GetResult();
@@ -78,8 +80,7 @@ internal sealed class BlockUploadStream : Stream
     {
         while (!buffer.IsEmpty)
         {
-            var taken = Append(buffer.Span);
-            buffer = buffer[taken..];
+            buffer = buffer[Append(buffer.Span)..];
             if (_filled == _blockSize)
             {
                 await StageBlockAsync(cancellationToken);
@@ -93,52 +94,29 @@ internal sealed class BlockUploadStream : Stream
 
     public override Task FlushAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
-    /// <summary>Uploads what is left and commits the blob; returns its SHA-256 (lowercase hex).</summary>
-    public async Task<string> CommitAsync(CancellationToken cancellationToken)
+    /// <summary>Uploads what is left and commits the blob (<see cref="ArtifactCommit"/>).</summary>
+    public async Task CommitAsync(CancellationToken cancellationToken)
     {
         ObjectDisposedException.ThrowIf(_finished, this);
         var sha256 = Convert.ToHexStringLower(_sha256.GetHashAndReset());
-        var writeOnce = _lock();
-        var commit = new BlobCommit(sha256, _lockAfterCommit ? null : writeOnce);
-        try
+        if (_blockIds.Count == 0 && _filled <= _singleUploadLimit)
         {
-            if (_blockIds.Count == 0 && _filled <= _container.Options.SingleUploadLimit)
-            {
-                await _container.PutBlobAsync(_blob, _buffer.AsMemory(0, _filled), commit, cancellationToken);
-            }
-            else
-            {
-                if (_filled > 0)
-                {
-                    await StageBlockAsync(cancellationToken);
-                }
-
-                await Task.WhenAll(_uploads);
-                ThrowIfFailed();
-                await _container.PutBlockListAsync(_blob, _blockIds, commit, cancellationToken);
-            }
+            using var content = new MemoryStream(_buffer, 0, _filled, writable: false);
+            await _commit.PutBlobAsync(content, sha256, _length, cancellationToken);
         }
-        catch (StorageRequestException e) when (e.ErrorCode is "BlobAlreadyExists" || e.Status == 412)
+        else
         {
-            // A retried commit whose first try did land finds its own blob: same hash, same size.
-            var existing = await _container.GetPropertiesAsync(_blob, cancellationToken);
-            if (existing is null || existing.Sha256 != sha256 || existing.Length != _length)
+            if (_filled > 0)
             {
-                throw new ArtifactExistsException(_blob);
+                await StageBlockAsync(cancellationToken);
             }
-        }
 
-        if (_lockAfterCommit && writeOnce is not null)
-        {
-            await _container.SetImmutabilityPolicyAsync(_blob, writeOnce.Until, writeOnce.Mode, cancellationToken);
-            if (writeOnce.LegalHold)
-            {
-                await _container.SetLegalHoldAsync(_blob, true, cancellationToken);
-            }
+            await Task.WhenAll(_uploads);
+            ThrowIfFailed();
+            await _commit.PutBlockListAsync(_blockIds, sha256, _length, cancellationToken);
         }
 
         Finish();
-        return sha256;
     }
 
     public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
@@ -167,7 +145,7 @@ internal sealed class BlockUploadStream : Stream
         base.Dispose(disposing);
     }
 
-    /// <summary>Not committed: stop the uploads. The service discards uncommitted blocks by itself.</summary>
+    /// <summary>Not committed: stop the uploads. The service discards uncommitted blocks by itself (after a week).</summary>
     private async Task AbandonAsync()
     {
         await _abort.CancelAsync();
@@ -206,14 +184,16 @@ internal sealed class BlockUploadStream : Stream
         var id = BlockId(_blockIds.Count);
         _blockIds.Add(id);
         _uploads.RemoveAll(t => t.IsCompletedSuccessfully);
-        _uploads.Add(UploadAsync(id, block, count));
+        _uploads.Add(StageAsync(id, block, count));
     }
 
-    private async Task UploadAsync(string id, byte[] block, int count)
+    private async Task StageAsync(string id, byte[] block, int count)
     {
         try
         {
-            await _container.PutBlockAsync(_blob, id, block.AsMemory(0, count), _abort.Token);
+            using var content = new MemoryStream(block, 0, count, writable: false);
+            var options = new BlockBlobStageBlockOptions { TransferValidation = _commit.Validation };
+            await StorageCall.RunAsync("Put Block", _resource, () => _blob.StageBlockAsync(id, content, options, _abort.Token), _abort.Token);
         }
         catch (Exception e)
         {
@@ -231,7 +211,7 @@ internal sealed class BlockUploadStream : Stream
     {
         if (_failure is { } failure)
         {
-            throw new IOException($"uploading '{_blob}' failed: {failure.Message}", failure);
+            throw failure is StorageRequestException ? failure : new IOException($"uploading '{_resource}' failed: {failure.Message}", failure);
         }
     }
 
