@@ -153,6 +153,3 @@ public sealed record StoreLocation(IArtifactStore Artifacts, IRunHistory History
         return new StorageEndpoints(root, secondary);
     }
 }
-
-/// <summary>A <c>--store</c> or <c>--history</c> value that cannot be used; the message says why.</summary>
-public sealed class StoreConfigurationException(string message) : Exception(message);

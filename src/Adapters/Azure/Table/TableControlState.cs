@@ -1,5 +1,4 @@
 using System.Runtime.CompilerServices;
-using System.Text.Json.Serialization;
 using global::Azure;
 using global::Azure.Data.Tables;
 using Strata.Core.Messages;
@@ -200,8 +199,3 @@ public sealed class TableControlState : IControlState
     private IAsyncEnumerable<TableEntity> PartitionAsync(string partition, CancellationToken cancellationToken) =>
         TableQuery.ExistingAsync(_table, TableClient.CreateQueryFilter($"PartitionKey eq {partition}"), 1000, cancellationToken);
 }
-
-[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, UseStringEnumConverter = true)]
-[JsonSerializable(typeof(RejectedMessage))]
-[JsonSerializable(typeof(AlertRecord))]
-internal sealed partial class ControlStateJson : JsonSerializerContext;
