@@ -1,5 +1,6 @@
 using Azure.Core;
 using Azure.Core.Pipeline;
+using Strata.Adapters.Kubernetes;
 
 namespace Strata.Cli;
 
@@ -11,6 +12,9 @@ public sealed record CliEnvironment(TextWriter Out, TextWriter Error, Func<strin
 
     /// <summary>The HTTP transport for those calls; default Azure.Core's.</summary>
     public HttpPipelineTransport? AzureTransport { get; init; }
+
+    /// <summary>The tuning of Kubernetes clients (retries, outage budget); default <see cref="KubernetesClientOptions"/>'s.</summary>
+    public KubernetesClientOptions? Kubernetes { get; init; }
 
     public static CliEnvironment FromProcess() => new(
         Console.Out, Console.Error, Environment.GetEnvironmentVariable, !Console.IsErrorRedirected, TimeProvider.System);

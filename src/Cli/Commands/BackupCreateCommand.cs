@@ -25,12 +25,13 @@ internal static class BackupCreateCommand
         var skipGitOps = new Option<bool>("--skip-gitops-managed") { Description = "Leave out objects Argo CD or Flux manage (rebuildable from Git)." };
         var store = new StoreOptions();
         var remote = new RemoteBackupRequest();
+        var outageBudget = CommonOptions.OutageBudget();
         var output = CommonOptions.Output();
 
         var command = new Command("create", "Back up a cluster's API objects into the store — or, with --remote, ask the control plane to.")
         {
             kubeconfig, context, includeNamespaces, excludeNamespaces, selector, includeResources, excludeResources,
-            clusterResources, skipGitOps, output,
+            clusterResources, skipGitOps, outageBudget, output,
         };
         store.AddTo(command);
         remote.AddTo(command);
@@ -40,7 +41,7 @@ internal static class BackupCreateCommand
             {
                 Option[] local =
                 [
-                    kubeconfig, context, includeNamespaces, excludeNamespaces, selector, includeResources, excludeResources, clusterResources, skipGitOps,
+                    kubeconfig, context, includeNamespaces, excludeNamespaces, selector, includeResources, excludeResources, clusterResources, skipGitOps, outageBudget,
                     store.Store, store.Container, store.History,
                 ];
                 var given = local.Where(o => parsed.GetResult(o) is { Implicit: false }).Select(o => o.Name);
@@ -76,7 +77,7 @@ internal static class BackupCreateCommand
             Adapters.Kubernetes.KubernetesClient client;
             try
             {
-                client = ClusterConnector.Connect(parsed.GetValue(kubeconfig), parsed.GetValue(context), environment);
+                client = KubeconfigCluster.Connect(parsed.GetValue(kubeconfig), parsed.GetValue(context), environment, CommonOptions.Seconds(parsed.GetValue(outageBudget)));
             }
             catch (KubeconfigException e)
             {

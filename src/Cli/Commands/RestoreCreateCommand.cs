@@ -29,12 +29,13 @@ internal static class RestoreCreateCommand
         var allowIncomplete = new Option<bool>("--allow-incomplete") { Description = "Restore from a backup without a manifest (its artifacts cannot be checked)." };
         var priorities = CommonOptions.List("--priorities", "Resources to restore ahead of the other built-in or custom resources, in this order (merged into the default order, never replacing it).");
         var store = new StoreOptions();
+        var outageBudget = CommonOptions.OutageBudget();
         var output = CommonOptions.Output();
 
         var command = new Command("create", "Restore a backup's objects into a cluster, in dependency order.")
         {
             fromBackup, kubeconfig, toContext, includeNamespaces, excludeNamespaces, selector, includeResources, excludeResources,
-            mappings, existing, dryRun, allowIncomplete, priorities, output,
+            mappings, existing, dryRun, allowIncomplete, priorities, outageBudget, output,
         };
         store.AddTo(command);
         command.SetAction(async (parsed, ct) =>
@@ -52,7 +53,7 @@ internal static class RestoreCreateCommand
             KubernetesClient client;
             try
             {
-                client = ClusterConnector.Connect(parsed.GetValue(kubeconfig), parsed.GetValue(toContext), environment);
+                client = KubeconfigCluster.Connect(parsed.GetValue(kubeconfig), parsed.GetValue(toContext), environment, CommonOptions.Seconds(parsed.GetValue(outageBudget)));
             }
             catch (KubeconfigException e)
             {

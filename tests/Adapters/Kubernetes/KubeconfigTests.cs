@@ -53,11 +53,11 @@ public class KubeconfigTests
         Assert.Equal(["dev", "prod"], config.ContextNames.Order());
         var dev = config.Resolve();
         Assert.Equal("https://first.example:6443/", dev.Server.ToString());
-        Assert.True(dev.InsecureSkipTlsVerify);
+        Assert.True(dev.Trust.InsecureSkipTlsVerify);
         Assert.Equal("shop", dev.Namespace);
         var prod = config.Resolve("prod");
-        Assert.Equal("kubernetes", prod.TlsServerName);
-        Assert.Equal("file-token", (await prod.Credentials!.GetAsync()).Token);
+        Assert.Equal("kubernetes", prod.Trust.TlsServerName);
+        Assert.Equal("file-token", (await prod.RefreshableCredential!.GetAuthenticationHeaderAsync(default)).Parameter);
     }
 
     [Fact]
