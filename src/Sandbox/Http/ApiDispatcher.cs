@@ -183,6 +183,10 @@ internal sealed class ApiDispatcher(SandboxApiServer server)
             case FaultKind.Abort:
                 http.Abort();
                 return true;
+            case FaultKind.Restart:
+                http.Abort();
+                server.Restart(fault.Delay);
+                return true;
             default:
                 throw ApiError.Internal("injected fault");
         }

@@ -19,6 +19,12 @@ public enum FaultKind
 
     /// <summary>Closes the connection without an answer.</summary>
     Abort,
+
+    /// <summary>
+    /// The API server restarts: this connection and every other is cut, and the port refuses
+    /// connections for <see cref="FaultRule.Delay"/>; then it serves again, same port, data, CA and tokens.
+    /// </summary>
+    Restart,
 }
 
 /// <summary>One fault: which requests it hits, what it does, and how many times.</summary>
@@ -37,6 +43,7 @@ public sealed class FaultRule
 
     public int RetryAfterSeconds { get; init; } = 1;
 
+    /// <summary>How long <see cref="FaultKind.Latency"/> delays, or <see cref="FaultKind.Restart"/> keeps the server down.</summary>
     public TimeSpan Delay { get; init; }
 
     /// <summary>How many requests it hits; -1 for every one.</summary>
