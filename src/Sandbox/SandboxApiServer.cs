@@ -27,6 +27,12 @@ public sealed record SandboxOptions
     public TimeSpan CrdEstablishDelay { get; init; }
 
     public TimeProvider Time { get; init; } = TimeProvider.System;
+
+    /// <summary>
+    /// Answers <c>pods/exec</c>: the sandbox runs no containers, so a test says what a command
+    /// prints and how it exits. Without one, an exec fails with a <c>Status</c> saying so.
+    /// </summary>
+    public Func<PodExecRequest, CancellationToken, Task<PodExecResult>>? PodExec { get; init; }
 }
 
 /// <summary>
