@@ -9,6 +9,14 @@ namespace Strata.Adapters.Kubernetes.Configuration;
 /// to define a cluster, user or context name wins, and so does the first <c>current-context</c>.
 /// This part loads and merges; resolution into a connection is in <c>Kubeconfig.Resolution.cs</c>.
 /// </summary>
+/// <remarks>
+/// Kept rather than the SDK's loader (<c>KubernetesClientConfiguration.BuildDefaultConfig</c> and
+/// friends), which merges <c>KUBECONFIG</c> only from the process environment, fails on a listed
+/// file that does not exist, resolves every file's relative paths against the first file's folder,
+/// matches context names ignoring case, reads no <c>tokenFile</c> or <c>interactiveMode</c>, and
+/// names neither the file nor the known contexts in its errors. The result is still the SDK's
+/// <c>KubernetesClientConfiguration</c>. See docs/kubernetes.md and <c>SdkGapTests</c>.
+/// </remarks>
 public sealed partial class Kubeconfig
 {
     private static readonly IDeserializer Yaml = new DeserializerBuilder().IgnoreUnmatchedProperties().Build();

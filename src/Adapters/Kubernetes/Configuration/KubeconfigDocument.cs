@@ -3,7 +3,8 @@ using YamlDotNet.Serialization;
 namespace Strata.Adapters.Kubernetes.Configuration;
 
 // The kubeconfig v1 schema (k8s.io/client-go/tools/clientcmd/api/v1), only the fields Strata uses.
-// Unknown fields are ignored, as kubectl ignores them.
+// Unknown fields are ignored, as kubectl ignores them. Not the SDK's k8s.KubeConfigModels: those
+// have no tokenFile and no exec interactiveMode, and would drop them silently.
 
 internal sealed class KubeconfigDocument
 {
