@@ -32,21 +32,3 @@ public sealed record CliEnvironment(TextWriter Out, TextWriter Error, Func<strin
         return ExitCodes.Failed;
     }
 }
-
-/// <summary>Exit codes: 0 succeeded, 1 partially failed (the problems are listed), 2 failed or bad input.</summary>
-public static class ExitCodes
-{
-    public const int Succeeded = 0;
-    public const int PartiallyFailed = 1;
-    public const int Failed = 2;
-}
-
-/// <summary>How a command prints its result.</summary>
-public enum OutputMode
-{
-    Table,
-    Json,
-
-    /// <summary>Nothing: the caller prints (the demo combines two results).</summary>
-    None,
-}

@@ -9,7 +9,7 @@ namespace Strata.Adapters.Kubernetes;
 /// client's own HTTP handler, so they get the same server trust, <c>tls-server-name</c> and client
 /// certificate as every other call. The SDK's default builder opens a bare <see cref="ClientWebSocket"/>
 /// that knows neither the trust Strata applies nor a certificate an exec plugin returned; and when
-/// the server refuses the upgrade it asks again without credentials, so a 403 reads as a 401.
+/// the server refuses the upgrade, it reports the status code without the server's <c>Status</c>.
 /// </summary>
 internal sealed class SharedHandlerWebSocketBuilder(HttpMessageInvoker handler) : WebSocketBuilder
 {

@@ -13,10 +13,6 @@ using KubernetesClient = Strata.Adapters.Kubernetes.KubernetesClient;
 
 namespace Strata.Adapters.Tests.Kubernetes;
 
-/// <summary>Tests that set process-wide environment variables (the SDK reads KUBECONFIG from the process only).</summary>
-[CollectionDefinition(nameof(ProcessEnvironment), DisableParallelization = true)]
-public sealed class ProcessEnvironment;
-
 /// <summary>
 /// Where KubernetesClient 21 falls short of what Strata's users rely on, each shown side by side:
 /// the SDK alone, then Strata. Each gap is a piece Strata keeps (docs/kubernetes.md). When one of
@@ -236,5 +232,23 @@ public sealed class SdkGapTests : IAsyncLifetime
         Assert.Equal("prod", caseFolded.CurrentContext);
         Assert.Equal("kubeconfig /home/me/.kube/config: context \"staging\" not found (known: prod)", strata.Message);
         Assert.Throws<KubeconfigException>(() => Kubeconfig.Parse(yaml, "k").Resolve("PROD"));
+    }
+
+    [Fact]
+    public async Task PodExec_Refused_SdkLosesTheStatus_StrataKeepsIt()
+    {
+        Server.Create(SampleApplication.Pod("default", "debug", null, "Running"));
+        Server.Access.Deny("create", "", "pods/exec");
+        using var sdk = new k8s.Kubernetes(SdkConfig(Server.Kubeconfig()));
+        using var strata = _sandbox.Client();
+        static Task ExecAsync(IKubernetes api) =>
+            api.NamespacedPodExecAsync("debug", "default", "shell", ["ls"], false, (_, _, _) => Task.CompletedTask, CancellationToken.None);
+
+        var sdkError = await Assert.ThrowsAsync<System.Net.WebSockets.WebSocketException>(() => ExecAsync(sdk));
+        var strataError = await Assert.ThrowsAsync<KubernetesApiException>(() => ExecAsync(strata.Api));
+
+        Assert.Equal("The server returned status code '403' when status code '101' was expected.", sdkError.Message);
+        Assert.Equal((403, "Forbidden"), (strataError.StatusCode, strataError.Reason));
+        Assert.Contains("cannot create resource \"pods/exec\"", strataError.Message);
     }
 }
