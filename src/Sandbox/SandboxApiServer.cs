@@ -76,9 +76,9 @@ public sealed class SandboxApiServer : IAsyncDisposable
     /// Stops listening, as an API server process does when it exits: open connections are cut and
     /// the port refuses new ones. The objects, the CA and the tokens stay, as etcd and the PKI do.
     /// </summary>
-    public async Task StopListeningAsync()
+    public async Task StopListeningAsync(CancellationToken cancellationToken = default)
     {
-        await _lifecycle.WaitAsync();
+        await _lifecycle.WaitAsync(cancellationToken);
         try
         {
             if (Interlocked.Exchange(ref _app, null) is { } app)
