@@ -25,6 +25,7 @@ public sealed class SandboxApiServer : IAsyncDisposable
     private readonly CancellationTokenSource _disposing = new();
     private WebApplication? _app;
     private Task _restart = Task.CompletedTask;
+    private int _disposed;
 
     private SandboxApiServer(SandboxOptions options, SandboxCertificates certificates, ObjectStore store)
     {
@@ -187,6 +188,11 @@ public sealed class SandboxApiServer : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return; // tests take a cluster down, then the world disposes it again
+        }
+
         await _disposing.CancelAsync();
         try
         {

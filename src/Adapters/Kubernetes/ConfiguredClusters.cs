@@ -14,7 +14,9 @@ namespace Strata.Adapters.Kubernetes;
 /// Reaches the clusters of strata.yaml: a kubeconfig context, or a server with a CA file and a
 /// token, client certificate or Entra ID token (AKS). Secrets are resolved when a cluster is first
 /// contacted; a token is read again when the server refuses it (a rotated Key Vault secret takes
-/// effect without a restart), token files as they rotate. One client per cluster, kept for reuse.
+/// effect without a restart), token files as they rotate. One client per cluster, kept for reuse;
+/// its options are <paramref name="options"/>, or else what <see cref="KubernetesSettings"/> reads
+/// from <paramref name="environment"/>.
 /// </summary>
 public sealed class ConfiguredClusters(
     SecretResolver secrets, Func<string, string?> environment, TimeProvider time, TokenCredential? entraId = null, KubernetesClientOptions? options = null)
@@ -107,7 +109,7 @@ public sealed class ConfiguredClusters(
     }
 
     private async Task<KubernetesClient> CreateAsync(ClusterDefinition cluster, CancellationToken cancellationToken) =>
-        new(await ResolveAsync(cluster, cancellationToken), options, time);
+        new(await ResolveAsync(cluster, cancellationToken), options ?? KubernetesSettings.Options(environment), time);
 
     private static string Base64(string pem) => Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(pem));
 }
