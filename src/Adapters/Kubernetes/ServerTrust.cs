@@ -37,10 +37,21 @@ public sealed record ServerTrust
             handler.SslOptions.TargetHost = serverName;
         }
 
+        if (CertificateAuthorities.Count > 0 && !InsecureSkipTlsVerify)
+        {
+            // The chain is built once, against the kubeconfig's CA only (not the system store).
+            var policy = new X509ChainPolicy { TrustMode = X509ChainTrustMode.CustomRootTrust, RevocationMode = X509RevocationMode.NoCheck };
+            policy.CustomTrustStore.AddRange(CertificateAuthorities);
+            handler.SslOptions.CertificateChainPolicy = policy;
+        }
+
         handler.SslOptions.RemoteCertificateValidationCallback = Validate;
     }
 
-    /// <summary>Whether the server's certificate is acceptable.</summary>
+    /// <summary>
+    /// Whether the server's certificate is acceptable: with the chain built as <see cref="ApplyTo"/>
+    /// asks (the kubeconfig's CA, or the system roots), no chain error, and the name right.
+    /// </summary>
     public bool Validate(object sender, X509Certificate? certificate, X509Chain? chain, SslPolicyErrors errors)
     {
         if (InsecureSkipTlsVerify)
@@ -48,34 +59,18 @@ public sealed record ServerTrust
             return true;
         }
 
-        if (certificate is null)
+        if (certificate is null || (errors & ~SslPolicyErrors.RemoteCertificateNameMismatch) != SslPolicyErrors.None)
         {
             return false;
+        }
+
+        // The handler checks the name against the URL's host; tls-server-name replaces that name.
+        if (TlsServerName is not { } name)
+        {
+            return errors == SslPolicyErrors.None;
         }
 
         var cert = certificate as X509Certificate2 ?? X509CertificateLoader.LoadCertificate(certificate.GetRawCertData());
-        var nameOk = TlsServerName is { } name
-            ? cert.MatchesHostname(name)
-            : !errors.HasFlag(SslPolicyErrors.RemoteCertificateNameMismatch);
-        if (!nameOk)
-        {
-            return false;
-        }
-
-        if (CertificateAuthorities.Count == 0)
-        {
-            return !errors.HasFlag(SslPolicyErrors.RemoteCertificateChainErrors) && !errors.HasFlag(SslPolicyErrors.RemoteCertificateNotAvailable);
-        }
-
-        using var custom = new X509Chain();
-        custom.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
-        custom.ChainPolicy.CustomTrustStore.AddRange(CertificateAuthorities);
-        custom.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
-        if (chain is not null)
-        {
-            custom.ChainPolicy.ExtraStore.AddRange(chain.ChainElements.Select(e => e.Certificate).ToArray());
-        }
-
-        return custom.Build(cert);
+        return cert.MatchesHostname(name);
     }
 }
