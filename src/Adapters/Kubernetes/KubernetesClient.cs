@@ -32,6 +32,14 @@ public sealed partial class KubernetesClient : IClusterWriter, IDisposable
         configuration.UserAgent = _options.UserAgent;
         configuration.HttpClientTimeout = _options.RequestTimeout;
         configuration.FirstMessageHandlerSetup = ConfigureHandler;
+        configuration.AddJsonOptions(json =>
+        {
+            // A configuration already in use (a second client on it) keeps what it has.
+            if (!json.IsReadOnly && json.TypeInfoResolverChain.FirstOrDefault() is not DiscoveryJson)
+            {
+                json.TypeInfoResolverChain.Insert(0, DiscoveryJson.Default);
+            }
+        });
         try
         {
             _api = new k8s.Kubernetes(configuration);

@@ -1,5 +1,4 @@
 using YamlDotNet.Core;
-using YamlDotNet.Serialization;
 
 namespace Strata.Adapters.Kubernetes.Configuration;
 
@@ -19,8 +18,6 @@ namespace Strata.Adapters.Kubernetes.Configuration;
 /// </remarks>
 public sealed partial class Kubeconfig
 {
-    private static readonly IDeserializer Yaml = new DeserializerBuilder().IgnoreUnmatchedProperties().Build();
-
     private readonly Dictionary<string, (ClusterEntry Entry, string File)> _clusters = new(StringComparer.Ordinal);
     private readonly Dictionary<string, (UserEntry Entry, string File)> _users = new(StringComparer.Ordinal);
     private readonly Dictionary<string, (ContextEntry Entry, string File)> _contexts = new(StringComparer.Ordinal);
@@ -112,7 +109,7 @@ public sealed partial class Kubeconfig
         KubeconfigDocument? document;
         try
         {
-            document = Yaml.Deserialize<KubeconfigDocument>(yaml);
+            document = KubeconfigYaml.Read(yaml);
         }
         catch (YamlException e)
         {

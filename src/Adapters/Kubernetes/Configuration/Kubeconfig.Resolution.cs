@@ -92,7 +92,7 @@ public sealed partial class Kubeconfig
     /// </summary>
     private static void ApplyUser(KubernetesClientConfiguration configuration, UserEntry user, string where, Uri server, ClusterEntry cluster, TimeProvider time)
     {
-        if (user.AuthProvider is not null)
+        if (user.HasAuthProvider)
         {
             throw new KubeconfigException($"{where}: auth-provider plugins were removed from Kubernetes clients; use an exec plugin (kubelogin, gke-gcloud-auth-plugin, aws eks get-token)");
         }
