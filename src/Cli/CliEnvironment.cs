@@ -1,5 +1,6 @@
 using Azure.Core;
 using Azure.Messaging.ServiceBus;
+using Strata.Adapters.Kubernetes;
 
 namespace Strata.Cli;
 
@@ -15,6 +16,9 @@ public sealed record CliEnvironment(TextWriter Out, TextWriter Error, Func<strin
     /// </summary>
     public Func<string, TokenCredential, ServiceBusClient> ServiceBusClients { get; init; } =
         (fullyQualifiedNamespace, credential) => Adapters.Azure.ServiceBus.ServiceBusClients.Create(fullyQualifiedNamespace, credential);
+
+    /// <summary>The tuning of Kubernetes clients (retries, outage budget); default <see cref="KubernetesClientOptions"/>'s.</summary>
+    public KubernetesClientOptions? Kubernetes { get; init; }
 
     public static CliEnvironment FromProcess() => new(
         Console.Out, Console.Error, Environment.GetEnvironmentVariable, !Console.IsErrorRedirected, TimeProvider.System);

@@ -11,24 +11,6 @@ using Strata.Sandbox.Storage;
 
 namespace Strata.Sandbox;
 
-/// <summary>Settings of a sandbox API server.</summary>
-public sealed record SandboxOptions
-{
-    /// <summary>What <c>/version</c> reports.</summary>
-    public string GitVersion { get; init; } = "v1.31.4";
-
-    /// <summary>A delay added to every object request (to model a remote server).</summary>
-    public TimeSpan RequestDelay { get; init; }
-
-    /// <summary>
-    /// How long a new CRD takes to become Established (and its resource to be served); zero
-    /// establishes it at once. Real servers take from milliseconds to seconds.
-    /// </summary>
-    public TimeSpan CrdEstablishDelay { get; init; }
-
-    public TimeProvider Time { get; init; } = TimeProvider.System;
-}
-
 /// <summary>
 /// A Kubernetes API server in-process, for tests, benchmarks and <c>strata demo</c>: Kestrel over
 /// HTTPS on a loopback port with its own CA, bearer-token and client-certificate authentication,
@@ -38,16 +20,21 @@ public sealed record SandboxOptions
 public sealed class SandboxApiServer : IAsyncDisposable
 {
     internal long RequestCounter;
-    private readonly WebApplication _app;
+    private readonly ApiDispatcher _dispatcher;
+    private readonly SemaphoreSlim _lifecycle = new(1, 1);
+    private readonly CancellationTokenSource _disposing = new();
+    private WebApplication? _app;
+    private Task _restart = Task.CompletedTask;
+    private int _disposed;
 
-    private SandboxApiServer(SandboxOptions options, WebApplication app, SandboxCertificates certificates, ObjectStore store)
+    private SandboxApiServer(SandboxOptions options, SandboxCertificates certificates, ObjectStore store)
     {
         Options = options;
-        _app = app;
         Certificates = certificates;
         Store = store;
         AdminToken = Access.IssueToken("sandbox-admin", "system:masters");
         Objects = new ObjectRequests(store, new ObjectLifecycle(options.Time), options);
+        _dispatcher = new ApiDispatcher(this);
     }
 
     public SandboxOptions Options { get; }
@@ -71,35 +58,73 @@ public sealed class SandboxApiServer : IAsyncDisposable
     /// <summary>Requests served so far.</summary>
     public long RequestCount => Interlocked.Read(ref RequestCounter);
 
+    /// <summary>Whether the server is listening (false while it is stopped or restarting).</summary>
+    public bool IsListening => Volatile.Read(ref _app) is not null;
+
     /// <summary>Object operations, shared by HTTP requests and direct seeding.</summary>
     internal ObjectRequests Objects { get; }
 
     public static async Task<SandboxApiServer> StartAsync(SandboxOptions? options = null, CancellationToken cancellationToken = default)
     {
         options ??= new SandboxOptions();
-        var certificates = new SandboxCertificates(options.Time);
-        var store = new ObjectStore(options.Time);
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.ConfigureKestrel(kestrel =>
-        {
-            kestrel.Limits.MaxRequestBodySize = 16 * 1024 * 1024;
-            kestrel.Listen(IPAddress.Loopback, 0, listen => listen.UseHttps(https =>
-            {
-                https.ServerCertificate = certificates.ServerCertificate;
-                https.ClientCertificateMode = ClientCertificateMode.AllowCertificate;
-                https.AllowAnyClientCertificate();
-            }));
-        });
-        var app = builder.Build();
-        var server = new SandboxApiServer(options, app, certificates, store);
-        var dispatcher = new ApiDispatcher(server);
-        app.Run(dispatcher.HandleAsync);
-        await app.StartAsync(cancellationToken);
-        server.Url = new Uri(app.Urls.First());
+        var server = new SandboxApiServer(options, new SandboxCertificates(options.Time), new ObjectStore(options.Time));
+        await server.ListenAsync(port: 0, cancellationToken);
         server.SeedDefaults();
         return server;
     }
+
+    /// <summary>
+    /// Stops listening, as an API server process does when it exits: open connections are cut and
+    /// the port refuses new ones. The objects, the CA and the tokens stay, as etcd and the PKI do.
+    /// </summary>
+    public async Task StopListeningAsync(CancellationToken cancellationToken = default)
+    {
+        await _lifecycle.WaitAsync(cancellationToken);
+        try
+        {
+            if (Interlocked.Exchange(ref _app, null) is { } app)
+            {
+                // A cancelled token: no graceful drain, connections are aborted at once.
+                await app.StopAsync(new CancellationToken(canceled: true));
+                await app.DisposeAsync();
+            }
+        }
+        finally
+        {
+            _lifecycle.Release();
+        }
+    }
+
+    /// <summary>Listens again on the same port, with the same data, CA and tokens.</summary>
+    public async Task ResumeListeningAsync(CancellationToken cancellationToken = default)
+    {
+        await _lifecycle.WaitAsync(cancellationToken);
+        try
+        {
+            if (_app is null)
+            {
+                await ListenAsync(Url.Port, cancellationToken);
+            }
+        }
+        finally
+        {
+            _lifecycle.Release();
+        }
+    }
+
+    /// <summary>
+    /// Restarts the server in the background: it stops listening now, and listens again on the same
+    /// port after <paramref name="downtime"/> (on <see cref="Time"/>). <see cref="WaitForRestartAsync"/> awaits it.
+    /// </summary>
+    public void Restart(TimeSpan downtime) => _restart = Task.Run(async () =>
+    {
+        await StopListeningAsync();
+        await Task.Delay(downtime, Time, _disposing.Token);
+        await ResumeListeningAsync(_disposing.Token);
+    });
+
+    /// <summary>Completes when the last <see cref="Restart"/> has the server listening again.</summary>
+    public Task WaitForRestartAsync() => _restart;
 
     /// <summary>Creates <paramref name="obj"/> directly in the store (no HTTP), as <c>kubectl create</c> would.</summary>
     public JsonObject Create(JsonObject obj, string manager = "sandbox-seed")
@@ -163,9 +188,45 @@ public sealed class SandboxApiServer : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        await _app.StopAsync();
-        await _app.DisposeAsync();
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return; // tests take a cluster down, then the world disposes it again
+        }
+
+        await _disposing.CancelAsync();
+        try
+        {
+            await _restart;
+        }
+        catch (OperationCanceledException)
+        {
+        }
+
+        await StopListeningAsync();
         Certificates.Dispose();
+        _disposing.Dispose();
+    }
+
+    private async Task ListenAsync(int port, CancellationToken cancellationToken)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.Limits.MaxRequestBodySize = 16 * 1024 * 1024;
+            kestrel.Listen(IPAddress.Loopback, port, listen => listen.UseHttps(https =>
+            {
+                https.ServerCertificate = Certificates.ServerCertificate;
+                https.ClientCertificateMode = ClientCertificateMode.AllowCertificate;
+                https.AllowAnyClientCertificate();
+            }));
+        });
+        var app = builder.Build();
+        app.UseWebSockets();
+        app.Run(_dispatcher.HandleAsync);
+        await app.StartAsync(cancellationToken);
+        Url = new Uri(app.Urls.First());
+        Volatile.Write(ref _app, app);
     }
 
     private static string B64(string text) => Convert.ToBase64String(Encoding.UTF8.GetBytes(text));

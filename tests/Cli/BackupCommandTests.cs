@@ -1,5 +1,7 @@
 using System.Text.Json.Nodes;
+using Strata.Adapters.Kubernetes;
 using Strata.Sandbox;
+using Strata.Sandbox.Http;
 using Strata.TestKit;
 
 namespace Strata.Cli.Tests;
@@ -29,7 +31,11 @@ public class BackupCommandTests : IAsyncLifetime
     {
         var stdout = new StringWriter();
         var stderr = new StringWriter();
-        var environment = new CliEnvironment(stdout, stderr, name => name == "HOME" ? _dir.Path : null, false, TimeProvider.System);
+        var environment = new CliEnvironment(stdout, stderr, name => name == "HOME" ? _dir.Path : null, false, TimeProvider.System)
+        {
+            // Short backoff, so that riding out a sandbox restart takes the downtime, not the default 5 s steps.
+            Kubernetes = new KubernetesClientOptions { BaseDelay = TimeSpan.FromMilliseconds(20), MaxDelay = TimeSpan.FromMilliseconds(250) },
+        };
         var code = await StrataCli.RunAsync(args, environment);
         return (code, stdout.ToString(), stderr.ToString());
     }
@@ -194,6 +200,45 @@ public class BackupCommandTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Create_ApiServerRestartsMidList_WaitsItOutAndSucceedsWithEveryObject()
+    {
+        var configMaps = SeedConfigMaps(1500);
+        var restart = _sandbox.Server.Faults.Add(new FaultRule
+        {
+            Verb = "list", Resource = "configmaps", OnlyContinuations = true, Kind = FaultKind.Restart, Delay = TimeSpan.FromSeconds(2), Times = 1,
+        });
+
+        var (code, output, error) = await RunAsync("backup", "create", "--kubeconfig", _kubeconfig, "--store", Store, "-o", "json", "--outage-budget", "60");
+
+        Assert.True(code == 0, error);
+        Assert.True(restart.Hits > 0);
+        var result = JsonNode.Parse(output)!.AsObject();
+        Assert.Equal("Succeeded", result["status"]!.GetValue<string>());
+        Assert.Equal(configMaps, result["countsByResource"]!["configmaps"]!.GetValue<long>());
+        Assert.Equal(configMaps, Archive(result).Keys.Count(k => k.StartsWith("resources/core/v1/configmaps/", StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public async Task Create_ApiServerDownLongerThanTheOutageBudget_PartiallyFailsNamingWhereListingStopped()
+    {
+        SeedConfigMaps(1500);
+        _sandbox.Server.Faults.Add(new FaultRule
+        {
+            Verb = "list", Resource = "configmaps", OnlyContinuations = true, Kind = FaultKind.Restart, Delay = TimeSpan.FromSeconds(4), Times = 1,
+        });
+
+        var (code, output, _) = await RunAsync("backup", "create", "--kubeconfig", _kubeconfig, "--store", Store, "-o", "json", "--outage-budget", "1");
+        await _sandbox.Server.WaitForRestartAsync();
+
+        Assert.Equal(1, code);
+        var result = JsonNode.Parse(output)!.AsObject();
+        Assert.Equal("PartiallyFailed", result["status"]!.GetValue<string>());
+        var problem = Assert.Single(result["problems"]!.AsArray(), p => p!["resource"]?.GetValue<string>() == "configmaps")!;
+        Assert.StartsWith("listing stopped after 500 objects: cannot reach", problem["message"]!.GetValue<string>());
+        Assert.DoesNotContain(_sandbox.Server.AdminToken, output);
+    }
+
+    [Fact]
     public async Task Create_BadSelector_Exit2BeforeAnyRequest()
     {
         var before = _sandbox.Server.RequestCount;
@@ -228,5 +273,16 @@ public class BackupCommandTests : IAsyncLifetime
         Assert.Equal(result["backup"]!["id"]!.GetValue<string>(), result["restore"]!["backupId"]!.GetValue<string>());
         Assert.Contains(result["restore"]!["items"]!.AsArray(), i =>
             i!["namespace"]?.GetValue<string>() == "shop-restored" && i["name"]!.GetValue<string>() == "checkout" && i["outcome"]!.GetValue<string>() == "created");
+    }
+
+    /// <summary>Adds ConfigMaps (more than one page) to the sample application's; returns how many ConfigMaps there are.</summary>
+    private long SeedConfigMaps(int count)
+    {
+        for (var i = 0; i < count; i++)
+        {
+            _sandbox.Server.Create(SampleApplication.Obj("v1", "ConfigMap", "shop", $"bulk-{i:D5}"));
+        }
+
+        return _sandbox.Server.Store.Count(_sandbox.Server.Store.FindType("", "configmaps")!);
     }
 }

@@ -202,6 +202,34 @@ public class SandboxApiServerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task StopAndResumeListening_SamePortDataCaAndTokens()
+    {
+        _server.Create(WithNs(ConfigMap("kept"), "shop"));
+        var url = _server.Url;
+
+        await _server.StopListeningAsync();
+        var refused = await Assert.ThrowsAsync<HttpRequestException>(() => _http.GetAsync("/api/v1/namespaces/shop/configmaps/kept"));
+        await _server.ResumeListeningAsync();
+        var (code, kept) = await _http.GetJsonAsync("/api/v1/namespaces/shop/configmaps/kept");
+
+        Assert.Equal(HttpRequestError.ConnectionError, refused.HttpRequestError);
+        Assert.Equal(url, _server.Url);
+        Assert.Equal((200, "kept"), (code, kept["metadata"]!["name"]!.GetValue<string>()));
+    }
+
+    [Fact]
+    public async Task Faults_Restart_CutsTheRequestAndServesAgainAfterTheDowntime()
+    {
+        _server.Faults.Add(new FaultRule { Verb = "list", Resource = "configmaps", Kind = FaultKind.Restart, Delay = TimeSpan.FromMilliseconds(300) });
+
+        await Assert.ThrowsAsync<HttpRequestException>(() => _http.GetAsync("/api/v1/configmaps"));
+        await _server.WaitForRestartAsync();
+        var (code, _) = await _http.GetJsonAsync("/api/v1/configmaps");
+
+        Assert.Equal(200, code);
+    }
+
+    [Fact]
     public async Task Patch_MergeAndJsonPatch_Apply()
     {
         _server.Create(WithNs(ConfigMap("p"), "shop"));

@@ -1,4 +1,5 @@
 using Strata.Adapters.Hosting;
+using Strata.Adapters.Kubernetes;
 using Strata.Core.ControlPlane;
 using Strata.Sandbox;
 
@@ -21,6 +22,8 @@ public sealed class ControlPlaneWorld : IAsyncDisposable
         Clock = clock;
         Variables["PROD_TOKEN"] = prod.AdminToken;
         Variables["DR_TOKEN"] = dr.AdminToken;
+        // A cluster a test takes down fails the run after 2 s, not the default 2 min.
+        Variables[KubernetesSettings.OutageBudget] = "2";
     }
 
     /// <summary>The cluster with the sample application.</summary>

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Security.Cryptography.X509Certificates;
 using Azure.Core;
+using k8s;
 using Strata.Adapters.Kubernetes.Configuration;
 using Strata.Adapters.Kubernetes.Credentials;
 using Strata.Adapters.Secrets;
@@ -13,7 +14,9 @@ namespace Strata.Adapters.Kubernetes;
 /// Reaches the clusters of strata.yaml: a kubeconfig context, or a server with a CA file and a
 /// token, client certificate or Entra ID token (AKS). Secrets are resolved when a cluster is first
 /// contacted; a token is read again when the server refuses it (a rotated Key Vault secret takes
-/// effect without a restart), token files as they rotate. One client per cluster, kept for reuse.
+/// effect without a restart), token files as they rotate. One client per cluster, kept for reuse;
+/// its options are <paramref name="options"/>, or else what <see cref="KubernetesSettings"/> reads
+/// from <paramref name="environment"/>.
 /// </summary>
 public sealed class ConfiguredClusters(
     SecretResolver secrets, Func<string, string?> environment, TimeProvider time, TokenCredential? entraId = null, KubernetesClientOptions? options = null)
@@ -61,29 +64,32 @@ public sealed class ConfiguredClusters(
             }
         }
 
-        X509Certificate2? certificate = null;
+        var configuration = new KubernetesClientConfiguration { Host = cluster.Server.ToString() };
         if (cluster.ClientCertificate is { } certificateReference && cluster.ClientKey is { } keyReference)
         {
-            certificate = ClientCertificates.FromPem(
-                await secrets.ResolveAsync(certificateReference, cancellationToken), await secrets.ResolveAsync(keyReference, cancellationToken), where);
+            // The SDK builds the certificate from the PEM and presents it on its own handler.
+            configuration.ClientCertificateData = Base64(await secrets.ResolveAsync(certificateReference, cancellationToken));
+            configuration.ClientCertificateKeyData = Base64(await secrets.ResolveAsync(keyReference, cancellationToken));
         }
 
-        ICredentialSource? credentials = cluster switch
+        ICredentialSource? credential = cluster switch
         {
-            { Token: { Source: SecretSource.File } file } => new TokenFileCredential(file.Name, where, time) { StaticCertificate = certificate },
-            { Token: { } token } => new ReferencedToken(secrets, token, await secrets.ResolveAsync(token, cancellationToken), certificate, time),
-            { EntraId: true } => new EntraIdCredential(entraId ?? throw new KubeconfigException($"{where}: entraId is set but no Entra ID credential is available"), certificate),
-            _ when certificate is not null => new StaticCredential(null, certificate),
+            { Token: { Source: SecretSource.File } file } => new TokenFileCredential(file.Name, where, time),
+            { Token: { } token } => new ReferencedToken(secrets, token, await secrets.ResolveAsync(token, cancellationToken), time),
+            { EntraId: true } => new EntraIdToken(entraId ?? throw new KubeconfigException($"{where}: entraId is set but no Entra ID credential is available")),
             _ => null,
         };
+        configuration.TokenProvider = credential is null ? null : new CredentialTokenProvider(credential);
         return new ClusterConnection
         {
             Name = cluster.Name,
-            Server = cluster.Server,
-            CertificateAuthorities = authorities,
-            InsecureSkipTlsVerify = cluster.InsecureSkipTlsVerify,
-            TlsServerName = cluster.TlsServerName,
-            Credentials = credentials,
+            Configuration = configuration,
+            Trust = new ServerTrust
+            {
+                CertificateAuthorities = authorities,
+                InsecureSkipTlsVerify = cluster.InsecureSkipTlsVerify,
+                TlsServerName = cluster.TlsServerName,
+            },
             Source = where,
         };
     }
@@ -103,61 +109,7 @@ public sealed class ConfiguredClusters(
     }
 
     private async Task<KubernetesClient> CreateAsync(ClusterDefinition cluster, CancellationToken cancellationToken) =>
-        new(await ResolveAsync(cluster, cancellationToken), options, time);
+        new(await ResolveAsync(cluster, cancellationToken), options ?? KubernetesSettings.Options(environment), time);
 
-    /// <summary>An Entra ID access token for AKS, renewed by the credential before it expires.</summary>
-    private sealed class EntraIdCredential(TokenCredential credential, X509Certificate2? certificate) : ICredentialSource
-    {
-        public async ValueTask<Credential> GetAsync(bool refresh = false, CancellationToken cancellationToken = default)
-        {
-            var token = await credential.GetTokenAsync(new TokenRequestContext([AksScope]), cancellationToken);
-            return new Credential(token.Token, certificate, token.ExpiresOn);
-        }
-    }
-
-    /// <summary>
-    /// A token referenced in strata.yaml (environment variable or Key Vault secret): resolved again
-    /// when the server refused it — at most every <see cref="RereadInterval"/>, so a burst of 401s
-    /// makes one Key Vault call. A secret that cannot be read then leaves the refused token in place.
-    /// </summary>
-    private sealed class ReferencedToken(SecretResolver secrets, SecretReference reference, string token, X509Certificate2? certificate, TimeProvider time)
-        : ICredentialSource
-    {
-        private static readonly TimeSpan RereadInterval = TimeSpan.FromSeconds(30);
-        private readonly SemaphoreSlim _reading = new(1, 1);
-        private Credential _current = new(token, certificate);
-        private DateTimeOffset _readAt = time.GetUtcNow();
-
-        public async ValueTask<Credential> GetAsync(bool refresh = false, CancellationToken cancellationToken = default)
-        {
-            if (!refresh || time.GetUtcNow() - _readAt < RereadInterval)
-            {
-                return _current;
-            }
-
-            await _reading.WaitAsync(cancellationToken);
-            try
-            {
-                if (time.GetUtcNow() - _readAt >= RereadInterval)
-                {
-                    try
-                    {
-                        _current = new Credential(await secrets.ResolveAsync(reference, cancellationToken), certificate);
-                    }
-                    catch (SecretUnavailableException)
-                    {
-                        // Keep the token the server refused: the request fails as the 401 it is, and a later one tries again.
-                    }
-
-                    _readAt = time.GetUtcNow();
-                }
-
-                return _current;
-            }
-            finally
-            {
-                _reading.Release();
-            }
-        }
-    }
+    private static string Base64(string pem) => Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(pem));
 }

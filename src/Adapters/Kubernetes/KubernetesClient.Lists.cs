@@ -5,7 +5,7 @@ using Strata.Core.Ports;
 
 namespace Strata.Adapters.Kubernetes;
 
-/// <summary>Paged lists.</summary>
+/// <summary>Paged lists, as raw JSON: every field the server sent is kept, known to the SDK's models or not.</summary>
 public sealed partial class KubernetesClient
 {
     /// <summary>
@@ -95,9 +95,14 @@ public sealed partial class KubernetesClient
         }
 
         var path = ResourcePath(resource, resource.Namespaced ? request.Namespace : null, null) + "?" + string.Join('&', query);
-        using var response = await SendAsync(HttpMethod.Get, path, cancellationToken: cancellationToken);
-        return await response.Content.ReadFromJsonAsync(KubernetesJson.Default.KubeListPage, cancellationToken)
-            ?? throw new KubernetesApiException($"GET {path}: empty list response", (int)response.StatusCode, null);
+        // The page is read from the response stream within the attempt: a connection cut mid-page
+        // retries the page, from the same continue token.
+        return await CallAsync($"GET {path}", mutating: false, async ct =>
+        {
+            using var response = await SendAsync(HttpMethod.Get, path, null, ct);
+            return await response.Content.ReadFromJsonAsync(ListPageJson.Default.KubeListPage, ct)
+                ?? throw new KubernetesApiException($"GET {path}: empty list response", (int)response.StatusCode, null);
+        }, cancellationToken);
     }
 
     /// <summary><c>/api/v1[/namespaces/{ns}]/{resource}[/{name}]</c> or the <c>/apis/{group}/{version}</c> form.</summary>

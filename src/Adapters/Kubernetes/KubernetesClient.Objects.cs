@@ -5,20 +5,10 @@ using Strata.Core.Kubernetes;
 
 namespace Strata.Adapters.Kubernetes;
 
-/// <summary>The patch formats the API server accepts.</summary>
-public enum PatchType
-{
-    /// <summary>RFC 7386 JSON merge patch.</summary>
-    Merge,
-
-    /// <summary>Kubernetes strategic merge patch (built-in types only).</summary>
-    StrategicMerge,
-
-    /// <summary>RFC 6902 JSON patch.</summary>
-    Json,
-}
-
-/// <summary>Single-object calls.</summary>
+/// <summary>
+/// Single objects of any resource, built-in or custom, as raw JSON (a restore sends back exactly
+/// what it stored). Reads are retried; writes only when the server cannot have processed them.
+/// </summary>
 public sealed partial class KubernetesClient
 {
     /// <summary>The object, or null when it does not exist.</summary>
@@ -26,8 +16,7 @@ public sealed partial class KubernetesClient
     {
         try
         {
-            using var response = await SendAsync(HttpMethod.Get, ResourcePath(resource, ns, name), cancellationToken: cancellationToken);
-            return await ReadObjectAsync(response, cancellationToken);
+            return await SendObjectAsync(HttpMethod.Get, ResourcePath(resource, ns, name), null, null, cancellationToken);
         }
         catch (KubernetesApiException e) when (e.StatusCode == 404 && e.Reason == "NotFound")
         {
@@ -36,23 +25,15 @@ public sealed partial class KubernetesClient
     }
 
     /// <summary>Creates <paramref name="body"/>; with <paramref name="dryRun"/> the server validates and persists nothing.</summary>
-    public async Task<KubeObject> CreateAsync(ApiResource resource, string? ns, JsonObject body, bool dryRun = false, CancellationToken cancellationToken = default)
-    {
-        var path = ResourcePath(resource, ns, null) + (dryRun ? "?dryRun=All" : string.Empty);
-        using var response = await SendAsync(HttpMethod.Post, path, () => JsonContent(body, "application/json"), cancellationToken);
-        return await ReadObjectAsync(response, cancellationToken);
-    }
+    public Task<KubeObject> CreateAsync(ApiResource resource, string? ns, JsonObject body, bool dryRun = false, CancellationToken cancellationToken = default) =>
+        SendObjectAsync(HttpMethod.Post, ResourcePath(resource, ns, null) + DryRun(dryRun), body, "application/json", cancellationToken);
 
     /// <summary>Replaces the object (PUT); a stale <c>resourceVersion</c> in the body answers 409 Conflict.</summary>
-    public async Task<KubeObject> ReplaceAsync(ApiResource resource, string? ns, string name, JsonObject body, bool dryRun = false, CancellationToken cancellationToken = default)
-    {
-        var path = ResourcePath(resource, ns, name) + (dryRun ? "?dryRun=All" : string.Empty);
-        using var response = await SendAsync(HttpMethod.Put, path, () => JsonContent(body, "application/json"), cancellationToken);
-        return await ReadObjectAsync(response, cancellationToken);
-    }
+    public Task<KubeObject> ReplaceAsync(ApiResource resource, string? ns, string name, JsonObject body, bool dryRun = false, CancellationToken cancellationToken = default) =>
+        SendObjectAsync(HttpMethod.Put, ResourcePath(resource, ns, name) + DryRun(dryRun), body, "application/json", cancellationToken);
 
     /// <summary>Patches the object.</summary>
-    public async Task<KubeObject> PatchAsync(ApiResource resource, string? ns, string name, PatchType type, JsonNode patch, bool dryRun = false, CancellationToken cancellationToken = default)
+    public Task<KubeObject> PatchAsync(ApiResource resource, string? ns, string name, PatchType type, JsonNode patch, bool dryRun = false, CancellationToken cancellationToken = default)
     {
         var mediaType = type switch
         {
@@ -60,9 +41,7 @@ public sealed partial class KubernetesClient
             PatchType.StrategicMerge => "application/strategic-merge-patch+json",
             _ => "application/json-patch+json",
         };
-        var path = ResourcePath(resource, ns, name) + (dryRun ? "?dryRun=All" : string.Empty);
-        using var response = await SendAsync(HttpMethod.Patch, path, () => JsonContent(patch, mediaType), cancellationToken);
-        return await ReadObjectAsync(response, cancellationToken);
+        return SendObjectAsync(HttpMethod.Patch, ResourcePath(resource, ns, name) + DryRun(dryRun), patch, mediaType, cancellationToken);
     }
 
     /// <inheritdoc />
@@ -72,10 +51,14 @@ public sealed partial class KubernetesClient
     /// <summary>Deletes the object; false when it did not exist.</summary>
     public async Task<bool> DeleteAsync(ApiResource resource, string? ns, string name, CancellationToken cancellationToken = default)
     {
+        var path = ResourcePath(resource, ns, name);
         try
         {
-            using var response = await SendAsync(HttpMethod.Delete, ResourcePath(resource, ns, name), cancellationToken: cancellationToken);
-            return true;
+            return await CallAsync($"DELETE {path}", mutating: true, async ct =>
+            {
+                using var response = await SendAsync(HttpMethod.Delete, path, null, ct);
+                return true;
+            }, cancellationToken);
         }
         catch (KubernetesApiException e) when (e.StatusCode == 404 && e.Reason == "NotFound")
         {
@@ -83,18 +66,22 @@ public sealed partial class KubernetesClient
         }
     }
 
+    private Task<KubeObject> SendObjectAsync(HttpMethod method, string path, JsonNode? body, string? mediaType, CancellationToken cancellationToken) =>
+        CallAsync($"{method} {path}", mutating: method != HttpMethod.Get, async ct =>
+        {
+            using var response = await SendAsync(method, path, body is null ? null : JsonContent(body, mediaType!), ct);
+            await using var stream = await response.Content.ReadAsStreamAsync(ct);
+            var node = await JsonNode.ParseAsync(stream, cancellationToken: ct) as JsonObject
+                ?? throw new KubernetesApiException("the server answered with something other than an object", (int)response.StatusCode, null);
+            return new KubeObject(node);
+        }, cancellationToken);
+
+    private static string DryRun(bool dryRun) => dryRun ? "?dryRun=All" : string.Empty;
+
     private static StringContent JsonContent(JsonNode body, string mediaType)
     {
         var content = new StringContent(body.ToJsonString(), Encoding.UTF8);
         content.Headers.ContentType = new MediaTypeHeaderValue(mediaType);
         return content;
-    }
-
-    private static async Task<KubeObject> ReadObjectAsync(HttpResponseMessage response, CancellationToken cancellationToken)
-    {
-        await using var stream = await response.Content.ReadAsStreamAsync(cancellationToken);
-        var node = await JsonNode.ParseAsync(stream, cancellationToken: cancellationToken) as JsonObject
-            ?? throw new KubernetesApiException("the server answered with something other than an object", (int)response.StatusCode, null);
-        return new KubeObject(node);
     }
 }

@@ -33,18 +33,19 @@ internal static class BackupCreateCommand
             Description = $"With --remote: the policy whose scope, retention and write-once days apply (default: {BackupWorker.AdHocPolicy}, the default scope).",
             DefaultValueFactory = _ => BackupWorker.AdHocPolicy,
         };
+        var outageBudget = CommonOptions.OutageBudget();
         var output = CommonOptions.Output();
 
         var command = new Command("create", "Back up a cluster's API objects into the store — or, with --remote, ask the control plane to.")
         {
             kubeconfig, context, includeNamespaces, excludeNamespaces, selector, includeResources, excludeResources,
-            clusterResources, skipGitOps, output,
+            clusterResources, skipGitOps, outageBudget, output,
         };
         store.AddTo(command);
         remote.AddTo(command, cluster, policy);
         Option[] localOnly =
         [
-            kubeconfig, context, includeNamespaces, excludeNamespaces, selector, includeResources, excludeResources, clusterResources, skipGitOps,
+            kubeconfig, context, includeNamespaces, excludeNamespaces, selector, includeResources, excludeResources, clusterResources, skipGitOps, outageBudget,
             store.Store, store.Container, store.History,
         ];
         command.SetAction(async (parsed, ct) =>
@@ -89,7 +90,7 @@ internal static class BackupCreateCommand
             Adapters.Kubernetes.KubernetesClient client;
             try
             {
-                client = ClusterConnector.Connect(parsed.GetValue(kubeconfig), parsed.GetValue(context), environment);
+                client = KubeconfigCluster.Connect(parsed.GetValue(kubeconfig), parsed.GetValue(context), environment, CommonOptions.Seconds(parsed.GetValue(outageBudget)));
             }
             catch (KubeconfigException e)
             {

@@ -66,5 +66,5 @@ internal static class DemoCommand
     }
 
     private static KubernetesClient Connect(SandboxApiServer server, string name, CliEnvironment environment) =>
-        new(Kubeconfig.Parse(server.Kubeconfig(name), $"{name} kubeconfig").Resolve(null, environment.Time), time: environment.Time);
+        new(Kubeconfig.Parse(server.Kubeconfig(name), $"{name} kubeconfig").Resolve(null, environment.Time), environment.Kubernetes, environment.Time);
 }

@@ -33,18 +33,19 @@ internal static class RestoreCreateCommand
         var store = new StoreOptions();
         var remote = new RemoteRequest("restore");
         var toCluster = new Option<string?>("--to-cluster") { Description = "With --remote: the cluster to restore into, by its name in strata.yaml." };
+        var outageBudget = CommonOptions.OutageBudget();
         var output = CommonOptions.Output();
 
         var command = new Command("create", "Restore a backup's objects into a cluster, in dependency order — or, with --remote, ask the control plane to.")
         {
             fromBackup, kubeconfig, toContext, includeNamespaces, excludeNamespaces, selector, includeResources, excludeResources,
-            mappings, existing, dryRun, allowIncomplete, priorities, output,
+            mappings, existing, dryRun, allowIncomplete, priorities, outageBudget, output,
         };
         store.AddTo(command);
         remote.AddTo(command, toCluster);
 
         // What a RestoreRequested cannot carry: the control plane reads its own store, with the default order.
-        Option[] localOnly = [kubeconfig, toContext, excludeNamespaces, includeResources, excludeResources, allowIncomplete, priorities, store.Store, store.Container, store.History];
+        Option[] localOnly = [kubeconfig, toContext, excludeNamespaces, includeResources, excludeResources, allowIncomplete, priorities, outageBudget, store.Store, store.Container, store.History];
         command.SetAction(async (parsed, ct) =>
         {
             if (remote.Misuse(parsed, localOnly, "here, name the cluster with --to-context") is { } misuse)
@@ -81,7 +82,7 @@ internal static class RestoreCreateCommand
             KubernetesClient client;
             try
             {
-                client = ClusterConnector.Connect(parsed.GetValue(kubeconfig), parsed.GetValue(toContext), environment);
+                client = KubeconfigCluster.Connect(parsed.GetValue(kubeconfig), parsed.GetValue(toContext), environment, CommonOptions.Seconds(parsed.GetValue(outageBudget)));
             }
             catch (KubeconfigException e)
             {

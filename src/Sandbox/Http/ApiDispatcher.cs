@@ -81,6 +81,12 @@ internal sealed class ApiDispatcher(SandboxApiServer server)
     private async Task HandleObjectsAsync(HttpContext http, RequestTarget.Objects target, string verb, SandboxUser user)
     {
         var type = target.Type;
+        if (target is { Subresource: "exec", Name: not null } && type.Key == "pods" && verb is "get" or "create")
+        {
+            await PodExec.HandleAsync(http, server, target, user);
+            return;
+        }
+
         if (target.Subresource is { } sub && (sub != "status" || !type.Subresources.Contains(sub)))
         {
             throw ApiError.NoSuchResource();
@@ -182,6 +188,10 @@ internal sealed class ApiDispatcher(SandboxApiServer server)
                 throw new ApiError(503, "ServiceUnavailable", "the server is currently unable to handle the request");
             case FaultKind.Abort:
                 http.Abort();
+                return true;
+            case FaultKind.Restart:
+                http.Abort();
+                server.Restart(fault.Delay);
                 return true;
             default:
                 throw ApiError.Internal("injected fault");

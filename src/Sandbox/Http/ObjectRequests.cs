@@ -137,6 +137,11 @@ internal sealed class ObjectRequests(ObjectStore store, ObjectLifecycle lifecycl
             }
         }
 
+        if (type.ReturnsDeletedObject)
+        {
+            return stored.ToJson(target.ApiVersion, type.Kind);
+        }
+
         var details = new JsonObject { ["name"] = stored.Name };
         if (type.Group.Length > 0)
         {

@@ -12,10 +12,10 @@ internal static class BuiltInResources
         yield return T("", "configmaps", "ConfigMap", true, ["cm"]);
         yield return T("", "secrets", "Secret", true);
         yield return T("", "services", "Service", true, ["svc"], subresources: ["status", "proxy"]);
-        yield return T("", "serviceaccounts", "ServiceAccount", true, ["sa"], subresources: ["token"]);
-        yield return T("", "pods", "Pod", true, ["po"], subresources: ["status", "log", "exec", "binding", "eviction"]);
-        yield return T("", "persistentvolumeclaims", "PersistentVolumeClaim", true, ["pvc"], subresources: ["status"]);
-        yield return T("", "persistentvolumes", "PersistentVolume", false, ["pv"], subresources: ["status"]);
+        yield return T("", "serviceaccounts", "ServiceAccount", true, ["sa"], subresources: ["token"], returnsDeleted: true);
+        yield return T("", "pods", "Pod", true, ["po"], subresources: ["status", "log", "exec", "binding", "eviction"], returnsDeleted: true);
+        yield return T("", "persistentvolumeclaims", "PersistentVolumeClaim", true, ["pvc"], subresources: ["status"], returnsDeleted: true);
+        yield return T("", "persistentvolumes", "PersistentVolume", false, ["pv"], subresources: ["status"], returnsDeleted: true);
         yield return T("", "events", "Event", true, ["ev"]);
         yield return T("", "endpoints", "Endpoints", true, ["ep"]);
         yield return T("", "nodes", "Node", false, ["no"], subresources: ["status", "proxy"]);
@@ -45,7 +45,7 @@ internal static class BuiltInResources
         yield return T("rbac.authorization.k8s.io", "rolebindings", "RoleBinding", true);
         yield return T("rbac.authorization.k8s.io", "clusterroles", "ClusterRole", false);
         yield return T("rbac.authorization.k8s.io", "clusterrolebindings", "ClusterRoleBinding", false);
-        yield return T("storage.k8s.io", "storageclasses", "StorageClass", false, ["sc"]);
+        yield return T("storage.k8s.io", "storageclasses", "StorageClass", false, ["sc"], returnsDeleted: true);
         yield return T("storage.k8s.io", "csidrivers", "CSIDriver", false);
         yield return T("storage.k8s.io", "csinodes", "CSINode", false);
         yield return T("storage.k8s.io", "volumeattachments", "VolumeAttachment", false, subresources: ["status"]);
@@ -60,7 +60,7 @@ internal static class BuiltInResources
 
     private static ResourceType T(
         string group, string plural, string kind, bool namespaced, string[]? shortNames = null,
-        string[]? subresources = null, string[]? verbs = null, bool generation = false) => new()
+        string[]? subresources = null, string[]? verbs = null, bool generation = false, bool returnsDeleted = false) => new()
     {
         Group = group,
         Versions = ["v1"],
@@ -72,5 +72,6 @@ internal static class BuiltInResources
         Subresources = subresources ?? [],
         Verbs = verbs ?? ResourceType.StandardVerbs,
         HasGeneration = generation,
+        ReturnsDeletedObject = returnsDeleted,
     };
 }

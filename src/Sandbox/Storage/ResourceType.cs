@@ -29,6 +29,13 @@ public sealed record ResourceType
     /// <summary>Objects get <c>metadata.generation</c>, bumped on spec changes.</summary>
     public bool HasGeneration { get; init; }
 
+    /// <summary>
+    /// A delete answers with the deleted object rather than a <c>Status</c>, as kube-apiserver's
+    /// stores with <c>ReturnDeletedObject: true</c> do (pods, service accounts, volumes, claims,
+    /// storage classes); typed clients expect that object.
+    /// </summary>
+    public bool ReturnsDeletedObject { get; init; }
+
     public string Key => Group.Length == 0 ? Plural : $"{Plural}.{Group}";
 
     public string ListKind => Kind + "List";

@@ -53,11 +53,11 @@ public class KubeconfigTests
         Assert.Equal(["dev", "prod"], config.ContextNames.Order());
         var dev = config.Resolve();
         Assert.Equal("https://first.example:6443/", dev.Server.ToString());
-        Assert.True(dev.InsecureSkipTlsVerify);
+        Assert.True(dev.Trust.InsecureSkipTlsVerify);
         Assert.Equal("shop", dev.Namespace);
         var prod = config.Resolve("prod");
-        Assert.Equal("kubernetes", prod.TlsServerName);
-        Assert.Equal("file-token", (await prod.Credentials!.GetAsync()).Token);
+        Assert.Equal("kubernetes", prod.Trust.TlsServerName);
+        Assert.Equal("file-token", (await prod.RefreshableCredential!.GetAuthenticationHeaderAsync(default)).Parameter);
     }
 
     [Fact]
@@ -77,6 +77,55 @@ public class KubeconfigTests
         var error = Assert.Throws<KubeconfigException>(() => Kubeconfig.Load(path));
 
         Assert.StartsWith($"kubeconfig {path} line ", error.Message);
+    }
+
+    [Theory]
+    [InlineData("apiVersion: v1\nclusters: oops\n", "line 2", "clusters must be a list")]
+    [InlineData("apiVersion: v1\nusers:\n- name: u\n  user:\n    exec: [a]\n", "line 5", "exec must be a mapping")]
+    [InlineData("clusters:\n- name: c\n  cluster: { server: 'https://x', insecure-skip-tls-verify: maybe }\n", "line 3", "insecure-skip-tls-verify must be true or false, not 'maybe'")]
+    public void Load_FieldOfTheWrongShape_NamesFileLineAndField(string yaml, string line, string why)
+    {
+        using var dir = new TempDirectory();
+        var path = dir.File("bad.yaml", yaml);
+
+        var error = Assert.Throws<KubeconfigException>(() => Kubeconfig.Load(path));
+
+        Assert.StartsWith($"kubeconfig {path} {line}: not valid kubeconfig YAML", error.Message);
+        Assert.Contains(why, error.Message);
+    }
+
+    [Fact]
+    public void Parse_AnchorsAliasesNullsAndUnknownFields_ReadAsKubectlReadsThem()
+    {
+        const string Yaml = """
+            apiVersion: v1
+            kind: Config
+            preferences: {}
+            clusters:
+            - name: a
+              cluster: &shared
+                server: https://shared.example:6443
+                insecure-skip-tls-verify: true
+                extensions: [{ name: x, extension: { y: 1 } }]
+            - name: b
+              cluster: *shared
+            users:
+            - name: u
+              user:
+                token: t
+                as: someone
+            contexts:
+            - name: b
+              context: { cluster: b, user: u, namespace: ~ }
+            current-context: b
+            """;
+
+        var resolved = Kubeconfig.Parse(Yaml, "anchors.yaml").Resolve();
+
+        Assert.Equal("https://shared.example:6443/", resolved.Server.ToString());
+        Assert.True(resolved.Trust.InsecureSkipTlsVerify);
+        Assert.Null(resolved.Namespace);
+        Assert.Equal("t", resolved.Configuration.AccessToken);
     }
 
     [Fact]

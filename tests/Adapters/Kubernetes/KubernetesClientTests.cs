@@ -156,6 +156,36 @@ public class KubernetesClientTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ExecPlugin_ReturningAClientCertificate_IsPresentedInTheHandshake()
+    {
+        var (certPem, keyPem) = Server.Certificates.IssueClientCertificate("exec-cert-user", ["system:masters"]);
+        using var dir = new TempDirectory();
+        var credential = dir.File("credential.json", new JsonObject
+        {
+            ["apiVersion"] = "client.authentication.k8s.io/v1beta1",
+            ["kind"] = "ExecCredential",
+            ["status"] = new JsonObject { ["clientCertificateData"] = certPem, ["clientKeyData"] = keyPem },
+        }.ToJsonString());
+        var plugin = dir.File("plugin.sh", $"#!/bin/sh\ncat {credential}\n");
+        File.SetUnixFileMode(plugin, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        var yaml = Server.Kubeconfig().Replace($"    token: {Server.AdminToken}\n", $"""
+                exec:
+                  apiVersion: client.authentication.k8s.io/v1beta1
+                  command: {plugin}
+
+            """, StringComparison.Ordinal);
+        Server.Access.Deny("list", "", "secrets", user: "exec-cert-user");
+        using var client = new KubernetesClient(Kubeconfig.Parse(yaml, "exec kubeconfig").Resolve(), Fast);
+        var secrets = new ApiResource("", "v1", "secrets", "Secret", true, ["list"]);
+
+        var items = await client.ListAsync(ConfigMaps, new ListRequest("shop")).ToListAsync();
+        var denied = await Assert.ThrowsAsync<KubernetesApiException>(() => client.ListAsync(secrets, new ListRequest("shop")).ToListAsync().AsTask());
+
+        Assert.Equal(25, items.Count);
+        Assert.Contains("User \"exec-cert-user\"", denied.Message); // the certificate's identity, not anonymous
+    }
+
+    [Fact]
     public async Task WrongCertificateAuthority_IsRefused()
     {
         await using var other = await SandboxApiServer.StartAsync();

@@ -1,4 +1,5 @@
 using System.Security.Cryptography.X509Certificates;
+using k8s;
 using Strata.Adapters.Kubernetes.Credentials;
 
 namespace Strata.Adapters.Kubernetes.Configuration;
@@ -7,6 +8,12 @@ namespace Strata.Adapters.Kubernetes.Configuration;
 /// The configuration a pod gets: <c>KUBERNETES_SERVICE_HOST</c>/<c>_PORT</c>, and the mounted
 /// service-account token (re-read, since it rotates), CA and namespace.
 /// </summary>
+/// <remarks>
+/// The SDK's <c>KubernetesClientConfiguration.InClusterConfig()</c> reads the same, but only from the
+/// process environment and the fixed mount point; this takes both as parameters so the path users
+/// run is the path the tests run, and its token is a <see cref="TokenFileCredential"/> that is
+/// re-read when the server refuses it.
+/// </remarks>
 public static class InClusterConfiguration
 {
     /// <summary>The default mount point of the service-account volume.</summary>
@@ -40,13 +47,17 @@ public static class InClusterConfiguration
 
         var nsPath = Path.Combine(directory, "namespace");
         var hostPart = host.Contains(':') ? $"[{host}]" : host;
+        var token = new TokenFileCredential(Path.Combine(directory, "token"), where, time ?? TimeProvider.System);
         return new ClusterConnection
         {
             Name = "in-cluster",
-            Server = new Uri($"https://{hostPart}:{port}"),
-            CertificateAuthorities = authorities,
-            Credentials = new TokenFileCredential(Path.Combine(directory, "token"), where, time ?? TimeProvider.System),
-            Namespace = File.Exists(nsPath) ? File.ReadAllText(nsPath).Trim() : null,
+            Configuration = new KubernetesClientConfiguration
+            {
+                Host = $"https://{hostPart}:{port}",
+                TokenProvider = new CredentialTokenProvider(token),
+                Namespace = File.Exists(nsPath) ? File.ReadAllText(nsPath).Trim() : null,
+            },
+            Trust = new ServerTrust { CertificateAuthorities = authorities },
             Source = where,
         };
     }

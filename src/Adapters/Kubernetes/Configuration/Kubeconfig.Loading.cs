@@ -1,5 +1,4 @@
 using YamlDotNet.Core;
-using YamlDotNet.Serialization;
 
 namespace Strata.Adapters.Kubernetes.Configuration;
 
@@ -9,10 +8,16 @@ namespace Strata.Adapters.Kubernetes.Configuration;
 /// to define a cluster, user or context name wins, and so does the first <c>current-context</c>.
 /// This part loads and merges; resolution into a connection is in <c>Kubeconfig.Resolution.cs</c>.
 /// </summary>
+/// <remarks>
+/// Kept rather than the SDK's loader (<c>KubernetesClientConfiguration.BuildDefaultConfig</c> and
+/// friends), which merges <c>KUBECONFIG</c> only from the process environment, fails on a listed
+/// file that does not exist, resolves every file's relative paths against the first file's folder,
+/// matches context names ignoring case, reads no <c>tokenFile</c> or <c>interactiveMode</c>, and
+/// names neither the file nor the known contexts in its errors. The result is still the SDK's
+/// <c>KubernetesClientConfiguration</c>. See docs/kubernetes.md and <c>SdkGapTests</c>.
+/// </remarks>
 public sealed partial class Kubeconfig
 {
-    private static readonly IDeserializer Yaml = new DeserializerBuilder().IgnoreUnmatchedProperties().Build();
-
     private readonly Dictionary<string, (ClusterEntry Entry, string File)> _clusters = new(StringComparer.Ordinal);
     private readonly Dictionary<string, (UserEntry Entry, string File)> _users = new(StringComparer.Ordinal);
     private readonly Dictionary<string, (ContextEntry Entry, string File)> _contexts = new(StringComparer.Ordinal);
@@ -104,7 +109,7 @@ public sealed partial class Kubeconfig
         KubeconfigDocument? document;
         try
         {
-            document = Yaml.Deserialize<KubeconfigDocument>(yaml);
+            document = KubeconfigYaml.Read(yaml);
         }
         catch (YamlException e)
         {

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
+using k8s;
 using Strata.Adapters.Kubernetes.Credentials;
 
 namespace Strata.Adapters.Kubernetes.Configuration;
@@ -35,23 +36,30 @@ public sealed partial class Kubeconfig
             throw new KubeconfigException($"{where}: server \"{cluster.Entry.Server}\" is not an http(s) URL");
         }
 
-        UserEntry? user = null;
+        (UserEntry Entry, string File)? user = null;
         if (!string.IsNullOrEmpty(context.Entry.User))
         {
             user = _users.TryGetValue(context.Entry.User, out var u)
-                ? u.Entry
+                ? u
                 : throw new KubeconfigException($"kubeconfig {context.File}: context \"{name}\" refers to user \"{context.Entry.User}\", which is not defined");
+        }
+
+        var configuration = new KubernetesClientConfiguration { Host = server.ToString(), Namespace = context.Entry.Namespace };
+        if (user is { } found)
+        {
+            ApplyUser(configuration, found.Entry, $"kubeconfig {found.File}, user \"{context.Entry.User}\"", server, cluster.Entry, time);
         }
 
         return new ClusterConnection
         {
             Name = name,
-            Server = server,
-            CertificateAuthorities = Authorities(cluster.Entry, where),
-            InsecureSkipTlsVerify = cluster.Entry.InsecureSkipTlsVerify,
-            TlsServerName = string.IsNullOrEmpty(cluster.Entry.TlsServerName) ? null : cluster.Entry.TlsServerName,
-            Credentials = user is null ? null : CredentialsOf(user, $"kubeconfig {_users[context.Entry.User!].File}, user \"{context.Entry.User}\"", server, cluster.Entry, time),
-            Namespace = context.Entry.Namespace,
+            Configuration = configuration,
+            Trust = new ServerTrust
+            {
+                CertificateAuthorities = Authorities(cluster.Entry, where),
+                InsecureSkipTlsVerify = cluster.Entry.InsecureSkipTlsVerify,
+                TlsServerName = string.IsNullOrEmpty(cluster.Entry.TlsServerName) ? null : cluster.Entry.TlsServerName,
+            },
             Source = files,
         };
     }
@@ -77,9 +85,14 @@ public sealed partial class Kubeconfig
         return collection.Count > 0 ? collection : throw new KubeconfigException($"{where}: certificate-authority holds no certificate");
     }
 
-    private static ICredentialSource? CredentialsOf(UserEntry user, string where, Uri server, ClusterEntry cluster, TimeProvider time)
+    /// <summary>
+    /// The user's credentials: a fixed token or client certificate go to the SDK as they are; an
+    /// exec plugin or a token file become a <see cref="CredentialTokenProvider"/> Strata refreshes.
+    /// Precedence as in client-go: exec, then token, then tokenFile.
+    /// </summary>
+    private static void ApplyUser(KubernetesClientConfiguration configuration, UserEntry user, string where, Uri server, ClusterEntry cluster, TimeProvider time)
     {
-        if (user.AuthProvider is not null)
+        if (user.HasAuthProvider)
         {
             throw new KubeconfigException($"{where}: auth-provider plugins were removed from Kubernetes clients; use an exec plugin (kubelogin, gke-gcloud-auth-plugin, aws eks get-token)");
         }
@@ -89,36 +102,38 @@ public sealed partial class Kubeconfig
             throw new KubeconfigException($"{where}: basic authentication (username/password) is not supported by Kubernetes since 1.19");
         }
 
-        X509Certificate2? certificate = null;
         var certPem = ReadPem(user.ClientCertificateData, user.ClientCertificate, "client-certificate", where);
         var keyPem = ReadPem(user.ClientKeyData, user.ClientKey, "client-key", where);
-        if (certPem is not null || keyPem is not null)
+        if ((certPem is null) != (keyPem is null))
         {
-            if (certPem is null || keyPem is null)
-            {
-                throw new KubeconfigException($"{where}: client-certificate and client-key must be given together");
-            }
-
-            certificate = ClientCertificates.FromPem(certPem, keyPem, where);
+            throw new KubeconfigException($"{where}: client-certificate and client-key must be given together");
         }
 
         if (user.Exec is { } exec)
         {
-            return new ExecCredentialPlugin(exec, where, server, cluster, time) { StaticCertificate = certificate };
+            // The plugin may return a certificate of its own; the kubeconfig's is its fallback.
+            var fallback = certPem is null ? null : ClientCertificates.FromPem(certPem, keyPem!, where);
+            configuration.TokenProvider = new CredentialTokenProvider(new ExecCredentialPlugin(exec, where, server, cluster, time) { StaticCertificate = fallback });
+            return;
+        }
+
+        if (certPem is not null)
+        {
+            configuration.ClientCertificateData = Base64(certPem);
+            configuration.ClientCertificateKeyData = Base64(keyPem!);
         }
 
         if (!string.IsNullOrEmpty(user.Token))
         {
-            return new StaticCredential(user.Token, certificate);
+            configuration.AccessToken = user.Token;
         }
-
-        if (!string.IsNullOrEmpty(user.TokenFile))
+        else if (!string.IsNullOrEmpty(user.TokenFile))
         {
-            return new TokenFileCredential(user.TokenFile, where, time) { StaticCertificate = certificate };
+            configuration.TokenProvider = new CredentialTokenProvider(new TokenFileCredential(user.TokenFile, where, time));
         }
-
-        return certificate is null ? null : new StaticCredential(null, certificate);
     }
+
+    private static string Base64(string pem) => Convert.ToBase64String(Encoding.UTF8.GetBytes(pem));
 
     private static string? ReadPem(string? data, string? path, string field, string where)
     {

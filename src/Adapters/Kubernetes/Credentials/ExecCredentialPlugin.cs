@@ -13,6 +13,13 @@ namespace Strata.Adapters.Kubernetes.Credentials;
 /// kubelogin for AKS, <c>aws eks get-token</c>, gke-gcloud-auth-plugin. Runs non-interactively
 /// with <c>KUBERNETES_EXEC_INFO</c>, and caches the credential until its expiry (or a 401).
 /// </summary>
+/// <remarks>
+/// Kept rather than the SDK's <c>ExecTokenProvider</c>: that one runs the plugin while the
+/// configuration is built (blocking, once, even if no call follows), sends <c>kind: ExecCredentials</c>
+/// without the cluster (<c>provideClusterInfo</c>), joins arguments with spaces, ignores
+/// <c>interactiveMode</c>, drops a certificate the plugin returns after the first run, and cannot
+/// be told that the server refused its token. See docs/kubernetes.md.
+/// </remarks>
 public sealed class ExecCredentialPlugin : ICredentialSource
 {
     private static readonly string[] SupportedVersions = ["client.authentication.k8s.io/v1", "client.authentication.k8s.io/v1beta1"];

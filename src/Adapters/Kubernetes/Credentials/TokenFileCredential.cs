@@ -1,4 +1,3 @@
-using System.Security.Cryptography.X509Certificates;
 using Strata.Adapters.Kubernetes.Configuration;
 
 namespace Strata.Adapters.Kubernetes.Credentials;
@@ -6,15 +5,14 @@ namespace Strata.Adapters.Kubernetes.Credentials;
 /// <summary>
 /// A token read from a file and re-read every minute: projected service-account tokens rotate
 /// (kubelet refreshes them well before their one-hour expiry), as client-go's cached token file does.
+/// Also re-read at once when the server refuses the token, and a file that cannot be read is named
+/// in the error — which the SDK's <c>TokenFileAuth</c> does neither of (see docs/kubernetes.md).
 /// </summary>
 public sealed class TokenFileCredential(string path, string where, TimeProvider time) : ICredentialSource
 {
     private static readonly TimeSpan RereadAfter = TimeSpan.FromMinutes(1);
     private Credential? _cached;
     private DateTimeOffset _readAt;
-
-    /// <summary>A certificate to present alongside the token, if the kubeconfig gives one.</summary>
-    public X509Certificate2? StaticCertificate { get; init; }
 
     /// <inheritdoc />
     public async ValueTask<Credential> GetAsync(bool refresh = false, CancellationToken cancellationToken = default)
@@ -40,7 +38,7 @@ public sealed class TokenFileCredential(string path, string where, TimeProvider 
             throw new KubeconfigException($"{where}: tokenFile {path} is empty");
         }
 
-        _cached = new Credential(token, StaticCertificate);
+        _cached = new Credential(token, null);
         _readAt = now;
         return _cached;
     }
