@@ -2,7 +2,6 @@ using System.CommandLine;
 using Strata.Adapters.Kubernetes.Configuration;
 using Strata.Core.Backup;
 using Strata.Core.ControlPlane;
-using Strata.Core.Kubernetes;
 using Strata.Core.Messages;
 
 namespace Strata.Cli.Commands;
@@ -12,13 +11,8 @@ internal static class BackupCreateCommand
 {
     public static Command Build(CliEnvironment environment)
     {
-        var kubeconfig = new Option<string?>("--kubeconfig") { Description = "Path of the kubeconfig (default: $KUBECONFIG, then ~/.kube/config)." };
-        var context = new Option<string?>("--context") { Description = "Kubeconfig context (default: current-context)." };
-        var includeNamespaces = CommonOptions.List("--include-namespaces", "Namespaces to back up (default: all).");
-        var excludeNamespaces = CommonOptions.List("--exclude-namespaces", "Namespaces to leave out.");
-        var selector = new Option<string?>("--selector", "-l") { Description = "Label selector, e.g. 'tier!=cache,app in (web,api)'." };
-        var includeResources = CommonOptions.List("--include-resources", "Resource types to back up, as kubectl names them (default: all).");
-        var excludeResources = CommonOptions.List("--exclude-resources", "Resource types to leave out.");
+        var cluster = new KubeconfigOptions("--context", "Kubeconfig context (default: current-context).");
+        var selection = new SelectionOptions("back up");
         var clusterResources = new Option<string>("--include-cluster-resources")
         {
             Description = "Cluster-scoped resources: true, false, or auto (those the namespaced objects need; all of them when every namespace is backed up).",
@@ -27,26 +21,26 @@ internal static class BackupCreateCommand
         var skipGitOps = new Option<bool>("--skip-gitops-managed") { Description = "Leave out objects Argo CD or Flux manage (rebuildable from Git)." };
         var store = new StoreOptions();
         var remote = new RemoteRequest("back up");
-        var cluster = new Option<string?>("--cluster") { Description = "With --remote: the cluster, by its name in strata.yaml." };
+        var remoteCluster = new Option<string?>("--cluster") { Description = "With --remote: the cluster, by its name in strata.yaml." };
         var policy = new Option<string>("--policy")
         {
             Description = $"With --remote: the policy whose scope, retention and write-once days apply (default: {BackupWorker.AdHocPolicy}, the default scope).",
             DefaultValueFactory = _ => BackupWorker.AdHocPolicy,
         };
-        var outageBudget = CommonOptions.OutageBudget();
         var output = CommonOptions.Output();
 
-        var command = new Command("create", "Back up a cluster's API objects into the store — or, with --remote, ask the control plane to.")
-        {
-            kubeconfig, context, includeNamespaces, excludeNamespaces, selector, includeResources, excludeResources,
-            clusterResources, skipGitOps, outageBudget, output,
-        };
+        var command = new Command("create", "Back up a cluster's API objects into the store — or, with --remote, ask the control plane to.");
+        cluster.AddTo(command);
+        selection.AddTo(command);
+        command.Options.Add(clusterResources);
+        command.Options.Add(skipGitOps);
+        command.Options.Add(output);
         store.AddTo(command);
-        remote.AddTo(command, cluster, policy);
+        remote.AddTo(command, remoteCluster, policy);
         Option[] localOnly =
         [
-            kubeconfig, context, includeNamespaces, excludeNamespaces, selector, includeResources, excludeResources, clusterResources, skipGitOps, outageBudget,
-            store.Store, store.Container, store.History,
+            .. cluster.All, selection.IncludeNamespaces, selection.ExcludeNamespaces, selection.Selector, selection.IncludeResources, selection.ExcludeResources,
+            clusterResources, skipGitOps, store.Store, store.Container, store.History,
         ];
         command.SetAction(async (parsed, ct) =>
         {
@@ -57,7 +51,7 @@ internal static class BackupCreateCommand
 
             if (parsed.GetValue(remote.Remote))
             {
-                if (parsed.GetValue(cluster) is not { Length: > 0 } name)
+                if (parsed.GetValue(remoteCluster) is not { Length: > 0 } name)
                 {
                     return await environment.FailAsync("--remote needs --cluster NAME (a cluster in strata.yaml)");
                 }
@@ -66,18 +60,19 @@ internal static class BackupCreateCommand
                 return await remote.SendAsync(request, BackupWorker.BackupIdFor, parsed, parsed.GetValue(output) == "json", environment, ct);
             }
 
-            if (!LabelSelector.TryParse(parsed.GetValue(selector), out var labelSelector, out var selectorError))
+            var (chosen, selectionError) = selection.Read(parsed);
+            if (chosen is null)
             {
-                return await environment.FailAsync($"--selector: {selectorError}");
+                return await environment.FailAsync(selectionError!);
             }
 
             var scope = new BackupScope
             {
-                IncludeNamespaces = CommonOptions.Values(parsed.GetValue(includeNamespaces)),
-                ExcludeNamespaces = CommonOptions.Values(parsed.GetValue(excludeNamespaces)),
-                Selector = labelSelector,
-                IncludeResources = CommonOptions.Values(parsed.GetValue(includeResources)),
-                ExcludeResources = CommonOptions.Values(parsed.GetValue(excludeResources)),
+                IncludeNamespaces = chosen.IncludeNamespaces,
+                ExcludeNamespaces = chosen.ExcludeNamespaces,
+                Selector = chosen.Selector,
+                IncludeResources = chosen.IncludeResources,
+                ExcludeResources = chosen.ExcludeResources,
                 ClusterResources = parsed.GetValue(clusterResources) switch
                 {
                     "true" => ClusterResourcesMode.Include,
@@ -90,7 +85,7 @@ internal static class BackupCreateCommand
             Adapters.Kubernetes.KubernetesClient client;
             try
             {
-                client = KubeconfigCluster.Connect(parsed.GetValue(kubeconfig), parsed.GetValue(context), environment, CommonOptions.Seconds(parsed.GetValue(outageBudget)));
+                client = cluster.Connect(parsed, environment);
             }
             catch (KubeconfigException e)
             {

@@ -2,7 +2,6 @@ using System.CommandLine;
 using Strata.Adapters.Kubernetes;
 using Strata.Adapters.Kubernetes.Configuration;
 using Strata.Core.ControlPlane;
-using Strata.Core.Kubernetes;
 using Strata.Core.Messages;
 using Strata.Core.Restore;
 
@@ -14,13 +13,8 @@ internal static class RestoreCreateCommand
     public static Command Build(CliEnvironment environment)
     {
         var fromBackup = new Option<string>("--from-backup") { Description = "The backup to restore (see 'strata backup list').", Required = true };
-        var kubeconfig = new Option<string?>("--kubeconfig") { Description = "Path of the kubeconfig (default: $KUBECONFIG, then ~/.kube/config)." };
-        var toContext = new Option<string?>("--to-context") { Description = "Kubeconfig context to restore into (default: current-context); may be another cluster than the backup's." };
-        var includeNamespaces = CommonOptions.List("--include-namespaces", "Namespaces of the backup to restore (default: all).");
-        var excludeNamespaces = CommonOptions.List("--exclude-namespaces", "Namespaces to leave out.");
-        var selector = new Option<string?>("--selector", "-l") { Description = "Restore only objects matching this label selector." };
-        var includeResources = CommonOptions.List("--include-resources", "Resource types to restore, as kubectl names them (default: all).");
-        var excludeResources = CommonOptions.List("--exclude-resources", "Resource types to leave out.");
+        var cluster = new KubeconfigOptions("--to-context", "Kubeconfig context to restore into (default: current-context); may be another cluster than the backup's.");
+        var selection = new SelectionOptions("restore");
         var mappings = CommonOptions.List("--namespace-mappings", "Restore namespaces under other names: source:target.");
         var existing = new Option<string>("--existing-resource-policy")
         {
@@ -33,19 +27,25 @@ internal static class RestoreCreateCommand
         var store = new StoreOptions();
         var remote = new RemoteRequest("restore");
         var toCluster = new Option<string?>("--to-cluster") { Description = "With --remote: the cluster to restore into, by its name in strata.yaml." };
-        var outageBudget = CommonOptions.OutageBudget();
         var output = CommonOptions.Output();
 
-        var command = new Command("create", "Restore a backup's objects into a cluster, in dependency order — or, with --remote, ask the control plane to.")
+        var command = new Command("create", "Restore a backup's objects into a cluster, in dependency order — or, with --remote, ask the control plane to.") { fromBackup };
+        cluster.AddTo(command);
+        selection.AddTo(command);
+        foreach (var option in new Option[] { mappings, existing, dryRun, allowIncomplete, priorities, output })
         {
-            fromBackup, kubeconfig, toContext, includeNamespaces, excludeNamespaces, selector, includeResources, excludeResources,
-            mappings, existing, dryRun, allowIncomplete, priorities, outageBudget, output,
-        };
+            command.Options.Add(option);
+        }
+
         store.AddTo(command);
         remote.AddTo(command, toCluster);
 
         // What a RestoreRequested cannot carry: the control plane reads its own store, with the default order.
-        Option[] localOnly = [kubeconfig, toContext, excludeNamespaces, includeResources, excludeResources, allowIncomplete, priorities, outageBudget, store.Store, store.Container, store.History];
+        Option[] localOnly =
+        [
+            .. cluster.All, selection.ExcludeNamespaces, selection.IncludeResources, selection.ExcludeResources, allowIncomplete, priorities,
+            store.Store, store.Container, store.History,
+        ];
         command.SetAction(async (parsed, ct) =>
         {
             if (remote.Misuse(parsed, localOnly, "here, name the cluster with --to-context") is { } misuse)
@@ -53,9 +53,10 @@ internal static class RestoreCreateCommand
                 return await environment.FailAsync(misuse);
             }
 
-            if (!LabelSelector.TryParse(parsed.GetValue(selector), out var labelSelector, out var selectorError))
+            var (chosen, selectionError) = selection.Read(parsed);
+            if (chosen is null)
             {
-                return await environment.FailAsync($"--selector: {selectorError}");
+                return await environment.FailAsync(selectionError!);
             }
 
             if (!NamespaceMapping.TryParse(CommonOptions.Values(parsed.GetValue(mappings)), out var mapping, out var mappingError))
@@ -71,18 +72,18 @@ internal static class RestoreCreateCommand
                     return await environment.FailAsync("--remote needs --to-cluster NAME (a cluster in strata.yaml)");
                 }
 
-                var namespaces = CommonOptions.Values(parsed.GetValue(includeNamespaces));
+                var namespaces = chosen.IncludeNamespaces;
                 var pairs = CommonOptions.Values(parsed.GetValue(mappings)).Select(p => p.Split(':', 2)).ToDictionary(p => p[0], p => p[1], StringComparer.Ordinal);
                 var request = new RestoreRequested(
                     parsed.GetValue(fromBackup)!, target, namespaces.Count > 0 ? namespaces : null, pairs.Count > 0 ? pairs : null,
-                    parsed.GetValue(selector), existingPolicy, parsed.GetValue(dryRun), parsed.GetValue(remote.Reason), RemoteRequest.RequestedBy(environment, "restore create"));
+                    parsed.GetValue(selection.Selector), existingPolicy, parsed.GetValue(dryRun), parsed.GetValue(remote.Reason), RemoteRequest.RequestedBy(environment, "restore create"));
                 return await remote.SendAsync(request, RestoreWorker.RestoreIdFor, parsed, parsed.GetValue(output) == "json", environment, ct);
             }
 
             KubernetesClient client;
             try
             {
-                client = KubeconfigCluster.Connect(parsed.GetValue(kubeconfig), parsed.GetValue(toContext), environment, CommonOptions.Seconds(parsed.GetValue(outageBudget)));
+                client = cluster.Connect(parsed, environment);
             }
             catch (KubeconfigException e)
             {
@@ -95,11 +96,11 @@ internal static class RestoreCreateCommand
                 {
                     BackupId = parsed.GetValue(fromBackup)!,
                     TargetCluster = client.Connection.Name,
-                    IncludeNamespaces = CommonOptions.Values(parsed.GetValue(includeNamespaces)),
-                    ExcludeNamespaces = CommonOptions.Values(parsed.GetValue(excludeNamespaces)),
-                    Selector = labelSelector,
-                    IncludeResources = CommonOptions.Values(parsed.GetValue(includeResources)),
-                    ExcludeResources = CommonOptions.Values(parsed.GetValue(excludeResources)),
+                    IncludeNamespaces = chosen.IncludeNamespaces,
+                    ExcludeNamespaces = chosen.ExcludeNamespaces,
+                    Selector = chosen.Selector,
+                    IncludeResources = chosen.IncludeResources,
+                    ExcludeResources = chosen.ExcludeResources,
                     NamespaceMapping = mapping,
                     ExistingResourcePolicy = existingPolicy,
                     DryRun = parsed.GetValue(dryRun),
