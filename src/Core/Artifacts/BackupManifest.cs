@@ -59,22 +59,3 @@ public sealed record BackupManifest
     /// <summary>Every problem, per item.</summary>
     public IReadOnlyList<Problem> Problems { get; init; } = [];
 }
-
-/// <summary>The writing tool.</summary>
-public sealed record ToolInfo(string Name, string Version);
-
-/// <summary>Captured objects, in total and broken down.</summary>
-public sealed record ObjectCounts(
-    long Total,
-    IReadOnlyDictionary<string, long> ByResource,
-    IReadOnlyDictionary<string, long> ByNamespace);
-
-/// <summary>GitOps classification: counts, and each managed object with its owner.</summary>
-public sealed record GitOpsSummary(
-    long Managed,
-    long Skipped,
-    IReadOnlyDictionary<string, long> ByManager,
-    IReadOnlyList<GitOpsObject> Objects);
-
-/// <summary>An object Argo CD or Flux manages: its archive path (or, if skipped, where it would be) and owner.</summary>
-public sealed record GitOpsObject(string Path, GitOpsManager Manager, string Application, bool Skipped);

@@ -100,20 +100,3 @@ public sealed class ResourceArchiveReader(Stream source, string artifactName)
         }
     }
 }
-
-/// <summary>One object document of a resources archive.</summary>
-/// <param name="Path">Where it sits in the layout.</param>
-/// <param name="RawPath">The entry name as stored.</param>
-/// <param name="Content">The JSON document.</param>
-public sealed record ResourceArchiveEntry(ResourceEntryPath Path, string RawPath, byte[] Content);
-
-/// <summary>An artifact failed a safety check (hash, size, unsafe entry); nothing from it is used.</summary>
-public sealed class ArtifactRejectedException(string artifact, string reason, Exception? inner = null)
-    : IOException($"{artifact}: {reason}", inner)
-{
-    /// <summary>The artifact, by key or name.</summary>
-    public string Artifact { get; } = artifact;
-
-    /// <summary>What is wrong with it.</summary>
-    public string Reason { get; } = reason;
-}

@@ -2,42 +2,6 @@ using Strata.Core.Kubernetes;
 
 namespace Strata.Core.Backup;
 
-/// <summary>One object on its way into a backup.</summary>
-public sealed class BackupItem(ApiResource resource, KubeObject obj)
-{
-    /// <summary>Its resource type.</summary>
-    public ApiResource Resource { get; } = resource;
-
-    /// <summary>The object; actions may change it.</summary>
-    public KubeObject Object { get; } = obj;
-
-    /// <summary>Its GitOps owner, once classified.</summary>
-    public GitOpsOwner? GitOps { get; set; }
-}
-
-/// <summary>What an action decided: keep the item (possibly changed) or leave it out, and why.</summary>
-public readonly record struct ItemDecision(string? SkipReason)
-{
-    /// <summary>Keep the item.</summary>
-    public static ItemDecision Keep => default;
-
-    /// <summary>Leave the item out for <paramref name="reason"/>.</summary>
-    public static ItemDecision Skip(string reason) => new(reason);
-
-    /// <summary>Whether the item is left out.</summary>
-    public bool IsSkip => SkipReason is not null;
-}
-
-/// <summary>A small step applied to each captured object.</summary>
-public interface IBackupItemAction
-{
-    /// <summary>Whether the action concerns objects of <paramref name="resource"/>.</summary>
-    bool AppliesTo(ApiResource resource);
-
-    /// <summary>Changes or judges <paramref name="item"/>.</summary>
-    ItemDecision Execute(BackupItem item);
-}
-
 /// <summary>The default actions, in the order they run, each with the reason it exists.</summary>
 public static class BackupItemActions
 {

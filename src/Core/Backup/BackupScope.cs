@@ -2,23 +2,6 @@ using Strata.Core.Kubernetes;
 
 namespace Strata.Core.Backup;
 
-/// <summary>Which cluster-scoped resources a backup takes.</summary>
-public enum ClusterResourcesMode
-{
-    /// <summary>
-    /// Those the captured namespaced objects need (their Namespaces, the CRDs of captured custom
-    /// resources, PVs bound to captured PVCs, ClusterRoles referenced by captured RoleBindings);
-    /// when the scope is every namespace, all cluster-scoped resources, as for a whole-cluster backup.
-    /// </summary>
-    Auto,
-
-    /// <summary>All cluster-scoped resources in scope.</summary>
-    Include,
-
-    /// <summary>None.</summary>
-    Exclude,
-}
-
 /// <summary>What a backup takes from a cluster.</summary>
 public sealed record BackupScope
 {
@@ -56,13 +39,3 @@ public sealed record BackupScope
         IncludeNamespaces, ExcludeNamespaces, Selector.IsEmpty ? null : Selector.ToString(),
         IncludeResources, ExcludeResources, ClusterResources.ToString().ToLowerInvariant(), SkipGitOpsManaged);
 }
-
-/// <summary>A <see cref="BackupScope"/> as it is recorded in manifests and run history.</summary>
-public sealed record BackupScopeSummary(
-    IReadOnlyList<string> IncludeNamespaces,
-    IReadOnlyList<string> ExcludeNamespaces,
-    string? Selector,
-    IReadOnlyList<string> IncludeResources,
-    IReadOnlyList<string> ExcludeResources,
-    string ClusterResources,
-    bool SkipGitOpsManaged);

@@ -39,9 +39,3 @@ public static class ClusterDependencies
     public static IEnumerable<Dependency> Of(ApiResource resource, KubeObject obj) =>
         Rules.SelectMany(rule => rule.Find(resource, obj));
 }
-
-/// <summary>One rule of <see cref="ClusterDependencies"/>.</summary>
-public sealed record DependencyRule(string Reason, Func<ApiResource, KubeObject, IEnumerable<Dependency>> Find);
-
-/// <summary>A cluster-scoped object, by group, resource and name; an optional one may not exist.</summary>
-public sealed record Dependency(string Group, string Resource, string Name, bool Optional = false);

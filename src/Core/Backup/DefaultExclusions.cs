@@ -30,6 +30,3 @@ public static class DefaultExclusions
     public static ResourceExclusion? For(ApiResource resource) =>
         Resources.FirstOrDefault(e => e.Group == resource.Group && (e.Resource == "*" || e.Resource == resource.Name));
 }
-
-/// <summary>A resource type left out by default, and why.</summary>
-public sealed record ResourceExclusion(string Group, string Resource, string Reason);

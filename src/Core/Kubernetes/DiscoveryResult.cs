@@ -16,6 +16,3 @@ public sealed record DiscoveryResult(
     public ApiResource? Find(string group, string name) =>
         PreferredResources.FirstOrDefault(r => r.Group == group && r.Name == name);
 }
-
-/// <summary>A group/version whose resource list could not be read.</summary>
-public sealed record DiscoveryFailure(string GroupVersion, string Message);

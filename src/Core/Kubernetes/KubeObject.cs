@@ -122,6 +122,3 @@ public sealed class KubeObject
     private static string? GetString(JsonObject obj, string property) =>
         obj[property] is JsonValue value && value.TryGetValue<string>(out var s) ? s : null;
 }
-
-/// <summary>An entry of <c>metadata.ownerReferences</c>.</summary>
-public sealed record OwnerReference(string ApiVersion, string Kind, string Name);

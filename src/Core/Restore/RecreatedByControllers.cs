@@ -44,13 +44,3 @@ public static class RecreatedByControllers
         return null;
     }
 }
-
-/// <summary>One rule of <see cref="RecreatedByControllers"/>: the resource, why, and the test (a reason, or null).</summary>
-public sealed record RecreationRule(string Resource, string Why, Func<KubeObject, IRestoreSetFacts, string?> Applies);
-
-/// <summary>What the rules may ask about the objects being restored.</summary>
-public interface IRestoreSetFacts
-{
-    /// <summary>Whether the backup holds a Service of that name with a selector (the endpoints controller manages its Endpoints).</summary>
-    bool HasSelectorService(string? ns, string name);
-}

@@ -1,34 +1,5 @@
 namespace Strata.Core.Restore;
 
-/// <summary>What a tier holds: the resources it lists, or one of the two catch-all stages.</summary>
-public enum TierKind
-{
-    /// <summary>The resources named in <see cref="RestoreTier.Resources"/>.</summary>
-    Listed,
-
-    /// <summary>Built-in resources no tier lists.</summary>
-    OtherBuiltIn,
-
-    /// <summary>Resources served by CustomResourceDefinitions that no tier lists.</summary>
-    CustomResources,
-}
-
-/// <summary>
-/// One step of a restore. Every object of a tier is applied (concurrently, bounded) before any
-/// object of the next.
-/// </summary>
-/// <param name="Name">What the tier is, for reports.</param>
-/// <param name="Reason">Why it comes where it does.</param>
-/// <param name="Resources">Group-qualified resource names (<c>deployments.apps</c>, <c>secrets</c>) for <see cref="TierKind.Listed"/>.</param>
-/// <param name="Kind">Listed resources, or a catch-all.</param>
-/// <param name="WaitForEstablished">Wait until each CustomResourceDefinition of the tier is Established before the next tier.</param>
-public sealed record RestoreTier(
-    string Name,
-    string Reason,
-    IReadOnlyList<string> Resources,
-    TierKind Kind = TierKind.Listed,
-    bool WaitForEstablished = false);
-
 /// <summary>
 /// The order in which a restore applies objects: a table, with the reason for each row. Users
 /// never reorder it; their own priorities are merged in (<see cref="WithPriorities"/>).

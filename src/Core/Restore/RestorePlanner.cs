@@ -1,8 +1,5 @@
 namespace Strata.Core.Restore;
 
-/// <summary>A tier of the plan with the backed-up types it applies, in a stable order.</summary>
-public sealed record PlannedTier(RestoreTier Tier, IReadOnlyList<SourceType> Types);
-
 /// <summary>Places the resource types of a backup into the tiers of a <see cref="RestoreOrder"/>.</summary>
 public static class RestorePlanner
 {

@@ -3,16 +3,6 @@ using Strata.Core.Runs;
 
 namespace Strata.Core.Restore;
 
-/// <summary>What to do with an object that already exists in the target.</summary>
-public enum ExistingResourcePolicy
-{
-    /// <summary>Leave it as it is, and report it.</summary>
-    Skip,
-
-    /// <summary>Apply the backed-up version over it (a JSON merge patch: fields the backup lacks are kept).</summary>
-    Update,
-}
-
 /// <summary>A restore to run.</summary>
 public sealed record RestoreRequest
 {
@@ -60,29 +50,3 @@ public sealed record RestoreRequest
         IncludeNamespaces, ExcludeNamespaces, Selector.IsEmpty ? null : Selector.ToString(), IncludeResources, ExcludeResources,
         NamespaceMapping.Pairs, ExistingResourcePolicy.ToString().ToLowerInvariant(), Priorities, AllowIncomplete);
 }
-
-/// <summary>Tuning for <see cref="BackupRestore"/>.</summary>
-public sealed record RestoreOptions
-{
-    /// <summary>Objects applied at once within a tier. Default 16 (the client's connection pool).</summary>
-    public int Parallelism { get; init; } = 16;
-
-    /// <summary>How long to wait for a restored CustomResourceDefinition to be Established. Default 60 s.</summary>
-    public TimeSpan EstablishTimeout { get; init; } = TimeSpan.FromSeconds(60);
-
-    /// <summary>How often to look while waiting. Default 250 ms.</summary>
-    public TimeSpan EstablishPollInterval { get; init; } = TimeSpan.FromMilliseconds(250);
-
-    /// <summary>
-    /// Scratch space for the archive's documents between verification and apply (one stream per
-    /// resource type; read back once, then disposed). Default: memory. The CLI passes temporary files.
-    /// </summary>
-    public Func<Stream> Scratch { get; init; } = () => new MemoryStream();
-}
-
-/// <summary>Progress of a running restore.</summary>
-/// <param name="Phase">What it is doing: verifying, applying, waiting, fixing owners.</param>
-/// <param name="Done">Objects handled so far.</param>
-/// <param name="Total">Objects to handle (known once verified).</param>
-/// <param name="Tier">The tier being applied.</param>
-public sealed record RestoreProgress(string Phase, long Done, long Total, string? Tier);

@@ -4,19 +4,6 @@ using Strata.Core.Kubernetes;
 
 namespace Strata.Core.Restore;
 
-/// <summary>How the request's filters judge one object.</summary>
-internal enum Selection
-{
-    /// <summary>Left out by the filters.</summary>
-    Excluded,
-
-    /// <summary>Restored.</summary>
-    Selected,
-
-    /// <summary>A cluster-scoped object restored only if a restored object needs it.</summary>
-    IfNeeded,
-}
-
 /// <summary>
 /// Applies the request's filters while the archive is read, and gathers what apply needs to know
 /// about the whole set: which cluster-scoped objects the restored ones need (the backup's own

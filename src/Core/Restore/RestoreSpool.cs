@@ -84,6 +84,3 @@ internal sealed class RestoreSpool(Func<Stream> scratch) : IAsyncDisposable
         return block;
     }
 }
-
-/// <summary>A document read back from the spool; <paramref name="Selected"/> is false for a cluster-scoped object kept only if needed.</summary>
-internal sealed record SpooledDocument(ResourceEntryPath Path, bool Selected, byte[] Document);

@@ -1,15 +1,5 @@
 namespace Strata.Core.Results;
 
-/// <summary>How bad a problem is.</summary>
-public enum ProblemSeverity
-{
-    /// <summary>Something noteworthy; the data it concerns is intact.</summary>
-    Warning,
-
-    /// <summary>Something that is missing from the result.</summary>
-    Error,
-}
-
 /// <summary>
 /// One thing that went wrong with one item of a run, located as precisely as known: the
 /// resource type, namespace and object name are filled in where they apply.

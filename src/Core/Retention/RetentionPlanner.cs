@@ -2,30 +2,6 @@ using System.Globalization;
 
 namespace Strata.Core.Retention;
 
-/// <summary>One backup as retention sees it.</summary>
-/// <param name="Id">The backup id.</param>
-/// <param name="StartedAt">When it started.</param>
-/// <param name="Good">Committed and usable (succeeded or partially failed); later, verified.</param>
-/// <param name="InProgress">Still running: never touched.</param>
-/// <param name="RetainUntil">Until when its artifacts are write-once, if they are.</param>
-public sealed record RetentionCandidate(string Id, DateTimeOffset StartedAt, bool Good, bool InProgress = false, DateTimeOffset? RetainUntil = null);
-
-/// <summary>What retention does with a backup.</summary>
-public enum RetentionVerdict
-{
-    /// <summary>Kept; <see cref="RetentionDecision.Reason"/> says which rule keeps it.</summary>
-    Keep,
-
-    /// <summary>Deleted.</summary>
-    Expire,
-
-    /// <summary>Retention would delete it, but its write-once lock has not expired.</summary>
-    Locked,
-}
-
-/// <summary>The verdict on one backup, and why.</summary>
-public sealed record RetentionDecision(string Id, RetentionVerdict Verdict, string Reason, DateTimeOffset? LockedUntil = null);
-
 /// <summary>
 /// Grandfather-father-son retention as a pure function of (backups, rules, as-of time, time zone).
 /// Only good backups fill the keep rules; the newest <see cref="RetentionRules.MinVerifiedKept"/>

@@ -1,4 +1,3 @@
-using System.Text.Json.Serialization;
 using Strata.Core.Results;
 
 namespace Strata.Core.Runs;
@@ -45,51 +44,3 @@ public sealed record RestoreRecord
     /// <summary>Why the run was refused or failed as a whole.</summary>
     public string? Error { get; init; }
 }
-
-/// <summary>What happened to one object.</summary>
-public enum RestoreItemOutcome
-{
-    /// <summary>Created in the target (with a dry run: would be created).</summary>
-    [JsonStringEnumMemberName("created")]
-    Created,
-
-    /// <summary>It existed; the backed-up version was applied over it (policy <c>update</c>).</summary>
-    [JsonStringEnumMemberName("updated")]
-    Updated,
-
-    /// <summary>It existed and was left as it is (policy <c>skip</c>).</summary>
-    [JsonStringEnumMemberName("skippedExisting")]
-    SkippedExisting,
-
-    /// <summary>The target does not serve its resource type (a missing CRD, a removed API version).</summary>
-    [JsonStringEnumMemberName("skippedUnsupported")]
-    SkippedUnsupported,
-
-    /// <summary>A controller recreates it from an object that is restored (a Deployment's ReplicaSets and Pods, Endpoints, …).</summary>
-    [JsonStringEnumMemberName("skippedRecreated")]
-    SkippedRecreated,
-
-    /// <summary>The server refused it; the message is the server's.</summary>
-    [JsonStringEnumMemberName("failed")]
-    Failed,
-}
-
-/// <summary>The result for one object, located in the target.</summary>
-/// <param name="Resource">Group-qualified resource in the backup, e.g. <c>deployments.apps</c>.</param>
-/// <param name="Namespace">Namespace in the target (after mapping), for namespaced objects.</param>
-/// <param name="Name">Object name in the target.</param>
-/// <param name="Outcome">What happened.</param>
-/// <param name="Message">Why, where it is not obvious: the server's message, the controller that recreates it.</param>
-public sealed record RestoreItemResult(string Resource, string? Namespace, string Name, RestoreItemOutcome Outcome, string? Message = null);
-
-/// <summary>A restore's request as recorded.</summary>
-public sealed record RestoreOptionsSummary(
-    IReadOnlyList<string> IncludeNamespaces,
-    IReadOnlyList<string> ExcludeNamespaces,
-    string? Selector,
-    IReadOnlyList<string> IncludeResources,
-    IReadOnlyList<string> ExcludeResources,
-    IReadOnlyDictionary<string, string> NamespaceMappings,
-    string ExistingResourcePolicy,
-    IReadOnlyList<string> Priorities,
-    bool AllowIncomplete);

@@ -2,19 +2,6 @@ using Strata.Core.Kubernetes;
 
 namespace Strata.Core.Backup;
 
-/// <summary>Who can rebuild an object from Git.</summary>
-public enum GitOpsManager
-{
-    /// <summary>Argo CD.</summary>
-    ArgoCd,
-
-    /// <summary>Flux (kustomize-controller or helm-controller).</summary>
-    Flux,
-}
-
-/// <summary>An object's GitOps owner: the tool, the application that owns it, and the evidence.</summary>
-public sealed record GitOpsOwner(GitOpsManager Manager, string Application, string Evidence);
-
 /// <summary>
 /// Classifies objects as managed by Argo CD or Flux (rebuildable from Git) or imperative, from the
 /// marks each tool leaves on what it applies.

@@ -1,0 +1,19 @@
+using System.IO.Compression;
+
+namespace Strata.Core.Backup;
+
+/// <summary>Tuning for <see cref="BackupCapture"/>; the defaults suit a 2-core machine and a busy API server.</summary>
+public sealed record BackupCaptureOptions
+{
+    /// <summary>Resource types listed at once. Default 4.</summary>
+    public int Parallelism { get; init; } = 4;
+
+    /// <summary>The <c>limit</c> of each list page. Default 500, as kubectl uses.</summary>
+    public int PageSize { get; init; } = 500;
+
+    /// <summary>Gzip level of the archive. Default <see cref="CompressionLevel.Fastest"/>.</summary>
+    public CompressionLevel Compression { get; init; } = CompressionLevel.Fastest;
+
+    /// <summary>Version written into manifests.</summary>
+    public string ToolVersion { get; init; } = typeof(BackupCapture).Assembly.GetName().Version?.ToString(3) ?? "0.0.0";
+}

@@ -1,0 +1,9 @@
+namespace Strata.Core.Backup;
+
+/// <summary>Progress of a running backup.</summary>
+/// <param name="ResourceTypesDone">Resource types finished.</param>
+/// <param name="ResourceTypesTotal">Resource types planned.</param>
+/// <param name="Objects">Objects captured so far.</param>
+/// <param name="Bytes">Uncompressed document bytes so far.</param>
+/// <param name="Current">The resource type that just finished.</param>
+public sealed record BackupProgress(int ResourceTypesDone, int ResourceTypesTotal, long Objects, long Bytes, string? Current);

@@ -1,0 +1,39 @@
+using Strata.Core.Backup;
+using Strata.Core.Retention;
+using Strata.Core.Scheduling;
+
+namespace Strata.Core.Configuration;
+
+/// <summary>What a policy protects, when, and how long it keeps it.</summary>
+public sealed record PolicyDefinition
+{
+    /// <summary>The policy's name (storage keys, run history).</summary>
+    public required string Name { get; init; }
+
+    /// <summary>Which clusters: names, globs, or tags.</summary>
+    public required IReadOnlyList<ClusterSelector> Clusters { get; init; }
+
+    /// <summary>When backups run.</summary>
+    public required CronSchedule Schedule { get; init; }
+
+    /// <summary>The time zone of <see cref="Schedule"/>.</summary>
+    public TimeZoneInfo TimeZone { get; init; } = TimeZoneInfo.Utc;
+
+    /// <summary>The recovery-point objective: a good backup must never be older than this.</summary>
+    public TimeSpan? RecoveryPointObjective { get; init; }
+
+    /// <summary>What each backup takes; the policy's GitOps mode is <see cref="BackupScope.SkipGitOpsManaged"/>.</summary>
+    public BackupScope Scope { get; init; } = new();
+
+    /// <summary>How long backups are kept.</summary>
+    public RetentionRules Retention { get; init; } = new();
+
+    /// <summary>Days each artifact is write-once (locked against deletion); 0 for none.</summary>
+    public int WriteOnceDays { get; init; }
+
+    /// <summary>Verification and drills, if configured.</summary>
+    public VerificationSchedule? Verification { get; init; }
+
+    /// <summary>The line in the file where the policy is defined.</summary>
+    public int Line { get; init; }
+}

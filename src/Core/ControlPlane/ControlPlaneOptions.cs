@@ -1,0 +1,14 @@
+namespace Strata.Core.ControlPlane;
+
+/// <summary>Tuning of the control plane.</summary>
+public sealed record ControlPlaneOptions
+{
+    /// <summary>How long a backup holds its (policy, cluster) lease; a worker that dies frees it after this. Default 6 h.</summary>
+    public TimeSpan LeaseDuration { get; init; } = TimeSpan.FromHours(6);
+
+    /// <summary>Backup capture tuning.</summary>
+    public Backup.BackupCaptureOptions Capture { get; init; } = new();
+
+    /// <summary>Restore tuning.</summary>
+    public Restore.RestoreOptions Restore { get; init; } = new();
+}
