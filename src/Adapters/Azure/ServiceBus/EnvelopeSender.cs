@@ -49,11 +49,16 @@ public sealed class EnvelopeSender(ServiceBusClient client) : IAsyncDisposable
         _senders.Clear();
     }
 
-    /// <summary>What a failure means for the person who sent, or null for failures that are not the service's answer.</summary>
-    internal static string? Explain(Exception e) => e switch
+    /// <summary>
+    /// What a failure means for the person who sent (or, with <paramref name="receiving"/>, received), or null for
+    /// failures that are not the service's answer.
+    /// </summary>
+    internal static string? Explain(Exception e, bool receiving = false) => e switch
     {
         AuthenticationFailedException => $"could not sign in to Entra ID (run 'az login', or check the managed identity): {FirstSentence(e.Message)}",
-        UnauthorizedAccessException => "the identity may not send here: it needs the 'Azure Service Bus Data Sender' role on the queue or namespace",
+        UnauthorizedAccessException => receiving
+            ? "the identity may not receive here: it needs the 'Azure Service Bus Data Receiver' role on the queue or namespace"
+            : "the identity may not send here: it needs the 'Azure Service Bus Data Sender' role on the queue or namespace",
         ServiceBusException { Reason: ServiceBusFailureReason.MessagingEntityNotFound } => "there is no such queue in this namespace",
         ServiceBusException { Reason: ServiceBusFailureReason.MessagingEntityDisabled } => "the queue is disabled",
         ServiceBusException { Reason: ServiceBusFailureReason.QuotaExceeded } => "the queue is full (its size quota is exceeded)",

@@ -5,15 +5,15 @@ namespace Strata.Adapters.Azure.ServiceBus;
 
 /// <summary>
 /// The <see cref="ServiceBusClient"/> Strata uses: signed in with an Entra ID credential (never a
-/// connection string), AMQP over TCP 5671 — or over WebSockets on 443 where a firewall allows only
-/// HTTPS — with the SDK's retries: 3 after the first, exponential from 0.8 s up to 30 s, 60 s per try.
+/// connection string), AMQP over TCP 5671, with the SDK's retries: 3 after the first, exponential from
+/// 0.8 s up to 30 s, 60 s per try.
 /// </summary>
 public static class ServiceBusClients
 {
     /// <summary>The options described above.</summary>
-    public static ServiceBusClientOptions Options(bool webSockets = false) => new()
+    public static ServiceBusClientOptions Options() => new()
     {
-        TransportType = webSockets ? ServiceBusTransportType.AmqpWebSockets : ServiceBusTransportType.AmqpTcp,
+        TransportType = ServiceBusTransportType.AmqpTcp,
         RetryOptions = new ServiceBusRetryOptions
         {
             Mode = ServiceBusRetryMode.Exponential,
@@ -25,6 +25,6 @@ public static class ServiceBusClients
     };
 
     /// <summary>A client for <paramref name="fullyQualifiedNamespace"/> (see <see cref="ServiceBusNamespace.Parse"/>).</summary>
-    public static ServiceBusClient Create(string fullyQualifiedNamespace, TokenCredential credential, bool webSockets = false) =>
-        new(fullyQualifiedNamespace, credential, Options(webSockets));
+    public static ServiceBusClient Create(string fullyQualifiedNamespace, TokenCredential credential) =>
+        new(fullyQualifiedNamespace, credential, Options());
 }

@@ -40,7 +40,7 @@ public sealed class ServiceBusHost(ControlPlaneContext context, ServiceBusClient
                 processor.ProcessMessageAsync += args => HandleAsync(function, args, sender);
                 processor.ProcessErrorAsync += args =>
                 {
-                    log($"{args.EntityPath}: {args.ErrorSource}: {EnvelopeSender.Explain(args.Exception) ?? args.Exception.Message}");
+                    log($"{args.EntityPath}: {args.ErrorSource}: {EnvelopeSender.Explain(args.Exception, receiving: true) ?? args.Exception.Message}");
                     return Task.CompletedTask;
                 };
                 processors.Add(processor);

@@ -171,6 +171,16 @@ public sealed class ServiceBusHostTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ReceiveRefused_IsLogged_SayingWhichRoleIsMissing()
+    {
+        await StartAsync();
+
+        await _bus.Processors[Queues.Backups].RaiseErrorAsync(new UnauthorizedAccessException("Unauthorized access. 'Listen' claim(s) are required. TrackingId:7"));
+
+        Assert.Contains(_log, l => l.StartsWith("strata-backups: Receive: ", StringComparison.Ordinal) && l.Contains("'Azure Service Bus Data Receiver' role", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Stop_StopsTheProcessors_AndReturns()
     {
         await StartAsync();

@@ -60,6 +60,10 @@ public sealed class RecordingProcessor(string fullyQualifiedNamespace, string qu
         return receiver.Settlement ?? new Settlement(SettlementKind.None);
     }
 
+    /// <summary>Reports <paramref name="error"/> as the processor does when receiving fails (e.g. the identity may not receive).</summary>
+    public Task RaiseErrorAsync(Exception error) =>
+        OnProcessErrorAsync(new ProcessErrorEventArgs(error, ServiceBusErrorSource.Receive, FullyQualifiedNamespace, queue, CancellationToken.None));
+
     private sealed class SettlingReceiver : ServiceBusReceiver
     {
         public Settlement? Settlement { get; private set; }
