@@ -24,6 +24,26 @@ public class HandlerAppTests
     }
 
     [Fact]
+    public void Catalog_HasEveryControlPlaneFunction_WithItsQueueAndSchedule()
+    {
+        foreach (var queue in Core.ControlPlane.ControlPlaneFunctions.Queue)
+        {
+            Assert.Equal((TriggerKind.Queue, queue.Queue), (FunctionCatalog.Get(queue.Name).Trigger, FunctionCatalog.Get(queue.Name).Source));
+        }
+
+        foreach (var timer in Core.ControlPlane.ControlPlaneFunctions.Timer)
+        {
+            Assert.Equal((TriggerKind.Timer, timer.Schedule), (FunctionCatalog.Get(timer.Name).Trigger, FunctionCatalog.Get(timer.Name).Source));
+        }
+
+        Assert.Equal(
+            ControlPlaneFunctionsCount(),
+            FunctionCatalog.All.Count(f => f.Trigger is TriggerKind.Queue or TriggerKind.Timer));
+    }
+
+    private static int ControlPlaneFunctionsCount() => Core.ControlPlane.ControlPlaneFunctions.Queue.Count + Core.ControlPlane.ControlPlaneFunctions.Timer.Count;
+
+    [Fact]
     public void Layout_OneFolderPerFunction_BindingsFromTheCatalog()
     {
         using var dir = new TempDirectory();
