@@ -67,7 +67,7 @@ public class OutageTests : IAsyncLifetime
             names.Add(item.Name);
             if (names.Count == 100)
             {
-                // Down for a moment, and etcd compacted meanwhile: the continue token answers 410.
+                // Down for a moment, and the store behind the API server compacted meanwhile: the continue token answers 410.
                 await Server.StopListeningAsync();
                 Server.Store.Compact();
                 _ = Task.Delay(TimeSpan.FromSeconds(1)).ContinueWith(_ => Server.ResumeListeningAsync(), TaskScheduler.Default);
