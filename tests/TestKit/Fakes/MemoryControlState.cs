@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using Strata.Core.Messages;
 using Strata.Core.Ports;
 
@@ -83,20 +82,8 @@ public sealed class MemoryControlState : IControlState
         }
     }
 
-    public async IAsyncEnumerable<RejectedMessage> ListRejectedAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
-    {
-        await Task.Yield();
-        List<RejectedMessage> all;
-        lock (_gate)
-        {
-            all = [.. _rejected.Values.OrderByDescending(m => m.ReceivedAt)];
-        }
-
-        foreach (var message in all)
-        {
-            yield return message;
-        }
-    }
+    public IAsyncEnumerable<RejectedMessage> ListRejectedAsync(CancellationToken cancellationToken = default) =>
+        NewestFirst(_rejected.Values, m => m.ReceivedAt);
 
     public Task<AlertRecord> RecordAlertAsync(Envelope alert, DateTimeOffset receivedAt, CancellationToken cancellationToken = default)
     {
@@ -109,18 +96,22 @@ public sealed class MemoryControlState : IControlState
         }
     }
 
-    public async IAsyncEnumerable<AlertRecord> ListAlertsAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
+    public IAsyncEnumerable<AlertRecord> ListAlertsAsync(CancellationToken cancellationToken = default) =>
+        NewestFirst(_alerts.Values, a => a.LastRaisedAt);
+
+    /// <summary>A snapshot taken under the lock, newest first, handed out asynchronously as the real stores do.</summary>
+    private async IAsyncEnumerable<T> NewestFirst<T>(IEnumerable<T> values, Func<T, DateTimeOffset> time)
     {
         await Task.Yield();
-        List<AlertRecord> all;
+        List<T> snapshot;
         lock (_gate)
         {
-            all = [.. _alerts.Values.OrderByDescending(a => a.LastRaisedAt)];
+            snapshot = [.. values.OrderByDescending(time)];
         }
 
-        foreach (var record in all)
+        foreach (var value in snapshot)
         {
-            yield return record;
+            yield return value;
         }
     }
 }
