@@ -12,7 +12,7 @@ public static class ExitCodes
     /// <summary>The exit code of a backup that ended <paramref name="status"/>.</summary>
     public static int For(BackupStatus status) => status switch
     {
-        BackupStatus.Succeeded => Succeeded,
+        BackupStatus.Succeeded or BackupStatus.Verified => Succeeded,
         BackupStatus.PartiallyFailed => PartiallyFailed,
         _ => Failed,
     };

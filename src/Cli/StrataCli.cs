@@ -12,10 +12,11 @@ public static class StrataCli
     public static async Task<int> RunAsync(string[] args, CliEnvironment environment, CancellationToken cancellationToken = default)
     {
         var root = new RootCommand("Strata: back up the API objects of Kubernetes clusters into write-once storage, restore them, and run the control plane that does it on a schedule.");
-        var backup = new Command("backup", "Create, list and describe backups.");
+        var backup = new Command("backup", "Create, verify, list and describe backups.");
         backup.Subcommands.Add(BackupCreateCommand.Build(environment));
         backup.Subcommands.Add(BackupListCommand.Build(environment));
         backup.Subcommands.Add(BackupDescribeCommand.Build(environment));
+        backup.Subcommands.Add(BackupVerifyCommand.Build(environment));
         root.Subcommands.Add(backup);
         var restore = new Command("restore", "Restore backups into clusters, and review past restores.");
         restore.Subcommands.Add(RestoreCreateCommand.Build(environment));

@@ -87,25 +87,16 @@ public static class FunctionCatalog
     /// <summary>The handler executable's name.</summary>
     public const string Executable = "Strata.Functions";
 
-    /// <summary>The functions: Core's timer and queue functions (with the queues each sends to), and the HTTP ones.</summary>
+    /// <summary>The functions: every row of Core's <see cref="ControlPlaneFunctions"/> table (trigger, queues it sends to), and the HTTP ones.</summary>
     public static IReadOnlyList<FunctionDefinition> All { get; } =
     [
-        Timer("schedule-tick", [Queues.Backups]),
-        Queue("backup-worker", [Queues.Verifications, Queues.Alerts, Queues.Events]),
-        Timer("retention", [Queues.Alerts]),
-        Queue("restore-worker", [Queues.Alerts]),
-        Queue("alert-dispatcher", []),
+        .. ControlPlaneFunctions.Timer.Select(t => new FunctionDefinition(t.Name, TriggerKind.Timer, t.Schedule, t.Sends)),
+        .. ControlPlaneFunctions.Queue.Select(q => new FunctionDefinition(q.Name, TriggerKind.Queue, q.Queue, q.Sends)),
         new("health", TriggerKind.Http, "health", [], Anonymous: true),
         new("status", TriggerKind.Http, "status", []),
         new("request-backup", TriggerKind.Http, "backups", [Queues.Backups], HttpMethod: "post"),
         new("request-restore", TriggerKind.Http, "restores", [Queues.Restores], HttpMethod: "post"),
     ];
-
-    private static FunctionDefinition Timer(string name, IReadOnlyList<string> sends) =>
-        new(name, TriggerKind.Timer, ControlPlaneFunctions.Timer.Single(t => t.Name == name).Schedule, sends);
-
-    private static FunctionDefinition Queue(string name, IReadOnlyList<string> sends) =>
-        new(name, TriggerKind.Queue, ControlPlaneFunctions.Queue.Single(q => q.Name == name).Queue, sends);
 
     /// <summary>The function named <paramref name="name"/>.</summary>
     public static FunctionDefinition Get(string name) => All.Single(f => f.Name == name);

@@ -34,7 +34,7 @@ public sealed class AzureStoreCommandTests(AzuriteFixture azurite) : TwoClusterC
         Assert.Contains(keys, k => k.EndsWith("/manifest.json", StringComparison.Ordinal));
         Assert.Contains(keys, k => k.EndsWith("/resources.tar.gz", StringComparison.Ordinal));
         var history = new TableRunHistory(account.CreateTableServiceClient());
-        Assert.Equal("Succeeded", (await history.FindBackupAsync(backupId))!.Status.ToString());
+        Assert.Equal("Verified", (await history.FindBackupAsync(backupId))!.Status.ToString());
         Assert.NotNull(await history.FindRestoreAsync(restore["id"]!.GetValue<string>()));
         Assert.Equal(0, restore["counts"]!["failed"]?.GetValue<long>() ?? 0);
         Assert.NotNull(Dr.Store.Get(Dr.Store.FindType("", "configmaps")!, "shop-dr", "checkout-settings"));

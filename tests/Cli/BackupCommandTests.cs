@@ -52,7 +52,7 @@ public class BackupCommandTests : IAsyncLifetime
 
         Assert.True(code == 0, error);
         var result = JsonNode.Parse(output)!.AsObject();
-        Assert.Equal("Succeeded", result["status"]!.GetValue<string>());
+        Assert.Equal("Verified", result["status"]!.GetValue<string>());
         var archive = Archive(result);
         Assert.Contains("resources/apps/v1/deployments/namespaces/shop/web.json", archive.Keys);
         Assert.DoesNotContain("resources/apps/v1/deployments/namespaces/shop/cache.json", archive.Keys);
@@ -144,7 +144,7 @@ public class BackupCommandTests : IAsyncLifetime
 
         Assert.Equal((0, 0, 0), (listCode, jsonCode, describeCode));
         Assert.Contains(id, list);
-        Assert.Contains("Succeeded", list);
+        Assert.Contains("Verified", list);
         Assert.Equal(id, JsonNode.Parse(json)![0]!["id"]!.GetValue<string>());
         Assert.Contains("deployments.apps", describe);
         Assert.Contains("ArgoCd", describe);
@@ -213,7 +213,7 @@ public class BackupCommandTests : IAsyncLifetime
         Assert.True(code == 0, error);
         Assert.True(restart.Hits > 0);
         var result = JsonNode.Parse(output)!.AsObject();
-        Assert.Equal("Succeeded", result["status"]!.GetValue<string>());
+        Assert.Equal("Verified", result["status"]!.GetValue<string>());
         Assert.Equal(configMaps, result["countsByResource"]!["configmaps"]!.GetValue<long>());
         Assert.Equal(configMaps, Archive(result).Keys.Count(k => k.StartsWith("resources/core/v1/configmaps/", StringComparison.Ordinal)));
     }
@@ -268,7 +268,7 @@ public class BackupCommandTests : IAsyncLifetime
 
         Assert.True(code == 0, error);
         var result = JsonNode.Parse(output)!;
-        Assert.Equal("Succeeded", result["backup"]!["status"]!.GetValue<string>());
+        Assert.Equal("Verified", result["backup"]!["status"]!.GetValue<string>());
         Assert.Equal("Succeeded", result["restore"]!["status"]!.GetValue<string>());
         Assert.Equal(result["backup"]!["id"]!.GetValue<string>(), result["restore"]!["backupId"]!.GetValue<string>());
         Assert.Contains(result["restore"]!["items"]!.AsArray(), i =>

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Strata.Core.ControlPlane;
 using Strata.Core.Messages;
 using Strata.TestKit;
 using Strata.TestKit.Azure;
@@ -242,18 +243,18 @@ public sealed class RemoteRequestCommandTests : IDisposable
         };
 
         var running = StrataCli.RunAsync(["run", "--config", config, "--store", _dir.Path, "--service-bus"], environment, stop.Token);
-        for (var i = 0; i < 200 && !(_bus.Processors.Count == 3 && _bus.Processors.Values.All(p => p.Started)); i++)
+        for (var i = 0; i < 200 && !(_bus.Processors.Count == ControlPlaneFunctions.Queue.Count && _bus.Processors.Values.All(p => p.Started)); i++)
         {
             await Task.Delay(25);
         }
 
-        Assert.Equal(3, _bus.Processors.Count);
+        Assert.Equal(ControlPlaneFunctions.Queue.Select(f => f.Queue).Order(), _bus.Processors.Keys.Order());
         await stop.CancelAsync();
         await running.WaitAsync(TimeSpan.FromSeconds(10));
         Assert.All(_bus.Processors.Values, p => Assert.True(p.Stopped));
         Assert.Equal("strata-prod.servicebus.windows.net", Assert.Single(_clients).Namespace);
         Assert.Contains("queues in strata-prod.servicebus.windows.net", stdout.ToString());
-        Assert.Contains("listening on strata-backups, strata-restores, strata-alerts", stdout.ToString());
+        Assert.Contains($"listening on {string.Join(", ", ControlPlaneFunctions.Queue.Select(f => f.Queue))}", stdout.ToString());
     }
 
     [Theory]

@@ -21,10 +21,11 @@ internal static class BackupCreateCommand
         var skipGitOps = new Option<bool>("--skip-gitops-managed") { Description = "Leave out objects Argo CD or Flux manage (rebuildable from Git)." };
         var store = new StoreOptions();
         var remote = new RemoteRequest("back up");
-        var remoteCluster = new Option<string?>("--cluster") { Description = "With --remote: the cluster, by its name in strata.yaml." };
+        var remoteCluster = new Option<string?>("--cluster") { Description = "With --policy or --remote: the cluster, by its name in strata.yaml." };
         var policy = new Option<string>("--policy")
         {
-            Description = $"With --remote: the policy whose scope, retention and write-once days apply (default: {BackupWorker.AdHocPolicy}, the default scope).",
+            Description = "Run a policy of strata.yaml (--config) once, here, on --cluster: its scope and layers, then its verification, as the control plane does. "
+                + $"With --remote: the policy whose scope, retention and write-once days apply (default: {BackupWorker.AdHocPolicy}, the default scope).",
             DefaultValueFactory = _ => BackupWorker.AdHocPolicy,
         };
         var output = CommonOptions.Output();
@@ -44,6 +45,25 @@ internal static class BackupCreateCommand
         ];
         command.SetAction(async (parsed, ct) =>
         {
+            if (!parsed.GetValue(remote.Remote) && parsed.GetResult(policy) is { Implicit: false })
+            {
+                // A policy's backup, here: the policy names the scope, strata.yaml the cluster.
+                var misplaced = localOnly.Except([store.Store, store.Container, store.History]).Concat([remote.Reason, remote.ServiceBus, remote.IdempotencyKey])
+                    .FirstOrDefault(o => parsed.GetResult(o) is { Implicit: false });
+                if (misplaced is not null)
+                {
+                    return await environment.FailAsync($"{misplaced.Name} cannot be used with --policy: the policy in strata.yaml names the scope and the cluster");
+                }
+
+                if (parsed.GetValue(remoteCluster) is not { Length: > 0 } clusterName)
+                {
+                    return await environment.FailAsync("--policy needs --cluster NAME (a cluster in strata.yaml that the policy protects)");
+                }
+
+                return await PolicyBackupExecution.RunAsync(parsed.GetValue(remote.Config), parsed.GetValue(policy)!, clusterName,
+                    store.Resolve(parsed, environment), parsed.GetValue(output) == "json" ? OutputMode.Json : OutputMode.Table, environment, ct);
+            }
+
             if (remote.Misuse(parsed, localOnly, "here, name the cluster with --context and the scope with the --include/--exclude options") is { } misuse)
             {
                 return await environment.FailAsync(misuse);
@@ -56,7 +76,7 @@ internal static class BackupCreateCommand
                     return await environment.FailAsync("--remote needs --cluster NAME (a cluster in strata.yaml)");
                 }
 
-                var request = new BackupRequested(name, parsed.GetValue(policy)!, null, parsed.GetValue(remote.Reason), RemoteRequest.RequestedBy(environment, "backup create"));
+                var request = new BackupRequested(name, parsed.GetValue(policy)!, null, parsed.GetValue(remote.Reason), RemoteRequest.RequestedBy(environment, "backup create --remote"));
                 return await remote.SendAsync(request, BackupWorker.BackupIdFor, parsed, parsed.GetValue(output) == "json", environment, ct);
             }
 

@@ -2,10 +2,11 @@ using Strata.Adapters.Kubernetes;
 using Strata.Adapters.Kubernetes.Configuration;
 using Strata.Cli.Output;
 using Strata.Core.Backup;
+using Strata.Core.Verification;
 
 namespace Strata.Cli.Commands;
 
-/// <summary>Runs one backup with progress, prints its outcome, and maps it to an exit code.</summary>
+/// <summary>Runs one backup with progress, verifies it, prints its outcome, and maps it to an exit code.</summary>
 internal static class BackupExecution
 {
     public static async Task<int> RunAsync(
@@ -39,6 +40,13 @@ internal static class BackupExecution
         }
 
         progress.Finish();
+        if (outcome.Record.IsCommitted)
+        {
+            // Every backup is proven before it counts: read back from the store, checked against its manifest.
+            await environment.Error.WriteLineAsync($"verifying {outcome.Record.Artifacts.Count} artifact(s) from {location.ArtifactsWhere}…");
+            outcome = outcome with { Record = await VerificationRun.RunAsync(location.Artifacts, location.History, environment.Time, outcome.Record, cancellationToken: cancellationToken) };
+        }
+
         if (output == OutputMode.Json)
         {
             await environment.Out.WriteLineAsync(BackupJson.Create(outcome, location));

@@ -129,5 +129,5 @@ internal sealed class RemoteRequest(string work)
 
     /// <summary>Who is asking, for the run record: <c>user@host (strata COMMAND --remote)</c>.</summary>
     public static string RequestedBy(CliEnvironment environment, string command) =>
-        $"{(environment.Variable("USER") is { Length: > 0 } name ? name : Environment.UserName)}@{Environment.MachineName} (strata {command} --remote)";
+        $"{(environment.Variable("USER") is { Length: > 0 } name ? name : Environment.UserName)}@{Environment.MachineName} (strata {command})";
 }

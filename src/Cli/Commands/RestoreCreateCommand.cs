@@ -76,7 +76,7 @@ internal static class RestoreCreateCommand
                 var pairs = CommonOptions.Values(parsed.GetValue(mappings)).Select(p => p.Split(':', 2)).ToDictionary(p => p[0], p => p[1], StringComparer.Ordinal);
                 var request = new RestoreRequested(
                     parsed.GetValue(fromBackup)!, target, namespaces.Count > 0 ? namespaces : null, pairs.Count > 0 ? pairs : null,
-                    parsed.GetValue(selection.Selector), existingPolicy, parsed.GetValue(dryRun), parsed.GetValue(remote.Reason), RemoteRequest.RequestedBy(environment, "restore create"));
+                    parsed.GetValue(selection.Selector), existingPolicy, parsed.GetValue(dryRun), parsed.GetValue(remote.Reason), RemoteRequest.RequestedBy(environment, "restore create --remote"));
                 return await remote.SendAsync(request, RestoreWorker.RestoreIdFor, parsed, parsed.GetValue(output) == "json", environment, ct);
             }
 

@@ -10,7 +10,10 @@ namespace Strata.Cli.Output;
 /// <summary>The <c>--output json</c> documents.</summary>
 internal static class BackupJson
 {
-    public static string Create(BackupOutcome outcome, StoreLocation location) => Record(outcome.Record, location).ToJsonString(Indented);
+    public static string Create(BackupOutcome outcome, StoreLocation location) => One(outcome.Record, location);
+
+    /// <summary>One run record (with its verification report, when it has one).</summary>
+    public static string One(BackupRecord record, StoreLocation location) => Record(record, location).ToJsonString(Indented);
 
     public static string List(IEnumerable<BackupRecord> records, StoreLocation location) =>
         new JsonArray([.. records.Select(r => (JsonNode)Record(r, location))]).ToJsonString(Indented);

@@ -61,6 +61,7 @@ internal static class BackupTables
         }
 
         Problems(console, record.Problems);
+        Verification(console, record);
     }
 
     /// <summary><c>backup list</c>: one row per run, newest first.</summary>
@@ -104,6 +105,40 @@ internal static class BackupTables
         }
 
         Problems(console, record.Problems);
+        Verification(console, record);
+    }
+
+    /// <summary>What verification found: one line when all is well, else every finding with where, expected and found.</summary>
+    public static void Verification(IAnsiConsole console, BackupRecord record)
+    {
+        if (record.Verification is not { } report)
+        {
+            return;
+        }
+
+        var warnings = report.Warnings.Count();
+        console.WriteLine(Markup.Escape(
+            (report.Passed ? "Verified" : "Verification FAILED") + $": {report.Artifacts.Count} artifact(s) read back from the store in {(report.CompletedAt - report.StartedAt).TotalSeconds:0.0} s"
+            + (report.Counts is { } counts ? $", {counts.Total:N0} objects" : "")
+            + $"; {report.ErrorCount} error(s), {warnings} warning(s)"
+            + (report.BaselineBackupId is { } baseline ? $"; compared with {baseline}" : "; no earlier verified backup to compare with")));
+        if (report.Findings.Count == 0)
+        {
+            return;
+        }
+
+        var table = new Table().Border(TableBorder.Simple).AddColumns("SEVERITY", "CHECK", "ARTIFACT", "ENTRY", "PROBLEM", "EXPECTED", "FOUND");
+        foreach (var f in report.Findings)
+        {
+            table.AddRow(f.Severity.ToString(), f.Check, Markup.Escape(f.Artifact ?? "-"), Markup.Escape(f.Entry ?? "-"), Markup.Escape(f.Message),
+                Markup.Escape(f.Expected ?? "-"), Markup.Escape(f.Found ?? "-"));
+        }
+
+        console.Write(table);
+        if (report.OmittedFindings > 0)
+        {
+            console.WriteLine($"… and {report.OmittedFindings} more.");
+        }
     }
 
     public static void Header(IAnsiConsole console, BackupRecord record, StoreLocation location)

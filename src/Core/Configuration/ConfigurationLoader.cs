@@ -155,16 +155,7 @@ public static class ConfigurationLoader
         }
 
         var writeOnceDays = reader.OptionalInt(map, path, "writeOnceDays", 0, 36500) ?? 0;
-        VerificationSchedule? verification = null;
-        if (reader.Child(map, "verification") is { } verificationNode && reader.Mapping(verificationNode, $"{path}.verification") is { } v)
-        {
-            var vPath = $"{path}.verification";
-            reader.OnlyKeys(v, vPath, "schedule", "timeZone", "drill");
-            var vSchedule = reader.Cron(v, vPath, "schedule", required: true);
-            var vZone = reader.TimeZone(v, vPath, "timeZone") ?? zone;
-            verification = vSchedule is null ? null : new VerificationSchedule(vSchedule, vZone, reader.OptionalBool(v, vPath, "drill") ?? false);
-        }
-
+        var verification = ReadVerification(reader, map, path);
         return name is null || schedule is null ? null : new PolicyDefinition
         {
             Name = name,
@@ -178,6 +169,19 @@ public static class ConfigurationLoader
             Verification = verification,
             Line = ConfigurationReader.LineOf(map),
         };
+    }
+
+    private static VerificationSettings ReadVerification(ConfigurationReader reader, YamlMappingNode policy, string policyPath)
+    {
+        var settings = new VerificationSettings();
+        if (reader.Child(policy, "verification") is not { } node || reader.Mapping(node, $"{policyPath}.verification") is not { } map)
+        {
+            return settings;
+        }
+
+        var path = $"{policyPath}.verification";
+        reader.OnlyKeys(map, path, "driftThreshold");
+        return settings with { DriftThreshold = reader.Fraction(map, path, "driftThreshold") ?? settings.DriftThreshold };
     }
 
     private static BackupScope ReadScope(ConfigurationReader reader, YamlMappingNode policy, string policyPath)

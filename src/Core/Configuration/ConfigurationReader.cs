@@ -170,6 +170,25 @@ internal sealed class ConfigurationReader(string source, ITimeZones zones)
         return null;
     }
 
+    /// <summary>A fraction written as a percentage (<c>50%</c>) or a number between 0 and 1 (<c>0.5</c>).</summary>
+    public double? Fraction(YamlMappingNode map, string path, string key)
+    {
+        if (Child(map, key) is not { } node || Scalar(node, $"{path}.{key}") is not { } text)
+        {
+            return null;
+        }
+
+        var percent = text.EndsWith('%');
+        if (double.TryParse(percent ? text[..^1].TrimEnd() : text, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var value)
+            && (percent ? value is >= 0 and <= 100 : value is >= 0 and <= 1))
+        {
+            return percent ? value / 100 : value;
+        }
+
+        Error(node, $"{path}.{key}", $"'{text}' is not a percentage (0%–100%) or a fraction (0–1)");
+        return null;
+    }
+
     public TimeSpan? Duration(YamlMappingNode map, string path, string key)
     {
         if (OptionalString(map, path, key) is not { } text)

@@ -31,8 +31,8 @@ public sealed record PolicyDefinition
     /// <summary>Days each artifact is write-once (locked against deletion); 0 for none.</summary>
     public int WriteOnceDays { get; init; }
 
-    /// <summary>Verification and drills, if configured.</summary>
-    public VerificationSchedule? Verification { get; init; }
+    /// <summary>How its backups are verified and drilled.</summary>
+    public VerificationSettings Verification { get; init; } = new();
 
     /// <summary>The line in the file where the policy is defined.</summary>
     public int Line { get; init; }

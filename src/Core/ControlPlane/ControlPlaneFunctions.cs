@@ -9,19 +9,20 @@ public static class ControlPlaneFunctions
     /// <summary>The functions that consume a queue, one per queue.</summary>
     public static IReadOnlyList<QueueFunction> Queue { get; } =
     [
-        new("backup-worker", Queues.Backups, BackupWorker.HandleAsync),
-        new("restore-worker", Queues.Restores, RestoreWorker.HandleAsync),
-        new("alert-dispatcher", Queues.Alerts, AlertDispatcher.HandleAsync),
+        new("backup-worker", Queues.Backups, [Queues.Verifications, Queues.Alerts, Queues.Events], BackupWorker.HandleAsync),
+        new("verify-worker", Queues.Verifications, [Queues.Alerts], VerifyWorker.HandleAsync),
+        new("restore-worker", Queues.Restores, [Queues.Alerts], RestoreWorker.HandleAsync),
+        new("alert-dispatcher", Queues.Alerts, [], AlertDispatcher.HandleAsync),
     ];
 
     /// <summary>The functions that run on a timer.</summary>
     public static IReadOnlyList<TimerFunction> Timer { get; } =
     [
         // Every minute: a policy's cron schedule has minute resolution.
-        new("schedule-tick", "0 * * * * *", TimeSpan.FromMinutes(1), ScheduleTick.RunAsync),
+        new("schedule-tick", "0 * * * * *", TimeSpan.FromMinutes(1), [Queues.Backups], ScheduleTick.RunAsync),
 
         // Hourly, off the hour (minute 7) so it does not meet the top-of-the-hour backup burst.
-        new("retention", "0 7 * * * *", TimeSpan.FromHours(1), RetentionSweep.RunAsync),
+        new("retention", "0 7 * * * *", TimeSpan.FromHours(1), [Queues.Alerts], RetentionSweep.RunAsync),
     ];
 
     /// <summary>The function that consumes <paramref name="queue"/>, or null when none does (e.g. <c>strata-events</c>, which is for other systems).</summary>

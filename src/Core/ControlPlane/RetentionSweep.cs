@@ -86,8 +86,8 @@ public static class RetentionSweep
 
     /// <summary>How retention sees a run record.</summary>
     public static RetentionCandidate Candidate(BackupRecord record) => new(
-        record.Id, record.StartedAt, record.Status is BackupStatus.Succeeded or BackupStatus.PartiallyFailed,
-        record.Status == BackupStatus.InProgress, record.RetainUntil);
+        record.Id, record.StartedAt, record.Status is BackupStatus.Succeeded or BackupStatus.PartiallyFailed or BackupStatus.Verified,
+        record.Status == BackupStatus.InProgress, record.RetainUntil, record.Status == BackupStatus.Verified);
 
     /// <summary>Deletes a backup's artifacts, manifest first; returns the store's lock report when something is locked (and stops there).</summary>
     private static async Task<string?> DeleteAsync(IArtifactStore store, string prefix, CancellationToken cancellationToken)

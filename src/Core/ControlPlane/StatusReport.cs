@@ -19,7 +19,7 @@ public static class StatusReport
         {
             var key = (record.Policy, record.Cluster);
             latest.TryAdd(key, record);
-            if (record.Status is BackupStatus.Succeeded or BackupStatus.PartiallyFailed && record.ExpiredAt is null)
+            if (record.IsVerified)
             {
                 latestGood.TryAdd(key, record);
             }

@@ -5,8 +5,9 @@ namespace Strata.Core.Retention;
 /// <summary>
 /// Grandfather-father-son retention as a pure function of (backups, rules, as-of time, time zone).
 /// Only good backups fill the keep rules; the newest <see cref="RetentionRules.MinVerifiedKept"/>
-/// good ones are kept whatever else says — also when every newer run failed, which is how other
-/// tools have lost the last good backup. A run that is not good expires once a newer good backup
+/// verified ones are kept whatever else says — also when every newer run failed, which is how other
+/// tools have lost the last good backup — topped up with the newest good ones while fewer are verified
+/// (verification has not caught up, or never ran), so nothing that may be the last restorable copy goes. A run that is not good expires once a newer good backup
 /// exists. Nothing whose write-once lock is still running is expired: it is reported as locked.
 /// Applying a plan and planning again at the same time expires nothing more.
 /// </summary>
@@ -20,9 +21,16 @@ public static class RetentionPlanner
 
         var good = backups.Where(b => b.Good && !b.InProgress)
             .OrderByDescending(b => b.StartedAt).ThenByDescending(b => b.Id, StringComparer.Ordinal).ToList();
-        foreach (var backup in good.Take(Math.Max(1, rules.MinVerifiedKept)))
+        var minimum = Math.Max(1, rules.MinVerifiedKept);
+        var verified = good.Where(b => b.Verified).Take(minimum).ToList();
+        foreach (var backup in verified)
         {
-            Keep(backup, $"one of the newest {Math.Max(1, rules.MinVerifiedKept)} good backups (minVerifiedKept)");
+            Keep(backup, $"one of the newest {minimum} verified backups (minVerifiedKept)");
+        }
+
+        foreach (var backup in good.Where(b => !b.Verified).Take(minimum - verified.Count))
+        {
+            Keep(backup, $"fewer than {minimum} backups are verified: one of the newest good ones (minVerifiedKept)");
         }
 
         var young = good.Where(b => rules.MaxAge is not { } maxAge || asOf - b.StartedAt <= maxAge).ToList();

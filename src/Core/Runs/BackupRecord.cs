@@ -57,4 +57,22 @@ public sealed record BackupRecord
 
     /// <summary>Who or what asked for the backup (schedule-tick, a CI pipeline, a person).</summary>
     public string? RequestedBy { get; init; }
+
+    /// <summary>Until when the running process holds the run (renewed while it works); a run whose lease expired without a manifest died.</summary>
+    public DateTimeOffset? LeaseExpiresAt { get; init; }
+
+    /// <summary>The latest verification of the artifacts, once one ran.</summary>
+    public Verification.VerificationReport? Verification { get; init; }
+
+    /// <summary>Capture left items out (errors among the problems), whatever verification says of what it did commit.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public bool IsPartial => Problems.Any(p => p.Severity == ProblemSeverity.Error);
+
+    /// <summary>A good backup: committed, complete, verified from the store, and not expired. Only these count for freshness, retention's minVerifiedKept and the status page.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public bool IsVerified => Status == BackupStatus.Verified && ExpiredAt is null;
+
+    /// <summary>Committed with a manifest (whatever verification later says), so there is something to verify.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public bool IsCommitted => Status is BackupStatus.Succeeded or BackupStatus.PartiallyFailed or BackupStatus.Verified or BackupStatus.VerificationFailed;
 }

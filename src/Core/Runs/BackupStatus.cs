@@ -17,4 +17,13 @@ public enum BackupStatus
 
     /// <summary>Not run: another backup of the same policy and cluster held the lease.</summary>
     Skipped,
+
+    /// <summary>Succeeded, and verification read every artifact back from the store and found it sound: a good backup.</summary>
+    Verified,
+
+    /// <summary>Committed, but verification found an artifact missing, damaged or disagreeing with the manifest: not usable.</summary>
+    VerificationFailed,
+
+    /// <summary>Its process died mid-run: the run's lease expired without a manifest being written.</summary>
+    Interrupted,
 }

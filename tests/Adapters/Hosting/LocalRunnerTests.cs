@@ -53,20 +53,21 @@ public sealed class LocalRunnerTests : IAsyncLifetime
         Assert.Empty(await _world.Location.History.ListBackupsAsync().ToListAsync());
 
         _world.Clock.Advance(TimeSpan.FromMinutes(1));
-        var first = await WaitForBackupsAsync(r => r.Count == 2 && r.All(b => b.Status != BackupStatus.InProgress));
-        Assert.All(first, b => Assert.Equal(BackupStatus.Succeeded, b.Status));
+        var first = await WaitForBackupsAsync(r => r.Count == 2 && r.All(b => b.Status is not (BackupStatus.InProgress or BackupStatus.Succeeded)));
+        Assert.All(first, b => Assert.Equal(BackupStatus.Verified, b.Status)); // backed up, then verified by the verify worker
         Assert.Equal(["dr", "prod"], first.Select(b => b.Cluster).Order());
         await Task.Delay(300); // more ticks in the same minute create nothing
         Assert.Equal(2, (await _world.Location.History.ListBackupsAsync().ToListAsync()).Count);
 
         await _world.Dr.DisposeAsync();
         _world.Clock.Advance(TimeSpan.FromMinutes(1));
-        var second = await WaitForBackupsAsync(r => r.Count == 4 && r.All(b => b.Status != BackupStatus.InProgress));
+        await WaitForBackupsAsync(r => r.Count == 4 && r.All(b => b.Status != BackupStatus.InProgress));
         stop.Cancel();
         await running;
 
+        var second = await _world.Location.History.ListBackupsAsync().ToListAsync();
         var latest = second.Where(b => !first.Any(f => f.Id == b.Id)).ToList();
-        Assert.Equal(BackupStatus.Succeeded, latest.Single(b => b.Cluster == "prod").Status);
+        Assert.Equal(BackupStatus.Verified, latest.Single(b => b.Cluster == "prod").Status);
         var failed = latest.Single(b => b.Cluster == "dr");
         Assert.Equal(BackupStatus.Failed, failed.Status);
         var incident = Assert.Single(await _world.Context.State.ListAlertsAsync().ToListAsync());

@@ -33,7 +33,7 @@ public class ConfigurationLoaderTests
             gitops: skip
             retention: { keepLast: 3, keepDaily: 7, keepWeekly: 4, keepMonthly: 6, maxAge: 400d, minVerifiedKept: 2 }
             writeOnceDays: 30
-            verification: { schedule: "0 6 * * SUN", drill: true }
+            verification: { driftThreshold: 30% }
           - name: hourly
             clusters: [prod-*, staging]
             schedule: "0 * * * *"
@@ -61,8 +61,8 @@ public class ConfigurationLoaderTests
         Assert.Equal(Strata.Core.Backup.ClusterResourcesMode.Include, nightly.Scope.ClusterResources);
         Assert.Equal(new Strata.Core.Retention.RetentionRules { KeepLast = 3, KeepDaily = 7, KeepWeekly = 4, KeepMonthly = 6, MaxAge = TimeSpan.FromDays(400), MinVerifiedKept = 2 }, nightly.Retention);
         Assert.Equal(30, nightly.WriteOnceDays);
-        Assert.True(nightly.Verification!.Drill);
-        Assert.Equal("Europe/Amsterdam", nightly.Verification.TimeZone.Id); // inherits the policy's zone
+        Assert.Equal(0.3, nightly.Verification.DriftThreshold, 6);
+        Assert.Equal(0.5, configuration.Policies[1].Verification.DriftThreshold, 6); // the default
         Assert.Equal(16, nightly.Line);
 
         var hourly = configuration.FindPolicy("hourly")!;

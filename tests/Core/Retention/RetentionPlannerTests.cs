@@ -80,7 +80,8 @@ public class RetentionPlannerTests
             {
                 var started = AsOf.AddMinutes(-random.Next(0, 60 * 24 * 400));
                 var locked = random.Next(5) == 0 ? started.AddDays(random.Next(1, 60)) : (DateTimeOffset?)null;
-                return new RetentionCandidate($"b{n:000}", started, Good: random.Next(4) != 0, InProgress: random.Next(40) == 0, RetainUntil: locked);
+                var good = random.Next(4) != 0;
+                return new RetentionCandidate($"b{n:000}", started, good, InProgress: random.Next(40) == 0, RetainUntil: locked, Verified: good && random.Next(3) != 0);
             }).ToList();
             var rules = new RetentionRules
             {
@@ -98,9 +99,11 @@ public class RetentionPlannerTests
             // Every backup has exactly one verdict.
             Assert.Equal(backups.Select(b => b.Id).Order(), plan.Select(d => d.Id).Order());
 
-            // Never below minVerifiedKept: the newest good backups are kept.
-            var newestGood = backups.Where(b => b.Good && !b.InProgress).OrderByDescending(b => b.StartedAt).ThenByDescending(b => b.Id, StringComparer.Ordinal).Take(rules.MinVerifiedKept);
-            Assert.All(newestGood, b => Assert.Equal(RetentionVerdict.Keep, plan.Single(d => d.Id == b.Id).Verdict));
+            // Never below minVerifiedKept: the newest verified backups are kept, and as many good ones as that
+            // in all (topped up with unverified good ones while fewer are verified).
+            var ordered = backups.Where(b => b.Good && !b.InProgress).OrderByDescending(b => b.StartedAt).ThenByDescending(b => b.Id, StringComparer.Ordinal).ToList();
+            Assert.All(ordered.Where(b => b.Verified).Take(rules.MinVerifiedKept), b => Assert.Equal(RetentionVerdict.Keep, plan.Single(d => d.Id == b.Id).Verdict));
+            Assert.True(ordered.Count(b => plan.Single(d => d.Id == b.Id).Verdict == RetentionVerdict.Keep) >= Math.Min(rules.MinVerifiedKept, ordered.Count));
 
             // Never a locked blob, never a running backup.
             Assert.All(plan.Where(d => d.Verdict == RetentionVerdict.Expire), d =>

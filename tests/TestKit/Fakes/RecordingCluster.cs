@@ -46,6 +46,9 @@ public sealed class RecordingCluster : IClusterWriter
 
     public static string Key(string qualifiedResource, string? ns, string name) => $"{qualifiedResource}/{ns}/{name}";
 
+    /// <summary>Removes an object, as if someone deleted it; false when there was none.</summary>
+    public bool Remove(string qualifiedResource, string? ns, string name) => _objects.TryRemove(Key(qualifiedResource, ns, name), out _);
+
     public Task<ServerVersion> GetServerVersionAsync(CancellationToken cancellationToken = default) =>
         Task.FromResult(new ServerVersion("v1.31.0", null));
 

@@ -52,7 +52,7 @@ public sealed class ServiceBusHostTests : IAsyncLifetime
     {
         await StartAsync();
 
-        Assert.Equal([Queues.Alerts, Queues.Backups, Queues.Restores], _bus.Processors.Keys.Order());
+        Assert.Equal([Queues.Alerts, Queues.Backups, Queues.Restores, Queues.Verifications], _bus.Processors.Keys.Order());
         Assert.All(_bus.Processors.Values, p =>
         {
             Assert.True(p.Started);

@@ -1,0 +1,69 @@
+using System.CommandLine;
+using Strata.Cli.Output;
+using Strata.Core.Configuration;
+using Strata.Core.Verification;
+
+namespace Strata.Cli.Commands;
+
+/// <summary>
+/// <c>strata backup verify ID</c>: reads the backup back from the store and checks it against its
+/// manifest (and the last verified backup, for drift); records the report with the run.
+/// Exit 0 verified, 1 verification failed (every problem named), 2 bad input.
+/// </summary>
+internal static class BackupVerifyCommand
+{
+    public static Command Build(CliEnvironment environment)
+    {
+        var id = new Argument<string>("backup-id") { Description = "The backup's id (see 'strata backup list')." };
+        var store = new StoreOptions();
+        var output = CommonOptions.Output();
+        var config = new Option<string?>("--config") { Description = "strata.yaml, for the policy's drift threshold (default: 50%)." };
+        var command = new Command("verify", "Prove a backup: read every artifact back from the store and check it against the manifest.") { id, output, config };
+        store.AddTo(command);
+        command.SetAction(async (parsed, ct) =>
+        {
+            var location = store.Resolve(parsed, environment);
+            var backupId = parsed.GetValue(id)!;
+            var record = await location.History.FindBackupAsync(backupId, ct);
+            if (record is null)
+            {
+                return await environment.FailAsync($"no backup \"{backupId}\" in {location.HistoryWhere} (see 'strata backup list')");
+            }
+
+            if (!record.IsCommitted)
+            {
+                return await environment.FailAsync($"backup {backupId} is {record.Status}: nothing was committed to verify");
+            }
+
+            var threshold = DriftCheck.DefaultThreshold;
+            if (parsed.GetValue(config) is { Length: > 0 } path)
+            {
+                try
+                {
+                    var configuration = ConfigurationLoader.Parse(await File.ReadAllTextAsync(path, ct), path, Adapters.Hosting.SystemTimeZones.Instance);
+                    threshold = configuration.FindPolicy(record.Policy)?.Verification.DriftThreshold ?? threshold;
+                }
+                catch (Exception e) when (e is ConfigurationException or IOException or UnauthorizedAccessException)
+                {
+                    return await environment.FailAsync(e.Message);
+                }
+            }
+
+            await environment.Error.WriteLineAsync($"verifying {record.Artifacts.Count} artifact(s) of {backupId} from {location.ArtifactsWhere}…");
+            var verified = await VerificationRun.RunAsync(location.Artifacts, location.History, environment.Time, record, threshold, ct);
+            if (parsed.GetValue(output) == "json")
+            {
+                await environment.Out.WriteLineAsync(BackupJson.One(verified, location));
+            }
+            else
+            {
+                var console = BackupTables.Console(environment);
+                BackupTables.Header(console, verified, location);
+                BackupTables.Verification(console, verified);
+            }
+
+            return verified.Verification!.Passed ? ExitCodes.Succeeded : ExitCodes.PartiallyFailed;
+        });
+        return command;
+    }
+}

@@ -1,0 +1,97 @@
+using Strata.Core.Messages;
+using Strata.Core.Runs;
+using Strata.Core.Verification;
+
+namespace Strata.Core.ControlPlane;
+
+/// <summary>
+/// The <c>strata-verifications</c> worker: proves a committed backup by reading it back from the
+/// store (<see cref="BackupVerifier"/>), compares it with the last verified backup of the same policy
+/// and cluster (<see cref="DriftCheck"/>), records the report with the run, and moves the run to
+/// <see cref="BackupStatus.Verified"/> or <see cref="BackupStatus.VerificationFailed"/>. Verifying is
+/// read-only, so a redelivered request simply verifies again.
+/// </summary>
+public static class VerifyWorker
+{
+    /// <summary>Findings an alert lists, at most.</summary>
+    public const int AlertedFindings = 20;
+
+    /// <summary>Handles one <c>strata-verifications</c> message.</summary>
+    public static async Task<FunctionResult> HandleAsync(ControlPlaneContext context, InboundMessage message, CancellationToken cancellationToken = default)
+    {
+        var result = new FunctionResult();
+        if (await MessageIntake.ReadAsync<VerifyRequested>(context, message, result, cancellationToken) is not { } envelope)
+        {
+            return result;
+        }
+
+        var request = (VerifyRequested)envelope.Payload;
+        var record = await context.History.FindBackupAsync(request.BackupId, cancellationToken);
+        if (Refusal(request, record) is { } refusal)
+        {
+            await MessageIntake.RejectAsync(context, message, envelope.Id, envelope.Type, refusal, result, cancellationToken);
+            return result;
+        }
+
+        var verified = await VerifyAsync(context, record!, cancellationToken);
+        var report = verified.Verification!;
+        result.Log($"backup {verified.Id} of {verified.Cluster} (policy {verified.Policy}): {verified.Status}, "
+            + $"{report.ErrorCount} error(s), {report.Warnings.Count()} warning(s)" + (report.BaselineBackupId is { } b ? $" (drift against {b})" : ""));
+        FollowUp(envelope, verified, context.Time.GetUtcNow(), result);
+        return result;
+    }
+
+    /// <summary>Why <paramref name="request"/> cannot be verified, or null.</summary>
+    private static string? Refusal(VerifyRequested request, BackupRecord? record) =>
+        record is null ? $"backup {request.BackupId} is not in the run history"
+        : record.Cluster != request.Cluster || record.Policy != request.Policy
+            ? $"backup {request.BackupId} belongs to cluster '{record.Cluster}' and policy '{record.Policy}', not '{request.Cluster}' and '{request.Policy}'"
+        : request.Kind != VerificationKind.Integrity ? $"{request.Kind} verification is not handled by this version"
+        : !record.IsCommitted ? $"backup {request.BackupId} is {record.Status}: nothing was committed to verify"
+        : null;
+
+    /// <summary>Verifies <paramref name="record"/>'s backup with its policy's drift threshold; returns the updated, saved record.</summary>
+    public static Task<BackupRecord> VerifyAsync(ControlPlaneContext context, BackupRecord record, CancellationToken cancellationToken = default) =>
+        VerificationRun.RunAsync(context.Stores.Default, context.History, context.Time, record,
+            context.Configuration.FindPolicy(record.Policy)?.Verification.DriftThreshold ?? DriftCheck.DefaultThreshold, cancellationToken);
+
+    /// <summary>A failed verification pages (critical); drift warns.</summary>
+    private static void FollowUp(Envelope request, BackupRecord record, DateTimeOffset now, FunctionResult result)
+    {
+        var report = record.Verification!;
+        if (!report.Passed)
+        {
+            result.Send(request.FollowedBy($"alert-verification-failed-{record.Id}", now, new AlertRaised(
+                AlertSeverity.Critical, "verification-failed",
+                $"Backup {record.Id} of {record.Cluster} (policy {record.Policy}) failed verification: {report.ErrorCount} problem(s), first: {report.Errors.First()}",
+                $"verification-failed/{record.Policy}/{record.Cluster}", record.Cluster, record.Policy, record.Id, Details(report.Errors, report.ErrorCount))));
+        }
+
+        var warnings = report.Warnings.ToList();
+        if (warnings.Count > 0)
+        {
+            result.Send(request.FollowedBy($"alert-backup-drift-{record.Id}", now, new AlertRaised(
+                AlertSeverity.Warning, "backup-drift",
+                $"Backup {record.Id} of {record.Cluster} (policy {record.Policy}) shrank against {report.BaselineBackupId}: {warnings[0].Message}",
+                $"backup-drift/{record.Policy}/{record.Cluster}", record.Cluster, record.Policy, record.Id, Details(warnings, warnings.Count))));
+        }
+    }
+
+    /// <summary>The first <see cref="AlertedFindings"/> findings, one per detail, and how many more.</summary>
+    private static Dictionary<string, string> Details(IEnumerable<VerificationFinding> findings, int total)
+    {
+        var details = new Dictionary<string, string>(StringComparer.Ordinal);
+        var i = 0;
+        foreach (var finding in findings.Take(AlertedFindings))
+        {
+            details[$"problem{++i:00}"] = finding.ToString();
+        }
+
+        if (total > i)
+        {
+            details["more"] = $"{total - i} more";
+        }
+
+        return details;
+    }
+}

@@ -1,0 +1,204 @@
+using System.Globalization;
+using Strata.Core.Artifacts;
+using Strata.Core.Ports;
+using Strata.Core.Runs;
+
+namespace Strata.Core.Verification;
+
+/// <summary>
+/// Reads a committed backup back from the store and checks it: the manifest is there and readable;
+/// every artifact it lists is in the store, not empty, of the recorded size and SHA-256; each
+/// artifact's content passes the checks of its layer (<see cref="IArtifactCheck"/>); the objects
+/// found equal the manifest's counts. Every artifact is streamed once, never held whole in memory.
+/// </summary>
+public sealed class BackupVerifier(IArtifactStore store, IReadOnlyList<IArtifactCheck> checks, TimeProvider time)
+{
+    /// <summary>The checks of the layers Strata has: the objects archive.</summary>
+    public static IReadOnlyList<IArtifactCheck> LayerChecks { get; } = [new ObjectArchiveCheck()];
+
+    /// <summary>A verifier with every layer's checks.</summary>
+    public BackupVerifier(IArtifactStore store, TimeProvider time)
+        : this(store, LayerChecks, time)
+    {
+    }
+
+    /// <summary>
+    /// Verifies the backup of <paramref name="backup"/>; with a <paramref name="baseline"/> (the last verified backup of
+    /// the same policy and cluster), also reports drift beyond <paramref name="driftThreshold"/> (<see cref="DriftCheck"/>).
+    /// </summary>
+    public async Task<VerificationReport> VerifyAsync(
+        BackupRecord backup, VerificationReport? baseline = null, double driftThreshold = DriftCheck.DefaultThreshold, CancellationToken cancellationToken = default)
+    {
+        var startedAt = time.GetUtcNow();
+        var findings = new VerificationFindings();
+        BackupManifest? manifest = null;
+        try
+        {
+            manifest = await ManifestFile.ReadAsync(store, backup.Location, cancellationToken);
+            if (manifest is null)
+            {
+                findings.Error("manifest", "the backup has no manifest: it never completed", ArtifactLayout.Manifest);
+            }
+            else if (manifest.BackupId != backup.Id)
+            {
+                findings.Error("manifest", "the manifest belongs to another backup", ArtifactLayout.Manifest, expected: backup.Id, found: manifest.BackupId);
+            }
+        }
+        catch (InvalidDataException e)
+        {
+            findings.Error("manifest", e.Message, ArtifactLayout.Manifest);
+        }
+
+        var artifacts = new List<ArtifactVerification>();
+        ObjectCounts? found = null;
+        if (manifest is not null)
+        {
+            var stored = new Dictionary<string, long>(StringComparer.Ordinal);
+            await foreach (var info in store.ListAsync(backup.Location, cancellationToken))
+            {
+                stored[info.Key] = info.Size;
+            }
+
+            var complete = true;
+            var tallies = new List<ObjectCounts>();
+            foreach (var artifact in manifest.Artifacts)
+            {
+                var (verification, counts, readToEnd) = await VerifyArtifactAsync(backup.Location, artifact, manifest, stored, findings, cancellationToken);
+                artifacts.Add(verification);
+                complete &= readToEnd;
+                if (counts is not null)
+                {
+                    tallies.Add(counts);
+                }
+            }
+
+            if (manifest.Artifacts.Count == 0)
+            {
+                findings.Error("manifest", "the manifest lists no artifacts", ArtifactLayout.Manifest);
+            }
+
+            if (complete && tallies.Count > 0)
+            {
+                found = Sum(tallies);
+                CompareCounts(manifest.Counts, found, findings);
+            }
+        }
+
+        var report = new VerificationReport
+        {
+            BackupId = backup.Id,
+            StartedAt = startedAt,
+            CompletedAt = startedAt,
+            Artifacts = artifacts,
+            Counts = found,
+        };
+        if (baseline is not null && manifest is not null)
+        {
+            DriftCheck.Compare(report, baseline, driftThreshold, findings);
+        }
+
+        return report with
+        {
+            CompletedAt = time.GetUtcNow(),
+            Findings = findings.Kept,
+            OmittedFindings = findings.Omitted,
+            ErrorCount = findings.Errors,
+            BaselineBackupId = baseline?.BackupId,
+        };
+    }
+
+    private async Task<(ArtifactVerification, ObjectCounts?, bool ReadToEnd)> VerifyArtifactAsync(
+        string prefix, ArtifactEntry artifact, BackupManifest manifest, Dictionary<string, long> stored, VerificationFindings findings, CancellationToken cancellationToken)
+    {
+        var key = ArtifactLayout.ArtifactKey(prefix, artifact.Path);
+        var check = checks.FirstOrDefault(c => c.AppliesTo(artifact));
+        IReadOnlyList<string> names = check is null ? [] : [check.Name];
+        if (!stored.ContainsKey(key))
+        {
+            findings.Error("presence", "the manifest lists it, the store does not have it", artifact.Path);
+            return (new ArtifactVerification(artifact.Path, null, null, names, new Dictionary<string, string>()), null, false);
+        }
+
+        if (artifact.Size == 0)
+        {
+            findings.Error("empty", "the manifest records an empty artifact: nothing was captured into it", artifact.Path);
+        }
+
+        await using var source = await store.OpenReadAsync(key, cancellationToken);
+        var hashing = new HashingStream(source);
+        var result = check is null
+            ? new ArtifactCheckResult(new Dictionary<string, string>(), ReadToEnd: true)
+            : await check.CheckAsync(artifact, hashing, manifest, findings, cancellationToken);
+
+        // Whatever the check left unread still counts for size and hash.
+        await hashing.CopyToAsync(Stream.Null, cancellationToken);
+        var size = hashing.BytesHashed;
+        var sha256 = hashing.Sha256Hex;
+        if (size == 0 && artifact.Size != 0)
+        {
+            findings.Error("empty", "the stored artifact is empty", artifact.Path, Bytes(artifact.Size), "0 bytes");
+        }
+        else if (size != artifact.Size)
+        {
+            findings.Error("size", size < artifact.Size ? "the stored artifact is shorter than recorded (truncated)" : "the stored artifact is longer than recorded",
+                artifact.Path, expected: Bytes(artifact.Size), found: Bytes(size));
+        }
+
+        if (!string.Equals(sha256, artifact.Sha256, StringComparison.OrdinalIgnoreCase))
+        {
+            findings.Error("sha256", "the stored bytes are not the bytes that were written", artifact.Path, expected: artifact.Sha256, found: sha256);
+        }
+
+        return (new ArtifactVerification(artifact.Path, size, sha256, names, result.Facts), result.Counts, result.ReadToEnd);
+    }
+
+    private static string Bytes(long n) => n.ToString("N0", CultureInfo.InvariantCulture) + " bytes";
+
+    private static ObjectCounts Sum(List<ObjectCounts> tallies)
+    {
+        if (tallies.Count == 1)
+        {
+            return tallies[0];
+        }
+
+        static SortedDictionary<string, long> Merge(IEnumerable<IReadOnlyDictionary<string, long>> parts)
+        {
+            var merged = new SortedDictionary<string, long>(StringComparer.Ordinal);
+            foreach (var (key, n) in parts.SelectMany(p => p))
+            {
+                merged[key] = merged.GetValueOrDefault(key) + n;
+            }
+
+            return merged;
+        }
+
+        return new ObjectCounts(tallies.Sum(t => t.Total), Merge(tallies.Select(t => t.ByResource)), Merge(tallies.Select(t => t.ByNamespace)));
+    }
+
+    /// <summary>Every resource and namespace count the manifest records must equal what the archives hold.</summary>
+    private static void CompareCounts(ObjectCounts expected, ObjectCounts found, VerificationFindings findings)
+    {
+        if (expected.Total != found.Total)
+        {
+            findings.Error("counts", "objects in total", ArtifactLayout.Manifest, expected: Count(expected.Total), found: Count(found.Total));
+        }
+
+        Compare("resource", expected.ByResource, found.ByResource);
+        Compare("namespace", expected.ByNamespace, found.ByNamespace);
+
+        void Compare(string what, IReadOnlyDictionary<string, long> manifest, IReadOnlyDictionary<string, long> archive)
+        {
+            foreach (var key in manifest.Keys.Union(archive.Keys).Order(StringComparer.Ordinal))
+            {
+                var e = manifest.GetValueOrDefault(key);
+                var f = archive.GetValueOrDefault(key);
+                if (e != f)
+                {
+                    findings.Error("counts", $"objects of {what} {key}", ArtifactLayout.Manifest, expected: Count(e), found: Count(f));
+                }
+            }
+        }
+    }
+
+    private static string Count(long n) => n.ToString(CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,47 @@
+using Strata.Core.Ports;
+using Strata.Core.Runs;
+
+namespace Strata.Core.Verification;
+
+/// <summary>
+/// Verifies one recorded backup and records the outcome: finds the baseline (the last verified
+/// backup of the same policy and cluster), runs <see cref="BackupVerifier"/>, and saves the report
+/// with the run, whose status becomes <see cref="BackupStatus.Verified"/> or
+/// <see cref="BackupStatus.VerificationFailed"/>. The one path for the verify worker, <c>strata backup
+/// verify</c> and the verification that follows <c>strata backup create</c>.
+/// </summary>
+public static class VerificationRun
+{
+    /// <summary>Verifies <paramref name="record"/>'s backup in <paramref name="store"/> and returns the updated, saved record.</summary>
+    public static async Task<BackupRecord> RunAsync(
+        IArtifactStore store, IRunHistory history, TimeProvider time, BackupRecord record, double driftThreshold = DriftCheck.DefaultThreshold,
+        CancellationToken cancellationToken = default)
+    {
+        var baseline = await BaselineAsync(history, record, cancellationToken);
+        var report = await new BackupVerifier(store, time).VerifyAsync(record, baseline?.Verification, driftThreshold, cancellationToken);
+
+        // A partial capture stays PartiallyFailed when its artifacts check out: what it did commit is
+        // sound, but it is not a complete backup, so it does not count as verified.
+        var status = !report.Passed ? BackupStatus.VerificationFailed
+            : record.IsPartial ? BackupStatus.PartiallyFailed
+            : BackupStatus.Verified;
+        var updated = record with { Status = status, Verification = report };
+        await history.SaveBackupAsync(updated, cancellationToken);
+        return updated;
+    }
+
+    /// <summary>The last verified backup of the same policy and cluster that started before <paramref name="record"/>.</summary>
+    private static async Task<BackupRecord?> BaselineAsync(IRunHistory history, BackupRecord record, CancellationToken cancellationToken)
+    {
+        await foreach (var candidate in history.ListBackupsAsync(cancellationToken))
+        {
+            if (candidate.Id != record.Id && candidate.Policy == record.Policy && candidate.Cluster == record.Cluster
+                && candidate.Status == BackupStatus.Verified && candidate.Verification is not null && candidate.StartedAt < record.StartedAt)
+            {
+                return candidate;
+            }
+        }
+
+        return null;
+    }
+}
