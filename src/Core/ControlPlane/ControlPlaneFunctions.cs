@@ -21,6 +21,9 @@ public static class ControlPlaneFunctions
         // Every minute: a policy's cron schedule has minute resolution.
         new("schedule-tick", "0 * * * * *", TimeSpan.FromMinutes(1), [Queues.Backups], ScheduleTick.RunAsync),
 
+        // Every 5 minutes: RPO breaches, dead runs, a verification queue that is not draining, a stopped schedule.
+        new("freshness", "0 */5 * * * *", TimeSpan.FromMinutes(5), [Queues.Alerts, Queues.Verifications], FreshnessSweep.RunAsync),
+
         // Hourly, off the hour (minute 7) so it does not meet the top-of-the-hour backup burst.
         new("retention", "0 7 * * * *", TimeSpan.FromHours(1), [Queues.Alerts], RetentionSweep.RunAsync),
     ];
