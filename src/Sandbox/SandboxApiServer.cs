@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Server.Kestrel.Https;
 using Microsoft.Extensions.Logging;
+using Strata.Sandbox.Controllers;
 using Strata.Sandbox.Http;
 using Strata.Sandbox.Security;
 using Strata.Sandbox.Storage;
@@ -14,8 +15,9 @@ namespace Strata.Sandbox;
 /// <summary>
 /// A Kubernetes API server in-process, for tests, benchmarks and <c>strata demo</c>: Kestrel over
 /// HTTPS on a loopback port with its own CA, bearer-token and client-certificate authentication,
-/// discovery, CRUD with the real wire format, paging, selectors, CRDs, and fault injection.
-/// Never for production use.
+/// discovery, CRUD with the real wire format, paging, selectors, CRDs, namespace termination,
+/// validation and admission (dry runs included), simulated controllers (opt-in), and fault
+/// injection. Never for production use.
 /// </summary>
 public sealed class SandboxApiServer : IAsyncDisposable
 {
@@ -23,6 +25,7 @@ public sealed class SandboxApiServer : IAsyncDisposable
     private readonly ApiDispatcher _dispatcher;
     private readonly SemaphoreSlim _lifecycle = new(1, 1);
     private readonly CancellationTokenSource _disposing = new();
+    private readonly ControllerQueue _controllers;
     private WebApplication? _app;
     private Task _restart = Task.CompletedTask;
     private int _disposed;
@@ -33,7 +36,16 @@ public sealed class SandboxApiServer : IAsyncDisposable
         Certificates = certificates;
         Store = store;
         AdminToken = Access.IssueToken("sandbox-admin", "system:masters");
-        Objects = new ObjectRequests(store, new ObjectLifecycle(options.Time), options);
+        Objects = new ObjectRequests(store, new ObjectLifecycle(options.Time), new AdmissionChain(store, options.Admission), options);
+        _controllers = new ControllerQueue(options.Time, _disposing.Token);
+        Objects.Observe(new NamespaceController(Objects, _controllers, options.NamespaceDeletionDelay, options.Time));
+        if (options.Controllers is { } simulated)
+        {
+            Objects.Observe(new WorkloadController(Objects, _controllers, simulated, options.Time));
+            Objects.Observe(new JobController(Objects, _controllers, simulated, options.Time));
+            Objects.Observe(new VolumeBinder(Objects, store, _controllers, simulated, options.Time));
+        }
+
         _dispatcher = new ApiDispatcher(this);
     }
 
@@ -203,6 +215,7 @@ public sealed class SandboxApiServer : IAsyncDisposable
         }
 
         await StopListeningAsync();
+        await _controllers.StopAsync();
         Certificates.Dispose();
         _disposing.Dispose();
     }
