@@ -138,7 +138,11 @@ public sealed class SandboxApiServer : IAsyncDisposable
     /// <summary>Completes when the last <see cref="Restart"/> has the server listening again.</summary>
     public Task WaitForRestartAsync() => _restart;
 
-    /// <summary>Creates <paramref name="obj"/> directly in the store (no HTTP), as <c>kubectl create</c> would.</summary>
+    /// <summary>
+    /// Creates <paramref name="obj"/> directly in the store (no HTTP), as <c>kubectl create</c> would:
+    /// validated, and seen by the controllers, but not put to <see cref="SandboxOptions.Admission"/>
+    /// (a seeded object is state that was there before the rules).
+    /// </summary>
     public JsonObject Create(JsonObject obj, string manager = "sandbox-seed")
     {
         var apiVersion = obj["apiVersion"]?.GetValue<string>() ?? throw new ArgumentException("apiVersion is required");
@@ -148,7 +152,7 @@ public sealed class SandboxApiServer : IAsyncDisposable
         var type = Store.Types.FirstOrDefault(t => t.Group == group && t.Kind == kind && t.Versions.Contains(version))
             ?? throw new ArgumentException($"the sandbox does not serve {kind} in {apiVersion}");
         var ns = type.Namespaced ? obj["metadata"]?["namespace"]?.GetValue<string>() ?? "default" : null;
-        return Objects.Create(new RequestTarget.Objects(type, version, ns, null, null), obj, manager, dryRun: false);
+        return Objects.Create(new RequestTarget.Objects(type, version, ns, null, null), obj, manager, dryRun: false, seed: true);
     }
 
     /// <summary>Creates a namespace (if absent).</summary>
