@@ -74,9 +74,12 @@ internal sealed partial class ObjectRequests(ObjectStore store, ObjectLifecycle 
             admission.Validate("CREATE", target, obj, null, dryRun);
         }
 
-        if (store.Get(type, target.Namespace, name) is not null)
+        if (store.Get(type, target.Namespace, name) is { } existing)
         {
-            throw ApiError.AlreadyExists(type.Key, name);
+            var exists = ApiError.AlreadyExists(type.Key, name);
+            throw existing.ToJson(target.ApiVersion, type.Kind)["metadata"]?["deletionTimestamp"] is null
+                ? exists
+                : new ApiError(exists.Code, exists.Reason, $"object is being deleted: {exists.Message}", exists.Details);
         }
 
         if (dryRun)

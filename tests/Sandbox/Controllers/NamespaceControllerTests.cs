@@ -15,6 +15,7 @@ public class NamespaceControllerTests
         var (_, terminating) = await s.GetAsync("/api/v1/namespaces/scratch");
         var (_, contents) = await s.GetAsync("/api/v1/namespaces/scratch/configmaps");
         var (againCode, again) = await s.DeleteAsync("/api/v1/namespaces/scratch");
+        var (recreateCode, recreate) = await s.PostAsync("/api/v1/namespaces", new JsonObject { ["metadata"] = new JsonObject { ["name"] = "scratch" } });
         s.Clock.Advance(TimeSpan.FromSeconds(30));
         var (goneCode, gone) = await s.UntilAsync("/api/v1/namespaces/scratch", (status, _) => status == 404);
         var (_, configMaps) = await s.GetAsync("/api/v1/configmaps");
@@ -25,6 +26,8 @@ public class NamespaceControllerTests
         Assert.Equal(("Terminating", "kubernetes"), (terminating.Str("status.phase"), terminating.Str("spec.finalizers.0")));
         Assert.Single(contents["items"]!.AsArray());
         Assert.Equal((200, "Terminating"), (againCode, again.Str("status.phase")));
+        Assert.Equal((409, "AlreadyExists", "object is being deleted: namespaces \"scratch\" already exists"),
+            (recreateCode, recreate.Str("reason"), recreate.Str("message")));
         Assert.Equal((404, "NotFound", "namespaces \"scratch\" not found"), (goneCode, gone.Str("reason"), gone.Str("message")));
         Assert.Empty(configMaps["items"]!.AsArray());
         Assert.Empty(deployments["items"]!.AsArray());
