@@ -10,7 +10,7 @@ namespace Strata.Sandbox;
 /// </summary>
 public abstract record AdmissionRule(string Name, Func<AdmissionRequest, string?> Check)
 {
-    /// <summary>The operations the rule is called for (<c>CREATE</c>, <c>UPDATE</c>).</summary>
+    /// <summary>The operations the rule is called for: <c>CREATE</c>, <c>UPDATE</c> (deletes are not put to rules).</summary>
     public IReadOnlyCollection<string> Operations { get; init; } = ["CREATE", "UPDATE"];
 
     /// <summary>The refusal the API server answers with, in the real wording.</summary>

@@ -68,13 +68,6 @@ internal sealed partial class ObjectLifecycle(TimeProvider time)
             }
         }
 
-        if (type.HasGeneration || type.IsCustom)
-        {
-            var generation = current["generation"]?.GetValue<long>() ?? 1;
-            var specChanged = obj["spec"]?.ToJsonString() != existing["spec"]?.ToJsonString();
-            metadata["generation"] = specChanged ? generation + 1 : generation;
-        }
-
         if (target.Subresource == "status")
         {
             // Only status changes through the status subresource.
@@ -107,6 +100,14 @@ internal sealed partial class ObjectLifecycle(TimeProvider time)
                     spec["finalizers"] = finalizers.DeepClone();
                 }
             }
+        }
+
+        // After the subresource rules: a write to status cannot move the spec, nor the generation.
+        if (type.HasGeneration || type.IsCustom)
+        {
+            var generation = current["generation"]?.GetValue<long>() ?? 1;
+            var specChanged = obj["spec"]?.ToJsonString() != existing["spec"]?.ToJsonString();
+            metadata["generation"] = specChanged ? generation + 1 : generation;
         }
 
         var now = Timestamp();
