@@ -5,7 +5,8 @@ namespace Strata.Core.ControlPlane;
 
 /// <summary>
 /// The status page's data: per policy and cluster, the latest run, the latest good backup and
-/// whether it is within the recovery-point objective; open incidents; rejected messages.
+/// whether it is within the recovery-point objective; incidents (open or resolved, and who was told); each
+/// alert channel's delivery health; rejected messages.
 /// </summary>
 public static class StatusReport
 {
@@ -66,6 +67,32 @@ public static class StatusReport
                 ["summary"] = alert.Summary,
                 ["count"] = alert.Count,
                 ["lastRaisedAt"] = alert.LastRaisedAt.ToString("O"),
+                ["status"] = alert.Status == Ports.IncidentStatus.Open ? "open" : "resolved",
+                ["resolvedAt"] = alert.ResolvedAt?.ToString("O"),
+                ["notified"] = new JsonArray([.. alert.Notifications.Select(n => (JsonNode)n.Channel)]),
+            });
+        }
+
+        // Every configured channel, with how its deliveries have gone: a revoked webhook shows here.
+        var health = new Dictionary<string, Ports.ChannelHealth>(StringComparer.Ordinal);
+        await foreach (var channel in context.State.ListChannelHealthAsync(cancellationToken))
+        {
+            health[channel.Channel] = channel;
+        }
+
+        var channels = new JsonArray();
+        foreach (var channel in configuration.Alerts.Channels)
+        {
+            health.TryGetValue(channel.Name, out var h);
+            channels.Add(new JsonObject
+            {
+                ["name"] = channel.Name,
+                ["type"] = channel.Type.ToString().ToLowerInvariant(),
+                ["state"] = h is null ? "unused" : h.ConsecutiveFailures == 0 ? "ok" : "failing",
+                ["consecutiveFailures"] = h?.ConsecutiveFailures ?? 0,
+                ["lastSuccessAt"] = h?.LastSuccessAt?.ToString("O"),
+                ["lastFailureAt"] = h?.LastFailureAt?.ToString("O"),
+                ["lastError"] = h?.LastError,
             });
         }
 
@@ -81,6 +108,7 @@ public static class StatusReport
             ["configuration"] = configuration.Source,
             ["protection"] = protection,
             ["alerts"] = incidents,
+            ["alertChannels"] = channels,
             ["rejectedMessages"] = rejected,
         };
     }
