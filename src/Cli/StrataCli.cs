@@ -22,6 +22,9 @@ public static class StrataCli
         restore.Subcommands.Add(RestoreListCommand.Build(environment));
         restore.Subcommands.Add(RestoreDescribeCommand.Build(environment));
         root.Subcommands.Add(restore);
+        var alert = new Command("alert", "Work with alert channels.");
+        alert.Subcommands.Add(AlertTestCommand.Build(environment));
+        root.Subcommands.Add(alert);
         root.Subcommands.Add(RunCommand.Build(environment));
         root.Subcommands.Add(DemoCommand.Build(environment));
 
