@@ -12,9 +12,13 @@ public static class FailedItemList
     public const int Shown = 20;
 
     /// <summary>The errors among <paramref name="problems"/> (warnings are not failures): the first <see cref="Shown"/> as lines, and the count of the rest.</summary>
-    public static (IReadOnlyList<string> Items, int More) From(IEnumerable<Problem> problems)
+    public static (IReadOnlyList<string> Items, int More) From(IEnumerable<Problem> problems) =>
+        Of(problems.Where(p => p.Severity == ProblemSeverity.Error).Select(p => $"{p.Location}: {p.Message}"));
+
+    /// <summary>The first <see cref="Shown"/> of <paramref name="lines"/>, and the count of the rest.</summary>
+    public static (IReadOnlyList<string> Items, int More) Of(IEnumerable<string> lines)
     {
-        var errors = problems.Where(p => p.Severity == ProblemSeverity.Error).ToList();
-        return ([.. errors.Take(Shown).Select(p => $"{p.Location}: {p.Message}")], Math.Max(0, errors.Count - Shown));
+        var all = lines.ToList();
+        return ([.. all.Take(Shown)], Math.Max(0, all.Count - Shown));
     }
 }
