@@ -17,6 +17,11 @@ namespace Strata.Adapters.Azure.Table;
 public sealed class TableControlState : IControlState
 {
     private const int Attempts = 5;
+
+    // An incident or a channel's health can be written by every dispatcher at once (one alert fanned out to several
+    // channels, several alerts of one incident): each round of conflicting writers lets at least one through, so the
+    // limit is set above the concurrency the hosts run with (4 calls per instance, a few instances).
+    private const int ContendedAttempts = 16;
     private const int MaxTransactionActions = 100;
     private readonly TableClient _table;
     private readonly OnceUntilFailed _created;
@@ -176,7 +181,7 @@ public sealed class TableControlState : IControlState
                 await WriteAsync(entity, current?.ETag, cancellationToken);
                 return health;
             }
-            catch (StorageRequestException e) when (e.Status is 409 or 412 && attempt < Attempts)
+            catch (StorageRequestException e) when (e.Status is 409 or 412 && attempt < ContendedAttempts)
             {
                 // Another dispatcher delivered to the same channel at the same time: count again from its result.
             }
@@ -229,7 +234,7 @@ public sealed class TableControlState : IControlState
                 await WriteAsync(entity, current?.ETag, cancellationToken);
                 return record;
             }
-            catch (StorageRequestException e) when (e.Status is 409 or 412 && attempt < Attempts)
+            catch (StorageRequestException e) when (e.Status is 409 or 412 && attempt < ContendedAttempts)
             {
                 // Another dispatcher changed the same incident first: read again.
             }
