@@ -212,7 +212,7 @@ public static class BackupWorker
             // Only incidents that are open: most backups end none, and send nothing more. One raised but not yet
             // recorded when this looks is resolved by the next committed backup.
             var key = $"{recovered}/{record.Policy}/{record.Cluster}";
-            if (await context.State.FindAlertAsync(key, cancellationToken) is { Status: Ports.IncidentStatus.Open })
+            if (await context.State.FindAlertAsync(key, cancellationToken) is { Status: Alerts.IncidentStatus.Open })
             {
                 result.Send(request.FollowedBy($"resolve-{recovered}-{record.Id}", now, new AlertResolved(
                     key, $"Backup {record.Id} of {record.Cluster} (policy {record.Policy}) {(record.Status == BackupStatus.Succeeded ? "succeeded" : "committed")}",

@@ -67,7 +67,7 @@ public static class StatusReport
                 ["summary"] = alert.Summary,
                 ["count"] = alert.Count,
                 ["lastRaisedAt"] = alert.LastRaisedAt.ToString("O"),
-                ["status"] = alert.Status == Ports.IncidentStatus.Open ? "open" : "resolved",
+                ["status"] = alert.Status == Alerts.IncidentStatus.Open ? "open" : "resolved",
                 ["resolvedAt"] = alert.ResolvedAt?.ToString("O"),
                 ["notified"] = new JsonArray([.. alert.Notifications.Select(n => (JsonNode)n.Channel)]),
             });

@@ -1,3 +1,4 @@
+using Strata.Core.Alerts;
 using Strata.Core.Messages;
 
 namespace Strata.Core.Ports;

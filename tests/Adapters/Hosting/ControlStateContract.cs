@@ -1,5 +1,6 @@
 using Strata.Adapters.Azure.Table;
 using Strata.Adapters.Local;
+using Strata.Core.Alerts;
 using Strata.Core.Messages;
 using Strata.Core.Ports;
 using Strata.TestKit;

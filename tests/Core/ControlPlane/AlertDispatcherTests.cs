@@ -1,7 +1,6 @@
 using Strata.Core.Alerts;
 using Strata.Core.ControlPlane;
 using Strata.Core.Messages;
-using Strata.Core.Ports;
 
 namespace Strata.Core.Tests.ControlPlane;
 

@@ -184,7 +184,7 @@ public sealed class BackupWorkerTests
         var resolve = (AlertResolved)resolveMessage.Payload;
         Assert.Equal(("backup-failed/nightly/prod", "prod", "nightly"), (resolve.DedupKey, resolve.Cluster, resolve.Policy));
         Assert.Equal("ci-10", resolveMessage.CorrelationId);
-        Assert.Equal(Ports.IncidentStatus.Resolved, (await _plane.State.FindAlertAsync("backup-failed/nightly/prod"))!.Status);
+        Assert.Equal(Strata.Core.Alerts.IncidentStatus.Resolved, (await _plane.State.FindAlertAsync("backup-failed/nightly/prod"))!.Status);
         Assert.DoesNotContain(healthy.Messages, m => m.Type == "AlertResolved"); // nothing open: nothing more to send
     }
 }

@@ -1,4 +1,4 @@
-namespace Strata.Core.Ports;
+namespace Strata.Core.Alerts;
 
 /// <summary>Whether an incident is still going on.</summary>
 public enum IncidentStatus
