@@ -209,10 +209,12 @@ public static class BackupWorker
 
         foreach (var recovered in Recovers(record.Status))
         {
-            // Only incidents that are open: most backups end none, and send nothing more. One raised but not yet
-            // recorded when this looks is resolved by the next committed backup.
+            // Only incidents that are open, and raised before this backup ended (a replayed older backup must not end a
+            // newer failure): most backups end none, and send nothing more. One raised but not yet recorded when this
+            // looks is resolved by the next committed backup.
             var key = $"{recovered}/{record.Policy}/{record.Cluster}";
-            if (await context.State.FindAlertAsync(key, cancellationToken) is { Status: Alerts.IncidentStatus.Open })
+            if (await context.State.FindAlertAsync(key, cancellationToken) is { Status: Alerts.IncidentStatus.Open } open
+                && open.LastRaisedAt <= (record.CompletedAt ?? now))
             {
                 result.Send(request.FollowedBy($"resolve-{recovered}-{record.Id}", now, new AlertResolved(
                     key, $"Backup {record.Id} of {record.Cluster} (policy {record.Policy}) {(record.Status == BackupStatus.Succeeded ? "succeeded" : "committed")}",

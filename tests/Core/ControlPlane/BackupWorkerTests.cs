@@ -187,4 +187,21 @@ public sealed class BackupWorkerTests
         Assert.Equal(Strata.Core.Alerts.IncidentStatus.Resolved, (await _plane.State.FindAlertAsync("backup-failed/nightly/prod"))!.Status);
         Assert.DoesNotContain(healthy.Messages, m => m.Type == "AlertResolved"); // nothing open: nothing more to send
     }
+
+    [Fact]
+    public async Task Handle_ReplayOfAnOlderGoodBackup_DoesNotResolveANewerFailure()
+    {
+        await _plane.AddClusterAsync("prod");
+        var good = _plane.Request("ci-12");
+        await HandleAsync(good);
+        _plane.Clock.Advance(TimeSpan.FromHours(1));
+        _plane.Clusters.Clusters.Remove("prod");
+        var failed = await HandleAsync(_plane.Request("ci-13"));
+        await AlertDispatcher.DispatchAsync(_plane.Context, Assert.Single(failed.Messages, m => m.Type == "AlertRaised"), new FunctionResult());
+
+        var replay = await HandleAsync(good, deliveryCount: 2);
+
+        Assert.Contains(replay.Logs, l => l.Contains("already ran", StringComparison.Ordinal));
+        Assert.DoesNotContain(replay.Messages, m => m.Type == "AlertResolved");
+    }
 }
