@@ -24,6 +24,9 @@ public static class StrataCli
         restore.Subcommands.Add(RestoreDescribeCommand.Build(environment));
         root.Subcommands.Add(restore);
         root.Subcommands.Add(StatusCommand.Build(environment));
+        var alert = new Command("alert", "Work with alert channels.");
+        alert.Subcommands.Add(AlertTestCommand.Build(environment));
+        root.Subcommands.Add(alert);
         root.Subcommands.Add(RunCommand.Build(environment));
         root.Subcommands.Add(DemoCommand.Build(environment));
 

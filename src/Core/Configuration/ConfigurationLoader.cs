@@ -24,9 +24,10 @@ public static class ConfigurationLoader
         var root = reader.Load(yaml);
         var clusters = new List<ClusterDefinition>();
         var policies = new List<PolicyDefinition>();
+        var alerts = AlertsDefinition.None;
         if (root is not null && reader.Mapping(root, "") is { } top)
         {
-            reader.OnlyKeys(top, "", "version", "clusters", "policies");
+            reader.OnlyKeys(top, "", "version", "clusters", "policies", "alerts");
             if (reader.Child(top, "version") is { } version && reader.Scalar(version, "version") is { } text && text != "1")
             {
                 reader.Error(version, "version", $"unsupported version '{text}' (this Strata reads version 1)");
@@ -44,11 +45,16 @@ public static class ConfigurationLoader
                     reader.Error(policies[i].Line, $"policies[{i}].clusters", $"[{string.Join(", ", policies[i].Clusters)}] matches no cluster");
                 }
             }
+
+            if (reader.Child(top, "alerts") is { } alertsNode)
+            {
+                alerts = AlertsSection.Read(reader, alertsNode, configuration);
+            }
         }
 
         return reader.Errors.Count > 0
             ? throw new ConfigurationException(source, reader.Errors)
-            : new StrataConfiguration(clusters, policies, source);
+            : new StrataConfiguration(clusters, policies, source) { Alerts = alerts };
     }
 
     private static void Duplicates(ConfigurationReader reader, YamlMappingNode top, string field, IEnumerable<(string Name, int Line)> names)

@@ -1,11 +1,14 @@
 namespace Strata.Core.Configuration;
 
-/// <summary>What <c>strata.yaml</c> says: the clusters, and the policies that protect them.</summary>
+/// <summary>What <c>strata.yaml</c> says: the clusters, the policies that protect them, and where alerts go.</summary>
 /// <param name="Clusters">Every cluster, names unique.</param>
 /// <param name="Policies">Every policy, names unique.</param>
 /// <param name="Source">Where it was read, for messages.</param>
 public sealed record StrataConfiguration(IReadOnlyList<ClusterDefinition> Clusters, IReadOnlyList<PolicyDefinition> Policies, string Source)
 {
+    /// <summary>Alert channels and routes; <see cref="AlertsDefinition.None"/> when strata.yaml has no <c>alerts:</c>.</summary>
+    public AlertsDefinition Alerts { get; init; } = AlertsDefinition.None;
+
     /// <summary>The cluster named <paramref name="name"/>, or null.</summary>
     public ClusterDefinition? FindCluster(string name) => Clusters.FirstOrDefault(c => c.Name == name);
 

@@ -35,6 +35,6 @@ public sealed record ProtectionStatus
     /// <summary>The age of the last verified backup, as a duration (<c>3h12m</c>).</summary>
     public string? RpoAge { get; init; }
 
-    /// <summary>Open alerts about this pair.</summary>
+    /// <summary>Open incidents about this pair.</summary>
     public int OpenAlerts { get; init; }
 }
