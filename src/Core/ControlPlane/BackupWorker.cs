@@ -56,7 +56,7 @@ public static class BackupWorker
         if (existing is { Status: not BackupStatus.InProgress })
         {
             result.Log($"backup {backupId} already ran ({existing.Status}); repeating its follow-up messages only");
-            await FollowUpAsync(context, envelope, existing, context.Time.GetUtcNow(), result, cancellationToken);
+            FollowUp(envelope, existing, context.Time.GetUtcNow(), result);
             return result;
         }
 
@@ -69,7 +69,7 @@ public static class BackupWorker
                 $"backup {lease.Holder} of the same policy and cluster was running (lease until {lease.ExpiresAt:O})", request.RequestedBy);
             await context.History.SaveBackupAsync(skipped, cancellationToken);
             result.Log($"backup {backupId} skipped: {skipped.Error}");
-            await FollowUpAsync(context, envelope, skipped, now, result, cancellationToken);
+            FollowUp(envelope, skipped, now, result);
             return result;
         }
 
@@ -97,7 +97,7 @@ public static class BackupWorker
             var record = await RunAsync(context, envelope, cluster!, policy, backupId, cancellationToken);
             result.Log($"backup {record.Id} of {record.Cluster} (policy {record.Policy}): {record.Status}, {record.ObjectCount} objects"
                 + (record.Error is null ? "" : $"; {record.Error}"));
-            await FollowUpAsync(context, envelope, record, context.Time.GetUtcNow(), result, cancellationToken);
+            FollowUp(envelope, record, context.Time.GetUtcNow(), result);
             return result;
         }
         finally
@@ -179,11 +179,10 @@ public static class BackupWorker
 
     /// <summary>
     /// What follows a finished backup: BackupCompleted always; VerifyRequested when something was committed; an alert
-    /// when not all went well (a partial one lists the items that failed); and when it committed, an AlertResolved for
-    /// each incident of its policy and cluster that it ends and that is open.
+    /// when not all went well (a partial one lists the items that failed). Incidents are resolved by the verification
+    /// that proves the next backup (<see cref="IncidentRecovery"/>), not here.
     /// </summary>
-    private static async Task FollowUpAsync(
-        ControlPlaneContext context, Envelope request, BackupRecord record, DateTimeOffset now, FunctionResult result, CancellationToken cancellationToken)
+    private static void FollowUp(Envelope request, BackupRecord record, DateTimeOffset now, FunctionResult result)
     {
         result.Send(request.FollowedBy($"completed-{record.Id}", now, new BackupCompleted(
             record.Id, record.Cluster, record.Policy, record.Status, record.StartedAt, record.CompletedAt, record.ObjectCount, record.Location, record.Error)));
@@ -206,30 +205,5 @@ public static class BackupWorker
                 severity, kind, summary, $"{kind}/{record.Policy}/{record.Cluster}", record.Cluster, record.Policy, record.Id,
                 FailedItems: failedItems.Count > 0 ? failedItems : null, MoreFailedItems: more > 0 ? more : null)));
         }
-
-        foreach (var recovered in Recovers(record.Status))
-        {
-            // Only incidents that are open, and raised before this backup ended (a replayed older backup must not end a
-            // newer failure): most backups end none, and send nothing more. One raised but not yet recorded when this
-            // looks is resolved by the next committed backup.
-            var key = $"{recovered}/{record.Policy}/{record.Cluster}";
-            if (await context.State.FindAlertAsync(key, cancellationToken) is { Status: Alerts.IncidentStatus.Open } open
-                && open.LastRaisedAt <= (record.CompletedAt ?? now))
-            {
-                result.Send(request.FollowedBy($"resolve-{recovered}-{record.Id}", now, new AlertResolved(
-                    key, $"Backup {record.Id} of {record.Cluster} (policy {record.Policy}) {(record.Status == BackupStatus.Succeeded ? "succeeded" : "committed")}",
-                    record.Cluster, record.Policy, record.Id)));
-            }
-        }
     }
-
-    /// <summary>The incidents of a policy and cluster that a backup ending <paramref name="status"/> ends.</summary>
-    private static IEnumerable<string> Recovers(BackupStatus status) => status switch
-    {
-        BackupStatus.Succeeded => ["backup-failed", "backup-partial", "backup-skipped", "backup-abandoned"],
-
-        // Partial: the cluster was reached and a backup committed, but items are missing — the partial incident stays.
-        BackupStatus.PartiallyFailed => ["backup-failed", "backup-skipped", "backup-abandoned"],
-        _ => [],
-    };
 }

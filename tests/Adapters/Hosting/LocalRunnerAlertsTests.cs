@@ -76,7 +76,7 @@ public sealed class LocalRunnerAlertsTests : IAsyncLifetime
         await running;
 
         var backups = await _world.Location.History.ListBackupsAsync().ToListAsync();
-        Assert.Equal([BackupStatus.Succeeded, BackupStatus.PartiallyFailed], backups.Where(b => b.Cluster == "prod").Select(b => b.Status));
+        Assert.Equal([BackupStatus.Verified, BackupStatus.PartiallyFailed], backups.Where(b => b.Cluster == "prod").Select(b => b.Status));
         var sent = trigger.Json;
         Assert.Equal(("trigger", "backup-partial/minutely/prod", "warning"),
             (sent["event_action"]!.GetValue<string>(), sent["dedup_key"]!.GetValue<string>(), sent["payload"]!["severity"]!.GetValue<string>()));

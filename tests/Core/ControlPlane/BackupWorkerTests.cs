@@ -169,7 +169,7 @@ public sealed class BackupWorkerTests
     }
 
     [Fact]
-    public async Task Handle_BackupAfterAFailure_ResolvesTheOpenIncident_Once()
+    public async Task Handle_BackupAfterAFailure_ItsVerificationResolvesTheOpenIncident_Once()
     {
         var failed = await HandleAsync(_plane.Request("ci-9")); // prod unreachable
         await AlertDispatcher.DispatchAsync(_plane.Context, Assert.Single(failed.Messages, m => m.Type == "AlertRaised"), new FunctionResult());
@@ -177,10 +177,12 @@ public sealed class BackupWorkerTests
         _plane.Clock.Advance(TimeSpan.FromMinutes(10));
 
         var recovered = await HandleAsync(_plane.Request("ci-10"));
-        var resolveMessage = Assert.Single(recovered.Messages, m => m.Type == "AlertResolved");
+        var verified = await VerifyAsync(recovered);
+        var resolveMessage = Assert.Single(verified.Messages, m => m.Type == "AlertResolved");
         await AlertDispatcher.DispatchAsync(_plane.Context, resolveMessage, new FunctionResult());
-        var healthy = await HandleAsync(_plane.Request("ci-11"));
+        var healthy = await VerifyAsync(await HandleAsync(_plane.Request("ci-11")));
 
+        Assert.DoesNotContain(recovered.Messages, m => m.Type == "AlertResolved"); // committed is not proven: the verification resolves
         var resolve = (AlertResolved)resolveMessage.Payload;
         Assert.Equal(("backup-failed/nightly/prod", "prod", "nightly"), (resolve.DedupKey, resolve.Cluster, resolve.Policy));
         Assert.Equal("ci-10", resolveMessage.CorrelationId);
@@ -189,19 +191,21 @@ public sealed class BackupWorkerTests
     }
 
     [Fact]
-    public async Task Handle_ReplayOfAnOlderGoodBackup_DoesNotResolveANewerFailure()
+    public async Task Handle_ReverificationOfAnOlderGoodBackup_DoesNotResolveANewerFailure()
     {
         await _plane.AddClusterAsync("prod");
-        var good = _plane.Request("ci-12");
-        await HandleAsync(good);
+        var good = await HandleAsync(_plane.Request("ci-12"));
+        await VerifyAsync(good);
         _plane.Clock.Advance(TimeSpan.FromHours(1));
         _plane.Clusters.Clusters.Remove("prod");
         var failed = await HandleAsync(_plane.Request("ci-13"));
         await AlertDispatcher.DispatchAsync(_plane.Context, Assert.Single(failed.Messages, m => m.Type == "AlertRaised"), new FunctionResult());
 
-        var replay = await HandleAsync(good, deliveryCount: 2);
+        var again = await VerifyAsync(good);
 
-        Assert.Contains(replay.Logs, l => l.Contains("already ran", StringComparison.Ordinal));
-        Assert.DoesNotContain(replay.Messages, m => m.Type == "AlertResolved");
+        Assert.DoesNotContain(again.Messages, m => m.Type == "AlertResolved");
     }
+
+    private Task<FunctionResult> VerifyAsync(FunctionResult backup) =>
+        VerifyWorker.HandleAsync(_plane.Context, ControlPlaneFakes.Delivery(Assert.Single(backup.Messages, m => m.Type == "VerifyRequested")));
 }
