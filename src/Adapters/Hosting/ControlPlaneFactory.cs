@@ -1,6 +1,7 @@
 using Azure.Core;
 using Azure.Identity;
 using Strata.Adapters.Alerts;
+using Strata.Adapters.Heartbeat;
 using Strata.Adapters.Azure;
 using Strata.Adapters.Azure.Blob;
 using Strata.Adapters.Kubernetes;
@@ -23,7 +24,7 @@ public static class ControlPlaneFactory
 
     /// <summary>
     /// Builds the context — with the HTTP alert channels (<see cref="HttpAlertChannels"/>, secrets resolved at each
-    /// delivery) — and what to dispose with it; <see cref="ConfigurationException"/> or
+    /// delivery) and the heartbeat sender (<see cref="HttpHeartbeat"/>) — and what to dispose with it; <see cref="ConfigurationException"/> or
     /// <see cref="StoreConfigurationException"/> say what is wrong.
     /// </summary>
     public static async Task<(ControlPlaneContext Context, IDisposable Resources)> CreateAsync(
@@ -38,11 +39,15 @@ public static class ControlPlaneFactory
         var secrets = new SecretResolver(variable, Credential());
         var clusters = new ConfiguredClusters(secrets, variable, time, Credential());
         var channels = new HttpAlertChannels(secrets, time, alertDelivery);
+
+        // The dead man's switch is outbound HTTPS like the channels, so it takes their transport.
+        var heartbeat = new HttpHeartbeat(secrets, alertDelivery?.Transport?.Invoke());
         var context = new ControlPlaneContext(parsed, clusters, new ArtifactStores(location.Artifacts), location.History, location.State, time, options ?? new ControlPlaneOptions())
         {
             AlertChannels = channels,
+            Heartbeat = heartbeat,
         };
-        return (context, new Disposables(clusters, channels));
+        return (context, new Disposables(clusters, channels, heartbeat));
     }
 
     /// <summary>The text of strata.yaml from a file or an https blob URL.</summary>

@@ -9,6 +9,12 @@ public sealed record StrataConfiguration(IReadOnlyList<ClusterDefinition> Cluste
     /// <summary>Alert channels and routes; <see cref="AlertsDefinition.None"/> when strata.yaml has no <c>alerts:</c>.</summary>
     public AlertsDefinition Alerts { get; init; } = AlertsDefinition.None;
 
+    /// <summary>
+    /// A dead man's switch outside Strata (<c>heartbeat: {url: …}</c>): a Healthchecks.io / Cronitor / Better Stack style
+    /// URL that every schedule tick pings with a GET, so that a control plane that stops is noticed by something else.
+    /// </summary>
+    public SecretReference? Heartbeat { get; init; }
+
     /// <summary>The cluster named <paramref name="name"/>, or null.</summary>
     public ClusterDefinition? FindCluster(string name) => Clusters.FirstOrDefault(c => c.Name == name);
 

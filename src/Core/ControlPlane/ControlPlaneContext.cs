@@ -26,4 +26,7 @@ public sealed record ControlPlaneContext(
     /// <see cref="UnwiredAlertChannels"/> and is recorded as such.
     /// </summary>
     public IAlertChannels AlertChannels { get; init; } = UnwiredAlertChannels.Instance;
+
+    /// <summary>Pings the dead man's switch every schedule tick (<see cref="StrataConfiguration.Heartbeat"/>); hosts set it, as <see cref="AlertChannels"/>.</summary>
+    public IHeartbeat Heartbeat { get; init; } = UnwiredHeartbeat.Instance;
 }
