@@ -8,6 +8,7 @@ using Strata.Sandbox;
 // Each size: seed a fresh sandbox, run `strata backup create` as its own process under
 // /usr/bin/time (wall time, peak RSS), then kubectl's discovery + `get <every listable type> -A -o json`.
 // Restore throughput: strata-bench --strata PATH --restore-secrets 30000 [--no-kubectl]
+// Verification against sha256sum + tar xzf: strata-bench --strata PATH --verify 10000,100000 [--rounds 3] [--floor-dir DIR (where tar extracts; default: the temp folder)]
 // Blob transfer: strata-bench --blob-gb 2   (Azurite as the tests find it: $STRATA_AZURITE or .tools/azurite)
 // Control plane: strata-bench --schedule-tick 200x20 [--handler PATH_TO_PUBLISHED_Strata.Functions]
 // Alert latency: strata-bench --alert-latency 7   (strata run's runner, a partial backup, a PagerDuty-shaped HTTPS sink)
@@ -57,6 +58,29 @@ if (Arg("--restore-secrets") is { } restoreCount)
     Console.WriteLine("| secrets | strata created | failed | strata time | strata rate | strata peak RSS | kubectl created | kubectl time | kubectl rate | kubectl ÷ strata | kubectl peak RSS |");
     Console.WriteLine("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
     Console.WriteLine(row);
+    return 0;
+}
+
+if (Arg("--verify") is { } verifySizes)
+{
+    var rounds = int.Parse(Arg("--rounds") ?? "3", CultureInfo.InvariantCulture);
+    var verifyRows = new List<string>();
+    var verifyDir = Directory.CreateTempSubdirectory("strata-verify-bench-");
+    var extractInto = Arg("--floor-dir") is { } floorDir
+        ? Directory.CreateDirectory(Path.Combine(floorDir, $"strata-verify-floor-{Guid.NewGuid():N}"))
+        : verifyDir.CreateSubdirectory("floor");
+    foreach (var size in verifySizes.Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture)))
+    {
+        verifyRows.Add(await VerifyBench.RunAsync(strata, size, rounds, verifyDir.CreateSubdirectory(size.ToString(CultureInfo.InvariantCulture)), extractInto));
+        Console.Error.WriteLine(verifyRows[^1]);
+    }
+
+    // Only now: see VerifyBench on deleting many files.
+    extractInto.Delete(recursive: true);
+    verifyDir.Delete(recursive: true);
+
+    Console.WriteLine(VerifyBench.Header);
+    verifyRows.ForEach(Console.WriteLine);
     return 0;
 }
 

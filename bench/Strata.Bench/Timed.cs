@@ -1,8 +1,8 @@
 using System.Diagnostics;
 using System.Globalization;
 
-/// <summary>Runs a command under /usr/bin/time: wall seconds, peak RSS, standard output.</summary>
-internal sealed record Timed(double Seconds, double PeakRssMiB, string Stdout, string Stderr)
+/// <summary>Runs a command under /usr/bin/time: wall seconds, peak RSS, standard output, exit code (0 or 1; others throw).</summary>
+internal sealed record Timed(double Seconds, double PeakRssMiB, string Stdout, string Stderr, int ExitCode)
 {
     public static async Task<Timed> RunAsync(string command, IEnumerable<string> arguments)
     {
@@ -27,6 +27,6 @@ internal sealed record Timed(double Seconds, double PeakRssMiB, string Stdout, s
             throw new InvalidOperationException($"{command} exited {process.ExitCode}: {await stderr}");
         }
 
-        return new Timed(seconds, double.Parse(rssLines[^1], CultureInfo.InvariantCulture) / 1024.0, output, await stderr);
+        return new Timed(seconds, double.Parse(rssLines[^1], CultureInfo.InvariantCulture) / 1024.0, output, await stderr, process.ExitCode);
     }
 }
