@@ -21,6 +21,9 @@ public static class ControlPlaneFunctions
         // Every minute: a policy's cron schedule has minute resolution.
         new("schedule-tick", "0 * * * * *", TimeSpan.FromMinutes(1), [Queues.Backups], ScheduleTick.RunAsync),
 
+        // Every minute, like schedule-tick (a drill schedule is cron too), half a minute after it so the two do not start together.
+        new("drill-tick", "30 * * * * *", TimeSpan.FromMinutes(1), [Queues.Verifications], DrillTick.RunAsync),
+
         // Hourly, off the hour (minute 7) so it does not meet the top-of-the-hour backup burst.
         new("retention", "0 7 * * * *", TimeSpan.FromHours(1), [Queues.Alerts], RetentionSweep.RunAsync),
     ];

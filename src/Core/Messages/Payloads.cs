@@ -63,12 +63,14 @@ public enum VerificationKind
     Drill,
 }
 
-/// <summary>Verify a backup.</summary>
+/// <summary>Verify a backup: read it back from the store, or drill a restore of it.</summary>
 /// <param name="BackupId">The backup.</param>
 /// <param name="Cluster">Its cluster.</param>
 /// <param name="Policy">Its policy.</param>
 /// <param name="Kind">Integrity check or restore drill.</param>
-public sealed record VerifyRequested(string BackupId, string Cluster, string Policy, VerificationKind Kind = VerificationKind.Integrity) : MessagePayload
+/// <param name="ScheduledFor">For drills the drill schedule asked for: the occurrence (the drill id derives from it, as a scheduled backup's does).</param>
+public sealed record VerifyRequested(
+    string BackupId, string Cluster, string Policy, VerificationKind Kind = VerificationKind.Integrity, DateTimeOffset? ScheduledFor = null) : MessagePayload
 {
     /// <inheritdoc />
     public override string? Validate() => Id("backupId", BackupId) ?? Name("cluster", Cluster) ?? Name("policy", Policy);

@@ -16,4 +16,5 @@ namespace Strata.Core.Serialization;
 [JsonSerializable(typeof(BackupManifest))]
 [JsonSerializable(typeof(BackupRecord))]
 [JsonSerializable(typeof(RestoreRecord))]
+[JsonSerializable(typeof(DrillRecord))]
 public sealed partial class StrataJson : JsonSerializerContext;
