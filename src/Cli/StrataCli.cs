@@ -24,6 +24,7 @@ public static class StrataCli
         restore.Subcommands.Add(RestoreDescribeCommand.Build(environment));
         root.Subcommands.Add(restore);
         root.Subcommands.Add(DrillCommand.Build(environment));
+        root.Subcommands.Add(StatusCommand.Build(environment));
         root.Subcommands.Add(RunCommand.Build(environment));
         root.Subcommands.Add(DemoCommand.Build(environment));
 

@@ -101,7 +101,7 @@ public static class HandlerApp
         switch (function.Name)
         {
             case "status":
-                return (result, HttpResponse(200, await StatusReport.BuildAsync(context, cancellationToken)));
+                return (result, HttpResponse(200, JsonSerializer.SerializeToNode(await StatusReport.BuildAsync(context, cancellationToken), Core.Serialization.StrataJson.Default.FleetStatus)!));
             case "request-backup":
             case "request-restore":
                 var id = http.Headers.TryGetValue("Idempotency-Key", out var key) && !string.IsNullOrWhiteSpace(key) ? key : MessageIds.New("http");

@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Server.Kestrel.Https;
 using Microsoft.Extensions.Logging;
+using Strata.Sandbox.Controllers;
 using Strata.Sandbox.Http;
 using Strata.Sandbox.Security;
 using Strata.Sandbox.Storage;
@@ -14,8 +15,9 @@ namespace Strata.Sandbox;
 /// <summary>
 /// A Kubernetes API server in-process, for tests, benchmarks and <c>strata demo</c>: Kestrel over
 /// HTTPS on a loopback port with its own CA, bearer-token and client-certificate authentication,
-/// discovery, CRUD with the real wire format, paging, selectors, CRDs, and fault injection.
-/// Never for production use.
+/// discovery, CRUD with the real wire format, paging, selectors, CRDs, namespace termination,
+/// validation and admission (dry runs included), simulated controllers (opt-in), and fault
+/// injection. Never for production use.
 /// </summary>
 public sealed class SandboxApiServer : IAsyncDisposable
 {
@@ -23,6 +25,7 @@ public sealed class SandboxApiServer : IAsyncDisposable
     private readonly ApiDispatcher _dispatcher;
     private readonly SemaphoreSlim _lifecycle = new(1, 1);
     private readonly CancellationTokenSource _disposing = new();
+    private readonly ControllerQueue _controllers;
     private WebApplication? _app;
     private Task _restart = Task.CompletedTask;
     private int _disposed;
@@ -33,7 +36,16 @@ public sealed class SandboxApiServer : IAsyncDisposable
         Certificates = certificates;
         Store = store;
         AdminToken = Access.IssueToken("sandbox-admin", "system:masters");
-        Objects = new ObjectRequests(store, new ObjectLifecycle(options.Time), options);
+        Objects = new ObjectRequests(store, new ObjectLifecycle(options.Time), new AdmissionChain(store, options.Admission), options);
+        _controllers = new ControllerQueue(options.Time, _disposing.Token);
+        Objects.Observe(new NamespaceController(Objects, _controllers, options.NamespaceDeletionDelay, options.Time));
+        if (options.Controllers is { } simulated)
+        {
+            Objects.Observe(new WorkloadController(Objects, _controllers, simulated, options.Time));
+            Objects.Observe(new JobController(Objects, _controllers, simulated, options.Time));
+            Objects.Observe(new VolumeBinder(Objects, store, _controllers, simulated, options.Time));
+        }
+
         _dispatcher = new ApiDispatcher(this);
     }
 
@@ -126,7 +138,11 @@ public sealed class SandboxApiServer : IAsyncDisposable
     /// <summary>Completes when the last <see cref="Restart"/> has the server listening again.</summary>
     public Task WaitForRestartAsync() => _restart;
 
-    /// <summary>Creates <paramref name="obj"/> directly in the store (no HTTP), as <c>kubectl create</c> would.</summary>
+    /// <summary>
+    /// Creates <paramref name="obj"/> directly in the store (no HTTP), as <c>kubectl create</c> would:
+    /// validated, and seen by the controllers, but not put to <see cref="SandboxOptions.Admission"/>
+    /// (a seeded object is state that was there before the rules).
+    /// </summary>
     public JsonObject Create(JsonObject obj, string manager = "sandbox-seed")
     {
         var apiVersion = obj["apiVersion"]?.GetValue<string>() ?? throw new ArgumentException("apiVersion is required");
@@ -136,7 +152,7 @@ public sealed class SandboxApiServer : IAsyncDisposable
         var type = Store.Types.FirstOrDefault(t => t.Group == group && t.Kind == kind && t.Versions.Contains(version))
             ?? throw new ArgumentException($"the sandbox does not serve {kind} in {apiVersion}");
         var ns = type.Namespaced ? obj["metadata"]?["namespace"]?.GetValue<string>() ?? "default" : null;
-        return Objects.Create(new RequestTarget.Objects(type, version, ns, null, null), obj, manager, dryRun: false);
+        return Objects.Create(new RequestTarget.Objects(type, version, ns, null, null), obj, manager, dryRun: false, seed: true);
     }
 
     /// <summary>Creates a namespace (if absent).</summary>
@@ -203,6 +219,7 @@ public sealed class SandboxApiServer : IAsyncDisposable
         }
 
         await StopListeningAsync();
+        await _controllers.StopAsync();
         Certificates.Dispose();
         _disposing.Dispose();
     }

@@ -15,7 +15,26 @@ public sealed record SandboxOptions
     /// </summary>
     public TimeSpan CrdEstablishDelay { get; init; }
 
+    /// <summary>
+    /// The clock of timestamps, delays and the simulated controllers. A clock a test moves (whose
+    /// timers still run on real time) makes controller delays wait for the test.
+    /// </summary>
     public TimeProvider Time { get; init; } = TimeProvider.System;
+
+    /// <summary>
+    /// The controllers that make workloads ready, bind claims and complete Jobs; null (the default):
+    /// none run, and objects keep the status clients give them.
+    /// </summary>
+    public SimulatedControllers? Controllers { get; init; }
+
+    /// <summary>
+    /// How long the namespace controller takes, after a namespace is deleted (and marked
+    /// <c>Terminating</c>), to delete its contents and remove it; zero: before the DELETE returns.
+    /// </summary>
+    public TimeSpan NamespaceDeletionDelay { get; init; }
+
+    /// <summary>Validating admission (webhooks and policies) applied to every create and update, dry runs included.</summary>
+    public IReadOnlyList<AdmissionRule> Admission { get; init; } = [];
 
     /// <summary>
     /// Answers <c>pods/exec</c>: the sandbox runs no containers, so a test says what a command

@@ -269,7 +269,8 @@ public sealed class HandlerContractTests : IAsyncLifetime
 
         var body = JsonNode.Parse(response["Outputs"]!["res"]!["body"]!.GetValue<string>())!;
         Assert.Equal(2, body["protection"]!.AsArray().Count);
-        Assert.Equal("2026-11-21T10:01:00.0000000+00:00", body["protection"]![0]!["nextRun"]!.GetValue<string>());
+        Assert.Equal(new DateTimeOffset(2026, 11, 21, 10, 1, 0, TimeSpan.Zero), body["protection"]![0]!["nextRun"]!.GetValue<DateTimeOffset>());
+        Assert.Equal("NoObjective", body["protection"]![0]!["rpoState"]!.GetValue<string>());
     }
 
     [Fact]

@@ -184,6 +184,37 @@ public class SdkCompatibilityTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task DeleteNamespace_AnswersWithTheTerminatingNamespace_ThenReadIs404()
+    {
+        await _client.CoreV1.CreateNamespaceAsync(new V1Namespace { Metadata = new V1ObjectMeta { Name = "scratch" } });
+
+        var answer = await _client.CoreV1.DeleteNamespaceAsync("scratch");
+        var missing = await Assert.ThrowsAsync<HttpOperationException>(() => _client.CoreV1.ReadNamespaceAsync("scratch"));
+
+        var ns = answer.ObjectView<V1Namespace>();
+        Assert.Equal(("scratch", "Terminating"), (ns.Metadata.Name, ns.Status.Phase));
+        Assert.NotNull(ns.Metadata.DeletionTimestamp);
+        Assert.Equal("NotFound", StatusOf(missing).Reason);
+    }
+
+    [Fact]
+    public async Task DryRunCreate_RefusedByAWebhook_SurfacesTheStatus()
+    {
+        await using var server = await SandboxApiServer.StartAsync(new SandboxOptions
+        {
+            Admission = [new AdmissionWebhook("deny-all.example.com", _ => "drills only")],
+        });
+        server.CreateNamespace("shop");
+        using var kubeconfig = new MemoryStream(Encoding.UTF8.GetBytes(server.Kubeconfig()));
+        using var client = new Kubernetes(await KubernetesClientConfiguration.BuildConfigFromConfigFileAsync(kubeconfig));
+
+        var error = await Assert.ThrowsAsync<HttpOperationException>(() => client.CoreV1.CreateNamespacedConfigMapAsync(ConfigMap("dry"), "shop", dryRun: "All"));
+
+        var status = StatusOf(error);
+        Assert.Equal((403, "Forbidden", "admission webhook \"deny-all.example.com\" denied the request: drills only"), (status.Code, status.Reason, status.Message));
+    }
+
+    [Fact]
     public async Task PodExec_WithoutAnAnswerConfigured_FailsWithAStatusOnTheErrorChannel()
     {
         _server.Create(SampleApplication.Pod("shop", "debug", null, "Running"));

@@ -18,7 +18,7 @@ internal static class BackupDescribeCommand
         {
             var location = store.Resolve(parsed, environment);
             var backupId = parsed.GetValue(id)!;
-            var record = await location.History.FindBackupAsync(backupId, ct);
+            var record = (await location.History.FindBackupAsync(backupId, ct))?.AsSeenAt(environment.Time.GetUtcNow());
             if (record is null)
             {
                 await environment.Error.WriteLineAsync($"strata: no backup \"{backupId}\" in {location.HistoryWhere} (see 'strata backup list')");

@@ -9,6 +9,9 @@ namespace Strata.Cli.Commands;
 /// <summary>Runs one backup with progress, verifies it, prints its outcome, and maps it to an exit code.</summary>
 internal static class BackupExecution
 {
+    /// <summary>Seconds a run's lease lasts (default 120); the process renews it every third. A run whose lease ran out died.</summary>
+    public const string RunLeaseSetting = "STRATA_RUN_LEASE";
+
     public static async Task<int> RunAsync(
         KubernetesClient client, string clusterName, BackupScope scope, StoreLocation location, bool json,
         CliEnvironment environment, CancellationToken cancellationToken) =>
@@ -19,7 +22,19 @@ internal static class BackupExecution
         KubernetesClient client, string clusterName, BackupScope scope, StoreLocation location, OutputMode output,
         CliEnvironment environment, CancellationToken cancellationToken)
     {
-        var capture = new BackupCapture(client, location.Artifacts, location.History, environment.Time);
+        var options = new BackupCaptureOptions();
+        if (environment.Variable(RunLeaseSetting) is { Length: > 0 } lease)
+        {
+            if (!double.TryParse(lease, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var seconds) || seconds < 1)
+            {
+                await environment.Error.WriteLineAsync($"strata: {RunLeaseSetting}: '{lease}' is not a number of seconds (at least 1)");
+                return (ExitCodes.Failed, null);
+            }
+
+            options = options with { RunLease = TimeSpan.FromSeconds(seconds) };
+        }
+
+        var capture = new BackupCapture(client, location.Artifacts, location.History, environment.Time, options);
         using var progress = Progress.ForBackup(environment);
         BackupOutcome outcome;
         try

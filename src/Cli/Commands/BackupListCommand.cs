@@ -17,9 +17,10 @@ internal static class BackupListCommand
         {
             var location = store.Resolve(parsed, environment);
             var records = new List<BackupRecord>();
+            var now = environment.Time.GetUtcNow();
             await foreach (var record in location.History.ListBackupsAsync(ct))
             {
-                records.Add(record);
+                records.Add(record.AsSeenAt(now));
             }
 
             if (parsed.GetValue(output) == "json")

@@ -37,19 +37,21 @@ public sealed class BackupCapture(
             RetainUntil = startedAt + request.RetainFor,
             RequestedBy = request.RequestedBy,
         };
-        await history.SaveBackupAsync(record, cancellationToken);
-
+        var (lease, held) = await RunLease.TakeAsync(history, time, _options.RunLease, record, cancellationToken);
         try
         {
             var run = new CaptureRun(cluster, request.Scope, _options, progress);
             var outcome = await CaptureAsync(run, record, cancellationToken);
+            await lease.DisposeAsync();
             await history.SaveBackupAsync(outcome.Record, CancellationToken.None);
             return outcome;
         }
         catch (Exception e)
         {
-            var failed = record with
+            await lease.DisposeAsync();
+            var failed = held with
             {
+                LeaseExpiresAt = null,
                 Status = BackupStatus.Failed,
                 CompletedAt = time.GetUtcNow(),
                 Error = e is OperationCanceledException ? "cancelled" : e.Message,

@@ -14,6 +14,12 @@ public sealed record BackupCaptureOptions
     /// <summary>Gzip level of the archive. Default <see cref="CompressionLevel.Fastest"/>.</summary>
     public CompressionLevel Compression { get; init; } = CompressionLevel.Fastest;
 
+    /// <summary>
+    /// How long the run record's lease lasts; the running process renews it every third of this. A run
+    /// whose lease ran out without a manifest died (see <see cref="Runs.BackupStatus.Interrupted"/>). Default 2 minutes.
+    /// </summary>
+    public TimeSpan RunLease { get; init; } = TimeSpan.FromMinutes(2);
+
     /// <summary>Version written into manifests.</summary>
     public string ToolVersion { get; init; } = typeof(BackupCapture).Assembly.GetName().Version?.ToString(3) ?? "0.0.0";
 }

@@ -13,6 +13,9 @@ namespace Strata.Core.ControlPlane;
 /// </summary>
 public static class ScheduleTick
 {
+    /// <summary>The mark each tick sets to its own time: the freshness pass tells a stopped schedule by it.</summary>
+    public const string HeartbeatMark = "heartbeat/schedule-tick";
+
     /// <summary>Runs one tick: decides what is due, records the marks, returns the <see cref="BackupRequested"/> messages.</summary>
     public static async Task<FunctionResult> RunAsync(ControlPlaneContext context, CancellationToken cancellationToken = default)
     {
@@ -38,10 +41,8 @@ public static class ScheduleTick
                 + (decision.Missed > 0 ? $" (caught up; {decision.Missed} earlier occurrence(s) since the last tick were not run separately)" : ""));
         }
 
-        if (moved.Count > 0)
-        {
-            await context.State.SaveScheduleMarksAsync(moved, cancellationToken);
-        }
+        moved[HeartbeatMark] = now;
+        await context.State.SaveScheduleMarksAsync(moved, cancellationToken);
 
         return result;
     }

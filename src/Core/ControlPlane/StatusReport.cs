@@ -1,72 +1,37 @@
-using System.Text.Json.Nodes;
+using Strata.Core.Configuration;
+using Strata.Core.Freshness;
+using Strata.Core.Ports;
 using Strata.Core.Runs;
+using Strata.Core.Status;
 
 namespace Strata.Core.ControlPlane;
 
 /// <summary>
-/// The status page's data: per policy and cluster, the latest run, the latest good backup and
-/// whether it is within the recovery-point objective; open incidents; rejected messages.
+/// Builds the status page's data (<see cref="FleetStatus"/>): per policy and cluster, the latest run,
+/// the latest verified backup and where it stands against the recovery-point objective — judged by the
+/// same rule the freshness timer alerts on — and the open incidents.
 /// </summary>
 public static class StatusReport
 {
-    /// <summary>Builds the report as JSON.</summary>
-    public static async Task<JsonObject> BuildAsync(ControlPlaneContext context, CancellationToken cancellationToken = default)
+    /// <summary>Incidents listed, at most.</summary>
+    public const int MaxAlerts = 50;
+
+    /// <summary>Builds the report.</summary>
+    public static async Task<FleetStatus> BuildAsync(ControlPlaneContext context, CancellationToken cancellationToken = default)
     {
         var now = context.Time.GetUtcNow();
+        var records = new List<BackupRecord>();
         var latest = new Dictionary<(string, string), BackupRecord>();
-        var latestGood = new Dictionary<(string, string), BackupRecord>();
         await foreach (var record in context.History.ListBackupsAsync(cancellationToken))
         {
-            var key = (record.Policy, record.Cluster);
-            latest.TryAdd(key, record);
-            if (record.IsVerified)
-            {
-                latestGood.TryAdd(key, record);
-            }
+            records.Add(record);
+            latest.TryAdd((record.Policy, record.Cluster), record.AsSeenAt(now));
         }
 
-        var protection = new JsonArray();
-        var configuration = context.Configuration;
-        foreach (var policy in configuration.Policies)
-        {
-            foreach (var cluster in configuration.ClustersOf(policy))
-            {
-                var key = (policy.Name, cluster.Name);
-                latest.TryGetValue(key, out var last);
-                latestGood.TryGetValue(key, out var good);
-                var age = good is null ? (TimeSpan?)null : now - (good.CompletedAt ?? good.StartedAt);
-                protection.Add(new JsonObject
-                {
-                    ["policy"] = policy.Name,
-                    ["cluster"] = cluster.Name,
-                    ["schedule"] = policy.Schedule.Text,
-                    ["timeZone"] = policy.TimeZone.Id,
-                    ["nextRun"] = policy.Schedule.Next(now, policy.TimeZone)?.ToString("O"),
-                    ["lastRun"] = last is null ? null : new JsonObject { ["id"] = last.Id, ["status"] = last.Status.ToString(), ["startedAt"] = last.StartedAt.ToString("O") },
-                    ["lastGood"] = good is null ? null : new JsonObject { ["id"] = good.Id, ["completedAt"] = (good.CompletedAt ?? good.StartedAt).ToString("O") },
-                    ["rpo"] = policy.RecoveryPointObjective is { } rpo ? Configuration.DurationText.Format(rpo) : null,
-                    ["rpoMet"] = policy.RecoveryPointObjective is { } objective ? age is { } a && a <= objective : null,
-                });
-            }
-        }
-
-        var incidents = new JsonArray();
+        var alerts = new List<AlertRecord>();
         await foreach (var alert in context.State.ListAlertsAsync(cancellationToken))
         {
-            if (incidents.Count == 50)
-            {
-                break;
-            }
-
-            incidents.Add(new JsonObject
-            {
-                ["dedupKey"] = alert.DedupKey,
-                ["severity"] = alert.Severity.ToString().ToLowerInvariant(),
-                ["kind"] = alert.Kind,
-                ["summary"] = alert.Summary,
-                ["count"] = alert.Count,
-                ["lastRaisedAt"] = alert.LastRaisedAt.ToString("O"),
-            });
+            alerts.Add(alert);
         }
 
         var rejected = 0;
@@ -75,13 +40,35 @@ public static class StatusReport
             rejected++;
         }
 
-        return new JsonObject
+        var configuration = context.Configuration;
+        var rows = RecoveryPointObjectives.Judge(configuration, records, now).Select(judgment =>
         {
-            ["generatedAt"] = now.ToString("O"),
-            ["configuration"] = configuration.Source,
-            ["protection"] = protection,
-            ["alerts"] = incidents,
-            ["rejectedMessages"] = rejected,
+            var policy = configuration.FindPolicy(judgment.Policy)!;
+            var last = latest.GetValueOrDefault((judgment.Policy, judgment.Cluster));
+            return new ProtectionStatus
+            {
+                Cluster = judgment.Cluster,
+                Policy = judgment.Policy,
+                Schedule = policy.Schedule.Text,
+                TimeZone = policy.TimeZone.Id,
+                NextRun = policy.Schedule.Next(now, policy.TimeZone),
+                LastBackup = last is null ? null : new RunReference(last.Id, last.Status, last.StartedAt),
+                LastVerified = judgment.LastVerified is { } verified
+                    ? new RunReference(verified.Id, verified.Status, RecoveryPointObjectives.RecoveryPoint(verified)) : null,
+                Rpo = judgment.Objective is { } objective ? DurationText.Format(objective) : null,
+                RpoState = judgment.State,
+                RpoAge = judgment.Age is { } age ? DurationText.Format(TimeSpan.FromMinutes(Math.Floor(age.TotalMinutes))) : null,
+                OpenAlerts = alerts.Count(a => a.Cluster == judgment.Cluster && a.Policy == judgment.Policy),
+            };
+        }).ToList();
+
+        return new FleetStatus
+        {
+            GeneratedAt = now,
+            Configuration = configuration.Source,
+            Protection = rows,
+            Alerts = alerts.Take(MaxAlerts).ToList(),
+            RejectedMessages = rejected,
         };
     }
 }

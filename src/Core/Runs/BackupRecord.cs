@@ -64,6 +64,13 @@ public sealed record BackupRecord
     /// <summary>The latest verification of the artifacts, once one ran.</summary>
     public Verification.VerificationReport? Verification { get; init; }
 
+    /// <summary>
+    /// The record as it stands at <paramref name="now"/>: a run still recorded <see cref="BackupStatus.InProgress"/> whose
+    /// lease ran out is shown as <see cref="BackupStatus.Interrupted"/> (its process died) until the freshness pass records it so.
+    /// </summary>
+    public BackupRecord AsSeenAt(DateTimeOffset now) =>
+        Status == BackupStatus.InProgress && LeaseExpiresAt < now ? this with { Status = BackupStatus.Interrupted } : this;
+
     /// <summary>Capture left items out (errors among the problems), whatever verification says of what it did commit.</summary>
     [System.Text.Json.Serialization.JsonIgnore]
     public bool IsPartial => Problems.Any(p => p.Severity == ProblemSeverity.Error);

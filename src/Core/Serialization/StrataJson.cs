@@ -17,4 +17,5 @@ namespace Strata.Core.Serialization;
 [JsonSerializable(typeof(BackupRecord))]
 [JsonSerializable(typeof(RestoreRecord))]
 [JsonSerializable(typeof(DrillRecord))]
+[JsonSerializable(typeof(Status.FleetStatus))]
 public sealed partial class StrataJson : JsonSerializerContext;

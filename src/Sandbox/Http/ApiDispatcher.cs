@@ -87,9 +87,16 @@ internal sealed class ApiDispatcher(SandboxApiServer server)
             return;
         }
 
-        if (target.Subresource is { } sub && (sub != "status" || !type.Subresources.Contains(sub)))
+        if (target.Subresource is { } sub && (sub is not ("status" or "finalize") || !type.Subresources.Contains(sub)))
         {
             throw ApiError.NoSuchResource();
+        }
+
+        if (target.Subresource == "finalize" && verb != "update")
+        {
+            // A namespace's finalize subresource takes a PUT only.
+            throw new ApiError(405, "MethodNotAllowed", "the server does not allow this method on the requested resource",
+                new JsonObject { ["kind"] = "namespaces" });
         }
 
         if (!type.Verbs.Contains(verb) && target.Subresource is null)
@@ -119,7 +126,8 @@ internal sealed class ApiDispatcher(SandboxApiServer server)
                 await WriteJsonAsync(http, 200, _objects.Get(target));
                 break;
             case "create":
-                await WriteJsonAsync(http, ObjectRequests.IsDryRun(http) ? 200 : 201, await _objects.CreateAsync(http, target, manager));
+                // 201 on a dry run too: kube-apiserver's create handler answers Created either way.
+                await WriteJsonAsync(http, 201, await _objects.CreateAsync(http, target, manager));
                 break;
             case "update":
                 await WriteJsonAsync(http, 200, await _objects.ReplaceAsync(http, target, manager));

@@ -28,8 +28,12 @@ public sealed class ApiError(int code, string reason, string message, JsonObject
             ["metadata"] = Continue is null ? new JsonObject() : new JsonObject { ["continue"] = Continue },
             ["status"] = "Failure",
             ["message"] = Message,
-            ["reason"] = Reason,
         };
+        if (Reason.Length > 0)
+        {
+            status["reason"] = Reason;
+        }
+
         if (Details is not null)
         {
             status["details"] = Details;
@@ -54,13 +58,24 @@ public sealed class ApiError(int code, string reason, string message, JsonObject
             DetailsOf(qualifiedResource, name));
 
     public static ApiError Invalid(string kind, string name, string field, string detail, string group = "") =>
-        new(422, "Invalid", $"{kind} \"{name}\" is invalid: {field}: {detail}", new JsonObject
+        Invalid(kind, group, name, [new FieldError("FieldValueInvalid", field, detail)]);
+
+    /// <summary>
+    /// 422 Invalid, as <c>apierrors.NewInvalid</c>: the kind qualified by its group
+    /// (<c>Deployment.apps</c>), one error as is, several in brackets, one cause per error.
+    /// </summary>
+    internal static ApiError Invalid(string kind, string group, string name, IReadOnlyList<FieldError> errors)
+    {
+        var qualified = group.Length == 0 ? kind : $"{kind}.{group}";
+        var aggregate = errors.Count == 1 ? errors[0].ToString() : $"[{string.Join(", ", errors)}]";
+        return new(422, "Invalid", $"{qualified} \"{name}\" is invalid: {aggregate}", new JsonObject
         {
             ["name"] = name,
             ["group"] = group,
             ["kind"] = kind,
-            ["causes"] = new JsonArray(new JsonObject { ["reason"] = "FieldValueInvalid", ["message"] = detail, ["field"] = field }),
+            ["causes"] = new JsonArray([.. errors.Select(e => (JsonNode)e.ToCause())]),
         });
+    }
 
     public static ApiError BadRequest(string message) => new(400, "BadRequest", message);
 
@@ -85,6 +100,28 @@ public sealed class ApiError(int code, string reason, string message, JsonObject
         details["kind"] = resource;
         return new ApiError(403, "Forbidden",
             $"{subject} is forbidden: User \"{user}\" cannot {verb} resource \"{resource}\" in API group \"{group}\" {scope}", details);
+    }
+
+    /// <summary>
+    /// 403 Forbidden as <c>apierrors.NewForbidden</c> words it for admission:
+    /// <c>{resource}.{group} "{name}" is forbidden: {why}</c>, with optional causes.
+    /// </summary>
+    public static ApiError Forbidden(string group, string resource, string name, string why, JsonArray? causes = null)
+    {
+        var details = new JsonObject { ["name"] = name };
+        if (group.Length > 0)
+        {
+            details["group"] = group;
+        }
+
+        details["kind"] = resource;
+        if (causes is not null)
+        {
+            details["causes"] = causes;
+        }
+
+        var qualified = group.Length == 0 ? resource : $"{resource}.{group}";
+        return new ApiError(403, "Forbidden", $"{qualified} \"{name}\" is forbidden: {why}", details);
     }
 
     public static ApiError TooManyRequests(int retryAfterSeconds) =>

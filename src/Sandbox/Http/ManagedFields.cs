@@ -22,6 +22,49 @@ internal static class ManagedFields
         ["fieldsV1"] = Fields(obj, topLevel: true),
     };
 
+    /// <summary>
+    /// The entries after a write to the resource: the writer's entry replaces the others for the
+    /// resource (a simplification), and the entries of subresource writers are kept.
+    /// </summary>
+    public static JsonArray WithEntry(JsonArray? current, JsonObject obj, string manager, string apiVersion, string time)
+    {
+        var entries = new JsonArray(Entry(obj, manager, "Update", apiVersion, time));
+        foreach (var kept in current?.OfType<JsonObject>().Where(e => e["subresource"] is not null) ?? [])
+        {
+            entries.Add(kept.DeepClone());
+        }
+
+        return entries;
+    }
+
+    /// <summary>The entries after a write through a subresource: the writer's entry for it, with <c>subresource</c> set, replaces its last one.</summary>
+    public static JsonArray WithSubresourceEntry(JsonArray? current, JsonObject obj, string manager, string apiVersion, string time, string subresource)
+    {
+        var entries = new JsonArray();
+        foreach (var kept in current?.OfType<JsonObject>() ?? [])
+        {
+            if (kept["manager"]?.GetValue<string>() != manager || kept["subresource"]?.GetValue<string>() != subresource)
+            {
+                entries.Add(kept.DeepClone());
+            }
+        }
+
+        var owned = subresource == "status" && obj["status"] is JsonObject status
+            ? new JsonObject { ["f:status"] = Fields(status, topLevel: false) }
+            : subresource == "finalize" ? new JsonObject { ["f:spec"] = new JsonObject { ["f:finalizers"] = new JsonObject() } } : new JsonObject();
+        entries.Add(new JsonObject
+        {
+            ["manager"] = manager,
+            ["operation"] = "Update",
+            ["apiVersion"] = apiVersion,
+            ["time"] = time,
+            ["fieldsType"] = "FieldsV1",
+            ["fieldsV1"] = owned,
+            ["subresource"] = subresource,
+        });
+        return entries;
+    }
+
     private static JsonObject Fields(JsonObject obj, bool topLevel)
     {
         var fields = new JsonObject();

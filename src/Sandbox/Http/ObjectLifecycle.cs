@@ -39,13 +39,15 @@ internal sealed partial class ObjectLifecycle(TimeProvider time)
         var now = Timestamp();
         metadata["uid"] = Guid.NewGuid().ToString();
         metadata["creationTimestamp"] = now;
+        metadata.Remove("deletionTimestamp");
+        metadata.Remove("deletionGracePeriodSeconds");
         if (type.HasGeneration || type.IsCustom)
         {
             metadata["generation"] = 1;
         }
 
         metadata["managedFields"] = new JsonArray(ManagedFields.Entry(obj, manager, "Update", target.ApiVersion, now));
-        ApplyTypeDefaults(type, obj, name);
+        ApplyTypeDefaults(type, obj, name, creating: true);
     }
 
     public void PrepareUpdate(RequestTarget.Objects target, JsonObject obj, JsonObject existing, string manager)
@@ -56,26 +58,28 @@ internal sealed partial class ObjectLifecycle(TimeProvider time)
         metadata["uid"] = current["uid"]?.DeepClone();
         metadata["creationTimestamp"] = current["creationTimestamp"]?.DeepClone();
         metadata.Remove("resourceVersion");
-        if (type.HasGeneration || type.IsCustom)
+        foreach (var field in (string[])["deletionTimestamp", "deletionGracePeriodSeconds"])
         {
-            var generation = current["generation"]?.GetValue<long>() ?? 1;
-            var specChanged = obj["spec"]?.ToJsonString() != existing["spec"]?.ToJsonString();
-            metadata["generation"] = specChanged ? generation + 1 : generation;
+            // Set by a DELETE only: clients can neither set nor clear them.
+            metadata.Remove(field);
+            if (current[field] is { } value)
+            {
+                metadata[field] = value.DeepClone();
+            }
         }
 
         if (target.Subresource == "status")
         {
             // Only status changes through the status subresource.
-            var status = obj["status"]?.DeepClone();
-            foreach (var (key, value) in existing)
-            {
-                if (key is not "status" and not "metadata")
-                {
-                    obj[key] = value?.DeepClone();
-                }
-            }
-
-            obj["status"] = status;
+            KeepAllBut(obj, existing, "status");
+        }
+        else if (target.Subresource == "finalize")
+        {
+            // ... only spec.finalizers through a namespace's finalize subresource.
+            var finalizers = obj["spec"]?["finalizers"]?.DeepClone();
+            KeepAllBut(obj, existing, "spec");
+            obj["spec"] = existing["spec"]?.DeepClone() ?? new JsonObject();
+            obj["spec"]!["finalizers"] = finalizers ?? new JsonArray();
         }
         else if (type.Subresources.Contains("status"))
         {
@@ -85,14 +89,79 @@ internal sealed partial class ObjectLifecycle(TimeProvider time)
             {
                 obj.Remove("status");
             }
+
+            if (type.Key == "namespaces")
+            {
+                // spec.finalizers changes through the finalize subresource only.
+                var spec = obj["spec"] as JsonObject ?? (JsonObject)(obj["spec"] = new JsonObject());
+                spec.Remove("finalizers");
+                if (existing["spec"]?["finalizers"] is { } finalizers)
+                {
+                    spec["finalizers"] = finalizers.DeepClone();
+                }
+            }
+        }
+
+        // After the subresource rules: a write to status cannot move the spec, nor the generation.
+        if (type.HasGeneration || type.IsCustom)
+        {
+            var generation = current["generation"]?.GetValue<long>() ?? 1;
+            var specChanged = obj["spec"]?.ToJsonString() != existing["spec"]?.ToJsonString();
+            metadata["generation"] = specChanged ? generation + 1 : generation;
         }
 
         var now = Timestamp();
-        metadata["managedFields"] = new JsonArray(ManagedFields.Entry(obj, manager, "Update", target.ApiVersion, now));
-        ApplyTypeDefaults(type, obj, metadata["name"]!.GetValue<string>());
+        metadata["managedFields"] = target.Subresource is { } subresource
+            ? ManagedFields.WithSubresourceEntry(current["managedFields"] as JsonArray, obj, manager, target.ApiVersion, now, subresource)
+            : ManagedFields.WithEntry(current["managedFields"] as JsonArray, obj, manager, target.ApiVersion, now);
+        ApplyTypeDefaults(type, obj, metadata["name"]!.GetValue<string>(), creating: false);
     }
 
-    private void ApplyTypeDefaults(ResourceType type, JsonObject obj, string name)
+    /// <summary>Whether an update leaves a deleted object with no finalizer: the registry then deletes it.</summary>
+    public static bool IsFinalized(ResourceType type, JsonObject obj)
+    {
+        var metadata = Metadata(obj);
+        return metadata["deletionTimestamp"] is not null
+            && metadata["finalizers"] is not JsonArray { Count: > 0 }
+            && (type.Key != "namespaces" || obj["spec"]?["finalizers"] is not JsonArray { Count: > 0 });
+    }
+
+    private static void KeepAllBut(JsonObject obj, JsonObject existing, string changeable)
+    {
+        var kept = obj[changeable]?.DeepClone();
+        foreach (var (key, value) in existing)
+        {
+            if (key != changeable && key != "metadata")
+            {
+                obj[key] = value?.DeepClone();
+            }
+        }
+
+        foreach (var key in obj.Select(p => p.Key).Where(k => k != changeable && k != "metadata" && !existing.ContainsKey(k)).ToList())
+        {
+            obj.Remove(key);
+        }
+
+        obj[changeable] = kept;
+        if (kept is null)
+        {
+            obj.Remove(changeable);
+        }
+
+        // Labels, annotations and finalizers change through the resource, not a subresource.
+        var metadata = Metadata(obj);
+        var current = Metadata(existing);
+        foreach (var field in (string[])["labels", "annotations", "finalizers", "ownerReferences"])
+        {
+            metadata.Remove(field);
+            if (current[field] is { } value)
+            {
+                metadata[field] = value.DeepClone();
+            }
+        }
+    }
+
+    private void ApplyTypeDefaults(ResourceType type, JsonObject obj, string name, bool creating)
     {
         switch (type.Key)
         {
@@ -101,8 +170,29 @@ internal sealed partial class ObjectLifecycle(TimeProvider time)
                 var metadata = Metadata(obj);
                 var labels = metadata["labels"] as JsonObject ?? (JsonObject)(metadata["labels"] = new JsonObject());
                 labels["kubernetes.io/metadata.name"] = name;
-                obj["spec"] ??= new JsonObject { ["finalizers"] = new JsonArray("kubernetes") };
-                obj["status"] = new JsonObject { ["phase"] = "Active" };
+                if (creating)
+                {
+                    // The namespace strategy: Active, and the "kubernetes" finalizer the namespace
+                    // controller removes once the contents are gone.
+                    var spec = obj["spec"] as JsonObject ?? (JsonObject)(obj["spec"] = new JsonObject());
+                    var finalizers = spec["finalizers"] as JsonArray ?? (JsonArray)(spec["finalizers"] = new JsonArray());
+                    if (!finalizers.Any(f => f?.GetValue<string>() == "kubernetes"))
+                    {
+                        finalizers.Add("kubernetes");
+                    }
+
+                    obj["status"] = new JsonObject { ["phase"] = "Active" };
+                }
+
+                break;
+            case "persistentvolumeclaims" when creating:
+                // Defaults a read shows at once: a claim is Pending until the binder binds it.
+                if (obj["spec"] is JsonObject claimSpec)
+                {
+                    claimSpec["volumeMode"] ??= "Filesystem";
+                }
+
+                obj["status"] ??= new JsonObject { ["phase"] = "Pending" };
                 break;
             case "secrets":
                 MergeStringData(obj);

@@ -1,18 +1,33 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http;
+using Strata.Sandbox.Controllers;
 using Strata.Sandbox.Storage;
 
 namespace Strata.Sandbox.Http;
 
-/// <summary>get, create, update, patch and delete of single objects, with <c>dryRun=All</c>.</summary>
-internal sealed class ObjectRequests(ObjectStore store, ObjectLifecycle lifecycle, SandboxOptions options)
+/// <summary>
+/// get, create, update, patch and delete of single objects, with <c>dryRun=All</c>: one path for
+/// HTTP requests, direct seeding and the simulated controllers, so all get the same server-set
+/// fields, validation and admission, and every accepted write is told to the controllers.
+/// </summary>
+internal sealed partial class ObjectRequests(ObjectStore store, ObjectLifecycle lifecycle, AdmissionChain admission, SandboxOptions options)
 {
+    private const string Crds = "customresourcedefinitions.apiextensions.k8s.io";
+    private readonly List<IObjectObserver> _observers = [];
+
+    /// <summary>Adds a controller (while the server is built, before it serves).</summary>
+    public void Observe(IObjectObserver observer) => _observers.Add(observer);
+
     public JsonObject Get(RequestTarget.Objects target)
     {
         var stored = Find(target);
         return stored.ToJson(target.ApiVersion, target.Type.Kind);
     }
+
+    /// <summary>The object, or null when it does not exist (for controllers).</summary>
+    public JsonObject? Read(ResourceType type, string? ns, string name) =>
+        store.Get(type, ns, name)?.ToJson(ResourceType.GroupVersion(type.Group, type.Versions[0]), type.Kind);
 
     public async Task<JsonObject> CreateAsync(HttpContext http, RequestTarget.Objects target, string manager)
     {
@@ -32,31 +47,39 @@ internal sealed class ObjectRequests(ObjectStore store, ObjectLifecycle lifecycl
     }
 
     /// <summary>
-    /// Creates <paramref name="obj"/> in the namespace of <paramref name="target"/>: the one path
-    /// for HTTP requests and for seeding, so both get the same server-set fields.
+    /// Creates <paramref name="obj"/> in the namespace of <paramref name="target"/>, in the real
+    /// server's order: admission that may refuse or default (namespace lifecycle), server-set
+    /// fields, validation, validating admission, then the store (or, on a dry run, nothing).
+    /// A <paramref name="seed"/> skips the configured admission rules: it is state that predates them.
     /// </summary>
-    public JsonObject Create(RequestTarget.Objects target, JsonObject obj, string manager, bool dryRun)
+    public JsonObject Create(RequestTarget.Objects target, JsonObject obj, string manager, bool dryRun, bool seed = false)
     {
         var type = target.Type;
         var metadata = ObjectLifecycle.Metadata(obj);
         if (target.Namespace is { } ns)
         {
             metadata["namespace"] = ns;
-            if (store.Get(store.FindType("", "namespaces")!, null, ns) is null)
-            {
-                throw ApiError.NotFound("namespaces", ns);
-            }
         }
         else
         {
             metadata.Remove("namespace");
         }
 
+        admission.AdmitCreate(target, obj);
         lifecycle.PrepareCreate(target, obj, manager);
         var name = metadata["name"]!.GetValue<string>();
-        if (store.Get(type, target.Namespace, name) is not null)
+        WorkloadValidation.Validate(type, obj, name);
+        if (!seed)
         {
-            throw ApiError.AlreadyExists(type.Key, name);
+            admission.Validate("CREATE", target, obj, null, dryRun);
+        }
+
+        if (store.Get(type, target.Namespace, name) is { } existing)
+        {
+            var exists = ApiError.AlreadyExists(type.Key, name);
+            throw existing.ToJson(target.ApiVersion, type.Kind)["metadata"]?["deletionTimestamp"] is null
+                ? exists
+                : new ApiError(exists.Code, exists.Reason, $"object is being deleted: {exists.Message}", exists.Details);
         }
 
         if (dryRun)
@@ -64,7 +87,7 @@ internal sealed class ObjectRequests(ObjectStore store, ObjectLifecycle lifecycl
             return obj;
         }
 
-        if (type.Key == "customresourcedefinitions.apiextensions.k8s.io" && options.CrdEstablishDelay > TimeSpan.Zero)
+        if (type.Key == Crds && options.CrdEstablishDelay > TimeSpan.Zero)
         {
             // As a real server: the new resource is served only once the CRD is Established.
             CustomResources.MarkInstalling(obj);
@@ -74,12 +97,14 @@ internal sealed class ObjectRequests(ObjectStore store, ObjectLifecycle lifecycl
         }
 
         var stored = store.Put(type, obj);
-        if (type.Key == "customresourcedefinitions.apiextensions.k8s.io")
+        if (type.Key == Crds)
         {
             store.RegisterType(CustomResources.ToResourceType(obj));
         }
 
-        return stored.ToJson(target.ApiVersion, type.Kind);
+        var created = stored.ToJson(target.ApiVersion, type.Kind);
+        Written(new ObjectWrite(type, null, created, null));
+        return created;
     }
 
     private async Task EstablishLaterAsync(ResourceType type, string name)
@@ -91,109 +116,29 @@ internal sealed class ObjectRequests(ObjectStore store, ObjectLifecycle lifecycl
         }
 
         var crd = stored.ToJson(ResourceType.GroupVersion(type.Group, type.Versions[0]), type.Kind);
-        CustomResources.MarkEstablished(crd, options.Time.GetUtcNow().UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture));
+        CustomResources.MarkEstablished(crd, Timestamps.Now(options.Time));
         store.Put(type, crd);
         store.RegisterType(CustomResources.ToResourceType(crd));
     }
 
-    public async Task<JsonObject> ReplaceAsync(HttpContext http, RequestTarget.Objects target, string manager)
-    {
-        var obj = await ReadBodyAsync(http, target);
-        return Update(http, target, obj, manager);
-    }
-
-    public async Task<JsonObject> PatchAsync(HttpContext http, RequestTarget.Objects target, string manager)
-    {
-        var existing = Find(target).ToJson(target.ApiVersion, target.Type.Kind);
-        JsonNode patch;
-        try
-        {
-            patch = await JsonNode.ParseAsync(http.Request.Body, cancellationToken: http.RequestAborted)
-                ?? throw ApiError.BadRequest("empty patch");
-        }
-        catch (JsonException e)
-        {
-            throw ApiError.BadRequest($"error decoding patch: {e.Message}");
-        }
-
-        var patched = Patching.Apply(http.Request.ContentType ?? string.Empty, existing.DeepClone().AsObject(), patch);
-        return Update(http, target, patched, manager);
-    }
-
-    public JsonObject Delete(HttpContext http, RequestTarget.Objects target)
-    {
-        var type = target.Type;
-        var stored = Find(target);
-        if (!IsDryRun(http))
-        {
-            store.Delete(type, target.Namespace, stored.Name);
-            if (type.Key == "namespaces")
-            {
-                store.DeleteNamespaceContents(stored.Name);
-            }
-            else if (type.Key == "customresourcedefinitions.apiextensions.k8s.io")
-            {
-                store.RemoveType(stored.Name);
-            }
-        }
-
-        if (type.ReturnsDeletedObject)
-        {
-            return stored.ToJson(target.ApiVersion, type.Kind);
-        }
-
-        var details = new JsonObject { ["name"] = stored.Name };
-        if (type.Group.Length > 0)
-        {
-            details["group"] = type.Group;
-        }
-
-        details["kind"] = type.Plural;
-        details["uid"] = stored.Uid;
-        return new JsonObject
-        {
-            ["kind"] = "Status",
-            ["apiVersion"] = "v1",
-            ["metadata"] = new JsonObject(),
-            ["status"] = "Success",
-            ["details"] = details,
-        };
-    }
-
-    private JsonObject Update(HttpContext http, RequestTarget.Objects target, JsonObject obj, string manager)
-    {
-        var type = target.Type;
-        var stored = Find(target);
-        var existing = stored.ToJson(target.ApiVersion, type.Kind);
-        var metadata = ObjectLifecycle.Metadata(obj);
-        var name = metadata["name"]?.GetValue<string>();
-        if (name != target.Name)
-        {
-            throw ApiError.BadRequest($"the name of the object ({name}) does not match the name on the URL ({target.Name})");
-        }
-
-        if (metadata["resourceVersion"]?.GetValue<string>() is { Length: > 0 } rv && rv != stored.ResourceVersion.ToString(System.Globalization.CultureInfo.InvariantCulture))
-        {
-            throw ApiError.Conflict(type.Key, target.Name!);
-        }
-
-        if (type.Namespaced)
-        {
-            metadata["namespace"] = target.Namespace;
-        }
-
-        lifecycle.PrepareUpdate(target, obj, existing, manager);
-        if (IsDryRun(http))
-        {
-            return obj;
-        }
-
-        var updated = store.CompareAndPut(type, obj, stored.ResourceVersion) ?? throw ApiError.Conflict(type.Key, target.Name!);
-        return updated.ToJson(target.ApiVersion, type.Kind);
-    }
-
     private StoredObject Find(RequestTarget.Objects target) =>
         store.Get(target.Type, target.Namespace, target.Name!) ?? throw ApiError.NotFound(target.Type.Key, target.Name!);
+
+    private void Written(ObjectWrite write)
+    {
+        foreach (var observer in _observers)
+        {
+            observer.Written(write);
+        }
+    }
+
+    private void Deleted(ResourceType type, JsonObject obj)
+    {
+        foreach (var observer in _observers)
+        {
+            observer.Deleted(type, obj);
+        }
+    }
 
     private static async Task<JsonObject> ReadBodyAsync(HttpContext http, RequestTarget.Objects target)
     {

@@ -8,7 +8,7 @@ internal static class BuiltInResources
     public static IEnumerable<ResourceType> All()
     {
         // core/v1
-        yield return T("", "namespaces", "Namespace", false, ["ns"], subresources: ["status", "finalize"], verbs: ["create", "delete", "get", "list", "patch", "update"]);
+        yield return T("", "namespaces", "Namespace", false, ["ns"], subresources: ["status", "finalize"], verbs: ["create", "delete", "get", "list", "patch", "update"], returnsDeleted: true);
         yield return T("", "configmaps", "ConfigMap", true, ["cm"]);
         yield return T("", "secrets", "Secret", true);
         yield return T("", "services", "Service", true, ["svc"], subresources: ["status", "proxy"]);

@@ -117,12 +117,19 @@ public sealed class ObjectStore
         }
     }
 
-    public StoredObject? Delete(ResourceType type, string? ns, string name)
+    /// <summary>Deletes an object (only if its resourceVersion is still <paramref name="expected"/>, when given).</summary>
+    public StoredObject? Delete(ResourceType type, string? ns, string name, long? expected = null)
     {
         lock (_gate)
         {
             var table = TableOf(type);
-            if (!table.Objects.Remove(Key(ns, name), out var removed))
+            var key = Key(ns, name);
+            if (expected is { } rv && (!table.Objects.TryGetValue(key, out var current) || current.ResourceVersion != rv))
+            {
+                return null;
+            }
+
+            if (!table.Objects.Remove(key, out var removed))
             {
                 return null;
             }
@@ -133,11 +140,12 @@ public sealed class ObjectStore
         }
     }
 
-    /// <summary>Removes every object of every namespaced type in <paramref name="ns"/>.</summary>
-    public void DeleteNamespaceContents(string ns)
+    /// <summary>Removes every object of every namespaced type in <paramref name="ns"/>; returns what it removed.</summary>
+    public IReadOnlyList<(ResourceType Type, StoredObject Object)> DeleteNamespaceContents(string ns)
     {
         lock (_gate)
         {
+            var removed = new List<(ResourceType, StoredObject)>();
             foreach (var (key, table) in _tables)
             {
                 if (!_types.TryGetValue(key, out var type) || !type.Namespaced)
@@ -147,13 +155,15 @@ public sealed class ObjectStore
 
                 foreach (var objectKey in table.Objects.Keys.Where(k => k.StartsWith(ns + "/", StringComparison.Ordinal)).ToList())
                 {
-                    table.Objects.Remove(objectKey);
+                    table.Objects.Remove(objectKey, out var stored);
+                    removed.Add((type, stored!));
                 }
 
                 table.Sorted = null;
             }
 
             _revision++;
+            return removed;
         }
     }
 

@@ -32,7 +32,7 @@ public sealed record ResourceType
     /// <summary>
     /// A delete answers with the deleted object rather than a <c>Status</c>, as kube-apiserver's
     /// stores with <c>ReturnDeletedObject: true</c> do (pods, service accounts, volumes, claims,
-    /// storage classes); typed clients expect that object.
+    /// storage classes, namespaces); typed clients expect that object.
     /// </summary>
     public bool ReturnsDeletedObject { get; init; }
 

@@ -26,6 +26,28 @@ public class RetentionPlannerTests
     }
 
     [Fact]
+    public void MinVerifiedKept_CountsOnlyVerifiedBackups_NewerUnverifiedOnesDoNotPushThemOut()
+    {
+        // The newest 5 committed but never verified (the verify worker was down); the 5 before them verified.
+        var backups = Enumerable.Range(0, 10).Select(d => Backup(d) with { Verified = d >= 5 }).ToList();
+
+        var plan = RetentionPlanner.Plan(backups, new RetentionRules { KeepLast = 0, MinVerifiedKept = 2, MaxAge = TimeSpan.FromDays(1) }, AsOf, TimeZoneInfo.Utc);
+
+        Assert.Equal(new[] { Backup(5).Id, Backup(6).Id }.ToHashSet(), plan.Where(d => d.Reason.Contains("verified backups (minVerifiedKept)")).Select(d => d.Id).ToHashSet());
+        Assert.Equal(RetentionVerdict.Expire, plan.Single(d => d.Id == Backup(7).Id).Verdict);
+    }
+
+    [Fact]
+    public void MinVerifiedKept_FewerVerifiedThanTheMinimum_TopsUpWithTheNewestGood()
+    {
+        var backups = Enumerable.Range(0, 6).Select(d => Backup(d) with { Verified = d == 4 }).ToList();
+
+        var plan = RetentionPlanner.Plan(backups, new RetentionRules { KeepLast = 0, MinVerifiedKept = 3, MaxAge = TimeSpan.FromDays(1) }, AsOf, TimeZoneInfo.Utc);
+
+        Assert.Equal(new[] { Backup(0).Id, Backup(1).Id, Backup(4).Id }.ToHashSet(), Kept(plan));
+    }
+
+    [Fact]
     public void Gfs_KeepsTheNewestOfEachDayWeekAndMonth()
     {
         // Two backups a day for 90 days.
