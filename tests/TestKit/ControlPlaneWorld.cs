@@ -54,13 +54,15 @@ public sealed class ControlPlaneWorld : IAsyncDisposable
     public ControlPlaneContext Context { get; private set; } = null!;
 
     /// <summary>
-    /// Starts both sandboxes and writes strata.yaml: both clusters, and <paramref name="policies"/>
+    /// Starts both sandboxes (with <paramref name="prodOptions"/> and <paramref name="drOptions"/>, e.g. simulated
+    /// controllers for drills) and writes strata.yaml: both clusters, and <paramref name="policies"/>
     /// (YAML list items; default: one policy "minutely" on every cluster, every minute).
     /// </summary>
-    public static async Task<ControlPlaneWorld> StartAsync(string? policies = null, DateTimeOffset? start = null)
+    public static async Task<ControlPlaneWorld> StartAsync(
+        string? policies = null, DateTimeOffset? start = null, SandboxOptions? prodOptions = null, SandboxOptions? drOptions = null)
     {
-        var prod = await SandboxApiServer.StartAsync();
-        var dr = await SandboxApiServer.StartAsync();
+        var prod = await SandboxApiServer.StartAsync(prodOptions);
+        var dr = await SandboxApiServer.StartAsync(drOptions);
         SampleApplication.Seed(prod);
         var world = new ControlPlaneWorld(prod, dr, new TempDirectory(), new ManualClock(start ?? new DateTimeOffset(2026, 11, 21, 10, 0, 30, TimeSpan.Zero)));
         world.Dir.File("prod-ca.pem", prod.Certificates.AuthorityPem);

@@ -95,6 +95,11 @@ internal static class DrillRunCommand
                 : $"policy '{policyName}' does not protect cluster '{clusterName}'");
         }
 
+        if (policy.Verification.Drill is null)
+        {
+            return (null, $"policy '{policyName}' has no verification.drill in {configuration.Source}: nothing says how to drill it");
+        }
+
         var backup = backupId is null
             ? await VerifiedBackups.LatestAsync(context.History, policyName, clusterName, cancellationToken)
             : await context.History.FindBackupAsync(backupId, cancellationToken);
