@@ -20,7 +20,7 @@ internal static class DrillTables
         grid.AddRow("RTO", Markup.Escape(Rto(drill)));
         if (drill.RestoreSeconds is { } restore)
         {
-            grid.AddRow("Restore", Markup.Escape($"{restore:0.0} s: " + string.Join(", ", drill.Counts.Where(c => c.Value > 0).Select(c => $"{c.Value:N0} {c.Key}"))));
+            grid.AddRow("Restore", Markup.Escape($"{restore:0.00} s: " + string.Join(", ", drill.Counts.Where(c => c.Value > 0).Select(c => $"{c.Value:N0} {c.Key}"))));
         }
 
         if (drill.CreatedClusterObjects.Count > 0)

@@ -113,7 +113,7 @@ public enum AlertSeverity
 
 /// <summary>Something on-call should know: a failed backup, a rejected message, a missed RPO.</summary>
 /// <param name="Severity">How urgent.</param>
-/// <param name="Kind">What happened, machine-readable: <c>backup-failed</c>, <c>backup-partial</c>, <c>backup-abandoned</c>, <c>message-rejected</c>, <c>restore-failed</c>, …</param>
+/// <param name="Kind">What happened, machine-readable: <c>backup-failed</c>, <c>backup-partial</c>, <c>backup-abandoned</c>, <c>message-rejected</c>, <c>restore-failed</c>, <c>drill-failed</c>, <c>drill-rto-exceeded</c>, …</param>
 /// <param name="Summary">One line for people.</param>
 /// <param name="DedupKey">Alerts with the same key are one incident (e.g. <c>backup-failed/nightly/prod</c>).</param>
 /// <param name="Cluster">The cluster concerned, if any.</param>
