@@ -88,6 +88,10 @@ public sealed class DrillCommandTests
         Assert.NotNull(Find(world.Prod, "apps", "deployments", "shop", "web"));
         Assert.Contains("drill: ", error); // progress on standard error
 
+        var (_, status, _) = await RunAsync(world, "status", "--config", world.ConfigPath, "--store", world.Store, "-o", "json");
+        var lastDrill = JsonNode.Parse(status)!["protection"]!.AsArray().Single(p => p!["cluster"]!.GetValue<string>() == "prod")!["lastDrill"]!;
+        Assert.Equal((drill["id"]!.GetValue<string>(), "Passed", rto), (lastDrill["id"]!.GetValue<string>(), lastDrill["status"]!.GetValue<string>(), lastDrill["rtoSeconds"]!.GetValue<double>()));
+
         var (listCode, list, _) = await RunAsync(world, "drill", "list", "--store", world.Store, "-o", "json");
         Assert.Equal(0, listCode);
         var trend = Assert.Single(JsonNode.Parse(list)!["trends"]!.AsArray())!;

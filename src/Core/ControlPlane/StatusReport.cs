@@ -9,7 +9,7 @@ namespace Strata.Core.ControlPlane;
 /// <summary>
 /// Builds the status page's data (<see cref="FleetStatus"/>): per policy and cluster, the latest run,
 /// the latest verified backup and where it stands against the recovery-point objective — judged by the
-/// same rule the freshness timer alerts on — and the open incidents.
+/// same rule the freshness timer alerts on — the latest restore drill with its RTO, and the open incidents.
 /// </summary>
 public static class StatusReport
 {
@@ -26,6 +26,12 @@ public static class StatusReport
         {
             records.Add(record);
             latest.TryAdd((record.Policy, record.Cluster), record.AsSeenAt(now));
+        }
+
+        var drills = new Dictionary<(string, string), DrillRecord>();
+        await foreach (var drill in context.History.ListDrillsAsync(cancellationToken))
+        {
+            drills.TryAdd((drill.Policy, drill.Cluster), drill);
         }
 
         var alerts = new List<AlertRecord>();
@@ -45,6 +51,7 @@ public static class StatusReport
         {
             var policy = configuration.FindPolicy(judgment.Policy)!;
             var last = latest.GetValueOrDefault((judgment.Policy, judgment.Cluster));
+            var drill = drills.GetValueOrDefault((judgment.Policy, judgment.Cluster));
             return new ProtectionStatus
             {
                 Cluster = judgment.Cluster,
@@ -58,6 +65,7 @@ public static class StatusReport
                 Rpo = judgment.Objective is { } objective ? DurationText.Format(objective) : null,
                 RpoState = judgment.State,
                 RpoAge = judgment.Age is { } age ? DurationText.Format(TimeSpan.FromMinutes(Math.Floor(age.TotalMinutes))) : null,
+                LastDrill = drill is null ? null : new DrillReference(drill.Id, drill.Status, drill.StartedAt, drill.RtoSeconds, drill.ExceededObjective),
                 OpenAlerts = alerts.Count(a => a.Cluster == judgment.Cluster && a.Policy == judgment.Policy),
             };
         }).ToList();
