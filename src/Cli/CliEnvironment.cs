@@ -1,5 +1,6 @@
 using Azure.Core;
 using Azure.Messaging.ServiceBus;
+using Strata.Adapters.Alerts;
 using Strata.Adapters.Kubernetes;
 
 namespace Strata.Cli;
@@ -19,6 +20,9 @@ public sealed record CliEnvironment(TextWriter Out, TextWriter Error, Func<strin
 
     /// <summary>The tuning of Kubernetes clients (retries, outage budget); default <see cref="KubernetesClientOptions"/>'s.</summary>
     public KubernetesClientOptions? Kubernetes { get; init; }
+
+    /// <summary>How alert channels post (attempts, backoff, transport); default <see cref="AlertDeliveryOptions"/>'s. Tests trust their sink's CA here.</summary>
+    public AlertDeliveryOptions? AlertDelivery { get; init; }
 
     public static CliEnvironment FromProcess() => new(
         Console.Out, Console.Error, Environment.GetEnvironmentVariable, !Console.IsErrorRedirected, TimeProvider.System);

@@ -9,6 +9,9 @@ public static class ExitCodes
     public const int PartiallyFailed = 1;
     public const int Failed = 2;
 
+    /// <summary><c>strata alert test</c>: the channel's service answered, and refused (or never answered).</summary>
+    public const int Refused = 1;
+
     /// <summary>The exit code of a backup that ended <paramref name="status"/>.</summary>
     public static int For(BackupStatus status) => status switch
     {

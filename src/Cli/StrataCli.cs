@@ -25,6 +25,9 @@ public static class StrataCli
         root.Subcommands.Add(restore);
         root.Subcommands.Add(DrillCommand.Build(environment));
         root.Subcommands.Add(StatusCommand.Build(environment));
+        var alert = new Command("alert", "Work with alert channels.");
+        alert.Subcommands.Add(AlertTestCommand.Build(environment));
+        root.Subcommands.Add(alert);
         root.Subcommands.Add(RunCommand.Build(environment));
         root.Subcommands.Add(DemoCommand.Build(environment));
 

@@ -53,18 +53,26 @@ public sealed class ControlPlaneWorld : IAsyncDisposable
     /// <summary>The control plane.</summary>
     public ControlPlaneContext Context { get; private set; } = null!;
 
+    /// <summary>How alert channels post (set to a <see cref="Alerts.WebhookSink"/>'s options, then <see cref="LoadAsync"/>); default the real transport.</summary>
+    public Adapters.Alerts.AlertDeliveryOptions? AlertDelivery { get; set; }
+
     /// <summary>
     /// Starts both sandboxes (with <paramref name="prodOptions"/> and <paramref name="drOptions"/>, e.g. simulated
     /// controllers for drills) and writes strata.yaml: both clusters, and <paramref name="policies"/>
-    /// (YAML list items; default: one policy "minutely" on every cluster, every minute).
+    /// (YAML list items; default: one policy "minutely" on every cluster, every minute), and <paramref name="alerts"/>
+    /// (the <c>alerts:</c> section, whole, if any), its channels posting as <paramref name="alertDelivery"/> says.
     /// </summary>
     public static async Task<ControlPlaneWorld> StartAsync(
-        string? policies = null, DateTimeOffset? start = null, SandboxOptions? prodOptions = null, SandboxOptions? drOptions = null)
+        string? policies = null, DateTimeOffset? start = null, string? alerts = null, Adapters.Alerts.AlertDeliveryOptions? alertDelivery = null,
+        SandboxOptions? prodOptions = null, SandboxOptions? drOptions = null)
     {
         var prod = await SandboxApiServer.StartAsync(prodOptions);
         var dr = await SandboxApiServer.StartAsync(drOptions);
         SampleApplication.Seed(prod);
-        var world = new ControlPlaneWorld(prod, dr, new TempDirectory(), new ManualClock(start ?? new DateTimeOffset(2026, 11, 21, 10, 0, 30, TimeSpan.Zero)));
+        var world = new ControlPlaneWorld(prod, dr, new TempDirectory(), new ManualClock(start ?? new DateTimeOffset(2026, 11, 21, 10, 0, 30, TimeSpan.Zero)))
+        {
+            AlertDelivery = alertDelivery,
+        };
         world.Dir.File("prod-ca.pem", prod.Certificates.AuthorityPem);
         world.Dir.File("dr-ca.pem", dr.Certificates.AuthorityPem);
         const string Minutely = """
@@ -85,7 +93,8 @@ public sealed class ControlPlaneWorld : IAsyncDisposable
             $"    certificateAuthority: {Path.Combine(world.Dir.Path, "dr-ca.pem")}",
             "    token: { env: DR_TOKEN }",
             "policies:",
-            policies ?? Minutely) + "\n");
+            policies ?? Minutely,
+            alerts ?? "") + "\n");
         await world.LoadAsync();
         return world;
     }
@@ -95,7 +104,7 @@ public sealed class ControlPlaneWorld : IAsyncDisposable
     {
         _resources?.Dispose();
         Location = StoreLocation.Resolve(Store, null, null, Variable, Dir.Path);
-        (Context, _resources) = await ControlPlaneFactory.CreateAsync(ConfigPath, Location, Variable, Clock);
+        (Context, _resources) = await ControlPlaneFactory.CreateAsync(ConfigPath, Location, Variable, Clock, alertDelivery: AlertDelivery);
     }
 
     /// <summary>Reads the world's environment.</summary>

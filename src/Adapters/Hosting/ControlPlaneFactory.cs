@@ -1,5 +1,7 @@
 using Azure.Core;
 using Azure.Identity;
+using Strata.Adapters.Alerts;
+using Strata.Adapters.Heartbeat;
 using Strata.Adapters.Azure;
 using Strata.Adapters.Azure.Blob;
 using Strata.Adapters.Kubernetes;
@@ -20,19 +22,32 @@ public static class ControlPlaneFactory
     /// <summary>The setting naming the configuration.</summary>
     public const string ConfigSetting = "STRATA_CONFIG";
 
-    /// <summary>Builds the context; <see cref="ConfigurationException"/> or <see cref="StoreConfigurationException"/> say what is wrong.</summary>
+    /// <summary>
+    /// Builds the context — with the HTTP alert channels (<see cref="HttpAlertChannels"/>, secrets resolved at each
+    /// delivery) and the heartbeat sender (<see cref="HttpHeartbeat"/>) — and what to dispose with it; <see cref="ConfigurationException"/> or
+    /// <see cref="StoreConfigurationException"/> say what is wrong.
+    /// </summary>
     public static async Task<(ControlPlaneContext Context, IDisposable Resources)> CreateAsync(
         string? configuration, StoreLocation location, Func<string, string?> variable, TimeProvider time, ControlPlaneOptions? options = null,
-        CancellationToken cancellationToken = default)
+        AlertDeliveryOptions? alertDelivery = null, CancellationToken cancellationToken = default)
     {
         var source = configuration ?? variable(ConfigSetting)
             ?? throw new StoreConfigurationException($"no configuration: set {ConfigSetting} to the path or blob URL of strata.yaml");
         TokenCredential? credential = null;
         TokenCredential Credential() => credential ??= new DefaultAzureCredential();
         var parsed = ConfigurationLoader.Parse(await ReadAsync(source, Credential, cancellationToken), source, SystemTimeZones.Instance);
-        var clusters = new ConfiguredClusters(new SecretResolver(variable, Credential()), variable, time, Credential());
-        var context = new ControlPlaneContext(parsed, clusters, new ArtifactStores(location.Artifacts), location.History, location.State, time, options ?? new ControlPlaneOptions());
-        return (context, clusters);
+        var secrets = new SecretResolver(variable, Credential());
+        var clusters = new ConfiguredClusters(secrets, variable, time, Credential());
+        var channels = new HttpAlertChannels(secrets, time, alertDelivery);
+
+        // The dead man's switch is outbound HTTPS like the channels, so it takes their transport.
+        var heartbeat = new HttpHeartbeat(secrets, alertDelivery?.Transport?.Invoke());
+        var context = new ControlPlaneContext(parsed, clusters, new ArtifactStores(location.Artifacts), location.History, location.State, time, options ?? new ControlPlaneOptions())
+        {
+            AlertChannels = channels,
+            Heartbeat = heartbeat,
+        };
+        return (context, new Disposables(clusters, channels, heartbeat));
     }
 
     /// <summary>The text of strata.yaml from a file or an https blob URL.</summary>
@@ -60,5 +75,16 @@ public static class ControlPlaneFactory
         await using var stream = await store.OpenReadAsync(Uri.UnescapeDataString(blob), cancellationToken);
         using var reader = new StreamReader(stream);
         return await reader.ReadToEndAsync(cancellationToken);
+    }
+
+    private sealed class Disposables(params IDisposable[] resources) : IDisposable
+    {
+        public void Dispose()
+        {
+            foreach (var resource in resources)
+            {
+                resource.Dispose();
+            }
+        }
     }
 }

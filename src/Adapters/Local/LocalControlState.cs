@@ -10,7 +10,7 @@ namespace Strata.Adapters.Local;
 
 /// <summary>
 /// The control state in the local history folder, under <c>control/</c>: <c>leases.json</c>,
-/// <c>schedule.json</c>, one file per rejected message and per incident. Read-modify-write
+/// <c>schedule.json</c>, one file per rejected message, per incident and per alert channel's health. Read-modify-write
 /// operations hold an exclusive lock file, so several processes on one machine agree too.
 /// </summary>
 public sealed class LocalControlState(string root) : IControlState
@@ -93,19 +93,8 @@ public sealed class LocalControlState(string root) : IControlState
     }
 
     /// <inheritdoc />
-    public async Task<AlertRecord> RecordAlertAsync(Envelope alert, DateTimeOffset receivedAt, CancellationToken cancellationToken = default)
-    {
-        await using var exclusive = await LockAsync(cancellationToken);
-        var name = Path.Combine("alerts", FileName(((AlertRaised)alert.Payload).DedupKey) + ".json");
-        var existing = await ReadAsync(LocalStateJson.Default.AlertRecord, name, cancellationToken);
-        var record = existing is null ? AlertRecord.First(alert, receivedAt) : existing.With(alert, receivedAt);
-        if (!ReferenceEquals(record, existing))
-        {
-            await WriteAsync(LocalStateJson.Default.AlertRecord, name, record, cancellationToken);
-        }
-
-        return record;
-    }
+    public async Task<AlertRecord> RecordAlertAsync(Envelope alert, DateTimeOffset receivedAt, CancellationToken cancellationToken = default) =>
+        (await UpdateAlertAsync(((AlertRaised)alert.Payload).DedupKey, existing => existing?.With(alert, receivedAt) ?? AlertRecord.First(alert, receivedAt), cancellationToken))!;
 
     /// <inheritdoc />
     public async IAsyncEnumerable<AlertRecord> ListAlertsAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
@@ -123,6 +112,63 @@ public sealed class LocalControlState(string root) : IControlState
         {
             yield return record;
         }
+    }
+
+    /// <inheritdoc />
+    public Task<AlertRecord?> FindAlertAsync(string dedupKey, CancellationToken cancellationToken = default) =>
+        ReadAsync(LocalStateJson.Default.AlertRecord, AlertFile(dedupKey), cancellationToken);
+
+    /// <inheritdoc />
+    public Task<AlertRecord?> ResolveAlertAsync(Envelope resolved, DateTimeOffset receivedAt, CancellationToken cancellationToken = default) =>
+        UpdateAlertAsync(((AlertResolved)resolved.Payload).DedupKey, existing => existing?.Resolve(resolved, receivedAt), cancellationToken);
+
+    /// <inheritdoc />
+    public Task<AlertRecord?> RecordNotificationsAsync(string dedupKey, IReadOnlyList<ChannelNotification> notifications, CancellationToken cancellationToken = default) =>
+        UpdateAlertAsync(dedupKey, existing => existing?.Notified(notifications), cancellationToken);
+
+    /// <inheritdoc />
+    public async Task<ChannelHealth> RecordDeliveryAsync(string channel, DateTimeOffset at, string? failure, CancellationToken cancellationToken = default)
+    {
+        await using var exclusive = await LockAsync(cancellationToken);
+        var name = Path.Combine("channels", FileName(channel) + ".json");
+        var health = ChannelHealth.After(await ReadAsync(LocalStateJson.Default.ChannelHealth, name, cancellationToken), channel, at, failure);
+        await WriteAsync(LocalStateJson.Default.ChannelHealth, name, health, cancellationToken);
+        return health;
+    }
+
+    /// <inheritdoc />
+    public async IAsyncEnumerable<ChannelHealth> ListChannelHealthAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        var all = new List<ChannelHealth>();
+        foreach (var name in Files("channels"))
+        {
+            if (await ReadAsync(LocalStateJson.Default.ChannelHealth, Path.Combine("channels", name), cancellationToken) is { } health)
+            {
+                all.Add(health);
+            }
+        }
+
+        foreach (var health in all.OrderBy(h => h.Channel, StringComparer.Ordinal))
+        {
+            yield return health;
+        }
+    }
+
+    private static string AlertFile(string dedupKey) => Path.Combine("alerts", FileName(dedupKey) + ".json");
+
+    /// <summary>Read, change and write one incident under the lock; written only when the change made a new record.</summary>
+    private async Task<AlertRecord?> UpdateAlertAsync(string dedupKey, Func<AlertRecord?, AlertRecord?> change, CancellationToken cancellationToken)
+    {
+        await using var exclusive = await LockAsync(cancellationToken);
+        var name = AlertFile(dedupKey);
+        var existing = await ReadAsync(LocalStateJson.Default.AlertRecord, name, cancellationToken);
+        var record = change(existing);
+        if (record is not null && !ReferenceEquals(record, existing))
+        {
+            await WriteAsync(LocalStateJson.Default.AlertRecord, name, record, cancellationToken);
+        }
+
+        return record;
     }
 
     // Keys become file names: readable where safe, with a hash so that distinct keys never collide.
@@ -198,4 +244,5 @@ internal sealed record LocalLease(string Holder, DateTimeOffset ExpiresAt);
 [JsonSerializable(typeof(Dictionary<string, DateTimeOffset>))]
 [JsonSerializable(typeof(RejectedMessage))]
 [JsonSerializable(typeof(AlertRecord))]
+[JsonSerializable(typeof(ChannelHealth))]
 internal sealed partial class LocalStateJson : JsonSerializerContext;

@@ -58,7 +58,7 @@ internal static class RunCommand
             (ControlPlaneContext Context, IDisposable Resources) handle;
             try
             {
-                handle = await ControlPlaneFactory.CreateAsync(parsed.GetValue(config), location, environment.Variable, environment.Time, cancellationToken: ct);
+                handle = await ControlPlaneFactory.CreateAsync(parsed.GetValue(config), location, environment.Variable, environment.Time, alertDelivery: environment.AlertDelivery, cancellationToken: ct);
             }
             catch (ConfigurationException e)
             {

@@ -30,14 +30,28 @@ internal static class StatusTables
         console.Write(table);
         if (status.Alerts.Count > 0)
         {
-            var alerts = new Table().Border(TableBorder.Simple).AddColumns("SEVERITY", "ALERT", "SUMMARY")
-                .AddColumn(new TableColumn("COUNT").RightAligned()).AddColumn("LAST RAISED");
-            foreach (var alert in status.Alerts)
+            var alerts = new Table().Border(TableBorder.Simple).AddColumns("STATE", "SEVERITY", "ALERT", "SUMMARY")
+                .AddColumn(new TableColumn("COUNT").RightAligned()).AddColumns("LAST RAISED", "NOTIFIED");
+            foreach (var alert in status.Alerts.OrderBy(a => a.Status))
             {
-                alerts.AddRow(alert.Severity.ToString().ToLowerInvariant(), Markup.Escape(alert.DedupKey), Markup.Escape(alert.Summary), alert.Count.ToString(), alert.LastRaisedAt.ToString("u"));
+                alerts.AddRow(alert.Status.ToString().ToLowerInvariant(), alert.Severity.ToString().ToLowerInvariant(), Markup.Escape(alert.DedupKey), Markup.Escape(alert.Summary),
+                    alert.Count.ToString(), alert.LastRaisedAt.ToString("u"), Markup.Escape(string.Join(", ", alert.Notifications.Select(n => n.Channel))));
             }
 
             console.Write(alerts);
+        }
+
+        if (status.AlertChannels.Count > 0)
+        {
+            var channels = new Table().Border(TableBorder.Simple).AddColumns("CHANNEL", "TYPE", "STATE", "LAST SUCCESS", "LAST FAILURE", "LAST ERROR");
+            foreach (var channel in status.AlertChannels)
+            {
+                channels.AddRow(Markup.Escape(channel.Name), channel.Type.ToString().ToLowerInvariant(),
+                    channel.ConsecutiveFailures > 0 ? $"failing ×{channel.ConsecutiveFailures}" : channel.State,
+                    channel.LastSuccessAt?.ToString("u") ?? "-", channel.LastFailureAt?.ToString("u") ?? "-", Markup.Escape(channel.LastError ?? "-"));
+            }
+
+            console.Write(channels);
         }
 
         if (status.RejectedMessages > 0)

@@ -1,10 +1,11 @@
-using System.Text.RegularExpressions;
-
 namespace Strata.Core.Configuration;
 
 /// <summary>Selects clusters by name (with <c>*</c> and <c>?</c> globs) or by tag (<c>tag:KEY</c> or <c>tag:KEY=VALUE</c>).</summary>
 public sealed record ClusterSelector(string Text)
 {
+    /// <summary>Whether the selector names one cluster (not a glob, not a tag).</summary>
+    public bool IsName => !Text.StartsWith("tag:", StringComparison.Ordinal) && !new NamePattern(Text).IsGlob;
+
     /// <summary>Whether <paramref name="cluster"/> is selected.</summary>
     public bool Matches(ClusterDefinition cluster)
     {
@@ -17,9 +18,7 @@ public sealed record ClusterSelector(string Text)
                 : cluster.Tags.TryGetValue(tag[..equals], out var value) && value == tag[(equals + 1)..];
         }
 
-        return Text.Contains('*') || Text.Contains('?')
-            ? Regex.IsMatch(cluster.Name, "^" + Regex.Escape(Text).Replace("\\*", ".*").Replace("\\?", ".") + "$", RegexOptions.None, TimeSpan.FromSeconds(1))
-            : cluster.Name == Text;
+        return new NamePattern(Text).Matches(cluster.Name);
     }
 
     /// <inheritdoc />

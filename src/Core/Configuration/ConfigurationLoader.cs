@@ -24,9 +24,11 @@ public static class ConfigurationLoader
         var root = reader.Load(yaml);
         var clusters = new List<ClusterDefinition>();
         var policies = new List<PolicyDefinition>();
+        var alerts = AlertsDefinition.None;
+        SecretReference? heartbeat = null;
         if (root is not null && reader.Mapping(root, "") is { } top)
         {
-            reader.OnlyKeys(top, "", "version", "clusters", "policies");
+            reader.OnlyKeys(top, "", "version", "clusters", "policies", "alerts", "heartbeat");
             if (reader.Child(top, "version") is { } version && reader.Scalar(version, "version") is { } text && text != "1")
             {
                 reader.Error(version, "version", $"unsupported version '{text}' (this Strata reads version 1)");
@@ -44,11 +46,26 @@ public static class ConfigurationLoader
                     reader.Error(policies[i].Line, $"policies[{i}].clusters", $"[{string.Join(", ", policies[i].Clusters)}] matches no cluster");
                 }
             }
+
+            if (reader.Child(top, "alerts") is { } alertsNode)
+            {
+                alerts = AlertsSection.Read(reader, alertsNode, configuration);
+            }
+
+            if (reader.Child(top, "heartbeat") is { } heartbeatNode && reader.Mapping(heartbeatNode, "heartbeat") is { } heartbeatMap)
+            {
+                reader.OnlyKeys(heartbeatMap, "heartbeat", "url");
+                heartbeat = reader.Secret(heartbeatMap, "heartbeat", "url", "a ping URL is a credential (anyone with it can keep the check green)");
+                if (heartbeat is null && reader.Child(heartbeatMap, "url") is null)
+                {
+                    reader.Error(heartbeatMap, "heartbeat", "'url' is required");
+                }
+            }
         }
 
         return reader.Errors.Count > 0
             ? throw new ConfigurationException(source, reader.Errors)
-            : new StrataConfiguration(clusters, policies, source);
+            : new StrataConfiguration(clusters, policies, source) { Alerts = alerts, Heartbeat = heartbeat };
     }
 
     private static void Duplicates(ConfigurationReader reader, YamlMappingNode top, string field, IEnumerable<(string Name, int Line)> names)

@@ -263,7 +263,7 @@ internal sealed class ConfigurationReader(string source, ITimeZones zones)
     /// A secret reference: <c>{env: NAME}</c>, <c>{file: PATH}</c> or <c>{keyVault: {vault: V, secret: S}}</c>.
     /// A plain value is refused without being repeated.
     /// </summary>
-    public SecretReference? Secret(YamlMappingNode map, string path, string key)
+    public SecretReference? Secret(YamlMappingNode map, string path, string key, string? why = null)
     {
         if (Child(map, key) is not { } node)
         {
@@ -274,7 +274,7 @@ internal sealed class ConfigurationReader(string source, ITimeZones zones)
         const string Forms = "{env: VARIABLE}, {file: /path/to/file} or {keyVault: {vault: NAME, secret: NAME}}";
         if (node is not YamlMappingNode reference)
         {
-            Error(node, fieldPath, $"secrets are never written in strata.yaml; reference one instead: {Forms}");
+            Error(node, fieldPath, $"{why ?? "secrets are never written in strata.yaml"}; reference one instead: {Forms}");
             return null;
         }
 

@@ -1,11 +1,20 @@
 namespace Strata.Core.Configuration;
 
-/// <summary>What <c>strata.yaml</c> says: the clusters, and the policies that protect them.</summary>
+/// <summary>What <c>strata.yaml</c> says: the clusters, the policies that protect them, and where alerts go.</summary>
 /// <param name="Clusters">Every cluster, names unique.</param>
 /// <param name="Policies">Every policy, names unique.</param>
 /// <param name="Source">Where it was read, for messages.</param>
 public sealed record StrataConfiguration(IReadOnlyList<ClusterDefinition> Clusters, IReadOnlyList<PolicyDefinition> Policies, string Source)
 {
+    /// <summary>Alert channels and routes; <see cref="AlertsDefinition.None"/> when strata.yaml has no <c>alerts:</c>.</summary>
+    public AlertsDefinition Alerts { get; init; } = AlertsDefinition.None;
+
+    /// <summary>
+    /// A dead man's switch outside Strata (<c>heartbeat: {url: …}</c>): a Healthchecks.io / Cronitor / Better Stack style
+    /// URL that every schedule tick pings with a GET, so that a control plane that stops is noticed by something else.
+    /// </summary>
+    public SecretReference? Heartbeat { get; init; }
+
     /// <summary>The cluster named <paramref name="name"/>, or null.</summary>
     public ClusterDefinition? FindCluster(string name) => Clusters.FirstOrDefault(c => c.Name == name);
 

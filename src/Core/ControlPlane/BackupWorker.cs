@@ -177,7 +177,11 @@ public static class BackupWorker
             $"backup-abandoned/{stale.Policy}/{stale.Cluster}", stale.Cluster, stale.Policy, backupId)));
     }
 
-    /// <summary>What follows a finished backup: BackupCompleted always; VerifyRequested when something was committed; an alert when not all went well.</summary>
+    /// <summary>
+    /// What follows a finished backup: BackupCompleted always; VerifyRequested when something was committed; an alert
+    /// when not all went well (a partial one lists the items that failed). Incidents are resolved by the verification
+    /// that proves the next backup (<see cref="IncidentRecovery"/>), not here.
+    /// </summary>
     private static void FollowUp(Envelope request, BackupRecord record, DateTimeOffset now, FunctionResult result)
     {
         result.Send(request.FollowedBy($"completed-{record.Id}", now, new BackupCompleted(
@@ -196,8 +200,10 @@ public static class BackupWorker
         };
         if (kind.Length > 0)
         {
+            var (failedItems, more) = Alerts.FailedItemList.From(record.Problems);
             result.Send(request.FollowedBy($"alert-{kind}-{record.Id}", now, new AlertRaised(
-                severity, kind, summary, $"{kind}/{record.Policy}/{record.Cluster}", record.Cluster, record.Policy, record.Id)));
+                severity, kind, summary, $"{kind}/{record.Policy}/{record.Cluster}", record.Cluster, record.Policy, record.Id,
+                FailedItems: failedItems.Count > 0 ? failedItems : null, MoreFailedItems: more > 0 ? more : null)));
         }
     }
 }

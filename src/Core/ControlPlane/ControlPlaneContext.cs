@@ -3,12 +3,12 @@ using Strata.Core.Ports;
 
 namespace Strata.Core.ControlPlane;
 
-/// <summary>Everything the functions share: configuration, the ports, the clock.</summary>
+/// <summary>Everything the functions share: configuration, the ports (alert channels among them, <see cref="AlertChannels"/>), the clock.</summary>
 /// <param name="Configuration">strata.yaml.</param>
 /// <param name="Clusters">Reaches clusters.</param>
 /// <param name="Stores">The artifact store.</param>
 /// <param name="History">Run records.</param>
-/// <param name="State">Leases, schedule marks, rejected messages, alerts.</param>
+/// <param name="State">Leases, schedule marks, rejected messages, alert incidents and channel health.</param>
 /// <param name="Time">The clock.</param>
 /// <param name="Options">Tuning.</param>
 public sealed record ControlPlaneContext(
@@ -18,4 +18,15 @@ public sealed record ControlPlaneContext(
     IRunHistory History,
     IControlState State,
     TimeProvider Time,
-    ControlPlaneOptions Options);
+    ControlPlaneOptions Options)
+{
+    /// <summary>
+    /// Delivers alerts to the channels strata.yaml names (the alert dispatcher's port). Hosts set it
+    /// (<c>ControlPlaneFactory</c> wires the HTTP channels); left out, every delivery fails as
+    /// <see cref="UnwiredAlertChannels"/> and is recorded as such.
+    /// </summary>
+    public IAlertChannels AlertChannels { get; init; } = UnwiredAlertChannels.Instance;
+
+    /// <summary>Pings the dead man's switch every schedule tick (<see cref="StrataConfiguration.Heartbeat"/>); hosts set it, as <see cref="AlertChannels"/>.</summary>
+    public IHeartbeat Heartbeat { get; init; } = UnwiredHeartbeat.Instance;
+}

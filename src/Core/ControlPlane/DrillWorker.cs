@@ -1,3 +1,4 @@
+using Strata.Core.Alerts;
 using Strata.Core.Configuration;
 using Strata.Core.Drills;
 using Strata.Core.Messages;
@@ -57,7 +58,7 @@ public static class DrillWorker
         if (existing is { Status: not DrillStatus.InProgress })
         {
             result.Log($"drill {drillId} already ran ({existing.Status}); repeating its alerts only");
-            FollowUp(envelope, existing, context.Time.GetUtcNow(), result);
+            await FollowUpAsync(context, envelope, existing, result, cancellationToken);
             return result;
         }
 
@@ -83,7 +84,7 @@ public static class DrillWorker
 
         result.Log($"drill {drill.Id} of backup {drill.BackupId} ({drill.Policy}/{drill.Cluster}) into {drill.Target}, {drill.Mode}: {drill.Status}"
             + (drill.RtoSeconds is { } rto ? $", RTO {rto:0.0} s" : "") + (drill.Error is null ? "" : $"; {drill.Error}"));
-        FollowUp(envelope, drill, context.Time.GetUtcNow(), result);
+        await FollowUpAsync(context, envelope, drill, result, cancellationToken);
         return result;
     }
 
@@ -142,26 +143,52 @@ public static class DrillWorker
         }
     }
 
-    /// <summary>A failed drill pages (critical): the backup could not be shown to restore; a drill slower than the RTO warns.</summary>
-    private static void FollowUp(Envelope request, DrillRecord drill, DateTimeOffset now, FunctionResult result)
+    /// <summary>
+    /// A failed drill pages (critical): the backup could not be shown to restore; a drill slower than the RTO warns. A
+    /// passed drill ends the pair's open drill incidents raised before it ended (the RTO one only when it was fast enough),
+    /// so a replayed older drill never ends a newer failure.
+    /// </summary>
+    private static async Task FollowUpAsync(ControlPlaneContext context, Envelope request, DrillRecord drill, FunctionResult result, CancellationToken cancellationToken)
     {
+        var now = context.Time.GetUtcNow();
         var what = $"Restore drill {drill.Id} of backup {drill.BackupId} ({drill.Cluster}, policy {drill.Policy}) into {drill.Target}";
+        var (failedItems, more) = FailedItemList.Of(drill.Refused.Select(r => $"refused: {r.Object}: {r.Reason}")
+            .Concat(drill.Assertions.Where(a => !a.Passed).Select(a => $"unmet: {a.What} (last seen: {a.LastSeen})")));
         if (drill.Status == DrillStatus.Failed)
         {
             result.Send(request.FollowedBy($"alert-drill-failed-{drill.Id}", now, new AlertRaised(
-                AlertSeverity.Critical, "drill-failed", $"{what} failed: {drill.Error}",
-                $"drill-failed/{drill.Policy}/{drill.Cluster}", drill.Cluster, drill.Policy, drill.Id, Details(drill))));
+                AlertSeverity.Critical, "drill-failed", $"{what} failed: {drill.Error}", DedupKey("drill-failed", drill), drill.Cluster, drill.Policy, drill.Id,
+                Details(drill), failedItems.Count > 0 ? failedItems : null, more > 0 ? more : null)));
+            return;
         }
-        else if (drill.ExceededObjective)
+
+        if (drill.Status != DrillStatus.Passed)
+        {
+            return;
+        }
+
+        if (drill.ExceededObjective)
         {
             result.Send(request.FollowedBy($"alert-drill-rto-exceeded-{drill.Id}", now, new AlertRaised(
                 AlertSeverity.Warning, "drill-rto-exceeded",
                 $"{what} recovered in {drill.RtoSeconds:0.0} s, over the RTO objective of {DurationText.Format(TimeSpan.FromSeconds(drill.RtoObjectiveSeconds!.Value))}",
-                $"drill-rto-exceeded/{drill.Policy}/{drill.Cluster}", drill.Cluster, drill.Policy, drill.Id, Details(drill))));
+                DedupKey("drill-rto-exceeded", drill), drill.Cluster, drill.Policy, drill.Id, Details(drill))));
+        }
+
+        foreach (var kind in drill.ExceededObjective ? ["drill-failed"] : new[] { "drill-failed", "drill-rto-exceeded" })
+        {
+            var key = DedupKey(kind, drill);
+            if (await context.State.FindAlertAsync(key, cancellationToken) is { Status: IncidentStatus.Open } open && open.LastRaisedAt <= (drill.CompletedAt ?? now))
+            {
+                result.Send(request.FollowedBy($"resolve-{kind}-{drill.Id}", now, new AlertResolved(
+                    key, $"{what} passed" + (drill.RtoSeconds is { } rto ? $", recovering in {rto:0.0} s" : ""), drill.Cluster, drill.Policy, drill.Id)));
+            }
         }
     }
 
-    /// <summary>The drill's facts, then its first <see cref="VerifyWorker.AlertedFindings"/> problems (refused objects, unmet assertions) and how many more.</summary>
+    private static string DedupKey(string kind, DrillRecord drill) => $"{kind}/{drill.Policy}/{drill.Cluster}";
+
+    /// <summary>The drill's facts: target, mode, backup, RTO, kept namespaces (what failed goes in the alert's failed items).</summary>
     private static Dictionary<string, string> Details(DrillRecord drill)
     {
         var details = new Dictionary<string, string>(StringComparer.Ordinal)
@@ -173,20 +200,6 @@ public static class DrillWorker
         if (drill.RtoSeconds is { } rto)
         {
             details["rtoSeconds"] = rto.ToString("0.0", System.Globalization.CultureInfo.InvariantCulture);
-        }
-
-        var problems = drill.Refused.Select(r => $"refused: {r.Object}: {r.Reason}")
-            .Concat(drill.Assertions.Where(a => !a.Passed).Select(a => $"unmet: {a.What} (last seen: {a.LastSeen})"))
-            .ToList();
-        var i = 0;
-        foreach (var problem in problems.Take(VerifyWorker.AlertedFindings))
-        {
-            details[$"problem{++i:00}"] = problem;
-        }
-
-        if (problems.Count > i)
-        {
-            details["more"] = $"{problems.Count - i} more";
         }
 
         if (drill.KeptNamespaces.Count > 0)

@@ -51,9 +51,18 @@ public static class FreshnessSweep
                     $"{judgment.Cluster} (policy {judgment.Policy}) is past its recovery-point objective of {Age(judgment.Objective!.Value)}: {since}",
                     judgment.DedupKey, judgment.Cluster, judgment.Policy, judgment.LastVerified?.Id)));
             }
+            else if (judgment.State is RecoveryPointState.Ok or RecoveryPointState.AtRisk or RecoveryPointState.NoObjective)
+            {
+                await ResolveAsync(context, now, judgment.DedupKey, $"{judgment.Cluster} (policy {judgment.Policy}) is within its recovery-point objective again"
+                    + (judgment.LastVerified is { } last ? $": verified backup {last.Id}" : ""), result, cancellationToken, judgment.Cluster, judgment.Policy);
+            }
         }
 
-        Stalled(records, now, result);
+        if (!Stalled(records, now, result))
+        {
+            await ResolveAsync(context, now, StalledKey, "No committed backup waits for verification any more", result, cancellationToken);
+        }
+
         await HeartbeatAsync(context, now, result, cancellationToken);
         result.Log($"freshness: {records.Count} run(s) looked at; {result.Messages.Count} message(s)");
         return result;
@@ -102,8 +111,12 @@ public static class FreshnessSweep
         return interrupted;
     }
 
-    /// <summary>Committed backups left unverified past the grace: the verification queue is not draining.</summary>
-    private static void Stalled(List<BackupRecord> records, DateTimeOffset now, FunctionResult result)
+    private const string StalledKey = "verification-stalled";
+
+    private const string StoppedKey = "schedule-stopped";
+
+    /// <summary>Committed backups left unverified past the grace: the verification queue is not draining. True when it alerted.</summary>
+    private static bool Stalled(List<BackupRecord> records, DateTimeOffset now, FunctionResult result)
     {
         var waiting = records.Where(r => r.Status == BackupStatus.Succeeded || (r.Status == BackupStatus.PartiallyFailed && r.Verification is null))
             .Where(r => now - RecoveryPointObjectives.RecoveryPoint(r) > VerificationGrace)
@@ -111,14 +124,15 @@ public static class FreshnessSweep
             .ToList();
         if (waiting.Count == 0)
         {
-            return;
+            return false;
         }
 
         var oldest = waiting[0];
         result.Send(Alert(now, $"alert-verification-stalled-{oldest.Id}", new AlertRaised(
             AlertSeverity.Warning, "verification-stalled",
             $"{waiting.Count} committed backup(s) wait unverified; the oldest, {oldest.Id} of {oldest.Cluster} (policy {oldest.Policy}), for {Age(now - RecoveryPointObjectives.RecoveryPoint(oldest))}: is the verification queue draining?",
-            "verification-stalled", RunId: oldest.Id)));
+            StalledKey, RunId: oldest.Id)));
+        return true;
     }
 
     /// <summary>The schedule's own heartbeat: older than its period and the grace, the schedule has stopped firing.</summary>
@@ -135,11 +149,25 @@ public static class FreshnessSweep
         {
             result.Send(Alert(now, $"alert-schedule-stopped-{beat.UtcTicks}", new AlertRaised(
                 AlertSeverity.Critical, "schedule-stopped", $"The schedule has not fired since {beat:u} ({Age(now - beat)} ago): no backup will start on time",
-                "schedule-stopped")));
+                StoppedKey)));
+        }
+        else
+        {
+            await ResolveAsync(context, now, StoppedKey, $"The schedule fires again (last at {beat:u})", result, cancellationToken);
         }
     }
 
-    private static Envelope Alert(DateTimeOffset now, string id, AlertRaised alert) =>
+    /// <summary>Resolves the incident <paramref name="key"/> when it is open; most passes resolve nothing and send nothing.</summary>
+    private static async Task ResolveAsync(
+        ControlPlaneContext context, DateTimeOffset now, string key, string summary, FunctionResult result, CancellationToken cancellationToken, string? cluster = null, string? policy = null)
+    {
+        if (await context.State.FindAlertAsync(key, cancellationToken) is { Status: Alerts.IncidentStatus.Open } open)
+        {
+            result.Send(Alert(now, $"resolve-{key.Replace('/', '-')}-{open.LastRaisedAt.UtcTicks}", new AlertResolved(key, summary, cluster, policy)));
+        }
+    }
+
+    private static Envelope Alert(DateTimeOffset now, string id, MessagePayload alert) =>
         new(id.Length <= MessageCodec.MaxIdLength ? id : id[..MessageCodec.MaxIdLength], "freshness", now, alert);
 
     private static string Age(TimeSpan age) => Configuration.DurationText.Format(age.TotalMinutes < 1 ? age : TimeSpan.FromMinutes(Math.Round(age.TotalMinutes)));

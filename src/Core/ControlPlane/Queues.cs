@@ -14,7 +14,7 @@ public static class Queues
     /// <summary><see cref="RestoreRequested"/>, read by the restore worker.</summary>
     public const string Restores = "strata-restores";
 
-    /// <summary><see cref="AlertRaised"/>, read by the alert dispatcher.</summary>
+    /// <summary><see cref="AlertRaised"/> and <see cref="AlertResolved"/>, read by the alert dispatcher.</summary>
     public const string Alerts = "strata-alerts";
 
     /// <summary><see cref="BackupCompleted"/>, for other systems.</summary>
@@ -26,7 +26,7 @@ public static class Queues
         BackupRequested => Backups,
         VerifyRequested => Verifications,
         RestoreRequested => Restores,
-        AlertRaised => Alerts,
+        AlertRaised or AlertResolved => Alerts,
         BackupCompleted => Events,
         _ => throw new ArgumentException($"no queue for {payload.GetType().Name}"),
     };

@@ -101,9 +101,15 @@ public static class RestoreWorker
         };
         if (kind.Length > 0)
         {
+            // The objects that were not restored, then the run's other errors: what on-call looks at first.
+            var (failedItems, more) = Alerts.FailedItemList.Of(record.Items
+                .Where(i => i.Outcome == RestoreItemOutcome.Failed)
+                .Select(i => $"{i.Resource}{(i.Namespace is null ? "" : $" in {i.Namespace}")}: {i.Name}" + (i.Message is null ? "" : $": {i.Message}"))
+                .Concat(record.Problems.Where(p => p.Severity == Results.ProblemSeverity.Error).Select(p => $"{p.Location}: {p.Message}")));
             result.Send(request.FollowedBy($"alert-{kind}-{record.Id}", now, new AlertRaised(
                 severity, kind, $"Restore {record.Id} of backup {record.BackupId} into {record.TargetCluster}: {record.Status}" + (record.Error is null ? "" : $": {record.Error}"),
-                $"{kind}/{record.TargetCluster}/{record.Id}", record.TargetCluster, RunId: record.Id)));
+                $"{kind}/{record.TargetCluster}/{record.Id}", record.TargetCluster, RunId: record.Id,
+                FailedItems: failedItems.Count > 0 ? failedItems : null, MoreFailedItems: more > 0 ? more : null)));
         }
     }
 }

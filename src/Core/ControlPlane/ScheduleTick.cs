@@ -10,6 +10,7 @@ namespace Strata.Core.ControlPlane;
 /// policy's mark (the last occurrence fired) — after downtime a schedule catches up once, and a double
 /// fire finds the mark already moved (and the backup ids it would send are the same ones). A policy
 /// seen for the first time starts from its latest occurrence and fires at its next one.
+/// Each tick records its own heartbeat (for the freshness pass) and pings the dead man's switch, if one is configured.
 /// </summary>
 public static class ScheduleTick
 {
@@ -43,6 +44,12 @@ public static class ScheduleTick
 
         moved[HeartbeatMark] = now;
         await context.State.SaveScheduleMarksAsync(moved, cancellationToken);
+        if (context.Configuration.Heartbeat is { } heartbeat)
+        {
+            // A failed ping is the switch's business (it alerts when pings stop); it never holds up the schedule.
+            var failure = await context.Heartbeat.PingAsync(heartbeat, cancellationToken);
+            result.Log(failure is null ? "heartbeat: pinged" : $"heartbeat: ping failed: {failure}");
+        }
 
         return result;
     }

@@ -1,3 +1,4 @@
+using Strata.Core.Alerts;
 using Strata.Core.Configuration;
 using Strata.Core.Freshness;
 using Strata.Core.Ports;
@@ -9,7 +10,8 @@ namespace Strata.Core.ControlPlane;
 /// <summary>
 /// Builds the status page's data (<see cref="FleetStatus"/>): per policy and cluster, the latest run,
 /// the latest verified backup and where it stands against the recovery-point objective — judged by the
-/// same rule the freshness timer alerts on — the latest restore drill with its RTO, and the open incidents.
+/// same rule the freshness timer alerts on — the latest restore drill with its RTO, the incidents, and how each
+/// alert channel's deliveries go.
 /// </summary>
 public static class StatusReport
 {
@@ -40,6 +42,12 @@ public static class StatusReport
             alerts.Add(alert);
         }
 
+        var health = new Dictionary<string, ChannelHealth>(StringComparer.Ordinal);
+        await foreach (var channel in context.State.ListChannelHealthAsync(cancellationToken))
+        {
+            health[channel.Channel] = channel;
+        }
+
         var rejected = 0;
         await foreach (var _ in context.State.ListRejectedAsync(cancellationToken))
         {
@@ -66,7 +74,7 @@ public static class StatusReport
                 RpoState = judgment.State,
                 RpoAge = judgment.Age is { } age ? DurationText.Format(TimeSpan.FromMinutes(Math.Floor(age.TotalMinutes))) : null,
                 LastDrill = drill is null ? null : new DrillReference(drill.Id, drill.Status, drill.StartedAt, drill.RtoSeconds, drill.ExceededObjective),
-                OpenAlerts = alerts.Count(a => a.Cluster == judgment.Cluster && a.Policy == judgment.Policy),
+                OpenAlerts = alerts.Count(a => a.Status == IncidentStatus.Open && a.Cluster == judgment.Cluster && a.Policy == judgment.Policy),
             };
         }).ToList();
 
@@ -76,6 +84,9 @@ public static class StatusReport
             Configuration = configuration.Source,
             Protection = rows,
             Alerts = alerts.Take(MaxAlerts).ToList(),
+            AlertChannels = configuration.Alerts.Channels.Select(c => health.GetValueOrDefault(c.Name) is { } h
+                ? new ChannelStatus(c.Name, c.Type, h.ConsecutiveFailures == 0 ? "ok" : "failing", h.ConsecutiveFailures, h.LastSuccessAt, h.LastFailureAt, h.LastError)
+                : new ChannelStatus(c.Name, c.Type, "unused", 0, null, null, null)).ToList(),
             RejectedMessages = rejected,
         };
     }

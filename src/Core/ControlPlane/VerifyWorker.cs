@@ -44,6 +44,7 @@ public static class VerifyWorker
         result.Log($"backup {verified.Id} of {verified.Cluster} (policy {verified.Policy}): {verified.Status}, "
             + $"{report.ErrorCount} error(s), {report.Warnings.Count()} warning(s)" + (report.BaselineBackupId is { } b ? $" (drift against {b})" : ""));
         FollowUp(envelope, verified, context.Time.GetUtcNow(), result);
+        await IncidentRecovery.ResolveAsync(context, envelope, verified, context.Time.GetUtcNow(), result, cancellationToken);
         return result;
     }
 

@@ -14,6 +14,7 @@ public static class MessageCodec
         new("VerifyRequested", 1, typeof(VerifyRequested), MessageJson.Default.VerifyRequested),
         new("RestoreRequested", 1, typeof(RestoreRequested), MessageJson.Default.RestoreRequested),
         new("AlertRaised", 1, typeof(AlertRaised), MessageJson.Default.AlertRaised),
+        new("AlertResolved", 1, typeof(AlertResolved), MessageJson.Default.AlertResolved),
     }.ToDictionary(t => t.Name, StringComparer.Ordinal);
 
     private static readonly string[] EnvelopeFields = ["type", "version", "id", "correlationId", "createdAt", "payload"];

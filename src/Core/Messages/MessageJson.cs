@@ -18,4 +18,5 @@ namespace Strata.Core.Messages;
 [JsonSerializable(typeof(VerifyRequested))]
 [JsonSerializable(typeof(RestoreRequested))]
 [JsonSerializable(typeof(AlertRaised))]
+[JsonSerializable(typeof(AlertResolved))]
 internal sealed partial class MessageJson : JsonSerializerContext;

@@ -120,14 +120,39 @@ public enum AlertSeverity
 /// <param name="Policy">The policy concerned, if any.</param>
 /// <param name="RunId">The run concerned, if any.</param>
 /// <param name="Details">More facts, as strings.</param>
+/// <param name="FailedItems">
+/// For a partial failure: the items that failed, one line each (<c>secrets in shop: forbidden …</c>), the first
+/// <see cref="Alerts.FailedItemList.Shown"/> of them.
+/// </param>
+/// <param name="MoreFailedItems">How many more items failed than <paramref name="FailedItems"/> lists.</param>
 public sealed record AlertRaised(
     AlertSeverity Severity, string Kind, string Summary, string DedupKey, string? Cluster = null, string? Policy = null, string? RunId = null,
-    IReadOnlyDictionary<string, string>? Details = null) : MessagePayload
+    IReadOnlyDictionary<string, string>? Details = null, IReadOnlyList<string>? FailedItems = null, int? MoreFailedItems = null) : MessagePayload
 {
     /// <inheritdoc />
     public override string? Validate() =>
         string.IsNullOrWhiteSpace(Kind) ? "payload.kind is required"
         : string.IsNullOrWhiteSpace(Summary) ? "payload.summary is required"
         : string.IsNullOrWhiteSpace(DedupKey) ? "payload.dedupKey is required"
+        : MoreFailedItems < 0 ? "payload.moreFailedItems must not be negative"
+        : null;
+}
+
+/// <summary>
+/// What an <see cref="AlertRaised"/> reported is over (a newer good backup, an RPO met again). Closes the
+/// incident with the same dedup key; the channels that were told about it are told it resolved (PagerDuty
+/// gets a <c>resolve</c> with the same <c>dedup_key</c>). A resolve for an incident that is not open does nothing.
+/// </summary>
+/// <param name="DedupKey">The incident's key, as its alerts carried it.</param>
+/// <param name="Summary">One line for people: what recovered.</param>
+/// <param name="Cluster">The cluster concerned, if any.</param>
+/// <param name="Policy">The policy concerned, if any.</param>
+/// <param name="RunId">The run that shows the recovery, if any.</param>
+public sealed record AlertResolved(string DedupKey, string Summary, string? Cluster = null, string? Policy = null, string? RunId = null) : MessagePayload
+{
+    /// <inheritdoc />
+    public override string? Validate() =>
+        string.IsNullOrWhiteSpace(DedupKey) ? "payload.dedupKey is required"
+        : string.IsNullOrWhiteSpace(Summary) ? "payload.summary is required"
         : null;
 }

@@ -5,7 +5,8 @@ namespace Strata.Core.Ports;
 /// <summary>
 /// What the control plane remembers between invocations, beside the run records: leases (one
 /// backup per policy and cluster at a time), schedule marks (the last occurrence each policy
-/// fired), rejected messages, and alerts. Lives with the run history.
+/// fired), rejected messages, alert incidents (open or resolved, and which channels were told), and each
+/// alert channel's delivery health. Lives with the run history.
 /// </summary>
 public interface IControlState
 {
@@ -38,4 +39,25 @@ public interface IControlState
 
     /// <summary>Alerts, most recently raised first.</summary>
     IAsyncEnumerable<AlertRecord> ListAlertsAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>The incident with key <paramref name="dedupKey"/>, open or resolved; null when there is none.</summary>
+    Task<AlertRecord?> FindAlertAsync(string dedupKey, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Resolves the incident that <paramref name="resolved"/> (an <see cref="AlertResolved"/>) names
+    /// (<see cref="AlertRecord.Resolve"/>); null when there is no such incident. An incident already resolved comes back unchanged.
+    /// </summary>
+    Task<AlertRecord?> ResolveAlertAsync(Envelope resolved, DateTimeOffset receivedAt, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Records that channels were told about the incident <paramref name="dedupKey"/> (<see cref="AlertRecord.Notified"/>);
+    /// null when there is no such incident.
+    /// </summary>
+    Task<AlertRecord?> RecordNotificationsAsync(string dedupKey, IReadOnlyList<ChannelNotification> notifications, CancellationToken cancellationToken = default);
+
+    /// <summary>Records one delivery to a channel at <paramref name="at"/>: <paramref name="failure"/> says why it failed, null when it succeeded (<see cref="ChannelHealth.After"/>).</summary>
+    Task<ChannelHealth> RecordDeliveryAsync(string channel, DateTimeOffset at, string? failure, CancellationToken cancellationToken = default);
+
+    /// <summary>The delivery health of every channel that has had a delivery, by name.</summary>
+    IAsyncEnumerable<ChannelHealth> ListChannelHealthAsync(CancellationToken cancellationToken = default);
 }

@@ -17,8 +17,11 @@ public sealed record FleetStatus
     /// <summary>One row per (cluster, policy), in configuration order.</summary>
     public required IReadOnlyList<ProtectionStatus> Protection { get; init; }
 
-    /// <summary>Incidents, most recently raised first (at most 50).</summary>
+    /// <summary>Incidents, open and resolved, most recently raised first (at most 50).</summary>
     public required IReadOnlyList<AlertRecord> Alerts { get; init; }
+
+    /// <summary>Every configured alert channel with its delivery health.</summary>
+    public IReadOnlyList<ChannelStatus> AlertChannels { get; init; } = [];
 
     /// <summary>Messages rejected so far.</summary>
     public int RejectedMessages { get; init; }

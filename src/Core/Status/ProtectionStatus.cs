@@ -38,6 +38,6 @@ public sealed record ProtectionStatus
     /// <summary>The latest restore drill of the pair's backups, with its RTO.</summary>
     public DrillReference? LastDrill { get; init; }
 
-    /// <summary>Open alerts about this pair.</summary>
+    /// <summary>Open incidents about this pair.</summary>
     public int OpenAlerts { get; init; }
 }

@@ -1,5 +1,6 @@
 using Strata.Adapters.Azure.Table;
 using Strata.Adapters.Local;
+using Strata.Core.Alerts;
 using Strata.Core.Messages;
 using Strata.Core.Ports;
 using Strata.TestKit;
@@ -101,6 +102,64 @@ public abstract class ControlStateContract
         Assert.Equal("second", incident.Summary);
         Assert.Equal(Now, incident.FirstRaisedAt);
         Assert.Equal(Now.AddMinutes(2), incident.LastRaisedAt);
+    }
+
+    [Fact]
+    public async Task Alerts_ResolvedThenRaisedAgain_OpensAgainWithNoChannelTold()
+    {
+        var key = "backup-failed/nightly/prod#1";
+        Envelope Raised(string id) => new(id, id, Now, new AlertRaised(AlertSeverity.Critical, "backup-failed", "failed", key, "prod", "nightly"));
+        Envelope Resolved(string id) => new(id, id, Now, new AlertResolved(key, "recovered"));
+
+        Assert.Null(await State.FindAlertAsync(key));
+        Assert.Null(await State.ResolveAlertAsync(Resolved("r0"), Now)); // nothing to resolve
+        Assert.Null(await State.FindAlertAsync(key));
+        await State.RecordAlertAsync(Raised("a1"), Now);
+        await State.RecordNotificationsAsync(key, [new ChannelNotification("pager", Now, AlertSeverity.Critical), new ChannelNotification("chat", Now, AlertSeverity.Critical)]);
+        var resolved = await State.ResolveAlertAsync(Resolved("r1"), Now.AddHours(1));
+        var again = await State.ResolveAlertAsync(Resolved("r2"), Now.AddHours(2));
+        await State.RecordNotificationsAsync(key, [new ChannelNotification("pager", Now, AlertSeverity.Critical, Now.AddHours(1))]);
+
+        Assert.Equal((IncidentStatus.Resolved, Now.AddHours(1), "recovered"), (resolved!.Status, resolved.ResolvedAt, resolved.ResolvedSummary));
+        Assert.Equal(Now.AddHours(1), again!.ResolvedAt); // already resolved: unchanged
+        var stored = (await State.FindAlertAsync(key))!;
+        Assert.Equal(IncidentStatus.Resolved, stored.Status);
+        Assert.Equal([("chat", (DateTimeOffset?)null), ("pager", Now.AddHours(1))], stored.Notifications.Select(n => (n.Channel, n.ResolvedAt)));
+
+        var reopened = await State.RecordAlertAsync(Raised("a2"), Now.AddHours(3));
+
+        Assert.Equal((IncidentStatus.Open, Now.AddHours(3), 2, Now), (reopened.Status, reopened.OpenedAt, reopened.Count, reopened.FirstRaisedAt));
+        Assert.Empty((await State.FindAlertAsync(key))!.Notifications);
+        Assert.Null(await State.RecordNotificationsAsync("no/such/incident", [new ChannelNotification("pager", Now, AlertSeverity.Info)]));
+    }
+
+    [Fact]
+    public async Task ChannelHealth_CountsConsecutiveFailures_UntilADeliverySucceeds()
+    {
+        Assert.Empty(await State.ListChannelHealthAsync().ToListAsync());
+
+        await State.RecordDeliveryAsync("chat/ops", Now, "500 internal error (4 attempts)");
+        await State.RecordDeliveryAsync("chat/ops", Now.AddMinutes(5), "403 invalid_token (1 attempt)");
+        await State.RecordDeliveryAsync("pager", Now, null);
+        var failing = (await State.ListChannelHealthAsync().ToListAsync()).Single(h => h.Channel == "chat/ops");
+        var recovered = await State.RecordDeliveryAsync("chat/ops", Now.AddMinutes(10), null);
+
+        Assert.Equal((2, Now.AddMinutes(5), "403 invalid_token (1 attempt)", (DateTimeOffset?)null),
+            (failing.ConsecutiveFailures, failing.LastFailureAt, failing.LastError, failing.LastSuccessAt));
+        Assert.Equal((0, Now.AddMinutes(10), Now.AddMinutes(5)), (recovered.ConsecutiveFailures, recovered.LastSuccessAt, recovered.LastFailureAt));
+        Assert.Equal(["chat/ops", "pager"], (await State.ListChannelHealthAsync().ToListAsync()).Select(h => h.Channel));
+        Assert.Equal(recovered, (await State.ListChannelHealthAsync().ToListAsync())[0]);
+    }
+
+    [Fact]
+    public async Task Alerts_ConcurrentNotifications_NoneLost()
+    {
+        var key = "retention-failed/nightly/prod";
+        await State.RecordAlertAsync(new Envelope("a1", "a1", Now, new AlertRaised(AlertSeverity.Warning, "retention-failed", "x", key)), Now);
+
+        await Task.WhenAll(Enumerable.Range(0, 6).Select(i => State.RecordNotificationsAsync(key, [new ChannelNotification($"c{i}", Now, AlertSeverity.Warning)])));
+
+        Assert.Equal(6, (await State.FindAlertAsync(key))!.Notifications.Count);
     }
 }
 

@@ -107,6 +107,19 @@ public class ConfigurationLoaderTests
     }
 
     [Fact]
+    public void Parse_Heartbeat_ReadsTheReference_AndRefusesAnInlineUrlWithoutRepeatingIt()
+    {
+        var referenced = ConfigurationLoader.Parse(Valid + "\nheartbeat: { url: { env: HC_PING_URL } }\n", "strata.yaml", SystemTimeZones.Instance);
+        var inline = Assert.Throws<ConfigurationException>(() =>
+            ConfigurationLoader.Parse(Valid + "\nheartbeat:\n  url: https://hc-ping.com/0b8a3e1c-secret\n", "strata.yaml", SystemTimeZones.Instance));
+
+        Assert.Equal("HC_PING_URL", referenced.Heartbeat!.Name);
+        var lines = Valid.Split('\n').Length;
+        Assert.Contains($"strata.yaml:{lines + 2}:8: heartbeat.url: a ping URL is a credential", inline.Message);
+        Assert.DoesNotContain("0b8a3e1c", inline.Message);
+    }
+
+    [Fact]
     public void Parse_SeveralProblems_ReportsEveryOne()
     {
         var yaml = Valid.Replace("keepLast: 3", "keepLast: many", StringComparison.Ordinal).Replace("rpo: 26h", "rpo: soon", StringComparison.Ordinal);

@@ -147,4 +147,65 @@ public sealed class BackupWorkerTests
         Assert.Equal("policy 'prod-only' does not protect cluster 'dr'", result.Rejection);
         Assert.Empty(await plane.History.ListBackupsAsync().ToListAsync());
     }
+
+    [Fact]
+    public async Task Handle_PartialBackup_AlertListsTheFirst20FailedItems_AndHowManyMore()
+    {
+        var prod = await _plane.AddClusterAsync("prod");
+        _plane.Clusters.Clusters["prod"] = new ForbiddingCluster(prod, r => r.Name is not ("namespaces" or "configmaps"));
+
+        var result = await HandleAsync(_plane.Request("ci-8"));
+
+        var record = Assert.Single(await _plane.History.ListBackupsAsync().ToListAsync());
+        Assert.Equal(BackupStatus.PartiallyFailed, record.Status);
+        var errors = record.Problems.Count(p => p.Severity == Results.ProblemSeverity.Error);
+        Assert.True(errors > Strata.Core.Alerts.FailedItemList.Shown, $"{errors} errors");
+        var alert = (AlertRaised)Assert.Single(result.Messages, m => m.Type == "AlertRaised").Payload;
+        Assert.Equal(("backup-partial", $"Backup of prod (policy nightly) missed {errors} item(s)"), (alert.Kind, alert.Summary));
+        Assert.Equal(Strata.Core.Alerts.FailedItemList.Shown, alert.FailedItems!.Count);
+        Assert.Equal(errors - Strata.Core.Alerts.FailedItemList.Shown, alert.MoreFailedItems);
+        Assert.Contains(alert.FailedItems, i => i.StartsWith("secrets: ", StringComparison.Ordinal) && i.Contains("cannot list resource \"secrets\"", StringComparison.Ordinal));
+        Assert.Contains("VerifyRequested", result.Messages.Select(m => m.Type)); // what was captured is committed
+    }
+
+    [Fact]
+    public async Task Handle_BackupAfterAFailure_ItsVerificationResolvesTheOpenIncident_Once()
+    {
+        var failed = await HandleAsync(_plane.Request("ci-9")); // prod unreachable
+        await AlertDispatcher.DispatchAsync(_plane.Context, Assert.Single(failed.Messages, m => m.Type == "AlertRaised"), new FunctionResult());
+        await _plane.AddClusterAsync("prod");
+        _plane.Clock.Advance(TimeSpan.FromMinutes(10));
+
+        var recovered = await HandleAsync(_plane.Request("ci-10"));
+        var verified = await VerifyAsync(recovered);
+        var resolveMessage = Assert.Single(verified.Messages, m => m.Type == "AlertResolved");
+        await AlertDispatcher.DispatchAsync(_plane.Context, resolveMessage, new FunctionResult());
+        var healthy = await VerifyAsync(await HandleAsync(_plane.Request("ci-11")));
+
+        Assert.DoesNotContain(recovered.Messages, m => m.Type == "AlertResolved"); // committed is not proven: the verification resolves
+        var resolve = (AlertResolved)resolveMessage.Payload;
+        Assert.Equal(("backup-failed/nightly/prod", "prod", "nightly"), (resolve.DedupKey, resolve.Cluster, resolve.Policy));
+        Assert.Equal("ci-10", resolveMessage.CorrelationId);
+        Assert.Equal(Strata.Core.Alerts.IncidentStatus.Resolved, (await _plane.State.FindAlertAsync("backup-failed/nightly/prod"))!.Status);
+        Assert.DoesNotContain(healthy.Messages, m => m.Type == "AlertResolved"); // nothing open: nothing more to send
+    }
+
+    [Fact]
+    public async Task Handle_ReverificationOfAnOlderGoodBackup_DoesNotResolveANewerFailure()
+    {
+        await _plane.AddClusterAsync("prod");
+        var good = await HandleAsync(_plane.Request("ci-12"));
+        await VerifyAsync(good);
+        _plane.Clock.Advance(TimeSpan.FromHours(1));
+        _plane.Clusters.Clusters.Remove("prod");
+        var failed = await HandleAsync(_plane.Request("ci-13"));
+        await AlertDispatcher.DispatchAsync(_plane.Context, Assert.Single(failed.Messages, m => m.Type == "AlertRaised"), new FunctionResult());
+
+        var again = await VerifyAsync(good);
+
+        Assert.DoesNotContain(again.Messages, m => m.Type == "AlertResolved");
+    }
+
+    private Task<FunctionResult> VerifyAsync(FunctionResult backup) =>
+        VerifyWorker.HandleAsync(_plane.Context, ControlPlaneFakes.Delivery(Assert.Single(backup.Messages, m => m.Type == "VerifyRequested")));
 }

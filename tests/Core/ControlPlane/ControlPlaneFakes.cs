@@ -21,7 +21,7 @@ internal sealed class ControlPlaneFakes
             schedule: "30 2 * * *"
         """;
 
-    private ControlPlaneFakes(string policies, DateTimeOffset start)
+    private ControlPlaneFakes(string policies, DateTimeOffset start, string alerts)
     {
         Clock = new ManualClock(start);
         var yaml = string.Join('\n',
@@ -31,9 +31,13 @@ internal sealed class ControlPlaneFakes
             "  - name: dr",
             "    server: https://dr.example:6443",
             "policies:",
-            policies) + "\n";
+            policies,
+            alerts) + "\n";
         Context = new ControlPlaneContext(
-            ConfigurationLoader.Parse(yaml, "strata.yaml", SystemTimeZones.Instance), Clusters, new MemoryArtifactStores(Store), History, State, Clock, new ControlPlaneOptions());
+            ConfigurationLoader.Parse(yaml, "strata.yaml", SystemTimeZones.Instance), Clusters, new MemoryArtifactStores(Store), History, State, Clock, new ControlPlaneOptions())
+        {
+            AlertChannels = Channels,
+        };
     }
 
     public ManualClock Clock { get; }
@@ -46,10 +50,13 @@ internal sealed class ControlPlaneFakes
 
     public FakeClusters Clusters { get; } = new();
 
+    public RecordingAlertChannels Channels { get; } = new();
+
     public ControlPlaneContext Context { get; }
 
-    public static ControlPlaneFakes Create(string? policies = null, DateTimeOffset? start = null) =>
-        new(policies ?? Nightly, start ?? new DateTimeOffset(2026, 11, 21, 9, 30, 0, TimeSpan.Zero));
+    /// <summary>The plane with <paramref name="policies"/> (default <see cref="Nightly"/>) and the <c>alerts:</c> section <paramref name="alerts"/>, if any.</summary>
+    public static ControlPlaneFakes Create(string? policies = null, DateTimeOffset? start = null, string? alerts = null) =>
+        new(policies ?? Nightly, start ?? new DateTimeOffset(2026, 11, 21, 9, 30, 0, TimeSpan.Zero), alerts ?? "");
 
     /// <summary>Makes <paramref name="name"/> reachable, with a namespace and <paramref name="configMaps"/> ConfigMaps in it.</summary>
     public async Task<RecordingCluster> AddClusterAsync(string name, int configMaps = 3)
@@ -70,6 +77,10 @@ internal sealed class ControlPlaneFakes
     /// <summary>A request as another system would send it.</summary>
     public Envelope Request(string id, string cluster = "prod", string policy = "nightly") =>
         new(id, id, Clock.GetUtcNow(), new BackupRequested(cluster, policy, RequestedBy: "ci"));
+
+    /// <summary>A raised alert about <paramref name="cluster"/> and <paramref name="policy"/>.</summary>
+    public Envelope Alert(string id, AlertSeverity severity = AlertSeverity.Critical, string kind = "backup-failed", string? cluster = "prod", string? policy = "nightly") =>
+        new(id, id, Clock.GetUtcNow(), new AlertRaised(severity, kind, $"{kind} ({id})", $"{kind}/{policy}/{cluster}", cluster, policy));
 
     /// <summary>The message a queue trigger would deliver for <paramref name="envelope"/>.</summary>
     public static InboundMessage Delivery(Envelope envelope, int deliveryCount = 1) =>

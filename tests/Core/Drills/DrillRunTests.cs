@@ -101,8 +101,8 @@ public sealed class DrillRunTests
 
         var alert = (AlertRaised)Assert.Single(result.Messages).Payload;
         Assert.Equal((AlertSeverity.Critical, "drill-failed", "drill-failed/nightly/prod", drill.Id), (alert.Severity, alert.Kind, alert.DedupKey, alert.RunId));
-        Assert.Equal($"unmet: {web.What} (last seen: {web.LastSeen})", alert.Details!["problem01"]);
-        Assert.Equal(scratch, alert.Details["keptNamespaces"]);
+        Assert.Equal([$"unmet: {web.What} (last seen: {web.LastSeen})"], alert.FailedItems);
+        Assert.Equal(("prod", "scratch", scratch), (alert.Details!["target"], alert.Details["mode"], alert.Details["keptNamespaces"]));
     }
 
     [Fact]

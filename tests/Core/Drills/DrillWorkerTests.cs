@@ -1,3 +1,4 @@
+using Strata.Core.Alerts;
 using Strata.Core.ControlPlane;
 using Strata.Core.Messages;
 using Strata.Core.Runs;
@@ -23,6 +24,29 @@ public sealed class DrillWorkerTests
         Assert.Equal(first, await fakes.Plane.History.FindDrillAsync(first!.Id));
         Assert.Equal(firstResult.Messages.Select(m => m.Id), again.Messages.Select(m => m.Id));
         Assert.Contains("already ran (Failed)", Assert.Single(again.Logs), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Handle_PassingDrillAfterAFailedOne_ResolvesTheIncident_AndAReplayOfTheFailureDoesNotReopenIt()
+    {
+        var fakes = await DrillFakes.CreateAsync("{ timeout: 5s }");
+        fakes.ReadyAtLook["web"] = int.MaxValue;
+        var backup = await fakes.BackUpAsync();
+        var failing = new Envelope("r-1", "r-1", fakes.Plane.Clock.GetUtcNow(), new VerifyRequested(backup.Id, "prod", "nightly", VerificationKind.Drill));
+        await InlinePipeline.RunAsync(fakes.Plane.Context, failing); // the verify worker, then the alert dispatcher opens the incident
+        Assert.Equal(IncidentStatus.Open, (await fakes.Plane.State.FindAlertAsync("drill-failed/nightly/prod"))!.Status);
+
+        fakes.ReadyAtLook.Clear();
+        fakes.Plane.Clock.Advance(TimeSpan.FromMinutes(5));
+        var passing = new Envelope("r-2", "r-2", fakes.Plane.Clock.GetUtcNow(), new VerifyRequested(backup.Id, "prod", "nightly", VerificationKind.Drill));
+        var outcome = await InlinePipeline.RunAsync(fakes.Plane.Context, passing);
+
+        var resolved = (AlertResolved)outcome.Handled.Single(h => h.Message.Payload is AlertResolved).Message.Payload;
+        Assert.Equal(("drill-failed/nightly/prod", DrillWorker.DrillIdFor(passing)), (resolved.DedupKey, resolved.RunId));
+        Assert.Equal(IncidentStatus.Resolved, (await fakes.Plane.State.FindAlertAsync("drill-failed/nightly/prod"))!.Status);
+
+        var replay = await VerifyWorker.HandleAsync(fakes.Plane.Context, ControlPlaneFakes.Delivery(failing, deliveryCount: 2));
+        Assert.DoesNotContain(replay.Messages, m => m.Payload is AlertResolved);
     }
 
     [Fact]

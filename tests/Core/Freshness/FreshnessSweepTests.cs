@@ -38,6 +38,27 @@ public sealed class FreshnessSweepTests
     }
 
     [Fact]
+    public async Task Run_BreachThenANewVerifiedBackup_TheIncidentResolvesWithTheSameKey()
+    {
+        await BackUpAndVerifyAsync();
+        _plane.Clock.Advance(TimeSpan.FromHours(3));
+        var breach = (await FreshnessSweep.RunAsync(_plane.Context)).Messages.Single();
+        await AlertDispatcher.HandleAsync(_plane.Context, ControlPlaneFakes.Delivery(breach));
+
+        var verified = await BackUpAndVerifyAsync("ci-2");
+        var resolvedByVerification = await VerifyWorker.HandleAsync(_plane.Context, ControlPlaneFakes.Delivery(
+            new Envelope("verify-again", "ci", _plane.Clock.GetUtcNow(), new VerifyRequested(verified.Id, "prod", "hourly"))));
+        var sweep = await FreshnessSweep.RunAsync(_plane.Context);
+
+        var resolve = Assert.IsType<AlertResolved>(Assert.Single(resolvedByVerification.Messages).Payload);
+        Assert.Equal(("rpo-breached/hourly/prod", verified.Id), (resolve.DedupKey, resolve.RunId));
+        Assert.IsType<AlertResolved>(Assert.Single(sweep.Messages).Payload); // still open until the dispatcher records the resolve
+        await AlertDispatcher.HandleAsync(_plane.Context, ControlPlaneFakes.Delivery(sweep.Messages[0]));
+        Assert.Empty((await FreshnessSweep.RunAsync(_plane.Context)).Messages);
+        Assert.Equal(Core.Alerts.IncidentStatus.Resolved, (await _plane.State.FindAlertAsync("rpo-breached/hourly/prod"))!.Status);
+    }
+
+    [Fact]
     public async Task Judge_OnlyVerifiedBackupsCount()
     {
         var verified = await BackUpAndVerifyAsync();
@@ -148,9 +169,9 @@ public sealed class FreshnessSweepTests
         return (await _plane.History.FindBackupAsync(BackupWorker.BackupIdFor(request)))!;
     }
 
-    private async Task<BackupRecord> BackUpAndVerifyAsync()
+    private async Task<BackupRecord> BackUpAndVerifyAsync(string id = "ci-1")
     {
-        var record = await BackUpAsync();
+        var record = await BackUpAsync(id);
         return await VerifyWorker.VerifyAsync(_plane.Context, record);
     }
 }

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Strata.Core.Messages;
 using Strata.Core.Ports;
 
@@ -11,6 +12,7 @@ public sealed class MemoryControlState : IControlState
     private readonly Dictionary<string, DateTimeOffset> _marks = new(StringComparer.Ordinal);
     private readonly Dictionary<string, RejectedMessage> _rejected = new(StringComparer.Ordinal);
     private readonly Dictionary<string, AlertRecord> _alerts = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, ChannelHealth> _channels = new(StringComparer.Ordinal);
 
     /// <summary>Leases now held, by key.</summary>
     public IReadOnlyDictionary<string, (string Holder, DateTimeOffset ExpiresAt)> Leases
@@ -85,19 +87,64 @@ public sealed class MemoryControlState : IControlState
     public IAsyncEnumerable<RejectedMessage> ListRejectedAsync(CancellationToken cancellationToken = default) =>
         NewestFirst(_rejected.Values, m => m.ReceivedAt);
 
-    public Task<AlertRecord> RecordAlertAsync(Envelope alert, DateTimeOffset receivedAt, CancellationToken cancellationToken = default)
-    {
-        var key = ((AlertRaised)alert.Payload).DedupKey;
-        lock (_gate)
-        {
-            var record = _alerts.TryGetValue(key, out var existing) ? existing.With(alert, receivedAt) : AlertRecord.First(alert, receivedAt);
-            _alerts[key] = record;
-            return Task.FromResult(record);
-        }
-    }
+    public async Task<AlertRecord> RecordAlertAsync(Envelope alert, DateTimeOffset receivedAt, CancellationToken cancellationToken = default) =>
+        (await UpdateAlertAsync(((AlertRaised)alert.Payload).DedupKey, existing => existing?.With(alert, receivedAt) ?? AlertRecord.First(alert, receivedAt)))!;
 
     public IAsyncEnumerable<AlertRecord> ListAlertsAsync(CancellationToken cancellationToken = default) =>
         NewestFirst(_alerts.Values, a => a.LastRaisedAt);
+
+    public Task<AlertRecord?> FindAlertAsync(string dedupKey, CancellationToken cancellationToken = default)
+    {
+        lock (_gate)
+        {
+            return Task.FromResult(_alerts.GetValueOrDefault(dedupKey));
+        }
+    }
+
+    public Task<AlertRecord?> ResolveAlertAsync(Envelope resolved, DateTimeOffset receivedAt, CancellationToken cancellationToken = default) =>
+        UpdateAlertAsync(((AlertResolved)resolved.Payload).DedupKey, existing => existing?.Resolve(resolved, receivedAt));
+
+    public Task<AlertRecord?> RecordNotificationsAsync(string dedupKey, IReadOnlyList<ChannelNotification> notifications, CancellationToken cancellationToken = default) =>
+        UpdateAlertAsync(dedupKey, existing => existing?.Notified(notifications));
+
+    public Task<ChannelHealth> RecordDeliveryAsync(string channel, DateTimeOffset at, string? failure, CancellationToken cancellationToken = default)
+    {
+        lock (_gate)
+        {
+            var health = ChannelHealth.After(_channels.GetValueOrDefault(channel), channel, at, failure);
+            _channels[channel] = health;
+            return Task.FromResult(health);
+        }
+    }
+
+    public async IAsyncEnumerable<ChannelHealth> ListChannelHealthAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        await Task.Yield();
+        List<ChannelHealth> snapshot;
+        lock (_gate)
+        {
+            snapshot = [.. _channels.Values.OrderBy(h => h.Channel, StringComparer.Ordinal)];
+        }
+
+        foreach (var health in snapshot)
+        {
+            yield return health;
+        }
+    }
+
+    private Task<AlertRecord?> UpdateAlertAsync(string dedupKey, Func<AlertRecord?, AlertRecord?> change)
+    {
+        lock (_gate)
+        {
+            var record = change(_alerts.GetValueOrDefault(dedupKey));
+            if (record is not null)
+            {
+                _alerts[dedupKey] = record;
+            }
+
+            return Task.FromResult(record);
+        }
+    }
 
     /// <summary>A snapshot taken under the lock, newest first, handed out asynchronously as the real stores do.</summary>
     private async IAsyncEnumerable<T> NewestFirst<T>(IEnumerable<T> values, Func<T, DateTimeOffset> time)

@@ -11,11 +11,17 @@ namespace Strata.Adapters.Azure.Table;
 /// by partition: <c>lease</c> (optimistic concurrency: insert when absent, replace with
 /// <c>If-Match</c> when expired, so two workers never both win), <c>schedule</c> (one row per
 /// policy, saved in entity group transactions), <c>rejected</c> (insert-if-absent per message
-/// key; the message kept as gzip JSON), <c>alert</c> (one row per dedup key, updated with <c>If-Match</c>).
+/// key; the message kept as gzip JSON), <c>alert</c> (one row per dedup key, updated with <c>If-Match</c>),
+/// <c>channel</c> (one row per alert channel: its delivery health, updated with <c>If-Match</c>).
 /// </summary>
 public sealed class TableControlState : IControlState
 {
     private const int Attempts = 5;
+
+    // An incident or a channel's health can be written by every dispatcher at once (one alert fanned out to several
+    // channels, several alerts of one incident): each round of conflicting writers lets at least one through, so the
+    // limit is set above the concurrency the hosts run with (4 calls per instance, a few instances).
+    private const int ContendedAttempts = 16;
     private const int MaxTransactionActions = 100;
     private readonly TableClient _table;
     private readonly OnceUntilFailed _created;
@@ -133,16 +139,90 @@ public sealed class TableControlState : IControlState
     }
 
     /// <inheritdoc />
-    public async Task<AlertRecord> RecordAlertAsync(Envelope alert, DateTimeOffset receivedAt, CancellationToken cancellationToken = default)
+    public async Task<AlertRecord> RecordAlertAsync(Envelope alert, DateTimeOffset receivedAt, CancellationToken cancellationToken = default) =>
+        (await UpdateAlertAsync(((AlertRaised)alert.Payload).DedupKey, existing => existing?.With(alert, receivedAt) ?? AlertRecord.First(alert, receivedAt), cancellationToken))!;
+
+    /// <inheritdoc />
+    public async Task<AlertRecord?> FindAlertAsync(string dedupKey, CancellationToken cancellationToken = default)
+    {
+        var row = Row(dedupKey);
+        return await GetAsync("alert", row, cancellationToken) is { } entity
+            ? CompressedRecord.Read(entity, ControlStateJson.Default.AlertRecord, $"{_table.Name}/alert/{row}", "alert")
+            : null;
+    }
+
+    /// <inheritdoc />
+    public Task<AlertRecord?> ResolveAlertAsync(Envelope resolved, DateTimeOffset receivedAt, CancellationToken cancellationToken = default) =>
+        UpdateAlertAsync(((AlertResolved)resolved.Payload).DedupKey, existing => existing?.Resolve(resolved, receivedAt), cancellationToken);
+
+    /// <inheritdoc />
+    public Task<AlertRecord?> RecordNotificationsAsync(string dedupKey, IReadOnlyList<ChannelNotification> notifications, CancellationToken cancellationToken = default) =>
+        UpdateAlertAsync(dedupKey, existing => existing?.Notified(notifications), cancellationToken);
+
+    /// <inheritdoc />
+    public async Task<ChannelHealth> RecordDeliveryAsync(string channel, DateTimeOffset at, string? failure, CancellationToken cancellationToken = default)
     {
         await _created.RunAsync(cancellationToken);
-        var row = Row(((AlertRaised)alert.Payload).DedupKey);
+        var row = Row(channel);
+        for (var attempt = 1; ; attempt++)
+        {
+            var current = await GetAsync("channel", row, cancellationToken);
+            var health = ChannelHealth.After(current is null ? null : Health(current), channel, at, failure);
+            var entity = new TableEntity("channel", row)
+            {
+                ["Channel"] = channel,
+                ["ConsecutiveFailures"] = health.ConsecutiveFailures,
+                ["LastSuccessAt"] = health.LastSuccessAt,
+                ["LastFailureAt"] = health.LastFailureAt,
+                ["LastError"] = health.LastError,
+            };
+            try
+            {
+                await WriteAsync(entity, current?.ETag, cancellationToken);
+                return health;
+            }
+            catch (StorageRequestException e) when (e.Status is 409 or 412 && attempt < ContendedAttempts)
+            {
+                // Another dispatcher delivered to the same channel at the same time: count again from its result.
+            }
+        }
+    }
+
+    /// <inheritdoc />
+    public async IAsyncEnumerable<ChannelHealth> ListChannelHealthAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        var all = new List<ChannelHealth>();
+        await foreach (var entity in PartitionAsync("channel", cancellationToken))
+        {
+            all.Add(Health(entity));
+        }
+
+        foreach (var health in all.OrderBy(h => h.Channel, StringComparer.Ordinal))
+        {
+            yield return health;
+        }
+    }
+
+    private static ChannelHealth Health(TableEntity entity) => new()
+    {
+        Channel = entity.GetString("Channel"),
+        ConsecutiveFailures = entity.GetInt32("ConsecutiveFailures") ?? 0,
+        LastSuccessAt = entity.GetDateTimeOffset("LastSuccessAt"),
+        LastFailureAt = entity.GetDateTimeOffset("LastFailureAt"),
+        LastError = entity.GetString("LastError"),
+    };
+
+    /// <summary>Read, change and write one incident with <c>If-Match</c>, again from the read when another writer came first.</summary>
+    private async Task<AlertRecord?> UpdateAlertAsync(string dedupKey, Func<AlertRecord?, AlertRecord?> change, CancellationToken cancellationToken)
+    {
+        await _created.RunAsync(cancellationToken);
+        var row = Row(dedupKey);
         for (var attempt = 1; ; attempt++)
         {
             var current = await GetAsync("alert", row, cancellationToken);
             var existing = current is null ? null : CompressedRecord.Read(current, ControlStateJson.Default.AlertRecord, $"{_table.Name}/alert/{row}", "alert");
-            var record = existing is null ? AlertRecord.First(alert, receivedAt) : existing.With(alert, receivedAt);
-            if (ReferenceEquals(record, existing))
+            var record = change(existing);
+            if (record is null || ReferenceEquals(record, existing))
             {
                 return record;
             }
@@ -154,9 +234,9 @@ public sealed class TableControlState : IControlState
                 await WriteAsync(entity, current?.ETag, cancellationToken);
                 return record;
             }
-            catch (StorageRequestException e) when (e.Status is 409 or 412 && attempt < Attempts)
+            catch (StorageRequestException e) when (e.Status is 409 or 412 && attempt < ContendedAttempts)
             {
-                // Another dispatcher recorded an alert of the same incident first: read again.
+                // Another dispatcher changed the same incident first: read again.
             }
         }
     }
