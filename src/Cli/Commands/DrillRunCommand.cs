@@ -36,7 +36,7 @@ internal static class DrillRunCommand
             (ControlPlaneContext Context, IDisposable Resources) handle;
             try
             {
-                handle = await ControlPlaneFactory.CreateAsync(parsed.GetValue(config), store.Resolve(parsed, environment), environment.Variable, environment.Time, options, ct);
+                handle = await ControlPlaneFactory.CreateAsync(parsed.GetValue(config), store.Resolve(parsed, environment), environment.Variable, environment.Time, options, environment.AlertDelivery, ct);
             }
             catch (ConfigurationException e)
             {
