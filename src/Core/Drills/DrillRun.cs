@@ -49,9 +49,10 @@ public sealed class DrillRun(IClusterWriter target, IArtifactStore store, IRunHi
                 ? await DryRunAsync(request, record, progress, cancellationToken)
                 : await ScratchAsync(request, record, scratch, progress, cancellationToken);
         }
-        catch (Exception e) when (e is DrillAbortedException or RestoreRefusedException or ClusterRequestException or InvalidDataException
-            || (e is OperationCanceledException && cancellationToken.IsCancellationRequested))
+        catch (Exception e) when (e is not OperationCanceledException || cancellationToken.IsCancellationRequested)
         {
+            // Whatever stopped it — a refused backup, an unreachable target, a store that failed — the drill is
+            // recorded as failed and its scratch namespaces are still cleaned up.
             record = record with { Status = DrillStatus.Failed, Error = e is OperationCanceledException ? "cancelled" : e.Message };
         }
 
@@ -135,6 +136,7 @@ public sealed class DrillRun(IClusterWriter target, IArtifactStore store, IRunHi
             ExcludeResources = ["persistentvolumes"], // claims bind to new volumes, never to the volumes of what is copied
             NamespaceMapping = mapping,
             ExistingResourcePolicy = ExistingResourcePolicy.Skip, // never overwrite what the target has
+            ReallocateNodePorts = true, // beside the original, its node ports are taken
         }, record.StartedAt, progress, cancellationToken);
         foreach (var item in restore.Items.Where(i => i is { Resource: "namespaces", Outcome: RestoreItemOutcome.Created }))
         {

@@ -61,6 +61,25 @@ public sealed class DrillRunTests
     }
 
     [Fact]
+    public async Task Scratch_NodePortService_GetsPortsOfItsOwn_InsteadOfClashingWithTheOriginal()
+    {
+        var fakes = await DrillFakes.CreateAsync();
+        await fakes.Prod.CreateAsync(DrillFakes.Type("services"), "shop", DrillFakes.Object("v1", "Service", "shop", "web", new JsonObject
+        {
+            ["type"] = "NodePort",
+            ["ports"] = new JsonArray(new JsonObject { ["port"] = 80, ["nodePort"] = 30080 }),
+        }));
+        var backup = await fakes.BackUpAsync();
+        fakes.Prod.Admission = (resource, body) => resource.Name == "services" && body["spec"]?["ports"]?[0]?["nodePort"] is not null
+            ? "spec.ports[0].nodePort: Invalid value: 30080: provided port is already allocated" : null;
+
+        var (drill, _, _) = await fakes.DrillAsync(backup);
+
+        Assert.True(drill!.Status == DrillStatus.Passed, drill.Error);
+        Assert.Empty(drill.Refused);
+    }
+
+    [Fact]
     public async Task Scratch_OnAnotherCluster_CreatesOnlyMissingClusterObjects_NeverOverwrites_AndReportsThem()
     {
         var fakes = await DrillFakes.CreateAsync("{ target: dr }");
