@@ -75,7 +75,7 @@ public sealed class DrillRun(IClusterWriter target, IArtifactStore store, IRunHi
     public async Task<DrillRecord> AbandonAsync(DrillRecord stale, DrillSettings settings, CancellationToken cancellationToken = default)
     {
         var scratch = new ScratchState();
-        scratch.Created.AddRange(stale.Namespaces.Values);
+        scratch.Claimed.AddRange(stale.Namespaces.Values);
         var record = await CleanUpAsync(
             stale with { Status = DrillStatus.Failed, Error = "abandoned: its worker stopped before the drill finished, and its lease expired" },
             scratch, settings, null, cancellationToken);
@@ -120,11 +120,12 @@ public sealed class DrillRun(IClusterWriter target, IArtifactStore store, IRunHi
 
         var mapping = Mapping(request.Prefix, sources);
         await EnsureFreeAsync(mapping, cancellationToken);
+        scratch.Claimed.AddRange(mapping.Pairs.Values); // free until now: whatever is in them from here on is the drill's
         record = record with { Namespaces = mapping.Pairs.ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal) };
         await history.SaveDrillAsync(record, cancellationToken); // a worker that dies from here on leaves its namespaces named in the history
         if (backup.Scope?.ClusterResources == "exclude")
         {
-            await CreateNamespacesAsync(mapping, scratch, cancellationToken);
+            await CreateNamespacesAsync(mapping, cancellationToken);
         }
 
         var restore = await RestoreAsync(new RestoreRequest
@@ -138,11 +139,6 @@ public sealed class DrillRun(IClusterWriter target, IArtifactStore store, IRunHi
             ExistingResourcePolicy = ExistingResourcePolicy.Skip, // never overwrite what the target has
             ReallocateNodePorts = true, // beside the original, its node ports are taken
         }, record.StartedAt, progress, cancellationToken);
-        foreach (var item in restore.Items.Where(i => i is { Resource: "namespaces", Outcome: RestoreItemOutcome.Created }))
-        {
-            scratch.Created.Add(item.Name);
-        }
-
         var refused = Refusals(restore);
         record = record with
         {
@@ -207,7 +203,7 @@ public sealed class DrillRun(IClusterWriter target, IArtifactStore store, IRunHi
     }
 
     /// <summary>Creates the scratch namespaces for a backup that holds no Namespace objects (a scope without cluster resources).</summary>
-    private async Task CreateNamespacesAsync(NamespaceMapping mapping, ScratchState scratch, CancellationToken cancellationToken)
+    private async Task CreateNamespacesAsync(NamespaceMapping mapping, CancellationToken cancellationToken)
     {
         foreach (var name in mapping.Pairs.Values)
         {
@@ -217,33 +213,46 @@ public sealed class DrillRun(IClusterWriter target, IArtifactStore store, IRunHi
                 ["kind"] = "Namespace",
                 ["metadata"] = new JsonObject { ["name"] = name, ["labels"] = new JsonObject { [NamespaceMapping.NamespaceNameLabel] = name } },
             }, cancellationToken: cancellationToken);
-            scratch.Created.Add(name);
         }
     }
 
-    /// <summary>Deletes the namespaces the drill created (kept when it failed and <see cref="DrillSettings.KeepOnFailure"/>), and waits a while for them to go.</summary>
+    /// <summary>
+    /// Deletes the scratch namespaces the drill claimed (kept, those that exist, when it failed and
+    /// <see cref="DrillSettings.KeepOnFailure"/>), and waits a while for them to go.
+    /// </summary>
     private async Task<DrillRecord> CleanUpAsync(DrillRecord record, ScratchState scratch, DrillSettings settings, IProgress<DrillProgress>? progress, CancellationToken cancellationToken)
     {
-        if (scratch.Created.Count == 0)
+        if (scratch.Claimed.Count == 0)
         {
             return record;
         }
 
         if (record.Status != DrillStatus.Passed && settings.KeepOnFailure)
         {
-            return record with { KeptNamespaces = [.. scratch.Created] };
+            var existing = new List<string>();
+            foreach (var name in scratch.Claimed)
+            {
+                if (await target.GetAsync(Namespaces, null, name, cancellationToken) is not null)
+                {
+                    existing.Add(name);
+                }
+            }
+
+            return record with { KeptNamespaces = existing };
         }
 
-        progress?.Report(new DrillProgress("cleaning up", time.GetUtcNow() - record.StartedAt, 0, scratch.Created.Count));
+        progress?.Report(new DrillProgress("cleaning up", time.GetUtcNow() - record.StartedAt, 0, scratch.Claimed.Count));
         var warnings = new List<string>(record.Warnings);
         var kept = new List<string>();
         var deleting = new List<string>();
-        foreach (var name in scratch.Created)
+        foreach (var name in scratch.Claimed)
         {
             try
             {
-                await target.DeleteAsync(Namespaces, null, name, cancellationToken);
-                deleting.Add(name);
+                if (await target.DeleteAsync(Namespaces, null, name, cancellationToken))
+                {
+                    deleting.Add(name);
+                }
             }
             catch (ClusterRequestException e)
             {
@@ -312,10 +321,10 @@ public sealed class DrillRun(IClusterWriter target, IArtifactStore store, IRunHi
 
     private static double? Seconds(DateTimeOffset startedAt, DateTimeOffset? at) => at is { } end ? (end - startedAt).TotalSeconds : null;
 
-    /// <summary>The namespaces this drill created (the only ones its clean-up deletes).</summary>
+    /// <summary>The scratch namespaces this drill claimed: free when it started, so its clean-up may delete them (and only them).</summary>
     private sealed class ScratchState
     {
-        public List<string> Created { get; } = [];
+        public List<string> Claimed { get; } = [];
     }
 
     /// <summary>Reports synchronously, in order (<see cref="Progress{T}"/> would post to the thread pool).</summary>
