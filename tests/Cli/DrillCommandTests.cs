@@ -92,6 +92,10 @@ public sealed class DrillCommandTests
         var lastDrill = JsonNode.Parse(status)!["protection"]!.AsArray().Single(p => p!["cluster"]!.GetValue<string>() == "prod")!["lastDrill"]!;
         Assert.Equal((drill["id"]!.GetValue<string>(), "Passed", rto), (lastDrill["id"]!.GetValue<string>(), lastDrill["status"]!.GetValue<string>(), lastDrill["rtoSeconds"]!.GetValue<double>()));
 
+        var (_, table, _) = await RunAsync(world, "drill", "list", "--store", world.Store);
+        Assert.Contains("RTO TREND", table);
+        Assert.Contains($"{rto:0.0} s", table);
+
         var (listCode, list, _) = await RunAsync(world, "drill", "list", "--store", world.Store, "-o", "json");
         Assert.Equal(0, listCode);
         var trend = Assert.Single(JsonNode.Parse(list)!["trends"]!.AsArray())!;
