@@ -20,6 +20,12 @@ public static class ExitCodes
         _ => Failed,
     };
 
+    /// <summary>
+    /// The exit code of a drill: 0 passed within its RTO objective, 1 failed or slower than the objective (the drill
+    /// ran; what it proved falls short). Bad input, and drills that could not start, exit 2 before there is a record.
+    /// </summary>
+    public static int For(DrillRecord drill) => drill.Status == DrillStatus.Passed && !drill.ExceededObjective ? Succeeded : PartiallyFailed;
+
     /// <summary>The exit code of a restore that ended <paramref name="status"/>.</summary>
     public static int For(RestoreStatus status) => status switch
     {

@@ -23,6 +23,7 @@ public static class StrataCli
         restore.Subcommands.Add(RestoreListCommand.Build(environment));
         restore.Subcommands.Add(RestoreDescribeCommand.Build(environment));
         root.Subcommands.Add(restore);
+        root.Subcommands.Add(DrillCommand.Build(environment));
         root.Subcommands.Add(StatusCommand.Build(environment));
         var alert = new Command("alert", "Work with alert channels.");
         alert.Subcommands.Add(AlertTestCommand.Build(environment));

@@ -273,6 +273,15 @@ public class BackupCommandTests : IAsyncLifetime
         Assert.Equal(result["backup"]!["id"]!.GetValue<string>(), result["restore"]!["backupId"]!.GetValue<string>());
         Assert.Contains(result["restore"]!["items"]!.AsArray(), i =>
             i!["namespace"]?.GetValue<string>() == "shop-restored" && i["name"]!.GetValue<string>() == "checkout" && i["outcome"]!.GetValue<string>() == "created");
+
+        // Then a scratch drill of the same backup on the first sandbox, with its RTO; its simulated rollouts take 2 s.
+        var drill = result["drill"]!;
+        Assert.Equal(("Passed", "scratch", result["backup"]!["id"]!.GetValue<string>()),
+            (drill["status"]!.GetValue<string>(), drill["mode"]!.GetValue<string>(), drill["backupId"]!.GetValue<string>()));
+        Assert.True(drill["rtoSeconds"]!.GetValue<double>() >= 2, drill.ToJsonString());
+        Assert.Contains(drill["assertions"]!.AsArray(), a => a!["what"]!.GetValue<string>().EndsWith("-shop/web: rolled out", StringComparison.Ordinal));
+        Assert.Empty(drill["keptNamespaces"]!.AsArray());
+        Assert.Contains("measured RTO of the scratch drill", error);
     }
 
     /// <summary>Adds ConfigMaps (more than one page) to the sample application's; returns how many ConfigMaps there are.</summary>

@@ -57,15 +57,17 @@ public sealed class ControlPlaneWorld : IAsyncDisposable
     public Adapters.Alerts.AlertDeliveryOptions? AlertDelivery { get; set; }
 
     /// <summary>
-    /// Starts both sandboxes and writes strata.yaml: both clusters, and <paramref name="policies"/>
+    /// Starts both sandboxes (with <paramref name="prodOptions"/> and <paramref name="drOptions"/>, e.g. simulated
+    /// controllers for drills) and writes strata.yaml: both clusters, and <paramref name="policies"/>
     /// (YAML list items; default: one policy "minutely" on every cluster, every minute), and <paramref name="alerts"/>
     /// (the <c>alerts:</c> section, whole, if any), its channels posting as <paramref name="alertDelivery"/> says.
     /// </summary>
     public static async Task<ControlPlaneWorld> StartAsync(
-        string? policies = null, DateTimeOffset? start = null, string? alerts = null, Adapters.Alerts.AlertDeliveryOptions? alertDelivery = null)
+        string? policies = null, DateTimeOffset? start = null, string? alerts = null, Adapters.Alerts.AlertDeliveryOptions? alertDelivery = null,
+        SandboxOptions? prodOptions = null, SandboxOptions? drOptions = null)
     {
-        var prod = await SandboxApiServer.StartAsync();
-        var dr = await SandboxApiServer.StartAsync();
+        var prod = await SandboxApiServer.StartAsync(prodOptions);
+        var dr = await SandboxApiServer.StartAsync(drOptions);
         SampleApplication.Seed(prod);
         var world = new ControlPlaneWorld(prod, dr, new TempDirectory(), new ManualClock(start ?? new DateTimeOffset(2026, 11, 21, 10, 0, 30, TimeSpan.Zero)))
         {

@@ -48,7 +48,7 @@ public sealed partial class KubernetesClient
     public Task<KubeObject> MergePatchAsync(ApiResource resource, string? ns, string name, JsonObject patch, bool dryRun = false, CancellationToken cancellationToken = default) =>
         PatchAsync(resource, ns, name, PatchType.Merge, patch, dryRun, cancellationToken);
 
-    /// <summary>Deletes the object; false when it did not exist.</summary>
+    /// <inheritdoc />
     public async Task<bool> DeleteAsync(ApiResource resource, string? ns, string name, CancellationToken cancellationToken = default)
     {
         var path = ResourcePath(resource, ns, name);

@@ -9,13 +9,14 @@ namespace Strata.Adapters.Local;
 
 /// <summary>
 /// Run history in a local folder: one JSON document per run, named by its id, under
-/// <c>backups/</c> and <c>restores/</c> (ids sort by time, so listing newest first is a reverse
+/// <c>backups/</c>, <c>restores/</c> and <c>drills/</c> (ids sort by time, so listing newest first is a reverse
 /// sort). Writes are atomic (temp file, then rename).
 /// </summary>
 public sealed class LocalRunHistory(string root) : IRunHistory
 {
     private readonly RecordFolder<BackupRecord> _backups = new(Path.Combine(Path.GetFullPath(root), "backups"), StrataJson.Default.BackupRecord);
     private readonly RecordFolder<RestoreRecord> _restores = new(Path.Combine(Path.GetFullPath(root), "restores"), StrataJson.Default.RestoreRecord);
+    private readonly RecordFolder<DrillRecord> _drills = new(Path.Combine(Path.GetFullPath(root), "drills"), StrataJson.Default.DrillRecord);
 
     /// <summary>The history folder.</summary>
     public string Location { get; } = Path.GetFullPath(root);
@@ -43,6 +44,18 @@ public sealed class LocalRunHistory(string root) : IRunHistory
     /// <inheritdoc />
     public IAsyncEnumerable<RestoreRecord> ListRestoresAsync(CancellationToken cancellationToken = default) =>
         _restores.ListAsync(cancellationToken);
+
+    /// <inheritdoc />
+    public Task SaveDrillAsync(DrillRecord record, CancellationToken cancellationToken = default) =>
+        _drills.SaveAsync(record.Id, record, cancellationToken);
+
+    /// <inheritdoc />
+    public Task<DrillRecord?> FindDrillAsync(string drillId, CancellationToken cancellationToken = default) =>
+        _drills.FindAsync(drillId, cancellationToken);
+
+    /// <inheritdoc />
+    public IAsyncEnumerable<DrillRecord> ListDrillsAsync(CancellationToken cancellationToken = default) =>
+        _drills.ListAsync(cancellationToken);
 
     private sealed class RecordFolder<T>(string folder, JsonTypeInfo<T> typeInfo)
         where T : class

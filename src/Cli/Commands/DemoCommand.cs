@@ -4,7 +4,9 @@ using Strata.Adapters.Kubernetes;
 using Strata.Adapters.Kubernetes.Configuration;
 using Strata.Cli.Output;
 using Strata.Core.Backup;
+using Strata.Core.Configuration;
 using Strata.Core.Restore;
+using Strata.Core.Runs;
 using Strata.Sandbox;
 
 namespace Strata.Cli.Commands;
@@ -13,7 +15,9 @@ namespace Strata.Cli.Commands;
 /// <c>strata demo</c>: no cluster needed. Starts an in-process sandbox API server with a sample
 /// application and backs it up into the local store, exactly as <c>backup create</c> would; then
 /// proves the backup by restoring it into a second, empty sandbox (a stand-in for a DR cluster),
-/// exactly as <c>restore create</c> would, with <c>shop</c> restored as <c>shop-restored</c>.
+/// exactly as <c>restore create</c> would, with <c>shop</c> restored as <c>shop-restored</c>; then drills
+/// the backup as a policy's scratch drill would: restored into <c>drill-*</c> namespaces on the first
+/// sandbox (whose simulated controllers roll workloads out), waited for, timed (the RTO), cleaned up.
 /// </summary>
 internal static class DemoCommand
 {
@@ -21,7 +25,7 @@ internal static class DemoCommand
     {
         var store = new StoreOptions();
         var output = CommonOptions.Output();
-        var command = new Command("demo", "Back up a sample application on a sandbox API server and restore it into a second one (no cluster needed).") { output };
+        var command = new Command("demo", "Back up a sample application on a sandbox API server, restore it into a second one, and drill it with a measured RTO (no cluster needed).") { output };
         store.AddTo(command);
         command.SetAction(async (parsed, ct) =>
         {
@@ -30,7 +34,7 @@ internal static class DemoCommand
             var location = store.Resolve(parsed, environment);
             await environment.Error.WriteLineAsync(
                 "strata demo: starting a SANDBOX Kubernetes API server in this process (not a real cluster) with a sample application...");
-            await using var source = await SandboxApiServer.StartAsync(new SandboxOptions { Time = environment.Time }, ct);
+            await using var source = await SandboxApiServer.StartAsync(new SandboxOptions { Time = environment.Time, Controllers = DemoControllers, NamespaceDeletionDelay = TimeSpan.FromSeconds(1) }, ct);
             SampleApplication.Seed(source);
             using var sourceClient = Connect(source, "sandbox", environment);
             await environment.Error.WriteLineAsync($"strata demo: sandbox API server at {source.Url} — backing it up...");
@@ -47,23 +51,49 @@ internal static class DemoCommand
             NamespaceMapping.TryParse(["shop:shop-restored"], out var mapping, out _);
             var request = new RestoreRequest { BackupId = backup.Record.Id, TargetCluster = "sandbox-dr", NamespaceMapping = mapping };
             var (restoreCode, restore) = await RestoreExecution.RunAsync(targetClient, request, location, mode, environment, ct);
+
+            DrillRecord? drill = null;
+            if (backup.Record.IsVerified)
+            {
+                await environment.Error.WriteLineAsync(
+                    "strata demo: drilling the backup: a scratch restore into drill-* namespaces on the first sandbox, whose simulated controllers roll workloads out "
+                    + $"after {DemoControllers.WorkloadReadyDelay.TotalSeconds:0} s; waiting for every workload, claim and Job, then deleting the namespaces...");
+                drill = await DrillExecution.RunAsync(sourceClient, backup.Record, "sandbox", new DrillSettings { Timeout = TimeSpan.FromMinutes(2) },
+                    location, mode, environment, ct);
+            }
+
             if (json)
             {
                 var combined = new JsonObject
                 {
                     ["backup"] = JsonNode.Parse(BackupJson.Create(backup, location)),
                     ["restore"] = restore is null ? null : JsonNode.Parse(RestoreJson.Record(restore)),
+                    ["drill"] = drill is null ? null : DrillJson.Record(drill),
                 };
                 await environment.Out.WriteLineAsync(combined.ToJsonString(BackupJson.Indented));
             }
 
+            if (drill?.RtoSeconds is { } rto)
+            {
+                await environment.Error.WriteLineAsync($"strata demo: measured RTO of the scratch drill: {rto:0.0} s (from the drill's start to the last assertion holding).");
+            }
+
             await environment.Error.WriteLineAsync(
-                $"strata demo: done. Those were sandboxes, not real clusters. 'strata backup list --store {location.ArtifactsWhere}' and 'strata restore list' show the runs; "
-                + "with a kubeconfig, 'strata backup create --context NAME' and 'strata restore create --from-backup ID --to-context NAME' do the same against real clusters.");
-            return Math.Max(backupCode, restoreCode);
+                $"strata demo: done. Those were sandboxes, not real clusters. 'strata backup list --store {location.ArtifactsWhere}', 'strata restore list' and 'strata drill list' show the runs; "
+                + "with a kubeconfig, 'strata backup create --context NAME' and 'strata restore create --from-backup ID --to-context NAME' do the same against real clusters, "
+                + "and 'strata drill run --config strata.yaml --policy P --cluster C' drills a policy's backups.");
+            return Math.Max(Math.Max(backupCode, restoreCode), drill is null ? ExitCodes.Succeeded : ExitCodes.For(drill));
         });
         return command;
     }
+
+    /// <summary>The first sandbox's simulated controllers: a rollout takes 2 s, a claim binds in 1 s, a Job runs for 1 s (real clusters take longer: image pulls, probes).</summary>
+    private static readonly SimulatedControllers DemoControllers = new()
+    {
+        WorkloadReadyDelay = TimeSpan.FromSeconds(2),
+        VolumeBindDelay = TimeSpan.FromSeconds(1),
+        JobCompletionDelay = TimeSpan.FromSeconds(1),
+    };
 
     private static KubernetesClient Connect(SandboxApiServer server, string name, CliEnvironment environment) =>
         new(Kubeconfig.Parse(server.Kubeconfig(name), $"{name} kubeconfig").Resolve(null, environment.Time), environment.Kubernetes, environment.Time);

@@ -50,7 +50,7 @@ internal static class RestoreExecution
     }
 
     /// <summary>A temporary file that disappears when closed, for the restore's spool.</summary>
-    private static Stream ScratchFile() => new FileStream(
+    internal static Stream ScratchFile() => new FileStream(
         Path.Combine(Path.GetTempPath(), $"strata-restore-{Guid.NewGuid():N}.spool"),
         FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 64 * 1024, FileOptions.DeleteOnClose | FileOptions.Asynchronous);
 }

@@ -1,4 +1,5 @@
 using Strata.Core.Backup;
+using Strata.Core.Drills;
 using Strata.Core.Restore;
 
 namespace Strata.Cli.Output;
@@ -79,6 +80,16 @@ internal static class Progress
         p => p.Total == 0
             ? $"restoring: {p.Phase}, {p.Done:N0} objects read"
             : $"restoring: {p.Phase}{(p.Tier is null ? string.Empty : $" ({p.Tier})")}, {p.Done:N0}/{p.Total:N0} objects",
+        p => p.Phase == "done");
+
+    public static ProgressPrinter<DrillProgress> ForDrill(CliEnvironment environment) => new(
+        environment.Error, environment.ErrorIsTerminal, environment.Time,
+        p => p.Phase switch
+        {
+            "restoring" => $"drill: {p.Elapsed.TotalSeconds:0.0} s, restoring{(p.Detail is null ? "" : $" ({p.Detail})")}" + (p.Total > 0 ? $", {p.Done:N0}/{p.Total:N0} objects" : $", {p.Done:N0} objects read"),
+            "waiting" => $"drill: {p.Elapsed.TotalSeconds:0.0} s, {p.Done}/{p.Total} assertions hold" + (p.Detail is null ? "" : $"; waiting for {p.Detail}"),
+            _ => $"drill: {p.Elapsed.TotalSeconds:0.0} s, {p.Phase}",
+        },
         p => p.Phase == "done");
 }
 

@@ -12,7 +12,7 @@ internal static class StatusTables
         var console = BackupTables.Console(environment);
         var now = status.GeneratedAt;
         var table = new Table().Border(TableBorder.Simple)
-            .AddColumns("CLUSTER", "POLICY", "LAST BACKUP", "LAST VERIFIED", "RPO", "NEXT RUN")
+            .AddColumns("CLUSTER", "POLICY", "LAST BACKUP", "LAST VERIFIED", "RPO", "LAST DRILL", "NEXT RUN")
             .AddColumn(new TableColumn("ALERTS").RightAligned());
         foreach (var row in status.Protection)
         {
@@ -22,6 +22,7 @@ internal static class StatusTables
                 row.LastBackup is { } last ? Markup.Escape($"{last.Status}, {Ago(now - last.At)} ({last.Id})") : "none",
                 row.LastVerified is { } verified ? Markup.Escape($"{Ago(now - verified.At)} ({verified.Id})") : "none",
                 Markup.Escape(Rpo(row)),
+                row.LastDrill is { } drill ? Markup.Escape(Drill(drill, now)) : "none",
                 row.NextRun is { } next ? next.ToString("u") : "-",
                 row.OpenAlerts.ToString());
         }
@@ -67,6 +68,9 @@ internal static class StatusTables
         RecoveryPointState.AtRisk => $"AT RISK ({row.RpoAge} of {row.Rpo})",
         _ => row.RpoAge is null ? $"BREACHED (nothing verified; objective {row.Rpo})" : $"BREACHED ({row.RpoAge} of {row.Rpo})",
     };
+
+    private static string Drill(DrillReference drill, DateTimeOffset now) =>
+        drill.Status.ToString() + (drill.RtoSeconds is { } rto ? $", RTO {rto:0.0} s" + (drill.ExceededObjective ? " (over objective)" : "") : "") + $", {Ago(now - drill.At)}";
 
     private static string Ago(TimeSpan age) =>
         age.TotalMinutes < 1 ? "just now" : age.TotalHours < 1 ? $"{age.TotalMinutes:0}m ago" : age.TotalDays < 2 ? $"{age.TotalHours:0}h ago" : $"{age.TotalDays:0}d ago";

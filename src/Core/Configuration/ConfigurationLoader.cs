@@ -35,7 +35,7 @@ public static class ConfigurationLoader
             }
 
             clusters = reader.List(top, "clusters", required: true, ReadCluster);
-            policies = reader.List(top, "policies", required: true, ReadPolicy);
+            policies = reader.List(top, "policies", required: true, (r, n, p) => ReadPolicy(r, n, p, clusters));
             Duplicates(reader, top, "clusters", clusters.Select(c => (c.Name, c.Line)));
             Duplicates(reader, top, "policies", policies.Select(p => (p.Name, p.Line)));
             var configuration = new StrataConfiguration(clusters, policies, source);
@@ -147,7 +147,7 @@ public static class ConfigurationLoader
         };
     }
 
-    private static PolicyDefinition? ReadPolicy(ConfigurationReader reader, YamlNode node, string path)
+    private static PolicyDefinition? ReadPolicy(ConfigurationReader reader, YamlNode node, string path, IReadOnlyList<ClusterDefinition> clusters)
     {
         if (reader.Mapping(node, path) is not { } map)
         {
@@ -172,7 +172,7 @@ public static class ConfigurationLoader
         }
 
         var writeOnceDays = reader.OptionalInt(map, path, "writeOnceDays", 0, 36500) ?? 0;
-        var verification = ReadVerification(reader, map, path);
+        var verification = ReadVerification(reader, map, path, zone, clusters);
         return name is null || schedule is null ? null : new PolicyDefinition
         {
             Name = name,
@@ -188,7 +188,8 @@ public static class ConfigurationLoader
         };
     }
 
-    private static VerificationSettings ReadVerification(ConfigurationReader reader, YamlMappingNode policy, string policyPath)
+    private static VerificationSettings ReadVerification(
+        ConfigurationReader reader, YamlMappingNode policy, string policyPath, TimeZoneInfo policyZone, IReadOnlyList<ClusterDefinition> clusters)
     {
         var settings = new VerificationSettings();
         if (reader.Child(policy, "verification") is not { } node || reader.Mapping(node, $"{policyPath}.verification") is not { } map)
@@ -197,8 +198,12 @@ public static class ConfigurationLoader
         }
 
         var path = $"{policyPath}.verification";
-        reader.OnlyKeys(map, path, "driftThreshold");
-        return settings with { DriftThreshold = reader.Fraction(map, path, "driftThreshold") ?? settings.DriftThreshold };
+        reader.OnlyKeys(map, path, "driftThreshold", "drill");
+        return settings with
+        {
+            DriftThreshold = reader.Fraction(map, path, "driftThreshold") ?? settings.DriftThreshold,
+            Drill = DrillSettingsReader.Read(reader, map, path, policyZone, clusters),
+        };
     }
 
     private static BackupScope ReadScope(ConfigurationReader reader, YamlMappingNode policy, string policyPath)

@@ -43,6 +43,23 @@ internal sealed class ConfigurationReader(string source, ITimeZones zones)
 
     public void Error(int line, string path, string message) => Errors.Add(new ConfigurationError(source, line, 1, path, message));
 
+    /// <summary>
+    /// An error at character <paramref name="offset"/> of a scalar's value: its own column when the value
+    /// is written on one line as it reads (plain, or quoted without escapes), else the scalar's start.
+    /// </summary>
+    public void Error(YamlScalarNode node, int offset, string path, string message)
+    {
+        var quoted = node.Style is ScalarStyle.SingleQuoted or ScalarStyle.DoubleQuoted;
+        var written = (int)(node.End.Column - node.Start.Column) - (quoted ? 2 : 0);
+        var exact = node.Start.Line == node.End.Line && node.Style is ScalarStyle.Plain or ScalarStyle.SingleQuoted or ScalarStyle.DoubleQuoted
+            && written == (node.Value?.Length ?? 0);
+        var column = (int)node.Start.Column + (exact ? (quoted ? 1 : 0) + offset : 0);
+        Errors.Add(new ConfigurationError(source, (int)node.Start.Line, column, path, message));
+    }
+
+    /// <summary>Where the configuration was read, for messages.</summary>
+    public string Source => source;
+
     public YamlMappingNode? Mapping(YamlNode node, string path)
     {
         if (node is YamlMappingNode map)

@@ -10,4 +10,7 @@ public sealed record VerificationSettings
     /// verification warns and alerts (<c>driftThreshold: 50%</c>). Default <see cref="DriftCheck.DefaultThreshold"/>.
     /// </summary>
     public double DriftThreshold { get; init; } = DriftCheck.DefaultThreshold;
+
+    /// <summary>The policy's restore drill (<c>drill:</c>); null when it has none.</summary>
+    public DrillSettings? Drill { get; init; }
 }

@@ -21,6 +21,9 @@ public static class ControlPlaneFunctions
         // Every minute: a policy's cron schedule has minute resolution.
         new("schedule-tick", "0 * * * * *", TimeSpan.FromMinutes(1), [Queues.Backups], ScheduleTick.RunAsync),
 
+        // Every minute, like schedule-tick (a drill schedule is cron too), half a minute after it so the two do not start together.
+        new("drill-tick", "30 * * * * *", TimeSpan.FromMinutes(1), [Queues.Verifications], DrillTick.RunAsync),
+
         // Every 5 minutes: RPO breaches, dead runs, a verification queue that is not draining, a stopped schedule.
         new("freshness", "0 */5 * * * *", TimeSpan.FromMinutes(5), [Queues.Alerts, Queues.Verifications], FreshnessSweep.RunAsync),
 

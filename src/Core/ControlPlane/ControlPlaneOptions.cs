@@ -11,4 +11,10 @@ public sealed record ControlPlaneOptions
 
     /// <summary>Restore tuning.</summary>
     public Restore.RestoreOptions Restore { get; init; } = new();
+
+    /// <summary>Restore drill tuning.</summary>
+    public Drills.DrillOptions Drill { get; init; } = new();
+
+    /// <summary>Where the drill worker reports how far a drill is (<c>strata drill run</c> prints it); null for nowhere.</summary>
+    public IProgress<Drills.DrillProgress>? DrillProgress { get; init; }
 }

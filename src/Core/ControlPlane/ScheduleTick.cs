@@ -1,15 +1,15 @@
 using Strata.Core.Configuration;
 using Strata.Core.Messages;
 using Strata.Core.Runs;
+using Strata.Core.Scheduling;
 
 namespace Strata.Core.ControlPlane;
 
 /// <summary>
-/// The timer function: which (policy, cluster) pairs are due. For each policy, the latest
-/// occurrence at or before now is due when it is later than the policy's mark (the last occurrence
-/// fired) — so after downtime a schedule catches up once, not once per missed occurrence, and a
-/// double fire finds the mark already moved (and the backup ids it would send are the same ones).
-/// A policy seen for the first time starts from its latest occurrence and fires at its next one.
+/// The timer function: which (policy, cluster) pairs are due, by <see cref="DueOccurrence"/> on each
+/// policy's mark (the last occurrence fired) — after downtime a schedule catches up once, and a double
+/// fire finds the mark already moved (and the backup ids it would send are the same ones). A policy
+/// seen for the first time starts from its latest occurrence and fires at its next one.
 /// Each tick records its own heartbeat (for the freshness pass) and pings the dead man's switch, if one is configured.
 /// </summary>
 public static class ScheduleTick
@@ -67,19 +67,10 @@ public static class ScheduleTick
     {
         foreach (var policy in configuration.Policies)
         {
-            if (policy.Schedule.Previous(now, policy.TimeZone) is not { } latest)
+            var mark = marks.TryGetValue(policy.Name, out var last) ? last : (DateTimeOffset?)null;
+            if (DueOccurrence.Find(policy.Schedule, policy.TimeZone, mark, now) is { } due)
             {
-                continue;
-            }
-
-            if (!marks.TryGetValue(policy.Name, out var mark))
-            {
-                yield return new Decision(policy, latest, Fire: false, [], 0);
-            }
-            else if (latest > mark)
-            {
-                var missed = policy.Schedule.Occurrences(mark, latest, policy.TimeZone).Take(1000).Count() - 1;
-                yield return new Decision(policy, latest, Fire: true, configuration.ClustersOf(policy), missed);
+                yield return new Decision(policy, due.Occurrence, due.Fire, due.Fire ? configuration.ClustersOf(policy) : [], due.Missed);
             }
         }
     }

@@ -10,7 +10,8 @@ namespace Strata.Core.ControlPlane;
 /// <summary>
 /// Builds the status page's data (<see cref="FleetStatus"/>): per policy and cluster, the latest run,
 /// the latest verified backup and where it stands against the recovery-point objective — judged by the
-/// same rule the freshness timer alerts on — the incidents, and how each alert channel's deliveries go.
+/// same rule the freshness timer alerts on — the latest restore drill with its RTO, the incidents, and how each
+/// alert channel's deliveries go.
 /// </summary>
 public static class StatusReport
 {
@@ -27,6 +28,12 @@ public static class StatusReport
         {
             records.Add(record);
             latest.TryAdd((record.Policy, record.Cluster), record.AsSeenAt(now));
+        }
+
+        var drills = new Dictionary<(string, string), DrillRecord>();
+        await foreach (var drill in context.History.ListDrillsAsync(cancellationToken))
+        {
+            drills.TryAdd((drill.Policy, drill.Cluster), drill);
         }
 
         var alerts = new List<AlertRecord>();
@@ -52,6 +59,7 @@ public static class StatusReport
         {
             var policy = configuration.FindPolicy(judgment.Policy)!;
             var last = latest.GetValueOrDefault((judgment.Policy, judgment.Cluster));
+            var drill = drills.GetValueOrDefault((judgment.Policy, judgment.Cluster));
             return new ProtectionStatus
             {
                 Cluster = judgment.Cluster,
@@ -65,6 +73,7 @@ public static class StatusReport
                 Rpo = judgment.Objective is { } objective ? DurationText.Format(objective) : null,
                 RpoState = judgment.State,
                 RpoAge = judgment.Age is { } age ? DurationText.Format(TimeSpan.FromMinutes(Math.Floor(age.TotalMinutes))) : null,
+                LastDrill = drill is null ? null : new DrillReference(drill.Id, drill.Status, drill.StartedAt, drill.RtoSeconds, drill.ExceededObjective),
                 OpenAlerts = alerts.Count(a => a.Status == IncidentStatus.Open && a.Cluster == judgment.Cluster && a.Policy == judgment.Policy),
             };
         }).ToList();

@@ -9,7 +9,8 @@ namespace Strata.Core.ControlPlane;
 /// store (<see cref="BackupVerifier"/>), compares it with the last verified backup of the same policy
 /// and cluster (<see cref="DriftCheck"/>), records the report with the run, and moves the run to
 /// <see cref="BackupStatus.Verified"/> or <see cref="BackupStatus.VerificationFailed"/>. Verifying is
-/// read-only, so a redelivered request simply verifies again.
+/// read-only, so a redelivered request simply verifies again. Requests of kind
+/// <see cref="VerificationKind.Drill"/> are restore drills (<see cref="DrillWorker"/>).
 /// </summary>
 public static class VerifyWorker
 {
@@ -26,6 +27,11 @@ public static class VerifyWorker
         }
 
         var request = (VerifyRequested)envelope.Payload;
+        if (request.Kind == VerificationKind.Drill)
+        {
+            return await DrillWorker.HandleAsync(context, message, envelope, result, cancellationToken);
+        }
+
         var record = await context.History.FindBackupAsync(request.BackupId, cancellationToken);
         if (Refusal(request, record) is { } refusal)
         {
@@ -47,7 +53,6 @@ public static class VerifyWorker
         record is null ? $"backup {request.BackupId} is not in the run history"
         : record.Cluster != request.Cluster || record.Policy != request.Policy
             ? $"backup {request.BackupId} belongs to cluster '{record.Cluster}' and policy '{record.Policy}', not '{request.Cluster}' and '{request.Policy}'"
-        : request.Kind != VerificationKind.Integrity ? $"{request.Kind} verification is not handled by this version"
         : !record.IsCommitted ? $"backup {request.BackupId} is {record.Status}: nothing was committed to verify"
         : null;
 

@@ -63,12 +63,14 @@ public enum VerificationKind
     Drill,
 }
 
-/// <summary>Verify a backup.</summary>
+/// <summary>Verify a backup: read it back from the store, or drill a restore of it.</summary>
 /// <param name="BackupId">The backup.</param>
 /// <param name="Cluster">Its cluster.</param>
 /// <param name="Policy">Its policy.</param>
 /// <param name="Kind">Integrity check or restore drill.</param>
-public sealed record VerifyRequested(string BackupId, string Cluster, string Policy, VerificationKind Kind = VerificationKind.Integrity) : MessagePayload
+/// <param name="ScheduledFor">For drills the drill schedule asked for: the occurrence (the drill id derives from it, as a scheduled backup's does).</param>
+public sealed record VerifyRequested(
+    string BackupId, string Cluster, string Policy, VerificationKind Kind = VerificationKind.Integrity, DateTimeOffset? ScheduledFor = null) : MessagePayload
 {
     /// <inheritdoc />
     public override string? Validate() => Id("backupId", BackupId) ?? Name("cluster", Cluster) ?? Name("policy", Policy);
@@ -111,7 +113,7 @@ public enum AlertSeverity
 
 /// <summary>Something on-call should know: a failed backup, a rejected message, a missed RPO.</summary>
 /// <param name="Severity">How urgent.</param>
-/// <param name="Kind">What happened, machine-readable: <c>backup-failed</c>, <c>backup-partial</c>, <c>backup-abandoned</c>, <c>message-rejected</c>, <c>restore-failed</c>, …</param>
+/// <param name="Kind">What happened, machine-readable: <c>backup-failed</c>, <c>backup-partial</c>, <c>backup-abandoned</c>, <c>message-rejected</c>, <c>restore-failed</c>, <c>drill-failed</c>, <c>drill-rto-exceeded</c>, …</param>
 /// <param name="Summary">One line for people.</param>
 /// <param name="DedupKey">Alerts with the same key are one incident (e.g. <c>backup-failed/nightly/prod</c>).</param>
 /// <param name="Cluster">The cluster concerned, if any.</param>

@@ -2,7 +2,7 @@ using Strata.Core.Runs;
 
 namespace Strata.Core.Ports;
 
-/// <summary>The record of runs: what ran, when, and how it ended.</summary>
+/// <summary>The record of runs — backups, restores and restore drills: what ran, when, and how it ended.</summary>
 public interface IRunHistory
 {
     /// <summary>Inserts or replaces the record of a backup run.</summary>
@@ -22,4 +22,13 @@ public interface IRunHistory
 
     /// <summary>Every restore record, newest first.</summary>
     IAsyncEnumerable<RestoreRecord> ListRestoresAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>Inserts or replaces the record of a restore drill.</summary>
+    Task SaveDrillAsync(DrillRecord record, CancellationToken cancellationToken = default);
+
+    /// <summary>The drill record with <paramref name="drillId"/>, or null.</summary>
+    Task<DrillRecord?> FindDrillAsync(string drillId, CancellationToken cancellationToken = default);
+
+    /// <summary>Every drill record, newest first.</summary>
+    IAsyncEnumerable<DrillRecord> ListDrillsAsync(CancellationToken cancellationToken = default);
 }

@@ -91,6 +91,11 @@ internal sealed class ObjectApplier(IClusterWriter target, RestoreRequest reques
         var oldUid = obj.Uid;
         var body = obj.Json;
         RestoreSanitizer.Sanitize(type.QualifiedName, body, selection.IsRestored, selection.IsVolumeRestored);
+        if (request.ReallocateNodePorts && type.QualifiedName == "services")
+        {
+            RestoreSanitizer.DropNodePorts(body);
+        }
+
         request.NamespaceMapping.Rewrite(type.QualifiedName, body);
         body["apiVersion"] = resource.ApiVersion;
         var deferred = RelinkOwners(obj.Metadata);

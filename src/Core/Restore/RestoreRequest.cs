@@ -39,6 +39,12 @@ public sealed record RestoreRequest
     /// <summary>Validate every object on the server (<c>dryRun=All</c>) and persist nothing.</summary>
     public bool DryRun { get; init; }
 
+    /// <summary>
+    /// Let the target allocate every Service's node ports anew instead of asking for the backed-up ones: a copy
+    /// beside the original (a restore drill on the same cluster) would otherwise be refused for ports the original holds.
+    /// </summary>
+    public bool ReallocateNodePorts { get; init; }
+
     /// <summary>Restore from a backup that has no manifest (its artifacts cannot be checked).</summary>
     public bool AllowIncomplete { get; init; }
 

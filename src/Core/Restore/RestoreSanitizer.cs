@@ -85,6 +85,15 @@ public static class RestoreSanitizer
         }
     }
 
+    /// <summary>Drops a Service's <c>spec.ports[].nodePort</c>, so that the server allocates free ones (<see cref="RestoreRequest.ReallocateNodePorts"/>).</summary>
+    public static void DropNodePorts(JsonObject service)
+    {
+        foreach (var port in ((service["spec"] as JsonObject)?["ports"] as JsonArray)?.OfType<JsonObject>() ?? [])
+        {
+            port.Remove("nodePort");
+        }
+    }
+
     private static void DropOwnersNotRestored(JsonObject metadata, Func<string, bool> isRestored)
     {
         if (metadata["ownerReferences"] is not JsonArray owners)

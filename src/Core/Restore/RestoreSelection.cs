@@ -18,6 +18,9 @@ internal sealed class RestoreSelection(RestoreRequest request, DiscoveryResult t
     private readonly HashSet<string> _selectorServices = new(StringComparer.Ordinal);
     private readonly HashSet<string> _volumes = new(StringComparer.Ordinal);
     private readonly Dictionary<(SourceType, string), ApiResource> _resources = [];
+    private readonly bool _volumesExcluded = request.ExcludeResources.Any(
+        new ApiResource("", "v1", "persistentvolumes", "PersistentVolume", false, []) { SingularName = "persistentvolume", ShortNames = ["pv"] }.IsNamedBy);
+
     private HashSet<string>? _restoredUids;
 
     private bool NamespacesFiltered => request.IncludeNamespaces.Count > 0 && !request.IncludeNamespaces.Contains("*");
@@ -110,8 +113,13 @@ internal sealed class RestoreSelection(RestoreRequest request, DiscoveryResult t
     public bool IsRestored(string uid) =>
         (_restoredUids ?? throw new InvalidOperationException("the selection is not sealed")).Contains(uid);
 
-    /// <summary>Whether the PersistentVolume <paramref name="name"/> is restored.</summary>
-    public bool IsVolumeRestored(string name) => _volumes.Contains(name) || _needed.Contains(Key("", "persistentvolumes", name));
+    /// <summary>
+    /// Whether the PersistentVolume <paramref name="name"/> is restored. With volumes excluded
+    /// (<c>--exclude-resources persistentvolumes</c>, and every scratch drill) none is, however much a claim
+    /// needs it: its claim then binds to a new volume instead of waiting for one that never comes.
+    /// </summary>
+    public bool IsVolumeRestored(string name) =>
+        !_volumesExcluded && (_volumes.Contains(name) || _needed.Contains(Key("", "persistentvolumes", name)));
 
     /// <inheritdoc />
     public bool HasSelectorService(string? ns, string name) => _selectorServices.Contains($"{ns}/{name}");

@@ -16,5 +16,6 @@ namespace Strata.Core.Serialization;
 [JsonSerializable(typeof(BackupManifest))]
 [JsonSerializable(typeof(BackupRecord))]
 [JsonSerializable(typeof(RestoreRecord))]
+[JsonSerializable(typeof(DrillRecord))]
 [JsonSerializable(typeof(Status.FleetStatus))]
 public sealed partial class StrataJson : JsonSerializerContext;

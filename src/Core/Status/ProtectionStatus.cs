@@ -35,6 +35,9 @@ public sealed record ProtectionStatus
     /// <summary>The age of the last verified backup, as a duration (<c>3h12m</c>).</summary>
     public string? RpoAge { get; init; }
 
+    /// <summary>The latest restore drill of the pair's backups, with its RTO.</summary>
+    public DrillReference? LastDrill { get; init; }
+
     /// <summary>Open incidents about this pair.</summary>
     public int OpenAlerts { get; init; }
 }

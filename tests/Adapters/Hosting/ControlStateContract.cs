@@ -77,6 +77,17 @@ public abstract class ControlStateContract
     }
 
     [Fact]
+    public async Task ScheduleMarks_DrillMarks_LiveBesideThePolicysOwn()
+    {
+        // drill-tick keeps its marks under "drill/{policy}" (policy names have no '/'), so the two schedules never meet.
+        await State.SaveScheduleMarksAsync(new Dictionary<string, DateTimeOffset> { ["nightly"] = Now, [Strata.Core.ControlPlane.DrillTick.MarkPrefix + "nightly"] = Now.AddDays(-3) });
+        await State.SaveScheduleMarksAsync(new Dictionary<string, DateTimeOffset> { [Strata.Core.ControlPlane.DrillTick.MarkPrefix + "nightly"] = Now.AddHours(-1) });
+
+        var marks = await State.GetScheduleMarksAsync();
+        Assert.Equal((Now, Now.AddHours(-1)), (marks["nightly"], marks["drill/nightly"]));
+    }
+
+    [Fact]
     public async Task Rejected_RecordedOncePerKey_BodyKept()
     {
         var message = new RejectedMessage("sb-1", "strata-backups", "sb-1", "x", "BackupRequested", "payload.cluster is required", Now, 1, "{\"a\":\"" + new string('é', 40_000) + "\"}");

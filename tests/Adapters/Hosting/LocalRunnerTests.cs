@@ -13,6 +13,18 @@ namespace Strata.Adapters.Tests.Hosting;
 public sealed class LocalRunnerTests : IAsyncLifetime
 {
     private readonly List<string> _log = [];
+
+    /// <summary>The log so far, copied under its lock: the timers keep writing while a test reads it.</summary>
+    private List<string> Log
+    {
+        get
+        {
+            lock (_log)
+            {
+                return [.. _log];
+            }
+        }
+    }
     private ControlPlaneWorld _world = null!;
 
     public async Task InitializeAsync() => _world = await ControlPlaneWorld.StartAsync();
@@ -40,7 +52,7 @@ public sealed class LocalRunnerTests : IAsyncLifetime
             await Task.Delay(50);
         }
 
-        throw new TimeoutException("backups did not appear; log:\n" + string.Join('\n', _log));
+        throw new TimeoutException("backups did not appear; log:\n" + string.Join('\n', Log));
     }
 
     [Fact]
@@ -75,7 +87,7 @@ public sealed class LocalRunnerTests : IAsyncLifetime
         Assert.Equal(AlertSeverity.Critical, incident.Severity);
         Assert.Equal(failed.Id, incident.RunId);
         Assert.Equal(0, runner.Pending);
-        Assert.Contains(_log, l => l.Contains("stopped", StringComparison.Ordinal));
+        Assert.Contains(Log, l => l.Contains("stopped", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -99,7 +111,7 @@ public sealed class LocalRunnerTests : IAsyncLifetime
         await running;
         var deadLetters = Directory.GetFiles(Path.Combine(_world.Dir.Path, "dead-letter"));
         Assert.Contains("ci-1", File.ReadAllText(Assert.Single(deadLetters)));
-        Assert.Equal(2, _log.Count(l => l.Contains("redelivering", StringComparison.Ordinal)));
-        Assert.Contains(_log, l => l.Contains("dead-lettered after 3 deliveries", StringComparison.Ordinal));
+        Assert.Equal(2, Log.Count(l => l.Contains("redelivering", StringComparison.Ordinal)));
+        Assert.Contains(Log, l => l.Contains("dead-lettered after 3 deliveries", StringComparison.Ordinal));
     }
 }

@@ -33,4 +33,7 @@ internal sealed class ForbiddingCluster(RecordingCluster inner, Func<ApiResource
 
     public Task<KubeObject> MergePatchAsync(ApiResource resource, string? ns, string name, JsonObject patch, bool dryRun = false, CancellationToken cancellationToken = default) =>
         inner.MergePatchAsync(resource, ns, name, patch, dryRun, cancellationToken);
+
+    public Task<bool> DeleteAsync(ApiResource resource, string? ns, string name, CancellationToken cancellationToken = default) =>
+        inner.DeleteAsync(resource, ns, name, cancellationToken);
 }

@@ -10,6 +10,7 @@ public sealed class MemoryRunHistory : IRunHistory
 {
     private readonly ConcurrentDictionary<string, BackupRecord> _backups = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, RestoreRecord> _restores = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, DrillRecord> _drills = new(StringComparer.Ordinal);
 
     public Task SaveBackupAsync(BackupRecord record, CancellationToken cancellationToken = default)
     {
@@ -34,6 +35,18 @@ public sealed class MemoryRunHistory : IRunHistory
 
     public IAsyncEnumerable<RestoreRecord> ListRestoresAsync(CancellationToken cancellationToken = default) =>
         Newest(_restores.Values, r => r.Id, cancellationToken);
+
+    public Task SaveDrillAsync(DrillRecord record, CancellationToken cancellationToken = default)
+    {
+        _drills[record.Id] = record;
+        return Task.CompletedTask;
+    }
+
+    public Task<DrillRecord?> FindDrillAsync(string drillId, CancellationToken cancellationToken = default) =>
+        Task.FromResult(_drills.GetValueOrDefault(drillId));
+
+    public IAsyncEnumerable<DrillRecord> ListDrillsAsync(CancellationToken cancellationToken = default) =>
+        Newest(_drills.Values, r => r.Id, cancellationToken);
 
     private static async IAsyncEnumerable<T> Newest<T>(IEnumerable<T> records, Func<T, string> id, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {

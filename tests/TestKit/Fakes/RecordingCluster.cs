@@ -16,6 +16,7 @@ public sealed class RecordingCluster : IClusterWriter
     private readonly ConcurrentDictionary<string, JsonObject> _objects = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, ApiResource> _custom = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, (long Started, long Finished)> _creates = new(StringComparer.Ordinal);
+    private readonly ConcurrentQueue<string> _deletes = new();
     private long _clock;
 
     public static IReadOnlyList<ApiResource> BuiltIn { get; } =
@@ -37,6 +38,21 @@ public sealed class RecordingCluster : IClusterWriter
 
     /// <summary>Delay inside each create, so that creates overlap as they do over a network.</summary>
     public TimeSpan CreateLatency { get; init; } = TimeSpan.FromMilliseconds(1);
+
+    /// <summary>
+    /// Called on every read of an existing object with its live document (which it may change): the test's
+    /// stand-in for the controllers that move status (a Deployment rolling out, a claim binding).
+    /// </summary>
+    public Action<string, JsonObject>? Controller { get; set; }
+
+    /// <summary>
+    /// A validating admission stand-in, asked on every create and merge patch, dry runs included: a message
+    /// refuses the object (403, as a webhook's denial), null admits it.
+    /// </summary>
+    public Func<ApiResource, JsonObject, string?>? Admission { get; set; }
+
+    /// <summary>Every delete asked for, by <c>resource/namespace/name</c>, in order.</summary>
+    public IReadOnlyCollection<string> Deletes => _deletes;
 
     /// <summary>Objects created, by <c>resource/namespace/name</c>.</summary>
     public IReadOnlyDictionary<string, JsonObject> Objects => _objects;
@@ -64,8 +80,41 @@ public sealed class RecordingCluster : IClusterWriter
         }
     }
 
-    public Task<KubeObject?> GetAsync(ApiResource resource, string? ns, string name, CancellationToken cancellationToken = default) =>
-        Task.FromResult(_objects.TryGetValue(Key(resource.QualifiedName, ns, name), out var obj) ? new KubeObject(obj.DeepClone().AsObject()) : null);
+    public Task<KubeObject?> GetAsync(ApiResource resource, string? ns, string name, CancellationToken cancellationToken = default)
+    {
+        var key = Key(resource.QualifiedName, ns, name);
+        if (!_objects.TryGetValue(key, out var obj))
+        {
+            return Task.FromResult<KubeObject?>(null);
+        }
+
+        lock (obj)
+        {
+            Controller?.Invoke(key, obj);
+            return Task.FromResult<KubeObject?>(new KubeObject(obj.DeepClone().AsObject()));
+        }
+    }
+
+    /// <summary>Deletes the object; a Namespace goes with everything in it, at once.</summary>
+    public Task<bool> DeleteAsync(ApiResource resource, string? ns, string name, CancellationToken cancellationToken = default)
+    {
+        var key = Key(resource.QualifiedName, ns, name);
+        _deletes.Enqueue(key);
+        if (!_objects.TryRemove(key, out _))
+        {
+            return Task.FromResult(false);
+        }
+
+        if (resource.QualifiedName == "namespaces")
+        {
+            foreach (var inside in _objects.Keys.Where(k => k.Split('/')[1] == name))
+            {
+                _objects.TryRemove(inside, out _);
+            }
+        }
+
+        return Task.FromResult(true);
+    }
 
     public async Task<KubeObject> CreateAsync(ApiResource resource, string? ns, JsonObject body, bool dryRun = false, CancellationToken cancellationToken = default)
     {
@@ -82,6 +131,7 @@ public sealed class RecordingCluster : IClusterWriter
             throw new ClusterRequestException($"namespaces \"{ns}\" not found", 404, "NotFound", false);
         }
 
+        Admit(resource, body);
         var created = body.DeepClone().AsObject();
         created["metadata"]!["uid"] = Guid.NewGuid().ToString();
         if (resource.Name == "customresourcedefinitions")
@@ -122,12 +172,21 @@ public sealed class RecordingCluster : IClusterWriter
         }
 
         var merged = (JsonObject)Merge(live.DeepClone(), patch)!;
+        Admit(resource, merged);
         if (!dryRun)
         {
             _objects[key] = merged;
         }
 
         return Task.FromResult(new KubeObject(merged.DeepClone().AsObject()));
+    }
+
+    private void Admit(ApiResource resource, JsonObject body)
+    {
+        if (Admission?.Invoke(resource, body) is { } denial)
+        {
+            throw new ClusterRequestException($"admission webhook \"policy.example.com\" denied the request: {denial}", 403, "Forbidden", false);
+        }
     }
 
     /// <summary>RFC 7386.</summary>
@@ -155,5 +214,18 @@ public sealed class RecordingCluster : IClusterWriter
     }
 
     private static ApiResource R(string group, string name, string kind, bool namespaced, string version = "v1") =>
-        new(group, version, name, kind, namespaced, ["create", "delete", "get", "list", "patch", "update"]);
+        new(group, version, name, kind, namespaced, ["create", "delete", "get", "list", "patch", "update"])
+        {
+            SingularName = kind.ToLowerInvariant(),
+            ShortNames = name switch
+            {
+                "configmaps" => ["cm"],
+                "persistentvolumeclaims" => ["pvc"],
+                "persistentvolumes" => ["pv"],
+                "deployments" => ["deploy"],
+                "statefulsets" => ["sts"],
+                "namespaces" => ["ns"],
+                _ => [],
+            },
+        };
 }

@@ -9,8 +9,8 @@ namespace Strata.Adapters.Azure.Table;
 
 /// <summary>
 /// Run history in Azure Table storage, through the SDK's <see cref="TableClient"/>: tables
-/// <c>{prefix}Backups</c> and <c>{prefix}Restores</c>, one entity per run keyed by
-/// <see cref="RunKeys"/> (newest first). The summary (cluster, policy, status, times, counts) is in
+/// <c>{prefix}Backups</c>, <c>{prefix}Restores</c> and <c>{prefix}Drills</c>, one entity per run keyed by
+/// <see cref="RunKeys"/> (newest first). The summary (cluster, policy, status, times, counts, RTO) is in
 /// typed properties that <c>$filter</c> can query; the whole record is kept as gzip-compressed
 /// JSON in binary properties (<see cref="CompressedRecord"/>). Property names and Edm types are
 /// the stored format: history written by earlier versions reads the same.
@@ -19,15 +19,17 @@ public sealed class TableRunHistory : IRunHistory
 {
     private readonly RunTable<BackupRecord> _backups;
     private readonly RunTable<RestoreRecord> _restores;
+    private readonly RunTable<DrillRecord> _drills;
 
     /// <summary>Creates the history; tables are created on first write.</summary>
     /// <param name="service">The account's Table service (see <see cref="StorageAccount.CreateTableServiceClient"/>).</param>
     /// <param name="tablePrefix">Table names start with this.</param>
     public TableRunHistory(TableServiceClient service, string tablePrefix = "Strata")
     {
-        Location = $"{service.Uri.AbsoluteUri.TrimEnd('/')} (tables {tablePrefix}Backups, {tablePrefix}Restores)";
+        Location = $"{service.Uri.AbsoluteUri.TrimEnd('/')} (tables {tablePrefix}Backups, {tablePrefix}Restores, {tablePrefix}Drills)";
         _backups = new RunTable<BackupRecord>(service.GetTableClient(tablePrefix + "Backups"), StrataJson.Default.BackupRecord, r => r.Id, BackupSummary);
         _restores = new RunTable<RestoreRecord>(service.GetTableClient(tablePrefix + "Restores"), StrataJson.Default.RestoreRecord, r => r.Id, RestoreSummary);
+        _drills = new RunTable<DrillRecord>(service.GetTableClient(tablePrefix + "Drills"), StrataJson.Default.DrillRecord, r => r.Id, DrillSummary);
     }
 
     /// <summary>The account endpoint and table names, for people.</summary>
@@ -37,7 +39,7 @@ public sealed class TableRunHistory : IRunHistory
     internal int PageSize
     {
         get => _backups.PageSize;
-        init => _backups.PageSize = _restores.PageSize = value;
+        init => _backups.PageSize = _restores.PageSize = _drills.PageSize = value;
     }
 
     /// <inheritdoc />
@@ -61,6 +63,19 @@ public sealed class TableRunHistory : IRunHistory
 
     /// <inheritdoc />
     public IAsyncEnumerable<RestoreRecord> ListRestoresAsync(CancellationToken cancellationToken = default) => _restores.ListAsync(null, cancellationToken);
+
+    /// <inheritdoc />
+    public Task SaveDrillAsync(DrillRecord record, CancellationToken cancellationToken = default) => _drills.SaveAsync(record, cancellationToken);
+
+    /// <inheritdoc />
+    public Task<DrillRecord?> FindDrillAsync(string drillId, CancellationToken cancellationToken = default) => _drills.FindAsync(drillId, cancellationToken);
+
+    /// <inheritdoc />
+    public IAsyncEnumerable<DrillRecord> ListDrillsAsync(CancellationToken cancellationToken = default) => _drills.ListAsync(null, cancellationToken);
+
+    /// <summary>Drills of one policy and cluster, newest first (a <c>$filter</c> on the summary properties): the RTO trend.</summary>
+    public IAsyncEnumerable<DrillRecord> ListDrillsAsync(string cluster, string policy, CancellationToken cancellationToken = default) =>
+        _drills.ListAsync(TableClient.CreateQueryFilter($"Cluster eq {cluster} and Policy eq {policy}"), cancellationToken);
 
     private static void BackupSummary(BackupRecord record, TableEntity entity)
     {
@@ -91,6 +106,28 @@ public sealed class TableRunHistory : IRunHistory
         }
 
         entity["ItemCount"] = (long)record.Items.Count;
+    }
+
+    private static void DrillSummary(DrillRecord record, TableEntity entity)
+    {
+        entity["BackupId"] = record.BackupId;
+        entity["Cluster"] = record.Cluster;
+        entity["Policy"] = record.Policy;
+        entity["Target"] = record.Target;
+        entity["Mode"] = System.Text.Json.JsonNamingPolicy.CamelCase.ConvertName(record.Mode.ToString()); // as strata.yaml writes it: scratch, dryRun
+        entity["Status"] = record.Status.ToString();
+        entity["StartedAt"] = record.StartedAt;
+        if (record.CompletedAt is { } completed)
+        {
+            entity["CompletedAt"] = completed;
+        }
+
+        if (record.RtoSeconds is { } rto)
+        {
+            entity["RtoSeconds"] = rto;
+        }
+
+        entity["RefusedCount"] = record.Refused.Count;
     }
 
     /// <summary>One table of run records of type <typeparamref name="T"/>.</summary>

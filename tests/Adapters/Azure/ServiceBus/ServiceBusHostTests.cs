@@ -15,6 +15,18 @@ namespace Strata.Adapters.Tests.Azure.ServiceBus;
 public sealed class ServiceBusHostTests : IAsyncLifetime
 {
     private readonly List<string> _log = [];
+
+    /// <summary>The log so far, copied under its lock: the timers keep writing while a test reads it.</summary>
+    private List<string> Log
+    {
+        get
+        {
+            lock (_log)
+            {
+                return [.. _log];
+            }
+        }
+    }
     private readonly RecordingServiceBusClient _bus = new();
     private readonly CancellationTokenSource _stop = new();
     private ControlPlaneWorld _world = null!;
@@ -131,7 +143,7 @@ public sealed class ServiceBusHostTests : IAsyncLifetime
 
         Assert.Equal(SettlementKind.Abandoned, settlement.Kind);
         Assert.Empty(_bus.Sent);
-        Assert.Contains(_log, l => l.Contains("abandoned, the queue redelivers it", StringComparison.Ordinal));
+        Assert.Contains(Log, l => l.Contains("abandoned, the queue redelivers it", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -177,7 +189,7 @@ public sealed class ServiceBusHostTests : IAsyncLifetime
 
         await _bus.Processors[Queues.Backups].RaiseErrorAsync(new UnauthorizedAccessException("Unauthorized access. 'Listen' claim(s) are required. TrackingId:7"));
 
-        Assert.Contains(_log, l => l.StartsWith("strata-backups: Receive: ", StringComparison.Ordinal) && l.Contains("'Azure Service Bus Data Receiver' role", StringComparison.Ordinal));
+        Assert.Contains(Log, l => l.StartsWith("strata-backups: Receive: ", StringComparison.Ordinal) && l.Contains("'Azure Service Bus Data Receiver' role", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -189,6 +201,6 @@ public sealed class ServiceBusHostTests : IAsyncLifetime
         await _running.WaitAsync(TimeSpan.FromSeconds(10));
 
         Assert.All(_bus.Processors.Values, p => Assert.True(p.Stopped));
-        Assert.Contains(_log, l => l == "stopped");
+        Assert.Contains(Log, l => l == "stopped");
     }
 }

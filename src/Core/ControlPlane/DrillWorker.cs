@@ -1,0 +1,212 @@
+using Strata.Core.Alerts;
+using Strata.Core.Configuration;
+using Strata.Core.Drills;
+using Strata.Core.Messages;
+using Strata.Core.Runs;
+
+namespace Strata.Core.ControlPlane;
+
+/// <summary>
+/// The restore drills of the <c>strata-verifications</c> worker (<see cref="VerificationKind.Drill"/>):
+/// the verified backup named, restored by <see cref="DrillRun"/> as the policy's <c>verification.drill</c>
+/// says, recorded, and alerted when it fails or is slower than the policy's RTO. Idempotent: the drill id
+/// derives from the request (the drill schedule's occurrence, or the message id), so a redelivered request
+/// finds its drill and only repeats its alerts. One drill per (policy, cluster) at a time: a lease.
+/// </summary>
+public static class DrillWorker
+{
+    /// <summary>How much longer than the drill's timeout its lease lasts: the restore before the wait, and clean-up after it.</summary>
+    public static readonly TimeSpan LeaseMargin = TimeSpan.FromMinutes(30);
+
+    /// <summary>The id of the drill <paramref name="envelope"/> asks for.</summary>
+    public static string DrillIdFor(Envelope envelope) => envelope.Payload is VerifyRequested { ScheduledFor: { } scheduledFor } request
+        ? DrillTick.ScheduledDrillId(request.Policy, request.Cluster, scheduledFor)
+        : BackupId.Derive(envelope.CreatedAt, "drill", envelope.Id);
+
+    /// <summary>Why the drill <paramref name="request"/> asks for can never run, or null.</summary>
+    public static string? Refusal(StrataConfiguration configuration, VerifyRequested request, BackupRecord? backup)
+    {
+        var policy = configuration.FindPolicy(request.Policy);
+        var settings = policy?.Verification.Drill;
+        var target = settings?.Target ?? request.Cluster;
+        return backup is null ? $"backup {request.BackupId} is not in the run history"
+            : backup.Cluster != request.Cluster || backup.Policy != request.Policy
+                ? $"backup {request.BackupId} belongs to cluster '{backup.Cluster}' and policy '{backup.Policy}', not '{request.Cluster}' and '{request.Policy}'"
+            : policy is null ? $"policy '{request.Policy}' is not in {configuration.Source}"
+            : settings is null ? $"policy '{request.Policy}' has no verification.drill in {configuration.Source}: nothing says how to drill it"
+            : configuration.FindCluster(target) is null ? $"cluster '{target}', the drill's target, is not in {configuration.Source}"
+            : !backup.IsVerified ? $"backup {request.BackupId} is {backup.Status}{(backup.ExpiredAt is null ? "" : " and expired")}: only verified backups are drilled"
+            : null;
+    }
+
+    /// <summary>Handles a <see cref="VerificationKind.Drill"/> request that the verify worker has read.</summary>
+    public static async Task<FunctionResult> HandleAsync(
+        ControlPlaneContext context, InboundMessage message, Envelope envelope, FunctionResult result, CancellationToken cancellationToken = default)
+    {
+        var request = (VerifyRequested)envelope.Payload;
+        var backup = await context.History.FindBackupAsync(request.BackupId, cancellationToken);
+        if (Refusal(context.Configuration, request, backup) is { } refusal)
+        {
+            await MessageIntake.RejectAsync(context, message, envelope.Id, envelope.Type, refusal, result, cancellationToken);
+            return result;
+        }
+
+        var settings = context.Configuration.FindPolicy(request.Policy)!.Verification.Drill!;
+        var targetCluster = context.Configuration.FindCluster(settings.Target ?? request.Cluster)!;
+        var drillId = DrillIdFor(envelope);
+        var existing = await context.History.FindDrillAsync(drillId, cancellationToken);
+        if (existing is { Status: not DrillStatus.InProgress })
+        {
+            result.Log($"drill {drillId} already ran ({existing.Status}); repeating its alerts only");
+            await FollowUpAsync(context, envelope, existing, result, cancellationToken);
+            return result;
+        }
+
+        var leaseKey = $"drill/{request.Policy}/{request.Cluster}";
+        var lease = await context.State.TryAcquireLeaseAsync(leaseKey, drillId, context.Time.GetUtcNow(), settings.Timeout + LeaseMargin, cancellationToken);
+        if (!lease.Acquired || lease.Renewed)
+        {
+            result.Log(lease.Renewed
+                ? $"drill {drillId} is running in another invocation (lease until {lease.ExpiresAt:O}); nothing to do"
+                : $"drill {drillId} not run: drill {lease.Holder} of policy {request.Policy} on {request.Cluster} is running (lease until {lease.ExpiresAt:O})");
+            return result;
+        }
+
+        DrillRecord drill;
+        try
+        {
+            drill = await RunAsync(context, envelope, backup!, settings, targetCluster, drillId, existing, cancellationToken);
+        }
+        finally
+        {
+            await context.State.ReleaseLeaseAsync(leaseKey, drillId, CancellationToken.None);
+        }
+
+        result.Log($"drill {drill.Id} of backup {drill.BackupId} ({drill.Policy}/{drill.Cluster}) into {drill.Target}, {drill.Mode}: {drill.Status}"
+            + (drill.RtoSeconds is { } rto ? $", RTO {rto:0.0} s" : "") + (drill.Error is null ? "" : $"; {drill.Error}"));
+        await FollowUpAsync(context, envelope, drill, result, cancellationToken);
+        return result;
+    }
+
+    private static async Task<DrillRecord> RunAsync(
+        ControlPlaneContext context, Envelope envelope, BackupRecord backup, DrillSettings settings, ClusterDefinition targetCluster, string drillId,
+        DrillRecord? stale, CancellationToken cancellationToken)
+    {
+        var request = (VerifyRequested)envelope.Payload;
+        var startedAt = context.Time.GetUtcNow();
+        try
+        {
+            var target = await context.Clusters.ConnectAsync(targetCluster, cancellationToken);
+            var run = new DrillRun(target, context.Stores.Default, context.History, context.Time, context.Options.Drill with { Restore = context.Options.Restore });
+            if (stale is not null)
+            {
+                // Its worker died and its lease ran out: its scratch namespaces are named after its id, so it is
+                // recorded as abandoned (and cleaned up) rather than run again.
+                return await run.AbandonAsync(stale, settings, cancellationToken);
+            }
+
+            return await run.RunAsync(new DrillRequest
+            {
+                DrillId = drillId,
+                Backup = backup,
+                Target = targetCluster.Name,
+                Settings = settings,
+                RequestedBy = request.ScheduledFor is null ? envelope.CorrelationId : "drill-tick",
+            }, context.Options.DrillProgress, cancellationToken);
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            // A target that cannot be reached is a failed drill (recorded, alerted), not a reason to redeliver.
+            if (await context.History.FindDrillAsync(drillId, CancellationToken.None) is { Status: not DrillStatus.InProgress } recorded)
+            {
+                return recorded;
+            }
+
+            var failed = new DrillRecord
+            {
+                Id = drillId,
+                BackupId = backup.Id,
+                Policy = backup.Policy,
+                Cluster = backup.Cluster,
+                Target = targetCluster.Name,
+                Mode = settings.Mode,
+                Status = DrillStatus.Failed,
+                StartedAt = stale?.StartedAt ?? startedAt,
+                CompletedAt = context.Time.GetUtcNow(),
+                RtoObjectiveSeconds = settings.RecoveryTimeObjective?.TotalSeconds,
+                Namespaces = stale?.Namespaces ?? new Dictionary<string, string>(),
+                KeptNamespaces = stale is null ? [] : [.. stale.Namespaces.Values],
+                Error = $"cluster {targetCluster.Name}: {e.Message}",
+            };
+            await context.History.SaveDrillAsync(failed, CancellationToken.None);
+            return failed;
+        }
+    }
+
+    /// <summary>
+    /// A failed drill pages (critical): the backup could not be shown to restore; a drill slower than the RTO warns. A
+    /// passed drill ends the pair's open drill incidents raised before it ended (the RTO one only when it was fast enough),
+    /// so a replayed older drill never ends a newer failure.
+    /// </summary>
+    private static async Task FollowUpAsync(ControlPlaneContext context, Envelope request, DrillRecord drill, FunctionResult result, CancellationToken cancellationToken)
+    {
+        var now = context.Time.GetUtcNow();
+        var what = $"Restore drill {drill.Id} of backup {drill.BackupId} ({drill.Cluster}, policy {drill.Policy}) into {drill.Target}";
+        var (failedItems, more) = FailedItemList.Of(drill.Refused.Select(r => $"refused: {r.Object}: {r.Reason}")
+            .Concat(drill.Assertions.Where(a => !a.Passed).Select(a => $"unmet: {a.What} (last seen: {a.LastSeen})")));
+        if (drill.Status == DrillStatus.Failed)
+        {
+            result.Send(request.FollowedBy($"alert-drill-failed-{drill.Id}", now, new AlertRaised(
+                AlertSeverity.Critical, "drill-failed", $"{what} failed: {drill.Error}", DedupKey("drill-failed", drill), drill.Cluster, drill.Policy, drill.Id,
+                Details(drill), failedItems.Count > 0 ? failedItems : null, more > 0 ? more : null)));
+            return;
+        }
+
+        if (drill.Status != DrillStatus.Passed)
+        {
+            return;
+        }
+
+        if (drill.ExceededObjective)
+        {
+            result.Send(request.FollowedBy($"alert-drill-rto-exceeded-{drill.Id}", now, new AlertRaised(
+                AlertSeverity.Warning, "drill-rto-exceeded",
+                $"{what} recovered in {drill.RtoSeconds:0.0} s, over the RTO objective of {DurationText.Format(TimeSpan.FromSeconds(drill.RtoObjectiveSeconds!.Value))}",
+                DedupKey("drill-rto-exceeded", drill), drill.Cluster, drill.Policy, drill.Id, Details(drill))));
+        }
+
+        foreach (var kind in drill.ExceededObjective ? ["drill-failed"] : new[] { "drill-failed", "drill-rto-exceeded" })
+        {
+            var key = DedupKey(kind, drill);
+            if (await context.State.FindAlertAsync(key, cancellationToken) is { Status: IncidentStatus.Open } open && open.LastRaisedAt <= (drill.CompletedAt ?? now))
+            {
+                result.Send(request.FollowedBy($"resolve-{kind}-{drill.Id}", now, new AlertResolved(
+                    key, $"{what} passed" + (drill.RtoSeconds is { } rto ? $", recovering in {rto:0.0} s" : ""), drill.Cluster, drill.Policy, drill.Id)));
+            }
+        }
+    }
+
+    private static string DedupKey(string kind, DrillRecord drill) => $"{kind}/{drill.Policy}/{drill.Cluster}";
+
+    /// <summary>The drill's facts: target, mode, backup, RTO, kept namespaces (what failed goes in the alert's failed items).</summary>
+    private static Dictionary<string, string> Details(DrillRecord drill)
+    {
+        var details = new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["target"] = drill.Target,
+            ["mode"] = System.Text.Json.JsonNamingPolicy.CamelCase.ConvertName(drill.Mode.ToString()),
+            ["backupId"] = drill.BackupId,
+        };
+        if (drill.RtoSeconds is { } rto)
+        {
+            details["rtoSeconds"] = rto.ToString("0.0", System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        if (drill.KeptNamespaces.Count > 0)
+        {
+            details["keptNamespaces"] = string.Join(", ", drill.KeptNamespaces);
+        }
+
+        return details;
+    }
+}

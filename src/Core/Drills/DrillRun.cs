@@ -1,0 +1,335 @@
+using System.Text.Json.Nodes;
+using Strata.Core.Artifacts;
+using Strata.Core.Configuration;
+using Strata.Core.Kubernetes;
+using Strata.Core.Ports;
+using Strata.Core.Restore;
+using Strata.Core.Runs;
+
+namespace Strata.Core.Drills;
+
+/// <summary>
+/// Runs one restore drill and records it: the verified backup → restored where it harms nothing
+/// (<see cref="DrillMode.Scratch"/>: into <c>{prefix}-{namespace}</c> on the target through
+/// <see cref="BackupRestore"/> with a namespace mapping, cluster-scoped objects created only where
+/// missing and never overwritten; <see cref="DrillMode.DryRun"/>: every object sent with <c>dryRun=All</c>)
+/// → the assertions waited for → the RTO → the scratch namespaces deleted (kept on failure when asked)
+/// → a <see cref="DrillRecord"/> in the run history. The RTO runs from the drill's start to the last
+/// assertion holding, on <see cref="TimeProvider"/>.
+/// </summary>
+public sealed class DrillRun(IClusterWriter target, IArtifactStore store, IRunHistory history, TimeProvider time, DrillOptions? options = null)
+{
+    private static readonly ApiResource Namespaces = new("", "v1", "namespaces", "Namespace", false, ["create", "delete", "get"]);
+    private readonly DrillOptions _options = options ?? new DrillOptions();
+
+    /// <summary>Runs the drill; failures of the drill (refused objects, unmet assertions, an unreachable target) are recorded, not thrown.</summary>
+    public async Task<DrillRecord> RunAsync(DrillRequest request, IProgress<DrillProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        var startedAt = time.GetUtcNow();
+        var settings = request.Settings;
+        var record = new DrillRecord
+        {
+            Id = request.DrillId,
+            BackupId = request.Backup.Id,
+            Policy = request.Backup.Policy,
+            Cluster = request.Backup.Cluster,
+            Target = request.Target,
+            Mode = settings.Mode,
+            Status = DrillStatus.InProgress,
+            StartedAt = startedAt,
+            RtoObjectiveSeconds = settings.RecoveryTimeObjective?.TotalSeconds,
+            RestoreId = request.DrillId,
+            RequestedBy = request.RequestedBy,
+        };
+        await history.SaveDrillAsync(record, cancellationToken);
+        var scratch = new ScratchState();
+        try
+        {
+            record = settings.Mode == DrillMode.DryRun
+                ? await DryRunAsync(request, record, progress, cancellationToken)
+                : await ScratchAsync(request, record, scratch, progress, cancellationToken);
+        }
+        catch (Exception e) when (e is not OperationCanceledException || cancellationToken.IsCancellationRequested)
+        {
+            // Whatever stopped it — a refused backup, an unreachable target, a store that failed — the drill is
+            // recorded as failed and its scratch namespaces are still cleaned up.
+            record = record with { Status = DrillStatus.Failed, Error = e is OperationCanceledException ? "cancelled" : e.Message };
+        }
+
+        if (settings.Mode == DrillMode.Scratch)
+        {
+            record = await CleanUpAsync(record, scratch, settings, progress, cancellationToken.IsCancellationRequested ? CancellationToken.None : cancellationToken);
+        }
+
+        record = record with { CompletedAt = time.GetUtcNow() };
+        await history.SaveDrillAsync(record, CancellationToken.None);
+        progress?.Report(new DrillProgress("done", time.GetUtcNow() - startedAt, record.Assertions.Count(a => a.Passed), record.Assertions.Count));
+        cancellationToken.ThrowIfCancellationRequested();
+        return record;
+    }
+
+    /// <summary>
+    /// Records a drill whose worker stopped before it finished (its lease expired) as failed, and deletes the
+    /// scratch namespaces it had claimed (they were free when it started), unless failed drills are kept.
+    /// </summary>
+    public async Task<DrillRecord> AbandonAsync(DrillRecord stale, DrillSettings settings, CancellationToken cancellationToken = default)
+    {
+        var scratch = new ScratchState();
+        scratch.Claimed.AddRange(stale.Namespaces.Values);
+        var record = await CleanUpAsync(
+            stale with { Status = DrillStatus.Failed, Error = "abandoned: its worker stopped before the drill finished, and its lease expired" },
+            scratch, settings, null, cancellationToken);
+        record = record with { CompletedAt = time.GetUtcNow() };
+        await history.SaveDrillAsync(record, CancellationToken.None);
+        return record;
+    }
+
+    private async Task<DrillRecord> DryRunAsync(DrillRequest request, DrillRecord record, IProgress<DrillProgress>? progress, CancellationToken cancellationToken)
+    {
+        // Objects that exist on the target are validated as the update they would be; nothing is persisted either way.
+        var restore = await RestoreAsync(new RestoreRequest
+        {
+            RestoreId = request.DrillId,
+            BackupId = request.Backup.Id,
+            TargetCluster = request.Target,
+            DryRun = true,
+            ExistingResourcePolicy = ExistingResourcePolicy.Update,
+        }, record.StartedAt, progress, cancellationToken);
+        var refused = Refusals(restore);
+        return record with
+        {
+            Status = refused.Count == 0 ? DrillStatus.Passed : DrillStatus.Failed,
+            RestoreSeconds = Seconds(record.StartedAt, restore.CompletedAt),
+            Counts = restore.Counts,
+            Refused = refused,
+            Error = refused.Count == 0 ? null : $"the target would refuse {refused.Count} of {restore.Items.Count} object(s); first: {refused[0].Object}: {refused[0].Reason}",
+        };
+    }
+
+    private async Task<DrillRecord> ScratchAsync(
+        DrillRequest request, DrillRecord record, ScratchState scratch, IProgress<DrillProgress>? progress, CancellationToken cancellationToken)
+    {
+        var backup = request.Backup;
+        var manifest = await ManifestFile.ReadAsync(store, backup.Location, cancellationToken)
+            ?? throw new DrillAbortedException($"backup {backup.Id} has no manifest: it never completed");
+        var sources = manifest.Counts.ByNamespace.Keys.Order(StringComparer.Ordinal).ToList();
+        if (sources.Count == 0)
+        {
+            throw new DrillAbortedException($"backup {backup.Id} holds no namespaced objects: a scratch drill has nothing to restore (a dryRun drill validates cluster-scoped objects)");
+        }
+
+        var mapping = Mapping(request.Prefix, sources);
+        await EnsureFreeAsync(mapping, cancellationToken);
+        scratch.Claimed.AddRange(mapping.Pairs.Values); // free until now: whatever is in them from here on is the drill's
+        record = record with { Namespaces = mapping.Pairs.ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal) };
+        await history.SaveDrillAsync(record, cancellationToken); // a worker that dies from here on leaves its namespaces named in the history
+        if (backup.Scope?.ClusterResources == "exclude")
+        {
+            await CreateNamespacesAsync(mapping, cancellationToken);
+        }
+
+        var restore = await RestoreAsync(new RestoreRequest
+        {
+            RestoreId = request.DrillId,
+            BackupId = backup.Id,
+            TargetCluster = request.Target,
+            IncludeNamespaces = sources, // cluster-scoped objects come only where the restored ones need them
+            ExcludeResources = ["persistentvolumes"], // claims bind to new volumes, never to the volumes of what is copied
+            NamespaceMapping = mapping,
+            ExistingResourcePolicy = ExistingResourcePolicy.Skip, // never overwrite what the target has
+            ReallocateNodePorts = true, // beside the original, its node ports are taken
+        }, record.StartedAt, progress, cancellationToken);
+        var refused = Refusals(restore);
+        record = record with
+        {
+            RestoreSeconds = Seconds(record.StartedAt, restore.CompletedAt),
+            Counts = restore.Counts,
+            Refused = refused,
+            CreatedClusterObjects = [.. restore.Items
+                .Where(i => i is { Namespace: null, Outcome: RestoreItemOutcome.Created } && i.Resource != "namespaces")
+                .Select(i => $"{i.Resource}/{i.Name}")],
+        };
+
+        var assertions = AssertionWait.Build(request.Settings, restore, mapping, await target.DiscoverAsync(cancellationToken));
+        await new AssertionWait(target, time, _options).RunAsync(
+            assertions, record.StartedAt, record.StartedAt + request.Settings.Timeout, progress, cancellationToken);
+        var results = assertions.Select(a => a.ToResult()).ToList();
+        var passed = refused.Count == 0 && results.All(a => a.Passed);
+        return record with
+        {
+            Status = passed ? DrillStatus.Passed : DrillStatus.Failed,
+            Assertions = results,
+            RtoSeconds = passed ? results.Max(a => a.Seconds) ?? record.RestoreSeconds : null,
+            Error = passed ? null : Failure(refused, assertions, request.Settings.Timeout),
+        };
+    }
+
+    private async Task<RestoreRecord> RestoreAsync(RestoreRequest request, DateTimeOffset startedAt, IProgress<DrillProgress>? progress, CancellationToken cancellationToken)
+    {
+        var relay = progress is null ? null : new Relay<RestoreProgress>(p =>
+            progress.Report(new DrillProgress("restoring", time.GetUtcNow() - startedAt, p.Done, p.Total, p.Tier ?? p.Phase)));
+        return await new BackupRestore(target, store, history, time, _options.Restore).RunAsync(request, relay, cancellationToken);
+    }
+
+    private static NamespaceMapping Mapping(string prefix, IReadOnlyList<string> sources)
+    {
+        foreach (var source in sources)
+        {
+            if (prefix.Length + 1 + source.Length > 63)
+            {
+                throw new DrillAbortedException($"scratch namespace '{prefix}-{source}' would be longer than 63 characters: choose a shorter prefix");
+            }
+        }
+
+        return NamespaceMapping.TryParse(sources.Select(s => $"{s}:{prefix}-{s}"), out var mapping, out var error)
+            ? mapping
+            : throw new DrillAbortedException($"scratch namespaces with prefix '{prefix}': {error}");
+    }
+
+    /// <summary>
+    /// Makes sure no scratch name is taken: by a drill kept on failure, or by real namespaces that happen to
+    /// have such names — the drill would restore into them, and its clean-up delete them.
+    /// </summary>
+    private async Task EnsureFreeAsync(NamespaceMapping mapping, CancellationToken cancellationToken)
+    {
+        foreach (var name in mapping.Pairs.Values)
+        {
+            if (await target.GetAsync(Namespaces, null, name, cancellationToken) is not null)
+            {
+                throw new DrillAbortedException(
+                    $"namespace '{name}' already exists on the target (a drill kept on failure, or namespaces named like scratch ones): delete it, or choose another prefix; nothing was restored");
+            }
+        }
+    }
+
+    /// <summary>Creates the scratch namespaces for a backup that holds no Namespace objects (a scope without cluster resources).</summary>
+    private async Task CreateNamespacesAsync(NamespaceMapping mapping, CancellationToken cancellationToken)
+    {
+        foreach (var name in mapping.Pairs.Values)
+        {
+            await target.CreateAsync(Namespaces, null, new JsonObject
+            {
+                ["apiVersion"] = "v1",
+                ["kind"] = "Namespace",
+                ["metadata"] = new JsonObject { ["name"] = name, ["labels"] = new JsonObject { [NamespaceMapping.NamespaceNameLabel] = name } },
+            }, cancellationToken: cancellationToken);
+        }
+    }
+
+    /// <summary>
+    /// Deletes the scratch namespaces the drill claimed (kept, those that exist, when it failed and
+    /// <see cref="DrillSettings.KeepOnFailure"/>), and waits a while for them to go.
+    /// </summary>
+    private async Task<DrillRecord> CleanUpAsync(DrillRecord record, ScratchState scratch, DrillSettings settings, IProgress<DrillProgress>? progress, CancellationToken cancellationToken)
+    {
+        if (scratch.Claimed.Count == 0)
+        {
+            return record;
+        }
+
+        if (record.Status != DrillStatus.Passed && settings.KeepOnFailure)
+        {
+            var existing = new List<string>();
+            foreach (var name in scratch.Claimed)
+            {
+                if (await target.GetAsync(Namespaces, null, name, cancellationToken) is not null)
+                {
+                    existing.Add(name);
+                }
+            }
+
+            return record with { KeptNamespaces = existing };
+        }
+
+        progress?.Report(new DrillProgress("cleaning up", time.GetUtcNow() - record.StartedAt, 0, scratch.Claimed.Count));
+        var warnings = new List<string>(record.Warnings);
+        var kept = new List<string>();
+        var deleting = new List<string>();
+        foreach (var name in scratch.Claimed)
+        {
+            try
+            {
+                if (await target.DeleteAsync(Namespaces, null, name, cancellationToken))
+                {
+                    deleting.Add(name);
+                }
+            }
+            catch (ClusterRequestException e)
+            {
+                kept.Add(name);
+                warnings.Add($"scratch namespace {name} could not be deleted: {e.Message}");
+            }
+        }
+
+        var until = time.GetUtcNow() + _options.CleanupWait;
+        try
+        {
+            while (deleting.Count > 0)
+            {
+                foreach (var name in deleting.ToList())
+                {
+                    if (await target.GetAsync(Namespaces, null, name, cancellationToken) is null)
+                    {
+                        deleting.Remove(name);
+                    }
+                }
+
+                if (deleting.Count == 0 || time.GetUtcNow() >= until)
+                {
+                    break;
+                }
+
+                await Task.Delay(_options.PollInterval, time, cancellationToken);
+            }
+        }
+        catch (ClusterRequestException e)
+        {
+            warnings.Add($"could not see the scratch namespaces go: {e.Message}");
+        }
+
+        warnings.AddRange(deleting.Select(name => $"scratch namespace {name} was deleted and is still terminating after {_options.CleanupWait.TotalSeconds:0} s; it goes once its contents are gone"));
+        return record with { KeptNamespaces = kept, Warnings = warnings };
+    }
+
+    private static List<DrillRefusal> Refusals(RestoreRecord restore) =>
+    [
+        .. restore.Items
+            .Where(i => i.Outcome is RestoreItemOutcome.Failed or RestoreItemOutcome.SkippedUnsupported)
+            .Select(i => new DrillRefusal($"{i.Resource} {(i.Namespace is null ? i.Name : $"{i.Namespace}/{i.Name}")}", i.Message ?? i.Outcome.ToString())),
+    ];
+
+    /// <summary>Why a drill failed, in one line: what the target refused, else the assertion that cannot hold, else the timeout and what it last saw.</summary>
+    private static string Failure(IReadOnlyList<DrillRefusal> refused, IReadOnlyList<WatchedAssertion> assertions, TimeSpan timeout)
+    {
+        var unmet = assertions.Where(a => a.State != AssertionState.Met).ToList();
+        var failed = unmet.Where(a => a.State == AssertionState.Failed).ToList();
+        if (refused.Count > 0)
+        {
+            return $"the target refused {refused.Count} object(s); first: {refused[0].Object}: {refused[0].Reason}"
+                + (unmet.Count > 0 ? $"; {unmet.Count} assertion(s) unmet" : "");
+        }
+
+        if (failed.Count > 0)
+        {
+            return $"{failed.Count} assertion(s) cannot hold; {(failed.Count > 1 ? "first: " : "")}{failed[0].What} ({failed[0].LastSeen})";
+        }
+
+        var first = unmet[0];
+        return $"timed out after {DurationText.Format(timeout)} with {unmet.Count} of {assertions.Count} assertion(s) unmet; "
+            + $"{(unmet.Count > 1 ? "first: " : "")}{first.What} (last seen: {first.LastSeen})";
+    }
+
+    private static double? Seconds(DateTimeOffset startedAt, DateTimeOffset? at) => at is { } end ? (end - startedAt).TotalSeconds : null;
+
+    /// <summary>The scratch namespaces this drill claimed: free when it started, so its clean-up may delete them (and only them).</summary>
+    private sealed class ScratchState
+    {
+        public List<string> Claimed { get; } = [];
+    }
+
+    /// <summary>Reports synchronously, in order (<see cref="Progress{T}"/> would post to the thread pool).</summary>
+    private sealed class Relay<T>(Action<T> report) : IProgress<T>
+    {
+        public void Report(T value) => report(value);
+    }
+}

@@ -1,0 +1,253 @@
+using System.Text.Json.Nodes;
+using Strata.Core.Configuration;
+using Strata.Core.Messages;
+using Strata.Core.Runs;
+using Strata.TestKit.Fakes;
+
+namespace Strata.Core.Tests.Drills;
+
+/// <summary>Restore drills on the fakes: what is restored where, what is waited for, the RTO, clean-up, and what is never touched.</summary>
+public sealed class DrillRunTests
+{
+    [Fact]
+    public async Task Scratch_RestoresIntoScratchNamespaces_WaitsForReadiness_MeasuresRto_CleansUp()
+    {
+        var fakes = await DrillFakes.CreateAsync();
+        fakes.ReadyAtLook["web"] = 3; // ready at the third look: 2 s after the restore, one look a second
+        fakes.ReadyAtLook["data"] = 2;
+        var backup = await fakes.BackUpAsync();
+
+        var (drill, result, _) = await fakes.DrillAsync(backup);
+
+        Assert.Null(result.Rejection);
+        Assert.Equal(DrillStatus.Passed, drill!.Status);
+        var scratch = Assert.Single(drill.Namespaces);
+        Assert.Equal("shop", scratch.Key);
+        Assert.Equal($"drill-{drill.Id[^6..]}-shop", scratch.Value);
+        Assert.Equal(
+            [
+                ($"deployments.apps {scratch.Value}/web: rolled out", 2.0),
+                ($"jobs.batch {scratch.Value}/migrate: complete", 0.0),
+                ($"persistentvolumeclaims {scratch.Value}/data: Bound", 1.0),
+                ($"statefulsets.apps {scratch.Value}/db: rolled out", 0.0),
+            ],
+            drill.Assertions.Select(a => (a.What, a.Seconds!.Value)).Order());
+        Assert.All(drill.Assertions, a => Assert.True(a.Passed && a.Readiness));
+        Assert.Equal(2.0, drill.RtoSeconds); // the last assertion to hold
+        Assert.Equal(0.0, drill.RestoreSeconds);
+        Assert.Empty(drill.Refused);
+        Assert.Empty(drill.KeptNamespaces);
+        Assert.Empty(result.Messages); // no alert
+
+        // Cleaned up: the scratch namespace and everything in it are gone; the application itself is as it was.
+        Assert.Contains(RecordingCluster.Key("namespaces", null, scratch.Value), fakes.Prod.Deletes);
+        Assert.DoesNotContain(fakes.Prod.Objects.Keys, k => k.Contains(scratch.Value, StringComparison.Ordinal));
+        Assert.Equal("pv-data", fakes.Prod.Objects[RecordingCluster.Key("persistentvolumeclaims", "shop", "data")]["spec"]!["volumeName"]!.GetValue<string>());
+        Assert.Equal(2, drill.Counts["skippedExisting"]); // ClusterRoles reader and writer exist on prod: left as they are
+    }
+
+    [Fact]
+    public async Task Scratch_ClaimsNeverBindTheVolumesOfWhatIsCopied()
+    {
+        var fakes = await DrillFakes.CreateAsync();
+        var backup = await fakes.BackUpAsync();
+
+        var (drill, _, _) = await fakes.DrillAsync(backup);
+
+        var claim = Assert.Single(fakes.ClaimsSeen);
+        Assert.Null(claim["spec"]!["volumeName"]);
+        Assert.Null(claim["metadata"]!["annotations"]?["pv.kubernetes.io/bind-completed"]);
+        Assert.DoesNotContain(drill!.CreatedClusterObjects, o => o.StartsWith("persistentvolumes/", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Scratch_NodePortService_GetsPortsOfItsOwn_InsteadOfClashingWithTheOriginal()
+    {
+        var fakes = await DrillFakes.CreateAsync();
+        await fakes.Prod.CreateAsync(DrillFakes.Type("services"), "shop", DrillFakes.Object("v1", "Service", "shop", "web", new JsonObject
+        {
+            ["type"] = "NodePort",
+            ["ports"] = new JsonArray(new JsonObject { ["port"] = 80, ["nodePort"] = 30080 }),
+        }));
+        var backup = await fakes.BackUpAsync();
+        fakes.Prod.Admission = (resource, body) => resource.Name == "services" && body["spec"]?["ports"]?[0]?["nodePort"] is not null
+            ? "spec.ports[0].nodePort: Invalid value: 30080: provided port is already allocated" : null;
+
+        var (drill, _, _) = await fakes.DrillAsync(backup);
+
+        Assert.True(drill!.Status == DrillStatus.Passed, drill.Error);
+        Assert.Empty(drill.Refused);
+    }
+
+    [Fact]
+    public async Task Scratch_OnAnotherCluster_CreatesOnlyMissingClusterObjects_NeverOverwrites_AndReportsThem()
+    {
+        var fakes = await DrillFakes.CreateAsync("{ target: dr }");
+        await fakes.Dr.CreateAsync(DrillFakes.Type("clusterroles.rbac.authorization.k8s.io"), null,
+            DrillFakes.Object("rbac.authorization.k8s.io/v1", "ClusterRole", null, "reader", extra: o => o["rules"] = new JsonArray(new JsonObject { ["verbs"] = new JsonArray("list") })));
+        var backup = await fakes.BackUpAsync();
+
+        var (drill, _, _) = await fakes.DrillAsync(backup);
+
+        Assert.Equal((DrillStatus.Passed, "dr"), (drill!.Status, drill.Target));
+        Assert.Equal(["clusterroles.rbac.authorization.k8s.io/writer"], drill.CreatedClusterObjects);
+        Assert.Equal("list", fakes.Dr.Objects[RecordingCluster.Key("clusterroles.rbac.authorization.k8s.io", null, "reader")]["rules"]![0]!["verbs"]![0]!.GetValue<string>());
+        Assert.True(fakes.Dr.Objects.ContainsKey(RecordingCluster.Key("clusterroles.rbac.authorization.k8s.io", null, "writer"))); // reported and left
+        Assert.DoesNotContain(fakes.Dr.Objects.Keys, k => k.StartsWith("storageclasses", StringComparison.Ordinal)); // nothing restored needs it
+        Assert.Empty(fakes.Prod.Deletes);
+    }
+
+    [Fact]
+    public async Task Scratch_WorkloadNeverReady_TimesOut_NamingWhatItLastSaw_KeepsNamespacesWhenAsked_AndPages()
+    {
+        var fakes = await DrillFakes.CreateAsync("{ timeout: 30s, keepOnFailure: true }");
+        fakes.ReadyAtLook["web"] = int.MaxValue;
+        var backup = await fakes.BackUpAsync();
+
+        var (drill, result, _) = await fakes.DrillAsync(backup);
+
+        Assert.Equal(DrillStatus.Failed, drill!.Status);
+        Assert.Null(drill.RtoSeconds);
+        var web = Assert.Single(drill.Assertions, a => !a.Passed);
+        Assert.Null(web.Seconds);
+        Assert.Equal("Waiting for deployment \"web\" rollout to finish: 0 of 2 updated replicas are available...", web.LastSeen);
+        Assert.Equal($"timed out after 30s with 1 of 4 assertion(s) unmet; {web.What} (last seen: {web.LastSeen})", drill.Error);
+        Assert.Equal(30, (drill.CompletedAt!.Value - drill.StartedAt).TotalSeconds);
+        var scratch = drill.Namespaces["shop"];
+        Assert.Equal([scratch], drill.KeptNamespaces);
+        Assert.True(fakes.Prod.Objects.ContainsKey(RecordingCluster.Key("deployments.apps", scratch, "web")));
+        Assert.Empty(fakes.Prod.Deletes);
+
+        var alert = (AlertRaised)Assert.Single(result.Messages).Payload;
+        Assert.Equal((AlertSeverity.Critical, "drill-failed", "drill-failed/nightly/prod", drill.Id), (alert.Severity, alert.Kind, alert.DedupKey, alert.RunId));
+        Assert.Equal([$"unmet: {web.What} (last seen: {web.LastSeen})"], alert.FailedItems);
+        Assert.Equal(("prod", "scratch", scratch), (alert.Details!["target"], alert.Details["mode"], alert.Details["keptNamespaces"]));
+    }
+
+    [Fact]
+    public async Task Scratch_JobFails_FailsAtOnce_AndCleansUp()
+    {
+        var fakes = await DrillFakes.CreateAsync("{ timeout: 10m }");
+        fakes.FailingJobs.Add("migrate");
+        fakes.ReadyAtLook["migrate"] = 2;
+        var backup = await fakes.BackUpAsync();
+
+        var (drill, _, _) = await fakes.DrillAsync(backup);
+
+        Assert.Equal(DrillStatus.Failed, drill!.Status);
+        var job = Assert.Single(drill.Assertions, a => !a.Passed);
+        Assert.Equal("Failed=True (BackoffLimitExceeded): Job has reached the specified backoff limit", job.LastSeen);
+        Assert.Equal($"1 assertion(s) cannot hold; {job.What} ({job.LastSeen})", drill.Error);
+        Assert.Equal(1, (drill.CompletedAt!.Value - drill.StartedAt).TotalSeconds); // the second look, not the timeout
+        Assert.Empty(drill.KeptNamespaces);
+        Assert.Contains(RecordingCluster.Key("namespaces", null, drill.Namespaces["shop"]), fakes.Prod.Deletes);
+    }
+
+    [Fact]
+    public async Task Scratch_UserAssertions_OnScratchNamespaces_WithReadinessOff()
+    {
+        var fakes = await DrillFakes.CreateAsync("""
+            { readiness: false, assertions: [
+                  { kind: Deployment, namespace: shop, name: web, jsonPath: '{.status.availableReplicas}', equals: '2' },
+                  { resource: cm, namespace: shop, name: web-config, jsonPath: '{.data.THEME}', equals: dark },
+                  { resource: pvc, namespace: shop, name: data, exists: true } ] }
+            """);
+        fakes.ReadyAtLook["web"] = 4;
+        var backup = await fakes.BackUpAsync();
+
+        var (drill, _, _) = await fakes.DrillAsync(backup);
+
+        var scratch = drill!.Namespaces["shop"];
+        Assert.True(drill.Error is null, drill.Error);
+        Assert.Equal(DrillStatus.Passed, drill.Status);
+        Assert.Equal(
+            [
+                ($"Deployment {scratch}/web: {{.status.availableReplicas}} = '2'", 3.0, "{.status.availableReplicas} = '2'"),
+                ($"cm {scratch}/web-config: {{.data.THEME}} = 'dark'", 0.0, "{.data.THEME} = 'dark'"),
+                ($"pvc {scratch}/data: exists", 0.0, "exists"),
+            ],
+            drill.Assertions.Select(a => (a.What, a.Seconds!.Value, a.LastSeen!)));
+        Assert.DoesNotContain(drill.Assertions, a => a.Readiness);
+        Assert.Equal(3.0, drill.RtoSeconds);
+    }
+
+    [Fact]
+    public async Task Scratch_AssertionOnATypeTheTargetDoesNotServe_FailsAtOnce()
+    {
+        var fakes = await DrillFakes.CreateAsync("{ readiness: false, assertions: [ { kind: Rollout, namespace: shop, name: web, exists: true } ] }");
+        var backup = await fakes.BackUpAsync();
+
+        var (drill, _, _) = await fakes.DrillAsync(backup);
+
+        Assert.Equal(DrillStatus.Failed, drill!.Status);
+        Assert.Equal("the target serves no resource named 'Rollout'", Assert.Single(drill.Assertions).LastSeen);
+        Assert.Equal(0, (drill.CompletedAt!.Value - drill.StartedAt).TotalSeconds);
+    }
+
+    [Fact]
+    public async Task Scratch_SlowerThanTheRto_PassesAndWarns()
+    {
+        var fakes = await DrillFakes.CreateAsync("{ rto: 2s }");
+        fakes.ReadyAtLook["db"] = 4;
+        var backup = await fakes.BackUpAsync();
+
+        var (drill, result, _) = await fakes.DrillAsync(backup);
+
+        Assert.Equal((DrillStatus.Passed, 3.0, 2.0), (drill!.Status, drill.RtoSeconds, drill.RtoObjectiveSeconds));
+        var alert = (AlertRaised)Assert.Single(result.Messages).Payload;
+        Assert.Equal((AlertSeverity.Warning, "drill-rto-exceeded", "drill-rto-exceeded/nightly/prod"), (alert.Severity, alert.Kind, alert.DedupKey));
+        Assert.EndsWith("recovered in 3.0 s, over the RTO objective of 2s", alert.Summary, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Scratch_ScratchNameTaken_RestoresNothing_DeletesNothing()
+    {
+        var fakes = await DrillFakes.CreateAsync("{ prefix: rehearsal }");
+        await fakes.Prod.CreateAsync(DrillFakes.Type("namespaces"), null, DrillFakes.Object("v1", "Namespace", null, "rehearsal-shop"));
+        var backup = await fakes.BackUpAsync();
+        var before = fakes.Prod.Objects.Count;
+
+        var (drill, _, _) = await fakes.DrillAsync(backup);
+
+        Assert.Equal(DrillStatus.Failed, drill!.Status);
+        Assert.StartsWith("namespace 'rehearsal-shop' already exists on the target", drill.Error, StringComparison.Ordinal);
+        Assert.Equal(before, fakes.Prod.Objects.Count);
+        Assert.Empty(fakes.Prod.Deletes);
+        Assert.Empty(drill.Namespaces);
+    }
+
+    [Fact]
+    public async Task DryRun_ListsEveryObjectTheTargetRefuses_AndPersistsNothing()
+    {
+        var fakes = await DrillFakes.CreateAsync("{ mode: dryRun }");
+        var backup = await fakes.BackUpAsync();
+        var before = fakes.Prod.Objects.ToDictionary(o => o.Key, o => o.Value.ToJsonString());
+        fakes.Prod.Admission = (resource, body) => resource.Name == "deployments" && body["spec"]?["replicas"]?.GetValue<int>() < 3
+            ? "deployments must run at least 3 replicas" : null;
+
+        var (drill, result, _) = await fakes.DrillAsync(backup);
+
+        Assert.Equal((DrillStatus.Failed, DrillMode.DryRun), (drill!.Status, drill.Mode));
+        var refused = Assert.Single(drill.Refused);
+        Assert.Equal("deployments.apps shop/web", refused.Object);
+        Assert.Equal("admission webhook \"policy.example.com\" denied the request: deployments must run at least 3 replicas", refused.Reason);
+        Assert.Null(drill.RtoSeconds);
+        Assert.Empty(drill.Assertions);
+        Assert.Empty(drill.Namespaces);
+        Assert.Equal(before, fakes.Prod.Objects.ToDictionary(o => o.Key, o => o.Value.ToJsonString()));
+        Assert.Equal("drill-failed", ((AlertRaised)Assert.Single(result.Messages).Payload).Kind);
+    }
+
+    [Fact]
+    public async Task DryRun_NothingRefused_Passes()
+    {
+        var fakes = await DrillFakes.CreateAsync("{ mode: dryRun, target: dr }");
+        var backup = await fakes.BackUpAsync();
+
+        var (drill, _, _) = await fakes.DrillAsync(backup);
+
+        Assert.Equal(DrillStatus.Passed, drill!.Status);
+        Assert.Empty(fakes.Dr.Objects);
+        Assert.True(drill.Counts["created"] > 0);
+    }
+}
