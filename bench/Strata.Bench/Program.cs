@@ -12,11 +12,11 @@ using Strata.Sandbox;
 // Blob transfer: strata-bench --blob-gb 2   (Azurite as the tests find it: $STRATA_AZURITE or .tools/azurite)
 // Control plane: strata-bench --schedule-tick 200x20 [--handler PATH_TO_PUBLISHED_Strata.Functions]
 // Alert latency: strata-bench --alert-latency 7   (strata run's runner, a partial backup, a PagerDuty-shaped HTTPS sink)
-if (Arg("--alert-latency") is { } rounds)
+if (Arg("--alert-latency") is { } alertRounds)
 {
     Console.WriteLine("| rounds | run ended → trigger at the sink | median | request → trigger (backup included) | median |");
     Console.WriteLine("|---:|---|---:|---|---:|");
-    Console.WriteLine(await AlertLatencyBench.RunAsync(int.Parse(rounds, CultureInfo.InvariantCulture)));
+    Console.WriteLine(await AlertLatencyBench.RunAsync(int.Parse(alertRounds, CultureInfo.InvariantCulture)));
     return 0;
 }
 
