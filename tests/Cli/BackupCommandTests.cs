@@ -282,6 +282,11 @@ public class BackupCommandTests : IAsyncLifetime
         Assert.Contains(drill["assertions"]!.AsArray(), a => a!["what"]!.GetValue<string>().EndsWith("-shop/web: rolled out", StringComparison.Ordinal));
         Assert.Empty(drill["keptNamespaces"]!.AsArray());
         Assert.Contains("measured RTO of the scratch drill", error);
+
+        // Alerting, through the control plane's functions: the partial backup pages the signed webhook, the next verified one resolves it.
+        var alerts = result["alerts"]!.AsArray();
+        Assert.Equal(["AlertRaised backup-partial/demo-hourly/sandbox true", "AlertResolved backup-partial/demo-hourly/sandbox true"],
+            alerts.Select(a => $"{a!["type"]} {a["dedupKey"]} {a["signatureValid"]}"));
     }
 
     /// <summary>Adds ConfigMaps (more than one page) to the sample application's; returns how many ConfigMaps there are.</summary>

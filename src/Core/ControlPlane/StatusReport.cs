@@ -27,7 +27,12 @@ public static class StatusReport
         await foreach (var record in context.History.ListBackupsAsync(cancellationToken))
         {
             records.Add(record);
-            latest.TryAdd((record.Policy, record.Cluster), record.AsSeenAt(now));
+            // By start time, not list order: run ids sort by the second they started in, and two runs can share one.
+            var key = (record.Policy, record.Cluster);
+            if (!latest.TryGetValue(key, out var known) || record.StartedAt > known.StartedAt)
+            {
+                latest[key] = record.AsSeenAt(now);
+            }
         }
 
         var drills = new Dictionary<(string, string), DrillRecord>();

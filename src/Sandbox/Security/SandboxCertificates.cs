@@ -60,6 +60,14 @@ public sealed class SandboxCertificates : IDisposable
         return chain.Build(certificate);
     }
 
+    /// <summary>An HTTP handler that trusts this CA, and only it: how a client reaches a server holding <see cref="ServerCertificate"/>.</summary>
+    public HttpMessageHandler CreateTrustingHandler()
+    {
+        var policy = new X509ChainPolicy { TrustMode = X509ChainTrustMode.CustomRootTrust, RevocationMode = X509RevocationMode.NoCheck };
+        policy.CustomTrustStore.Add(Authority);
+        return new SocketsHttpHandler { SslOptions = { CertificateChainPolicy = policy } };
+    }
+
     public void Dispose()
     {
         _caKey.Dispose();

@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Globalization;
-using System.Security.Cryptography.X509Certificates;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Strata.Adapters.Alerts;
@@ -64,12 +63,7 @@ public sealed class WebhookSink : IAsyncDisposable
     public void AnswerByDefault(string path, int status, string body) => AnswerNext(-1, status, null, body, path);
 
     /// <summary>A handler that trusts the sink's CA (and only it), as a channel's transport.</summary>
-    public HttpMessageHandler CreateHandler()
-    {
-        var policy = new X509ChainPolicy { TrustMode = X509ChainTrustMode.CustomRootTrust, RevocationMode = X509RevocationMode.NoCheck };
-        policy.CustomTrustStore.Add(Certificates.Authority);
-        return new SocketsHttpHandler { SslOptions = { CertificateChainPolicy = policy } };
-    }
+    public HttpMessageHandler CreateHandler() => Certificates.CreateTrustingHandler();
 
     /// <summary>Delivery options that post through <see cref="CreateHandler"/> with short backoff (tests wait milliseconds, not seconds).</summary>
     public AlertDeliveryOptions DeliveryOptions(int maxAttempts = 4) => new()
