@@ -19,6 +19,13 @@ public static class AlertDeliveryPlan
     /// <summary>The plan for an alert just recorded as <paramref name="incident"/> and routed to <paramref name="routed"/>.</summary>
     public static IReadOnlyList<PlannedDelivery> ForRaised(AlertRecord incident, IReadOnlyList<RoutedChannel> routed, DateTimeOffset now)
     {
+        if (incident.Status == IncidentStatus.Resolved)
+        {
+            // A late or replayed alert that did not reopen the incident (see AlertRecord.With): telling anyone would page
+            // for something already over, with no resolve to follow.
+            return [.. routed.Select(route => new PlannedDelivery(route.Channel, AlertAction.Trigger, false, false, "the incident is resolved"))];
+        }
+
         var told = incident.Notifications.ToDictionary(n => n.Channel, StringComparer.Ordinal);
         return [.. routed.Select(route =>
         {

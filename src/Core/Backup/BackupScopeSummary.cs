@@ -8,4 +8,13 @@ public sealed record BackupScopeSummary(
     IReadOnlyList<string> IncludeResources,
     IReadOnlyList<string> ExcludeResources,
     string ClusterResources,
-    bool SkipGitOpsManaged);
+    bool SkipGitOpsManaged)
+{
+    /// <summary>Whether <paramref name="other"/> asks for the same objects (lists compared by content, not reference).</summary>
+    public bool SameAs(BackupScopeSummary? other) =>
+        other is not null
+        && IncludeNamespaces.SequenceEqual(other.IncludeNamespaces) && ExcludeNamespaces.SequenceEqual(other.ExcludeNamespaces)
+        && Selector == other.Selector
+        && IncludeResources.SequenceEqual(other.IncludeResources) && ExcludeResources.SequenceEqual(other.ExcludeResources)
+        && ClusterResources == other.ClusterResources && SkipGitOpsManaged == other.SkipGitOpsManaged;
+}

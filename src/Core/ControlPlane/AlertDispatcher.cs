@@ -9,9 +9,9 @@ namespace Strata.Core.ControlPlane;
 /// and each <see cref="AlertResolved"/> as the incident's end, then delivers to the channels the routes name
 /// (<see cref="AlertRouting"/>), as <see cref="AlertDeliveryPlan"/> decides — all channels at once, so a slow or
 /// failing one never holds up the others. A failed delivery is recorded in the channel's health and the message is
-/// still completed: the channel adapter has already retried what was worth retrying, and the next alert of the
-/// incident tries that channel again (it was never marked as told), whereas redelivering the message would only
-/// repeat the same failure on the same schedule. Storage failures do throw (redelivery is then safe: channels already
+/// still completed: the channel adapter has already retried what was worth retrying, and the freshness pass raises
+/// the incident again (or sends its resolve again) until every channel has been told (it was never marked as told),
+/// whereas redelivering the message would only repeat the same failure on the same schedule. Storage failures do throw (redelivery is then safe: channels already
 /// told are not told twice). A message the dispatcher rejects is recorded and its alert dispatched here, in process:
 /// the dispatcher has no binding to its own queue.
 /// </summary>

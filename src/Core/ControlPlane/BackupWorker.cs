@@ -22,6 +22,9 @@ public static class BackupWorker
         ? ScheduleTick.ScheduledBackupId(request.Policy, request.Cluster, scheduledFor)
         : BackupId.Derive(envelope.CreatedAt, "requested", envelope.Id);
 
+    /// <summary>The lease that lets one backup of (policy, cluster) run at a time.</summary>
+    public static string LeaseKey(string policy, string cluster) => $"backup/{policy}/{cluster}";
+
     /// <summary>Why <paramref name="request"/> can never run under <paramref name="configuration"/>, or null.</summary>
     public static string? Refusal(StrataConfiguration configuration, BackupRequested request)
     {
@@ -60,7 +63,7 @@ public static class BackupWorker
             return result;
         }
 
-        var leaseKey = $"backup/{request.Policy}/{request.Cluster}";
+        var leaseKey = LeaseKey(request.Policy, request.Cluster);
         var now = context.Time.GetUtcNow();
         var lease = await context.State.TryAcquireLeaseAsync(leaseKey, backupId, now, context.Options.LeaseDuration, cancellationToken);
         if (!lease.Acquired)
@@ -73,7 +76,9 @@ public static class BackupWorker
             return result;
         }
 
-        if (lease.Renewed)
+        // A redelivery that finds its own run still leased: running elsewhere — unless that run's own lease ran out
+        // (its process died), in which case it is recorded as abandoned below, and the lease freed.
+        if (lease.Renewed && existing?.AsSeenAt(now).Status != BackupStatus.Interrupted)
         {
             result.Log($"backup {backupId} is running in another invocation (lease until {lease.ExpiresAt:O}); nothing to do");
             return result;

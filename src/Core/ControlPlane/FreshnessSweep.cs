@@ -1,3 +1,4 @@
+using Strata.Core.Alerts;
 using Strata.Core.Artifacts;
 using Strata.Core.Freshness;
 using Strata.Core.Messages;
@@ -10,14 +11,22 @@ namespace Strata.Core.ControlPlane;
 /// silently stops is still noticed. Each pass judges every (policy, cluster) on its last verified
 /// backup against the recovery-point objective (<see cref="RecoveryPointObjectives"/>) and raises a
 /// critical alert on a breach; records runs whose process died (lease out, no manifest) as
-/// <see cref="BackupStatus.Interrupted"/>, alerting once, and finishes the record of one that died
-/// after committing; warns when committed backups wait unverified (the verification queue is not
-/// draining); and alerts when the schedule's own heartbeat stops.
+/// <see cref="BackupStatus.Interrupted"/>, alerting once and freeing their (policy, cluster) lease, and
+/// finishes the record of one that died after committing; warns when committed backups wait unverified
+/// (the verification queue is not draining) and asks for their verification again; alerts when the
+/// schedule's own heartbeat stops; and re-drives incidents whose delivery is unfinished. What it sends
+/// is derived from the state each pass, so a pass whose outputs were lost is made good by the next.
 /// </summary>
 public static class FreshnessSweep
 {
     /// <summary>How long a committed backup may wait for verification before the queue counts as not draining.</summary>
     public static readonly TimeSpan VerificationGrace = TimeSpan.FromMinutes(30);
+
+    /// <summary>Verifications asked for again in one pass, at most.</summary>
+    public const int MaxVerificationsAskedAgain = 20;
+
+    /// <summary>How long a resolve that did not reach every channel told of the incident is sent again.</summary>
+    public static readonly TimeSpan ResolveRetryWindow = TimeSpan.FromDays(1);
 
     /// <summary>How late the schedule's heartbeat may be, beyond its period, before the schedule counts as stopped.</summary>
     public static readonly TimeSpan HeartbeatGrace = TimeSpan.FromMinutes(2);
@@ -27,6 +36,7 @@ public static class FreshnessSweep
     {
         var result = new FunctionResult();
         var now = context.Time.GetUtcNow();
+        var sent = new HashSet<string>(StringComparer.Ordinal);
         var records = new List<BackupRecord>();
         await foreach (var record in context.History.ListBackupsAsync(cancellationToken))
         {
@@ -37,7 +47,15 @@ public static class FreshnessSweep
         {
             if (records[i].Status == BackupStatus.InProgress && LeaseExpiry(context, records[i]) < now)
             {
-                records[i] = await SettleDeadRunAsync(context, records[i], now, result, cancellationToken);
+                try
+                {
+                    records[i] = await SettleDeadRunAsync(context, records[i], now, result, cancellationToken);
+                }
+                catch (Exception e) when (e is InvalidDataException or IOException)
+                {
+                    // One dead run whose manifest cannot be read must not stop the pass: RPO and schedule watching go on.
+                    result.Log($"backup {records[i].Id}: its process died and its manifest cannot be read ({e.Message}); left InProgress for a person");
+                }
             }
         }
 
@@ -46,7 +64,10 @@ public static class FreshnessSweep
             if (judgment.State == RecoveryPointState.Breached)
             {
                 var since = judgment.LastVerified is { } last ? $"its last verified backup ({last.Id}) is {Age(judgment.Age!.Value)} old" : "it has no verified backup";
-                result.Send(Alert(now, $"alert-rpo-breached-{judgment.Policy}-{judgment.Cluster}-{judgment.LastVerified?.Id ?? "none"}", new AlertRaised(
+                // One message per pass: the same incident while it lasts (the dispatcher re-notifies by its routes'
+                // interval), and a new incident after a resolve, even when the breach rests on the same backup.
+                sent.Add(judgment.DedupKey);
+                result.Send(Alert(now, $"alert-rpo-breached-{judgment.Policy}-{judgment.Cluster}-{now.UtcTicks}", new AlertRaised(
                     AlertSeverity.Critical, RecoveryPointObjectives.BreachedKind,
                     $"{judgment.Cluster} (policy {judgment.Policy}) is past its recovery-point objective of {Age(judgment.Objective!.Value)}: {since}",
                     judgment.DedupKey, judgment.Cluster, judgment.Policy, judgment.LastVerified?.Id)));
@@ -64,6 +85,8 @@ public static class FreshnessSweep
         }
 
         await HeartbeatAsync(context, now, result, cancellationToken);
+        sent.UnionWith(result.Messages.Select(m => m.Payload).OfType<AlertResolved>().Select(r => r.DedupKey));
+        await RedriveAsync(context, now, sent, result, cancellationToken);
         result.Log($"freshness: {records.Count} run(s) looked at; {result.Messages.Count} message(s)");
         return result;
     }
@@ -91,11 +114,14 @@ public static class FreshnessSweep
                 LeaseExpiresAt = null,
             };
             await context.History.SaveBackupAsync(finished, cancellationToken);
+            await context.State.ReleaseLeaseAsync(BackupWorker.LeaseKey(record.Policy, record.Cluster), record.Id, cancellationToken);
             result.Log($"backup {record.Id}: its process died after committing; recorded {finished.Status} from its manifest");
             result.Send(new Envelope($"verify-{record.Id}", $"freshness-{record.Id}", now, new VerifyRequested(record.Id, record.Cluster, record.Policy)));
             return finished;
         }
 
+        // Its worker will never release the (policy, cluster) lease: free it, or every scheduled backup is skipped until it runs out.
+        await context.State.ReleaseLeaseAsync(BackupWorker.LeaseKey(record.Policy, record.Cluster), record.Id, cancellationToken);
         var expiredAt = LeaseExpiry(context, record);
         var interrupted = record with
         {
@@ -115,10 +141,14 @@ public static class FreshnessSweep
 
     private const string StoppedKey = "schedule-stopped";
 
-    /// <summary>Committed backups left unverified past the grace: the verification queue is not draining. True when it alerted.</summary>
+    /// <summary>
+    /// Committed backups left unverified past the grace: the verification queue is not draining. Their verification is
+    /// asked for again (the same message id as the backup worker's, so a queue with duplicate detection takes it once),
+    /// at most <see cref="MaxVerificationsAskedAgain"/> a pass. True when it alerted.
+    /// </summary>
     private static bool Stalled(List<BackupRecord> records, DateTimeOffset now, FunctionResult result)
     {
-        var waiting = records.Where(r => r.Status == BackupStatus.Succeeded || (r.Status == BackupStatus.PartiallyFailed && r.Verification is null))
+        var waiting = records.Where(r => r.ExpiredAt is null && (r.Status == BackupStatus.Succeeded || (r.Status == BackupStatus.PartiallyFailed && r.Verification is null)))
             .Where(r => now - RecoveryPointObjectives.RecoveryPoint(r) > VerificationGrace)
             .OrderBy(RecoveryPointObjectives.RecoveryPoint)
             .ToList();
@@ -127,12 +157,51 @@ public static class FreshnessSweep
             return false;
         }
 
+        foreach (var record in waiting.Take(MaxVerificationsAskedAgain))
+        {
+            result.Send(new Envelope($"verify-{record.Id}", $"freshness-{record.Id}", now, new VerifyRequested(record.Id, record.Cluster, record.Policy)));
+        }
+
         var oldest = waiting[0];
         result.Send(Alert(now, $"alert-verification-stalled-{oldest.Id}", new AlertRaised(
             AlertSeverity.Warning, "verification-stalled",
             $"{waiting.Count} committed backup(s) wait unverified; the oldest, {oldest.Id} of {oldest.Cluster} (policy {oldest.Policy}), for {Age(now - RecoveryPointObjectives.RecoveryPoint(oldest))}: is the verification queue draining?",
             StalledKey, RunId: oldest.Id)));
         return true;
+    }
+
+    /// <summary>
+    /// Incidents whose delivery is unfinished: an open one that a routed channel has not been told of (its delivery
+    /// failed every attempt) or is due to be told again (the route's <c>renotify</c>) is raised again; a resolved one
+    /// that a channel was told of but not of its end (the resolve failed) has its resolve sent again, for a day.
+    /// The dispatcher decides per channel, so a pass with nothing unfinished sends nothing.
+    /// </summary>
+    private static async Task RedriveAsync(ControlPlaneContext context, DateTimeOffset now, HashSet<string> sent, FunctionResult result, CancellationToken cancellationToken)
+    {
+        var configuration = context.Configuration;
+        await foreach (var incident in context.State.ListAlertsAsync(cancellationToken))
+        {
+            if (sent.Contains(incident.DedupKey))
+            {
+                continue;
+            }
+
+            var stamp = $"{incident.DedupKey.Replace('/', '-')}-{now.UtcTicks}";
+            if (incident.Status == IncidentStatus.Open)
+            {
+                var routed = AlertRouting.ChannelsFor(configuration, incident.Severity, incident.Cluster, incident.Policy);
+                if (AlertDeliveryPlan.ForRaised(incident, routed, now).Any(p => p.Send))
+                {
+                    result.Send(Alert(now, $"alert-again-{stamp}", new AlertRaised(
+                        incident.Severity, incident.Kind, incident.Summary, incident.DedupKey, incident.Cluster, incident.Policy, incident.RunId)));
+                }
+            }
+            else if (now - incident.ResolvedAt < ResolveRetryWindow && AlertDeliveryPlan.ForResolved(incident, configuration.Alerts).Count > 0)
+            {
+                result.Send(Alert(now, $"resolve-again-{stamp}", new AlertResolved(
+                    incident.DedupKey, incident.ResolvedSummary ?? "resolved", incident.Cluster, incident.Policy, incident.RunId)));
+            }
+        }
     }
 
     /// <summary>The schedule's own heartbeat: older than its period and the grace, the schedule has stopped firing.</summary>
@@ -158,14 +227,10 @@ public static class FreshnessSweep
     }
 
     /// <summary>Resolves the incident <paramref name="key"/> when it is open; most passes resolve nothing and send nothing.</summary>
-    private static async Task ResolveAsync(
-        ControlPlaneContext context, DateTimeOffset now, string key, string summary, FunctionResult result, CancellationToken cancellationToken, string? cluster = null, string? policy = null)
-    {
-        if (await context.State.FindAlertAsync(key, cancellationToken) is { Status: Alerts.IncidentStatus.Open } open)
-        {
-            result.Send(Alert(now, $"resolve-{key.Replace('/', '-')}-{open.LastRaisedAt.UtcTicks}", new AlertResolved(key, summary, cluster, policy)));
-        }
-    }
+    private static Task<bool> ResolveAsync(
+        ControlPlaneContext context, DateTimeOffset now, string key, string summary, FunctionResult result, CancellationToken cancellationToken, string? cluster = null, string? policy = null) =>
+        IncidentRecovery.ResolveIfOpenAsync(context, key, _ => true,
+            open => Alert(now, $"resolve-{key.Replace('/', '-')}-{open.LastRaisedAt.UtcTicks}", new AlertResolved(key, summary, cluster, policy)), result, cancellationToken);
 
     private static Envelope Alert(DateTimeOffset now, string id, MessagePayload alert) =>
         new(id.Length <= MessageCodec.MaxIdLength ? id : id[..MessageCodec.MaxIdLength], "freshness", now, alert);

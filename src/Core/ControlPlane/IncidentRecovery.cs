@@ -1,6 +1,7 @@
 using Strata.Core.Alerts;
 using Strata.Core.Freshness;
 using Strata.Core.Messages;
+using Strata.Core.Ports;
 using Strata.Core.Runs;
 
 namespace Strata.Core.ControlPlane;
@@ -27,8 +28,9 @@ public static class IncidentRecovery
 
     /// <summary>
     /// An <see cref="AlertResolved"/> for each incident of <paramref name="record"/>'s pair that its verification ends
-    /// and that is open — raised before the backup ended, so a replayed older backup never ends a newer failure.
-    /// A backup without drift also ends an open drift incident.
+    /// and that is open — about a run that started before this one, so a re-verified older backup never ends a newer
+    /// failure. A backup without drift also ends an open drift incident; the RPO incident ends only when this backup
+    /// is itself within the objective (a verification backlog draining old backups does not end it).
     /// </summary>
     public static async Task ResolveAsync(ControlPlaneContext context, Envelope request, BackupRecord record, DateTimeOffset now, FunctionResult result, CancellationToken cancellationToken)
     {
@@ -43,15 +45,31 @@ public static class IncidentRecovery
             kinds = kinds.Append("backup-drift");
         }
 
-        foreach (var kind in kinds)
+        var objective = context.Configuration.FindPolicy(record.Policy)?.RecoveryPointObjective;
+        var fresh = objective is { } rpo && now - RecoveryPointObjectives.RecoveryPoint(record) <= rpo;
+        foreach (var kind in kinds.Where(k => k != RecoveryPointObjectives.BreachedKind || fresh))
         {
             var key = kind == RecoveryPointObjectives.BreachedKind ? RecoveryPointObjectives.DedupKey(record.Policy, record.Cluster) : $"{kind}/{record.Policy}/{record.Cluster}";
-            if (await context.State.FindAlertAsync(key, cancellationToken) is { Status: IncidentStatus.Open } open
-                && open.LastRaisedAt <= (record.CompletedAt ?? now))
-            {
-                result.Send(request.FollowedBy($"resolve-{kind}-{record.Id}", now, new AlertResolved(
-                    key, $"Backup {record.Id} of {record.Cluster} (policy {record.Policy}) was verified", record.Cluster, record.Policy, record.Id)));
-            }
+            await ResolveIfOpenAsync(context, key, open => open.RunId is { } about ? string.CompareOrdinal(about, record.Id) <= 0 : open.LastRaisedAt <= (record.CompletedAt ?? now),
+                _ => request.FollowedBy($"resolve-{kind}-{record.Id}", now, new AlertResolved(
+                    key, $"Backup {record.Id} of {record.Cluster} (policy {record.Policy}) was verified", record.Cluster, record.Policy, record.Id)),
+                result, cancellationToken);
         }
+    }
+
+    /// <summary>
+    /// Sends the resolve <paramref name="resolve"/> makes when the incident <paramref name="key"/> is open and <paramref name="ends"/>
+    /// says this recovery ends it; true when it did. Most recoveries end nothing and send nothing.
+    /// </summary>
+    public static async Task<bool> ResolveIfOpenAsync(
+        ControlPlaneContext context, string key, Func<AlertRecord, bool> ends, Func<AlertRecord, Envelope> resolve, FunctionResult result, CancellationToken cancellationToken)
+    {
+        if (await context.State.FindAlertAsync(key, cancellationToken) is not { Status: IncidentStatus.Open } open || !ends(open))
+        {
+            return false;
+        }
+
+        result.Send(resolve(open));
+        return true;
     }
 }

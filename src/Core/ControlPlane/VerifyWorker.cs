@@ -1,3 +1,4 @@
+using Strata.Core.Alerts;
 using Strata.Core.Messages;
 using Strata.Core.Runs;
 using Strata.Core.Verification;
@@ -8,15 +9,12 @@ namespace Strata.Core.ControlPlane;
 /// The <c>strata-verifications</c> worker: proves a committed backup by reading it back from the
 /// store (<see cref="BackupVerifier"/>), compares it with the last verified backup of the same policy
 /// and cluster (<see cref="DriftCheck"/>), records the report with the run, and moves the run to
-/// <see cref="BackupStatus.Verified"/> or <see cref="BackupStatus.VerificationFailed"/>. Verifying is
-/// read-only, so a redelivered request simply verifies again. Requests of kind
+/// <see cref="BackupStatus.Verified"/> or <see cref="BackupStatus.VerificationFailed"/>. It reads the artifacts
+/// and rewrites only the run record, so a redelivered request simply verifies again. Requests of kind
 /// <see cref="VerificationKind.Drill"/> are restore drills (<see cref="DrillWorker"/>).
 /// </summary>
 public static class VerifyWorker
 {
-    /// <summary>Findings an alert lists, at most.</summary>
-    public const int AlertedFindings = 20;
-
     /// <summary>Handles one <c>strata-verifications</c> message.</summary>
     public static async Task<FunctionResult> HandleAsync(ControlPlaneContext context, InboundMessage message, CancellationToken cancellationToken = default)
     {
@@ -70,7 +68,7 @@ public static class VerifyWorker
             result.Send(request.FollowedBy($"alert-verification-failed-{record.Id}", now, new AlertRaised(
                 AlertSeverity.Critical, "verification-failed",
                 $"Backup {record.Id} of {record.Cluster} (policy {record.Policy}) failed verification: {report.ErrorCount} problem(s), first: {report.Errors.First()}",
-                $"verification-failed/{record.Policy}/{record.Cluster}", record.Cluster, record.Policy, record.Id, Details(report.Errors, report.ErrorCount))));
+                $"verification-failed/{record.Policy}/{record.Cluster}", record.Cluster, record.Policy, record.Id) with { FailedItems = Listed(report.Errors, report.ErrorCount, out var more), MoreFailedItems = more }));
         }
 
         var warnings = report.Warnings.ToList();
@@ -79,25 +77,15 @@ public static class VerifyWorker
             result.Send(request.FollowedBy($"alert-backup-drift-{record.Id}", now, new AlertRaised(
                 AlertSeverity.Warning, "backup-drift",
                 $"Backup {record.Id} of {record.Cluster} (policy {record.Policy}) shrank against {report.BaselineBackupId}: {warnings[0].Message}",
-                $"backup-drift/{record.Policy}/{record.Cluster}", record.Cluster, record.Policy, record.Id, Details(warnings, warnings.Count))));
+                $"backup-drift/{record.Policy}/{record.Cluster}", record.Cluster, record.Policy, record.Id) with { FailedItems = Listed(warnings, warnings.Count, out var more), MoreFailedItems = more }));
         }
     }
 
-    /// <summary>The first <see cref="AlertedFindings"/> findings, one per detail, and how many more.</summary>
-    private static Dictionary<string, string> Details(IEnumerable<VerificationFinding> findings, int total)
+    /// <summary>The findings as an alert lists failed items (<see cref="FailedItemList"/>: the first 20), and how many more of <paramref name="total"/>.</summary>
+    private static IReadOnlyList<string> Listed(IEnumerable<VerificationFinding> findings, int total, out int? more)
     {
-        var details = new Dictionary<string, string>(StringComparer.Ordinal);
-        var i = 0;
-        foreach (var finding in findings.Take(AlertedFindings))
-        {
-            details[$"problem{++i:00}"] = finding.ToString();
-        }
-
-        if (total > i)
-        {
-            details["more"] = $"{total - i} more";
-        }
-
-        return details;
+        var (items, _) = FailedItemList.Of(findings.Select(f => f.ToString()));
+        more = total > items.Count ? total - items.Count : null;
+        return items;
     }
 }

@@ -24,12 +24,19 @@ public static class RecoveryPointObjectives
     {
         var newestVerified = new Dictionary<(string, string), BackupRecord>();
         var oldestRun = new Dictionary<(string, string), DateTimeOffset>();
+        var newestAwaiting = new Dictionary<(string, string), DateTimeOffset>();
         foreach (var record in records)
         {
             var key = (record.Policy, record.Cluster);
             if (record.IsVerified && (!newestVerified.TryGetValue(key, out var known) || RecoveryPoint(record) > RecoveryPoint(known)))
             {
                 newestVerified[key] = record;
+            }
+
+            if (record.Status == BackupStatus.Succeeded && record.ExpiredAt is null
+                && (!newestAwaiting.TryGetValue(key, out var awaiting) || RecoveryPoint(record) > awaiting))
+            {
+                newestAwaiting[key] = RecoveryPoint(record);
             }
 
             if (!oldestRun.TryGetValue(key, out var oldest) || record.StartedAt < oldest)
@@ -53,8 +60,12 @@ public static class RecoveryPointObjectives
                         : a > objective * AtRiskFraction ? RecoveryPointState.AtRisk
                         : RecoveryPointState.Ok,
 
-                    // Never verified: a breach once runs have been failing for longer than the objective allows.
-                    { } objective => oldestRun.TryGetValue(key, out var first) && now - first > objective ? RecoveryPointState.Breached : RecoveryPointState.Pending,
+                    // Never verified: pending while a complete backup within the objective waits for its verification (a
+                    // new pair, or history from before verification existed), a breach once runs have been failing
+                    // for longer than the objective allows.
+                    { } objective => newestAwaiting.TryGetValue(key, out var awaiting) && now - awaiting <= objective ? RecoveryPointState.Pending
+                        : oldestRun.TryGetValue(key, out var first) && now - first > objective ? RecoveryPointState.Breached
+                        : RecoveryPointState.Pending,
                 };
                 judgments.Add(new RecoveryPointJudgment(policy.Name, cluster.Name, state, policy.RecoveryPointObjective, verified, age));
             }

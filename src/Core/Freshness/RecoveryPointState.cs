@@ -12,7 +12,7 @@ public enum RecoveryPointState
     /// <summary>The last verified backup is older than the objective (or there is none, and runs have been failing for longer).</summary>
     Breached,
 
-    /// <summary>No verified backup yet, and the pair is younger than its objective: nothing to judge.</summary>
+    /// <summary>No verified backup yet: the pair is younger than its objective, or a complete backup within it waits for verification.</summary>
     Pending,
 
     /// <summary>The policy sets no objective.</summary>

@@ -79,12 +79,12 @@ public sealed record AlertRecord
     }
 
     /// <summary>
-    /// This incident with one more alert: unchanged when it is the same message again; opened again, with no
-    /// channel told yet, when it had resolved.
+    /// This incident with one more alert: unchanged when it is the same message again, or an alert made before the
+    /// incident resolved (a late redelivery); opened again, with no channel told yet, by a newer alert once it had resolved.
     /// </summary>
     public AlertRecord With(Envelope alert, DateTimeOffset receivedAt)
     {
-        if (alert.Id == LastMessageId)
+        if (alert.Id == LastMessageId || (Status == IncidentStatus.Resolved && alert.CreatedAt < ResolvedAt))
         {
             return this;
         }

@@ -30,13 +30,18 @@ public static class VerificationRun
         return updated;
     }
 
-    /// <summary>The last verified backup of the same policy and cluster that started before <paramref name="record"/>.</summary>
+    /// <summary>
+    /// The baseline for drift: the last verified backup of the same policy, cluster and scope that started before
+    /// <paramref name="record"/> and showed no drift itself — so a backup that lost half the cluster does not become
+    /// the yardstick that makes the next one look normal (drift stays reported until the counts recover).
+    /// </summary>
     private static async Task<BackupRecord?> BaselineAsync(IRunHistory history, BackupRecord record, CancellationToken cancellationToken)
     {
         await foreach (var candidate in history.ListBackupsAsync(cancellationToken))
         {
-            if (candidate.Id != record.Id && candidate.Policy == record.Policy && candidate.Cluster == record.Cluster
-                && candidate.Status == BackupStatus.Verified && candidate.Verification is not null && candidate.StartedAt < record.StartedAt)
+            if (candidate.Id != record.Id && candidate.Policy == record.Policy && candidate.Cluster == record.Cluster && candidate.StartedAt < record.StartedAt
+                && candidate.IsVerified && candidate.Verification is { } report && !report.Warnings.Any()
+                && (candidate.Scope is null || record.Scope is null || candidate.Scope.SameAs(record.Scope)))
             {
                 return candidate;
             }

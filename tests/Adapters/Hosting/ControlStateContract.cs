@@ -119,7 +119,7 @@ public abstract class ControlStateContract
     public async Task Alerts_ResolvedThenRaisedAgain_OpensAgainWithNoChannelTold()
     {
         var key = "backup-failed/nightly/prod#1";
-        Envelope Raised(string id) => new(id, id, Now, new AlertRaised(AlertSeverity.Critical, "backup-failed", "failed", key, "prod", "nightly"));
+        Envelope Raised(string id, DateTimeOffset? createdAt = null) => new(id, id, createdAt ?? Now, new AlertRaised(AlertSeverity.Critical, "backup-failed", "failed", key, "prod", "nightly"));
         Envelope Resolved(string id) => new(id, id, Now, new AlertResolved(key, "recovered"));
 
         Assert.Null(await State.FindAlertAsync(key));
@@ -137,8 +137,10 @@ public abstract class ControlStateContract
         Assert.Equal(IncidentStatus.Resolved, stored.Status);
         Assert.Equal([("chat", (DateTimeOffset?)null), ("pager", Now.AddHours(1))], stored.Notifications.Select(n => (n.Channel, n.ResolvedAt)));
 
-        var reopened = await State.RecordAlertAsync(Raised("a2"), Now.AddHours(3));
+        var late = await State.RecordAlertAsync(Raised("a0", Now.AddMinutes(30)), Now.AddHours(2)); // made before the resolve, delivered after it
+        var reopened = await State.RecordAlertAsync(Raised("a2", Now.AddHours(3)), Now.AddHours(3));
 
+        Assert.Equal((IncidentStatus.Resolved, 1), (late.Status, late.Count));
         Assert.Equal((IncidentStatus.Open, Now.AddHours(3), 2, Now), (reopened.Status, reopened.OpenedAt, reopened.Count, reopened.FirstRaisedAt));
         Assert.Empty((await State.FindAlertAsync(key))!.Notifications);
         Assert.Null(await State.RecordNotificationsAsync("no/such/incident", [new ChannelNotification("pager", Now, AlertSeverity.Info)]));

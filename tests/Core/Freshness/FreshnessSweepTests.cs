@@ -34,7 +34,7 @@ public sealed class FreshnessSweepTests
         var alert = Assert.Single(late.Messages.Select(m => m.Payload).OfType<AlertRaised>());
         Assert.Equal((AlertSeverity.Critical, "rpo-breached", "rpo-breached/hourly/prod", verified.Id), (alert.Severity, alert.Kind, alert.DedupKey, alert.RunId));
         Assert.Contains("2h", alert.Summary, StringComparison.Ordinal);
-        Assert.Equal(late.Messages.Single().Id, again.Messages.Single().Id); // the same incident, not a new one every pass
+        Assert.Equal(alert.DedupKey, ((AlertRaised)again.Messages.Single().Payload).DedupKey); // the same incident while it lasts
     }
 
     [Fact]
@@ -101,6 +101,45 @@ public sealed class FreshnessSweepTests
         Assert.Contains("stopped renewing", record.Error, StringComparison.Ordinal);
         Assert.Single(dead.Messages, m => m.Payload is AlertRaised { Kind: "backup-interrupted" });
         Assert.DoesNotContain(after.Messages, m => m.Payload is AlertRaised { Kind: "backup-interrupted" });
+    }
+
+    [Fact]
+    public async Task Run_DeadRun_FreesItsPolicyAndClusterLease_SoTheNextBackupRuns()
+    {
+        var started = _plane.Clock.GetUtcNow();
+        const string dead = "20261121-093000-cccccc";
+        await _plane.History.SaveBackupAsync(Record(dead, BackupStatus.InProgress, started) with { LeaseExpiresAt = started.AddMinutes(2) });
+        await _plane.State.TryAcquireLeaseAsync(BackupWorker.LeaseKey("hourly", "prod"), dead, started, TimeSpan.FromHours(6));
+        _plane.Clock.Advance(TimeSpan.FromMinutes(3));
+
+        await FreshnessSweep.RunAsync(_plane.Context);
+        var next = await BackUpAsync("ci-after");
+
+        Assert.Equal(BackupStatus.Succeeded, next.Status); // not Skipped behind a dead holder's six-hour lease
+    }
+
+    [Fact]
+    public async Task Run_UnverifiedPastTheGrace_AsksForTheVerificationAgain_WithTheBackupWorkersMessageId()
+    {
+        var waiting = await BackUpAsync();
+        _plane.Clock.Advance(TimeSpan.FromMinutes(31));
+
+        var result = await FreshnessSweep.RunAsync(_plane.Context);
+
+        var again = Assert.Single(result.Messages, m => m.Payload is VerifyRequested);
+        Assert.Equal($"verify-{waiting.Id}", again.Id);
+    }
+
+    [Fact]
+    public async Task Judge_HistoryFromBeforeVerification_IsPendingWhileACompleteBackupWithinTheRpoWaits()
+    {
+        await _plane.History.SaveBackupAsync(Record("20261120-093000-dddddd", BackupStatus.Succeeded, _plane.Clock.GetUtcNow().AddDays(-30)));
+        var recent = await BackUpAsync();
+
+        var judgment = Assert.Single(RecoveryPointObjectives.Judge(_plane.Context.Configuration, await _plane.History.ListBackupsAsync().ToListAsync(), _plane.Clock.GetUtcNow()));
+
+        Assert.Equal(RecoveryPointState.Pending, judgment.State); // no page on the first pass after an upgrade
+        Assert.Equal(BackupStatus.Succeeded, recent.Status);
     }
 
     [Fact]

@@ -49,7 +49,7 @@ public sealed class VerifyWorkerTests
         Assert.Equal((ArtifactLayout.ResourcesArchive, record.Artifacts[0].Sha256), (sha.Artifact, sha.Expected));
         var alert = (AlertRaised)Assert.Single(result.Messages).Payload;
         Assert.Equal((AlertSeverity.Critical, "verification-failed", "verification-failed/nightly/prod"), (alert.Severity, alert.Kind, alert.DedupKey));
-        Assert.Contains(alert.Details!.Values, d => d.Contains($"sha256: the stored bytes are not the bytes that were written (expected {record.Artifacts[0].Sha256}", StringComparison.Ordinal));
+        Assert.Contains(alert.FailedItems!, d => d.Contains($"sha256: the stored bytes are not the bytes that were written (expected {record.Artifacts[0].Sha256}", StringComparison.Ordinal));
     }
 
     [Fact]
