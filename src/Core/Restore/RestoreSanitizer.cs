@@ -33,6 +33,17 @@ public static class RestoreSanitizer
     public const string SelectedNodeAnnotation = "volume.kubernetes.io/selected-node";
 
     /// <summary>
+    /// Pod template labels of a Job that name the old Job's uid. Unless <c>spec.manualSelector</c> is true the
+    /// server generates the selector and these labels from the new uid, and refuses (422) a Job that carries the old
+    /// ones; <c>job-name</c> labels name the Job, which is the same, and are kept.
+    /// </summary>
+    public static IReadOnlyList<(string Label, string Reason)> JobGeneratedLabels { get; } =
+    [
+        ("batch.kubernetes.io/controller-uid", "names the old Job's uid; the server stamps the new one"),
+        ("controller-uid", "the legacy form of the same label; the server stamps it too"),
+    ];
+
+    /// <summary>
     /// Sanitizes <paramref name="doc"/> in place. <paramref name="isRestored"/> says whether an
     /// owner (by its old uid) is part of this restore; <paramref name="isVolumeRestored"/> whether
     /// a PersistentVolume (by name) is.
@@ -78,6 +89,18 @@ public static class RestoreSanitizer
                 // The claim is created anew with a new uid; a claimRef that names the old uid would leave the volume Released.
                 claimRef.Remove("uid");
                 claimRef.Remove("resourceVersion");
+                break;
+            case "jobs.batch" when spec is not null && !(spec["manualSelector"] is JsonValue manual && manual.TryGetValue<bool>(out var isManual) && isManual):
+                // The generated selector matches the old uid only; the server generates it anew (Velero's job action).
+                spec.Remove("selector");
+                if (spec["template"]?["metadata"]?["labels"] is JsonObject templateLabels)
+                {
+                    foreach (var (label, _) in JobGeneratedLabels)
+                    {
+                        templateLabels.Remove(label);
+                    }
+                }
+
                 break;
             case "pods" when spec is not null:
                 spec.Remove("nodeName"); // the scheduler places it; node names belong to one cluster
