@@ -150,7 +150,7 @@ public sealed class DrillRun(IClusterWriter target, IArtifactStore store, IRunHi
                 .Select(i => $"{i.Resource}/{i.Name}")],
         };
 
-        var assertions = AssertionWait.Build(request.Settings, restore, mapping, await target.DiscoverAsync(cancellationToken));
+        var assertions = AssertionWait.Build(request.Settings, restore, mapping, await target.DiscoverAsync(cancellationToken), backup.Id);
         await new AssertionWait(target, time, _options).RunAsync(
             assertions, record.StartedAt, record.StartedAt + request.Settings.Timeout, progress, cancellationToken);
         var results = assertions.Select(a => a.ToResult()).ToList();

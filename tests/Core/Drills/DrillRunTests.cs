@@ -185,6 +185,23 @@ public sealed class DrillRunTests
     }
 
     [Fact]
+    public async Task Scratch_AssertionOnANamespaceNotInTheBackup_FailsAtOnce_WithoutReadingTheOriginal()
+    {
+        var fakes = await DrillFakes.CreateAsync("{ readiness: false, assertions: [ { resource: cm, namespace: billing, name: rates, exists: true } ] }");
+        var backup = await fakes.BackUpAsync();
+        await fakes.Prod.CreateAsync(DrillFakes.Type("namespaces"), null, DrillFakes.Object("v1", "Namespace", null, "billing"));
+        await fakes.Prod.CreateAsync(DrillFakes.Type("configmaps"), "billing", DrillFakes.Object("v1", "ConfigMap", "billing", "rates"));
+
+        var (drill, _, _) = await fakes.DrillAsync(backup);
+
+        Assert.Equal(DrillStatus.Failed, drill!.Status);
+        var assertion = Assert.Single(drill.Assertions);
+        Assert.False(assertion.Passed);
+        Assert.StartsWith($"namespace billing is not in backup {backup.Id}", assertion.LastSeen, StringComparison.Ordinal);
+        Assert.Equal(0, (drill.CompletedAt!.Value - drill.StartedAt).TotalSeconds);
+    }
+
+    [Fact]
     public async Task Scratch_SlowerThanTheRto_PassesAndWarns()
     {
         var fakes = await DrillFakes.CreateAsync("{ rto: 2s }");
