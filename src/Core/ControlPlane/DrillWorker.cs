@@ -63,7 +63,7 @@ public static class DrillWorker
         }
 
         var leaseKey = $"drill/{request.Policy}/{request.Cluster}";
-        var lease = await context.State.TryAcquireLeaseAsync(leaseKey, drillId, context.Time.GetUtcNow(), settings.Timeout + LeaseMargin, cancellationToken);
+        var lease = await context.State.TryAcquireLeaseAsync(leaseKey, drillId, context.Time.GetUtcNow(), settings.BoundedTimeout + LeaseMargin, cancellationToken);
         if (!lease.Acquired || lease.Renewed)
         {
             result.Log(lease.Renewed

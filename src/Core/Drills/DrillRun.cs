@@ -152,7 +152,7 @@ public sealed class DrillRun(IClusterWriter target, IArtifactStore store, IRunHi
 
         var assertions = AssertionWait.Build(request.Settings, restore, mapping, await target.DiscoverAsync(cancellationToken), backup.Id);
         await new AssertionWait(target, time, _options).RunAsync(
-            assertions, record.StartedAt, record.StartedAt + request.Settings.Timeout, progress, cancellationToken);
+            assertions, record.StartedAt, record.StartedAt + request.Settings.BoundedTimeout, progress, cancellationToken);
         var results = assertions.Select(a => a.ToResult()).ToList();
         var passed = refused.Count == 0 && results.All(a => a.Passed);
         return record with
