@@ -23,6 +23,11 @@ internal static class DrillTables
             grid.AddRow("Restore", Markup.Escape($"{restore:0.00} s: " + string.Join(", ", drill.Counts.Where(c => c.Value > 0).Select(c => $"{c.Value:N0} {c.Key}"))));
         }
 
+        if (drill.Disarmed.Count > 0)
+        {
+            grid.AddRow("Disarmed", Markup.Escape(string.Join(", ", drill.Disarmed.Select(c => $"{c.Value:N0} {c.Key}")) + " (harmless beside the original)"));
+        }
+
         if (drill.CreatedClusterObjects.Count > 0)
         {
             grid.AddRow("Created", Markup.Escape($"{string.Join(", ", drill.CreatedClusterObjects)} (cluster-scoped, missing on the target: left there)"));

@@ -138,12 +138,14 @@ public sealed class DrillRun(IClusterWriter target, IArtifactStore store, IRunHi
             NamespaceMapping = mapping,
             ExistingResourcePolicy = ExistingResourcePolicy.Skip, // never overwrite what the target has
             ReallocateNodePorts = true, // beside the original, its node ports are taken
+            DisarmExternalEffects = true, // beside the original, a copy must not run its jobs, take an address or DNS names
         }, record.StartedAt, progress, cancellationToken);
         var refused = Refusals(restore);
         record = record with
         {
             RestoreSeconds = Seconds(record.StartedAt, restore.CompletedAt),
             Counts = restore.Counts,
+            Disarmed = restore.Disarmed,
             Refused = refused,
             CreatedClusterObjects = [.. restore.Items
                 .Where(i => i is { Namespace: null, Outcome: RestoreItemOutcome.Created } && i.Resource != "namespaces")

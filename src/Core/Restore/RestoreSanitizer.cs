@@ -108,6 +108,70 @@ public static class RestoreSanitizer
         }
     }
 
+    /// <summary>
+    /// What <see cref="Disarm"/> changes so that a copy beside its original acts on nothing outside its namespaces
+    /// (<see cref="RestoreRequest.DisarmExternalEffects"/>), by the name each change is counted under, with its reason.
+    /// </summary>
+    public static IReadOnlyList<(string Change, string Reason)> DisarmChanges { get; } =
+    [
+        (CronJobsSuspended, "a copied CronJob would run its jobs a second time: twice the mails, payments, exports"),
+        (LoadBalancersMadeClusterIP, "a copied LoadBalancer Service gets a second external address (and its cost), or competes for the original's loadBalancerIP"),
+        (ExternalDnsAnnotationsDropped, "external-dns would point the original's DNS names at the copy"),
+    ];
+
+    /// <summary>Counted for each CronJob restored with <c>spec.suspend: true</c>.</summary>
+    public const string CronJobsSuspended = "cronJobsSuspended";
+
+    /// <summary>Counted for each Service of <c>type: LoadBalancer</c> restored as <c>ClusterIP</c>.</summary>
+    public const string LoadBalancersMadeClusterIP = "loadBalancersMadeClusterIP";
+
+    /// <summary>Counted for each object restored without its <c>external-dns.alpha.kubernetes.io/*</c> annotations.</summary>
+    public const string ExternalDnsAnnotationsDropped = "externalDnsAnnotationsDropped";
+
+    /// <summary>The LoadBalancer fields the API refuses on a ClusterIP Service (node ports included).</summary>
+    private static readonly string[] LoadBalancerFields =
+        ["loadBalancerIP", "loadBalancerClass", "loadBalancerSourceRanges", "externalTrafficPolicy", "healthCheckNodePort", "allocateLoadBalancerNodePorts"];
+
+    /// <summary>Makes <paramref name="doc"/> harmless beside its original (<see cref="DisarmChanges"/>); returns the changes made.</summary>
+    public static List<string> Disarm(string qualifiedResource, JsonObject doc)
+    {
+        var changes = new List<string>();
+        var spec = doc["spec"] as JsonObject;
+        if (qualifiedResource == "cronjobs.batch" && spec is not null)
+        {
+            spec["suspend"] = true;
+            changes.Add(CronJobsSuspended);
+        }
+
+        if (qualifiedResource == "services" && spec?["type"] is JsonValue type && type.TryGetValue<string>(out var t) && t == "LoadBalancer")
+        {
+            spec["type"] = "ClusterIP";
+            foreach (var field in LoadBalancerFields)
+            {
+                spec.Remove(field);
+            }
+
+            DropNodePorts(doc); // a ClusterIP Service may not have node ports
+            changes.Add(LoadBalancersMadeClusterIP);
+        }
+
+        if ((doc["metadata"] as JsonObject)?["annotations"] is JsonObject annotations)
+        {
+            var dns = annotations.Select(a => a.Key).Where(k => k.StartsWith("external-dns.alpha.kubernetes.io/", StringComparison.Ordinal)).ToList();
+            foreach (var key in dns)
+            {
+                annotations.Remove(key);
+            }
+
+            if (dns.Count > 0)
+            {
+                changes.Add(ExternalDnsAnnotationsDropped);
+            }
+        }
+
+        return changes;
+    }
+
     /// <summary>Drops a Service's <c>spec.ports[].nodePort</c>, so that the server allocates free ones (<see cref="RestoreRequest.ReallocateNodePorts"/>).</summary>
     public static void DropNodePorts(JsonObject service)
     {

@@ -47,6 +47,43 @@ public sealed class DrillRunTests
     }
 
     [Fact]
+    public async Task Scratch_CopyIsHarmlessBesideTheOriginal_CronJobsSuspendedLoadBalancersClusterIPNoExternalDns()
+    {
+        var fakes = await DrillFakes.CreateAsync("{ readiness: false }");
+        var dns = new JsonObject { ["external-dns.alpha.kubernetes.io/hostname"] = "shop.example.com", ["team"] = "web" };
+        await fakes.Prod.CreateAsync(DrillFakes.Type("cronjobs.batch"), "shop", DrillFakes.Object("batch/v1", "CronJob", "shop", "mailer",
+            JsonNode.Parse("""{"schedule":"*/5 * * * *","jobTemplate":{"spec":{"template":{"spec":{"containers":[{"name":"m","image":"m"}]}}}}}""")!.AsObject()));
+        await fakes.Prod.CreateAsync(DrillFakes.Type("services"), "shop", DrillFakes.Object("v1", "Service", "shop", "edge",
+            JsonNode.Parse("""
+                {"type":"LoadBalancer","loadBalancerIP":"20.1.2.3","loadBalancerClass":"azure","externalTrafficPolicy":"Local","healthCheckNodePort":31000,
+                 "allocateLoadBalancerNodePorts":true,"ports":[{"port":443,"nodePort":30443}]}
+                """)!.AsObject(), o => o["metadata"]!["annotations"] = dns));
+        var sent = new Dictionary<string, JsonObject>(StringComparer.Ordinal);
+        fakes.Prod.Admission = (resource, body) =>
+        {
+            if (body["metadata"]?["namespace"]?.GetValue<string>() is { } ns && ns.StartsWith("drill-", StringComparison.Ordinal))
+            {
+                sent[resource.QualifiedName + "/" + body["metadata"]!["name"]] = body.DeepClone().AsObject();
+            }
+
+            return null;
+        };
+        var backup = await fakes.BackUpAsync();
+
+        var (drill, _, _) = await fakes.DrillAsync(backup);
+
+        Assert.True(drill!.Status == DrillStatus.Passed, drill.Error);
+        Assert.True(sent["cronjobs.batch/mailer"]["spec"]!["suspend"]!.GetValue<bool>());
+        var edge = sent["services/edge"];
+        Assert.Equal("""{"type":"ClusterIP","ports":[{"port":443}]}""", edge["spec"]!.ToJsonString());
+        Assert.Equal("""{"team":"web"}""", edge["metadata"]!["annotations"]!.ToJsonString());
+        Assert.Equal(
+            [("cronJobsSuspended", 1L), ("externalDnsAnnotationsDropped", 1L), ("loadBalancersMadeClusterIP", 1L)],
+            drill.Disarmed.Select(d => (d.Key, d.Value)));
+        Assert.Equal("LoadBalancer", fakes.Prod.Objects[RecordingCluster.Key("services", "shop", "edge")]["spec"]!["type"]!.GetValue<string>());
+    }
+
+    [Fact]
     public async Task Scratch_ClaimsNeverBindTheVolumesOfWhatIsCopied()
     {
         var fakes = await DrillFakes.CreateAsync();
