@@ -68,6 +68,17 @@ internal static class DrillTables
             console.Write(table);
         }
 
+        if (drill.NotValidated.Count > 0)
+        {
+            var table = new Table().Border(TableBorder.Simple).AddColumns("NOT VALIDATED", "WHY");
+            foreach (var n in drill.NotValidated)
+            {
+                table.AddRow(Markup.Escape(n.Object), Markup.Escape(n.Reason));
+            }
+
+            console.Write(table);
+        }
+
         foreach (var warning in drill.Warnings)
         {
             console.WriteLine(Markup.Escape($"Warning: {warning}"));

@@ -82,7 +82,7 @@ internal sealed class ObjectApplier(IClusterWriter target, RestoreRequest reques
         {
             if (request.DryRun && _dryRunCreated.ContainsKey($"crd:{type.Resource}.{type.Group}"))
             {
-                Record(RestoreItemOutcome.Created, "not validated: its CustomResourceDefinition is created by this restore, which a dry run does not do");
+                Record(RestoreItemOutcome.Created, RestoreItemResult.NotValidatedPrefix + "its CustomResourceDefinition is created by this restore, which a dry run does not do");
             }
             else
             {
@@ -227,7 +227,7 @@ internal sealed class ObjectApplier(IClusterWriter target, RestoreRequest reques
         }
         catch (ClusterRequestException e) when (request.DryRun && e.StatusCode == 404 && ns is not null && _dryRunCreated.ContainsKey($"ns:{ns}"))
         {
-            return (RestoreItemOutcome.Created, "not validated: its namespace is created by this restore, which a dry run does not do");
+            return (RestoreItemOutcome.Created, RestoreItemResult.NotValidatedPrefix + "its namespace is created by this restore, which a dry run does not do");
         }
         catch (ClusterRequestException e)
         {

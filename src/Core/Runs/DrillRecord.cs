@@ -59,6 +59,12 @@ public sealed record DrillRecord
     /// </summary>
     public IReadOnlyDictionary<string, long> Disarmed { get; init; } = new Dictionary<string, long>();
 
+    /// <summary>
+    /// A dry run's objects the target could not judge (their namespace or CRD is one the restore would create, which a
+    /// dry run does not), with why; counted as <c>notValidated</c> in <see cref="Counts"/>. Any fails the drill.
+    /// </summary>
+    public IReadOnlyList<DrillRefusal> NotValidated { get; init; } = [];
+
     /// <summary>Every assertion, in the order they were set.</summary>
     public IReadOnlyList<DrillAssertionResult> Assertions { get; init; } = [];
 

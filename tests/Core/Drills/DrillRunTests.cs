@@ -295,13 +295,29 @@ public sealed class DrillRunTests
     [Fact]
     public async Task DryRun_NothingRefused_Passes()
     {
+        var fakes = await DrillFakes.CreateAsync("{ mode: dryRun }");
+        var backup = await fakes.BackUpAsync();
+        var before = fakes.Prod.Objects.ToDictionary(o => o.Key, o => o.Value.ToJsonString());
+
+        var (drill, _, _) = await fakes.DrillAsync(backup);
+
+        Assert.True(drill!.Status == DrillStatus.Passed, drill.Error);
+        Assert.Equal(before, fakes.Prod.Objects.ToDictionary(o => o.Key, o => o.Value.ToJsonString()));
+        Assert.Equal(0, drill.Counts["notValidated"]);
+    }
+
+    [Fact]
+    public async Task DryRun_IntoAClusterWithoutTheNamespaces_CountsWhatItCouldNotValidate_AndFails()
+    {
         var fakes = await DrillFakes.CreateAsync("{ mode: dryRun, target: dr }");
         var backup = await fakes.BackUpAsync();
 
         var (drill, _, _) = await fakes.DrillAsync(backup);
 
-        Assert.Equal(DrillStatus.Passed, drill!.Status);
-        Assert.Empty(fakes.Dr.Objects);
-        Assert.True(drill.Counts["created"] > 0);
+        Assert.Equal(DrillStatus.Failed, drill!.Status);
+        Assert.NotEmpty(drill.NotValidated);
+        Assert.Equal(drill.NotValidated.Count, drill.Counts["notValidated"]);
+        Assert.Contains(drill.NotValidated, n => n.Object == "deployments.apps shop/web" && n.Reason.StartsWith("its namespace is created by this restore", StringComparison.Ordinal));
+        Assert.StartsWith($"the target could not validate {drill.NotValidated.Count} of", drill.Error, StringComparison.Ordinal);
     }
 }
