@@ -65,6 +65,24 @@ public class RestoreCommandTests : TwoClusterCli
     }
 
     [Fact]
+    public async Task Create_JobCapturedFromTheSandbox_IsCreatedInTheTargetWithItsOwnSelector()
+    {
+        Prod.Create(Sandbox.SampleApplication.Obj("batch/v1", "Job", "shop", "migrate", extra: o => o["spec"] = JsonNode.Parse("""
+            {"template":{"metadata":{"labels":{"app":"migrate"}},"spec":{"restartPolicy":"Never","containers":[{"name":"m","image":"migrate:1"}]}}}
+            """)));
+        var backup = await BackupAsync("prod");
+
+        var (code, result, error) = await RestoreAsync("--from-backup", Id(backup));
+
+        Assert.True(code == 0, error + result);
+        Assert.DoesNotContain(Items(result!, "failed"), i => i["name"]!.GetValue<string>() == "migrate");
+        var job = Dr.Store.Get(Dr.Store.Types.Single(t => t.Key == "jobs.batch"), "shop", "migrate")!.ToJson("batch/v1", "Job");
+        var uid = job["metadata"]!["uid"]!.GetValue<string>();
+        Assert.Equal(uid, job["spec"]!["selector"]!["matchLabels"]!["batch.kubernetes.io/controller-uid"]!.GetValue<string>());
+        Assert.Equal(uid, job["spec"]!["template"]!["metadata"]!["labels"]!["controller-uid"]!.GetValue<string>());
+    }
+
+    [Fact]
     public async Task Create_IntoEmptyCluster_RestoresTheSameObjectsInDependencyOrder()
     {
         var backup = await BackupAsync("prod");

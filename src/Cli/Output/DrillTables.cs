@@ -23,6 +23,11 @@ internal static class DrillTables
             grid.AddRow("Restore", Markup.Escape($"{restore:0.00} s: " + string.Join(", ", drill.Counts.Where(c => c.Value > 0).Select(c => $"{c.Value:N0} {c.Key}"))));
         }
 
+        if (drill.Disarmed.Count > 0)
+        {
+            grid.AddRow("Disarmed", Markup.Escape(string.Join(", ", drill.Disarmed.Select(c => $"{c.Value:N0} {c.Key}")) + " (harmless beside the original)"));
+        }
+
         if (drill.CreatedClusterObjects.Count > 0)
         {
             grid.AddRow("Created", Markup.Escape($"{string.Join(", ", drill.CreatedClusterObjects)} (cluster-scoped, missing on the target: left there)"));
@@ -58,6 +63,17 @@ internal static class DrillTables
             foreach (var r in drill.Refused)
             {
                 table.AddRow(Markup.Escape(r.Object), Markup.Escape(r.Reason));
+            }
+
+            console.Write(table);
+        }
+
+        if (drill.NotValidated.Count > 0)
+        {
+            var table = new Table().Border(TableBorder.Simple).AddColumns("NOT VALIDATED", "WHY");
+            foreach (var n in drill.NotValidated)
+            {
+                table.AddRow(Markup.Escape(n.Object), Markup.Escape(n.Reason));
             }
 
             console.Write(table);

@@ -18,6 +18,12 @@ public sealed record DrillSettings
     /// <summary>How long the assertions may take, from the drill's start, when no timeout is given.</summary>
     public static readonly TimeSpan DefaultTimeout = TimeSpan.FromMinutes(10);
 
+    /// <summary>
+    /// The longest <see cref="Timeout"/> and <see cref="RecoveryTimeObjective"/> strata.yaml may give: a drill holds its
+    /// pair's lease for its timeout, and a week is longer than any recovery worth rehearsing (and far from overflowing a date).
+    /// </summary>
+    public static readonly TimeSpan MaxDuration = TimeSpan.FromDays(7);
+
     /// <summary>When the control plane runs the drill; null: only when asked (<c>strata drill run</c>).</summary>
     public CronSchedule? Schedule { get; init; }
 
@@ -44,6 +50,9 @@ public sealed record DrillSettings
 
     /// <summary>How long the assertions may take from the drill's start before the drill fails.</summary>
     public TimeSpan Timeout { get; init; } = DefaultTimeout;
+
+    /// <summary><see cref="Timeout"/> within 0 and <see cref="MaxDuration"/>, for date arithmetic on settings not read from strata.yaml.</summary>
+    public TimeSpan BoundedTimeout => Timeout < TimeSpan.Zero ? TimeSpan.Zero : Timeout > MaxDuration ? MaxDuration : Timeout;
 
     /// <summary>The recovery-time objective: a drill whose RTO is longer raises an alert.</summary>
     public TimeSpan? RecoveryTimeObjective { get; init; }

@@ -44,8 +44,8 @@ internal static class DrillSettingsReader
             Prefix = Prefix(reader, map, path) ?? defaults.Prefix,
             Readiness = reader.OptionalBool(map, path, "readiness") ?? defaults.Readiness,
             Assertions = assertions,
-            Timeout = reader.Duration(map, path, "timeout") ?? defaults.Timeout,
-            RecoveryTimeObjective = reader.Duration(map, path, "rto"),
+            Timeout = Capped(reader, map, path, "timeout") ?? defaults.Timeout,
+            RecoveryTimeObjective = Capped(reader, map, path, "rto"),
             KeepOnFailure = reader.OptionalBool(map, path, "keepOnFailure") ?? defaults.KeepOnFailure,
         };
     }
@@ -69,6 +69,24 @@ internal static class DrillSettingsReader
                     + (near is null ? "" : $"; did you mean '{near}'?"));
                 return DrillMode.Scratch;
         }
+    }
+
+    /// <summary>A duration of at most <see cref="DrillSettings.MaxDuration"/>: the worker adds it to dates.</summary>
+    private static TimeSpan? Capped(ConfigurationReader reader, YamlMappingNode map, string path, string key)
+    {
+        if (reader.Duration(map, path, key) is not { } duration)
+        {
+            return null;
+        }
+
+        if (duration <= DrillSettings.MaxDuration)
+        {
+            return duration;
+        }
+
+        reader.Error(reader.Child(map, key)!, $"{path}.{key}",
+            $"'{reader.OptionalString(map, path, key)}' is longer than a drill may take ({DurationText.Format(DrillSettings.MaxDuration)} at most)");
+        return null;
     }
 
     private static string? Target(ConfigurationReader reader, YamlMappingNode map, string path, IReadOnlyList<ClusterDefinition> clusters)

@@ -63,18 +63,32 @@ public static class DrillWorker
         }
 
         var leaseKey = $"drill/{request.Policy}/{request.Cluster}";
-        var lease = await context.State.TryAcquireLeaseAsync(leaseKey, drillId, context.Time.GetUtcNow(), settings.Timeout + LeaseMargin, cancellationToken);
-        if (!lease.Acquired || lease.Renewed)
+        var now = context.Time.GetUtcNow();
+        var lease = await context.State.TryAcquireLeaseAsync(leaseKey, drillId, now, settings.BoundedTimeout + LeaseMargin, cancellationToken);
+        if (!lease.Acquired)
         {
-            result.Log(lease.Renewed
-                ? $"drill {drillId} is running in another invocation (lease until {lease.ExpiresAt:O}); nothing to do"
-                : $"drill {drillId} not run: drill {lease.Holder} of policy {request.Policy} on {request.Cluster} is running (lease until {lease.ExpiresAt:O})");
+            var skipped = await SkipAsync(context, backup!, settings, targetCluster, drillId,
+                $"drill {lease.Holder} of policy {request.Policy} on {request.Cluster} is running (lease until {lease.ExpiresAt:O})", cancellationToken);
+            result.Log($"drill {drillId} not run: {skipped.Error}");
             return result;
         }
 
+        if (lease.Renewed && !(existing is not null && now - existing.StartedAt > settings.BoundedTimeout + LeaseMargin))
+        {
+            result.Log($"drill {drillId} is running in another invocation (lease until {lease.ExpiresAt:O}); nothing to do");
+            return result;
+        }
+
+        // From here the lease is this drill's. One that started longer ago than any drill lasts has a dead worker (its
+        // redelivery renewed the lease): RunAsync abandons it rather than waiting for it.
         DrillRecord drill;
         try
         {
+            if (lease.TakenOverFrom is { } previous && previous != drillId)
+            {
+                await AbandonPreviousAsync(context, envelope, previous, settings, result, cancellationToken);
+            }
+
             drill = await RunAsync(context, envelope, backup!, settings, targetCluster, drillId, existing, cancellationToken);
         }
         finally
@@ -86,6 +100,78 @@ public static class DrillWorker
             + (drill.RtoSeconds is { } rto ? $", RTO {rto:0.0} s" : "") + (drill.Error is null ? "" : $"; {drill.Error}"));
         await FollowUpAsync(context, envelope, drill, result, cancellationToken);
         return result;
+    }
+
+    /// <summary>Records a drill refused because another drill of the pair holds the lease: the history shows it was asked for.</summary>
+    private static async Task<DrillRecord> SkipAsync(
+        ControlPlaneContext context, BackupRecord backup, DrillSettings settings, ClusterDefinition targetCluster, string drillId, string reason,
+        CancellationToken cancellationToken)
+    {
+        var now = context.Time.GetUtcNow();
+        var skipped = new DrillRecord
+        {
+            Id = drillId,
+            BackupId = backup.Id,
+            Policy = backup.Policy,
+            Cluster = backup.Cluster,
+            Target = targetCluster.Name,
+            Mode = settings.Mode,
+            Status = DrillStatus.Skipped,
+            StartedAt = now,
+            CompletedAt = now,
+            RtoObjectiveSeconds = settings.RecoveryTimeObjective?.TotalSeconds,
+            Error = reason,
+        };
+        await context.History.SaveDrillAsync(skipped, cancellationToken);
+        return skipped;
+    }
+
+    /// <summary>
+    /// The lease was taken over from drill <paramref name="previousId"/>: its worker died. It is recorded as abandoned
+    /// (and pages), and its scratch namespaces are deleted, as its own redelivery would have done.
+    /// </summary>
+    private static async Task AbandonPreviousAsync(
+        ControlPlaneContext context, Envelope envelope, string previousId, DrillSettings settings, FunctionResult result, CancellationToken cancellationToken)
+    {
+        if (await context.History.FindDrillAsync(previousId, cancellationToken) is not { Status: DrillStatus.InProgress } previous)
+        {
+            return;
+        }
+
+        DrillRecord abandoned;
+        if (context.Configuration.FindCluster(previous.Target) is { } target)
+        {
+            try
+            {
+                var cluster = await context.Clusters.ConnectAsync(target, cancellationToken);
+                var run = new DrillRun(cluster, context.Stores.Default, context.History, context.Time, context.Options.Drill with { Restore = context.Options.Restore });
+                abandoned = await run.AbandonAsync(previous, settings, cancellationToken);
+            }
+            catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            {
+                abandoned = await RecordAbandonedAsync(context, previous, $"; its scratch namespaces could not be deleted: cluster {target.Name}: {e.Message}");
+            }
+        }
+        else
+        {
+            abandoned = await RecordAbandonedAsync(context, previous, $"; its target '{previous.Target}' is no longer in {context.Configuration.Source}");
+        }
+
+        result.Log($"drill {abandoned.Id} abandoned: its lease expired and was taken over by {DrillIdFor(envelope)}");
+        await FollowUpAsync(context, envelope, abandoned, result, cancellationToken);
+    }
+
+    private static async Task<DrillRecord> RecordAbandonedAsync(ControlPlaneContext context, DrillRecord previous, string why)
+    {
+        var abandoned = previous with
+        {
+            Status = DrillStatus.Failed,
+            CompletedAt = context.Time.GetUtcNow(),
+            KeptNamespaces = [.. previous.Namespaces.Values],
+            Error = "abandoned: its worker stopped before the drill finished, and its lease expired" + why,
+        };
+        await context.History.SaveDrillAsync(abandoned, CancellationToken.None);
+        return abandoned;
     }
 
     private static async Task<DrillRecord> RunAsync(

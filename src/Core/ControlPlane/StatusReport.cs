@@ -38,7 +38,10 @@ public static class StatusReport
         var drills = new Dictionary<(string, string), DrillRecord>();
         await foreach (var drill in context.History.ListDrillsAsync(cancellationToken))
         {
-            drills.TryAdd((drill.Policy, drill.Cluster), drill);
+            if (drill.Status != DrillStatus.Skipped) // a drill that never ran says nothing about the backup
+            {
+                drills.TryAdd((drill.Policy, drill.Cluster), drill);
+            }
         }
 
         var alerts = new List<AlertRecord>();

@@ -12,8 +12,11 @@ namespace Strata.Core.Drills;
 /// </summary>
 internal sealed class AssertionWait(IClusterWriter target, TimeProvider time, DrillOptions options)
 {
-    /// <summary>The assertions for what <paramref name="restore"/> created, and the user's, resolved against <paramref name="discovery"/>.</summary>
-    public static List<WatchedAssertion> Build(DrillSettings settings, RestoreRecord restore, NamespaceMapping mapping, DiscoveryResult discovery)
+    /// <summary>
+    /// The assertions for what <paramref name="restore"/> created, and the user's, resolved against <paramref name="discovery"/>;
+    /// a user's assertion may only name a namespace of <paramref name="backupId"/> (one <paramref name="mapping"/> maps).
+    /// </summary>
+    public static List<WatchedAssertion> Build(DrillSettings settings, RestoreRecord restore, NamespaceMapping mapping, DiscoveryResult discovery, string backupId)
     {
         var watched = new List<WatchedAssertion>();
         if (settings.Readiness)
@@ -36,14 +39,21 @@ internal sealed class AssertionWait(IClusterWriter target, TimeProvider time, Dr
 
         foreach (var assertion in settings.Assertions)
         {
-            watched.Add(Resolve(assertion, mapping, discovery));
+            watched.Add(Resolve(assertion, mapping, discovery, backupId));
         }
 
         return watched;
     }
 
-    private static WatchedAssertion Resolve(DrillAssertion assertion, NamespaceMapping mapping, DiscoveryResult discovery)
+    private static WatchedAssertion Resolve(DrillAssertion assertion, NamespaceMapping mapping, DiscoveryResult discovery, string backupId)
     {
+        if (assertion.Namespace is { } unmapped && !mapping.Pairs.ContainsKey(unmapped))
+        {
+            // Map would return the name unchanged: the assertion would read the live original, not the restored copy.
+            return WatchedAssertion.Impossible(assertion.Describe(unmapped),
+                $"namespace {unmapped} is not in backup {backupId}: a scratch drill looks only at what it restored (strata.yaml line {assertion.Line})");
+        }
+
         var resource = discovery.PreferredResources.Where(r => r.IsNamedBy(assertion.Resource)).OrderBy(r => r.Group.Length).FirstOrDefault();
         var ns = assertion.Namespace is { } source ? mapping.Map(source) : null;
         var what = assertion.Describe(ns);

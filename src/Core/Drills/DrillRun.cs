@@ -96,13 +96,22 @@ public sealed class DrillRun(IClusterWriter target, IArtifactStore store, IRunHi
             ExistingResourcePolicy = ExistingResourcePolicy.Update,
         }, record.StartedAt, progress, cancellationToken);
         var refused = Refusals(restore);
+        // An object the server could not judge was not shown to restore: a dry run that validated nothing must not pass.
+        var notValidated = restore.Items.Where(RestoreItemResult.IsNotValidated)
+            .Select(i => new DrillRefusal(ObjectName(i), i.Message![RestoreItemResult.NotValidatedPrefix.Length..])).ToList();
+        var counts = new Dictionary<string, long>(restore.Counts, StringComparer.Ordinal) { ["notValidated"] = notValidated.Count };
         return record with
         {
-            Status = refused.Count == 0 ? DrillStatus.Passed : DrillStatus.Failed,
+            Status = refused.Count == 0 && notValidated.Count == 0 ? DrillStatus.Passed : DrillStatus.Failed,
             RestoreSeconds = Seconds(record.StartedAt, restore.CompletedAt),
-            Counts = restore.Counts,
+            Counts = counts,
             Refused = refused,
-            Error = refused.Count == 0 ? null : $"the target would refuse {refused.Count} of {restore.Items.Count} object(s); first: {refused[0].Object}: {refused[0].Reason}",
+            NotValidated = notValidated,
+            Error = refused.Count > 0
+                ? $"the target would refuse {refused.Count} of {restore.Items.Count} object(s); first: {refused[0].Object}: {refused[0].Reason}"
+                : notValidated.Count > 0
+                    ? $"the target could not validate {notValidated.Count} of {restore.Items.Count} object(s) (a dry run does not create their namespace or CRD); first: {notValidated[0].Object}: {notValidated[0].Reason}"
+                    : null,
         };
     }
 
@@ -138,21 +147,23 @@ public sealed class DrillRun(IClusterWriter target, IArtifactStore store, IRunHi
             NamespaceMapping = mapping,
             ExistingResourcePolicy = ExistingResourcePolicy.Skip, // never overwrite what the target has
             ReallocateNodePorts = true, // beside the original, its node ports are taken
+            DisarmExternalEffects = true, // beside the original, a copy must not run its jobs, take an address or DNS names
         }, record.StartedAt, progress, cancellationToken);
         var refused = Refusals(restore);
         record = record with
         {
             RestoreSeconds = Seconds(record.StartedAt, restore.CompletedAt),
             Counts = restore.Counts,
+            Disarmed = restore.Disarmed,
             Refused = refused,
             CreatedClusterObjects = [.. restore.Items
                 .Where(i => i is { Namespace: null, Outcome: RestoreItemOutcome.Created } && i.Resource != "namespaces")
                 .Select(i => $"{i.Resource}/{i.Name}")],
         };
 
-        var assertions = AssertionWait.Build(request.Settings, restore, mapping, await target.DiscoverAsync(cancellationToken));
+        var assertions = AssertionWait.Build(request.Settings, restore, mapping, await target.DiscoverAsync(cancellationToken), backup.Id);
         await new AssertionWait(target, time, _options).RunAsync(
-            assertions, record.StartedAt, record.StartedAt + request.Settings.Timeout, progress, cancellationToken);
+            assertions, record.StartedAt, record.StartedAt + request.Settings.BoundedTimeout, progress, cancellationToken);
         var results = assertions.Select(a => a.ToResult()).ToList();
         var passed = refused.Count == 0 && results.All(a => a.Passed);
         return record with
@@ -295,8 +306,10 @@ public sealed class DrillRun(IClusterWriter target, IArtifactStore store, IRunHi
     [
         .. restore.Items
             .Where(i => i.Outcome is RestoreItemOutcome.Failed or RestoreItemOutcome.SkippedUnsupported)
-            .Select(i => new DrillRefusal($"{i.Resource} {(i.Namespace is null ? i.Name : $"{i.Namespace}/{i.Name}")}", i.Message ?? i.Outcome.ToString())),
+            .Select(i => new DrillRefusal(ObjectName(i), i.Message ?? i.Outcome.ToString())),
     ];
+
+    private static string ObjectName(RestoreItemResult i) => $"{i.Resource} {(i.Namespace is null ? i.Name : $"{i.Namespace}/{i.Name}")}";
 
     /// <summary>Why a drill failed, in one line: what the target refused, else the assertion that cannot hold, else the timeout and what it last saw.</summary>
     private static string Failure(IReadOnlyList<DrillRefusal> refused, IReadOnlyList<WatchedAssertion> assertions, TimeSpan timeout)

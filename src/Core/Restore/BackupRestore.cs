@@ -146,6 +146,7 @@ public sealed class BackupRestore(
             Status = status,
             CompletedAt = time.GetUtcNow(),
             Counts = counts,
+            Disarmed = new SortedDictionary<string, long>(applier.Disarmed.ToDictionary(), StringComparer.Ordinal),
             Items = items,
             Problems = problems.Problems,
             Error = status == RestoreStatus.Failed ? "no object could be restored; see the items" : null,

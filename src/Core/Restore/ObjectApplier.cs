@@ -18,12 +18,16 @@ internal sealed class ObjectApplier(IClusterWriter target, RestoreRequest reques
     private readonly ConcurrentDictionary<string, string> _newUids = new(StringComparer.Ordinal);
     private readonly ConcurrentQueue<DeferredOwners> _deferred = new();
     private readonly ConcurrentDictionary<string, bool> _dryRunCreated = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, long> _disarmed = new(StringComparer.Ordinal);
     private long _excluded;
 
     public IEnumerable<RestoreItemResult> Results => _results;
 
     /// <summary>Cluster-scoped objects left out because nothing restored needs them.</summary>
     public long NotNeeded => Interlocked.Read(ref _excluded);
+
+    /// <summary>Objects created or updated with a change of <see cref="RestoreRequest.DisarmExternalEffects"/>, per change.</summary>
+    public IReadOnlyDictionary<string, long> Disarmed => _disarmed;
 
     /// <summary>Old uid → uid in the target, for the objects other objects own.</summary>
     public IReadOnlyDictionary<string, string> NewUids => _newUids;
@@ -78,7 +82,7 @@ internal sealed class ObjectApplier(IClusterWriter target, RestoreRequest reques
         {
             if (request.DryRun && _dryRunCreated.ContainsKey($"crd:{type.Resource}.{type.Group}"))
             {
-                Record(RestoreItemOutcome.Created, "not validated: its CustomResourceDefinition is created by this restore, which a dry run does not do");
+                Record(RestoreItemOutcome.Created, RestoreItemResult.NotValidatedPrefix + "its CustomResourceDefinition is created by this restore, which a dry run does not do");
             }
             else
             {
@@ -96,12 +100,22 @@ internal sealed class ObjectApplier(IClusterWriter target, RestoreRequest reques
             RestoreSanitizer.DropNodePorts(body);
         }
 
+        var disarmed = request.DisarmExternalEffects ? RestoreSanitizer.Disarm(type.QualifiedName, body) : [];
+
         request.NamespaceMapping.Rewrite(type.QualifiedName, body);
         body["apiVersion"] = resource.ApiVersion;
         var deferred = RelinkOwners(obj.Metadata);
 
         var outcome = await CreateOrHandleExistingAsync(resource, targetNs, targetName, body, oldUid, cancellationToken);
         Record(outcome.Outcome, outcome.Message);
+        if (outcome.Outcome is RestoreItemOutcome.Created or RestoreItemOutcome.Updated)
+        {
+            foreach (var change in disarmed)
+            {
+                _disarmed.AddOrUpdate(change, 1, (_, n) => n + 1);
+            }
+        }
+
         if (deferred is not null && outcome.Outcome is RestoreItemOutcome.Created or RestoreItemOutcome.Updated && !request.DryRun)
         {
             _deferred.Enqueue(new DeferredOwners(resource, targetNs, targetName, deferred));
@@ -213,7 +227,7 @@ internal sealed class ObjectApplier(IClusterWriter target, RestoreRequest reques
         }
         catch (ClusterRequestException e) when (request.DryRun && e.StatusCode == 404 && ns is not null && _dryRunCreated.ContainsKey($"ns:{ns}"))
         {
-            return (RestoreItemOutcome.Created, "not validated: its namespace is created by this restore, which a dry run does not do");
+            return (RestoreItemOutcome.Created, RestoreItemResult.NotValidatedPrefix + "its namespace is created by this restore, which a dry run does not do");
         }
         catch (ClusterRequestException e)
         {

@@ -45,6 +45,12 @@ public sealed record RestoreRequest
     /// </summary>
     public bool ReallocateNodePorts { get; init; }
 
+    /// <summary>
+    /// Restore a copy that acts on nothing outside its namespaces (<see cref="RestoreSanitizer.DisarmChanges"/>): CronJobs
+    /// suspended, LoadBalancer Services made ClusterIP, external-dns annotations dropped — for a copy beside the original.
+    /// </summary>
+    public bool DisarmExternalEffects { get; init; }
+
     /// <summary>Restore from a backup that has no manifest (its artifacts cannot be checked).</summary>
     public bool AllowIncomplete { get; init; }
 

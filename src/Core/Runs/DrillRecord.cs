@@ -53,6 +53,18 @@ public sealed record DrillRecord
     /// <summary>Objects per restore outcome (<c>created</c>, <c>skippedExisting</c>, …).</summary>
     public IReadOnlyDictionary<string, long> Counts { get; init; } = new Dictionary<string, long>();
 
+    /// <summary>
+    /// What a scratch drill changed so that the copy is harmless beside the original, per change (<c>cronJobsSuspended</c>,
+    /// <c>loadBalancersMadeClusterIP</c>, <c>externalDnsAnnotationsDropped</c>); empty when nothing needed it.
+    /// </summary>
+    public IReadOnlyDictionary<string, long> Disarmed { get; init; } = new Dictionary<string, long>();
+
+    /// <summary>
+    /// A dry run's objects the target could not judge (their namespace or CRD is one the restore would create, which a
+    /// dry run does not), with why; counted as <c>notValidated</c> in <see cref="Counts"/>. Any fails the drill.
+    /// </summary>
+    public IReadOnlyList<DrillRefusal> NotValidated { get; init; } = [];
+
     /// <summary>Every assertion, in the order they were set.</summary>
     public IReadOnlyList<DrillAssertionResult> Assertions { get; init; } = [];
 

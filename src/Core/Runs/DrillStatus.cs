@@ -11,4 +11,7 @@ public enum DrillStatus
 
     /// <summary>An object was refused, an assertion failed or timed out, or the drill could not run.</summary>
     Failed,
+
+    /// <summary>Not run: another drill of the same policy and cluster held the lease. Says nothing about the backup.</summary>
+    Skipped,
 }

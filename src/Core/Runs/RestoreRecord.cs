@@ -35,6 +35,9 @@ public sealed record RestoreRecord
     /// <summary>Objects per outcome.</summary>
     public IReadOnlyDictionary<string, long> Counts { get; init; } = new Dictionary<string, long>();
 
+    /// <summary>Objects changed so as to act on nothing outside the restore (<c>DisarmExternalEffects</c>), per change (<c>cronJobsSuspended</c>, …).</summary>
+    public IReadOnlyDictionary<string, long> Disarmed { get; init; } = new Dictionary<string, long>();
+
     /// <summary>What happened to each object in scope.</summary>
     public IReadOnlyList<RestoreItemResult> Items { get; init; } = [];
 

@@ -201,6 +201,9 @@ internal sealed partial class ObjectLifecycle(TimeProvider time)
             case "services":
                 AllocateClusterIp(obj);
                 break;
+            case "jobs.batch" when creating:
+                JobSelector.Generate(obj, Metadata(obj)["uid"]!.GetValue<string>(), name);
+                break;
             case "customresourcedefinitions.apiextensions.k8s.io":
                 CustomResources.Validate(obj, name);
                 CustomResources.MarkEstablished(obj, Timestamp());

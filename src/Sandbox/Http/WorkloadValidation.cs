@@ -7,7 +7,8 @@ namespace Strata.Sandbox.Http;
 /// <summary>
 /// The cheap part of the apps and batch validation kube-apiserver runs on create and update, with
 /// its field paths and wording: a pod controller needs a selector that matches its template's
-/// labels and a template with containers; a Job's pods restart OnFailure or Never.
+/// labels and a template with containers; a Job's pods restart OnFailure or Never, and its
+/// generated selector names its own uid.
 /// </summary>
 internal static class WorkloadValidation
 {
@@ -20,7 +21,7 @@ internal static class WorkloadValidation
             "replicasets.apps" => PodController(spec, "empty selector is invalid for deployment"),
             "statefulsets.apps" => PodController(spec, "empty selector is invalid for statefulset"),
             "daemonsets.apps" => PodController(spec, "empty selector is not valid for daemonset."),
-            "jobs.batch" => Job(spec),
+            "jobs.batch" => [.. JobSelector.Validate(obj), .. Job(spec)],
             _ => [],
         };
         if (errors.Count > 0)
@@ -110,7 +111,7 @@ internal static class WorkloadValidation
         labels?.ToDictionary(l => l.Key, l => l.Value?.ToString() ?? string.Empty, StringComparer.Ordinal) ?? [];
 
     /// <summary>A label map as Go's <c>%#v</c> prints it, keys sorted.</summary>
-    private static string GoMap(JsonObject? labels) =>
+    public static string GoMap(JsonObject? labels) =>
         labels is null
             ? "map[string]string(nil)"
             : "map[string]string{" + string.Join(", ", Labels(labels).OrderBy(l => l.Key, StringComparer.Ordinal)

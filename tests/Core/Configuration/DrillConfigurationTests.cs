@@ -75,6 +75,8 @@ public sealed class DrillConfigurationTests
     }
 
     [Theory]
+    [InlineData("timeout: 15m", "timeout: 999999w", "strata.yaml:18:18: policies[0].verification.drill.timeout: '999999w' is longer than a drill may take (7d at most)")]
+    [InlineData("rto: 5m", "rto: 8d", "strata.yaml:19:14: policies[0].verification.drill.rto: '8d' is longer than a drill may take (7d at most)")]
     [InlineData("target: dr", "target: staging", "strata.yaml:14:17: policies[0].verification.drill.target: 'staging' is not a cluster in strata.yaml (clusters: prod, dr)")]
     [InlineData("mode: scratch", "mode: dryrun", "strata.yaml:15:15: policies[0].verification.drill.mode: unknown mode 'dryrun': scratch (restore into scratch namespaces and wait for the assertions) or dryRun (server-side validation, nothing persisted); did you mean 'dryRun'?")]
     [InlineData("mode: scratch", "mode: canary", "strata.yaml:15:15: policies[0].verification.drill.mode: unknown mode 'canary'")]

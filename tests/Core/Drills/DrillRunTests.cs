@@ -47,6 +47,43 @@ public sealed class DrillRunTests
     }
 
     [Fact]
+    public async Task Scratch_CopyIsHarmlessBesideTheOriginal_CronJobsSuspendedLoadBalancersClusterIPNoExternalDns()
+    {
+        var fakes = await DrillFakes.CreateAsync("{ readiness: false }");
+        var dns = new JsonObject { ["external-dns.alpha.kubernetes.io/hostname"] = "shop.example.com", ["team"] = "web" };
+        await fakes.Prod.CreateAsync(DrillFakes.Type("cronjobs.batch"), "shop", DrillFakes.Object("batch/v1", "CronJob", "shop", "mailer",
+            JsonNode.Parse("""{"schedule":"*/5 * * * *","jobTemplate":{"spec":{"template":{"spec":{"containers":[{"name":"m","image":"m"}]}}}}}""")!.AsObject()));
+        await fakes.Prod.CreateAsync(DrillFakes.Type("services"), "shop", DrillFakes.Object("v1", "Service", "shop", "edge",
+            JsonNode.Parse("""
+                {"type":"LoadBalancer","loadBalancerIP":"20.1.2.3","loadBalancerClass":"azure","externalTrafficPolicy":"Local","healthCheckNodePort":31000,
+                 "allocateLoadBalancerNodePorts":true,"ports":[{"port":443,"nodePort":30443}]}
+                """)!.AsObject(), o => o["metadata"]!["annotations"] = dns));
+        var sent = new Dictionary<string, JsonObject>(StringComparer.Ordinal);
+        fakes.Prod.Admission = (resource, body) =>
+        {
+            if (body["metadata"]?["namespace"]?.GetValue<string>() is { } ns && ns.StartsWith("drill-", StringComparison.Ordinal))
+            {
+                sent[resource.QualifiedName + "/" + body["metadata"]!["name"]] = body.DeepClone().AsObject();
+            }
+
+            return null;
+        };
+        var backup = await fakes.BackUpAsync();
+
+        var (drill, _, _) = await fakes.DrillAsync(backup);
+
+        Assert.True(drill!.Status == DrillStatus.Passed, drill.Error);
+        Assert.True(sent["cronjobs.batch/mailer"]["spec"]!["suspend"]!.GetValue<bool>());
+        var edge = sent["services/edge"];
+        Assert.Equal("""{"type":"ClusterIP","ports":[{"port":443}]}""", edge["spec"]!.ToJsonString());
+        Assert.Equal("""{"team":"web"}""", edge["metadata"]!["annotations"]!.ToJsonString());
+        Assert.Equal(
+            [("cronJobsSuspended", 1L), ("externalDnsAnnotationsDropped", 1L), ("loadBalancersMadeClusterIP", 1L)],
+            drill.Disarmed.Select(d => (d.Key, d.Value)));
+        Assert.Equal("LoadBalancer", fakes.Prod.Objects[RecordingCluster.Key("services", "shop", "edge")]["spec"]!["type"]!.GetValue<string>());
+    }
+
+    [Fact]
     public async Task Scratch_ClaimsNeverBindTheVolumesOfWhatIsCopied()
     {
         var fakes = await DrillFakes.CreateAsync();
@@ -185,6 +222,23 @@ public sealed class DrillRunTests
     }
 
     [Fact]
+    public async Task Scratch_AssertionOnANamespaceNotInTheBackup_FailsAtOnce_WithoutReadingTheOriginal()
+    {
+        var fakes = await DrillFakes.CreateAsync("{ readiness: false, assertions: [ { resource: cm, namespace: billing, name: rates, exists: true } ] }");
+        var backup = await fakes.BackUpAsync();
+        await fakes.Prod.CreateAsync(DrillFakes.Type("namespaces"), null, DrillFakes.Object("v1", "Namespace", null, "billing"));
+        await fakes.Prod.CreateAsync(DrillFakes.Type("configmaps"), "billing", DrillFakes.Object("v1", "ConfigMap", "billing", "rates"));
+
+        var (drill, _, _) = await fakes.DrillAsync(backup);
+
+        Assert.Equal(DrillStatus.Failed, drill!.Status);
+        var assertion = Assert.Single(drill.Assertions);
+        Assert.False(assertion.Passed);
+        Assert.StartsWith($"namespace billing is not in backup {backup.Id}", assertion.LastSeen, StringComparison.Ordinal);
+        Assert.Equal(0, (drill.CompletedAt!.Value - drill.StartedAt).TotalSeconds);
+    }
+
+    [Fact]
     public async Task Scratch_SlowerThanTheRto_PassesAndWarns()
     {
         var fakes = await DrillFakes.CreateAsync("{ rto: 2s }");
@@ -241,13 +295,29 @@ public sealed class DrillRunTests
     [Fact]
     public async Task DryRun_NothingRefused_Passes()
     {
+        var fakes = await DrillFakes.CreateAsync("{ mode: dryRun }");
+        var backup = await fakes.BackUpAsync();
+        var before = fakes.Prod.Objects.ToDictionary(o => o.Key, o => o.Value.ToJsonString());
+
+        var (drill, _, _) = await fakes.DrillAsync(backup);
+
+        Assert.True(drill!.Status == DrillStatus.Passed, drill.Error);
+        Assert.Equal(before, fakes.Prod.Objects.ToDictionary(o => o.Key, o => o.Value.ToJsonString()));
+        Assert.Equal(0, drill.Counts["notValidated"]);
+    }
+
+    [Fact]
+    public async Task DryRun_IntoAClusterWithoutTheNamespaces_CountsWhatItCouldNotValidate_AndFails()
+    {
         var fakes = await DrillFakes.CreateAsync("{ mode: dryRun, target: dr }");
         var backup = await fakes.BackUpAsync();
 
         var (drill, _, _) = await fakes.DrillAsync(backup);
 
-        Assert.Equal(DrillStatus.Passed, drill!.Status);
-        Assert.Empty(fakes.Dr.Objects);
-        Assert.True(drill.Counts["created"] > 0);
+        Assert.Equal(DrillStatus.Failed, drill!.Status);
+        Assert.NotEmpty(drill.NotValidated);
+        Assert.Equal(drill.NotValidated.Count, drill.Counts["notValidated"]);
+        Assert.Contains(drill.NotValidated, n => n.Object == "deployments.apps shop/web" && n.Reason.StartsWith("its namespace is created by this restore", StringComparison.Ordinal));
+        Assert.StartsWith($"the target could not validate {drill.NotValidated.Count} of", drill.Error, StringComparison.Ordinal);
     }
 }

@@ -85,9 +85,60 @@ public sealed class DrillWorkerTests
 
         var (drill, result, _) = await fakes.DrillAsync(backup);
 
-        Assert.Null(drill);
+        Assert.Equal(DrillStatus.Skipped, drill!.Status);
+        Assert.StartsWith("drill 20261121-000000-aaaaaa of policy nightly on prod is running", drill.Error, StringComparison.Ordinal);
         Assert.Empty(result.Messages);
+        Assert.DoesNotContain(fakes.Prod.Creates.Keys, k => k.Contains("drill-", StringComparison.Ordinal));
         Assert.Contains("drill 20261121-000000-aaaaaa of policy nightly on prod is running", Assert.Single(result.Logs), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Handle_LeaseTakenOverFromADeadDrill_AbandonsThatDrill_DeletesItsNamespaces_ThenRuns()
+    {
+        var fakes = await DrillFakes.CreateAsync();
+        var backup = await fakes.BackUpAsync();
+        const string deadId = "20261121-000000-dead00";
+        var deadScratch = "drill-dead00-shop";
+        await fakes.Prod.CreateAsync(DrillFakes.Type("namespaces"), null, DrillFakes.Object("v1", "Namespace", null, deadScratch));
+        await fakes.Plane.History.SaveDrillAsync(new DrillRecord
+        {
+            Id = deadId, BackupId = backup.Id, Policy = "nightly", Cluster = "prod", Target = "prod", Mode = Strata.Core.Configuration.DrillMode.Scratch,
+            Status = DrillStatus.InProgress, StartedAt = fakes.Plane.Clock.GetUtcNow(), Namespaces = new Dictionary<string, string> { ["shop"] = deadScratch },
+        });
+        await fakes.Plane.State.TryAcquireLeaseAsync("drill/nightly/prod", deadId, fakes.Plane.Clock.GetUtcNow(), TimeSpan.FromMinutes(1));
+        fakes.Plane.Clock.Advance(TimeSpan.FromMinutes(2));
+
+        var (drill, result, _) = await fakes.DrillAsync(backup);
+
+        var dead = await fakes.Plane.History.FindDrillAsync(deadId);
+        Assert.Equal(DrillStatus.Failed, dead!.Status);
+        Assert.StartsWith("abandoned:", dead.Error, StringComparison.Ordinal);
+        Assert.False(fakes.Prod.Objects.ContainsKey(TestKit.Fakes.RecordingCluster.Key("namespaces", null, deadScratch)));
+        Assert.Equal(DrillStatus.Passed, drill!.Status);
+        Assert.Contains(result.Messages, m => m.Payload is AlertRaised { Kind: "drill-failed" } a && a.Summary.Contains(deadId, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Handle_RedeliveryRenewsTheLeaseOfADrillOlderThanItsTimeout_AbandonsIt()
+    {
+        var fakes = await DrillFakes.CreateAsync("{ timeout: 5m }");
+        var backup = await fakes.BackUpAsync();
+        var request = new Envelope("r-1", "r-1", fakes.Plane.Clock.GetUtcNow(), new VerifyRequested(backup.Id, "prod", "nightly", VerificationKind.Drill));
+        var drillId = DrillWorker.DrillIdFor(request);
+        await fakes.Plane.History.SaveDrillAsync(new DrillRecord
+        {
+            Id = drillId, BackupId = backup.Id, Policy = "nightly", Cluster = "prod", Target = "prod", Mode = Strata.Core.Configuration.DrillMode.Scratch,
+            Status = DrillStatus.InProgress, StartedAt = fakes.Plane.Clock.GetUtcNow(),
+        });
+        fakes.Plane.Clock.Advance(TimeSpan.FromHours(1));
+        await fakes.Plane.State.TryAcquireLeaseAsync("drill/nightly/prod", drillId, fakes.Plane.Clock.GetUtcNow(), TimeSpan.FromHours(1));
+
+        var result = await VerifyWorker.HandleAsync(fakes.Plane.Context, ControlPlaneFakes.Delivery(request, deliveryCount: 3));
+
+        var drill = await fakes.Plane.History.FindDrillAsync(drillId);
+        Assert.Equal(DrillStatus.Failed, drill!.Status);
+        Assert.StartsWith("abandoned:", drill.Error, StringComparison.Ordinal);
+        Assert.Equal("drill-failed", ((AlertRaised)Assert.Single(result.Messages).Payload).Kind);
     }
 
     [Fact]

@@ -68,4 +68,22 @@ public class RestoreSanitizerTests
         var doc = Sanitize("persistentvolumes", """{"metadata":{"name":"pv"},"spec":{"claimRef":{"namespace":"n","name":"c","uid":"old","resourceVersion":"3"}}}""");
         Assert.Equal("""{"namespace":"n","name":"c"}""", doc["spec"]!["claimRef"]!.ToJsonString());
     }
+
+    [Fact]
+    public void Sanitize_JobWithGeneratedSelector_DropsSelectorAndUidLabels_KeepsManualOnes()
+    {
+        var generated = Sanitize("jobs.batch", """
+            {"metadata":{"name":"migrate"},"spec":{"selector":{"matchLabels":{"batch.kubernetes.io/controller-uid":"old"}},
+             "template":{"metadata":{"labels":{"app":"m","controller-uid":"old","batch.kubernetes.io/controller-uid":"old","job-name":"migrate"}}}}}
+            """);
+        var manual = Sanitize("jobs.batch", """
+            {"metadata":{"name":"adopt"},"spec":{"manualSelector":true,"selector":{"matchLabels":{"app":"a"}},
+             "template":{"metadata":{"labels":{"app":"a","controller-uid":"old"}}}}}
+            """);
+
+        Assert.Equal("""{"app":"m","job-name":"migrate"}""", generated["spec"]!["template"]!["metadata"]!["labels"]!.ToJsonString());
+        Assert.Null(generated["spec"]!["selector"]);
+        Assert.Equal("""{"matchLabels":{"app":"a"}}""", manual["spec"]!["selector"]!.ToJsonString());
+        Assert.Equal("old", manual["spec"]!["template"]!["metadata"]!["labels"]!["controller-uid"]!.GetValue<string>());
+    }
 }

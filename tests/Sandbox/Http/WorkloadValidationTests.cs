@@ -52,4 +52,36 @@ public class WorkloadValidationTests
         Assert.Equal("FieldValueNotSupported", jobInvalid.Str("details.causes.0.reason"));
         Assert.Equal((422, "spec.template.metadata.labels"), (updateCode, update.Str("details.causes.0.field")));
     }
+
+    [Fact]
+    public async Task Job_Create_GeneratesSelectorFromItsUid_AndRefusesACopyThatNamesAnotherUid()
+    {
+        await using var s = await SandboxSession.StartAsync(new SandboxOptions(), "drill");
+
+        var (code, created) = await s.PostAsync("/apis/batch/v1/namespaces/drill/jobs", Fixtures.Job("drill", "migrate"));
+        var uid = created.Str("metadata.uid");
+        var copy = created.DeepClone().AsObject();
+        var metadata = copy["metadata"]!.AsObject();
+        foreach (var field in new[] { "uid", "resourceVersion", "creationTimestamp", "managedFields", "generation" })
+        {
+            metadata.Remove(field);
+        }
+
+        metadata["name"] = "migrate-copy";
+        copy["spec"]!["template"]!["metadata"]!["labels"]!["job-name"] = "migrate-copy";
+        copy["spec"]!["template"]!["metadata"]!["labels"]!["batch.kubernetes.io/job-name"] = "migrate-copy";
+        var (copyCode, refused) = await s.PostAsync("/apis/batch/v1/namespaces/drill/jobs", copy);
+
+        Assert.Equal(201, code);
+        Assert.Equal(uid, created["spec"]!["selector"]!["matchLabels"]!["batch.kubernetes.io/controller-uid"]!.GetValue<string>());
+        Assert.Equal((uid, uid, "migrate"), (
+            created["spec"]!["template"]!["metadata"]!["labels"]!["controller-uid"]!.GetValue<string>(),
+            created["spec"]!["template"]!["metadata"]!["labels"]!["batch.kubernetes.io/controller-uid"]!.GetValue<string>(),
+            created["spec"]!["template"]!["metadata"]!["labels"]!["job-name"]!.GetValue<string>()));
+        Assert.Equal((422, "Invalid"), (copyCode, refused.Str("reason")));
+        var causes = refused["details"]!["causes"]!.AsArray().Select(c => c.Str("field")).ToList();
+        Assert.Equal(["spec.template.metadata.labels[controller-uid]", "spec.template.metadata.labels[batch.kubernetes.io/controller-uid]", "spec.selector"], causes);
+        Assert.Contains("`selector` not auto-generated", refused.Str("message"), StringComparison.Ordinal);
+        Assert.Contains($"must be '", refused.Str("message"), StringComparison.Ordinal);
+    }
 }
