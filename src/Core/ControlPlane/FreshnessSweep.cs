@@ -229,7 +229,7 @@ public static class FreshnessSweep
     /// <summary>Resolves the incident <paramref name="key"/> when it is open; most passes resolve nothing and send nothing.</summary>
     private static Task<bool> ResolveAsync(
         ControlPlaneContext context, DateTimeOffset now, string key, string summary, FunctionResult result, CancellationToken cancellationToken, string? cluster = null, string? policy = null) =>
-        IncidentRecovery.ResolveIfOpenAsync(context, key, _ => true,
+        IncidentRecovery.ResolveIfOpenAsync(context, key, _ => Task.FromResult(true),
             open => Alert(now, $"resolve-{key.Replace('/', '-')}-{open.LastRaisedAt.UtcTicks}", new AlertResolved(key, summary, cluster, policy)), result, cancellationToken);
 
     private static Envelope Alert(DateTimeOffset now, string id, MessagePayload alert) =>

@@ -50,7 +50,7 @@ public static class IncidentRecovery
         foreach (var kind in kinds.Where(k => k != RecoveryPointObjectives.BreachedKind || fresh))
         {
             var key = kind == RecoveryPointObjectives.BreachedKind ? RecoveryPointObjectives.DedupKey(record.Policy, record.Cluster) : $"{kind}/{record.Policy}/{record.Cluster}";
-            await ResolveIfOpenAsync(context, key, open => open.RunId is { } about ? string.CompareOrdinal(about, record.Id) <= 0 : open.LastRaisedAt <= (record.CompletedAt ?? now),
+            await ResolveIfOpenAsync(context, key, open => EndsAsync(context, open, record, now, cancellationToken),
                 _ => request.FollowedBy($"resolve-{kind}-{record.Id}", now, new AlertResolved(
                     key, $"Backup {record.Id} of {record.Cluster} (policy {record.Policy}) was verified", record.Cluster, record.Policy, record.Id)),
                 result, cancellationToken);
@@ -58,13 +58,22 @@ public static class IncidentRecovery
     }
 
     /// <summary>
+    /// Whether <paramref name="record"/> comes after the run the incident is about: by start time when that run is in the
+    /// history (run ids share a second), else by when the incident was last raised.
+    /// </summary>
+    private static async Task<bool> EndsAsync(ControlPlaneContext context, AlertRecord open, BackupRecord record, DateTimeOffset now, CancellationToken cancellationToken) =>
+        open.RunId is { } about && await context.History.FindBackupAsync(about, cancellationToken) is { } run
+            ? run.Id == record.Id || run.StartedAt < record.StartedAt
+            : open.LastRaisedAt <= (record.CompletedAt ?? now);
+
+    /// <summary>
     /// Sends the resolve <paramref name="resolve"/> makes when the incident <paramref name="key"/> is open and <paramref name="ends"/>
     /// says this recovery ends it; true when it did. Most recoveries end nothing and send nothing.
     /// </summary>
     public static async Task<bool> ResolveIfOpenAsync(
-        ControlPlaneContext context, string key, Func<AlertRecord, bool> ends, Func<AlertRecord, Envelope> resolve, FunctionResult result, CancellationToken cancellationToken)
+        ControlPlaneContext context, string key, Func<AlertRecord, Task<bool>> ends, Func<AlertRecord, Envelope> resolve, FunctionResult result, CancellationToken cancellationToken)
     {
-        if (await context.State.FindAlertAsync(key, cancellationToken) is not { Status: IncidentStatus.Open } open || !ends(open))
+        if (await context.State.FindAlertAsync(key, cancellationToken) is not { Status: IncidentStatus.Open } open || !await ends(open))
         {
             return false;
         }
