@@ -15,8 +15,10 @@ internal sealed class AssertionWait(IClusterWriter target, TimeProvider time, Dr
     /// <summary>
     /// The assertions for what <paramref name="restore"/> created, and the user's, resolved against <paramref name="discovery"/>;
     /// a user's assertion may only name a namespace of <paramref name="backupId"/> (one <paramref name="mapping"/> maps).
+    /// Claims of a StorageClass in <paramref name="waitingForConsumer"/> bind only when a pod uses them (see <see cref="Readiness"/>).
     /// </summary>
-    public static List<WatchedAssertion> Build(DrillSettings settings, RestoreRecord restore, NamespaceMapping mapping, DiscoveryResult discovery, string backupId)
+    public static List<WatchedAssertion> Build(
+        DrillSettings settings, RestoreRecord restore, NamespaceMapping mapping, DiscoveryResult discovery, string backupId, IReadOnlySet<string>? waitingForConsumer = null)
     {
         var watched = new List<WatchedAssertion>();
         if (settings.Readiness)
@@ -32,7 +34,7 @@ internal sealed class AssertionWait(IClusterWriter target, TimeProvider time, Dr
                 var (plural, group) = dot < 0 ? (item.Resource, "") : (item.Resource[..dot], item.Resource[(dot + 1)..]);
                 var description = $"{item.Resource} {(item.Namespace is null ? item.Name : $"{item.Namespace}/{item.Name}")}: {what}";
                 watched.Add(discovery.Find(group, plural) is { } resource
-                    ? new WatchedAssertion(description, true, resource, item.Namespace, item.Name, obj => Readiness.Read(item.Resource, obj))
+                    ? new WatchedAssertion(description, true, resource, item.Namespace, item.Name, obj => Readiness.Read(item.Resource, obj, waitingForConsumer))
                     : WatchedAssertion.Impossible(description, $"the target no longer serves {item.Resource}"));
             }
         }

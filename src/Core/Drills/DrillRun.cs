@@ -161,7 +161,9 @@ public sealed class DrillRun(IClusterWriter target, IArtifactStore store, IRunHi
                 .Select(i => $"{i.Resource}/{i.Name}")],
         };
 
-        var assertions = AssertionWait.Build(request.Settings, restore, mapping, await target.DiscoverAsync(cancellationToken), backup.Id);
+        var discovery = await target.DiscoverAsync(cancellationToken);
+        var assertions = AssertionWait.Build(request.Settings, restore, mapping, discovery, backup.Id,
+            await Readiness.WaitingForConsumerAsync(target, discovery, cancellationToken));
         await new AssertionWait(target, time, _options).RunAsync(
             assertions, record.StartedAt, record.StartedAt + request.Settings.BoundedTimeout, progress, cancellationToken);
         var results = assertions.Select(a => a.ToResult()).ToList();

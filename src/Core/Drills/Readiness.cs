@@ -20,7 +20,8 @@ public static class Readiness
         ("daemonsets.apps", "rolled out",
             "per-node agents run once every scheduled node has an updated, available pod (kubectl rollout status)"),
         ("persistentvolumeclaims", "Bound",
-            "a pod that mounts a claim waits until the claim is Bound to a volume"),
+            "a pod that mounts a claim waits until the claim is Bound to a volume; a claim whose StorageClass binds on first use "
+            + "(WaitForFirstConsumer, the default on AKS, EKS and GKE) stays Pending until a pod uses it, and the workload that uses it is asserted itself"),
         ("jobs.batch", "complete",
             "a Job restored with the application (a migration, a seed) must succeed; Failed=True fails the drill at once"),
     ];
@@ -28,8 +29,11 @@ public static class Readiness
     /// <summary>What is asserted for <paramref name="qualifiedResource"/>, or null when it gets no readiness assertion.</summary>
     public static string? WhatFor(string qualifiedResource) => Rules.FirstOrDefault(r => r.Resource == qualifiedResource).What;
 
-    /// <summary>One look at <paramref name="obj"/> (null: not found) of <paramref name="qualifiedResource"/>.</summary>
-    public static AssertionReading Read(string qualifiedResource, KubeObject? obj)
+    /// <summary>
+    /// One look at <paramref name="obj"/> (null: not found) of <paramref name="qualifiedResource"/>; claims of a StorageClass in
+    /// <paramref name="waitingForConsumer"/> hold while Pending.
+    /// </summary>
+    public static AssertionReading Read(string qualifiedResource, KubeObject? obj, IReadOnlySet<string>? waitingForConsumer = null)
     {
         if (obj is null)
         {
@@ -43,7 +47,7 @@ public static class Readiness
             "deployments.apps" => Deployment(obj, spec, status),
             "statefulsets.apps" => StatefulSet(obj, spec, status),
             "daemonsets.apps" => DaemonSet(obj, spec, status),
-            "persistentvolumeclaims" => Claim(status),
+            "persistentvolumeclaims" => Claim(spec, status, waitingForConsumer),
             "jobs.batch" => Job(spec, status),
             _ => AssertionReading.Met("exists"),
         };
@@ -125,12 +129,34 @@ public static class Readiness
             : AssertionReading.Met($"daemon set \"{obj.Name}\" successfully rolled out ({available} of {desired} available)");
     }
 
-    private static AssertionReading Claim(JsonObject? status) => Conditions.Text(status, "phase") switch
+    private static AssertionReading Claim(JsonObject? spec, JsonObject? status, IReadOnlySet<string>? waitingForConsumer) => Conditions.Text(status, "phase") switch
     {
         "Bound" => AssertionReading.Met("phase Bound"),
         "Lost" => AssertionReading.Failed("phase Lost: its volume is gone"),
+        "Pending" or null when Conditions.Text(spec, "storageClassName") is { } storageClass && waitingForConsumer?.Contains(storageClass) == true =>
+            AssertionReading.Met($"phase Pending: StorageClass {storageClass} binds when a pod first uses the claim (WaitForFirstConsumer)"),
         var phase => AssertionReading.Pending($"phase {phase ?? "Pending"}"),
     };
+
+    /// <summary>The target's StorageClasses whose <c>volumeBindingMode</c> is <c>WaitForFirstConsumer</c> (empty when it serves none).</summary>
+    public static async Task<IReadOnlySet<string>> WaitingForConsumerAsync(Ports.IClusterReader target, DiscoveryResult discovery, CancellationToken cancellationToken = default)
+    {
+        var classes = new HashSet<string>(StringComparer.Ordinal);
+        if (discovery.Find("storage.k8s.io", "storageclasses") is not { } resource)
+        {
+            return classes;
+        }
+
+        await foreach (var storageClass in target.ListAsync(resource, new Ports.ListRequest(), cancellationToken))
+        {
+            if (storageClass.Json["volumeBindingMode"]?.GetValue<string>() == "WaitForFirstConsumer")
+            {
+                classes.Add(storageClass.Name);
+            }
+        }
+
+        return classes;
+    }
 
     private static AssertionReading Job(JsonObject? spec, JsonObject? status)
     {

@@ -11,7 +11,7 @@ namespace Strata.Sandbox.Controllers;
 /// StorageClass exists and has a provisioner. A <see cref="SimulatedControllers.NeverBinds"/> claim,
 /// one whose class is missing, and one with no class stay Pending. A bound claim's deletion
 /// reclaims its volume (deleted, or Released when the policy is Retain).
-/// WaitForFirstConsumer classes bind as Immediate ones do: the sandbox schedules no pods.
+/// Claims of a WaitForFirstConsumer class stay Pending: the sandbox schedules no pods, so none ever uses them.
 /// </summary>
 internal sealed class VolumeBinder(ObjectRequests objects, ObjectStore store, ControllerQueue queue, SimulatedControllers settings, TimeProvider time) : IObjectObserver
 {
@@ -77,8 +77,11 @@ internal sealed class VolumeBinder(ObjectRequests objects, ObjectStore store, Co
         if (claim["spec"]?["storageClassName"]?.GetValue<string>() is not { Length: > 0 } className
             || objects.Read(_classes, null, className) is not { } storageClass
             || storageClass["provisioner"]?.GetValue<string>() is not { Length: > 0 } provisioner
-            || provisioner == "kubernetes.io/no-provisioner")
+            || provisioner == "kubernetes.io/no-provisioner"
+            || storageClass["volumeBindingMode"]?.GetValue<string>() == "WaitForFirstConsumer")
         {
+            // WaitForFirstConsumer: provisioning waits for a pod to be scheduled with the claim, and the sandbox
+            // schedules no pods — so the claim stays Pending, as one no pod uses does on a real cluster.
             return;
         }
 

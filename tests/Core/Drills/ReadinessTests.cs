@@ -30,6 +30,17 @@ public sealed class ReadinessTests
     }
 
     [Theory]
+    [InlineData("""{"metadata":{"name":"data"},"spec":{"storageClassName":"managed-csi"},"status":{"phase":"Pending"}}""",
+        AssertionState.Met, "phase Pending: StorageClass managed-csi binds when a pod first uses the claim (WaitForFirstConsumer)")]
+    [InlineData("""{"metadata":{"name":"data"},"spec":{"storageClassName":"fast-ssd"},"status":{"phase":"Pending"}}""", AssertionState.Pending, "phase Pending")]
+    [InlineData("""{"metadata":{"name":"data"},"spec":{"storageClassName":"managed-csi"},"status":{"phase":"Bound"}}""", AssertionState.Met, "phase Bound")]
+    [InlineData("""{"metadata":{"name":"data"},"spec":{"storageClassName":"managed-csi"},"status":{"phase":"Lost"}}""", AssertionState.Failed, "phase Lost: its volume is gone")]
+    public void Claim_WaitForFirstConsumerClass_PendingHolds(string json, AssertionState state, string seen)
+    {
+        Assert.Equal(new AssertionReading(state, seen), Readiness.Read("persistentvolumeclaims", Obj(json), new HashSet<string> { "managed-csi" }));
+    }
+
+    [Theory]
     [InlineData("""{"metadata":{"name":"db","generation":1},"spec":{"replicas":3},"status":{}}""", AssertionState.Pending, "Waiting for statefulset spec update to be observed...")]
     [InlineData("""{"metadata":{"name":"db","generation":1},"spec":{"replicas":3},"status":{"observedGeneration":1,"readyReplicas":1}}""", AssertionState.Pending, "Waiting for 2 pods to be ready...")]
     [InlineData("""{"metadata":{"name":"db","generation":1},"spec":{"replicas":3},"status":{"observedGeneration":1,"readyReplicas":3,"updatedReplicas":2,"currentRevision":"db-1","updateRevision":"db-2"}}""",

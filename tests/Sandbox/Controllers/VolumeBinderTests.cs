@@ -62,6 +62,24 @@ public class VolumeBinderTests
     }
 
     [Fact]
+    public async Task Claim_OfAWaitForFirstConsumerClass_StaysPending_NoPodEverUsesIt()
+    {
+        await using var s = await SandboxSession.StartAsync(new SandboxOptions { Controllers = new SimulatedControllers() }, "drill");
+        var lazy = Fixtures.StorageClass("managed-csi");
+        lazy["volumeBindingMode"] = "WaitForFirstConsumer";
+        await s.PostAsync(Classes, lazy);
+
+        await s.PostAsync(Claims, Fixtures.Claim("drill", "data", "managed-csi"));
+        s.Clock.Advance(TimeSpan.FromHours(1));
+        await Task.Delay(100);
+        var (_, claim) = await s.GetAsync($"{Claims}/data");
+        var (_, volumes) = await s.GetAsync("/api/v1/persistentvolumes");
+
+        Assert.Equal(("Pending", null), (claim.Str("status.phase"), claim.Str("spec.volumeName")));
+        Assert.Empty(volumes["items"]!.AsArray());
+    }
+
+    [Fact]
     public async Task Claim_WithoutAClass_GetsTheDefaultClassAndItsDeletionReclaimsTheVolume()
     {
         await using var s = await SandboxSession.StartAsync(new SandboxOptions { Controllers = new SimulatedControllers() }, "drill");
