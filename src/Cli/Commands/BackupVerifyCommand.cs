@@ -17,7 +17,7 @@ internal static class BackupVerifyCommand
         var id = new Argument<string>("backup-id") { Description = "The backup's id (see 'strata backup list')." };
         var store = new StoreOptions();
         var output = CommonOptions.Output();
-        var config = new Option<string?>("--config") { Description = "strata.yaml, for the policy's drift threshold (default: 50%)." };
+        var config = new Option<string?>("--config") { Description = "strata.yaml (a file or blob URL), for the policy's drift threshold (default: 50%)." };
         var command = new Command("verify", "Prove a backup: read every artifact back from the store and check it against the manifest.") { id, output, config };
         store.AddTo(command);
         command.SetAction(async (parsed, ct) =>
@@ -40,10 +40,12 @@ internal static class BackupVerifyCommand
             {
                 try
                 {
-                    var configuration = ConfigurationLoader.Parse(await File.ReadAllTextAsync(path, ct), path, Adapters.Hosting.SystemTimeZones.Instance);
+                    // Read as the control plane reads it: a file or a blob URL (an unreadable one fails as StoreConfigurationException).
+                    var text = await ControlPlaneFactory.ReadAsync(path, () => environment.AzureCredential ?? new Azure.Identity.DefaultAzureCredential(), ct);
+                    var configuration = ConfigurationLoader.Parse(text, path, SystemTimeZones.Instance);
                     threshold = configuration.FindPolicy(record.Policy)?.Verification.DriftThreshold ?? threshold;
                 }
-                catch (Exception e) when (e is ConfigurationException or IOException or UnauthorizedAccessException)
+                catch (ConfigurationException e)
                 {
                     return await environment.FailAsync(e.Message);
                 }
