@@ -20,6 +20,9 @@ public static class ArtifactLayout
     /// <summary>File name of the manifest.</summary>
     public const string Manifest = "manifest.json";
 
+    /// <summary>The folder of the databases layer's dumps.</summary>
+    public const string DatabasesFolder = "databases/";
+
     /// <summary>The longest key a store accepts (Blob storage's limit on a blob name).</summary>
     public const int MaxKeyLength = 1024;
 
@@ -71,6 +74,13 @@ public static class ArtifactLayout
     }
 
     /// <summary>
+    /// Path of one dump: <c>databases/{namespace}/{target}/{database}{extension}</c>. A database name keeps letters,
+    /// digits, '_', '-' and '.'; anything else is percent-encoded, so every name a server allows makes one valid key.
+    /// </summary>
+    public static string DatabaseDumpPath(string ns, string target, string database, string extension) =>
+        $"{DatabasesFolder}{Segment(ns)}/{Segment(target)}/{Escape(database)}{extension}";
+
+    /// <summary>
     /// Checks a storage key before any store touches it: 1–1024 characters, relative, no empty,
     /// <c>.</c> or <c>..</c> segment, no trailing '/'. Every store calls this, so a key one store
     /// takes is a key every store takes.
@@ -90,6 +100,18 @@ public static class ArtifactLayout
             _ => null,
         };
         return problem is null ? key : throw new ArgumentException($"invalid artifact key '{key}': {problem}", nameof(key));
+    }
+
+    private static string Escape(string name)
+    {
+        var builder = new StringBuilder();
+        foreach (var b in Encoding.UTF8.GetBytes(name))
+        {
+            var c = (char)b;
+            _ = char.IsAsciiLetterOrDigit(c) || c is '_' or '-' || (c == '.' && builder.Length > 0) ? builder.Append(c) : builder.Append('%').Append(b.ToString("X2", System.Globalization.CultureInfo.InvariantCulture));
+        }
+
+        return builder.Length == 0 ? "%00" : builder.ToString();
     }
 
     /// <summary>

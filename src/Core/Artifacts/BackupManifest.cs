@@ -56,6 +56,9 @@ public sealed record BackupManifest
     /// <summary>Every artifact but the manifest.</summary>
     public required IReadOnlyList<ArtifactEntry> Artifacts { get; init; }
 
+    /// <summary>The database dumps (the databases layer); null when the policy dumps none.</summary>
+    public IReadOnlyList<Databases.DatabaseDump>? Databases { get; init; }
+
     /// <summary>Every problem, per item.</summary>
     public IReadOnlyList<Problem> Problems { get; init; } = [];
 }

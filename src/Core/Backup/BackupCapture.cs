@@ -7,17 +7,20 @@ namespace Strata.Core.Backup;
 
 /// <summary>
 /// Captures a cluster's API objects: discover → plan → list every planned type (bounded
-/// parallelism) → item actions → one streamed archive → manifest last → run record.
-/// A type or object that fails is recorded and the run goes on.
+/// parallelism) → item actions → one streamed archive → the other layers (<see cref="IBackupLayer"/>:
+/// database dumps) → manifest last → run record. A type, object or layer item that fails is
+/// recorded and the run goes on.
 /// </summary>
 public sealed class BackupCapture(
     IClusterReader cluster,
     IArtifactStore store,
     IRunHistory history,
     TimeProvider time,
-    BackupCaptureOptions? options = null)
+    BackupCaptureOptions? options = null,
+    IReadOnlyList<IBackupLayer>? layers = null)
 {
     private readonly BackupCaptureOptions _options = options ?? new BackupCaptureOptions();
+    private readonly IReadOnlyList<IBackupLayer> _layers = layers ?? [];
 
     /// <summary>Takes the backup. Throws only for failed infrastructure and cancellation, after recording the run as failed.</summary>
     public async Task<BackupOutcome> RunAsync(BackupRequest request, IProgress<BackupProgress>? progress = null, CancellationToken cancellationToken = default)
@@ -41,7 +44,7 @@ public sealed class BackupCapture(
         try
         {
             var run = new CaptureRun(cluster, request.Scope, _options, progress);
-            var outcome = await CaptureAsync(run, record, cancellationToken);
+            var outcome = await CaptureAsync(run, record, progress, cancellationToken);
             await lease.DisposeAsync();
             await history.SaveBackupAsync(outcome.Record, CancellationToken.None);
             return outcome;
@@ -61,7 +64,7 @@ public sealed class BackupCapture(
         }
     }
 
-    private async Task<BackupOutcome> CaptureAsync(CaptureRun run, BackupRecord record, CancellationToken cancellationToken)
+    private async Task<BackupOutcome> CaptureAsync(CaptureRun run, BackupRecord record, IProgress<BackupProgress>? progress, CancellationToken cancellationToken)
     {
         var version = await cluster.GetServerVersionAsync(cancellationToken);
         var discovery = await cluster.DiscoverAsync(cancellationToken);
@@ -80,34 +83,53 @@ public sealed class BackupCapture(
             archiveEntry = await archive.CompleteAsync(ArtifactLayout.ResourcesArchive);
         }
 
-        var problems = run.Result.Problems;
+        // Objects are committed unless nothing could be captured at all; the other layers commit their own artifacts.
+        var objectsFailed = run.Result.HasErrors && run.Tally.Objects == 0;
+        if (!objectsFailed)
+        {
+            await upload.CommitAsync(cancellationToken);
+        }
+
+        var layers = await CaptureLayersAsync(run, record, progress, cancellationToken);
+        var committed = !objectsFailed || layers.Artifacts.Count > 0;
         var status = !run.Result.HasErrors ? BackupStatus.Succeeded
-            : run.Tally.Objects == 0 ? BackupStatus.Failed
-            : BackupStatus.PartiallyFailed;
+            : committed ? BackupStatus.PartiallyFailed
+            : BackupStatus.Failed;
         var completed = record with
         {
             Status = status,
             ServerVersion = version.GitVersion,
             ObjectCount = run.Tally.Objects,
             CountsByResource = CaptureTally.Sorted(run.Tally.ByResource),
-            Problems = problems,
+            Problems = run.Result.Problems,
             CompletedAt = time.GetUtcNow(),
             Error = status == BackupStatus.Failed ? "nothing could be captured; see the problems" : null,
         };
 
         if (status == BackupStatus.Failed)
         {
-            // Not committed: a failed capture leaves nothing that could pass for a backup.
+            // No manifest: a failed capture leaves nothing that could pass for a backup.
             return new BackupOutcome(completed, null);
         }
 
-        await upload.CommitAsync(cancellationToken);
-        var manifest = BuildManifest(completed, run, plan, archiveEntry, version);
+        var manifest = BuildManifest(completed, run, plan, objectsFailed ? layers : new LayerCapture([archiveEntry]).Merge(layers), version);
         await ManifestFile.WriteAsync(store, record.Location, manifest, cancellationToken);
         return new BackupOutcome(completed with { Artifacts = manifest.Artifacts, CompletedAt = manifest.CompletedAt }, manifest);
     }
 
-    private BackupManifest BuildManifest(BackupRecord record, CaptureRun run, CapturePlan plan, ArtifactEntry archive, ServerVersion version) => new()
+    private async Task<LayerCapture> CaptureLayersAsync(CaptureRun run, BackupRecord record, IProgress<BackupProgress>? progress, CancellationToken cancellationToken)
+    {
+        var context = new LayerContext(store, record.Location, run.Result, time, progress);
+        var capture = LayerCapture.Empty;
+        foreach (var layer in _layers)
+        {
+            capture = capture.Merge(await layer.CaptureAsync(context, cancellationToken));
+        }
+
+        return capture;
+    }
+
+    private BackupManifest BuildManifest(BackupRecord record, CaptureRun run, CapturePlan plan, LayerCapture artifacts, ServerVersion version) => new()
     {
         FormatVersion = ArtifactFormat.Version,
         Tool = new ToolInfo("strata", _options.ToolVersion),
@@ -127,7 +149,8 @@ public sealed class BackupCapture(
             run.Tally.GitOpsSkipped,
             CaptureTally.Sorted(run.Tally.ByGitOpsManager),
             [.. run.Tally.GitOpsObjects.OrderBy(o => o.Path, StringComparer.Ordinal)]),
-        Artifacts = [archive],
+        Artifacts = artifacts.Artifacts,
+        Databases = artifacts.Databases.Count > 0 ? artifacts.Databases : null,
         Problems = record.Problems,
     };
 }

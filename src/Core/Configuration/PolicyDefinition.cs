@@ -34,6 +34,9 @@ public sealed record PolicyDefinition
     /// <summary>How its backups are verified and drilled.</summary>
     public VerificationSettings Verification { get; init; } = new();
 
+    /// <summary>The database servers whose databases each backup dumps (the databases layer).</summary>
+    public IReadOnlyList<Databases.DatabaseTarget> Databases { get; init; } = [];
+
     /// <summary>The line in the file where the policy is defined.</summary>
     public int Line { get; init; }
 }

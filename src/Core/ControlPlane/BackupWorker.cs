@@ -1,5 +1,6 @@
 using Strata.Core.Backup;
 using Strata.Core.Configuration;
+using Strata.Core.Databases;
 using Strata.Core.Messages;
 using Strata.Core.Runs;
 
@@ -123,7 +124,10 @@ public static class BackupWorker
         try
         {
             var client = await context.Clusters.ConnectAsync(cluster, cancellationToken);
-            var outcome = await new BackupCapture(client, store, context.History, context.Time, context.Options.Capture)
+            IBackupLayer[] layers = policy is { Databases.Count: > 0 }
+                ? [new DatabaseLayer(policy.Databases, new DatabaseConnector(client, client as Ports.IPodExec, context.HostCommands, context.Secrets))]
+                : [];
+            var outcome = await new BackupCapture(client, store, context.History, context.Time, context.Options.Capture, layers)
                 .RunAsync(backupRequest, cancellationToken: cancellationToken);
             return outcome.Record;
         }

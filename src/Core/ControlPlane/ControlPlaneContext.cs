@@ -29,4 +29,10 @@ public sealed record ControlPlaneContext(
 
     /// <summary>Pings the dead man's switch every schedule tick (<see cref="StrataConfiguration.Heartbeat"/>); hosts set it, as <see cref="AlertChannels"/>.</summary>
     public IHeartbeat Heartbeat { get; init; } = UnwiredHeartbeat.Instance;
+
+    /// <summary>Runs database tools on this host (direct database targets); hosts set it, as <see cref="AlertChannels"/>.</summary>
+    public IHostCommands HostCommands { get; init; } = UnwiredHostCommands.Instance;
+
+    /// <summary>Reads secret references (database passwords) when they are needed; hosts set it, as <see cref="AlertChannels"/>.</summary>
+    public ISecretValues Secrets { get; init; } = UnwiredSecretValues.Instance;
 }

@@ -29,4 +29,19 @@ public static class ProblemReasons
 
     /// <summary>A restored CustomResourceDefinition did not become Established in time.</summary>
     public const string NotEstablished = "NotEstablished";
+
+    /// <summary>An item took longer than its timeout and was stopped.</summary>
+    public const string Timeout = "Timeout";
+
+    /// <summary>A database target could not be reached or signed in to: its pod, its Secret, its server.</summary>
+    public const string DatabaseUnreachable = "DatabaseUnreachable";
+
+    /// <summary>A client tool (pg_dump, mariadb-dump) is not installed where it was to run.</summary>
+    public const string ToolMissing = "ToolMissing";
+
+    /// <summary>A dump tool failed, or its stream dropped before it finished: nothing was committed.</summary>
+    public const string DumpFailed = "DumpFailed";
+
+    /// <summary>A dump was stored, but Strata could not read what it holds.</summary>
+    public const string DumpUnreadable = "DumpUnreadable";
 }

@@ -1,0 +1,98 @@
+using Strata.Adapters.Hosting;
+using Strata.Core.Configuration;
+using Strata.Core.Databases;
+
+namespace Strata.Core.Tests.Configuration;
+
+/// <summary>A policy's <c>databases:</c> in strata.yaml: every field read, defaults, and combinations that cannot work refused with their place.</summary>
+public sealed class DatabaseConfigurationTests
+{
+    private const string Valid = """
+        clusters:
+          - name: prod
+            context: prod-admin
+        policies:
+          - name: nightly
+            clusters: [prod]
+            schedule: "30 2 * * *"
+            databases:
+              - name: shop-db
+                namespace: shop
+                pod: postgres-0
+                container: postgres
+                passwordSecret: { name: pg-auth, key: password }
+                databases: [shop, "odd name"]
+                serializableDeferrable: true
+                timeout: 30m
+              - name: auth-db
+                engine: mariadb
+                namespace: auth
+                selector: app=mariadb,role=primary
+                user: backup
+                allDatabases: true
+              - name: managed
+                executor: direct
+                host: pg.example.com
+                port: 6432
+                password: { env: MANAGED_PG_PASSWORD }
+                allDatabases: true
+        """;
+
+    private static StrataConfiguration Parse(string yaml) => ConfigurationLoader.Parse(yaml, "strata.yaml", SystemTimeZones.Instance);
+
+    [Fact]
+    public void Parse_Databases_ReadsEveryField()
+    {
+        var targets = Parse(Valid).FindPolicy("nightly")!.Databases;
+
+        Assert.Equal(3, targets.Count);
+        var shop = targets[0];
+        Assert.Equal(("shop-db", DatabaseEngine.PostgreSql, DatabaseExecutor.Exec), (shop.Name, shop.Engine, shop.Executor));
+        Assert.Equal(("shop", "postgres-0", "postgres"), (shop.Namespace, shop.Pod, shop.Container));
+        Assert.Equal(new SecretKeyReference("pg-auth", "password"), shop.PasswordSecret);
+        Assert.Equal(["shop", "odd name"], shop.Databases);
+        Assert.True(shop.SerializableDeferrable);
+        Assert.Equal(TimeSpan.FromMinutes(30), shop.Timeout);
+        Assert.Equal("postgres", shop.EffectiveUser);
+
+        var auth = targets[1];
+        Assert.Equal((DatabaseEngine.MariaDb, "app=mariadb,role=primary", "backup", true), (auth.Engine, auth.PodSelector!.ToString(), auth.EffectiveUser, auth.AllDatabases));
+        Assert.Equal(DatabaseTarget.DefaultTimeout, auth.Timeout);
+
+        var managed = targets[2];
+        Assert.Equal((DatabaseExecutor.Direct, "pg.example.com", 6432, "direct"), (managed.Executor, managed.Host, managed.Port, managed.Namespace));
+        Assert.Equal("env:MANAGED_PG_PASSWORD", managed.Password!.ToString());
+    }
+
+    [Fact]
+    public void Parse_PolicyWithoutDatabases_HasNone()
+    {
+        var yaml = Valid[..Valid.IndexOf("    databases:", StringComparison.Ordinal)];
+
+        Assert.Empty(Parse(yaml).FindPolicy("nightly")!.Databases);
+    }
+
+    [Theory]
+    [InlineData("pod: postgres-0", "pod: ~", "policies[0].databases[0]: give one of 'pod' (a pod's name) or 'selector'")]
+    [InlineData("        databases: [shop, \"odd name\"]\n", "        allDatabases: true\n        databases: [shop]\n", "policies[0].databases[0]: give 'databases' (a list of names) or 'allDatabases: true'")]
+    [InlineData("engine: mariadb", "engine: oracle", "policies[0].databases[1].engine: 'oracle' is not postgresql, mariadb or mysql")]
+    [InlineData("executor: direct", "executor: ssh", "policies[0].databases[2].executor: 'ssh' is not exec")]
+    [InlineData("host: pg.example.com", "host: ~", "policies[0].databases[2]: 'host' is required for executor 'direct'")]
+    [InlineData("password: { env: MANAGED_PG_PASSWORD }", "password: hunter2", "a database password is never written in strata.yaml")]
+    [InlineData("key: password }", "key: password }\n        password: { env: X }", "give one of 'passwordSecret' (a Kubernetes Secret) or 'password'")]
+    [InlineData("user: backup", "user: backup\n        serializableDeferrable: true", "policies[0].databases[1]: 'serializableDeferrable' is a PostgreSQL setting")]
+    [InlineData("selector: app=mariadb,role=primary", "selector: 'app in (a'", "policies[0].databases[1].selector:")]
+    [InlineData("name: auth-db", "name: shop-db", "two database targets are named 'shop-db'")]
+    [InlineData("port: 6432", "port: 70000", "policies[0].databases[2].port: '70000' is not a whole number from 1 to 65535")]
+    [InlineData("timeout: 30m", "timeuot: 30m", "policies[0].databases[0].timeuot: unknown field 'timeuot'")]
+    public void Parse_Invalid_NamesTheFieldAndWhy(string find, string replace, string expected)
+    {
+        var yaml = Valid.Replace(find, replace, StringComparison.Ordinal);
+        Assert.NotEqual(Valid, yaml);
+
+        var error = Assert.Throws<ConfigurationException>(() => Parse(yaml));
+
+        Assert.Contains(expected, error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("hunter2", error.Message, StringComparison.Ordinal);
+    }
+}
