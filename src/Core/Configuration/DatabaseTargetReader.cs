@@ -14,7 +14,7 @@ internal static class DatabaseTargetReader
     private static readonly string[] Fields =
     [
         "name", "engine", "executor", "namespace", "pod", "selector", "container", "host", "port", "user",
-        "passwordSecret", "password", "databases", "allDatabases", "serializableDeferrable", "timeout",
+        "passwordSecret", "password", "databases", "allDatabases", "serializableDeferrable", "timeout", "drill",
     ];
 
     public static IReadOnlyList<DatabaseTarget> ReadAll(ConfigurationReader reader, YamlMappingNode policy, string policyPath)
@@ -95,6 +95,7 @@ internal static class DatabaseTargetReader
             Refuse("'serializableDeferrable' is a PostgreSQL setting");
         }
 
+        var queries = Queries(reader, map, path, databases, all);
         return name is null ? null : new DatabaseTarget
         {
             Name = name,
@@ -113,8 +114,60 @@ internal static class DatabaseTargetReader
             AllDatabases = all,
             SerializableDeferrable = serializable,
             Timeout = reader.Duration(map, path, "timeout") ?? DatabaseTarget.DefaultTimeout,
+            DrillQueries = queries,
             Line = ConfigurationReader.LineOf(map),
         };
+    }
+
+    private static IReadOnlyList<DrillQuery> Queries(ConfigurationReader reader, YamlMappingNode target, string targetPath, IReadOnlyList<string> databases, bool all)
+    {
+        if (reader.Child(target, "drill") is not { } node || reader.Mapping(node, $"{targetPath}.drill") is not { } drill)
+        {
+            return [];
+        }
+
+        var path = $"{targetPath}.drill";
+        reader.OnlyKeys(drill, path, "queries");
+        return reader.List(drill, "queries", required: false, (r, n, p) => Query(r, n, p, databases, all), path);
+    }
+
+    private static DrillQuery? Query(ConfigurationReader reader, YamlNode node, string path, IReadOnlyList<string> databases, bool all)
+    {
+        if (reader.Mapping(node, path) is not { } map)
+        {
+            return null;
+        }
+
+        reader.OnlyKeys(map, path, "database", "sql", "expect", "equalsBackup");
+        var database = reader.OptionalString(map, path, "database");
+        var sql = reader.OptionalString(map, path, "sql");
+        var expectText = reader.OptionalString(map, path, "expect");
+        var equalsBackup = reader.OptionalBool(map, path, "equalsBackup") ?? false;
+        ExpectedValue? expect = null;
+        if (expectText is not null && !ExpectedValue.TryParse(expectText, out expect, out var error))
+        {
+            reader.Error(reader.Child(map, "expect")!, $"{path}.expect", error!);
+        }
+
+        if (equalsBackup == (sql is not null))
+        {
+            reader.Error(map, path, "give 'sql' with 'expect', or 'equalsBackup: true'");
+        }
+        else if (sql is not null && expectText is null)
+        {
+            reader.Error(map, path, "'sql' needs 'expect' (e.g. '>= 1000'): a query that cannot fail proves nothing");
+        }
+
+        if (database is null && (all || databases.Count > 1))
+        {
+            reader.Error(map, path, "'database' is required: the target dumps more than one");
+        }
+        else if (database is not null && !all && !databases.Contains(database, StringComparer.Ordinal))
+        {
+            reader.Error(reader.Child(map, "database")!, $"{path}.database", $"'{database}' is not one of the target's databases ({string.Join(", ", databases)})");
+        }
+
+        return new DrillQuery { Database = database ?? databases.FirstOrDefault(), Sql = sql, Expect = expect, EqualsBackup = equalsBackup };
     }
 
     private static DatabaseEngine Engine(ConfigurationReader reader, YamlMappingNode map, string path)

@@ -191,14 +191,16 @@ public static class DrillWorker
                 return await run.AbandonAsync(stale, settings, cancellationToken);
             }
 
-            return await run.RunAsync(new DrillRequest
+            var drillRequest = new DrillRequest
             {
                 DrillId = drillId,
                 Backup = backup,
                 Target = targetCluster.Name,
                 Settings = settings,
                 RequestedBy = request.ScheduledFor is null ? envelope.CorrelationId : "drill-tick",
-            }, context.Options.DrillProgress, cancellationToken);
+            };
+            var drill = await run.RunAsync(drillRequest, context.Options.DrillProgress, cancellationToken);
+            return await DrillDatabasesAsync(context, backup, drill, drillRequest.ShortId, settings, cancellationToken);
         }
         catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
@@ -230,6 +232,40 @@ public static class DrillWorker
     }
 
     /// <summary>
+    /// The database part of a drill, for a policy that dumps databases: each dump restored into a scratch database on its
+    /// own server (reached through the backup's cluster), the queries run, the RTO measured. A failed database drill fails
+    /// the drill; the drill's RTO is the slowest of its parts (they would run side by side in a recovery).
+    /// </summary>
+    private static async Task<DrillRecord> DrillDatabasesAsync(
+        ControlPlaneContext context, BackupRecord backup, DrillRecord drill, string shortId, DrillSettings settings, CancellationToken cancellationToken)
+    {
+        var targets = context.Configuration.FindPolicy(backup.Policy)?.Databases ?? [];
+        if (targets.Count == 0 || drill.Status == DrillStatus.Skipped
+            || await Artifacts.ManifestFile.ReadAsync(context.Stores.Default, backup.Location, cancellationToken) is not { } manifest)
+        {
+            return drill;
+        }
+
+        var client = await context.Clusters.ConnectAsync(context.Configuration.FindCluster(backup.Cluster)!, cancellationToken);
+        var connector = new Databases.DatabaseConnector(client, client as Ports.IPodExec, context.HostCommands, context.Secrets);
+        var results = await new Databases.DatabaseDrill(connector, context.Stores.Default, context.Time)
+            .RunAsync(manifest, backup.Location, targets, drill.Id, shortId, settings.KeepOnFailure, cancellationToken);
+        var failed = results.Where(r => !r.Passed).ToList();
+        var passed = drill.Status == DrillStatus.Passed && failed.Count == 0;
+        var withDatabases = drill with
+        {
+            Databases = results,
+            Status = passed ? drill.Status : DrillStatus.Failed,
+            RtoSeconds = passed ? results.Select(r => r.RtoSeconds ?? 0).Append(drill.RtoSeconds ?? 0).Max() : null,
+            Error = drill.Error ?? (failed.Count == 0 ? null
+                : $"database drill of {string.Join(", ", failed.Select(f => $"{f.Target}/{f.Database}"))} failed: {failed[0].Error}"),
+            CompletedAt = context.Time.GetUtcNow(),
+        };
+        await context.History.SaveDrillAsync(withDatabases, CancellationToken.None);
+        return withDatabases;
+    }
+
+    /// <summary>
     /// A failed drill pages (critical): the backup could not be shown to restore; a drill slower than the RTO warns. A
     /// passed drill ends the pair's open drill incidents raised before it ended (the RTO one only when it was fast enough),
     /// so a replayed older drill never ends a newer failure.
@@ -239,7 +275,8 @@ public static class DrillWorker
         var now = context.Time.GetUtcNow();
         var what = $"Restore drill {drill.Id} of backup {drill.BackupId} ({drill.Cluster}, policy {drill.Policy}) into {drill.Target}";
         var (failedItems, more) = FailedItemList.Of(drill.Refused.Select(r => $"refused: {r.Object}: {r.Reason}")
-            .Concat(drill.Assertions.Where(a => !a.Passed).Select(a => $"unmet: {a.What} (last seen: {a.LastSeen})")));
+            .Concat(drill.Assertions.Where(a => !a.Passed).Select(a => $"unmet: {a.What} (last seen: {a.LastSeen})"))
+            .Concat(drill.Databases.Where(d => !d.Passed).Select(d => $"database {d.Target}/{d.Database}: {d.Error}")));
         if (drill.Status == DrillStatus.Failed)
         {
             result.Send(request.FollowedBy($"alert-drill-failed-{drill.Id}", now, new AlertRaised(

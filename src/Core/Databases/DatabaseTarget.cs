@@ -60,6 +60,9 @@ public sealed record DatabaseTarget
     /// <summary>How long the target's dumps may take together.</summary>
     public TimeSpan Timeout { get; init; } = DefaultTimeout;
 
+    /// <summary>What a database drill checks in each restored scratch database (<c>drill.queries</c>).</summary>
+    public IReadOnlyList<DrillQuery> DrillQueries { get; init; } = [];
+
     /// <summary>The line in strata.yaml where the target is defined.</summary>
     public int Line { get; init; }
 

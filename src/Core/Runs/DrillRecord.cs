@@ -80,6 +80,9 @@ public sealed record DrillRecord
     /// <summary>Scratch namespaces kept for people to look at (a failed drill with <c>keepOnFailure</c>), or that could not be deleted.</summary>
     public IReadOnlyList<string> KeptNamespaces { get; init; } = [];
 
+    /// <summary>The database drills: each dump restored into a scratch database, its queries, its RTO.</summary>
+    public IReadOnlyList<Databases.DatabaseDrillResult> Databases { get; init; } = [];
+
     /// <summary>What did not fail the drill but needs a look: a scratch namespace still terminating, one that could not be deleted.</summary>
     public IReadOnlyList<string> Warnings { get; init; } = [];
 

@@ -1,0 +1,165 @@
+using Strata.Core.Artifacts;
+using Strata.Core.Ports;
+
+namespace Strata.Core.Databases;
+
+/// <summary>
+/// A database drill: each dump of a verified backup restored into a scratch database on its own server
+/// (<c>strata_drill_{short id}</c>, marked as Strata's), the target's drill queries run there, the recovery time measured
+/// from the restore's start to the last query passing, and the scratch database dropped (kept on failure when asked).
+/// A database of that name that Strata did not mark is never touched: the drill fails instead.
+/// </summary>
+public sealed class DatabaseDrill(DatabaseConnector connector, IArtifactStore store, TimeProvider time)
+{
+    /// <summary>The prefix of scratch database names.</summary>
+    public const string ScratchPrefix = "strata_drill_";
+
+    /// <summary>Drills every dump <paramref name="manifest"/> holds of <paramref name="targets"/>.</summary>
+    public async Task<IReadOnlyList<DatabaseDrillResult>> RunAsync(
+        BackupManifest manifest, string backupPrefix, IReadOnlyList<DatabaseTarget> targets, string drillId, string shortId, bool keepOnFailure,
+        CancellationToken cancellationToken = default)
+    {
+        var results = new List<DatabaseDrillResult>();
+        foreach (var target in targets)
+        {
+            var dumps = (manifest.Databases ?? []).Where(d => d.Target == target.Name && d.Database is not null).ToList();
+            var expected = target.AllDatabases ? dumps.Select(d => d.Database!) : target.Databases;
+            foreach (var missing in expected.Where(name => dumps.All(d => d.Database != name)))
+            {
+                results.Add(Failed(target, missing, "", $"backup {manifest.BackupId} holds no dump of it (its dump failed)"));
+            }
+
+            if (dumps.Count == 0)
+            {
+                continue;
+            }
+
+            DatabaseSession session;
+            try
+            {
+                session = DatabaseSession.For(await connector.ConnectAsync(target, cancellationToken));
+            }
+            catch (DatabaseTargetException e)
+            {
+                results.AddRange(dumps.Select(d => Failed(target, d.Database!, "", e.Message)));
+                continue;
+            }
+
+            foreach (var dump in dumps)
+            {
+                var scratch = results.Count == 0 ? ScratchPrefix + shortId : $"{ScratchPrefix}{shortId}_{results.Count + 1}";
+                results.Add(await DrillAsync(session, backupPrefix, target, dump, scratch, $"drill {drillId} of backup {manifest.BackupId}", keepOnFailure, cancellationToken));
+            }
+        }
+
+        return results;
+    }
+
+    private async Task<DatabaseDrillResult> DrillAsync(
+        DatabaseSession session, string backupPrefix, DatabaseTarget target, DatabaseDump dump, string scratch, string note, bool keepOnFailure, CancellationToken cancellationToken)
+    {
+        var database = dump.Database!;
+        var (exists, isScratch) = await TryAsync(() => session.FindAsync(scratch, cancellationToken));
+        if (exists && !isScratch)
+        {
+            return Failed(target, database, scratch, $"database {scratch} exists on {session.Database} and is not a Strata scratch database: the drill leaves it alone");
+        }
+
+        var start = time.GetTimestamp();
+        double? restoreSeconds = null;
+        var queries = new List<DrillQueryResult>();
+        string? error = null;
+        try
+        {
+            if (exists)
+            {
+                await session.DropAsync(scratch, cancellationToken);
+            }
+
+            await session.CreateAsync(scratch, note, cancellationToken);
+            await DumpRestore.StreamAsync(session, store, backupPrefix, dump, scratch, clean: false, cancellationToken);
+            restoreSeconds = time.GetElapsedTime(start).TotalSeconds;
+            foreach (var query in target.DrillQueries.Where(q => q.Database == database || (q.Database is null && target.Databases.Count <= 1)))
+            {
+                queries.Add(await CheckAsync(session, scratch, dump, query, cancellationToken));
+            }
+        }
+        catch (DatabaseTargetException e)
+        {
+            error = e.Message;
+        }
+
+        var passed = error is null && queries.All(q => q.Passed);
+        var rto = passed ? time.GetElapsedTime(start).TotalSeconds : (double?)null;
+        error ??= passed ? null : $"{queries.Count(q => !q.Passed)} of {queries.Count} queries failed";
+        var dropped = false;
+        if (passed || !keepOnFailure)
+        {
+            try
+            {
+                await session.DropAsync(scratch, CancellationToken.None);
+                dropped = true;
+            }
+            catch (DatabaseTargetException e)
+            {
+                error = (error is null ? "" : error + "; ") + $"the scratch database could not be dropped: {e.Message}";
+            }
+        }
+
+        return new DatabaseDrillResult
+        {
+            Target = target.Name,
+            Database = database,
+            Scratch = scratch,
+            Passed = passed,
+            RestoreSeconds = restoreSeconds,
+            RtoSeconds = rto,
+            Queries = queries,
+            Error = error,
+            Dropped = dropped,
+        };
+    }
+
+    private static async Task<DrillQueryResult> CheckAsync(DatabaseSession session, string scratch, DatabaseDump dump, DrillQuery query, CancellationToken cancellationToken)
+    {
+        if (!query.EqualsBackup)
+        {
+            var value = await session.QueryValueAsync(scratch, query.Sql!, cancellationToken);
+            return new DrillQueryResult(query.Describe(), value ?? "(no row)", query.Expect!.IsMetBy(value));
+        }
+
+        if (dump.Contents is not { } contents)
+        {
+            return new DrillQueryResult(query.Describe(), "the dump's row counts were not recorded", false);
+        }
+
+        var counts = await session.CountRowsAsync(scratch, contents.Tables, cancellationToken);
+        var differ = contents.Tables.Where(t => counts.GetValueOrDefault(t.Qualified, -1) != t.Rows).ToList();
+        var found = differ.Count == 0
+            ? $"{contents.Tables.Count} tables, {contents.TotalRows} rows, as in the dump"
+            : string.Join("; ", differ.Take(5).Select(t => $"{t.Qualified}: {counts.GetValueOrDefault(t.Qualified, -1)} rows, dump had {t.Rows}")) + (differ.Count > 5 ? $"; {differ.Count - 5} more" : "");
+        return new DrillQueryResult(query.Describe(), found, differ.Count == 0);
+    }
+
+    private static async Task<(bool, bool)> TryAsync(Func<Task<(bool, bool)>> find)
+    {
+        try
+        {
+            return await find();
+        }
+        catch (DatabaseTargetException)
+        {
+            // The server cannot be asked: the create below fails with the tool's own words.
+            return (false, false);
+        }
+    }
+
+    private static DatabaseDrillResult Failed(DatabaseTarget target, string database, string scratch, string error) => new()
+    {
+        Target = target.Name,
+        Database = database,
+        Scratch = scratch,
+        Passed = false,
+        Error = error,
+    };
+}

@@ -1,0 +1,53 @@
+using Strata.Core.Artifacts;
+using Strata.Core.Commands;
+using Strata.Core.Ports;
+
+namespace Strata.Core.Databases;
+
+/// <summary>
+/// Streams a stored dump into a database through the target's executor (<c>pg_restore</c>, <c>mariadb</c>): read from
+/// the store, SHA-256 checked on the way against the manifest, never whole in memory. Refuses to restore over a
+/// database that has tables unless asked to clean it.
+/// </summary>
+public static class DumpRestore
+{
+    /// <summary>
+    /// Restores <paramref name="dump"/> of the backup at <paramref name="backupPrefix"/> into <paramref name="name"/>
+    /// (created when missing). <see cref="DatabaseTargetException"/> says why it was refused or what failed.
+    /// </summary>
+    public static async Task RestoreAsync(
+        DatabaseSession session, IArtifactStore store, string backupPrefix, DatabaseDump dump, string name, bool clean, CancellationToken cancellationToken = default)
+    {
+        var (exists, _) = await session.FindAsync(name, cancellationToken);
+        if (!exists)
+        {
+            await session.CreateAsync(name, null, cancellationToken);
+        }
+        else if (!clean && await session.HasTablesAsync(name, cancellationToken))
+        {
+            throw new DatabaseTargetException($"database {name} on {session.Database} is not empty: restoring over it needs --clean (which drops what the dump recreates)");
+        }
+
+        await StreamAsync(session, store, backupPrefix, dump, name, clean && exists, cancellationToken);
+    }
+
+    /// <summary>Streams <paramref name="dump"/> into the existing database <paramref name="name"/>.</summary>
+    public static async Task StreamAsync(
+        DatabaseSession session, IArtifactStore store, string backupPrefix, DatabaseDump dump, string name, bool clean, CancellationToken cancellationToken = default)
+    {
+        await using var stored = await store.OpenReadAsync(ArtifactLayout.ArtifactKey(backupPrefix, dump.Path), cancellationToken);
+        await using var hashing = new HashingStream(stored);
+        var command = session.Restore(name, dump.Size, clean);
+        var exit = await session.Database.Executor.RunAsync(command, new CommandStreams(Stdin: hashing), cancellationToken);
+        if (!exit.Succeeded)
+        {
+            throw new DatabaseTargetException($"{command.Program} into {name} on {session.Database} failed: {exit.Describe()}");
+        }
+
+        if (hashing.BytesHashed != dump.Size || hashing.Sha256Hex != dump.Sha256)
+        {
+            throw new DatabaseTargetException(
+                $"{dump.Path} in the store is not the dump the manifest recorded ({hashing.BytesHashed} bytes, SHA-256 {hashing.Sha256Hex[..12]}…; expected {dump.Size} bytes, {dump.Sha256[..12]}…): database {name} holds what it held");
+        }
+    }
+}
