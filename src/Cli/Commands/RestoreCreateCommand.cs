@@ -28,11 +28,16 @@ internal static class RestoreCreateCommand
         var remote = new RemoteRequest("restore");
         var toCluster = new Option<string?>("--to-cluster") { Description = "With --remote: the cluster to restore into, by its name in strata.yaml." };
         var output = CommonOptions.Output();
+        var database = new Option<string?>("--database") { Description = "Restore one database dump instead of objects: NAMESPACE/TARGET/DATABASE, as the backup's manifest names it (needs --config, whose policy says how to reach the server)." };
+        var toDatabase = new Option<string?>("--to-database") { Description = "With --database: the database to restore into (default: the dumped database's name); created when missing." };
+        var toPod = new Option<string?>("--to-pod") { Description = "With --database: the pod whose tools restore it (default: the target's pod in strata.yaml)." };
+        var clean = new Option<bool>("--clean") { Description = "With --database: restore over a database that has tables, dropping what the dump recreates (refused without it)." };
+        var config = new Option<string?>("--config") { Description = "strata.yaml (default $STRATA_CONFIG), for --database." };
 
         var command = new Command("create", "Restore a backup's objects into a cluster, in dependency order — or, with --remote, ask the control plane to.") { fromBackup };
         cluster.AddTo(command);
         selection.AddTo(command);
-        foreach (var option in new Option[] { mappings, existing, dryRun, allowIncomplete, priorities, output })
+        foreach (var option in new Option[] { mappings, existing, dryRun, allowIncomplete, priorities, output, database, toDatabase, toPod, clean, config })
         {
             command.Options.Add(option);
         }
@@ -48,9 +53,27 @@ internal static class RestoreCreateCommand
         ];
         command.SetAction(async (parsed, ct) =>
         {
+            if (parsed.GetValue(database) is { } dumped)
+            {
+                if (parsed.GetValue(remote.Remote))
+                {
+                    return await environment.FailAsync("--database restores run here, through the target's executor: leave out --remote");
+                }
+
+                var databaseRequest = new DatabaseRestoreExecution.Request(
+                    parsed.GetValue(fromBackup)!, dumped, parsed.GetValue(toDatabase), parsed.GetValue(toPod), parsed.GetValue(toCluster), parsed.GetValue(clean));
+                var databaseOutput = parsed.GetValue(output) == "json" ? OutputMode.Json : OutputMode.Table;
+                return await DatabaseRestoreExecution.RunAsync(parsed.GetValue(config), databaseRequest, store.Resolve(parsed, environment), databaseOutput, environment, ct);
+            }
+
             if (remote.Misuse(parsed, localOnly, "here, name the cluster with --to-context") is { } misuse)
             {
                 return await environment.FailAsync(misuse);
+            }
+
+            if (parsed.GetValue(toDatabase) is not null || parsed.GetValue(toPod) is not null || parsed.GetValue(clean))
+            {
+                return await environment.FailAsync("--to-database, --to-pod and --clean go with --database NAMESPACE/TARGET/DATABASE");
             }
 
             var (chosen, selectionError) = selection.Read(parsed);

@@ -1,0 +1,107 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Strata.Core.Artifacts;
+using Strata.Core.Configuration;
+using Strata.Core.Databases;
+
+namespace Strata.Cli.Commands;
+
+/// <summary>
+/// <c>strata restore create --from-backup ID --database NS/TARGET/DB [--to-database NAME] [--to-pod POD] [--clean]</c>:
+/// streams one dump of a backup into a database through the target's executor, as strata.yaml defines the target (its
+/// pod or host, its password) — into a new database by default; over a non-empty one only with <c>--clean</c>.
+/// </summary>
+internal static class DatabaseRestoreExecution
+{
+    public sealed record Request(string BackupId, string Database, string? ToDatabase, string? ToPod, string? ToCluster, bool Clean);
+
+    public static async Task<int> RunAsync(string? configuration, Request request, StoreLocation location, OutputMode output, CliEnvironment environment, CancellationToken cancellationToken)
+    {
+        if (request.Database.Split('/') is not [var ns, var targetName, var databaseName] || ns.Length == 0 || targetName.Length == 0 || databaseName.Length == 0)
+        {
+            return await environment.FailAsync($"--database: '{request.Database}' is not NAMESPACE/TARGET/DATABASE (see the backup's manifest, 'strata backup describe')");
+        }
+
+        (Core.ControlPlane.ControlPlaneContext Context, IDisposable Resources) handle;
+        try
+        {
+            handle = await ControlPlaneFactory.CreateAsync(configuration, location, environment.Variable, environment.Time, cancellationToken: cancellationToken);
+        }
+        catch (ConfigurationException e)
+        {
+            return await environment.FailAsync(e.Message);
+        }
+
+        using (handle.Resources)
+        {
+            var context = handle.Context;
+            if (await context.History.FindBackupAsync(request.BackupId, cancellationToken) is not { } backup)
+            {
+                return await environment.FailAsync($"backup {request.BackupId} is not in {location.HistoryWhere}");
+            }
+
+            var manifest = await ManifestFile.ReadAsync(context.Stores.Default, backup.Location, cancellationToken);
+            var dumps = manifest?.Databases ?? [];
+            if (dumps.FirstOrDefault(d => d.Namespace == ns && d.Target == targetName && d.Database == databaseName) is not { } dump)
+            {
+                var held = dumps.Where(d => d.Database is not null).Select(d => $"{d.Namespace}/{d.Target}/{d.Database}").ToList();
+                return await environment.FailAsync($"backup {backup.Id} holds no dump of {request.Database}" + (held.Count == 0 ? "" : $" (it holds: {string.Join(", ", held)})"));
+            }
+
+            if (context.Configuration.FindPolicy(backup.Policy)?.Databases.FirstOrDefault(t => t.Name == targetName) is not { } target)
+            {
+                return await environment.FailAsync($"{context.Configuration.Source}: policy '{backup.Policy}' has no database target '{targetName}', which says how to reach the server");
+            }
+
+            if (request.ToPod is { } pod)
+            {
+                target = target with { Pod = pod, PodSelector = null };
+            }
+
+            var clusterName = request.ToCluster ?? backup.Cluster;
+            if (context.Configuration.FindCluster(clusterName) is not { } cluster)
+            {
+                return await environment.FailAsync($"cluster '{clusterName}' is not in {context.Configuration.Source}");
+            }
+
+            var into = request.ToDatabase ?? databaseName;
+            var started = environment.Time.GetTimestamp();
+            try
+            {
+                var client = await context.Clusters.ConnectAsync(cluster, cancellationToken);
+                var connector = new DatabaseConnector(client, client as Core.Ports.IPodExec, context.HostCommands, context.Secrets);
+                var session = DatabaseSession.For(await connector.ConnectAsync(target, cancellationToken));
+                await environment.Error.WriteLineAsync($"restoring {dump.Path} ({dump.Size:N0} bytes) into {into} on {session.Database} …");
+                await DumpRestore.RestoreAsync(session, context.Stores.Default, backup.Location, dump, into, request.Clean, cancellationToken);
+            }
+            catch (DatabaseTargetException e)
+            {
+                return await environment.FailAsync(e.Message);
+            }
+
+            var seconds = environment.Time.GetElapsedTime(started).TotalSeconds;
+            if (output == OutputMode.Json)
+            {
+                var json = new JsonObject
+                {
+                    ["backupId"] = backup.Id,
+                    ["database"] = request.Database,
+                    ["restoredInto"] = into,
+                    ["cluster"] = cluster.Name,
+                    ["bytes"] = dump.Size,
+                    ["seconds"] = Math.Round(seconds, 3),
+                    ["tables"] = dump.Contents?.Tables.Count,
+                    ["rows"] = dump.Contents?.TotalRows,
+                };
+                await environment.Out.WriteLineAsync(json.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+            }
+            else
+            {
+                await environment.Out.WriteLineAsync($"Restored {request.Database} of backup {backup.Id} into database {into} ({cluster.Name}) in {seconds:0.0} s: "
+                    + $"{dump.Size:N0} bytes" + (dump.Contents is { } c ? $", {c.Tables.Count} tables, {c.TotalRows:N0} rows" : ""));
+            }
+
+            return ExitCodes.Succeeded;
+        }
+    }
+}
