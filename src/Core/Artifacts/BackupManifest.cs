@@ -59,6 +59,9 @@ public sealed record BackupManifest
     /// <summary>The database dumps (the databases layer); null when the policy dumps none.</summary>
     public IReadOnlyList<Databases.DatabaseDump>? Databases { get; init; }
 
+    /// <summary>The application dumps (<c>applications:</c> of the policy); null when there are none.</summary>
+    public IReadOnlyList<Applications.ApplicationDumpRecord>? Applications { get; init; }
+
     /// <summary>Every problem, per item.</summary>
     public IReadOnlyList<Problem> Problems { get; init; } = [];
 }

@@ -151,6 +151,7 @@ public sealed class BackupCapture(
             [.. run.Tally.GitOpsObjects.OrderBy(o => o.Path, StringComparer.Ordinal)]),
         Artifacts = artifacts.Artifacts,
         Databases = artifacts.Databases.Count > 0 ? artifacts.Databases : null,
+        Applications = artifacts.Applications.Count > 0 ? artifacts.Applications : null,
         Problems = record.Problems,
     };
 }

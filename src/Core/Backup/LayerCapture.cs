@@ -10,9 +10,12 @@ public sealed record LayerCapture(IReadOnlyList<ArtifactEntry> Artifacts)
     /// <summary>The dumps of the databases layer.</summary>
     public IReadOnlyList<DatabaseDump> Databases { get; init; } = [];
 
+    /// <summary>The application dumps.</summary>
+    public IReadOnlyList<Applications.ApplicationDumpRecord> Applications { get; init; } = [];
+
     /// <summary>Nothing captured.</summary>
     public static LayerCapture Empty { get; } = new([]);
 
     /// <summary>This capture and <paramref name="other"/> together.</summary>
-    public LayerCapture Merge(LayerCapture other) => new([.. Artifacts, .. other.Artifacts]) { Databases = [.. Databases, .. other.Databases] };
+    public LayerCapture Merge(LayerCapture other) => new([.. Artifacts, .. other.Artifacts]) { Databases = [.. Databases, .. other.Databases], Applications = [.. Applications, .. other.Applications] };
 }

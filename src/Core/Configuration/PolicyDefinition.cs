@@ -37,6 +37,9 @@ public sealed record PolicyDefinition
     /// <summary>The database servers whose databases each backup dumps (the databases layer).</summary>
     public IReadOnlyList<Databases.DatabaseTarget> Databases { get; init; } = [];
 
+    /// <summary>Application backup commands run in pods (the application-dumps layer).</summary>
+    public IReadOnlyList<Applications.ApplicationDump> Applications { get; init; } = [];
+
     /// <summary>The line in the file where the policy is defined.</summary>
     public int Line { get; init; }
 }

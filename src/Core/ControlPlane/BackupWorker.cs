@@ -124,9 +124,7 @@ public static class BackupWorker
         try
         {
             var client = await context.Clusters.ConnectAsync(cluster, cancellationToken);
-            IBackupLayer[] layers = policy is { Databases.Count: > 0 }
-                ? [new DatabaseLayer(policy.Databases, new DatabaseConnector(client, client as Ports.IPodExec, context.HostCommands, context.Secrets))]
-                : [];
+            var layers = Layers(context, policy, client);
             var outcome = await new BackupCapture(client, store, context.History, context.Time, context.Options.Capture, layers)
                 .RunAsync(backupRequest, cancellationToken: cancellationToken);
             return outcome.Record;
@@ -146,6 +144,23 @@ public static class BackupWorker
             await context.History.SaveBackupAsync(failed, CancellationToken.None);
             return failed;
         }
+    }
+
+    /// <summary>The layers a policy names beside the objects, in the order they run: database dumps, then application dumps.</summary>
+    private static List<IBackupLayer> Layers(ControlPlaneContext context, PolicyDefinition? policy, Ports.IClusterWriter client)
+    {
+        var layers = new List<IBackupLayer>();
+        if (policy is { Databases.Count: > 0 })
+        {
+            layers.Add(new DatabaseLayer(policy.Databases, new DatabaseConnector(client, client as Ports.IPodExec, context.HostCommands, context.Secrets)));
+        }
+
+        if (policy is { Applications.Count: > 0 } && client is Ports.IPodExec exec)
+        {
+            layers.Add(new Applications.ApplicationLayer(policy.Applications, client, exec));
+        }
+
+        return layers;
     }
 
     /// <summary>The record of a run that ended without a capture of its own (skipped, or failed before capture recorded it).</summary>

@@ -6,7 +6,7 @@ using Strata.Core.Ports;
 namespace Strata.Core.Databases;
 
 /// <summary>
-/// Readies a target: finds its pod (by name, or the first Running and Ready pod its selector matches, by name) and
+/// Readies a target: finds its pod (<see cref="PodLocator"/>) and
 /// reads its password (a key of a Kubernetes Secret through the API, or a secret reference) — each failure one line
 /// that names the target and what is missing.
 /// </summary>
@@ -16,9 +16,6 @@ namespace Strata.Core.Databases;
 /// <param name="secrets">Reads <c>password</c> references.</param>
 public sealed class DatabaseConnector(IClusterReader? cluster, IPodExec? exec, IHostCommands host, ISecretValues secrets)
 {
-    /// <summary>The core group's pods.</summary>
-    public static readonly ApiResource Pods = new("", "v1", "pods", "Pod", true, ["get", "list"]);
-
     /// <summary>The core group's Secrets.</summary>
     public static readonly ApiResource Secrets = new("", "v1", "secrets", "Secret", true, ["get"]);
 
@@ -34,32 +31,8 @@ public sealed class DatabaseConnector(IClusterReader? cluster, IPodExec? exec, I
         return new ConnectedDatabase(target, executor, password);
     }
 
-    private async Task<string> PodAsync(DatabaseTarget target, CancellationToken cancellationToken)
-    {
-        var reader = cluster ?? throw Missing(target, "no cluster to find its pod in");
-        if (target.Pod is { } name)
-        {
-            var pod = await GetAsync(reader, Pods, target.Namespace, name, target, cancellationToken)
-                ?? throw Missing(target, $"pod {target.Namespace}/{name} not found");
-            var phase = Phase(pod);
-            return phase == "Running" ? name : throw Missing(target, $"pod {target.Namespace}/{name} is {phase ?? "not started"}, not Running");
-        }
-
-        var seen = new List<string>();
-        string? chosen = null;
-        await foreach (var pod in reader.ListAsync(Pods, new ListRequest(target.Namespace, target.PodSelector!.ToString()), cancellationToken))
-        {
-            seen.Add($"{pod.Name} {Phase(pod) ?? "Pending"}{(IsReady(pod) ? "" : ", not Ready")}");
-            if (Phase(pod) == "Running" && IsReady(pod) && (chosen is null || string.CompareOrdinal(pod.Name, chosen) < 0))
-            {
-                chosen = pod.Name;
-            }
-        }
-
-        return chosen ?? throw Missing(target, seen.Count == 0
-            ? $"no pod in namespace {target.Namespace} matches '{target.PodSelector}'"
-            : $"no Running and Ready pod in namespace {target.Namespace} matches '{target.PodSelector}' ({string.Join("; ", seen.Take(5))})");
-    }
+    private Task<string> PodAsync(DatabaseTarget target, CancellationToken cancellationToken) =>
+        PodLocator.FindAsync(cluster ?? throw Missing(target, "no cluster to find its pod in"), target.Namespace, target.Pod, target.PodSelector, $"database target {target.Qualified}", cancellationToken);
 
     private async Task<string> SecretKeyAsync(DatabaseTarget target, SecretKeyReference secret, CancellationToken cancellationToken)
     {
@@ -109,12 +82,6 @@ public sealed class DatabaseConnector(IClusterReader? cluster, IPodExec? exec, I
             throw new DatabaseTargetException($"database target {target.Qualified}: reading {resource.Kind} {ns}/{name} failed: {e.Message}", e);
         }
     }
-
-    private static string? Phase(KubeObject pod) => (pod.Json["status"] as JsonObject)?["phase"]?.GetValue<string>();
-
-    private static bool IsReady(KubeObject pod) =>
-        (pod.Json["status"] as JsonObject)?["conditions"] is JsonArray conditions
-        && conditions.OfType<JsonObject>().Any(c => c["type"]?.GetValue<string>() == "Ready" && c["status"]?.GetValue<string>() == "True");
 
     private static DatabaseTargetException Missing(DatabaseTarget target, string why) => new($"database target {target.Qualified}: {why}");
 }
