@@ -242,7 +242,7 @@ public sealed class SdkGapTests : IAsyncLifetime
         using var sdk = new k8s.Kubernetes(SdkConfig(Server.Kubeconfig()));
         using var strata = _sandbox.Client();
         static Task ExecAsync(IKubernetes api) =>
-            api.NamespacedPodExecAsync("debug", "default", "shell", ["ls"], false, (_, _, _) => Task.CompletedTask, CancellationToken.None);
+            api.NamespacedPodExecAsync("debug", "default", "main", ["ls"], false, (_, _, _) => Task.CompletedTask, CancellationToken.None);
 
         var sdkError = await Assert.ThrowsAsync<System.Net.WebSockets.WebSocketException>(() => ExecAsync(sdk));
         var strataError = await Assert.ThrowsAsync<KubernetesApiException>(() => ExecAsync(strata.Api));
