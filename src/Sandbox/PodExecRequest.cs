@@ -1,4 +1,8 @@
 namespace Strata.Sandbox;
 
-/// <summary>A <c>pods/exec</c> call the sandbox received: which pod and container, and the command.</summary>
-public sealed record PodExecRequest(string Namespace, string Pod, string? Container, IReadOnlyList<string> Command);
+/// <summary>A <c>pods/exec</c> call the sandbox accepted: which pod and container, and the command.</summary>
+/// <param name="Namespace">The pod's namespace.</param>
+/// <param name="Pod">The pod's name.</param>
+/// <param name="Container">The container, resolved as kube-apiserver resolves it (the pod's only container when the request named none).</param>
+/// <param name="Command">The program and its arguments, as the <c>command</c> query parameters gave them.</param>
+public sealed record PodExecRequest(string Namespace, string Pod, string Container, IReadOnlyList<string> Command);

@@ -155,11 +155,11 @@ public static class SampleApplication
             ["ports"] = new JsonArray(new JsonObject { ["port"] = 80, ["targetPort"] = 8080 }),
         });
 
-    public static JsonObject Pod(string ns, string name, string? owner, string phase)
+    public static JsonObject Pod(string ns, string name, string? owner, string phase, string container = "main")
     {
         var pod = Obj("v1", "Pod", ns, name, extra: o =>
         {
-            o["spec"] = new JsonObject { ["containers"] = new JsonArray(new JsonObject { ["name"] = "main", ["image"] = "busybox" }) };
+            o["spec"] = new JsonObject { ["containers"] = new JsonArray(new JsonObject { ["name"] = container, ["image"] = "busybox" }) };
             o["status"] = new JsonObject { ["phase"] = phase };
         });
         if (owner is not null)

@@ -19,7 +19,7 @@ namespace Strata.Sandbox;
 /// validation and admission (dry runs included), simulated controllers (opt-in), and fault
 /// injection. Never for production use.
 /// </summary>
-public sealed class SandboxApiServer : IAsyncDisposable
+public sealed partial class SandboxApiServer : IAsyncDisposable
 {
     internal long RequestCounter;
     private readonly ApiDispatcher _dispatcher;

@@ -37,8 +37,25 @@ public sealed record SandboxOptions
     public IReadOnlyList<AdmissionRule> Admission { get; init; } = [];
 
     /// <summary>
-    /// Answers <c>pods/exec</c>: the sandbox runs no containers, so a test says what a command
-    /// prints and how it exits. Without one, an exec fails with a <c>Status</c> saying so.
+    /// Runs <c>pods/exec</c> commands in pods that have no handler of their own
+    /// (<see cref="SandboxApiServer.BindExec"/>). The sandbox runs no containers, so a handler plays
+    /// the command (<see cref="PodExecHandlers.Answer(string, int, string)"/>) or runs it on the host
+    /// (<see cref="HostProcessExec"/>). Without one, an exec fails with a Status saying so.
     /// </summary>
-    public Func<PodExecRequest, CancellationToken, Task<PodExecResult>>? PodExec { get; init; }
+    public PodExecHandler? PodExec { get; init; }
+
+    /// <summary>
+    /// The exec subprotocols the server speaks. <see cref="ExecSubprotocolsSince130"/> (the default)
+    /// includes <c>v5.channel.k8s.io</c>; <see cref="ExecSubprotocolsBefore130"/> is a 1.29 server,
+    /// whose newest is <c>v4.channel.k8s.io</c>.
+    /// </summary>
+    public IReadOnlyList<string> ExecSubprotocols { get; init; } = ExecSubprotocolsSince130;
+
+    /// <summary>What kube-apiserver 1.30 and later accept for exec over WebSocket.</summary>
+    public static IReadOnlyList<string> ExecSubprotocolsSince130 { get; } =
+        ["v5.channel.k8s.io", "v4.channel.k8s.io", "v3.channel.k8s.io", "v2.channel.k8s.io", "channel.k8s.io"];
+
+    /// <summary>What a 1.29 server (its kubelet) accepts: no <c>v5.channel.k8s.io</c>, so no way to close stdin.</summary>
+    public static IReadOnlyList<string> ExecSubprotocolsBefore130 { get; } =
+        ["v4.channel.k8s.io", "v3.channel.k8s.io", "v2.channel.k8s.io", "channel.k8s.io"];
 }

@@ -220,7 +220,7 @@ public class SdkCompatibilityTests : IAsyncLifetime
         _server.Create(SampleApplication.Pod("shop", "debug", null, "Running"));
 
         var error = await Assert.ThrowsAsync<KubernetesException>(() =>
-            _client.NamespacedPodExecAsync("debug", "shop", "shell", ["ls"], false, (_, _, _) => Task.CompletedTask, CancellationToken.None));
+            _client.NamespacedPodExecAsync("debug", "shop", "main", ["ls"], false, (_, _, _) => Task.CompletedTask, CancellationToken.None));
 
         Assert.Equal("Failure", error.Status.Status);
         Assert.Contains("runs no containers", error.Status.Message);

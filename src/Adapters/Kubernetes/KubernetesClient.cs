@@ -8,12 +8,13 @@ namespace Strata.Adapters.Kubernetes;
 
 /// <summary>
 /// Strata's cluster client, on the official SDK (<see cref="k8s.Kubernetes"/>): typed calls where
-/// the SDK's models fit (version, discovery, and <see cref="Api"/> for namespaces, pods, jobs and
-/// <c>pods/exec</c> over WebSocket), and raw JSON on the SDK's own <see cref="HttpClient"/>,
-/// credentials and trust where objects must stay exactly as the server sent them (paged lists,
-/// get/create/replace/patch/delete of any resource). Every call is retried through
-/// <see cref="RequestRetries"/>, rides out an API server outage, gets a fresh credential after a
-/// 401, is cancellable, and fails as <see cref="KubernetesApiException"/> with the server's <c>Status</c>.
+/// the SDK's models fit (version, discovery, and <see cref="Api"/> for namespaces, pods and jobs),
+/// <c>pods/exec</c> on the SDK's WebSocket (<see cref="ExecAsync"/>), and raw JSON on the SDK's own
+/// <see cref="HttpClient"/>, credentials and trust where objects must stay exactly as the server sent
+/// them (paged lists, get/create/replace/patch/delete of any resource). Every call but an exec (which
+/// may have run) is retried through <see cref="RequestRetries"/> and rides out an API server outage;
+/// every call gets a fresh credential after a 401, is cancellable, and fails as
+/// <see cref="KubernetesApiException"/> with the server's <c>Status</c>.
 /// </summary>
 public sealed partial class KubernetesClient : IClusterWriter, IDisposable
 {
@@ -58,9 +59,9 @@ public sealed partial class KubernetesClient : IClusterWriter, IDisposable
     public ClusterConnection Connection { get; }
 
     /// <summary>
-    /// The SDK client behind this one, for typed calls and <c>pods/exec</c> (e.g.
-    /// <c>MuxedStreamNamespacedPodExecAsync</c>): same connection pool, trust, client certificate
-    /// and credentials. Calls made on it directly are not retried.
+    /// The SDK client behind this one, for typed calls: same connection pool, trust, client
+    /// certificate and credentials (its WebSockets too). Calls made on it directly are not retried.
+    /// For <c>pods/exec</c> use <see cref="ExecAsync"/>, not the SDK's demultiplexer.
     /// </summary>
     public IKubernetes Api => _api;
 

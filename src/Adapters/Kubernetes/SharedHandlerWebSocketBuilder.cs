@@ -10,14 +10,30 @@ namespace Strata.Adapters.Kubernetes;
 /// certificate as every other call. The SDK's default builder opens a bare <see cref="ClientWebSocket"/>
 /// that knows neither the trust Strata applies nor a certificate an exec plugin returned; and when
 /// the server refuses the upgrade, it reports the status code without the server's <c>Status</c>.
+/// The SDK requests one subprotocol; a <c>Sec-WebSocket-Protocol</c> header among a call's custom
+/// headers offers more, after it (<see cref="SetRequestHeader"/>).
 /// </summary>
 internal sealed class SharedHandlerWebSocketBuilder(HttpMessageInvoker handler) : WebSocketBuilder
 {
-    private readonly List<(string Name, string Value)> _headers = [];
+    /// <summary>The header whose comma-separated values become further subprotocols offered.</summary>
+    public const string SubprotocolHeader = "Sec-WebSocket-Protocol";
 
-    /// <inheritdoc />
+    private readonly List<(string Name, string Value)> _headers = [];
+    private readonly List<string> _moreSubprotocols = [];
+
+    /// <summary>
+    /// Sets a header of the upgrade request, except <see cref="SubprotocolHeader"/>: its values are
+    /// offered as subprotocols after the one the SDK requests (which it adds after the headers), so
+    /// a client can offer <c>v5.channel.k8s.io</c> and, for servers before 1.30, <c>v4.channel.k8s.io</c>.
+    /// </summary>
     public override WebSocketBuilder SetRequestHeader(string headerName, string headerValue)
     {
+        if (string.Equals(headerName, SubprotocolHeader, StringComparison.OrdinalIgnoreCase))
+        {
+            _moreSubprotocols.AddRange(headerValue.Split([',', ' '], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+            return this;
+        }
+
         _headers.Add((headerName, headerValue));
         return base.SetRequestHeader(headerName, headerValue);
     }
@@ -29,6 +45,18 @@ internal sealed class SharedHandlerWebSocketBuilder(HttpMessageInvoker handler) 
     public override async Task<WebSocket> BuildAndConnectAsync(Uri uri, CancellationToken cancellationToken)
     {
         WebSocket.Options.CollectHttpResponseDetails = true;
+        foreach (var subprotocol in _moreSubprotocols)
+        {
+            try
+            {
+                WebSocket.Options.AddSubProtocol(subprotocol);
+            }
+            catch (ArgumentException)
+            {
+                // Already requested.
+            }
+        }
+
         try
         {
             await WebSocket.ConnectAsync(uri, handler, cancellationToken);

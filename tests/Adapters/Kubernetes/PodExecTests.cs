@@ -16,21 +16,19 @@ public class PodExecTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _server = await SandboxApiServer.StartAsync(new SandboxOptions
-        {
-            PodExec = (request, _) =>
-            {
-                lock (_received)
-                {
-                    _received.Add(request);
-                }
-
-                var exit = request.Command is [.., "--fail"] ? 3 : 0;
-                return Task.FromResult(new PodExecResult(Encoding.UTF8.GetBytes("pg_dump (PostgreSQL) 16.4\n"), [], exit));
-            },
-        });
+        _server = await SandboxApiServer.StartAsync();
         _server.CreateNamespace("db");
-        _server.Create(SampleApplication.Pod("db", "postgres-0", null, "Running"));
+        _server.Create(SampleApplication.Pod("db", "postgres-0", null, "Running", container: "postgres"));
+        _server.BindExec("db", "postgres-0", async (session, ct) =>
+        {
+            lock (_received)
+            {
+                _received.Add(session.Request);
+            }
+
+            await session.Stdout.WriteAsync(Encoding.UTF8.GetBytes("pg_dump (PostgreSQL) 16.4\n"), ct);
+            return session.Request.Command is [.., "--fail"] ? 3 : 0;
+        });
     }
 
     public async Task DisposeAsync() => await _server.DisposeAsync();

@@ -242,7 +242,7 @@ public sealed class SdkGapTests : IAsyncLifetime
         using var sdk = new k8s.Kubernetes(SdkConfig(Server.Kubeconfig()));
         using var strata = _sandbox.Client();
         static Task ExecAsync(IKubernetes api) =>
-            api.NamespacedPodExecAsync("debug", "default", "shell", ["ls"], false, (_, _, _) => Task.CompletedTask, CancellationToken.None);
+            api.NamespacedPodExecAsync("debug", "default", "main", ["ls"], false, (_, _, _) => Task.CompletedTask, CancellationToken.None);
 
         var sdkError = await Assert.ThrowsAsync<System.Net.WebSockets.WebSocketException>(() => ExecAsync(sdk));
         var strataError = await Assert.ThrowsAsync<KubernetesApiException>(() => ExecAsync(strata.Api));
@@ -250,5 +250,35 @@ public sealed class SdkGapTests : IAsyncLifetime
         Assert.Equal("The server returned status code '403' when status code '101' was expected.", sdkError.Message);
         Assert.Equal((403, "Forbidden"), (strataError.StatusCode, strataError.Reason));
         Assert.Contains("cannot create resource \"pods/exec\"", strataError.Message);
+    }
+
+    [Fact]
+    public async Task PodExec_AskedForV5_SdkDemuxerOpensV4_StrataOpensV5()
+    {
+        Server.Create(SampleApplication.Pod("default", "debug", null, "Running"));
+        var seen = new List<string>();
+        Server.BindExec("default", "debug", (session, _) =>
+        {
+            lock (seen)
+            {
+                seen.Add(session.Subprotocol);
+            }
+
+            return Task.FromResult(0);
+        });
+        using var strata = _sandbox.Client();
+
+        // MuxedStreamNamespacedPodExecAsync drops its webSocketSubProtocol argument: v4 it is, and no way to close stdin.
+        using (var demuxer = await strata.Api.MuxedStreamNamespacedPodExecAsync("debug", "default", ["true"], "main", tty: false, webSocketSubProtocol: "v5.channel.k8s.io"))
+        {
+            for (var i = 0; i < 200 && seen.Count == 0; i++)
+            {
+                await Task.Delay(25);
+            }
+        }
+
+        await strata.ExecAsync(new Strata.Core.Commands.PodCommand("default", "debug", null, ["true"]), new Strata.Core.Commands.CommandStreams());
+
+        Assert.Equal(["v4.channel.k8s.io", "v5.channel.k8s.io"], seen);
     }
 }
