@@ -46,6 +46,8 @@ public static class ControlPlaneFactory
         {
             AlertChannels = channels,
             Heartbeat = heartbeat,
+            HostCommands = new Commands.LocalCommands(),
+            Secrets = secrets,
         };
         return (context, new Disposables(clusters, channels, heartbeat));
     }

@@ -15,7 +15,7 @@ namespace Strata.Adapters.Secrets;
 /// <param name="environment">Reads environment variables.</param>
 /// <param name="credential">The Entra ID credential for Key Vault; null when none is available.</param>
 /// <param name="vaults">Makes the client for a vault URI; default <see cref="SecretClient"/> with the SDK's retries (tests pass a double).</param>
-public sealed class SecretResolver(Func<string, string?> environment, TokenCredential? credential = null, Func<Uri, TokenCredential, SecretClient>? vaults = null)
+public sealed class SecretResolver(Func<string, string?> environment, TokenCredential? credential = null, Func<Uri, TokenCredential, SecretClient>? vaults = null) : Core.Ports.ISecretValues
 {
     private readonly ConcurrentDictionary<Uri, SecretClient> _clients = new();
 

@@ -69,7 +69,7 @@ internal static class DatabaseRestoreExecution
             try
             {
                 var client = await context.Clusters.ConnectAsync(cluster, cancellationToken);
-                var connector = new DatabaseConnector(client, client as Core.Ports.IPodExec, context.HostCommands, context.Secrets);
+                var connector = new DatabaseConnector(client, client, context.HostCommands, context.Secrets);
                 var session = DatabaseSession.For(await connector.ConnectAsync(target, cancellationToken));
                 await environment.Error.WriteLineAsync($"restoring {dump.Path} ({dump.Size:N0} bytes) into {into} on {session.Database} …");
                 await DumpRestore.RestoreAsync(session, context.Stores.Default, backup.Location, dump, into, request.Clean, cancellationToken);

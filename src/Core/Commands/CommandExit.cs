@@ -9,8 +9,13 @@ public sealed record CommandExit(int? ExitCode, string Stderr, string? Failure =
     /// <summary>The command ran to the end and exited 0.</summary>
     public bool Succeeded => ExitCode == 0 && Failure is null;
 
-    /// <summary>The program is not installed (or not executable): exit status 127 or 126, as a shell reports it.</summary>
-    public bool ProgramMissing => ExitCode is 126 or 127;
+    /// <summary>
+    /// The program is not installed (or not executable): exit status 127 or 126 from a shell, or the container runtime's
+    /// own refusal (<c>exec: "pg_dump": executable file not found in $PATH</c>), or a host without it.
+    /// </summary>
+    public bool ProgramMissing => ExitCode is 126 or 127
+        || (ExitCode is null && Failure is { } failure
+            && (failure.Contains("executable file not found", StringComparison.Ordinal) || failure.Contains("was not found on PATH", StringComparison.Ordinal)));
 
     /// <summary>One line for a report: the failure, or the exit code with stderr's last line.</summary>
     public string Describe()

@@ -152,12 +152,12 @@ public static class BackupWorker
         var layers = new List<IBackupLayer>();
         if (policy is { Databases.Count: > 0 })
         {
-            layers.Add(new DatabaseLayer(policy.Databases, new DatabaseConnector(client, client as Ports.IPodExec, context.HostCommands, context.Secrets)));
+            layers.Add(new DatabaseLayer(policy.Databases, new DatabaseConnector(client, client, context.HostCommands, context.Secrets)));
         }
 
-        if (policy is { Applications.Count: > 0 } && client is Ports.IPodExec exec)
+        if (policy is { Applications.Count: > 0 })
         {
-            layers.Add(new Applications.ApplicationLayer(policy.Applications, client, exec));
+            layers.Add(new Applications.ApplicationLayer(policy.Applications, client, client));
         }
 
         return layers;

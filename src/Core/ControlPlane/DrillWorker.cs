@@ -247,7 +247,7 @@ public static class DrillWorker
         }
 
         var client = await context.Clusters.ConnectAsync(context.Configuration.FindCluster(backup.Cluster)!, cancellationToken);
-        var connector = new Databases.DatabaseConnector(client, client as Ports.IPodExec, context.HostCommands, context.Secrets);
+        var connector = new Databases.DatabaseConnector(client, client, context.HostCommands, context.Secrets);
         var results = await new Databases.DatabaseDrill(connector, context.Stores.Default, context.Time)
             .RunAsync(manifest, backup.Location, targets, drill.Id, shortId, settings.KeepOnFailure, cancellationToken);
         var failed = results.Where(r => !r.Passed).ToList();

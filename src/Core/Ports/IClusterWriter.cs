@@ -4,11 +4,11 @@ using Strata.Core.Kubernetes;
 namespace Strata.Core.Ports;
 
 /// <summary>
-/// Write access to one cluster's API, as restore and restore drills need it. Every call with <c>dryRun</c> is sent
+/// Write access to one cluster's API, as restore and restore drills need it, and commands in its pods (<see cref="IPodExec"/>: database dumps). Every call with <c>dryRun</c> is sent
 /// with <c>dryRun=All</c>: the server admits and validates the request and persists nothing.
 /// Failures surface as <see cref="ClusterRequestException"/>.
 /// </summary>
-public interface IClusterWriter : IClusterReader
+public interface IClusterWriter : IClusterReader, IPodExec
 {
     /// <summary>The live object, or null when it does not exist.</summary>
     Task<KubeObject?> GetAsync(ApiResource resource, string? ns, string name, CancellationToken cancellationToken = default);

@@ -36,4 +36,7 @@ internal sealed class ForbiddingCluster(RecordingCluster inner, Func<ApiResource
 
     public Task<bool> DeleteAsync(ApiResource resource, string? ns, string name, CancellationToken cancellationToken = default) =>
         inner.DeleteAsync(resource, ns, name, cancellationToken);
+
+    public Task<Core.Commands.CommandExit> ExecAsync(Core.Commands.PodCommand command, Core.Commands.CommandStreams streams, CancellationToken cancellationToken = default) =>
+        inner.ExecAsync(command, streams, cancellationToken);
 }

@@ -36,6 +36,14 @@ public sealed class RecordingCluster : IClusterWriter
         R("apiextensions.k8s.io", "customresourcedefinitions", "CustomResourceDefinition", false),
     ];
 
+    /// <summary>Answers <c>pods/exec</c>: a test binds what the command does; unbound, the exec fails as a cluster without the pod's tools would.</summary>
+    public Func<Core.Commands.PodCommand, Core.Commands.CommandStreams, CancellationToken, Task<Core.Commands.CommandExit>>? Exec { get; set; }
+
+    /// <inheritdoc />
+    public Task<Core.Commands.CommandExit> ExecAsync(Core.Commands.PodCommand command, Core.Commands.CommandStreams streams, CancellationToken cancellationToken = default) =>
+        Exec?.Invoke(command, streams, cancellationToken)
+        ?? Task.FromResult(new Core.Commands.CommandExit(null, "", $"nothing answers exec in {command.Where} in this test"));
+
     /// <summary>Delay inside each create, so that creates overlap as they do over a network.</summary>
     public TimeSpan CreateLatency { get; init; } = TimeSpan.FromMilliseconds(1);
 
