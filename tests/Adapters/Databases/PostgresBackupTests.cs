@@ -1,0 +1,200 @@
+using System.Diagnostics;
+using Strata.Core.Artifacts;
+using Strata.Core.Databases;
+using Strata.Core.Results;
+using Strata.Core.Runs;
+using Strata.Core.Verification;
+using Strata.TestKit;
+using Strata.TestKit.Databases;
+
+namespace Strata.Adapters.Tests.Databases;
+
+/// <summary>
+/// PostgreSQL dumps end to end, against a real server: through <c>pods/exec</c> of a sandbox pod (and directly from
+/// this host), streamed into the store, read on the way, verified, restorable with plain <c>pg_restore</c>; and every
+/// way a dump fails is one clear line with nothing committed.
+/// </summary>
+public sealed class PostgresBackupTests(PostgresServer server) : IClassFixture<PostgresServer>
+{
+    private static string Policy(string database, string extra = "", string auth = "passwordSecret: { name: pg-auth, key: password }") => $"""
+          - name: pg
+            clusters: [prod]
+            schedule: "30 2 * * *"
+            scope: {{ includeNamespaces: [db] }}
+            databases:
+              - name: main
+                namespace: db
+                pod: postgres-0
+                container: postgres
+                {auth}
+                databases: [{database}]
+        {extra}
+        """;
+
+    [Fact]
+    public async Task Backup_ExecTarget_DumpsThroughPodsExec_CommitsAVerifiedDumpThatPlainPgRestoreReads()
+    {
+        var source = await server.CreateDatabaseAsync("exec_source");
+        await server.SeedAsync(source, rows: 20_000);
+        await using var world = await PostgresWorld.StartAsync(server, Policy(source));
+
+        var record = await PostgresWorld.BackupAsync(world, "pg");
+
+        Assert.Equal(BackupStatus.Verified, record.Status);
+        var manifest = (await ManifestFile.ReadAsync(world.Location.Artifacts, record.Location))!;
+        var dump = Assert.Single(manifest.Databases!);
+        Assert.Equal(($"databases/db/main/{source}.dump", "main", DatabaseEngine.PostgreSql, source), (dump.Path, dump.Target, dump.Engine, dump.Database));
+        Assert.Equal("pod db/postgres-0 (container postgres)", dump.RanIn);
+        Assert.StartsWith("15.", dump.ServerVersion, StringComparison.Ordinal);
+        Assert.Contains(manifest.Artifacts, a => a.Path == dump.Path && a.Size == dump.Size && a.Sha256 == dump.Sha256);
+        var expected = await server.RowCountsAsync(source);
+        Assert.Equal(expected.OrderBy(p => p.Key), dump.Contents!.Tables.Select(t => KeyValuePair.Create(t.Qualified, t.Rows)).OrderBy(p => p.Key));
+
+        // Restorable without Strata: plain pg_restore of the stored file.
+        var copy = await server.CreateDatabaseAsync("exec_plain_restore");
+        var file = Path.Combine(world.Store, record.Location, dump.Path);
+        await RunAsync("pg_restore", "--no-password", "--dbname", server.ConnectionString(copy), file);
+        Assert.Equal(await server.ChecksumsAsync(source), await server.ChecksumsAsync(copy));
+    }
+
+    [Fact]
+    public async Task Backup_DirectTarget_DumpsFromThisHost_WithThePasswordFromAReference()
+    {
+        var source = await server.CreateDatabaseAsync("direct_source");
+        await server.SeedAsync(source, rows: 500);
+        var policy = $"""
+              - name: pg
+                clusters: [prod]
+                schedule: "30 2 * * *"
+                scope: {{ includeNamespaces: [db] }}
+                databases:
+                  - name: managed
+                    executor: direct
+                    host: {server.Host}
+                    port: {server.Port}
+                    user: {server.User}
+                    password: {{ env: PG_PASSWORD }}
+                    databases: [{source}]
+            """;
+        await using var world = await PostgresWorld.StartAsync(server, policy);
+
+        var record = await PostgresWorld.BackupAsync(world, "pg");
+
+        Assert.Equal(BackupStatus.Verified, record.Status);
+        var dump = Assert.Single((await ManifestFile.ReadAsync(world.Location.Artifacts, record.Location))!.Databases!);
+        Assert.Equal(("this host", $"databases/direct/managed/{source}.dump"), (dump.RanIn, dump.Path));
+        Assert.Equal((await server.RowCountsAsync(source)).Values.Sum(), dump.Contents!.TotalRows);
+    }
+
+    [Fact]
+    public async Task Backup_WrongPassword_PartiallyFailedWithTheServersWords_AndNoDumpCommitted()
+    {
+        var source = await server.CreateDatabaseAsync("wrong_password");
+        await using var world = await PostgresWorld.StartAsync(server, Policy(source), password: "not-the-password");
+
+        var record = await PostgresWorld.BackupAsync(world, "pg");
+
+        Assert.Equal(BackupStatus.PartiallyFailed, record.Status);
+        var problem = Assert.Single(record.Problems, p => p.Severity == ProblemSeverity.Error);
+        Assert.Contains("password authentication failed", problem.Message, StringComparison.Ordinal);
+        Assert.Equal((ProblemReasons.DumpFailed, "databases", "db"), (problem.Reason, problem.Resource, problem.Namespace));
+        Assert.DoesNotContain("not-the-password", problem.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(record.Artifacts!, a => a.Path.StartsWith("databases/", StringComparison.Ordinal));
+        Assert.False(Directory.Exists(Path.Combine(world.Store, record.Location, "databases")));
+    }
+
+    [Theory]
+    [InlineData("missing-secret", "Secret db/absent (its passwordSecret) not found")]
+    [InlineData("missing-key", "Secret db/pg-auth has no key 'nope'")]
+    [InlineData("missing-pod", "pod db/postgres-9 not found")]
+    public async Task Backup_TargetCannotBeReached_OneClearLine_NothingCommitted(string broken, string expected)
+    {
+        var source = await server.CreateDatabaseAsync($"unreachable_{broken.Replace('-', '_')}");
+        var policy = Policy(source) switch
+        {
+            var p when broken == "missing-secret" => p.Replace("name: pg-auth", "name: absent", StringComparison.Ordinal),
+            var p when broken == "missing-key" => p.Replace("key: password", "key: nope", StringComparison.Ordinal),
+            var p => p.Replace("pod: postgres-0", "pod: postgres-9", StringComparison.Ordinal),
+        };
+        await using var world = await PostgresWorld.StartAsync(server, policy);
+
+        var record = await PostgresWorld.BackupAsync(world, "pg");
+
+        Assert.Equal(BackupStatus.PartiallyFailed, record.Status);
+        var problem = Assert.Single(record.Problems, p => p.Severity == ProblemSeverity.Error);
+        Assert.Equal($"database target db/main: {expected}", problem.Message);
+        Assert.Equal(ProblemReasons.DatabaseUnreachable, problem.Reason);
+    }
+
+    [Fact]
+    public async Task Backup_ContainerWithoutPgDump_SaysTheToolIsMissing()
+    {
+        var source = await server.CreateDatabaseAsync("no_tools");
+        var shellOnly = new Dictionary<string, string> { ["sh"] = "/bin/sh" };
+        await using var world = await PostgresWorld.StartAsync(server, Policy(source), PostgresWorld.Bind(server, shellOnly));
+
+        var record = await PostgresWorld.BackupAsync(world, "pg");
+
+        var problem = Assert.Single(record.Problems, p => p.Severity == ProblemSeverity.Error);
+        Assert.Equal(ProblemReasons.ToolMissing, problem.Reason);
+        Assert.Contains($"database {source} of db/main: pg_dump is not installed in pod db/postgres-0 (container postgres)", problem.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Backup_ExecStreamDropsHalfway_NoDumpCommitted_AndTheBackupNeverCountsGood()
+    {
+        var source = await server.CreateDatabaseAsync("dropped");
+        await server.SeedAsync(source, rows: 5_000);
+        var real = PostgresWorld.Bind(server);
+        await using var world = await PostgresWorld.StartAsync(server, Policy(source), async (session, ct) =>
+        {
+            // The dump starts, then the connection to the kubelet is lost.
+            await session.Stdout.WriteAsync("PGDMP\u0001\u000e\u0000\u0004\u0008\u0001"u8.ToArray(), ct);
+            await session.Stdout.FlushAsync(ct);
+            session.Abort();
+            return 0;
+        });
+
+        var record = await PostgresWorld.BackupAsync(world, "pg");
+
+        Assert.Equal(BackupStatus.PartiallyFailed, record.Status);
+        var problem = Assert.Single(record.Problems, p => p.Severity == ProblemSeverity.Error);
+        Assert.Contains("did not finish: the exec stream ended before the command's exit status arrived", problem.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(record.Artifacts!, a => a.Path.StartsWith("databases/", StringComparison.Ordinal));
+        Assert.NotNull(real);
+    }
+
+    [Fact]
+    public async Task Verify_DumpTruncatedInTheStore_FailsVerification()
+    {
+        var source = await server.CreateDatabaseAsync("truncated_later");
+        await server.SeedAsync(source, rows: 2_000);
+        await using var world = await PostgresWorld.StartAsync(server, Policy(source));
+        var record = await PostgresWorld.BackupAsync(world, "pg");
+        var dump = Assert.Single((await ManifestFile.ReadAsync(world.Location.Artifacts, record.Location))!.Databases!);
+        var file = Path.Combine(world.Store, record.Location, dump.Path);
+        File.SetAttributes(file, FileAttributes.Normal);
+        var bytes = await File.ReadAllBytesAsync(file);
+        await File.WriteAllBytesAsync(file, bytes[..(bytes.Length / 2)]);
+
+        var report = await new BackupVerifier(world.Location.Artifacts, TimeProvider.System).VerifyAsync(record);
+
+        Assert.False(report.Passed);
+        Assert.Contains(report.Findings, f => f.Artifact == dump.Path);
+    }
+
+    private static async Task RunAsync(string program, params string[] arguments)
+    {
+        var start = new ProcessStartInfo(program) { RedirectStandardError = true, RedirectStandardOutput = true };
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        using var process = Process.Start(start)!;
+        var stderr = process.StandardError.ReadToEndAsync();
+        await process.StandardOutput.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        Assert.True(process.ExitCode == 0, $"{program} exited {process.ExitCode}: {await stderr}");
+    }
+}
