@@ -1,5 +1,7 @@
 using Strata.Core.Artifacts;
 using Strata.Core.Databases;
+using Strata.Core.Databases.CloudNativePg;
+using Strata.Core.Freshness;
 
 namespace Strata.Core.Backup;
 
@@ -10,9 +12,20 @@ public sealed record LayerCapture(IReadOnlyList<ArtifactEntry> Artifacts)
     /// <summary>The dumps of the databases layer.</summary>
     public IReadOnlyList<DatabaseDump> Databases { get; init; } = [];
 
+    /// <summary>The base backups of the CloudNativePG layer.</summary>
+    public IReadOnlyList<CloudNativePgBackup> CloudNativePG { get; init; } = [];
+
+    /// <summary>The WAL archivers of database targets, as read during the backup.</summary>
+    public IReadOnlyList<WalArchivingStatus> WalArchiving { get; init; } = [];
+
     /// <summary>Nothing captured.</summary>
     public static LayerCapture Empty { get; } = new([]);
 
     /// <summary>This capture and <paramref name="other"/> together.</summary>
-    public LayerCapture Merge(LayerCapture other) => new([.. Artifacts, .. other.Artifacts]) { Databases = [.. Databases, .. other.Databases] };
+    public LayerCapture Merge(LayerCapture other) => new([.. Artifacts, .. other.Artifacts])
+    {
+        Databases = [.. Databases, .. other.Databases],
+        CloudNativePG = [.. CloudNativePG, .. other.CloudNativePG],
+        WalArchiving = [.. WalArchiving, .. other.WalArchiving],
+    };
 }

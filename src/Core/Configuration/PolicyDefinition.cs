@@ -37,6 +37,9 @@ public sealed record PolicyDefinition
     /// <summary>The database servers whose databases each backup dumps (the databases layer).</summary>
     public IReadOnlyList<Databases.DatabaseTarget> Databases { get; init; } = [];
 
+    /// <summary>The CloudNativePG Clusters each backup asks the operator to back up (the CloudNativePG layer).</summary>
+    public IReadOnlyList<Databases.CloudNativePg.CloudNativePgTarget> CloudNativePG { get; init; } = [];
+
     /// <summary>The line in the file where the policy is defined.</summary>
     public int Line { get; init; }
 }

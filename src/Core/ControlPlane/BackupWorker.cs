@@ -1,6 +1,7 @@
 using Strata.Core.Backup;
 using Strata.Core.Configuration;
 using Strata.Core.Databases;
+using Strata.Core.Databases.CloudNativePg;
 using Strata.Core.Messages;
 using Strata.Core.Runs;
 
@@ -124,9 +125,7 @@ public static class BackupWorker
         try
         {
             var client = await context.Clusters.ConnectAsync(cluster, cancellationToken);
-            IBackupLayer[] layers = policy is { Databases.Count: > 0 }
-                ? [new DatabaseLayer(policy.Databases, new DatabaseConnector(client, client as Ports.IPodExec, context.HostCommands, context.Secrets))]
-                : [];
+            var layers = Layers(context, policy, client);
             var outcome = await new BackupCapture(client, store, context.History, context.Time, context.Options.Capture, layers)
                 .RunAsync(backupRequest, cancellationToken: cancellationToken);
             return outcome.Record;
@@ -146,6 +145,34 @@ public static class BackupWorker
             await context.History.SaveBackupAsync(failed, CancellationToken.None);
             return failed;
         }
+    }
+
+    /// <summary>The layers <paramref name="policy"/> adds to the API objects: database dumps, CloudNativePG backups, WAL archiver readings.</summary>
+    private static List<IBackupLayer> Layers(ControlPlaneContext context, PolicyDefinition? policy, Ports.IClusterWriter client)
+    {
+        var layers = new List<IBackupLayer>();
+        if (policy is null)
+        {
+            return layers;
+        }
+
+        var connector = new DatabaseConnector(client, client as Ports.IPodExec, context.HostCommands, context.Secrets);
+        if (policy.Databases.Count > 0)
+        {
+            layers.Add(new DatabaseLayer(policy.Databases, connector));
+        }
+
+        if (policy.CloudNativePG.Count > 0)
+        {
+            layers.Add(new CloudNativePgLayer(policy.CloudNativePG, client, context.Options.CloudNativePg, policy.RecoveryPointObjective));
+        }
+
+        if (policy.Databases.Any(d => d.Archiving))
+        {
+            layers.Add(new WalArchiverLayer(policy.Databases, connector, policy.RecoveryPointObjective));
+        }
+
+        return layers;
     }
 
     /// <summary>The record of a run that ended without a capture of its own (skipped, or failed before capture recorded it).</summary>
