@@ -44,6 +44,10 @@ public sealed partial class SandboxApiServer : IAsyncDisposable
             Objects.Observe(new WorkloadController(Objects, _controllers, simulated, options.Time));
             Objects.Observe(new JobController(Objects, _controllers, simulated, options.Time));
             Objects.Observe(new VolumeBinder(Objects, store, _controllers, simulated, options.Time));
+            if (simulated.CloudNativePg is { } cnpg)
+            {
+                Objects.Observe(new CloudNativePgOperator(Objects, store, _controllers, cnpg, options.Time));
+            }
         }
 
         _dispatcher = new ApiDispatcher(this);
@@ -154,6 +158,14 @@ public sealed partial class SandboxApiServer : IAsyncDisposable
         var ns = type.Namespaced ? obj["metadata"]?["namespace"]?.GetValue<string>() ?? "default" : null;
         return Objects.Create(new RequestTarget.Objects(type, version, ns, null, null), obj, manager, dryRun: false, seed: true);
     }
+
+    /// <summary>
+    /// Sets the <c>ContinuousArchiving</c> condition of the CloudNativePG Cluster <paramref name="ns"/>/<paramref name="cluster"/>
+    /// through its status subresource, as the instance manager reports it: working (True), or failing (False) with
+    /// <paramref name="error"/>. False when there is no such Cluster (or the CNPG CRDs are not loaded).
+    /// </summary>
+    public bool SetContinuousArchiving(string ns, string cluster, bool working, string? error = null) =>
+        CloudNativePgOperator.SetContinuousArchiving(Objects, Store, Time, ns, cluster, working, error);
 
     /// <summary>Creates a namespace (if absent).</summary>
     public void CreateNamespace(string name, IReadOnlyDictionary<string, string>? labels = null)

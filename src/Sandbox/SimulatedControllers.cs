@@ -32,4 +32,7 @@ public sealed record SimulatedControllers
 
     /// <summary>Jobs whose pods fail: after the delay, <c>Failed=True</c>, reason <c>BackoffLimitExceeded</c>.</summary>
     public Func<SandboxObject, bool>? JobFails { get; init; }
+
+    /// <summary>The CloudNativePG operator, simulated; null (the default): not installed, Backups keep the status clients give them.</summary>
+    public SimulatedCloudNativePg? CloudNativePg { get; init; }
 }

@@ -23,6 +23,9 @@ public static class ArtifactLayout
     /// <summary>The folder of the databases layer's dumps.</summary>
     public const string DatabasesFolder = "databases/";
 
+    /// <summary>The folder of the CloudNativePG layer's records.</summary>
+    public const string CloudNativePgFolder = "cnpg/";
+
     /// <summary>The longest key a store accepts (Blob storage's limit on a blob name).</summary>
     public const int MaxKeyLength = 1024;
 
@@ -79,6 +82,10 @@ public static class ArtifactLayout
     /// </summary>
     public static string DatabaseDumpPath(string ns, string target, string database, string extension) =>
         $"{DatabasesFolder}{Segment(ns)}/{Segment(target)}/{Escape(database)}{extension}";
+
+    /// <summary>Path of the final <c>Backup</c> object of a CloudNativePG Cluster: <c>cnpg/{namespace}/{cluster}/backup.json</c>.</summary>
+    public static string CloudNativePgBackupPath(string ns, string cluster) =>
+        $"{CloudNativePgFolder}{Segment(ns)}/{Segment(cluster)}/backup.json";
 
     /// <summary>
     /// Checks a storage key before any store touches it: 1–1024 characters, relative, no empty,

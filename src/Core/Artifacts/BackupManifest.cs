@@ -62,6 +62,12 @@ public sealed record BackupManifest
     /// <summary>The application dumps (<c>applications:</c> of the policy); null when there are none.</summary>
     public IReadOnlyList<Applications.ApplicationDumpRecord>? Applications { get; init; }
 
+    /// <summary>The CloudNativePG base backups Strata asked for (the CloudNativePG layer); null when the policy protects no Cluster.</summary>
+    public IReadOnlyList<Databases.CloudNativePg.CloudNativePgBackup>? CloudNativePG { get; init; }
+
+    /// <summary>The WAL archivers of database targets with <c>archiving: true</c>, as read during the backup; null when there are none.</summary>
+    public IReadOnlyList<Freshness.WalArchivingStatus>? WalArchiving { get; init; }
+
     /// <summary>Every problem, per item.</summary>
     public IReadOnlyList<Problem> Problems { get; init; } = [];
 }

@@ -8,7 +8,7 @@ namespace Strata.Core.Backup;
 /// <summary>
 /// Captures a cluster's API objects: discover → plan → list every planned type (bounded
 /// parallelism) → item actions → one streamed archive → the other layers (<see cref="IBackupLayer"/>:
-/// database dumps) → manifest last → run record. A type, object or layer item that fails is
+/// database dumps, CloudNativePG backups, WAL archiver readings) → manifest last → run record. A type, object or layer item that fails is
 /// recorded and the run goes on.
 /// </summary>
 public sealed class BackupCapture(
@@ -119,7 +119,7 @@ public sealed class BackupCapture(
 
     private async Task<LayerCapture> CaptureLayersAsync(CaptureRun run, BackupRecord record, IProgress<BackupProgress>? progress, CancellationToken cancellationToken)
     {
-        var context = new LayerContext(store, record.Location, run.Result, time, progress);
+        var context = new LayerContext(store, record.Location, run.Result, time, progress) { BackupId = record.Id, Policy = record.Policy, Cluster = record.Cluster };
         var capture = LayerCapture.Empty;
         foreach (var layer in _layers)
         {
@@ -152,6 +152,8 @@ public sealed class BackupCapture(
         Artifacts = artifacts.Artifacts,
         Databases = artifacts.Databases.Count > 0 ? artifacts.Databases : null,
         Applications = artifacts.Applications.Count > 0 ? artifacts.Applications : null,
+        CloudNativePG = artifacts.CloudNativePG.Count > 0 ? artifacts.CloudNativePG : null,
+        WalArchiving = artifacts.WalArchiving.Count > 0 ? artifacts.WalArchiving : null,
         Problems = record.Problems,
     };
 }

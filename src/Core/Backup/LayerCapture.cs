@@ -1,5 +1,7 @@
 using Strata.Core.Artifacts;
 using Strata.Core.Databases;
+using Strata.Core.Databases.CloudNativePg;
+using Strata.Core.Freshness;
 
 namespace Strata.Core.Backup;
 
@@ -13,9 +15,21 @@ public sealed record LayerCapture(IReadOnlyList<ArtifactEntry> Artifacts)
     /// <summary>The application dumps.</summary>
     public IReadOnlyList<Applications.ApplicationDumpRecord> Applications { get; init; } = [];
 
+    /// <summary>The base backups of the CloudNativePG layer.</summary>
+    public IReadOnlyList<CloudNativePgBackup> CloudNativePG { get; init; } = [];
+
+    /// <summary>The WAL archivers of database targets, as read during the backup.</summary>
+    public IReadOnlyList<WalArchivingStatus> WalArchiving { get; init; } = [];
+
     /// <summary>Nothing captured.</summary>
     public static LayerCapture Empty { get; } = new([]);
 
     /// <summary>This capture and <paramref name="other"/> together.</summary>
-    public LayerCapture Merge(LayerCapture other) => new([.. Artifacts, .. other.Artifacts]) { Databases = [.. Databases, .. other.Databases], Applications = [.. Applications, .. other.Applications] };
+    public LayerCapture Merge(LayerCapture other) => new([.. Artifacts, .. other.Artifacts])
+    {
+        Databases = [.. Databases, .. other.Databases],
+        Applications = [.. Applications, .. other.Applications],
+        CloudNativePG = [.. CloudNativePG, .. other.CloudNativePG],
+        WalArchiving = [.. WalArchiving, .. other.WalArchiving],
+    };
 }

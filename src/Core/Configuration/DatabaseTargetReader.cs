@@ -14,7 +14,7 @@ internal static class DatabaseTargetReader
     private static readonly string[] Fields =
     [
         "name", "engine", "executor", "namespace", "pod", "selector", "container", "host", "port", "user",
-        "passwordSecret", "password", "databases", "allDatabases", "serializableDeferrable", "timeout", "drill",
+        "passwordSecret", "password", "databases", "allDatabases", "serializableDeferrable", "timeout", "drill", "archiving",
     ];
 
     public static IReadOnlyList<DatabaseTarget> ReadAll(ConfigurationReader reader, YamlMappingNode policy, string policyPath)
@@ -48,6 +48,7 @@ internal static class DatabaseTargetReader
         var databases = reader.List(map, "databases", required: false, (r, n, p) => r.Scalar(n, p) is { Length: > 0 } s ? s : null, path);
         var all = reader.OptionalBool(map, path, "allDatabases") ?? false;
         var serializable = reader.OptionalBool(map, path, "serializableDeferrable") ?? false;
+        var archiving = reader.OptionalBool(map, path, "archiving") ?? false;
 
         void Refuse(string message) => reader.Error(map, path, message);
         if (executor == DatabaseExecutor.Exec)
@@ -95,6 +96,11 @@ internal static class DatabaseTargetReader
             Refuse("'serializableDeferrable' is a PostgreSQL setting");
         }
 
+        if (archiving && engine != DatabaseEngine.PostgreSql)
+        {
+            Refuse("'archiving' watches PostgreSQL's WAL archiver (pg_stat_archiver); MariaDB and MySQL have none");
+        }
+
         var queries = Queries(reader, map, path, databases, all);
         return name is null ? null : new DatabaseTarget
         {
@@ -113,6 +119,7 @@ internal static class DatabaseTargetReader
             Databases = databases,
             AllDatabases = all,
             SerializableDeferrable = serializable,
+            Archiving = archiving,
             Timeout = reader.Duration(map, path, "timeout") ?? DatabaseTarget.DefaultTimeout,
             DrillQueries = queries,
             Line = ConfigurationReader.LineOf(map),

@@ -40,6 +40,9 @@ public sealed record PolicyDefinition
     /// <summary>Application backup commands run in pods (the application-dumps layer).</summary>
     public IReadOnlyList<Applications.ApplicationDump> Applications { get; init; } = [];
 
+    /// <summary>The CloudNativePG Clusters each backup asks the operator to back up (the CloudNativePG layer).</summary>
+    public IReadOnlyList<Databases.CloudNativePg.CloudNativePgTarget> CloudNativePG { get; init; } = [];
+
     /// <summary>The line in the file where the policy is defined.</summary>
     public int Line { get; init; }
 }

@@ -1,6 +1,7 @@
 using Strata.Core.Backup;
 using Strata.Core.Configuration;
 using Strata.Core.Databases;
+using Strata.Core.Databases.CloudNativePg;
 using Strata.Core.Messages;
 using Strata.Core.Runs;
 
@@ -146,16 +147,32 @@ public static class BackupWorker
         }
     }
 
-    /// <summary>The layers a policy names beside the objects, in the order they run: database dumps, then application dumps.</summary>
+    /// <summary>The layers <paramref name="policy"/> adds to the API objects, in the order they run: database dumps, CloudNativePG backups, WAL archiver readings, application dumps.</summary>
     private static List<IBackupLayer> Layers(ControlPlaneContext context, PolicyDefinition? policy, Ports.IClusterWriter client)
     {
         var layers = new List<IBackupLayer>();
-        if (policy is { Databases.Count: > 0 })
+        if (policy is null)
         {
-            layers.Add(new DatabaseLayer(policy.Databases, new DatabaseConnector(client, client, context.HostCommands, context.Secrets)));
+            return layers;
         }
 
-        if (policy is { Applications.Count: > 0 })
+        var connector = new DatabaseConnector(client, client, context.HostCommands, context.Secrets);
+        if (policy.Databases.Count > 0)
+        {
+            layers.Add(new DatabaseLayer(policy.Databases, connector));
+        }
+
+        if (policy.CloudNativePG.Count > 0)
+        {
+            layers.Add(new CloudNativePgLayer(policy.CloudNativePG, client, context.Options.CloudNativePg, policy.RecoveryPointObjective));
+        }
+
+        if (policy.Databases.Any(d => d.Archiving))
+        {
+            layers.Add(new WalArchiverLayer(policy.Databases, connector, policy.RecoveryPointObjective));
+        }
+
+        if (policy.Applications.Count > 0)
         {
             layers.Add(new Applications.ApplicationLayer(policy.Applications, client, client));
         }

@@ -9,6 +9,9 @@ public sealed record ControlPlaneOptions
     /// <summary>Backup capture tuning.</summary>
     public Backup.BackupCaptureOptions Capture { get; init; } = new();
 
+    /// <summary>CloudNativePG layer tuning (how often a backup reads the Backup it waits for).</summary>
+    public Databases.CloudNativePg.CloudNativePgOptions CloudNativePg { get; init; } = new();
+
     /// <summary>Restore tuning.</summary>
     public Restore.RestoreOptions Restore { get; init; } = new();
 

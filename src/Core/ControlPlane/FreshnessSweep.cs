@@ -14,7 +14,8 @@ namespace Strata.Core.ControlPlane;
 /// <see cref="BackupStatus.Interrupted"/>, alerting once and freeing their (policy, cluster) lease, and
 /// finishes the record of one that died after committing; warns when committed backups wait unverified
 /// (the verification queue is not draining) and asks for their verification again; alerts when the
-/// schedule's own heartbeat stops; and re-drives incidents whose delivery is unfinished. What it sends
+/// schedule's own heartbeat stops; reads the WAL archivers the policies watch and alerts on one that fails or is
+/// stale (<see cref="WalArchivingWatch"/>); and re-drives incidents whose delivery is unfinished. What it sends
 /// is derived from the state each pass, so a pass whose outputs were lost is made good by the next.
 /// </summary>
 public static class FreshnessSweep
@@ -85,6 +86,7 @@ public static class FreshnessSweep
         }
 
         await HeartbeatAsync(context, now, result, cancellationToken);
+        await WalArchivingWatch.RunAsync(context, now, result, sent, cancellationToken);
         sent.UnionWith(result.Messages.Select(m => m.Payload).OfType<AlertResolved>().Select(r => r.DedupKey));
         await RedriveAsync(context, now, sent, result, cancellationToken);
         result.Log($"freshness: {records.Count} run(s) looked at; {result.Messages.Count} message(s)");

@@ -60,6 +60,12 @@ public sealed record DatabaseTarget
     /// <summary>How long the target's dumps may take together.</summary>
     public TimeSpan Timeout { get; init; } = DefaultTimeout;
 
+    /// <summary>
+    /// Whether the server archives its WAL (<c>archive_command</c> or <c>archive_library</c>) and Strata watches it: each
+    /// backup and each freshness pass read <c>pg_stat_archiver</c> and judge it against the policy's objective. PostgreSQL only.
+    /// </summary>
+    public bool Archiving { get; init; }
+
     /// <summary>What a database drill checks in each restored scratch database (<c>drill.queries</c>).</summary>
     public IReadOnlyList<DrillQuery> DrillQueries { get; init; } = [];
 

@@ -44,4 +44,10 @@ public static class ProblemReasons
 
     /// <summary>A dump was stored, but Strata could not read what it holds.</summary>
     public const string DumpUnreadable = "DumpUnreadable";
+
+    /// <summary>An operator the policy relies on (CloudNativePG) is not installed on the cluster: its API is not served.</summary>
+    public const string NotInstalled = "NotInstalled";
+
+    /// <summary>An operator's backup (a CloudNativePG <c>Backup</c>) ended <c>failed</c>: its own error says why.</summary>
+    public const string BackupFailed = "BackupFailed";
 }

@@ -14,7 +14,7 @@ namespace Strata.Core.Verification;
 public sealed class BackupVerifier(IArtifactStore store, IReadOnlyList<IArtifactCheck> checks, TimeProvider time)
 {
     /// <summary>The checks of the layers Strata has: the objects archive.</summary>
-    public static IReadOnlyList<IArtifactCheck> LayerChecks { get; } = [new ObjectArchiveCheck()];
+    public static IReadOnlyList<IArtifactCheck> LayerChecks { get; } = [new ObjectArchiveCheck(), new Databases.CloudNativePg.CloudNativePgBackupCheck()];
 
     /// <summary>A verifier with every layer's checks.</summary>
     public BackupVerifier(IArtifactStore store, TimeProvider time)

@@ -46,6 +46,12 @@ internal sealed partial class ObjectLifecycle(TimeProvider time)
             metadata["generation"] = 1;
         }
 
+        if (type.IsCustom && type.Subresources.Contains("status"))
+        {
+            // As the custom resource strategy: with a status subresource, a create sets no status; the controller writes it.
+            obj.Remove("status");
+        }
+
         metadata["managedFields"] = new JsonArray(ManagedFields.Entry(obj, manager, "Update", target.ApiVersion, now));
         ApplyTypeDefaults(type, obj, name, creating: true);
     }
