@@ -13,8 +13,8 @@ namespace Strata.Core.Verification;
 /// </summary>
 public sealed class BackupVerifier(IArtifactStore store, IReadOnlyList<IArtifactCheck> checks, TimeProvider time)
 {
-    /// <summary>The checks of the layers Strata has: the objects archive.</summary>
-    public static IReadOnlyList<IArtifactCheck> LayerChecks { get; } = [new ObjectArchiveCheck()];
+    /// <summary>The checks of the layers Strata has: the objects archive, PostgreSQL dumps, SQL dump scripts (MariaDB/MySQL, pg_dumpall globals).</summary>
+    public static IReadOnlyList<IArtifactCheck> LayerChecks { get; } = [new ObjectArchiveCheck(), new PgDumpCheck(), new SqlDumpCheck()];
 
     /// <summary>A verifier with every layer's checks.</summary>
     public BackupVerifier(IArtifactStore store, TimeProvider time)
