@@ -72,7 +72,7 @@ public sealed class MariaDbServer : IAsyncLifetime
             throw new InvalidOperationException("MariaDB is not installed: mariadbd or mariadb-install-db is missing (install Debian's mariadb-server, as .ci/run does)");
         }
 
-        _folder = await DatabaseTool.CreateFolderAsync("strata-mariadb-", owner: null);
+        _folder = await DatabaseTool.CreateFolderAsync("strata-mariadb-", OsUser);
         var data = Path.Combine(_folder, "data");
         string[] asUser = DatabaseTool.RunningAsRoot ? [$"--user={OsUser}"] : [];
         await DatabaseTool.RunCheckedAsync(install, [
@@ -212,6 +212,17 @@ public sealed class MariaDbServer : IAsyncLifetime
         return exitCode == 0 ? output : throw new InvalidOperationException($"mariadb-dump exited with {exitCode}: {errors}");
     }
 
+    /// <summary>Loads a SQL <paramref name="dump"/> into <paramref name="database"/> with the <c>mariadb</c> client, as a restore does.</summary>
+    public async Task RestoreAsync(string database, byte[] dump)
+    {
+        var environment = new Dictionary<string, string>(Environment()) { ["MYSQL_PWD"] = Password };
+        var (exitCode, _, errors) = await DatabaseTool.CaptureAsync(Tool("mariadb"), [.. ClientArguments(), database], environment, dump);
+        if (exitCode != 0)
+        {
+            throw new InvalidOperationException($"mariadb exited with {exitCode}: {errors}");
+        }
+    }
+
     /// <summary>An identifier in backticks.</summary>
     public static string QuoteIdentifier(string name) => "`" + name.Replace("`", "``", StringComparison.Ordinal) + "`";
 
@@ -245,7 +256,7 @@ public sealed class MariaDbServer : IAsyncLifetime
         return tables;
     }
 
-    /// <summary>Waits for the server to take connections (root has no password yet), then gives every root account its password.</summary>
+    /// <summary>Waits for the server to take connections (root has no password yet), then gives root its password on every loopback account (root@hostname is ignored with --skip-name-resolve).</summary>
     private async Task SetPasswordsAsync()
     {
         var initial = new MySqlConnectionStringBuilder { Server = Host, Port = (uint)Port, UserID = User, Pooling = false }.ConnectionString;
@@ -275,7 +286,7 @@ public sealed class MariaDbServer : IAsyncLifetime
         await using (connection)
         {
             var hosts = new List<string>();
-            await using (var query = new MySqlCommand("SELECT host FROM mysql.user WHERE user = 'root'", connection))
+            await using (var query = new MySqlCommand("SELECT host FROM mysql.user WHERE user = 'root' AND host IN ('localhost', '127.0.0.1', '::1')", connection))
             await using (var reader = await query.ExecuteReaderAsync())
             {
                 while (await reader.ReadAsync())

@@ -216,6 +216,9 @@ public sealed class PostgresServer : IAsyncLifetime
     public Task<byte[]> PgDumpAsync(string database, params string[] options) =>
         ClientAsync("pg_dump", [.. options, database]);
 
+    /// <summary><c>pg_restore</c> of a custom-format <paramref name="dump"/> (given on standard input) into the existing <paramref name="database"/>.</summary>
+    public Task RestoreAsync(string database, byte[] dump) => ClientAsync("pg_restore", ["--no-owner", "--exit-on-error", "-d", database], dump);
+
     /// <summary><c>pg_dumpall --globals-only</c> (roles and tablespaces) to standard output; its bytes.</summary>
     public Task<byte[]> PgDumpAllGlobalsAsync() => ClientAsync("pg_dumpall", ["--globals-only"]);
 
@@ -226,10 +229,10 @@ public sealed class PostgresServer : IAsyncLifetime
     /// <summary>An identifier in double quotes.</summary>
     public static string QuoteIdentifier(string name) => "\"" + name.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
 
-    private async Task<byte[]> ClientAsync(string program, IEnumerable<string> arguments)
+    private async Task<byte[]> ClientAsync(string program, IEnumerable<string> arguments, byte[]? input = null)
     {
         var environment = new Dictionary<string, string>(Environment()) { ["PGPASSWORD"] = Password };
-        var (exitCode, output, errors) = await DatabaseTool.CaptureAsync(Tool(program), arguments, environment);
+        var (exitCode, output, errors) = await DatabaseTool.CaptureAsync(Tool(program), arguments, environment, input);
         return exitCode == 0 ? output : throw new InvalidOperationException($"{program} exited with {exitCode}: {errors}");
     }
 

@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Text;
 
 namespace Strata.Core.Databases.MySql;
 
@@ -10,9 +9,10 @@ namespace Strata.Core.Databases.MySql;
 /// bytes of each statement. INSERT rows are counted as the top-level parenthesised tuples after VALUES.
 /// Bodies of triggers, routines and events (between <c>DELIMITER ;;</c> and <c>DELIMITER ;</c>) are skipped
 /// line by line, so an INSERT inside a procedure is not taken for data. Comment lines at the start of a line
-/// carry the header and the trailer (<see cref="MySqlScriptComments"/>).
+/// carry the header and the trailer (<see cref="MySqlScriptComments"/>). This file holds the state and the scan
+/// loop; <c>.Modes</c> reads inside quotes, comments and DELIMITER blocks, <c>.Statements</c> tracks statements.
 /// </summary>
-internal sealed class MySqlScriptScanner
+internal sealed partial class MySqlScriptScanner
 {
     private const int PrefixCapacity = 512;
     private const int LineCapacity = 1024;
@@ -98,14 +98,12 @@ internal sealed class MySqlScriptScanner
         return i;
     }
 
-    /// <summary>Ends the script: a last comment line without its newline still counts.</summary>
+    /// <summary>
+    /// Ends the script. A last line without its newline is not read: the client ends the trailer with one, so
+    /// a script cut inside its trailer is not taken for complete.
+    /// </summary>
     public void Finish()
     {
-        if (_mode == Mode.LineComment)
-        {
-            EndComment();
-        }
-
         if (Comments.Flavor is null)
         {
             throw new InvalidDataException(_offset == 0
@@ -156,324 +154,12 @@ internal sealed class MySqlScriptScanner
                 _depth = Math.Max(0, _depth - 1);
                 return i + 1;
             case (byte)';':
-                Semicolon(data.Slice(i, 1));
+                Semicolon(data.Slice(i, 1), _offset + i + 1);
                 return i + 1;
             case (byte)'-':
                 return Dash(data, i, final);
             default:
                 return Slash(data, i, final);
         }
-    }
-
-    private int Dash(ReadOnlySpan<byte> data, int i, bool final)
-    {
-        if (i + 2 >= data.Length && !final)
-        {
-            return NeedMore(i);
-        }
-
-        if (i + 1 < data.Length && data[i + 1] == '-' && (i + 2 == data.Length || data[i + 2] is (byte)' ' or (byte)'\t' or (byte)'\r' or (byte)'\n'))
-        {
-            _mode = Mode.LineComment;
-            _lineAtColumnZero = _atLineStart;
-            _lineLength = 0;
-            return i + 2;
-        }
-
-        Keep(data.Slice(i, 1));
-        return i + 1;
-    }
-
-    private int Slash(ReadOnlySpan<byte> data, int i, bool final)
-    {
-        if (i + 3 >= data.Length && !final)
-        {
-            return NeedMore(i);
-        }
-
-        var comment = i + 1 < data.Length && data[i + 1] == '*';
-        var executable = comment && i + 2 < data.Length && (data[i + 2] == '!' || (data[i + 2] == 'M' && i + 3 < data.Length && data[i + 3] == '!'));
-        if (comment && !executable)
-        {
-            _mode = Mode.BlockComment;
-            return i + 2;
-        }
-
-        Keep(data.Slice(i, 1));
-        return i + 1;
-    }
-
-    private int Quoted(ReadOnlySpan<byte> data, int i, bool final, SearchValues<byte> stops)
-    {
-        var rest = data[i..];
-        var j = rest.IndexOfAny(stops);
-        if (j < 0)
-        {
-            Keep(rest);
-            return data.Length;
-        }
-
-        Keep(rest[..j]);
-        i += j;
-        if (data[i] == '\\')
-        {
-            if (i + 1 >= data.Length)
-            {
-                return final ? data.Length : NeedMore(i);
-            }
-
-            Keep(data.Slice(i, 2));
-            return i + 2;
-        }
-
-        Keep(data.Slice(i, 1));
-        _mode = Mode.Normal;
-        return i + 1;
-    }
-
-    /// <summary>Stops the scan at <paramref name="i"/>: what follows decides what the byte there is.</summary>
-    private int NeedMore(int i)
-    {
-        _needMore = true;
-        return i;
-    }
-
-    private int Backtick(ReadOnlySpan<byte> data, int i)
-    {
-        var rest = data[i..];
-        var j = rest.IndexOf((byte)'`');
-        Keep(j < 0 ? rest : rest[..(j + 1)]);
-        if (j < 0)
-        {
-            return data.Length;
-        }
-
-        _mode = Mode.Normal;
-        return i + j + 1;
-    }
-
-    private int BlockComment(ReadOnlySpan<byte> data, int i, bool final)
-    {
-        var j = data[i..].IndexOf((byte)'*');
-        if (j < 0)
-        {
-            return data.Length;
-        }
-
-        i += j;
-        if (i + 1 >= data.Length)
-        {
-            return final ? data.Length : NeedMore(i);
-        }
-
-        if (data[i + 1] == '/')
-        {
-            _mode = Mode.Normal;
-            return i + 2;
-        }
-
-        return i + 1;
-    }
-
-    private int LineComment(ReadOnlySpan<byte> data, int i)
-    {
-        var rest = data[i..];
-        var j = rest.IndexOf((byte)'\n');
-        KeepLine(j < 0 ? rest : rest[..j]);
-        if (j < 0)
-        {
-            return data.Length;
-        }
-
-        EndComment();
-        _atLineStart = true;
-        return i + j + 1;
-    }
-
-    private void EndComment()
-    {
-        _mode = Mode.Normal;
-        if (_lineAtColumnZero)
-        {
-            switch (Comments.Read(LineText()))
-            {
-                case MySqlCommentKind.Trailer:
-                    _trailerLast = true;
-                    break;
-                case MySqlCommentKind.Host when Comments.Database is { Length: > 0 } database:
-                    CurrentDatabase = database;
-                    Databases.Add(database);
-                    break;
-                case MySqlCommentKind.DataFor when Comments.LastDataTable is { } table:
-                    var key = (CurrentDatabase, table);
-                    _tables[key] = _tables.GetValueOrDefault(key) ?? 0;
-                    break;
-            }
-        }
-    }
-
-    private int CustomDelimiterLine(ReadOnlySpan<byte> data, int i)
-    {
-        var rest = data[i..];
-        var j = rest.IndexOf((byte)'\n');
-        KeepLine(j < 0 ? rest : rest[..j]);
-        if (j < 0)
-        {
-            return data.Length;
-        }
-
-        if (DelimiterIn(_line.AsSpan(0, _lineLength)) is ";")
-        {
-            _mode = Mode.Normal;
-        }
-
-        _lineLength = 0;
-        _atLineStart = true;
-        return i + j + 1;
-    }
-
-    /// <summary>Bytes outside quotes, comments and special characters.</summary>
-    private void Text(ReadOnlySpan<byte> run)
-    {
-        if (!_inStatement)
-        {
-            var start = run.IndexOfAnyExcept(Blanks);
-            if (start < 0)
-            {
-                return;
-            }
-
-            run = run[start..];
-        }
-
-        Keep(run);
-    }
-
-    /// <summary>Adds statement bytes, starting a statement at the first.</summary>
-    private void Keep(ReadOnlySpan<byte> bytes)
-    {
-        if (!_inStatement)
-        {
-            _inStatement = true;
-            _statementAtLineStart = _atLineStart;
-            _prefixLength = 0;
-            _head = null;
-            _depth = 0;
-            _groups = 0;
-            _trailerLast = false;
-        }
-
-        _atLineStart = false;
-        var n = Math.Min(bytes.Length, PrefixCapacity - _prefixLength);
-        if (n > 0)
-        {
-            bytes[..n].CopyTo(_prefix.AsSpan(_prefixLength));
-            _prefixLength += n;
-        }
-    }
-
-    private void KeepLine(ReadOnlySpan<byte> bytes)
-    {
-        var n = Math.Min(bytes.Length, LineCapacity - _lineLength);
-        bytes[..n].CopyTo(_line.AsSpan(_lineLength));
-        _lineLength += n;
-    }
-
-    private string LineText() => Encoding.UTF8.GetString(_line, 0, _lineLength).Trim();
-
-    private void Newline()
-    {
-        if (_inStatement)
-        {
-            if (IsDelimiterCommand())
-            {
-                if (DelimiterIn(_prefix.AsSpan(0, _prefixLength)) is { } delimiter && delimiter != ";")
-                {
-                    _mode = Mode.CustomDelimiter;
-                    _lineLength = 0;
-                }
-
-                _inStatement = false;
-            }
-            else
-            {
-                Keep("\n"u8);
-            }
-        }
-
-        _atLineStart = true;
-    }
-
-    private void Semicolon(ReadOnlySpan<byte> semicolon)
-    {
-        if (!_inStatement)
-        {
-            return; // an empty statement
-        }
-
-        if (IsDelimiterCommand())
-        {
-            Keep(semicolon); // DELIMITER ;; ends at the newline
-            return;
-        }
-
-        EndStatement();
-    }
-
-    private void TopLevelGroup()
-    {
-        _head ??= Classify();
-        if (_head.Value.Kind == MySqlStatementKind.Insert)
-        {
-            _groups++;
-        }
-    }
-
-    private MySqlStatementHead Classify()
-    {
-        var head = MySqlStatementHead.Parse(_prefix.AsSpan(0, _prefixLength));
-        if (head is { Kind: MySqlStatementKind.CreateTable, Table: { } table })
-        {
-            _tables.TryAdd((head.Database ?? CurrentDatabase, table), null);
-        }
-
-        return head;
-    }
-
-    private void EndStatement()
-    {
-        var head = _head ??= Classify();
-        _inStatement = false;
-        if (Comments.Flavor is null)
-        {
-            throw new InvalidDataException(
-                $"not a MariaDB or MySQL dump: a statement ends at byte {_offset} before any '-- MariaDB dump' or '-- MySQL dump' header");
-        }
-
-        switch (head.Kind)
-        {
-            case MySqlStatementKind.Insert when head.Table is { } table:
-                var key = (head.Database ?? CurrentDatabase, table);
-                _tables[key] = (_tables.GetValueOrDefault(key) ?? 0) + _groups - (head.HasColumnList ? 1 : 0);
-                InsertStatements++;
-                break;
-            case MySqlStatementKind.Use when head.Database is { } database:
-                CurrentDatabase = database;
-                Databases.Add(database);
-                break;
-        }
-    }
-
-    /// <summary>Whether the statement is the client's DELIMITER command, which ends at the end of its line.</summary>
-    private bool IsDelimiterCommand() =>
-        _statementAtLineStart && _prefixLength > 10 && Ascii.EqualsIgnoreCase(_prefix.AsSpan(0, 9), "DELIMITER"u8) && _prefix[9] is (byte)' ' or (byte)'\t';
-
-    /// <summary>The delimiter a <c>DELIMITER x</c> line sets, or null when the line is not one.</summary>
-    private static string? DelimiterIn(ReadOnlySpan<byte> line)
-    {
-        var text = Encoding.UTF8.GetString(line).Trim();
-        return text.Length > 10 && text.StartsWith("DELIMITER", StringComparison.OrdinalIgnoreCase) && char.IsWhiteSpace(text[9])
-            ? text[10..].Trim()
-            : null;
     }
 }

@@ -27,7 +27,8 @@ internal sealed class PgTableOfContents
     public SortedSet<string> Schemas { get; } = new(StringComparer.Ordinal);
 
     /// <summary>Tables (TABLE and TABLE DATA entries) by schema and name, with their TABLE DATA entry when there is one.</summary>
-    public SortedDictionary<(string Schema, string Name), PgDataEntry?> Tables { get; } = [];
+    public SortedDictionary<(string Schema, string Name), PgDataEntry?> Tables { get; } = new(Comparer<(string Schema, string Name)>.Create(
+        (a, b) => string.CompareOrdinal(a.Schema, b.Schema) is var bySchema and not 0 ? bySchema : string.CompareOrdinal(a.Name, b.Name)));
 
     /// <summary>Entries with data in the data section, by dump id.</summary>
     public Dictionary<int, PgDataEntry> DataEntries { get; } = [];
