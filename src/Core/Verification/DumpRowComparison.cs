@@ -6,8 +6,8 @@ namespace Strata.Core.Verification;
 /// <summary>
 /// Compares the rows per table a dump was recorded with at capture time (read from the dump's own stream as it
 /// was written, so consistent with its snapshot) with the rows verification finds in the stored dump. The
-/// dump checks call it once the manifest carries the capture-time tables; a restore drill can call it with
-/// the restored database's counts.
+/// dump checks call it when given <see cref="ExpectedDumpTables"/>; a restore drill can call it with the
+/// restored database's counts.
 /// </summary>
 public static class DumpRowComparison
 {

@@ -9,11 +9,13 @@ namespace Strata.Core.Verification;
 /// header, the whole table of contents and every data block read in one pass (<see cref="PgDumpArchive"/>).
 /// A dump that is not an archive, whose table of contents is cut short or empty, whose data blocks are
 /// damaged, or that ends before the data the table of contents announces, fails. The facts name the server,
-/// pg_dump, the schemas, tables, rows and large objects found. Rows per table can be held against those
-/// recorded at capture with <see cref="DumpRowComparison"/>; a dump that shrank against the last verified
-/// backup is <see cref="DriftCheck"/>'s (artifact size).
+/// pg_dump, the schemas, tables, rows and large objects found. Given where the capture-time rows are
+/// (<paramref name="expectedTables"/>), a complete dump's rows per table must equal them
+/// (<see cref="DumpRowComparison"/>); a dump that shrank against the last verified backup is
+/// <see cref="DriftCheck"/>'s (artifact size).
 /// </summary>
-public sealed class PgDumpCheck : IArtifactCheck
+/// <param name="expectedTables">Where the manifest records the dump's tables and rows at capture; none by default.</param>
+public sealed class PgDumpCheck(ExpectedDumpTables? expectedTables = null) : IArtifactCheck
 {
     /// <summary>How many entries without data a finding names before it counts the rest.</summary>
     private const int MissingNamed = 5;
@@ -49,6 +51,10 @@ public sealed class PgDumpCheck : IArtifactCheck
             var named = string.Join(", ", dump.MissingData.Take(MissingNamed));
             var more = dump.MissingData.Count > MissingNamed ? $" and {dump.MissingData.Count - MissingNamed} more" : "";
             findings.Error("dump", $"the dump ends before the data of {dump.MissingData.Count} table-of-contents entries (truncated): {named}{more}", artifact.Path);
+        }
+        else if (dump.Entries > 0 && expectedTables?.Invoke(artifact, manifest) is { } expected)
+        {
+            DumpRowComparison.Compare(expected, dump.Tables, artifact.Path, findings);
         }
 
         return new ArtifactCheckResult(Facts(dump), ReadToEnd: true);

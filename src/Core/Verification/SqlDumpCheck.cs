@@ -11,9 +11,11 @@ namespace Strata.Core.Verification;
 /// <c>mariadb-dump</c> / <c>mysqldump</c> dump (<see cref="MySqlDumpScript"/>: tables and exact rows; one without
 /// its <c>-- Dump completed</c> trailer was cut short and fails) or a <c>pg_dumpall --globals-only</c> script
 /// (<see cref="PgDumpAllGlobals"/>: roles and tablespaces; one without its completion trailer fails). A script
-/// that is neither fails. Read in one pass, never held.
+/// that is neither fails. Read in one pass, never held. Given where the capture-time rows are
+/// (<paramref name="expectedTables"/>), a complete MariaDB/MySQL dump's rows per table must equal them.
 /// </summary>
-public sealed class SqlDumpCheck : IArtifactCheck
+/// <param name="expectedTables">Where the manifest records the dump's tables and rows at capture; none by default.</param>
+public sealed class SqlDumpCheck(ExpectedDumpTables? expectedTables = null) : IArtifactCheck
 {
     /// <summary>Bytes read ahead to tell the two apart: both put their marker in the first lines.</summary>
     private const int SniffBytes = 1024;
@@ -35,7 +37,7 @@ public sealed class SqlDumpCheck : IArtifactCheck
         {
             return Encoding.UTF8.GetString(head, 0, length).Contains("PostgreSQL database cluster dump", StringComparison.Ordinal)
                 ? Globals(artifact, await PgDumpAllGlobals.ReadAsync(whole, cancellationToken), findings)
-                : Dump(artifact, await MySqlDumpScript.ReadAsync(whole, cancellationToken), findings);
+                : Dump(artifact, manifest, await MySqlDumpScript.ReadAsync(whole, cancellationToken), findings);
         }
         catch (InvalidDataException e)
         {
@@ -44,11 +46,15 @@ public sealed class SqlDumpCheck : IArtifactCheck
         }
     }
 
-    private static ArtifactCheckResult Dump(ArtifactEntry artifact, MySqlDumpContents dump, VerificationFindings findings)
+    private ArtifactCheckResult Dump(ArtifactEntry artifact, BackupManifest manifest, MySqlDumpContents dump, VerificationFindings findings)
     {
         if (!dump.Completed)
         {
             findings.Error("dump", "the dump does not end with '-- Dump completed': it was cut short", artifact.Path);
+        }
+        else if (expectedTables?.Invoke(artifact, manifest) is { } expected)
+        {
+            DumpRowComparison.Compare(expected, dump.Tables, artifact.Path, findings);
         }
 
         var facts = new Dictionary<string, string>(StringComparer.Ordinal)

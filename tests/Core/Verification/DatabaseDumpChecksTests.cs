@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using Strata.Core.Artifacts;
 using Strata.Core.ControlPlane;
+using Strata.Core.Databases;
 using Strata.Core.Serialization;
 using Strata.Core.Tests.ControlPlane;
 using Strata.Core.Tests.Databases.Postgres;
@@ -111,6 +112,20 @@ public sealed class DatabaseDumpChecksTests(PostgresServer postgres, MariaDbServ
         var report = await VerifyAsync(new() { [GlobalsPath] = globals[..(globals.Length - 60)] });
 
         Assert.Equal("the script does not end with '-- PostgreSQL database cluster dump complete': it was cut short", Assert.Single(report.Errors).Message);
+    }
+
+    [Fact]
+    public async Task CheckAsync_ExpectedRowsGiven_ComparesPerTable()
+    {
+        var archive = new PgArchiveBuilder(14).Table("public", "a").Table("public", "b").TableData("public", "a", ["1", "2"]).TableData("public", "b", ["3"]).Build();
+        var artifact = new ArtifactEntry(PgPath, archive.Length, "");
+        DumpTable[] recorded = [new("public", "a", 2), new("public", "b", 5)];
+        var findings = new VerificationFindings();
+
+        await new PgDumpCheck((a, _) => a.Path == PgPath ? recorded : null).CheckAsync(artifact, new MemoryStream(archive), null!, findings);
+
+        var error = Assert.Single(findings.Kept);
+        Assert.Equal(("rows", "public.b", "5 rows", "1 rows"), (error.Check, error.Entry, error.Expected, error.Found));
     }
 
     [Theory]

@@ -115,6 +115,34 @@ public sealed class MySqlDumpScriptFormatTests
         }, iter: 200);
     }
 
+    [Fact]
+    public async Task ReadAsync_AnyDamage_ReadsOrThrowsInvalidData()
+    {
+        var script = Encoding.UTF8.GetBytes(MySqlHeader + "DELIMITER ;;\nCREATE PROCEDURE p() BEGIN INSERT INTO t VALUES (1); END ;;\nDELIMITER ;\n"
+            + "CREATE TABLE `t` (`a` text);\nINSERT INTO `t` VALUES ('x\\'y'),(\"z\");\n/* c */ -- Dump completed on 2026\n");
+        var damage = Gen.Select(Gen.Int[0, script.Length - 1], Gen.Byte, Gen.Bool);
+        await Gen.Select(damage.Array[1, 6], Gen.Int[0, 100]).SampleAsync(async (changes, seed) =>
+        {
+            var bytes = script.ToArray();
+            foreach (var (at, value, cut) in changes)
+            {
+                bytes = cut ? bytes[..Math.Min(at, bytes.Length)] : bytes;
+                if (!cut && at < bytes.Length)
+                {
+                    bytes[at] = value;
+                }
+            }
+
+            try
+            {
+                await MySqlDumpScript.ReadAsync(new TrickleStream(bytes, seed, maxRead: 9));
+            }
+            catch (InvalidDataException)
+            {
+            }
+        }, iter: 2000);
+    }
+
     /// <summary>A string literal as mysql_real_escape_string writes it.</summary>
     private static string Escape(string s) => "'" + s.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("'", "\\'", StringComparison.Ordinal)
         .Replace("\"", "\\\"", StringComparison.Ordinal).Replace("\n", "\\n", StringComparison.Ordinal).Replace("\0", "\\0", StringComparison.Ordinal) + "'";

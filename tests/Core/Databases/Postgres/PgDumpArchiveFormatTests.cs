@@ -1,3 +1,4 @@
+using CsCheck;
 using Strata.Core.Databases;
 using Strata.Core.Databases.Postgres;
 
@@ -130,5 +131,42 @@ public sealed class PgDumpArchiveFormatTests
 
         Assert.Equal(["TABLE DATA public.b (dump id 4)"], contents.MissingData);
         Assert.False(contents.DataComplete);
+    }
+
+    [Theory]
+    [InlineData(14, 0)]
+    [InlineData(16, 1)]
+    public async Task ReadAsync_AnyDamage_ReadsOrThrowsInvalidData(int minor, int algorithm)
+    {
+        var archive = new PgArchiveBuilder(minor, algorithm: algorithm).Schema("s").Table("s", "t")
+            .TableData("s", "t", ["1\ta", "2\tb", "3\tc"]).LargeObjects("lo").Build();
+        var damage = Gen.Select(Gen.Int[0, archive.Length - 1], Gen.Byte, Gen.Int[0, 2]);
+        await damage.Array[1, 4].SampleAsync(async changes =>
+        {
+            var bytes = archive.ToList();
+            foreach (var (at, value, kind) in changes)
+            {
+                var i = Math.Min(at, bytes.Count - 1);
+                switch (kind)
+                {
+                    case 0: bytes[i] ^= (byte)(value | 1); break;
+                    case 1: bytes.RemoveRange(i, bytes.Count - i); break;
+                    default: bytes.Insert(i, value); break;
+                }
+
+                if (bytes.Count == 0)
+                {
+                    break;
+                }
+            }
+
+            try
+            {
+                await PgDumpArchive.ReadAsync(new MemoryStream([.. bytes]));
+            }
+            catch (InvalidDataException)
+            {
+            }
+        }, iter: 2000);
     }
 }
