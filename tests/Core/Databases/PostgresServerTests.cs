@@ -42,7 +42,7 @@ public sealed class PostgresServerTests(PostgresServer server) : IClassFixture<P
         Assert.Equal(123, counts[PostgresDataset.LargeTable]);
         Assert.Equal(new Dictionary<string, long>
         {
-            ["audit.events"] = 30, ["inventory.discontinued"] = 0, ["inventory.products"] = 25, ["inventory.stock"] = 50,
+            ["audit.events"] = 30, ["audit.measurements_2024"] = 30, ["audit.measurements_2025"] = 10, ["inventory.discontinued"] = 0, ["inventory.products"] = 25, ["inventory.stock"] = 50,
             ["public.documents"] = 3, ["sales.customers"] = 12, ["sales.orders"] = 123,
         }, counts);
         Assert.Equal(PostgresDataset.LargeObjects, await server.LargeObjectCountAsync(database));

@@ -46,7 +46,7 @@ public sealed class DatabaseDumpChecksTests(PostgresServer postgres, MariaDbServ
         Assert.True(report.Passed, string.Join("\n", report.Findings));
         var dump = report.Artifacts.Single(a => a.Path == PgPath);
         Assert.Equal(["pg_dump"], dump.Checks);
-        Assert.Equal(("7", "4", "3", (await postgres.RowCountsAsync(pg)).Values.Sum().ToString(System.Globalization.CultureInfo.InvariantCulture)),
+        Assert.Equal(("10", "4", "3", (await postgres.RowCountsAsync(pg)).Values.Sum().ToString(System.Globalization.CultureInfo.InvariantCulture)),
             (dump.Facts["tables"], dump.Facts["schemas"], dump.Facts["large objects"], dump.Facts["rows"]));
         Assert.Equal(pg, dump.Facts["database"]);
         Assert.StartsWith("15.", dump.Facts["server"], StringComparison.Ordinal);
@@ -70,7 +70,7 @@ public sealed class DatabaseDumpChecksTests(PostgresServer postgres, MariaDbServ
 
         var error = Assert.Single(report.Errors);
         Assert.Equal(("dump", PgPath), (error.Check, error.Artifact));
-        Assert.Contains($"ends at byte {dump.Length / 2}", error.Message, StringComparison.Ordinal);
+        Assert.Matches($@"\bends (after .* )?at byte {dump.Length / 2}\b", error.Message);
     }
 
     [Fact]

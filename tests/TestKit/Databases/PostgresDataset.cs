@@ -6,8 +6,9 @@ namespace Strata.TestKit.Databases;
 /// A generated dataset shaped like an application's: three schemas beside <c>public</c>; <c>sales.orders</c>
 /// with the requested rows (text with newlines, tabs, backslashes, quotes and non-ASCII, NULLs, bytea,
 /// numeric, timestamps) and a foreign key into <c>sales.customers</c>; a few small tables (arrays, jsonb,
-/// a composite key, an empty table); large objects made with <c>lo_from_bytea</c>; an index, a view, a
-/// sequence, and two roles with grants. Deterministic: the same rows every time.
+/// a composite key, an empty table, a table partitioned in two); large objects made with <c>lo_from_bytea</c>;
+/// an index, a view, a materialized view, a sequence, and two roles with grants. Deterministic: the same rows
+/// every time. A partitioned table's rows are its partitions' (its dump entry has no data of its own).
 /// </summary>
 public static class PostgresDataset
 {
@@ -98,6 +99,14 @@ public static class PostgresDataset
             INSERT INTO audit.events
               SELECT g, timestamptz '2024-03-01 00:00:00+00' + g * interval '1 second', 'event-' || g % 4, jsonb_build_object('n', g)
               FROM generate_series(1, 30) g;
+
+            CREATE TABLE audit.measurements (id bigint NOT NULL, taken_on date NOT NULL, value double precision) PARTITION BY RANGE (taken_on);
+            CREATE TABLE audit.measurements_2024 PARTITION OF audit.measurements FOR VALUES FROM ('2024-01-01') TO ('2025-01-01');
+            CREATE TABLE audit.measurements_2025 PARTITION OF audit.measurements FOR VALUES FROM ('2025-01-01') TO ('2026-01-01');
+            INSERT INTO audit.measurements SELECT g, date '2024-06-01' + g * 7, g * 0.5 FROM generate_series(1, 40) g;
+
+            CREATE MATERIALIZED VIEW sales.daily_revenue AS
+              SELECT date_trunc('day', placed_at) AS day, sum(total) AS revenue FROM sales.orders GROUP BY 1;
 
             CREATE TABLE public.documents (id integer PRIMARY KEY, title text NOT NULL, content oid NOT NULL);
             INSERT INTO public.documents
