@@ -41,12 +41,12 @@ public abstract class DatabaseSession(ConnectedDatabase database)
     }
 
     /// <summary>Rows per table (<c>schema.table</c>) in <paramref name="name"/>, for <paramref name="tables"/>.</summary>
-    public async Task<IReadOnlyDictionary<string, long>> CountRowsAsync(string name, IReadOnlyList<TableRows> tables, CancellationToken cancellationToken = default)
+    public async Task<IReadOnlyDictionary<string, long>> CountRowsAsync(string name, IReadOnlyList<DumpTable> tables, CancellationToken cancellationToken = default)
     {
         var counts = new Dictionary<string, long>(StringComparer.Ordinal);
         foreach (var chunk in tables.Chunk(100))
         {
-            var sql = string.Join(" union all ", chunk.Select(t => $"select {Literal(t.Qualified)}, count(*) from {Table(t)}"));
+            var sql = string.Join(" union all ", chunk.Select(t => $"select {Literal(t.QualifiedName)}, count(*) from {Table(t)}"));
             foreach (var line in (await QueryAsync(name, sql, cancellationToken)).Split('\n').Where(l => l.Length > 0))
             {
                 var cut = line.LastIndexOfAny(['\t', '|']);
@@ -71,5 +71,5 @@ public abstract class DatabaseSession(ConnectedDatabase database)
     protected abstract string Literal(string value);
 
     /// <summary>A table reference.</summary>
-    protected abstract string Table(TableRows table);
+    protected abstract string Table(DumpTable table);
 }

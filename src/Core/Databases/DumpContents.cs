@@ -13,12 +13,12 @@ public sealed record DumpContents
     /// <summary>The schemas the dump creates.</summary>
     public IReadOnlyList<string> Schemas { get; init; } = [];
 
-    /// <summary>Every table with data, and its rows.</summary>
-    public IReadOnlyList<TableRows> Tables { get; init; } = [];
+    /// <summary>Every table with data, and its rows (null where the dump has no data Strata can count).</summary>
+    public IReadOnlyList<DumpTable> Tables { get; init; } = [];
 
     /// <summary>Large objects (PostgreSQL <c>lo</c>) in the dump.</summary>
     public long LargeObjects { get; init; }
 
     /// <summary>Rows in all tables.</summary>
-    public long TotalRows => Tables.Sum(t => t.Rows);
+    public long TotalRows => Tables.Sum(t => t.Rows ?? 0);
 }

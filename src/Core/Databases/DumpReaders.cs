@@ -6,7 +6,7 @@ namespace Strata.Core.Databases;
 public sealed class DumpReaders(IDumpReader? postgres, IDumpReader? mysql)
 {
     /// <summary>Strata's readers.</summary>
-    public static DumpReaders Default { get; } = new(null, null);
+    public static DumpReaders Default { get; } = new(new PostgresDumpReader(), new MySqlDumpReader());
 
     /// <summary>The reader of <paramref name="engine"/>'s dumps, if Strata has one.</summary>
     public IDumpReader? For(DatabaseEngine engine) => engine == DatabaseEngine.PostgreSql ? postgres : mysql;

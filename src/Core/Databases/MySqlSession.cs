@@ -45,5 +45,5 @@ public sealed class MySqlSession(ConnectedDatabase database) : DatabaseSession(d
         "'" + value.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("'", "''", StringComparison.Ordinal) + "'";
 
     /// <inheritdoc />
-    protected override string Table(TableRows table) => MySqlTools.Identifier(table.Name);
+    protected override string Table(DumpTable table) => MySqlTools.Identifier(table.Name);
 }

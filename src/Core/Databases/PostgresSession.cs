@@ -42,6 +42,6 @@ public sealed class PostgresSession(ConnectedDatabase database) : DatabaseSessio
     protected override string Literal(string value) => PostgresTools.Literal(value);
 
     /// <inheritdoc />
-    protected override string Table(TableRows table) =>
-        table.Schema is null ? PostgresTools.Identifier(table.Name) : $"{PostgresTools.Identifier(table.Schema)}.{PostgresTools.Identifier(table.Name)}";
+    protected override string Table(DumpTable table) =>
+        $"{PostgresTools.Identifier(table.Schema)}.{PostgresTools.Identifier(table.Name)}";
 }

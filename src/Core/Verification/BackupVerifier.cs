@@ -13,8 +13,16 @@ namespace Strata.Core.Verification;
 /// </summary>
 public sealed class BackupVerifier(IArtifactStore store, IReadOnlyList<IArtifactCheck> checks, TimeProvider time)
 {
-    /// <summary>The checks of the layers Strata has: the objects archive.</summary>
-    public static IReadOnlyList<IArtifactCheck> LayerChecks { get; } = [new ObjectArchiveCheck(), new Databases.CloudNativePg.CloudNativePgBackupCheck()];
+    /// <summary>
+    /// The checks of the layers Strata has: the objects archive; PostgreSQL dumps and SQL dump scripts (MariaDB/MySQL,
+    /// pg_dumpall globals), their rows compared with those the manifest recorded while the dump streamed; CloudNativePG Backups.
+    /// </summary>
+    public static IReadOnlyList<IArtifactCheck> LayerChecks { get; } =
+        [new ObjectArchiveCheck(), new PgDumpCheck(RecordedTables), new SqlDumpCheck(RecordedTables), new Databases.CloudNativePg.CloudNativePgBackupCheck()];
+
+    /// <summary>The tables and rows the manifest recorded for a dump when it was taken (null for an older manifest, or an unreadable dump).</summary>
+    public static IReadOnlyList<Databases.DumpTable>? RecordedTables(ArtifactEntry artifact, BackupManifest manifest) =>
+        manifest.Databases?.FirstOrDefault(d => d.Path == artifact.Path)?.Contents?.Tables;
 
     /// <summary>A verifier with every layer's checks.</summary>
     public BackupVerifier(IArtifactStore store, TimeProvider time)

@@ -4,7 +4,7 @@ namespace Strata.Core.Verification;
 
 /// <summary>
 /// A layer's check of its own artifacts' content, the seam each layer plugs into verification
-/// (objects: the archive's entries; later, a dump's table of contents, an etcd snapshot's hash).
+/// (objects: the archive's entries; databases: a dump's table of contents and data; later, an etcd snapshot's hash).
 /// The verifier streams each artifact from the store once: it checks size and SHA-256 itself and
 /// hands the bytes to the one check that applies (the first in the list), so a check reads
 /// <c>content</c> forward only and never holds it whole in memory.

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Strata.Core.Artifacts;
 using Strata.Core.Databases;
 using Strata.Core.Results;
@@ -34,7 +33,7 @@ public sealed class PostgresBackupTests(PostgresServer server) : IClassFixture<P
     [Fact]
     public async Task Backup_ExecTarget_DumpsThroughPodsExec_CommitsAVerifiedDumpThatPlainPgRestoreReads()
     {
-        var source = await server.CreateDatabaseAsync("exec_source");
+        var source = await CreateAsync("exec_source");
         await server.SeedAsync(source, rows: 20_000);
         await using var world = await PostgresWorld.StartAsync(server, Policy(source));
 
@@ -51,16 +50,16 @@ public sealed class PostgresBackupTests(PostgresServer server) : IClassFixture<P
         Assert.Equal(expected.OrderBy(p => p.Key), dump.Contents!.Tables.Select(t => KeyValuePair.Create(t.Qualified, t.Rows)).OrderBy(p => p.Key));
 
         // Restorable without Strata: plain pg_restore of the stored file.
-        var copy = await server.CreateDatabaseAsync("exec_plain_restore");
+        var copy = await CreateAsync("exec_plain_restore");
         var file = Path.Combine(world.Store, record.Location, dump.Path);
-        await RunAsync("pg_restore", "--no-password", "--dbname", server.ConnectionString(copy), file);
+        await server.RestoreAsync(copy, await File.ReadAllBytesAsync(file));
         Assert.Equal(await server.ChecksumsAsync(source), await server.ChecksumsAsync(copy));
     }
 
     [Fact]
     public async Task Backup_DirectTarget_DumpsFromThisHost_WithThePasswordFromAReference()
     {
-        var source = await server.CreateDatabaseAsync("direct_source");
+        var source = await CreateAsync("direct_source");
         await server.SeedAsync(source, rows: 500);
         var policy = $"""
               - name: pg
@@ -89,7 +88,7 @@ public sealed class PostgresBackupTests(PostgresServer server) : IClassFixture<P
     [Fact]
     public async Task Backup_WrongPassword_PartiallyFailedWithTheServersWords_AndNoDumpCommitted()
     {
-        var source = await server.CreateDatabaseAsync("wrong_password");
+        var source = await CreateAsync("wrong_password");
         await using var world = await PostgresWorld.StartAsync(server, Policy(source), password: "not-the-password");
 
         var record = await PostgresWorld.BackupAsync(world, "pg");
@@ -109,7 +108,7 @@ public sealed class PostgresBackupTests(PostgresServer server) : IClassFixture<P
     [InlineData("missing-pod", "pod db/postgres-9 not found")]
     public async Task Backup_TargetCannotBeReached_OneClearLine_NothingCommitted(string broken, string expected)
     {
-        var source = await server.CreateDatabaseAsync($"unreachable_{broken.Replace('-', '_')}");
+        var source = await CreateAsync($"unreachable_{broken.Replace('-', '_')}");
         var policy = Policy(source) switch
         {
             var p when broken == "missing-secret" => p.Replace("name: pg-auth", "name: absent", StringComparison.Ordinal),
@@ -129,7 +128,7 @@ public sealed class PostgresBackupTests(PostgresServer server) : IClassFixture<P
     [Fact]
     public async Task Backup_ContainerWithoutPgDump_SaysTheToolIsMissing()
     {
-        var source = await server.CreateDatabaseAsync("no_tools");
+        var source = await CreateAsync("no_tools");
         var shellOnly = new Dictionary<string, string> { ["sh"] = "/bin/sh" };
         await using var world = await PostgresWorld.StartAsync(server, Policy(source), PostgresWorld.Bind(server, shellOnly));
 
@@ -143,7 +142,7 @@ public sealed class PostgresBackupTests(PostgresServer server) : IClassFixture<P
     [Fact]
     public async Task Backup_ExecStreamDropsHalfway_NoDumpCommitted_AndTheBackupNeverCountsGood()
     {
-        var source = await server.CreateDatabaseAsync("dropped");
+        var source = await CreateAsync("dropped");
         await server.SeedAsync(source, rows: 5_000);
         var real = PostgresWorld.Bind(server);
         await using var world = await PostgresWorld.StartAsync(server, Policy(source), async (session, ct) =>
@@ -167,7 +166,7 @@ public sealed class PostgresBackupTests(PostgresServer server) : IClassFixture<P
     [Fact]
     public async Task Verify_DumpTruncatedInTheStore_FailsVerification()
     {
-        var source = await server.CreateDatabaseAsync("truncated_later");
+        var source = await CreateAsync("truncated_later");
         await server.SeedAsync(source, rows: 2_000);
         await using var world = await PostgresWorld.StartAsync(server, Policy(source));
         var record = await PostgresWorld.BackupAsync(world, "pg");
@@ -183,18 +182,10 @@ public sealed class PostgresBackupTests(PostgresServer server) : IClassFixture<P
         Assert.Contains(report.Findings, f => f.Artifact == dump.Path);
     }
 
-    private static async Task RunAsync(string program, params string[] arguments)
+    private async Task<string> CreateAsync(string prefix)
     {
-        var start = new ProcessStartInfo(program) { RedirectStandardError = true, RedirectStandardOutput = true };
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        using var process = Process.Start(start)!;
-        var stderr = process.StandardError.ReadToEndAsync();
-        await process.StandardOutput.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        Assert.True(process.ExitCode == 0, $"{program} exited {process.ExitCode}: {await stderr}");
+        var name = PostgresServer.UniqueDatabaseName(prefix);
+        await server.CreateDatabaseAsync(name);
+        return name;
     }
 }

@@ -1,0 +1,264 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using Npgsql;
+using Xunit;
+
+namespace Strata.TestKit.Databases;
+
+/// <summary>
+/// A throwaway PostgreSQL 15 server for one test class (an xunit class fixture; create a database per test):
+/// <c>initdb</c> into a temporary folder, started with <c>pg_ctl</c> on a free loopback port, TCP only with
+/// scram-sha-256 password authentication for the superuser <c>postgres</c> (the password is generated, so a
+/// wrong one is refused), its socket in the same folder. Run as root, the server runs as the <c>postgres</c>
+/// OS user (initdb refuses root). The binaries come from <c>$STRATA_POSTGRES_BIN</c>, else
+/// <c>/usr/lib/postgresql/15/bin</c>; without them the fixture fails, it never skips.
+/// </summary>
+public sealed class PostgresServer : IAsyncLifetime
+{
+    /// <summary>The major version the fixture runs (Debian's <c>postgresql-15</c>).</summary>
+    public const string MajorVersion = "15";
+
+    /// <summary>The OS user the server runs as when the tests run as root.</summary>
+    public const string OsUser = "postgres";
+
+    private string? _folder;
+
+    /// <summary>The server's address.</summary>
+    public string Host => "127.0.0.1";
+
+    /// <summary>Its port.</summary>
+    public int Port { get; private set; }
+
+    /// <summary>The superuser.</summary>
+    public string User => "postgres";
+
+    /// <summary>The superuser's password, generated per server.</summary>
+    public string Password { get; } = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(12));
+
+    /// <summary>The folder of the server's programs (initdb, pg_ctl, pg_dump, pg_restore, psql).</summary>
+    public string BinDirectory { get; } = System.Environment.GetEnvironmentVariable("STRATA_POSTGRES_BIN") is { Length: > 0 } bin ? bin : $"/usr/lib/postgresql/{MajorVersion}/bin";
+
+    /// <summary>The folder holding the server's Unix socket.</summary>
+    public string SocketDirectory => _folder ?? throw new InvalidOperationException("the server is not started");
+
+    private string DataDirectory => Path.Combine(SocketDirectory, "data");
+
+    /// <summary>The path of one of the server's programs, e.g. <c>Tool("pg_dump")</c>.</summary>
+    public string Tool(string name) => Path.Combine(BinDirectory, name);
+
+    /// <summary>
+    /// The libpq environment for a client of this server (PGHOST, PGPORT, PGUSER and, given a database,
+    /// PGDATABASE) — without the password, which a caller passes as PGPASSWORD itself (or withholds).
+    /// </summary>
+    public IReadOnlyDictionary<string, string> Environment(string? database = null)
+    {
+        var environment = new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["PGHOST"] = Host,
+            ["PGPORT"] = Port.ToString(CultureInfo.InvariantCulture),
+            ["PGUSER"] = User,
+        };
+        if (database is not null)
+        {
+            environment["PGDATABASE"] = database;
+        }
+
+        return environment;
+    }
+
+    /// <summary>An Npgsql connection string for <paramref name="database"/> (unpooled, so a database can be dropped at once).</summary>
+    public string ConnectionString(string database = "postgres") => new NpgsqlConnectionStringBuilder
+    {
+        Host = Host,
+        Port = Port,
+        Username = User,
+        Password = Password,
+        Database = database,
+        Pooling = false,
+    }.ConnectionString;
+
+    public async Task InitializeAsync()
+    {
+        foreach (var program in new[] { "initdb", "pg_ctl", "postgres", "pg_dump" })
+        {
+            if (!File.Exists(Tool(program)))
+            {
+                throw new InvalidOperationException(
+                    $"PostgreSQL {MajorVersion} is not installed: {Tool(program)} is missing (install Debian's postgresql-{MajorVersion}, as .ci/run does, or set STRATA_POSTGRES_BIN)");
+            }
+        }
+
+        _folder = await DatabaseTool.CreateFolderAsync("strata-pg-", OsUser);
+        var passwordFile = Path.Combine(_folder, "password");
+        await File.WriteAllTextAsync(passwordFile, Password);
+        if (DatabaseTool.RunningAsRoot)
+        {
+            await DatabaseTool.RunCheckedAsync("chown", [$"{OsUser}:", passwordFile]);
+        }
+
+        await DatabaseTool.RunCheckedAsync(Tool("initdb"), [
+            "-D", DataDirectory, "-U", User, $"--pwfile={passwordFile}", "--auth-local=scram-sha-256", "--auth-host=scram-sha-256",
+            "-E", "UTF8", "--locale=C", "--no-sync", "--no-instructions",
+        ], OsUser);
+        File.Delete(passwordFile);
+
+        // A port taken between choosing and binding fails the start; another port is tried once.
+        for (var attempt = 1; ; attempt++)
+        {
+            Port = AzuriteFixture.FreePort();
+            var (exitCode, output) = await DatabaseTool.RunAsync(Tool("pg_ctl"), [
+                "-D", DataDirectory, "-l", Path.Combine(_folder, "server.log"), "-w", "-t", "60", "-o",
+                $"-p {Port} -c listen_addresses=127.0.0.1 -c unix_socket_directories={_folder} -c fsync=off -c synchronous_commit=off "
+                + "-c full_page_writes=off -c shared_buffers=32MB -c max_connections=40",
+                "start",
+            ], OsUser);
+            if (exitCode == 0)
+            {
+                return;
+            }
+
+            if (attempt == 2)
+            {
+                var log = Path.Combine(_folder, "server.log");
+                throw new InvalidOperationException($"PostgreSQL did not start on port {Port}: {output}\n{(File.Exists(log) ? await File.ReadAllTextAsync(log) : "")}");
+            }
+        }
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_folder is null)
+        {
+            return;
+        }
+
+        if (Directory.Exists(DataDirectory))
+        {
+            await DatabaseTool.RunAsync(Tool("pg_ctl"), ["-D", DataDirectory, "-m", "immediate", "-w", "stop"], OsUser);
+        }
+
+        DatabaseTool.DeleteFolder(_folder);
+    }
+
+    /// <summary>A database name unique to one test.</summary>
+    public static string UniqueDatabaseName(string prefix = "t") => prefix + "_" + Guid.NewGuid().ToString("N")[..10];
+
+    /// <summary>Creates an empty database.</summary>
+    public Task CreateDatabaseAsync(string name, CancellationToken cancellationToken = default) =>
+        ExecuteAsync("postgres", $"CREATE DATABASE {QuoteIdentifier(name)}", cancellationToken);
+
+    /// <summary>Drops a database, disconnecting whoever is in it; nothing if there is none.</summary>
+    public Task DropDatabaseAsync(string name, CancellationToken cancellationToken = default) =>
+        ExecuteAsync("postgres", $"DROP DATABASE IF EXISTS {QuoteIdentifier(name)} WITH (FORCE)", cancellationToken);
+
+    /// <summary>Fills <paramref name="database"/> with <see cref="PostgresDataset"/>: <c>sales.orders</c> gets <paramref name="rows"/> rows.</summary>
+    public Task SeedAsync(string database, int rows, CancellationToken cancellationToken = default) =>
+        ExecuteAsync(database, PostgresDataset.Sql(rows), cancellationToken);
+
+    /// <summary>Runs SQL (several statements allowed) in <paramref name="database"/>.</summary>
+    public async Task ExecuteAsync(string database, string sql, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await OpenAsync(database, cancellationToken);
+        await using var command = new NpgsqlCommand(sql, connection) { CommandTimeout = 600 };
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <summary>The first column of the first row of a query; default when there is none or it is NULL.</summary>
+    public async Task<T?> QueryScalarAsync<T>(string database, string sql, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await OpenAsync(database, cancellationToken);
+        await using var command = new NpgsqlCommand(sql, connection) { CommandTimeout = 600 };
+        return await command.ExecuteScalarAsync(cancellationToken) is T value ? value : default;
+    }
+
+    /// <summary>Rows of every ordinary table outside the system schemas, by <c>schema.table</c> (the names a dump's <c>DumpTable.QualifiedName</c> gives).</summary>
+    public async Task<IReadOnlyDictionary<string, long>> RowCountsAsync(string database, CancellationToken cancellationToken = default)
+    {
+        var counts = new SortedDictionary<string, long>(StringComparer.Ordinal);
+        foreach (var (schema, table) in await TablesAsync(database, cancellationToken))
+        {
+            counts[$"{schema}.{table}"] = await QueryScalarAsync<long>(database, $"SELECT count(*) FROM {QuoteIdentifier(schema)}.{QuoteIdentifier(table)}", cancellationToken);
+        }
+
+        return counts;
+    }
+
+    /// <summary>
+    /// Per table (<c>schema.table</c>), the MD5 of its rows as text in byte order — equal for two databases
+    /// exactly when every table holds the same rows. Streamed, so a large table costs no memory.
+    /// </summary>
+    public async Task<IReadOnlyDictionary<string, string>> ChecksumsAsync(string database, CancellationToken cancellationToken = default)
+    {
+        var sums = new SortedDictionary<string, string>(StringComparer.Ordinal);
+        await using var connection = await OpenAsync(database, cancellationToken);
+        foreach (var (schema, table) in await TablesAsync(database, cancellationToken))
+        {
+            using var md5 = IncrementalHash.CreateHash(HashAlgorithmName.MD5);
+            var sql = $"SELECT t::text FROM {QuoteIdentifier(schema)}.{QuoteIdentifier(table)} t ORDER BY t::text COLLATE \"C\"";
+            await using var command = new NpgsqlCommand(sql, connection) { CommandTimeout = 600 };
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                md5.AppendData(Encoding.UTF8.GetBytes(reader.GetString(0) + "\n"));
+            }
+
+            sums[$"{schema}.{table}"] = Convert.ToHexStringLower(md5.GetHashAndReset());
+        }
+
+        return sums;
+    }
+
+    /// <summary>
+    /// <c>pg_dump</c> of <paramref name="database"/> to standard output (a pipe, as Strata streams it) with
+    /// <paramref name="options"/> (e.g. <c>-Fc</c>, <c>-Z0</c>); its bytes, or an exception with its error output.
+    /// </summary>
+    public Task<byte[]> PgDumpAsync(string database, params string[] options) =>
+        ClientAsync("pg_dump", [.. options, database]);
+
+    /// <summary><c>pg_restore</c> of a custom-format <paramref name="dump"/> (given on standard input) into the existing <paramref name="database"/>.</summary>
+    public Task RestoreAsync(string database, byte[] dump) => ClientAsync("pg_restore", ["--no-owner", "--exit-on-error", "-d", database], dump);
+
+    /// <summary><c>pg_dumpall --globals-only</c> (roles and tablespaces) to standard output; its bytes.</summary>
+    public Task<byte[]> PgDumpAllGlobalsAsync() => ClientAsync("pg_dumpall", ["--globals-only"]);
+
+    /// <summary>Large objects in <paramref name="database"/>.</summary>
+    public async Task<long> LargeObjectCountAsync(string database, CancellationToken cancellationToken = default) =>
+        await QueryScalarAsync<long>(database, "SELECT count(*) FROM pg_largeobject_metadata", cancellationToken);
+
+    /// <summary>An identifier in double quotes.</summary>
+    public static string QuoteIdentifier(string name) => "\"" + name.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
+
+    private async Task<byte[]> ClientAsync(string program, IEnumerable<string> arguments, byte[]? input = null)
+    {
+        var environment = new Dictionary<string, string>(Environment()) { ["PGPASSWORD"] = Password };
+        var (exitCode, output, errors) = await DatabaseTool.CaptureAsync(Tool(program), arguments, environment, input);
+        return exitCode == 0 ? output : throw new InvalidOperationException($"{program} exited with {exitCode}: {errors}");
+    }
+
+    private async Task<NpgsqlConnection> OpenAsync(string database, CancellationToken cancellationToken)
+    {
+        var connection = new NpgsqlConnection(ConnectionString(database));
+        await connection.OpenAsync(cancellationToken);
+        return connection;
+    }
+
+    private async Task<List<(string Schema, string Table)>> TablesAsync(string database, CancellationToken cancellationToken)
+    {
+        const string sql = """
+            SELECT n.nspname, c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+            WHERE c.relkind = 'r' AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg\_toast%'
+            ORDER BY 1, 2
+            """;
+        await using var connection = await OpenAsync(database, cancellationToken);
+        await using var command = new NpgsqlCommand(sql, connection);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var tables = new List<(string, string)>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            tables.Add((reader.GetString(0), reader.GetString(1)));
+        }
+
+        return tables;
+    }
+}
