@@ -17,7 +17,7 @@ public sealed class PodToolExecutor(IPodExec exec, string ns, string pod, string
     public string Where => $"pod {ns}/{pod}" + (container is null ? "" : $" (container {container})");
 
     /// <inheritdoc />
-    public Task<CommandExit> RunAsync(DatabaseCommand command, CommandStreams streams, CancellationToken cancellationToken = default)
+    public async Task<CommandExit> RunAsync(DatabaseCommand command, CommandStreams streams, CancellationToken cancellationToken = default)
     {
         var argv = Argv(command);
         var secrets = command.Secrets.Count == 0 ? null
@@ -28,7 +28,15 @@ public sealed class PodToolExecutor(IPodExec exec, string ns, string pod, string
             (var prefix, null) => new MemoryStream(prefix, writable: false),
             (var prefix, var input) => new PrefixedStream(prefix, input),
         };
-        return exec.ExecAsync(new PodCommand(ns, pod, container, argv), streams with { Stdin = stdin }, cancellationToken);
+        try
+        {
+            return await exec.ExecAsync(new PodCommand(ns, pod, container, argv), streams with { Stdin = stdin }, cancellationToken);
+        }
+        catch (ClusterRequestException e)
+        {
+            // Refused or unreachable before the command started: a command that did not run, in the caller's terms.
+            return new CommandExit(null, "", $"the exec was refused: {e.Message}");
+        }
     }
 
     /// <summary>The exec command: the tool itself when nothing needs a shell, else <c>sh -c SCRIPT strata ARGS…</c>.</summary>

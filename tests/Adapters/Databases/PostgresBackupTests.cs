@@ -3,7 +3,6 @@ using Strata.Core.Databases;
 using Strata.Core.Results;
 using Strata.Core.Runs;
 using Strata.Core.Verification;
-using Strata.TestKit;
 using Strata.TestKit.Databases;
 
 namespace Strata.Adapters.Tests.Databases;
@@ -15,19 +14,19 @@ namespace Strata.Adapters.Tests.Databases;
 /// </summary>
 public sealed class PostgresBackupTests(PostgresServer server) : IClassFixture<PostgresServer>
 {
-    private static string Policy(string database, string extra = "", string auth = "passwordSecret: { name: pg-auth, key: password }") => $"""
+    private static string Policy(string database, string extra = "", string auth = "passwordSecret: { name: pg-auth, key: password }") => $$"""
           - name: pg
             clusters: [prod]
             schedule: "30 2 * * *"
-            scope: {{ includeNamespaces: [db] }}
+            scope: { includeNamespaces: [db] }
             databases:
               - name: main
                 namespace: db
                 pod: postgres-0
                 container: postgres
-                {auth}
-                databases: [{database}]
-        {extra}
+                {{auth}}
+                databases: [{{database}}]
+        {{extra}}
         """;
 
     [Fact]
@@ -47,7 +46,7 @@ public sealed class PostgresBackupTests(PostgresServer server) : IClassFixture<P
         Assert.StartsWith("15.", dump.ServerVersion, StringComparison.Ordinal);
         Assert.Contains(manifest.Artifacts, a => a.Path == dump.Path && a.Size == dump.Size && a.Sha256 == dump.Sha256);
         var expected = await server.RowCountsAsync(source);
-        Assert.Equal(expected.OrderBy(p => p.Key), dump.Contents!.Tables.Select(t => KeyValuePair.Create(t.Qualified, t.Rows)).OrderBy(p => p.Key));
+        Assert.Equal(expected.OrderBy(p => p.Key), dump.Contents!.Tables.Where(t => t.Rows is not null).Select(t => KeyValuePair.Create(t.QualifiedName, t.Rows ?? -1)).OrderBy(p => p.Key));
 
         // Restorable without Strata: plain pg_restore of the stored file.
         var copy = await CreateAsync("exec_plain_restore");
@@ -61,19 +60,19 @@ public sealed class PostgresBackupTests(PostgresServer server) : IClassFixture<P
     {
         var source = await CreateAsync("direct_source");
         await server.SeedAsync(source, rows: 500);
-        var policy = $"""
+        var policy = $$"""
               - name: pg
                 clusters: [prod]
                 schedule: "30 2 * * *"
-                scope: {{ includeNamespaces: [db] }}
+                scope: { includeNamespaces: [db] }
                 databases:
                   - name: managed
                     executor: direct
-                    host: {server.Host}
-                    port: {server.Port}
-                    user: {server.User}
-                    password: {{ env: PG_PASSWORD }}
-                    databases: [{source}]
+                    host: {{server.Host}}
+                    port: {{server.Port}}
+                    user: {{server.User}}
+                    password: { env: PG_PASSWORD }
+                    databases: [{{source}}]
             """;
         await using var world = await PostgresWorld.StartAsync(server, policy);
 
@@ -99,7 +98,8 @@ public sealed class PostgresBackupTests(PostgresServer server) : IClassFixture<P
         Assert.Equal((ProblemReasons.DumpFailed, "databases", "db"), (problem.Reason, problem.Resource, problem.Namespace));
         Assert.DoesNotContain("not-the-password", problem.Message, StringComparison.Ordinal);
         Assert.DoesNotContain(record.Artifacts!, a => a.Path.StartsWith("databases/", StringComparison.Ordinal));
-        Assert.False(Directory.Exists(Path.Combine(world.Store, record.Location, "databases")));
+        var folder = Path.Combine(world.Store, record.Location, "databases");
+        Assert.Empty(Directory.Exists(folder) ? Directory.GetFiles(folder, "*", SearchOption.AllDirectories) : []);
     }
 
     [Theory]
@@ -129,13 +129,12 @@ public sealed class PostgresBackupTests(PostgresServer server) : IClassFixture<P
     public async Task Backup_ContainerWithoutPgDump_SaysTheToolIsMissing()
     {
         var source = await CreateAsync("no_tools");
-        var shellOnly = new Dictionary<string, string> { ["sh"] = "/bin/sh" };
-        await using var world = await PostgresWorld.StartAsync(server, Policy(source), PostgresWorld.Bind(server, shellOnly));
+        await using var world = await PostgresWorld.StartAsync(server, Policy(source), PostgresWorld.ShellOnly(server));
 
         var record = await PostgresWorld.BackupAsync(world, "pg");
 
         var problem = Assert.Single(record.Problems, p => p.Severity == ProblemSeverity.Error);
-        Assert.Equal(ProblemReasons.ToolMissing, problem.Reason);
+        Assert.True(problem.Reason == ProblemReasons.ToolMissing, problem.Message);
         Assert.Contains($"database {source} of db/main: pg_dump is not installed in pod db/postgres-0 (container postgres)", problem.Message, StringComparison.Ordinal);
     }
 
@@ -144,10 +143,10 @@ public sealed class PostgresBackupTests(PostgresServer server) : IClassFixture<P
     {
         var source = await CreateAsync("dropped");
         await server.SeedAsync(source, rows: 5_000);
-        var real = PostgresWorld.Bind(server);
         await using var world = await PostgresWorld.StartAsync(server, Policy(source), async (session, ct) =>
         {
             // The dump starts, then the connection to the kubelet is lost.
+            await Task.Delay(100, ct);
             await session.Stdout.WriteAsync("PGDMP\u0001\u000e\u0000\u0004\u0008\u0001"u8.ToArray(), ct);
             await session.Stdout.FlushAsync(ct);
             session.Abort();
@@ -156,11 +155,10 @@ public sealed class PostgresBackupTests(PostgresServer server) : IClassFixture<P
 
         var record = await PostgresWorld.BackupAsync(world, "pg");
 
-        Assert.Equal(BackupStatus.PartiallyFailed, record.Status);
+        Assert.True(record.Status == BackupStatus.PartiallyFailed, string.Join("\n", record.Problems.Select(p => p.Message)) + record.Error);
         var problem = Assert.Single(record.Problems, p => p.Severity == ProblemSeverity.Error);
         Assert.Contains("did not finish: the exec stream ended before the command's exit status arrived", problem.Message, StringComparison.Ordinal);
         Assert.DoesNotContain(record.Artifacts!, a => a.Path.StartsWith("databases/", StringComparison.Ordinal));
-        Assert.NotNull(real);
     }
 
     [Fact]

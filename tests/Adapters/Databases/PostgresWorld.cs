@@ -39,10 +39,13 @@ internal static class PostgresWorld
     }
 
     /// <summary>The pod's exec, as processes on this host against <paramref name="server"/> (PGHOST/PGPORT, never the password).</summary>
-    public static PodExecHandler Bind(PostgresServer server, IReadOnlyDictionary<string, string>? programs = null) => new HostProcessExec
+    public static PodExecHandler Bind(PostgresServer server) => new HostProcessExec { Environment = server.Environment() }.RunAsync;
+
+    /// <summary>A pod whose container has a shell and nothing else: no PostgreSQL client tools.</summary>
+    public static PodExecHandler ShellOnly(PostgresServer server) => new HostProcessExec
     {
-        Environment = server.Environment(),
-        Programs = programs,
+        Environment = new Dictionary<string, string>(server.Environment()) { ["PATH"] = "/var/empty" },
+        Programs = new Dictionary<string, string> { ["sh"] = "/bin/sh" },
     }.RunAsync;
 
     /// <summary>Runs one backup of <paramref name="policy"/> on prod through the control plane's workers, and returns its record.</summary>
