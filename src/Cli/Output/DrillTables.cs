@@ -57,6 +57,21 @@ internal static class DrillTables
             console.Write(table);
         }
 
+        if (drill.Databases.Count > 0)
+        {
+            var table = new Table().Border(TableBorder.Simple).AddColumns("DATABASE", "SCRATCH", "RESULT")
+                .AddColumn(new TableColumn("RESTORE").RightAligned()).AddColumn(new TableColumn("RTO").RightAligned()).AddColumn("CHECKS");
+            foreach (var d in drill.Databases)
+            {
+                var checks = d.Queries.Select(q => $"{(q.Passed ? "ok" : "FAILED")}: {q.What} ({q.Found})").Append(d.Error ?? "");
+                table.AddRow(Markup.Escape($"{d.Target}/{d.Database}"), Markup.Escape(d.Scratch + (d.Dropped ? " (dropped)" : "")), d.Passed ? "passed" : "FAILED",
+                    d.RestoreSeconds is { } r ? $"{r:0.00} s" : "-", d.RtoSeconds is { } rto ? $"{rto:0.00} s" : "-",
+                    Markup.Escape(string.Join("\n", checks.Where(c => c.Length > 0))));
+            }
+
+            console.Write(table);
+        }
+
         if (drill.Refused.Count > 0)
         {
             var table = new Table().Border(TableBorder.Simple).AddColumns("REFUSED OBJECT", "WHY");

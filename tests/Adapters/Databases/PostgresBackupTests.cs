@@ -180,6 +180,31 @@ public sealed class PostgresBackupTests(PostgresServer server) : IClassFixture<P
         Assert.Contains(report.Findings, f => f.Artifact == dump.Path);
     }
 
+    [Fact]
+    public async Task Drill_ScratchNameTakenByADatabaseStrataDidNotMark_FailsAndLeavesItAlone()
+    {
+        var source = await CreateAsync("drill_taken");
+        await server.SeedAsync(source, rows: 10);
+        await using var world = await PostgresWorld.StartAsync(server, Policy(source));
+        var record = await PostgresWorld.BackupAsync(world, "pg");
+        var manifest = (await ManifestFile.ReadAsync(world.Location.Artifacts, record.Location))!;
+        var shortId = Guid.NewGuid().ToString("N")[..6];
+        var taken = DatabaseDrill.ScratchPrefix + shortId;
+        await server.CreateDatabaseAsync(taken);
+        await server.ExecuteAsync(taken, "create table precious (id int); insert into precious values (1)");
+        var client = await world.Context.Clusters.ConnectAsync(world.Context.Configuration.FindCluster("prod")!);
+        var connector = new DatabaseConnector(client, client, world.Context.HostCommands, world.Context.Secrets);
+        var targets = world.Context.Configuration.FindPolicy("pg")!.Databases;
+
+        var result = Assert.Single(await new DatabaseDrill(connector, world.Location.Artifacts, TimeProvider.System)
+            .RunAsync(manifest, record.Location, targets, "drill-1", shortId, keepOnFailure: false));
+
+        Assert.False(result.Passed);
+        Assert.Contains($"database {taken} exists on db/main (pod db/postgres-0 (container postgres)) and is not a Strata scratch database", result.Error, StringComparison.Ordinal);
+        Assert.False(result.Dropped);
+        Assert.Equal(1L, await server.QueryScalarAsync<long>(taken, "select count(*) from precious"));
+    }
+
     private async Task<string> CreateAsync(string prefix)
     {
         var name = PostgresServer.UniqueDatabaseName(prefix);
