@@ -17,7 +17,8 @@ namespace Strata.Cli.Commands;
 /// proves the backup by restoring it into a second, empty sandbox (a stand-in for a DR cluster),
 /// exactly as <c>restore create</c> would, with <c>shop</c> restored as <c>shop-restored</c>; then drills
 /// the backup as a policy's scratch drill would: restored into <c>drill-*</c> namespaces on the first
-/// sandbox (whose simulated controllers roll workloads out), waited for, timed (the RTO), cleaned up; then shows
+/// sandbox (whose simulated controllers roll workloads out), waited for, timed (the RTO), cleaned up; then dumps,
+/// verifies, drills and restores a real PostgreSQL database through the sandbox pod's exec API (<see cref="DemoDatabases"/>); then shows
 /// alerting through the control plane's own functions (<see cref="DemoAlerts"/>): a partial backup pages a signed
 /// webhook, the next verified backup resolves it, and the status against the RPO.
 /// </summary>
@@ -27,7 +28,7 @@ internal static class DemoCommand
     {
         var store = new StoreOptions();
         var output = CommonOptions.Output();
-        var command = new Command("demo", "Back up a sample application on a sandbox API server, verify it, restore it into a second one, drill it with a measured RTO, and page a webhook when a backup goes wrong (no cluster needed).") { output };
+        var command = new Command("demo", "Back up a sample application on a sandbox API server, verify it, restore it into a second one, drill it with a measured RTO, dump, drill and restore its PostgreSQL database, and page a webhook when a backup goes wrong (no cluster needed).") { output };
         store.AddTo(command);
         command.SetAction(async (parsed, ct) =>
         {
@@ -64,6 +65,7 @@ internal static class DemoCommand
                     location, mode, environment, ct);
             }
 
+            var databases = await DemoDatabases.RunAsync(source, location, json, environment, ct);
             var alerts = await DemoAlerts.RunAsync(source, location, json, environment, ct);
             if (json)
             {
@@ -72,6 +74,7 @@ internal static class DemoCommand
                     ["backup"] = JsonNode.Parse(BackupJson.Create(backup, location)),
                     ["restore"] = restore is null ? null : JsonNode.Parse(RestoreJson.Record(restore)),
                     ["drill"] = drill is null ? null : DrillJson.Record(drill),
+                    ["databases"] = databases,
                     ["alerts"] = alerts,
                 };
                 await environment.Out.WriteLineAsync(combined.ToJsonString(BackupJson.Indented));

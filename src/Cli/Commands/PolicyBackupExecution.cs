@@ -47,6 +47,11 @@ internal static class PolicyBackupExecution
             {
                 var console = BackupTables.Console(environment);
                 BackupTables.Header(console, record, location);
+                if (record.IsCommitted && await Core.Artifacts.ManifestFile.ReadAsync(location.Artifacts, record.Location, cancellationToken) is { } manifest)
+                {
+                    LayerTables.Write(console, manifest);
+                }
+
                 BackupTables.Problems(console, record.Problems);
                 BackupTables.Verification(console, record);
             }

@@ -48,6 +48,7 @@ internal static class BackupTables
 
             console.Write(namespaces);
             BackupTables.Exclusions(console, manifest);
+            LayerTables.Write(console, manifest);
             if (manifest.GitOps.Objects.Count > 0)
             {
                 var gitops = new Table().Border(TableBorder.Simple).AddColumns("GITOPS", "APPLICATION", "OBJECT", "KEPT");

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using MySqlConnector;
+using Strata.Sandbox.Databases;
 using Xunit;
 
 namespace Strata.TestKit.Databases;
@@ -39,7 +40,7 @@ public sealed class MariaDbServer : IAsyncLifetime
     public string SocketPath => Path.Combine(_folder ?? throw new InvalidOperationException("the server is not started"), "mysqld.sock");
 
     /// <summary>The path of a client program, e.g. <c>Tool("mariadb-dump")</c>; the name itself when it is not found.</summary>
-    public static string Tool(string name) => DatabaseTool.Find(name) ?? name;
+    public static string Tool(string name) => ServerPrograms.Find(name) ?? name;
 
     /// <summary>The client environment (MYSQL_HOST, MYSQL_TCP_PORT) — without the password.</summary>
     public IReadOnlyDictionary<string, string> Environment() => new Dictionary<string, string>(StringComparer.Ordinal)
@@ -65,17 +66,17 @@ public sealed class MariaDbServer : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        var server = DatabaseTool.Find("mariadbd", "mysqld");
-        var install = DatabaseTool.Find("mariadb-install-db", "mysql_install_db");
+        var server = ServerPrograms.Find("mariadbd", "mysqld");
+        var install = ServerPrograms.Find("mariadb-install-db", "mysql_install_db");
         if (server is null || install is null)
         {
             throw new InvalidOperationException("MariaDB is not installed: mariadbd or mariadb-install-db is missing (install Debian's mariadb-server, as .ci/run does)");
         }
 
-        _folder = await DatabaseTool.CreateFolderAsync("strata-mariadb-", OsUser);
+        _folder = await ServerPrograms.CreateFolderAsync("strata-mariadb-", OsUser);
         var data = Path.Combine(_folder, "data");
-        string[] asUser = DatabaseTool.RunningAsRoot ? [$"--user={OsUser}"] : [];
-        await DatabaseTool.RunCheckedAsync(install, [
+        string[] asUser = ServerPrograms.RunningAsRoot ? [$"--user={OsUser}"] : [];
+        await ServerPrograms.RunCheckedAsync(install, [
             "--no-defaults", $"--datadir={data}", .. asUser, "--auth-root-authentication-method=normal", "--skip-test-db",
         ]);
 
@@ -110,7 +111,7 @@ public sealed class MariaDbServer : IAsyncLifetime
         _server?.Dispose();
         if (_folder is not null)
         {
-            DatabaseTool.DeleteFolder(_folder);
+            ServerPrograms.DeleteFolder(_folder);
         }
 
         return Task.CompletedTask;

@@ -1,7 +1,7 @@
-using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using Npgsql;
+using Strata.Sandbox.Databases;
 using Xunit;
 
 namespace Strata.TestKit.Databases;
@@ -17,32 +17,32 @@ namespace Strata.TestKit.Databases;
 public sealed class PostgresServer : IAsyncLifetime
 {
     /// <summary>The major version the fixture runs (Debian's <c>postgresql-15</c>).</summary>
-    public const string MajorVersion = "15";
+    public const string MajorVersion = ThrowawayPostgres.MajorVersion;
 
     /// <summary>The OS user the server runs as when the tests run as root.</summary>
-    public const string OsUser = "postgres";
+    public const string OsUser = ThrowawayPostgres.OsUser;
 
-    private string? _folder;
+    private ThrowawayPostgres? _server;
+
+    private ThrowawayPostgres Server => _server ?? throw new InvalidOperationException("the server is not started");
 
     /// <summary>The server's address.</summary>
-    public string Host => "127.0.0.1";
+    public string Host => Server.Host;
 
     /// <summary>Its port.</summary>
-    public int Port { get; private set; }
+    public int Port => Server.Port;
 
     /// <summary>The superuser.</summary>
-    public string User => "postgres";
+    public string User => Server.User;
 
     /// <summary>The superuser's password, generated per server.</summary>
-    public string Password { get; } = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(12));
+    public string Password => Server.Password;
 
     /// <summary>The folder of the server's programs (initdb, pg_ctl, pg_dump, pg_restore, psql).</summary>
-    public string BinDirectory { get; } = System.Environment.GetEnvironmentVariable("STRATA_POSTGRES_BIN") is { Length: > 0 } bin ? bin : $"/usr/lib/postgresql/{MajorVersion}/bin";
+    public string BinDirectory { get; } = ThrowawayPostgres.DefaultBinDirectory;
 
     /// <summary>The folder holding the server's Unix socket.</summary>
-    public string SocketDirectory => _folder ?? throw new InvalidOperationException("the server is not started");
-
-    private string DataDirectory => Path.Combine(SocketDirectory, "data");
+    public string SocketDirectory => Server.Folder;
 
     /// <summary>The path of one of the server's programs, e.g. <c>Tool("pg_dump")</c>.</summary>
     public string Tool(string name) => Path.Combine(BinDirectory, name);
@@ -53,12 +53,7 @@ public sealed class PostgresServer : IAsyncLifetime
     /// </summary>
     public IReadOnlyDictionary<string, string> Environment(string? database = null)
     {
-        var environment = new Dictionary<string, string>(StringComparer.Ordinal)
-        {
-            ["PGHOST"] = Host,
-            ["PGPORT"] = Port.ToString(CultureInfo.InvariantCulture),
-            ["PGUSER"] = User,
-        };
+        var environment = Server.Environment();
         if (database is not null)
         {
             environment["PGDATABASE"] = database;
@@ -78,67 +73,14 @@ public sealed class PostgresServer : IAsyncLifetime
         Pooling = false,
     }.ConnectionString;
 
-    public async Task InitializeAsync()
-    {
-        foreach (var program in new[] { "initdb", "pg_ctl", "postgres", "pg_dump" })
-        {
-            if (!File.Exists(Tool(program)))
-            {
-                throw new InvalidOperationException(
-                    $"PostgreSQL {MajorVersion} is not installed: {Tool(program)} is missing (install Debian's postgresql-{MajorVersion}, as .ci/run does, or set STRATA_POSTGRES_BIN)");
-            }
-        }
-
-        _folder = await DatabaseTool.CreateFolderAsync("strata-pg-", OsUser);
-        var passwordFile = Path.Combine(_folder, "password");
-        await File.WriteAllTextAsync(passwordFile, Password);
-        if (DatabaseTool.RunningAsRoot)
-        {
-            await DatabaseTool.RunCheckedAsync("chown", [$"{OsUser}:", passwordFile]);
-        }
-
-        await DatabaseTool.RunCheckedAsync(Tool("initdb"), [
-            "-D", DataDirectory, "-U", User, $"--pwfile={passwordFile}", "--auth-local=scram-sha-256", "--auth-host=scram-sha-256",
-            "-E", "UTF8", "--locale=C", "--no-sync", "--no-instructions",
-        ], OsUser);
-        File.Delete(passwordFile);
-
-        // A port taken between choosing and binding fails the start; another port is tried once.
-        for (var attempt = 1; ; attempt++)
-        {
-            Port = AzuriteFixture.FreePort();
-            var (exitCode, output) = await DatabaseTool.RunAsync(Tool("pg_ctl"), [
-                "-D", DataDirectory, "-l", Path.Combine(_folder, "server.log"), "-w", "-t", "60", "-o",
-                $"-p {Port} -c listen_addresses=127.0.0.1 -c unix_socket_directories={_folder} -c fsync=off -c synchronous_commit=off "
-                + "-c full_page_writes=off -c shared_buffers=32MB -c max_connections=40",
-                "start",
-            ], OsUser);
-            if (exitCode == 0)
-            {
-                return;
-            }
-
-            if (attempt == 2)
-            {
-                var log = Path.Combine(_folder, "server.log");
-                throw new InvalidOperationException($"PostgreSQL did not start on port {Port}: {output}\n{(File.Exists(log) ? await File.ReadAllTextAsync(log) : "")}");
-            }
-        }
-    }
+    public async Task InitializeAsync() => _server = await ThrowawayPostgres.StartAsync(BinDirectory);
 
     public async Task DisposeAsync()
     {
-        if (_folder is null)
+        if (_server is not null)
         {
-            return;
+            await _server.DisposeAsync();
         }
-
-        if (Directory.Exists(DataDirectory))
-        {
-            await DatabaseTool.RunAsync(Tool("pg_ctl"), ["-D", DataDirectory, "-m", "immediate", "-w", "stop"], OsUser);
-        }
-
-        DatabaseTool.DeleteFolder(_folder);
     }
 
     /// <summary>A database name unique to one test.</summary>

@@ -1,0 +1,157 @@
+using System.Text;
+using System.Text.Json.Nodes;
+using Strata.Adapters.Commands;
+using Strata.Cli.Output;
+using Strata.Core.Artifacts;
+using Strata.Core.ControlPlane;
+using Strata.Core.Databases;
+using Strata.Core.Messages;
+using Strata.Sandbox;
+using Strata.Sandbox.Databases;
+
+namespace Strata.Cli.Commands;
+
+/// <summary>
+/// The databases part of <c>strata demo</c>, through the control plane's own functions, against a real PostgreSQL: a
+/// throwaway server on this machine stands in for the database inside the sandbox's pod <c>shop/postgres-0</c> (the
+/// pod's <c>pods/exec</c> runs its commands here, so <c>pg_dump</c> "in the pod" dumps it). A policy dumps its
+/// <c>shop</c> database through the exec API with the password from a Secret, verifies the dump, drills it into a
+/// scratch database with the policy's queries and a measured RTO, and restores it into a new database. Without
+/// PostgreSQL 15 on the machine this part is skipped, saying so.
+/// </summary>
+internal static class DemoDatabases
+{
+    private const string Policy = "demo-databases";
+
+    private const string Seed = """
+        create schema sales;
+        create table sales.customers (id int primary key, name text not null, email text);
+        create table sales.orders (id bigint primary key, customer_id int references sales.customers, total numeric(10,2), placed_at timestamptz, note text);
+        insert into sales.customers select i, 'customer ' || i, 'c' || i || '@example.com' from generate_series(1, 2000) i;
+        insert into sales.orders select i, 1 + i % 2000, (i % 997) * 1.25, timestamptz '2026-01-01' + i * interval '1 minute', repeat('x', i % 40)
+          from generate_series(1, 50000) i;
+        create table public.settings (key text primary key, value text);
+        insert into public.settings values ('currency', 'EUR'), ('tax', '21%');
+        """;
+
+    public static async Task<JsonObject?> RunAsync(SandboxApiServer source, StoreLocation location, bool json, CliEnvironment environment, CancellationToken cancellationToken)
+    {
+        if (ThrowawayPostgres.Unavailable() is { } why)
+        {
+            await environment.Error.WriteLineAsync($"strata demo: databases — skipped: {why}.");
+            return null;
+        }
+
+        await environment.Error.WriteLineAsync("strata demo: databases — starting a throwaway PostgreSQL on this machine to stand in for the database in the sandbox's pod shop/postgres-0...");
+        await using var server = await ThrowawayPostgres.StartAsync(cancellationToken: cancellationToken);
+        var dir = Directory.CreateTempSubdirectory("strata-demo-db-");
+        try
+        {
+            return await RunAsync(source, server, location, json, environment, dir.FullName, cancellationToken);
+        }
+        finally
+        {
+            dir.Delete(recursive: true);
+        }
+    }
+
+    private static async Task<JsonObject> RunAsync(
+        SandboxApiServer source, ThrowawayPostgres server, StoreLocation location, bool json, CliEnvironment environment, string dir, CancellationToken cancellationToken)
+    {
+        var admin = DatabaseSession.For(new ConnectedDatabase(
+            new DatabaseTarget { Name = "admin", Namespace = "demo", Executor = DatabaseExecutor.Direct, Host = server.Host, Port = server.Port, User = server.User },
+            new HostToolExecutor(new LocalCommands()), server.Password));
+        await admin.CreateAsync("shop", null, cancellationToken);
+        await admin.QueryAsync("shop", Seed, cancellationToken);
+
+        source.Create(SampleApplication.Pod("shop", "postgres-0", null, "Running", container: "postgres"));
+        source.Create(new JsonObject
+        {
+            ["apiVersion"] = "v1",
+            ["kind"] = "Secret",
+            ["metadata"] = new JsonObject { ["name"] = "postgres-auth", ["namespace"] = "shop" },
+            ["data"] = new JsonObject { ["password"] = Convert.ToBase64String(Encoding.UTF8.GetBytes(server.Password)) },
+        });
+        source.BindExec("shop", "postgres-0", new HostProcessExec { Environment = server.Environment() }.RunAsync);
+
+        var ca = Path.Combine(dir, "sandbox-ca.pem");
+        await File.WriteAllTextAsync(ca, source.Certificates.AuthorityPem, cancellationToken);
+        var config = Path.Combine(dir, "strata.yaml");
+        await File.WriteAllTextAsync(config, $$"""
+            clusters:
+              - name: sandbox
+                server: {{source.Url.AbsoluteUri}}
+                certificateAuthority: {{ca}}
+                token: { env: STRATA_DEMO_TOKEN }
+            policies:
+              - name: {{Policy}}
+                clusters: [sandbox]
+                schedule: "0 */6 * * *"
+                rpo: 7h
+                scope: { includeNamespaces: [shop] }
+                databases:
+                  - name: shop-db
+                    namespace: shop
+                    pod: postgres-0
+                    container: postgres
+                    passwordSecret: { name: postgres-auth, key: password }
+                    databases: [shop]
+                    drill:
+                      queries:
+                        - { equalsBackup: true }
+                        - { sql: "select count(*) from sales.orders where total > 0", expect: ">= 40000" }
+                verification:
+                  drill: { readiness: false, timeout: 5m }
+            """, cancellationToken);
+        var (context, resources) = await ControlPlaneFactory.CreateAsync(config, location,
+            name => name == "STRATA_DEMO_TOKEN" ? source.AdminToken : environment.Variable(name), environment.Time, cancellationToken: cancellationToken);
+        using (resources)
+        {
+            await environment.Error.WriteLineAsync(
+                $"strata demo: databases — policy {Policy} dumps database shop with pg_dump inside pod shop/postgres-0 through the Kubernetes exec API (password from Secret shop/postgres-auth), streams it into the store and verifies it...");
+            var (backup, _) = Requests.Create(new BackupRequested("sandbox", Policy, RequestedBy: "strata demo"), MessageIds.New("demo-db"), environment.Time.GetUtcNow(), context.Configuration);
+            await InlinePipeline.RunAsync(context, backup!, cancellationToken: cancellationToken);
+            var record = (await context.History.FindBackupAsync(BackupWorker.BackupIdFor(backup!), cancellationToken))!;
+            var manifest = await ManifestFile.ReadAsync(context.Stores.Default, record.Location, cancellationToken);
+            var console = BackupTables.Console(environment);
+            if (!json)
+            {
+                BackupTables.Header(console, record, location);
+                if (manifest is not null)
+                {
+                    LayerTables.Write(console, manifest);
+                }
+
+                BackupTables.Problems(console, record.Problems);
+            }
+
+            if (!record.IsVerified || manifest?.Databases?.FirstOrDefault(d => d.Database == "shop") is not { } dump)
+            {
+                return new JsonObject { ["backupId"] = record.Id, ["status"] = record.Status.ToString() };
+            }
+
+            await environment.Error.WriteLineAsync("strata demo: databases — drilling the dump: restored into a scratch database, the policy's queries run there, the RTO measured, the scratch database dropped...");
+            var (drillRequest, _) = Requests.Create(new VerifyRequested(record.Id, "sandbox", Policy, VerificationKind.Drill), MessageIds.New("demo-db-drill"), environment.Time.GetUtcNow(), context.Configuration);
+            await InlinePipeline.RunAsync(context, drillRequest!, cancellationToken: cancellationToken);
+            var drill = (await context.History.FindDrillAsync(DrillWorker.DrillIdFor(drillRequest!), cancellationToken))!;
+            if (!json)
+            {
+                DrillTables.Summary(environment, drill);
+            }
+
+            await environment.Error.WriteLineAsync("strata demo: databases — restoring the dump into a new database, shop_restored, as 'strata restore create --database shop/shop-db/shop --to-database shop_restored' would...");
+            await DumpRestore.RestoreAsync(admin, context.Stores.Default, record.Location, dump, "shop_restored", clean: false, cancellationToken);
+            var restored = await admin.QueryValueAsync("shop_restored", "select count(*) from sales.orders", cancellationToken);
+            var original = await admin.QueryValueAsync("shop", "select count(*) from sales.orders", cancellationToken);
+            await environment.Error.WriteLineAsync($"strata demo: databases — sales.orders: {original} rows in shop, {restored} in shop_restored.");
+            return new JsonObject
+            {
+                ["backupId"] = record.Id,
+                ["status"] = record.Status.ToString(),
+                ["dump"] = new JsonObject { ["path"] = dump.Path, ["size"] = dump.Size, ["rows"] = dump.Contents?.TotalRows, ["ranIn"] = dump.RanIn },
+                ["drill"] = DrillJson.Record(drill),
+                ["restoredRows"] = restored,
+            };
+        }
+    }
+}

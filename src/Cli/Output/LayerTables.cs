@@ -1,0 +1,52 @@
+using Spectre.Console;
+using Strata.Core.Artifacts;
+
+namespace Strata.Cli.Output;
+
+/// <summary>The layers of a backup beside its objects, as its manifest records them: database dumps, application dumps, CloudNativePG backups.</summary>
+internal static class LayerTables
+{
+    public static void Write(IAnsiConsole console, BackupManifest manifest)
+    {
+        if (manifest.Databases is { Count: > 0 } dumps)
+        {
+            var table = new Table().Border(TableBorder.Simple).AddColumns("DATABASE", "ARTIFACT")
+                .AddColumn(new TableColumn("SIZE").RightAligned()).AddColumn(new TableColumn("TABLES").RightAligned()).AddColumn(new TableColumn("ROWS").RightAligned())
+                .AddColumns("SERVER", "RAN IN").AddColumn(new TableColumn("TOOK").RightAligned());
+            foreach (var d in dumps)
+            {
+                table.AddRow(
+                    Markup.Escape($"{d.Namespace}/{d.Target}/{d.Database ?? "(globals)"}"), Markup.Escape(d.Path), Size(d.Size),
+                    d.Contents is { } c ? c.Tables.Count.ToString("N0") : "-", d.Contents is { } r ? r.TotalRows.ToString("N0") : "-",
+                    Markup.Escape(d.ServerVersion ?? "-"), Markup.Escape(d.RanIn), $"{d.Duration.TotalSeconds:0.0} s");
+            }
+
+            console.Write(table);
+        }
+
+        if (manifest.Applications is { Count: > 0 } applications)
+        {
+            var table = new Table().Border(TableBorder.Simple).AddColumns("APPLICATION", "ARTIFACT").AddColumn(new TableColumn("SIZE").RightAligned()).AddColumns("CHECK", "RAN IN");
+            foreach (var a in applications)
+            {
+                table.AddRow(Markup.Escape($"{a.Namespace}/{a.Name}"), Markup.Escape(a.Path), Size(a.Size), Markup.Escape(a.Verification ?? "-"), Markup.Escape(a.RanIn));
+            }
+
+            console.Write(table);
+        }
+
+        if (manifest.CloudNativePG is { Count: > 0 } clusters)
+        {
+            var table = new Table().Border(TableBorder.Simple).AddColumns("CLOUDNATIVEPG CLUSTER", "BACKUP", "METHOD", "PHASE", "WAL", "ERROR");
+            foreach (var b in clusters)
+            {
+                table.AddRow(Markup.Escape($"{b.Namespace}/{b.Cluster}"), Markup.Escape(b.BackupName), Markup.Escape(b.Method ?? "-"), Markup.Escape(b.Phase ?? "-"),
+                    Markup.Escape(b.BeginWal is null ? "-" : $"{b.BeginWal} … {b.EndWal}"), Markup.Escape(b.Error ?? ""));
+            }
+
+            console.Write(table);
+        }
+    }
+
+    private static string Size(long bytes) => bytes >= 1 << 20 ? $"{bytes / (double)(1 << 20):0.0} MiB" : $"{bytes / 1024.0:0.0} KiB";
+}
