@@ -16,10 +16,12 @@ internal static class PolicyBackupExecution
     public static async Task<int> RunAsync(
         string? configuration, string policy, string cluster, StoreLocation location, OutputMode output, CliEnvironment environment, CancellationToken cancellationToken)
     {
+        using var progress = Progress.ForBackup(environment);
         (ControlPlaneContext Context, IDisposable Resources) handle;
         try
         {
-            handle = await ControlPlaneFactory.CreateAsync(configuration, location, environment.Variable, environment.Time, cancellationToken: cancellationToken);
+            handle = await ControlPlaneFactory.CreateAsync(configuration, location, environment.Variable, environment.Time,
+                new ControlPlaneOptions { BackupProgress = progress }, cancellationToken: cancellationToken);
         }
         catch (ConfigurationException e)
         {

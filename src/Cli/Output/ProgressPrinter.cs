@@ -72,8 +72,10 @@ internal static class Progress
 {
     public static ProgressPrinter<BackupProgress> ForBackup(CliEnvironment environment) => new(
         environment.Error, environment.ErrorIsTerminal, environment.Time,
-        p => $"backing up: {p.ResourceTypesDone}/{p.ResourceTypesTotal} resource types, {p.Objects:N0} objects, {Bytes.Format(p.Bytes)}",
-        p => p.ResourceTypesDone == p.ResourceTypesTotal);
+        p => p.Layer is { } layer
+            ? $"backing up {layer}: {p.Current}, {Bytes.Format(p.Bytes)}"
+            : $"backing up: {p.ResourceTypesDone}/{p.ResourceTypesTotal} resource types, {p.Objects:N0} objects, {Bytes.Format(p.Bytes)}",
+        p => p.Layer is null && p.ResourceTypesDone == p.ResourceTypesTotal);
 
     public static ProgressPrinter<RestoreProgress> ForRestore(CliEnvironment environment) => new(
         environment.Error, environment.ErrorIsTerminal, environment.Time,

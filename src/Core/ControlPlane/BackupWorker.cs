@@ -127,7 +127,7 @@ public static class BackupWorker
             var client = await context.Clusters.ConnectAsync(cluster, cancellationToken);
             var layers = Layers(context, policy, client);
             var outcome = await new BackupCapture(client, store, context.History, context.Time, context.Options.Capture, layers)
-                .RunAsync(backupRequest, cancellationToken: cancellationToken);
+                .RunAsync(backupRequest, context.Options.BackupProgress, cancellationToken);
             return outcome.Record;
         }
         catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)

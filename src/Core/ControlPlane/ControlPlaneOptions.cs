@@ -18,6 +18,9 @@ public sealed record ControlPlaneOptions
     /// <summary>Restore drill tuning.</summary>
     public Drills.DrillOptions Drill { get; init; } = new();
 
+    /// <summary>Where the backup worker reports how far a backup is (<c>strata backup create --policy</c> prints it); null for nowhere.</summary>
+    public IProgress<Backup.BackupProgress>? BackupProgress { get; init; }
+
     /// <summary>Where the drill worker reports how far a drill is (<c>strata drill run</c> prints it); null for nowhere.</summary>
     public IProgress<Drills.DrillProgress>? DrillProgress { get; init; }
 }

@@ -93,7 +93,7 @@ public sealed class DatabaseLayer(IReadOnlyList<DatabaseTarget> targets, Databas
         await using var upload = await context.Store.CreateAsync(ArtifactLayout.ArtifactKey(context.BackupPrefix, path), cancellationToken);
         var dump = new DumpStream(upload.Content, reader);
         var exit = await database.Executor.RunAsync(command, new CommandStreams(Stdout: (stdout, ct) => dump.CopyAsync(stdout, bytes =>
-            context.Progress?.Report(new BackupProgress(0, 0, 0, bytes, $"{Resource}/{target.Name}/{name ?? "globals"}")), ct)), cancellationToken);
+            context.Progress?.Report(new BackupProgress(0, 0, 0, bytes, $"{target.Qualified}/{name ?? "globals"}", Resource)), ct)), cancellationToken);
         var problem = !exit.Succeeded ? Failure(command, exit, database.Executor)
             : dump.Size == 0 ? $"{command.Program} exited 0 but wrote nothing"
             : null;
