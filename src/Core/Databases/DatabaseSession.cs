@@ -37,7 +37,7 @@ public abstract class DatabaseSession(ConnectedDatabase database)
     {
         var output = await QueryAsync(name, sql, cancellationToken);
         var line = output.Split('\n').FirstOrDefault(l => l.Length > 0);
-        return line?.Split('\t', '|')[0].TrimEnd('\r');
+        return line?.Split('\t')[0].TrimEnd('\r');
     }
 
     /// <summary>Rows per table (<c>schema.table</c>) in <paramref name="name"/>, for <paramref name="tables"/>.</summary>
@@ -49,7 +49,7 @@ public abstract class DatabaseSession(ConnectedDatabase database)
             var sql = string.Join(" union all ", chunk.Select(t => $"select {Literal(t.QualifiedName)}, count(*) from {Table(t)}"));
             foreach (var line in (await QueryAsync(name, sql, cancellationToken)).Split('\n').Where(l => l.Length > 0))
             {
-                var cut = line.LastIndexOfAny(['\t', '|']);
+                var cut = line.LastIndexOf('\t');
                 counts[line[..cut]] = long.Parse(line[(cut + 1)..].TrimEnd('\r'), System.Globalization.CultureInfo.InvariantCulture);
             }
         }

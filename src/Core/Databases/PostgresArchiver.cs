@@ -10,7 +10,7 @@ namespace Strata.Core.Databases;
 /// </summary>
 public static class PostgresArchiver
 {
-    /// <summary>The query: one row, '|'-separated (psql's unaligned output), empty for nulls.</summary>
+    /// <summary>The query: one row, tab-separated (psql's unaligned output, as Strata runs it), empty for nulls.</summary>
     public const string Sql = "select current_setting('archive_mode'), archived_count, last_archived_wal, extract(epoch from last_archived_time), "
         + "failed_count, last_failed_wal, extract(epoch from last_failed_time), extract(epoch from stats_reset), extract(epoch from now()) from pg_stat_archiver";
 
@@ -41,7 +41,7 @@ public static class PostgresArchiver
     {
         var line = output.Split('\n').Select(l => l.TrimEnd('\r')).FirstOrDefault(l => l.Length > 0)
             ?? throw new FormatException("the query returned no row");
-        var fields = line.Split('|');
+        var fields = line.Split('\t');
         if (fields.Length != 9)
         {
             throw new FormatException($"expected 9 fields, found {fields.Length}");

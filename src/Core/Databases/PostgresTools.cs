@@ -29,9 +29,9 @@ public static class PostgresTools
     /// <summary>Every database that accepts connections, templates aside, one per line.</summary>
     public static DatabaseCommand ListDatabases(DatabaseTarget target, string? password) => Query(target, MaintenanceDatabase, ListDatabasesSql, password);
 
-    /// <summary><paramref name="sql"/> through <c>psql</c>: unaligned, tuples only, stopping at the first error.</summary>
+    /// <summary><paramref name="sql"/> through <c>psql</c>: unaligned and tab-separated (as MariaDB's client), tuples only, stopping at the first error.</summary>
     public static DatabaseCommand Query(DatabaseTarget target, string database, string sql, string? password) =>
-        Command("psql", password, ["--no-password", "--no-psqlrc", "--tuples-only", "--no-align", "--set", "ON_ERROR_STOP=1", "--dbname", ConnectionString(target, database), "--command", sql]);
+        Command("psql", password, ["--no-password", "--no-psqlrc", "--tuples-only", "--no-align", "--field-separator", "\t", "--set", "ON_ERROR_STOP=1", "--dbname", ConnectionString(target, database), "--command", sql]);
 
     /// <summary><c>pg_restore</c> of a custom-format dump read from stdin (<paramref name="length"/> bytes) into <paramref name="database"/>.</summary>
     public static DatabaseCommand Restore(DatabaseTarget target, string database, long length, string? password, bool clean = false, bool noOwner = false) =>

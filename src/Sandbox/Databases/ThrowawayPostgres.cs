@@ -70,8 +70,11 @@ public sealed class ThrowawayPostgres : IAsyncDisposable
         ["PGUSER"] = User,
     };
 
-    /// <summary>Starts a server; <see cref="InvalidOperationException"/> says what is missing or why it did not start.</summary>
-    public static async Task<ThrowawayPostgres> StartAsync(string? binDirectory = null, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Starts a server, with <paramref name="settings"/> (<c>archive_mode=on</c>) added to its command line;
+    /// <see cref="InvalidOperationException"/> says what is missing or why it did not start.
+    /// </summary>
+    public static async Task<ThrowawayPostgres> StartAsync(string? binDirectory = null, IReadOnlyList<string>? settings = null, CancellationToken cancellationToken = default)
     {
         if (Unavailable(binDirectory) is { } missing)
         {
@@ -82,7 +85,7 @@ public sealed class ThrowawayPostgres : IAsyncDisposable
         var server = new ThrowawayPostgres(folder, binDirectory ?? DefaultBinDirectory, Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(12)));
         try
         {
-            await server.InitializeAsync(cancellationToken);
+            await server.InitializeAsync(settings ?? [], cancellationToken);
             return server;
         }
         catch
@@ -103,7 +106,7 @@ public sealed class ThrowawayPostgres : IAsyncDisposable
         ServerPrograms.DeleteFolder(Folder);
     }
 
-    private async Task InitializeAsync(CancellationToken cancellationToken)
+    private async Task InitializeAsync(IReadOnlyList<string> settings, CancellationToken cancellationToken)
     {
         var passwordFile = Path.Combine(Folder, "password");
         await File.WriteAllTextAsync(passwordFile, Password, cancellationToken);
@@ -125,7 +128,7 @@ public sealed class ThrowawayPostgres : IAsyncDisposable
             var (exitCode, output) = await ServerPrograms.RunAsync(Tool("pg_ctl"), [
                 "-D", DataDirectory, "-l", Path.Combine(Folder, "server.log"), "-w", "-t", "60", "-o",
                 $"-p {Port} -c listen_addresses=127.0.0.1 -c unix_socket_directories={Folder} -c fsync=off -c synchronous_commit=off "
-                + "-c full_page_writes=off -c shared_buffers=32MB -c max_connections=40",
+                + "-c full_page_writes=off -c shared_buffers=32MB -c max_connections=40" + string.Concat(settings.Select(setting => $" -c {setting}")),
                 "start",
             ], OsUser, cancellationToken);
             if (exitCode == 0)

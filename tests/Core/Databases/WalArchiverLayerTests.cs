@@ -28,7 +28,7 @@ public sealed class WalArchiverLayerTests
     [Fact]
     public async Task CaptureAsync_FailingArchiver_IsRecordedForTheManifest_AndWarned_AndCommitsNothing()
     {
-        _psql.Answer = "on|42|00000001000000000000002A|1795262400|3|00000001000000000000002B|1795262460|1795176000|1795262520\n";
+        _psql.Answer = "on\t42\t00000001000000000000002A\t1795262400\t3\t00000001000000000000002B\t1795262460\t1795176000\t1795262520\n";
 
         var (capture, context) = await CaptureAsync();
 

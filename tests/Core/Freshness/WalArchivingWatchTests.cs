@@ -54,8 +54,8 @@ public sealed class WalArchivingWatchTests : IAsyncLifetime
     {
         var now = _plane.Clock.GetUtcNow();
         string Epoch(DateTimeOffset at) => (at.ToUnixTimeMilliseconds() / 1000m).ToString(CultureInfo.InvariantCulture);
-        var failed = failedAgo is { } f ? $"3|00000001000000000000002B|{Epoch(now - f)}" : "0||";
-        return $"on|42|00000001000000000000002A|{Epoch(now - archivedAgo)}|{failed}|{Epoch(now.AddDays(-1))}|{Epoch(now)}\n";
+        var failed = failedAgo is { } f ? $"3\t00000001000000000000002B\t{Epoch(now - f)}" : "0\t\t";
+        return $"on\t42\t00000001000000000000002A\t{Epoch(now - archivedAgo)}\t{failed}\t{Epoch(now.AddDays(-1))}\t{Epoch(now)}\n";
     }
 
     private async Task<IReadOnlyList<MessagePayload>> SweepAsync()

@@ -73,7 +73,10 @@ public sealed class PostgresServer : IAsyncLifetime
         Pooling = false,
     }.ConnectionString;
 
-    public async Task InitializeAsync() => _server = await ThrowawayPostgres.StartAsync(BinDirectory);
+    /// <summary>Server settings beyond the defaults (<c>archive_mode=on</c>), for a fixture that derives from this one's use.</summary>
+    public IReadOnlyList<string> Settings { get; init; } = [];
+
+    public async Task InitializeAsync() => _server = await ThrowawayPostgres.StartAsync(BinDirectory, Settings);
 
     public async Task DisposeAsync()
     {
