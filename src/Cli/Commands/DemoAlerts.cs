@@ -52,15 +52,7 @@ internal static class DemoAlerts
         SandboxApiServer source, StoreLocation location, bool json, CliEnvironment environment, WebhookReceiver receiver, string secret, string dir, JsonArray received,
         CancellationToken cancellationToken)
     {
-        var ca = Path.Combine(dir, "sandbox-ca.pem");
-        await File.WriteAllTextAsync(ca, source.Certificates.AuthorityPem, cancellationToken);
-        var config = Path.Combine(dir, "strata.yaml");
-        await File.WriteAllTextAsync(config, $$"""
-            clusters:
-              - name: sandbox
-                server: {{source.Url.AbsoluteUri}}
-                certificateAuthority: {{ca}}
-                token: { env: STRATA_DEMO_TOKEN }
+        var config = await DemoConfiguration.WriteAsync(source, dir, $$"""
             policies:
               - name: {{Policy}}
                 clusters: [sandbox]
@@ -72,7 +64,7 @@ internal static class DemoAlerts
             """, cancellationToken);
         var variables = new Dictionary<string, string>
         {
-            ["STRATA_DEMO_TOKEN"] = source.AdminToken,
+            [DemoConfiguration.TokenVariable] = source.AdminToken,
             ["STRATA_DEMO_WEBHOOK"] = receiver.Url("/strata").AbsoluteUri,
             ["STRATA_DEMO_WEBHOOK_SECRET"] = secret,
         };

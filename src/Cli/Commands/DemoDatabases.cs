@@ -74,15 +74,7 @@ internal static class DemoDatabases
         });
         source.BindExec("shop", "postgres-0", new HostProcessExec { Environment = server.Environment() }.RunAsync);
 
-        var ca = Path.Combine(dir, "sandbox-ca.pem");
-        await File.WriteAllTextAsync(ca, source.Certificates.AuthorityPem, cancellationToken);
-        var config = Path.Combine(dir, "strata.yaml");
-        await File.WriteAllTextAsync(config, $$"""
-            clusters:
-              - name: sandbox
-                server: {{source.Url.AbsoluteUri}}
-                certificateAuthority: {{ca}}
-                token: { env: STRATA_DEMO_TOKEN }
+        var config = await DemoConfiguration.WriteAsync(source, dir, $$"""
             policies:
               - name: {{Policy}}
                 clusters: [sandbox]
@@ -104,7 +96,7 @@ internal static class DemoDatabases
                   drill: { readiness: false, timeout: 5m }
             """, cancellationToken);
         var (context, resources) = await ControlPlaneFactory.CreateAsync(config, location,
-            name => name == "STRATA_DEMO_TOKEN" ? source.AdminToken : environment.Variable(name), environment.Time, cancellationToken: cancellationToken);
+            name => name == DemoConfiguration.TokenVariable ? source.AdminToken : environment.Variable(name), environment.Time, cancellationToken: cancellationToken);
         using (resources)
         {
             await environment.Error.WriteLineAsync(

@@ -1,4 +1,5 @@
 using System.Text;
+using Strata.Core.Artifacts;
 using Strata.Core.Commands;
 using Strata.Core.Ports;
 
@@ -26,7 +27,7 @@ public sealed class PodToolExecutor(IPodExec exec, string ns, string pod, string
         {
             (null, var input) => input,
             (var prefix, null) => new MemoryStream(prefix, writable: false),
-            (var prefix, var input) => new PrefixedStream(prefix, input),
+            (var prefix, var input) => new ConcatenatedStream(prefix, input),
         };
         try
         {

@@ -1,8 +1,9 @@
-namespace Strata.Core.Verification;
+namespace Strata.Core.Artifacts;
 
 /// <summary>
 /// Bytes already read (<paramref name="head"/>) followed by the rest of <paramref name="rest"/>: lets a check
-/// look at an artifact's first bytes to pick a reader and still hand the reader the whole artifact, forward only.
+/// look at an artifact's first bytes to pick a reader and still hand the reader the whole artifact, forward only;
+/// sends secrets ahead of a command's input. <paramref name="rest"/> stays its owner's to dispose.
 /// </summary>
 internal sealed class ConcatenatedStream(ReadOnlyMemory<byte> head, Stream rest) : Stream
 {
