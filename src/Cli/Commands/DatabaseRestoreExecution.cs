@@ -17,7 +17,7 @@ internal static class DatabaseRestoreExecution
 
     public static async Task<int> RunAsync(string? configuration, Request request, StoreLocation location, OutputMode output, CliEnvironment environment, CancellationToken cancellationToken)
     {
-        if (request.Database.Split('/') is not [var ns, var targetName, var databaseName] || ns.Length == 0 || targetName.Length == 0 || databaseName.Length == 0)
+        if (request.Database.Split('/', 3) is not [var ns, var targetName, var databaseName] || ns.Length == 0 || targetName.Length == 0 || databaseName.Length == 0)
         {
             return await environment.FailAsync($"--database: '{request.Database}' is not NAMESPACE/TARGET/DATABASE (see the backup's manifest, 'strata backup describe')");
         }
@@ -53,6 +53,12 @@ internal static class DatabaseRestoreExecution
                 return await environment.FailAsync($"{context.Configuration.Source}: policy '{backup.Policy}' has no database target '{targetName}', which says how to reach the server");
             }
 
+            if (target.Executor == DatabaseExecutor.Direct && (request.ToPod ?? request.ToCluster) is not null)
+            {
+                return await environment.FailAsync(
+                    $"target '{targetName}' is a direct one (host {target.Host}): --to-pod and --to-cluster do not move it; restore with --to-database, or define the other server as a target in strata.yaml");
+            }
+
             if (request.ToPod is { } pod)
             {
                 target = target with { Pod = pod, PodSelector = null };
@@ -74,9 +80,10 @@ internal static class DatabaseRestoreExecution
                 await environment.Error.WriteLineAsync($"restoring {dump.Path} ({dump.Size:N0} bytes) into {into} on {session.Database} …");
                 await DumpRestore.RestoreAsync(session, context.Stores.Default, backup.Location, dump, into, request.Clean, cancellationToken);
             }
-            catch (DatabaseTargetException e)
+            catch (Exception e) when (e is not OperationCanceledException)
             {
-                return await environment.FailAsync(e.Message);
+                // The target, the store or the cluster: one line, what failed and where.
+                return await environment.FailAsync(e is DatabaseTargetException ? e.Message : $"restoring {request.Database} into {into} failed: {e.Message}");
             }
 
             var seconds = environment.Time.GetElapsedTime(started).TotalSeconds;

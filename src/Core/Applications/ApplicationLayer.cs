@@ -67,11 +67,17 @@ public sealed class ApplicationLayer(IReadOnlyList<ApplicationDump> dumps, IClus
         await using var upload = await context.Store.CreateAsync(ArtifactLayout.ArtifactKey(context.BackupPrefix, path), cancellationToken);
         var output = new DumpStream(upload.Content, reader: null);
         Func<Stream, CancellationToken, Task> copy = (stdout, ct) => output.CopyAsync(stdout, null, ct);
-        var command = new DatabaseCommand([dump.Command[0]], [.. dump.Command.Skip(1)]);
+        var command = new DatabaseCommand([dump.Command[0]], [.. dump.Command.Skip(1)]) { TimeLimit = dump.Timeout };
+        var before = dump.File is { } earlier ? await NewestAsync(executor, earlier, cancellationToken) : null;
         Expect(await executor.RunAsync(command, new CommandStreams(Stdout: dump.File is null ? copy : null), cancellationToken), command, executor, what);
         if (dump.File is { } pattern)
         {
-            file = await NewestAsync(executor, pattern, what, cancellationToken);
+            // The newest match, and newer than before the command: an old file (yesterday's tar) is never stored as today's.
+            var after = await NewestAsync(executor, pattern, cancellationToken);
+            file = after is not null && after != before ? after.Path
+                : throw new DatabaseTargetException(after is null
+                    ? $"{what}: the command left no file matching {pattern} in {executor.Where}"
+                    : $"{what}: the command left no new file matching {pattern} in {executor.Where} (the newest, {after.Path}, was there before it ran)");
             var cat = new DatabaseCommand(["cat"], ["--", file]);
             Expect(await executor.RunAsync(cat, new CommandStreams(Stdout: copy), cancellationToken), cat, executor, what);
         }
@@ -123,14 +129,17 @@ public sealed class ApplicationLayer(IReadOnlyList<ApplicationDump> dumps, IClus
         return found;
     }
 
-    private static async Task<string> NewestAsync(IToolExecutor executor, string pattern, string what, CancellationToken cancellationToken)
+    /// <summary>The newest file matching <paramref name="pattern"/> in the pod, with its modification time; null when none matches.</summary>
+    private static async Task<PodFile?> NewestAsync(IToolExecutor executor, string pattern, CancellationToken cancellationToken)
     {
-        // The pattern is the policy's, expanded by the pod's shell (unquoted $1); the newest match is taken.
-        var list = new DatabaseCommand(["sh"], ["-c", "ls -1td -- $1 2>/dev/null | head -n 1", "strata", pattern]);
+        // The pattern is the policy's, expanded by the pod's shell (unquoted $1).
+        var list = new DatabaseCommand(["sh"], ["-c", "f=$(ls -1td -- $1 2>/dev/null | head -n 1); [ -z \"$f\" ] || echo \"$(stat -c %Y -- \"$f\") $f\"", "strata", pattern]);
         var (exit, output) = await ToolOutput.RunAsync(executor, list, cancellationToken);
-        var file = output.Split('\n').FirstOrDefault()?.Trim();
-        return exit.Succeeded && file is { Length: > 0 } ? file : throw new DatabaseTargetException($"{what}: the command left no file matching {pattern} in {executor.Where}");
+        var line = output.Split('\n').FirstOrDefault()?.Trim();
+        return exit.Succeeded && line is { Length: > 0 } && line.Split(' ', 2) is [var modified, var path] ? new PodFile(path, modified) : null;
     }
+
+    private sealed record PodFile(string Path, string Modified);
 
     private static void Expect(CommandExit exit, DatabaseCommand command, IToolExecutor executor, string what)
     {

@@ -240,19 +240,37 @@ public static class DrillWorker
         ControlPlaneContext context, BackupRecord backup, DrillRecord drill, string shortId, DrillSettings settings, CancellationToken cancellationToken)
     {
         var targets = context.Configuration.FindPolicy(backup.Policy)?.Databases ?? [];
-        if (targets.Count == 0 || drill.Status == DrillStatus.Skipped
-            || await Artifacts.ManifestFile.ReadAsync(context.Stores.Default, backup.Location, cancellationToken) is not { } manifest)
+        if (targets.Count == 0 || drill.Status == DrillStatus.Skipped || settings.Mode == DrillMode.DryRun
+            || await Artifacts.ManifestFile.ReadAsync(context.Stores.Default, backup.Location, cancellationToken) is not { Databases.Count: > 0 } manifest)
         {
+            // A dry run persists nothing, so it restores no database either.
             return drill;
         }
 
-        var client = await context.Clusters.ConnectAsync(context.Configuration.FindCluster(backup.Cluster)!, cancellationToken);
-        var connector = new Databases.DatabaseConnector(client, client, context.HostCommands, context.Secrets);
-        var results = await new Databases.DatabaseDrill(connector, context.Stores.Default, context.Time)
-            .RunAsync(manifest, backup.Location, targets, drill.Id, shortId, settings.KeepOnFailure, cancellationToken);
+        // Until its databases are drilled the drill is not over: a worker that dies meanwhile leaves it InProgress.
+        var finished = drill;
+        await context.History.SaveDrillAsync(drill with { Status = DrillStatus.InProgress, CompletedAt = null }, cancellationToken);
+        IReadOnlyList<Databases.DatabaseDrillResult> results;
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(settings.BoundedTimeout);
+        try
+        {
+            var client = await context.Clusters.ConnectAsync(context.Configuration.FindCluster(backup.Cluster)!, deadline.Token);
+            var connector = new Databases.DatabaseConnector(client, client, context.HostCommands, context.Secrets);
+            results = await new Databases.DatabaseDrill(connector, context.Stores.Default, context.Time)
+                .RunAsync(manifest, backup.Location, targets, drill.Id, shortId, settings.KeepOnFailure, deadline.Token);
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            var why = e is OperationCanceledException ? $"the database drill took longer than the drill's timeout ({settings.BoundedTimeout})" : e.Message;
+            var failedDrill = finished with { Status = DrillStatus.Failed, RtoSeconds = null, Error = finished.Error ?? why, CompletedAt = context.Time.GetUtcNow() };
+            await context.History.SaveDrillAsync(failedDrill, CancellationToken.None);
+            return failedDrill;
+        }
+
         var failed = results.Where(r => !r.Passed).ToList();
         var passed = drill.Status == DrillStatus.Passed && failed.Count == 0;
-        var withDatabases = drill with
+        var withDatabases = finished with
         {
             Databases = results,
             Status = passed ? drill.Status : DrillStatus.Failed,

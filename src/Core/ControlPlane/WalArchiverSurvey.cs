@@ -13,6 +13,9 @@ namespace Strata.Core.ControlPlane;
 /// </summary>
 public static class WalArchiverSurvey
 {
+    /// <summary>How long one archiver's reading may take.</summary>
+    public static readonly TimeSpan ReadTimeout = TimeSpan.FromSeconds(60);
+
     /// <summary>One archiver: its subject (<see cref="WalArchiving.CloudNativePgSubject"/>, <see cref="WalArchiving.DatabaseSubject"/>), and its status or why it could not be read.</summary>
     /// <param name="Subject">Which archiver.</param>
     /// <param name="Status">What was read and judged; null when it could not be read.</param>
@@ -49,25 +52,28 @@ public static class WalArchiverSurvey
         {
             var subject = WalArchiving.CloudNativePgSubject(target.Namespace, target.Cluster);
             var problem = unreachable ?? missing;
-            findings.Add(problem is not null ? new Finding(subject, null, problem) : await Read(subject, async () =>
-                CloudNativePgArchiver.Status(target, await CloudNativePgClusters.GetAsync(client!, cluster.Name, target, cancellationToken), now, policy.RecoveryPointObjective), cancellationToken));
+            findings.Add(problem is not null ? new Finding(subject, null, problem) : await Read(subject, async ct =>
+                CloudNativePgArchiver.Status(target, await CloudNativePgClusters.GetAsync(client!, cluster.Name, target, ct), now, policy.RecoveryPointObjective), cancellationToken));
         }
 
         var connector = new DatabaseConnector(client, client, context.HostCommands, context.Secrets);
         foreach (var target in policy.Databases.Where(d => d.Archiving))
         {
             var subject = WalArchiving.DatabaseSubject(target.Namespace, target.Name);
-            findings.Add(unreachable is not null && target.Executor == DatabaseExecutor.Exec ? new Finding(subject, null, unreachable) : await Read(subject, async () =>
-                await PostgresArchiver.StatusAsync(await connector.ConnectAsync(target, cancellationToken), policy.RecoveryPointObjective, cancellationToken), cancellationToken));
+            findings.Add(unreachable is not null && target.Executor == DatabaseExecutor.Exec ? new Finding(subject, null, unreachable) : await Read(subject, async ct =>
+                await PostgresArchiver.StatusAsync(await connector.ConnectAsync(target, ct), policy.RecoveryPointObjective, ct), cancellationToken));
         }
 
         return findings;
     }
 
-    private static async Task<Finding> Read(string subject, Func<Task<WalArchivingStatus>> read, CancellationToken cancellationToken)
+    /// <summary>Reads one archiver, for at most <see cref="ReadTimeout"/>: a server that hangs must not stall the sweep that raises every other alert.</summary>
+    private static async Task<Finding> Read(string subject, Func<CancellationToken, Task<WalArchivingStatus>> read, CancellationToken cancellationToken)
     {
-        var (status, error) = await Attempt(read, cancellationToken);
-        return new Finding(subject, status, error);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(ReadTimeout);
+        var (status, error) = await Attempt(() => read(timeout.Token), cancellationToken);
+        return new Finding(subject, status, timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested ? $"no answer within {ReadTimeout.TotalSeconds:0} s" : error);
     }
 
     /// <summary>Runs <paramref name="read"/>; whatever it fails with (but cancellation) becomes the reason.</summary>

@@ -17,6 +17,12 @@ public sealed record DatabaseCommand(IReadOnlyList<string> Programs, IReadOnlyLi
     /// </summary>
     public long? StdinLength { get; init; }
 
+    /// <summary>
+    /// How long the tool may run where it runs. A cancelled exec does not stop its process in the container (runc leaves
+    /// exec'd processes running), so in a pod the tool runs under <c>timeout</c> (coreutils, busybox) where it exists.
+    /// </summary>
+    public TimeSpan? TimeLimit { get; init; }
+
     /// <summary>The program tried first.</summary>
     public string Program => Programs[0];
 

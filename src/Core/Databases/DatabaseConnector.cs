@@ -25,8 +25,8 @@ public sealed class DatabaseConnector(IClusterReader? cluster, IPodExec? exec, I
         IToolExecutor executor = target.Executor == DatabaseExecutor.Direct
             ? new HostToolExecutor(host)
             : new PodToolExecutor(exec ?? throw Missing(target, "the cluster client cannot run commands in pods"), target.Namespace, await PodAsync(target, cancellationToken), target.Container);
-        var password = target.PasswordSecret is { } secret ? await SecretKeyAsync(target, secret, cancellationToken)
-            : target.Password is { } reference ? await ReferenceAsync(target, reference, cancellationToken)
+        var password = target.PasswordSecret is { } secret ? Usable(target, await SecretKeyAsync(target, secret, cancellationToken), $"key '{secret.Key}' of Secret {target.Namespace}/{secret.Name}")
+            : target.Password is { } reference ? Usable(target, await ReferenceAsync(target, reference, cancellationToken), reference.ToString())
             : null;
         return new ConnectedDatabase(target, executor, password);
     }
@@ -82,6 +82,11 @@ public sealed class DatabaseConnector(IClusterReader? cluster, IPodExec? exec, I
             throw new DatabaseTargetException($"database target {target.Qualified}: reading {resource.Kind} {ns}/{name} failed: {e.Message}", e);
         }
     }
+
+    /// <summary>A password reaches the tools as one line (stdin in a pod, the environment here): a line break cannot be in it.</summary>
+    private static string Usable(DatabaseTarget target, string password, string where) =>
+        password.AsSpan().IndexOfAny('\n', '\r', '\0') < 0 ? password
+            : throw Missing(target, $"the password in {where} contains a line break (a trailing newline from a file, as 'kubectl create secret --from-file' keeps?): no client tool can use it");
 
     private static DatabaseTargetException Missing(DatabaseTarget target, string why) => new($"database target {target.Qualified}: {why}");
 }

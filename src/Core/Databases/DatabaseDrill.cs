@@ -59,50 +59,55 @@ public sealed class DatabaseDrill(DatabaseConnector connector, IArtifactStore st
         DatabaseSession session, string backupPrefix, DatabaseTarget target, DatabaseDump dump, string scratch, string note, bool keepOnFailure, CancellationToken cancellationToken)
     {
         var database = dump.Database!;
-        var (exists, isScratch) = await TryAsync(() => session.FindAsync(scratch, cancellationToken));
-        if (exists && !isScratch)
-        {
-            return Failed(target, database, scratch, $"database {scratch} exists on {session.Database} and is not a Strata scratch database: the drill leaves it alone");
-        }
-
         var start = time.GetTimestamp();
         double? restoreSeconds = null;
         var queries = new List<DrillQueryResult>();
         string? error = null;
+        var ours = false;
         try
         {
+            var (exists, isScratch) = await session.FindAsync(scratch, cancellationToken);
+            if (exists && !isScratch)
+            {
+                return Failed(target, database, scratch, $"database {scratch} exists on {session.Database} and is not a Strata scratch database: the drill leaves it alone");
+            }
+
             if (exists)
             {
-                await session.DropAsync(scratch, cancellationToken);
+                await session.DropAsync(scratch, cancellationToken); // a scratch database an earlier drill of this id left
             }
 
             await session.CreateAsync(scratch, note, cancellationToken);
-            await DumpRestore.StreamAsync(session, store, backupPrefix, dump, scratch, clean: false, cancellationToken);
+            ours = true;
+            await DumpRestore.StreamAsync(session, store, backupPrefix, dump, scratch, clean: false, scratch: true, cancellationToken);
             restoreSeconds = time.GetElapsedTime(start).TotalSeconds;
             foreach (var query in target.DrillQueries.Where(q => q.Database == database || (q.Database is null && target.Databases.Count <= 1)))
             {
                 queries.Add(await CheckAsync(session, scratch, dump, query, cancellationToken));
             }
         }
-        catch (DatabaseTargetException e)
+        catch (Exception e) when (e is not OperationCanceledException)
         {
-            error = e.Message;
+            // Whatever went wrong (the server, the store, a reply Strata could not read) fails this database's drill: never the drill's record.
+            error = e is DatabaseTargetException ? e.Message : $"{e.GetType().Name}: {e.Message}";
         }
 
         var passed = error is null && queries.All(q => q.Passed);
         var rto = passed ? time.GetElapsedTime(start).TotalSeconds : (double?)null;
         error ??= passed ? null : $"{queries.Count(q => !q.Passed)} of {queries.Count} queries failed";
         var dropped = false;
-        if (passed || !keepOnFailure)
+        if (ours && (passed || !keepOnFailure))
         {
+            // Only a database this drill created (and marked) is dropped.
             try
             {
                 await session.DropAsync(scratch, CancellationToken.None);
                 dropped = true;
             }
-            catch (DatabaseTargetException e)
+            catch (Exception e) when (e is not OperationCanceledException)
             {
                 error = (error is null ? "" : error + "; ") + $"the scratch database could not be dropped: {e.Message}";
+                passed = false;
             }
         }
 
@@ -113,7 +118,7 @@ public sealed class DatabaseDrill(DatabaseConnector connector, IArtifactStore st
             Scratch = scratch,
             Passed = passed,
             RestoreSeconds = restoreSeconds,
-            RtoSeconds = rto,
+            RtoSeconds = passed ? rto : null,
             Queries = queries,
             Error = error,
             Dropped = dropped,
@@ -147,19 +152,6 @@ public sealed class DatabaseDrill(DatabaseConnector connector, IArtifactStore st
             ? $"{counted.Count} tables, {contents.TotalRows} rows, as in the dump"
             : string.Join("; ", differ.Take(5).Select(t => $"{t.QualifiedName}: {counts.GetValueOrDefault(t.QualifiedName, -1)} rows, dump had {t.Rows}")) + (differ.Count > 5 ? $"; {differ.Count - 5} more" : "");
         return new DrillQueryResult(query.Describe(), found, differ.Count == 0);
-    }
-
-    private static async Task<(bool, bool)> TryAsync(Func<Task<(bool, bool)>> find)
-    {
-        try
-        {
-            return await find();
-        }
-        catch (DatabaseTargetException)
-        {
-            // The server cannot be asked: the create below fails with the tool's own words.
-            return (false, false);
-        }
     }
 
     private static DatabaseDrillResult Failed(DatabaseTarget target, string database, string scratch, string error) => new()

@@ -25,25 +25,26 @@ public sealed class DatabaseLayer(IReadOnlyList<DatabaseTarget> targets, Databas
     /// <inheritdoc />
     public async Task<LayerCapture> CaptureAsync(LayerContext context, CancellationToken cancellationToken = default)
     {
-        var capture = LayerCapture.Empty;
+        var committed = new List<DatabaseDump>();
         foreach (var target in targets)
         {
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             timeout.CancelAfter(target.Timeout);
             try
             {
-                capture = capture.Merge(await CaptureTargetAsync(context, target, timeout.Token));
+                await CaptureTargetAsync(context, target, committed, timeout.Token);
             }
             catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
             {
+                // The dumps committed before the timeout stay listed: they are whole, and the store keeps them.
                 context.Result.Error($"the dumps of {target.Qualified} took longer than their timeout ({target.Timeout}) and were stopped", Resource, target.Namespace, target.Name, ProblemReasons.Timeout);
             }
         }
 
-        return capture;
+        return new LayerCapture([.. committed.Select(d => new ArtifactEntry(d.Path, d.Size, d.Sha256))]) { Databases = committed };
     }
 
-    private async Task<LayerCapture> CaptureTargetAsync(LayerContext context, DatabaseTarget target, CancellationToken cancellationToken)
+    private async Task CaptureTargetAsync(LayerContext context, DatabaseTarget target, List<DatabaseDump> committed, CancellationToken cancellationToken)
     {
         ConnectedDatabase database;
         IReadOnlyList<string> names;
@@ -55,31 +56,39 @@ public sealed class DatabaseLayer(IReadOnlyList<DatabaseTarget> targets, Databas
         catch (DatabaseTargetException e)
         {
             context.Result.Error(e.Message, Resource, target.Namespace, target.Name, ProblemReasons.DatabaseUnreachable);
-            return LayerCapture.Empty;
+            return;
         }
 
-        var dumps = new List<DatabaseDump?>();
+        // The tools are stopped inside the pod at the target's deadline too: a cancelled exec leaves its process running there.
+        var limit = target.Timeout;
         if (target.AllDatabases && target.Engine == DatabaseEngine.PostgreSql)
         {
             var globals = ArtifactLayout.DatabaseDumpPath(target.Namespace, target.Name, "globals", ".sql");
-            dumps.Add(await DumpAsync(context, database, null, PostgresTools.DumpGlobals(target, database.Password), globals, null, cancellationToken));
+            Add(await DumpAsync(context, database, null, PostgresTools.DumpGlobals(target, database.Password) with { TimeLimit = limit }, globals, null, cancellationToken));
         }
 
         foreach (var name in names)
         {
             var path = ArtifactLayout.DatabaseDumpPath(target.Namespace, target.Name, name, DumpTools.Extension(target.Engine));
-            dumps.Add(await DumpAsync(context, database, name, DumpTools.Dump(target, name, database.Password), path, _readers.For(target.Engine), cancellationToken));
+            Add(await DumpAsync(context, database, name, DumpTools.Dump(target, name, database.Password) with { TimeLimit = limit }, path, _readers.For(target.Engine), cancellationToken));
         }
 
-        var committed = dumps.OfType<DatabaseDump>().ToList();
-        return new LayerCapture([.. committed.Select(d => new ArtifactEntry(d.Path, d.Size, d.Sha256))]) { Databases = committed };
+        void Add(DatabaseDump? dump)
+        {
+            if (dump is not null)
+            {
+                committed.Add(dump);
+            }
+        }
     }
 
     private static async Task<IReadOnlyList<string>> ListDatabasesAsync(ConnectedDatabase database, CancellationToken cancellationToken)
     {
         var (exit, output) = await ToolOutput.RunAsync(database.Executor, DumpTools.ListDatabases(database.Target, database.Password), cancellationToken);
+        // A drill's scratch database is never dumped as data (a drill running beside the backup drops it mid-dump).
         return exit.Succeeded
-            ? database.Target.Engine == DatabaseEngine.PostgreSql ? PostgresTools.ParseLines(output) : MySqlTools.UserDatabases(output)
+            ? [.. (database.Target.Engine == DatabaseEngine.PostgreSql ? PostgresTools.ParseLines(output) : MySqlTools.UserDatabases(output))
+                .Where(name => !name.StartsWith(DatabaseDrill.ScratchPrefix, StringComparison.Ordinal))]
             : throw new DatabaseTargetException($"database target {database.Target.Qualified}: listing its databases failed ({database.Executor.Where}): {exit.Describe()}");
     }
 
@@ -94,23 +103,21 @@ public sealed class DatabaseLayer(IReadOnlyList<DatabaseTarget> targets, Databas
         var dump = new DumpStream(upload.Content, reader);
         var exit = await database.Executor.RunAsync(command, new CommandStreams(Stdout: (stdout, ct) => dump.CopyAsync(stdout, bytes =>
             context.Progress?.Report(new BackupProgress(0, 0, 0, bytes, $"{target.Qualified}/{name ?? "globals"}", Resource)), ct)), cancellationToken);
+        var (reading, unreadable) = await dump.ReadingAsync();
         var problem = !exit.Succeeded ? Failure(command, exit, database.Executor)
             : dump.Size == 0 ? $"{command.Program} exited 0 but wrote nothing"
+            : unreadable is not null && reader is not null ? $"{command.Program} exited 0, but what it wrote is not a whole dump: {unreadable}"
             : null;
         if (problem is not null)
         {
-            // Not committed: a dump that did not end well never passes for one.
-            context.Result.Error($"{what}: {problem}", Resource, target.Namespace, $"{target.Name}/{name ?? "globals"}", exit.ProgramMissing ? ProblemReasons.ToolMissing : ProblemReasons.DumpFailed);
+            // Not committed: a dump that did not end well (or was cut short on its way, as an exec stream can be with
+            // exit status 0) never passes for one.
+            var reason = exit.ProgramMissing ? ProblemReasons.ToolMissing : exit.Succeeded && unreadable is not null ? ProblemReasons.DumpUnreadable : ProblemReasons.DumpFailed;
+            context.Result.Error($"{what}: {problem}", Resource, target.Namespace, $"{target.Name}/{name ?? "globals"}", reason);
             return null;
         }
 
         await upload.CommitAsync(cancellationToken);
-        var (reading, unreadable) = await dump.ReadingAsync();
-        if (unreadable is not null)
-        {
-            context.Result.Warning($"{what} was stored, but its contents could not be read: {unreadable}", Resource, target.Namespace, $"{target.Name}/{name}", ProblemReasons.DumpUnreadable);
-        }
-
         return new DatabaseDump
         {
             Target = target.Name,

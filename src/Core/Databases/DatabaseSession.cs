@@ -29,8 +29,8 @@ public abstract class DatabaseSession(ConnectedDatabase database)
     /// <summary>Drops <paramref name="name"/>, sessions on it closed.</summary>
     public abstract Task DropAsync(string name, CancellationToken cancellationToken = default);
 
-    /// <summary>The command that reads a dump of <paramref name="length"/> bytes from stdin into <paramref name="name"/>.</summary>
-    public abstract DatabaseCommand Restore(string name, long length, bool clean);
+    /// <summary>The command that reads a dump of <paramref name="length"/> bytes from stdin into <paramref name="name"/> (<paramref name="scratch"/>: for a drill).</summary>
+    public abstract DatabaseCommand Restore(string name, long length, bool clean, bool scratch);
 
     /// <summary>The first value of <paramref name="sql"/>'s first row in <paramref name="name"/> (null: the maintenance database); null when it returns no row.</summary>
     public async Task<string?> QueryValueAsync(string? name, string sql, CancellationToken cancellationToken = default)
@@ -44,13 +44,21 @@ public abstract class DatabaseSession(ConnectedDatabase database)
     public async Task<IReadOnlyDictionary<string, long>> CountRowsAsync(string name, IReadOnlyList<DumpTable> tables, CancellationToken cancellationToken = default)
     {
         var counts = new Dictionary<string, long>(StringComparer.Ordinal);
-        foreach (var chunk in tables.Chunk(100))
+        for (var first = 0; first < tables.Count; first += 100)
         {
-            var sql = string.Join(" union all ", chunk.Select(t => $"select {Literal(t.QualifiedName)}, count(*) from {Table(t)}"));
+            // Each row is labelled by its table's index, not its name: a name may hold a tab or a line break.
+            var chunk = tables.Skip(first).Take(100).ToList();
+            var sql = string.Join(" union all ", chunk.Select((t, i) => $"select {first + i}, count(*) from {Table(t)}"));
             foreach (var line in (await QueryAsync(name, sql, cancellationToken)).Split('\n').Where(l => l.Length > 0))
             {
-                var cut = line.LastIndexOf('\t');
-                counts[line[..cut]] = long.Parse(line[(cut + 1)..].TrimEnd('\r'), System.Globalization.CultureInfo.InvariantCulture);
+                var fields = line.TrimEnd('\r').Split('\t');
+                if (fields is not [var index, var count] || !int.TryParse(index, System.Globalization.CultureInfo.InvariantCulture, out var at) || at < 0 || at >= tables.Count
+                    || !long.TryParse(count, System.Globalization.CultureInfo.InvariantCulture, out var rows))
+                {
+                    throw new DatabaseTargetException($"{database}: counting rows answered '{line}', not an index and a count");
+                }
+
+                counts[tables[at].QualifiedName] = rows;
             }
         }
 

@@ -28,16 +28,16 @@ public static class DumpRestore
             throw new DatabaseTargetException($"database {name} on {session.Database} is not empty: restoring over it needs --clean (which drops what the dump recreates)");
         }
 
-        await StreamAsync(session, store, backupPrefix, dump, name, clean && exists, cancellationToken);
+        await StreamAsync(session, store, backupPrefix, dump, name, clean && exists, scratch: false, cancellationToken);
     }
 
-    /// <summary>Streams <paramref name="dump"/> into the existing database <paramref name="name"/>.</summary>
+    /// <summary>Streams <paramref name="dump"/> into the existing database <paramref name="name"/> (<paramref name="scratch"/>: a drill's).</summary>
     public static async Task StreamAsync(
-        DatabaseSession session, IArtifactStore store, string backupPrefix, DatabaseDump dump, string name, bool clean, CancellationToken cancellationToken = default)
+        DatabaseSession session, IArtifactStore store, string backupPrefix, DatabaseDump dump, string name, bool clean, bool scratch, CancellationToken cancellationToken = default)
     {
         await using var stored = await store.OpenReadAsync(ArtifactLayout.ArtifactKey(backupPrefix, dump.Path), cancellationToken);
         await using var hashing = new HashingStream(stored);
-        var command = session.Restore(name, dump.Size, clean);
+        var command = session.Restore(name, dump.Size, clean, scratch);
         var exit = await session.Database.Executor.RunAsync(command, new CommandStreams(Stdin: hashing), cancellationToken);
         if (!exit.Succeeded)
         {
@@ -47,7 +47,8 @@ public static class DumpRestore
         if (hashing.BytesHashed != dump.Size || hashing.Sha256Hex != dump.Sha256)
         {
             throw new DatabaseTargetException(
-                $"{dump.Path} in the store is not the dump the manifest recorded ({hashing.BytesHashed} bytes, SHA-256 {hashing.Sha256Hex[..12]}…; expected {dump.Size} bytes, {dump.Sha256[..12]}…): database {name} holds what it held");
+                $"{dump.Path} in the store is not the dump the manifest recorded ({hashing.BytesHashed} bytes, SHA-256 {hashing.Sha256Hex[..12]}…; expected {dump.Size} bytes, {dump.Sha256[..12]}…): "
+                + $"database {name} was restored from bytes that cannot be trusted — drop it, and verify the backup ('strata backup verify')");
         }
     }
 }

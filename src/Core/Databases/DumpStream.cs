@@ -66,9 +66,9 @@ internal sealed class DumpStream(Stream destination, IDumpReader? reader)
         {
             return (await _reading, null);
         }
-        catch (InvalidDataException e)
+        catch (Exception e) when (e is not OperationCanceledException)
         {
-            return (null, e.Message);
+            return (null, e is InvalidDataException ? e.Message : $"the reader failed: {e.Message}");
         }
     }
 

@@ -35,7 +35,7 @@ public sealed class MySqlSession(ConnectedDatabase database) : DatabaseSession(d
         QueryAsync(null, $"drop database if exists {MySqlTools.Identifier(name)}", cancellationToken);
 
     /// <inheritdoc />
-    public override DatabaseCommand Restore(string name, long length, bool clean) => MySqlTools.Restore(Database.Target, name, length, Database.Password);
+    public override DatabaseCommand Restore(string name, long length, bool clean, bool scratch) => MySqlTools.Restore(Database.Target, name, length, Database.Password);
 
     /// <inheritdoc />
     protected override DatabaseCommand Query(string? name, string sql) => MySqlTools.Query(Database.Target, name, sql, Database.Password);

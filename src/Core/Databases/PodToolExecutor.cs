@@ -23,7 +23,8 @@ public sealed class PodToolExecutor(IPodExec exec, string ns, string pod, string
         var argv = Argv(command);
         var secrets = command.Secrets.Count == 0 ? null
             : Encoding.UTF8.GetBytes(string.Concat(command.Secrets.Select(s => s.Value + "\n")));
-        var stdin = (secrets, streams.Stdin) switch
+        var payload = streams.Stdin is { } given && command.StdinLength is { } length ? new ExactLengthStream(given, length) : streams.Stdin;
+        var stdin = (secrets, payload) switch
         {
             (null, var input) => input,
             (var prefix, null) => new MemoryStream(prefix, writable: false),
@@ -43,7 +44,7 @@ public sealed class PodToolExecutor(IPodExec exec, string ns, string pod, string
     /// <summary>The exec command: the tool itself when nothing needs a shell, else <c>sh -c SCRIPT strata ARGS…</c>.</summary>
     public static IReadOnlyList<string> Argv(DatabaseCommand command)
     {
-        var needsShell = command.Secrets.Count > 0 || command.Programs.Count > 1 || command.StdinLength is not null;
+        var needsShell = command.Secrets.Count > 0 || command.Programs.Count > 1 || command.StdinLength is not null || command.TimeLimit is not null;
         if (!needsShell)
         {
             return [command.Program, .. command.Arguments];
@@ -69,7 +70,17 @@ public sealed class PodToolExecutor(IPodExec exec, string ns, string pod, string
         script.Append("p=; for c in ").Append(string.Join(' ', command.Programs.Select(Quote)))
             .Append("; do command -v \"$c\" >/dev/null 2>&1 && { p=$c; break; }; done; ")
             .Append("[ -n \"$p\" ] || { echo \"").Append(string.Join(", ", command.Programs)).Append(": not found\" >&2; exit 127; }; ");
-        script.Append(command.StdinLength is { } length ? $"head -c {length} | \"$p\" \"$@\"" : "exec \"$p\" \"$@\"");
+        if (command.TimeLimit is { } limit)
+        {
+            var seconds = Math.Max(1, (long)Math.Ceiling(limit.TotalSeconds));
+            script.Append($"command -v timeout >/dev/null 2>&1 && set -- timeout {seconds} \"$p\" \"$@\" || set -- \"$p\" \"$@\"; ");
+        }
+        else
+        {
+            script.Append("set -- \"$p\" \"$@\"; ");
+        }
+
+        script.Append(command.StdinLength is { } length ? $"head -c {length} | \"$@\"" : "exec \"$@\"");
         return ["sh", "-c", script.ToString(), "strata", .. command.Arguments];
     }
 

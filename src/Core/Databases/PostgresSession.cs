@@ -19,7 +19,8 @@ public sealed class PostgresSession(ConnectedDatabase database) : DatabaseSessio
     /// <inheritdoc />
     public override async Task CreateAsync(string name, string? scratchNote, CancellationToken cancellationToken = default)
     {
-        await QueryAsync(PostgresTools.MaintenanceDatabase, $"create database {PostgresTools.Identifier(name)}", cancellationToken);
+        // template0: nothing added to template1 on this server can collide with what the dump creates.
+        await QueryAsync(PostgresTools.MaintenanceDatabase, $"create database {PostgresTools.Identifier(name)} template template0", cancellationToken);
         if (scratchNote is not null)
         {
             await QueryAsync(PostgresTools.MaintenanceDatabase, $"comment on database {PostgresTools.Identifier(name)} is {Literal($"{ScratchMarker}: {scratchNote}")}", cancellationToken);
@@ -31,8 +32,8 @@ public sealed class PostgresSession(ConnectedDatabase database) : DatabaseSessio
         QueryAsync(PostgresTools.MaintenanceDatabase, $"drop database if exists {PostgresTools.Identifier(name)} with (force)", cancellationToken);
 
     /// <inheritdoc />
-    public override DatabaseCommand Restore(string name, long length, bool clean) =>
-        PostgresTools.Restore(Database.Target, name, length, Database.Password, clean);
+    public override DatabaseCommand Restore(string name, long length, bool clean, bool scratch) =>
+        PostgresTools.Restore(Database.Target, name, length, Database.Password, clean, scratch);
 
     /// <inheritdoc />
     protected override DatabaseCommand Query(string? name, string sql) =>

@@ -33,11 +33,17 @@ public static class PostgresTools
     public static DatabaseCommand Query(DatabaseTarget target, string database, string sql, string? password) =>
         Command("psql", password, ["--no-password", "--no-psqlrc", "--tuples-only", "--no-align", "--field-separator", "\t", "--set", "ON_ERROR_STOP=1", "--dbname", ConnectionString(target, database), "--command", sql]);
 
-    /// <summary><c>pg_restore</c> of a custom-format dump read from stdin (<paramref name="length"/> bytes) into <paramref name="database"/>.</summary>
-    public static DatabaseCommand Restore(DatabaseTarget target, string database, long length, string? password, bool clean = false, bool noOwner = false) =>
+    /// <summary>
+    /// <c>pg_restore</c> of a custom-format dump read from stdin (<paramref name="length"/> bytes) into <paramref name="database"/>.
+    /// <paramref name="clean"/> drops what the dump recreates, in one transaction (a failure leaves the database as it was);
+    /// <paramref name="scratch"/> restores for a drill: without owners, grants, subscriptions and publications, which need
+    /// roles or rights the drill's server may lack and which would tie the scratch database to others.
+    /// </summary>
+    public static DatabaseCommand Restore(DatabaseTarget target, string database, long length, string? password, bool clean = false, bool scratch = false) =>
         Command("pg_restore", password, [
-            "--no-password", "--exit-on-error", .. clean ? ["--clean", "--if-exists"] : Array.Empty<string>(),
-            .. noOwner ? ["--no-owner", "--no-privileges"] : Array.Empty<string>(), "--dbname", ConnectionString(target, database)])
+            "--no-password", "--exit-on-error", .. clean ? ["--clean", "--if-exists", "--single-transaction"] : Array.Empty<string>(),
+            .. scratch ? ["--no-owner", "--no-privileges", "--no-subscriptions", "--no-publications"] : Array.Empty<string>(),
+            "--dbname", ConnectionString(target, database)])
         with { StdinLength = length };
 
     /// <summary>The names of the output of <see cref="ListDatabases"/>.</summary>
@@ -64,6 +70,7 @@ public static class PostgresTools
         Add("user", target.EffectiveUser);
         Add("dbname", database);
         Add("application_name", "strata");
+        Add("connect_timeout", "15");
         return builder.ToString();
     }
 

@@ -26,18 +26,21 @@ public sealed class WalArchiverLayer(IReadOnlyList<DatabaseTarget> targets, Data
         var found = new List<WalArchivingStatus>();
         foreach (var target in targets.Where(t => t.Archiving))
         {
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            timeout.CancelAfter(ControlPlane.WalArchiverSurvey.ReadTimeout);
             try
             {
-                var status = await PostgresArchiver.StatusAsync(await connector.ConnectAsync(target, cancellationToken), objective, cancellationToken);
+                var status = await PostgresArchiver.StatusAsync(await connector.ConnectAsync(target, timeout.Token), objective, timeout.Token);
                 found.Add(status);
                 if (status.State is WalArchivingState.Failing or WalArchivingState.Stale)
                 {
                     context.Result.Warning($"WAL archiving of database target {target.Qualified}: {status.Reason}", Resource, target.Namespace, target.Name);
                 }
             }
-            catch (DatabaseTargetException e)
+            catch (Exception e) when (e is DatabaseTargetException or FormatException || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested))
             {
-                context.Result.Warning($"the WAL archiver could not be read: {e.Message}", Resource, target.Namespace, target.Name, Results.ProblemReasons.DatabaseUnreachable);
+                var why = e is OperationCanceledException ? $"no answer within {ControlPlane.WalArchiverSurvey.ReadTimeout.TotalSeconds:0} s" : e.Message;
+                context.Result.Warning($"the WAL archiver could not be read: {why}", Resource, target.Namespace, target.Name, Results.ProblemReasons.DatabaseUnreachable);
             }
         }
 

@@ -42,7 +42,7 @@ public static class ProblemReasons
     /// <summary>A dump tool failed, or its stream dropped before it finished: nothing was committed.</summary>
     public const string DumpFailed = "DumpFailed";
 
-    /// <summary>A dump was stored, but Strata could not read what it holds.</summary>
+    /// <summary>A dump tool exited 0, but its output is not a whole dump (cut short or damaged on its way): nothing was committed.</summary>
     public const string DumpUnreadable = "DumpUnreadable";
 
     /// <summary>An operator the policy relies on (CloudNativePG) is not installed on the cluster: its API is not served.</summary>

@@ -87,6 +87,21 @@ public sealed class ApplicationDumpTests
         Assert.DoesNotContain(record.Artifacts!, a => a.Path.Contains("toolbox-backup", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task Backup_CommandLeavesOnlyAnOldFile_IsRefused_NotStoredAsTodays()
+    {
+        using var pod = new TempDirectory();
+        await File.WriteAllTextAsync(Path.Combine(pod.Path, "1600000000_app_backup.tar"), "yesterday's");
+        await using var world = await StartAsync(Policy(pod.Path, "true"));
+
+        var record = await BackUpAsync(world);
+
+        var problem = Assert.Single(record.Problems, p => p.Severity == ProblemSeverity.Error);
+        Assert.Equal($"application dump tools/toolbox-backup: the command left no new file matching {pod.Path}/*_app_backup.tar in pod tools/toolbox-0 (container toolbox) "
+            + $"(the newest, {pod.Path}/1600000000_app_backup.tar, was there before it ran)", problem.Message);
+        Assert.DoesNotContain(record.Artifacts!, a => a.Path.Contains("toolbox-backup", StringComparison.Ordinal));
+    }
+
     private static async Task<ControlPlaneWorld> StartAsync(string policies)
     {
         var world = await ControlPlaneWorld.StartAsync(policies);

@@ -205,6 +205,64 @@ public sealed class PostgresBackupTests(PostgresServer server) : IClassFixture<P
         Assert.Equal(1L, await server.QueryScalarAsync<long>(taken, "select count(*) from precious"));
     }
 
+    [Fact]
+    public async Task Backup_PasswordWithATrailingNewline_OneLineNamingTheSecret_TheObjectsStillCommitted()
+    {
+        var source = await CreateAsync("newline_password");
+        await using var world = await PostgresWorld.StartAsync(server, Policy(source), password: server.Password + "\n");
+
+        var record = await PostgresWorld.BackupAsync(world, "pg");
+
+        Assert.Equal(BackupStatus.PartiallyFailed, record.Status);
+        var problem = Assert.Single(record.Problems, p => p.Severity == ProblemSeverity.Error);
+        Assert.Equal("database target db/main: the password in key 'password' of Secret db/pg-auth contains a line break "
+            + "(a trailing newline from a file, as 'kubectl create secret --from-file' keeps?): no client tool can use it", problem.Message);
+        Assert.DoesNotContain(server.Password, problem.Message, StringComparison.Ordinal);
+        Assert.True(record.ObjectCount > 0);
+    }
+
+    [Fact]
+    public async Task Backup_ToolExitsZeroButItsOutputWasCutShort_NothingCommitted()
+    {
+        var source = await CreateAsync("cut_short");
+        await server.SeedAsync(source, rows: 3_000);
+        var whole = await server.PgDumpAsync(source, "--format=custom");
+        await using var world = await PostgresWorld.StartAsync(server, Policy(source), async (session, ct) =>
+        {
+            // What an exec stream that lost its tail looks like: the bytes stop, and the status still says 0.
+            await session.Stdout.WriteAsync(whole.AsMemory(0, whole.Length * 2 / 3), ct);
+            return 0;
+        });
+
+        var record = await PostgresWorld.BackupAsync(world, "pg");
+
+        Assert.Equal(BackupStatus.PartiallyFailed, record.Status);
+        var problem = Assert.Single(record.Problems, p => p.Severity == ProblemSeverity.Error);
+        Assert.Equal(ProblemReasons.DumpUnreadable, problem.Reason);
+        Assert.Contains("pg_dump exited 0, but what it wrote is not a whole dump", problem.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(record.Artifacts!, a => a.Path.StartsWith("databases/", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Drill_TableNamesWithTabsAndLineBreaks_RowCountsStillCompare()
+    {
+        var source = await CreateAsync("odd_tables");
+        await server.ExecuteAsync(source, "create table \"odd\nname\" (id int); insert into \"odd\nname\" values (1), (2); create table \"tab\there\" (id int); insert into \"tab\there\" values (3)");
+        await using var world = await PostgresWorld.StartAsync(server, Policy(source));
+        var record = await PostgresWorld.BackupAsync(world, "pg");
+        var manifest = (await ManifestFile.ReadAsync(world.Location.Artifacts, record.Location))!;
+        var client = await world.Context.Clusters.ConnectAsync(world.Context.Configuration.FindCluster("prod")!);
+        var connector = new DatabaseConnector(client, client, world.Context.HostCommands, world.Context.Secrets);
+        var target = world.Context.Configuration.FindPolicy("pg")!.Databases[0] with { DrillQueries = [new DrillQuery { Database = source, EqualsBackup = true }] };
+
+        var result = Assert.Single(await new DatabaseDrill(connector, world.Location.Artifacts, TimeProvider.System)
+            .RunAsync(manifest, record.Location, [target], "drill-2", Guid.NewGuid().ToString("N")[..6], keepOnFailure: false));
+
+        Assert.True(result.Passed, result.Error + string.Join("; ", result.Queries.Select(q => q.Found)));
+        Assert.Equal("2 tables, 3 rows, as in the dump", Assert.Single(result.Queries).Found);
+        Assert.True(result.Dropped);
+    }
+
     private async Task<string> CreateAsync(string prefix)
     {
         var name = PostgresServer.UniqueDatabaseName(prefix);

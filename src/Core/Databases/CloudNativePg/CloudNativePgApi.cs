@@ -20,6 +20,9 @@ public static class CloudNativePgApi
     /// <summary>The <c>Backup</c> phase of a base backup that failed (its <c>status.error</c> says why).</summary>
     public const string Failed = "failed";
 
+    /// <summary>The phase of a Backup the operator will not take because the Cluster's WAL archiving is failing: an end, like <see cref="Failed"/>.</summary>
+    public const string WalArchivingFailing = "walArchivingFailing";
+
     /// <summary>The Cluster condition the instance manager keeps on WAL archiving.</summary>
     public const string ContinuousArchiving = "ContinuousArchiving";
 

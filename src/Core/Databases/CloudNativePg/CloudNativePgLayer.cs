@@ -83,7 +83,7 @@ public sealed class CloudNativePgLayer(IReadOnlyList<CloudNativePgTarget> target
 
         if (record.Phase != CloudNativePgApi.Completed)
         {
-            context.Result.Error($"{what} failed: {record.Error ?? "the operator gave no error"}", Resource, target.Namespace, target.Cluster, ProblemReasons.BackupFailed);
+            context.Result.Error($"{what} failed: {record.Error ?? (record.Phase == CloudNativePgApi.WalArchivingFailing ? "the Cluster's WAL archiving is failing, so the operator will not take it" : "the operator gave no error")}", Resource, target.Namespace, target.Cluster, ProblemReasons.BackupFailed);
             return new LayerCapture([]) { CloudNativePG = [record] };
         }
 
@@ -134,7 +134,7 @@ public sealed class CloudNativePgLayer(IReadOnlyList<CloudNativePgTarget> target
         {
             var phase = current.GetString("status.phase");
             context.Progress?.Report(new BackupProgress(0, 0, 0, 0, $"{Resource}/{target.Qualified}: {phase ?? "new"}"));
-            if (phase is CloudNativePgApi.Completed or CloudNativePgApi.Failed)
+            if (phase is CloudNativePgApi.Completed or CloudNativePgApi.Failed or CloudNativePgApi.WalArchivingFailing)
             {
                 return (current, false);
             }
