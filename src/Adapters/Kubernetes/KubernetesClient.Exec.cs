@@ -21,7 +21,8 @@ public sealed partial class KubernetesClient : IPodExec
     /// so a command fed over v4 must stop reading by itself (a bounded input: <c>head -c N</c>, a
     /// length in the data). Not retried: an exec may have run. A refusal before the command starts
     /// (pod or container not found, forbidden, pod not scheduled) throws <see cref="KubernetesApiException"/>
-    /// with the server's Status; cancelling aborts the connection (the kubelet then ends the command).
+    /// with the server's Status; cancelling aborts the connection — which does not stop the command in the container
+    /// (runc leaves exec'd processes running): callers bound it there themselves (<c>timeout</c>, see <c>PodToolExecutor</c>).
     /// </summary>
     public async Task<CommandExit> ExecAsync(PodCommand command, CommandStreams streams, CancellationToken cancellationToken = default)
     {
