@@ -73,6 +73,31 @@ public sealed class MariaDbBackupTests(MariaDbServer server) : IClassFixture<Mar
         Assert.Equal(Unqualified(await server.ChecksumsAsync(source)), Unqualified(await server.ChecksumsAsync(copy)));
     }
 
+    [Fact]
+    public async Task BackupRestore_DatabaseNameThatLooksLikeAnOption_IsNeverReadAsOne()
+    {
+        // A tenant's database named like a client option: as a bare argument, '-e…' would run SQL and '-r…' write a file.
+        const string Source = "-edrop database strata_victim";
+        await server.CreateDatabaseAsync("strata_victim");
+        await server.CreateDatabaseAsync(Source);
+        await server.ExecuteAsync(Source, "create table t (id int); insert into t values (1), (2), (3)");
+        await using var world = await StartAsync(Policy("'-edrop database strata_victim'"));
+
+        var backup = new Envelope("ci-2", "ci-2", world.Clock.GetUtcNow(), new BackupRequested("prod", "maria", RequestedBy: "test"));
+        await InlinePipeline.RunAsync(world.Context, backup);
+        var record = (await world.Location.History.FindBackupAsync(BackupWorker.BackupIdFor(backup)))!;
+
+        Assert.True(record.Status == BackupStatus.Verified, string.Join("\n", record.Problems.Select(p => p.Message)));
+        var dump = Assert.Single((await ManifestFile.ReadAsync(world.Location.Artifacts, record.Location))!.Databases!);
+        Assert.Equal(3, dump.Contents!.TotalRows);
+        var client = await world.Context.Clusters.ConnectAsync(world.Context.Configuration.FindCluster("prod")!);
+        var session = DatabaseSession.For(await new DatabaseConnector(client, client, world.Context.HostCommands, world.Context.Secrets)
+            .ConnectAsync(world.Context.Configuration.FindPolicy("maria")!.Databases[0]));
+        await DumpRestore.RestoreAsync(session, world.Location.Artifacts, record.Location, dump, "-rrestored here", clean: false);
+        Assert.Equal(3L, await server.QueryScalarAsync<long>("-rrestored here", "select count(*) from t"));
+        Assert.Equal(1L, await server.QueryScalarAsync<long>(null, "select count(*) from information_schema.schemata where schema_name = 'strata_victim'"));
+    }
+
     private static Dictionary<string, string> Unqualified(IReadOnlyDictionary<string, string> sums) =>
         sums.ToDictionary(s => s.Key[(s.Key.IndexOf('.', StringComparison.Ordinal) + 1)..], s => s.Value);
 
