@@ -155,6 +155,29 @@ public static class SampleApplication
             ["ports"] = new JsonArray(new JsonObject { ["port"] = 80, ["targetPort"] = 8080 }),
         });
 
+    /// <summary>
+    /// A database's pod, as a policy's database target finds it: Running, in <paramref name="ns"/> (created when
+    /// missing), its exec bound to <paramref name="exec"/> (e.g. <see cref="HostProcessExec"/> against a real server),
+    /// with a Secret <paramref name="secret"/> holding <paramref name="password"/> under key <c>password</c>.
+    /// </summary>
+    public static void DatabasePod(SandboxApiServer server, string ns, string pod, string container, string secret, string password, PodExecHandler exec)
+    {
+        if (server.Store.Get(server.Store.FindType("", "namespaces")!, null, ns) is null)
+        {
+            server.CreateNamespace(ns);
+        }
+
+        server.Create(Pod(ns, pod, null, "Running", container));
+        server.Create(new JsonObject
+        {
+            ["apiVersion"] = "v1",
+            ["kind"] = "Secret",
+            ["metadata"] = new JsonObject { ["name"] = secret, ["namespace"] = ns },
+            ["data"] = new JsonObject { ["password"] = Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(password)) },
+        });
+        server.BindExec(ns, pod, exec);
+    }
+
     public static JsonObject Pod(string ns, string name, string? owner, string phase, string container = "main")
     {
         var pod = Obj("v1", "Pod", ns, name, extra: o =>

@@ -1,4 +1,3 @@
-using System.Text;
 using System.Text.Json.Nodes;
 using Strata.Adapters.Commands;
 using Strata.Cli.Output;
@@ -64,15 +63,7 @@ internal static class DemoDatabases
         await admin.CreateAsync("shop", null, cancellationToken);
         await admin.QueryAsync("shop", Seed, cancellationToken);
 
-        source.Create(SampleApplication.Pod("shop", "postgres-0", null, "Running", container: "postgres"));
-        source.Create(new JsonObject
-        {
-            ["apiVersion"] = "v1",
-            ["kind"] = "Secret",
-            ["metadata"] = new JsonObject { ["name"] = "postgres-auth", ["namespace"] = "shop" },
-            ["data"] = new JsonObject { ["password"] = Convert.ToBase64String(Encoding.UTF8.GetBytes(server.Password)) },
-        });
-        source.BindExec("shop", "postgres-0", new HostProcessExec { Environment = server.Environment() }.RunAsync);
+        SampleApplication.DatabasePod(source, "shop", "postgres-0", "postgres", "postgres-auth", server.Password, new HostProcessExec { Environment = server.Environment() }.RunAsync);
 
         var config = await DemoConfiguration.WriteAsync(source, dir, $$"""
             policies:

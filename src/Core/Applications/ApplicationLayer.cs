@@ -145,9 +145,7 @@ public sealed class ApplicationLayer(IReadOnlyList<ApplicationDump> dumps, IClus
     {
         if (!exit.Succeeded)
         {
-            throw new DatabaseTargetException(exit.ProgramMissing
-                ? $"{what}: {command.Program} is not installed in {executor.Where} ({exit.Describe()})"
-                : $"{what}: {command.Program} in {executor.Where} failed: {exit.Describe()}");
+            throw new DatabaseTargetException($"{what}: {ToolFailure.Describe(command, exit, executor)}");
         }
     }
 }

@@ -104,7 +104,7 @@ public sealed class DatabaseLayer(IReadOnlyList<DatabaseTarget> targets, Databas
         var exit = await database.Executor.RunAsync(command, new CommandStreams(Stdout: (stdout, ct) => dump.CopyAsync(stdout, bytes =>
             context.Progress?.Report(new BackupProgress(0, 0, 0, bytes, $"{target.Qualified}/{name ?? "globals"}", Resource)), ct)), cancellationToken);
         var (reading, unreadable) = await dump.ReadingAsync();
-        var problem = !exit.Succeeded ? Failure(command, exit, database.Executor)
+        var problem = !exit.Succeeded ? ToolFailure.Describe(command, exit, database.Executor)
             : dump.Size == 0 ? $"{command.Program} exited 0 but wrote nothing"
             : unreadable is not null && reader is not null ? $"{command.Program} exited 0, but what it wrote is not a whole dump: {unreadable}"
             : null;
@@ -135,11 +135,4 @@ public sealed class DatabaseLayer(IReadOnlyList<DatabaseTarget> targets, Databas
             Contents = reading?.Contents,
         };
     }
-
-    private static string Failure(DatabaseCommand command, CommandExit exit, IToolExecutor executor) => exit switch
-    {
-        { ProgramMissing: true } => $"{command.Program} is not installed in {executor.Where} ({exit.Describe()})",
-        { ExitCode: null } => $"{command.Program} in {executor.Where} did not finish: {exit.Describe()}",
-        _ => $"{command.Program} in {executor.Where} failed: {exit.Describe()}",
-    };
 }

@@ -1,5 +1,3 @@
-using System.Text;
-using System.Text.Json.Nodes;
 using Strata.Core.Artifacts;
 using Strata.Core.ControlPlane;
 using Strata.Core.Databases;
@@ -104,20 +102,11 @@ public sealed class MariaDbBackupTests(MariaDbServer server) : IClassFixture<Mar
     private async Task<ControlPlaneWorld> StartAsync(string policies)
     {
         var world = await ControlPlaneWorld.StartAsync(policies);
-        world.Prod.CreateNamespace("db");
-        world.Prod.Create(SampleApplication.Pod("db", "mariadb-0", null, "Running", container: "mariadb"));
-        world.Prod.Create(new JsonObject
-        {
-            ["apiVersion"] = "v1",
-            ["kind"] = "Secret",
-            ["metadata"] = new JsonObject { ["name"] = "maria-auth", ["namespace"] = "db" },
-            ["data"] = new JsonObject { ["password"] = Convert.ToBase64String(Encoding.UTF8.GetBytes(server.Password)) },
-        });
         // Inside a MariaDB pod the tools reach the server on the local socket its own configuration names: here, a
         // ~/.my.cnf naming the fixture's socket stands in for the container's (this host's /etc/mysql names another).
         Directory.CreateDirectory(Path.Combine(world.Dir.Path, "home"));
         world.Dir.File("home/.my.cnf", $"[client]\nsocket = {server.SocketPath}\n");
-        world.Prod.BindExec("db", "mariadb-0", new HostProcessExec
+        SampleApplication.DatabasePod(world.Prod, "db", "mariadb-0", "mariadb", "maria-auth", server.Password, new HostProcessExec
         {
             Environment = new Dictionary<string, string> { ["HOME"] = Path.Combine(world.Dir.Path, "home") },
         }.RunAsync);
