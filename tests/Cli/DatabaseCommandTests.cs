@@ -1,6 +1,4 @@
-using System.Text;
 using System.Text.Json.Nodes;
-using Strata.Sandbox;
 using Strata.TestKit;
 using Strata.TestKit.Databases;
 
@@ -78,16 +76,7 @@ public sealed class DatabaseCommandTests(PostgresServer server) : IClassFixture<
     private async Task<ControlPlaneWorld> StartAsync(string policies)
     {
         var world = await ControlPlaneWorld.StartAsync(policies);
-        world.Prod.CreateNamespace("db");
-        world.Prod.Create(SampleApplication.Pod("db", "postgres-0", null, "Running", container: "postgres"));
-        world.Prod.Create(new JsonObject
-        {
-            ["apiVersion"] = "v1",
-            ["kind"] = "Secret",
-            ["metadata"] = new JsonObject { ["name"] = "pg-auth", ["namespace"] = "db" },
-            ["data"] = new JsonObject { ["password"] = Convert.ToBase64String(Encoding.UTF8.GetBytes(server.Password)) },
-        });
-        world.Prod.BindExec("db", "postgres-0", new HostProcessExec { Environment = server.Environment() }.RunAsync);
+        PostgresPod.Create(world.Prod, server, "db", "postgres-0");
         await world.LoadAsync();
         return world;
     }

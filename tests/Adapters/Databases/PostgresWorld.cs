@@ -1,5 +1,3 @@
-using System.Text;
-using System.Text.Json.Nodes;
 using Strata.Core.ControlPlane;
 using Strata.Core.Messages;
 using Strata.Core.Runs;
@@ -23,23 +21,14 @@ internal static class PostgresWorld
     public static async Task<ControlPlaneWorld> StartAsync(PostgresServer server, string policies, PodExecHandler? handler = null, string? password = null)
     {
         var world = await ControlPlaneWorld.StartAsync(policies);
-        world.Prod.CreateNamespace(Namespace);
-        world.Prod.Create(SampleApplication.Pod(Namespace, Pod, null, "Running", container: "postgres"));
-        world.Prod.Create(new JsonObject
-        {
-            ["apiVersion"] = "v1",
-            ["kind"] = "Secret",
-            ["metadata"] = new JsonObject { ["name"] = "pg-auth", ["namespace"] = Namespace },
-            ["data"] = new JsonObject { ["password"] = Convert.ToBase64String(Encoding.UTF8.GetBytes(password ?? server.Password)) },
-        });
-        world.Prod.BindExec(Namespace, Pod, handler ?? Bind(server));
+        PostgresPod.Create(world.Prod, server, Namespace, Pod, handler, password);
         world.Variables["PG_PASSWORD"] = server.Password;
         await world.LoadAsync();
         return world;
     }
 
     /// <summary>The pod's exec, as processes on this host against <paramref name="server"/> (PGHOST/PGPORT, never the password).</summary>
-    public static PodExecHandler Bind(PostgresServer server) => new HostProcessExec { Environment = server.Environment() }.RunAsync;
+    public static PodExecHandler Bind(PostgresServer server) => PostgresPod.Bind(server);
 
     /// <summary>A pod whose container has a shell and nothing else: no PostgreSQL client tools.</summary>
     public static PodExecHandler ShellOnly(PostgresServer server) => new HostProcessExec
