@@ -12,6 +12,7 @@ using Strata.Sandbox;
 // Blob transfer: strata-bench --blob-gb 2   (Azurite as the tests find it: $STRATA_AZURITE or .tools/azurite)
 // Control plane: strata-bench --schedule-tick 200x20 [--handler PATH_TO_PUBLISHED_Strata.Functions]
 // Alert latency: strata-bench --alert-latency 7   (strata run's runner, a partial backup, a PagerDuty-shaped HTTPS sink)
+// PostgreSQL dumps against pg_dump, and drills against pg_restore: strata-bench --strata PATH --databases 100MB,1GB [--rounds 3]
 if (Arg("--alert-latency") is { } alertRounds)
 {
     Console.WriteLine("| rounds | run ended → trigger at the sink | median | request → trigger (backup included) | median |");
@@ -52,6 +53,12 @@ if (Arg("--blob-gb") is { } gigabytes)
 
 var strata = Arg("--strata") ?? throw new ArgumentException("--strata PATH (a published strata executable) is required");
 var kubectl = Arg("--kubectl") ?? "kubectl";
+if (Arg("--databases") is { } databaseSizes)
+{
+    Console.WriteLine(await DatabaseBench.RunAsync(strata, databaseSizes.Split(','), int.Parse(Arg("--rounds") ?? "3", CultureInfo.InvariantCulture)));
+    return 0;
+}
+
 if (Arg("--restore-secrets") is { } restoreCount)
 {
     var row = await RestoreBench.RunAsync(strata, kubectl, int.Parse(restoreCount, CultureInfo.InvariantCulture), !args.Contains("--no-kubectl"));

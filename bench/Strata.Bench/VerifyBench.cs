@@ -29,7 +29,7 @@ internal static class VerifyBench
         var store = Path.Combine(dir.FullName, "store");
         var (id, objects, archive, sha256) = await BackUpAsync(strata, size, dir.FullName, store);
         var bytes = new FileInfo(archive).Length;
-        Console.Error.WriteLine($"backup {id}: {objects:N0} objects, {bytes / 1048576.0:0.0} MiB; load {Load()}");
+        Console.Error.WriteLine($"backup {id}: {objects:N0} objects, {bytes / 1048576.0:0.0} MiB; load {Figures.Load()}");
 
         var verify = new List<Timed>();
         var floor = new List<Timed>();
@@ -51,16 +51,16 @@ internal static class VerifyBench
                 verify.Add(await VerifyAsync(strata, id, store));
             }
 
-            loads.Add(Load());
+            loads.Add(Figures.Load());
             Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"round {round + 1}: strata verify {verify[^1].Seconds:0.00} s ({verify[^1].PeakRssMiB:0} MiB), floor {floor[^1].Seconds:0.00} s, no files {inflate[^1].Seconds:0.00} s; load {loads[^1]}"));
         }
 
-        var verifyMedian = Median(verify.Select(t => t.Seconds));
-        var floorMedian = Median(floor.Select(t => t.Seconds));
-        var inflateMedian = Median(inflate.Select(t => t.Seconds));
+        var verifyMedian = Figures.Median(verify.Select(t => t.Seconds));
+        var floorMedian = Figures.Median(floor.Select(t => t.Seconds));
+        var inflateMedian = Figures.Median(inflate.Select(t => t.Seconds));
         return string.Create(CultureInfo.InvariantCulture,
-            $"| {objects:N0} | {bytes / 1048576.0:0.0} MiB | {Runs(verify)} | {verifyMedian:0.00} s | {verify.Min(t => t.PeakRssMiB):0}–{verify.Max(t => t.PeakRssMiB):0} MiB | {Runs(floor)} | {floorMedian:0.00} s | **{verifyMedian / floorMedian:0.00}×** | {Runs(inflate)} | {inflateMedian:0.00} s | {verifyMedian / inflateMedian:0.00}× | {string.Join(", ", loads)} |");
+            $"| {objects:N0} | {bytes / 1048576.0:0.0} MiB | {Figures.Runs(verify.Select(t => t.Seconds))} | {verifyMedian:0.00} s | {verify.Min(t => t.PeakRssMiB):0}–{verify.Max(t => t.PeakRssMiB):0} MiB | {Figures.Runs(floor.Select(t => t.Seconds))} | {floorMedian:0.00} s | **{verifyMedian / floorMedian:0.00}×** | {Figures.Runs(inflate.Select(t => t.Seconds))} | {inflateMedian:0.00} s | {verifyMedian / inflateMedian:0.00}× | {string.Join(", ", loads)} |");
     }
 
     public const string Header = """
@@ -118,16 +118,4 @@ internal static class VerifyBench
 
         return run;
     }
-
-    private static string Runs(List<Timed> runs) =>
-        string.Join(", ", runs.Select(t => t.Seconds.ToString("0.00", CultureInfo.InvariantCulture))) + " s";
-
-    private static double Median(IEnumerable<double> values)
-    {
-        var sorted = values.Order().ToList();
-        return sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[sorted.Count / 2 - 1] + sorted[sorted.Count / 2]) / 2;
-    }
-
-    /// <summary>The one-minute load average: the machine is shared, so every figure carries it.</summary>
-    private static string Load() => File.ReadAllText("/proc/loadavg").Split(' ')[0];
 }

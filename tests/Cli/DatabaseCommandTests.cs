@@ -1,5 +1,4 @@
 using System.Text.Json.Nodes;
-using Strata.Sandbox;
 using Strata.TestKit;
 using Strata.TestKit.Databases;
 
@@ -77,7 +76,7 @@ public sealed class DatabaseCommandTests(PostgresServer server) : IClassFixture<
     private async Task<ControlPlaneWorld> StartAsync(string policies)
     {
         var world = await ControlPlaneWorld.StartAsync(policies);
-        SampleApplication.DatabasePod(world.Prod, "db", "postgres-0", "postgres", "pg-auth", server.Password, new HostProcessExec { Environment = server.Environment() }.RunAsync);
+        PostgresPod.Create(world.Prod, server, "db", "postgres-0");
         await world.LoadAsync();
         return world;
     }

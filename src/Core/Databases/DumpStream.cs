@@ -34,8 +34,10 @@ internal sealed class DumpStream(Stream destination, IDumpReader? reader)
         var buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
         try
         {
+            // A pipe hands over what the tool wrote last (pg_dump: 4 KiB at a time). Gathering a whole buffer before
+            // hashing, storing and teeing it makes each of those one call per 256 KiB rather than one per write.
             int read;
-            while ((read = await source.ReadAsync(buffer.AsMemory(0, BufferSize), cancellationToken)) > 0)
+            while ((read = await source.ReadAtLeastAsync(buffer.AsMemory(0, BufferSize), BufferSize, throwOnEndOfStream: false, cancellationToken)) > 0)
             {
                 await _hashing.WriteAsync(buffer.AsMemory(0, read), cancellationToken);
                 if (feeding)

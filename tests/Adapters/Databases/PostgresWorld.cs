@@ -21,14 +21,14 @@ internal static class PostgresWorld
     public static async Task<ControlPlaneWorld> StartAsync(PostgresServer server, string policies, PodExecHandler? handler = null, string? password = null)
     {
         var world = await ControlPlaneWorld.StartAsync(policies);
-        SampleApplication.DatabasePod(world.Prod, Namespace, Pod, "postgres", "pg-auth", password ?? server.Password, handler ?? Bind(server));
+        PostgresPod.Create(world.Prod, server, Namespace, Pod, handler, password);
         world.Variables["PG_PASSWORD"] = server.Password;
         await world.LoadAsync();
         return world;
     }
 
     /// <summary>The pod's exec, as processes on this host against <paramref name="server"/> (PGHOST/PGPORT, never the password).</summary>
-    public static PodExecHandler Bind(PostgresServer server) => new HostProcessExec { Environment = server.Environment() }.RunAsync;
+    public static PodExecHandler Bind(PostgresServer server) => PostgresPod.Bind(server);
 
     /// <summary>A pod whose container has a shell and nothing else: no PostgreSQL client tools.</summary>
     public static PodExecHandler ShellOnly(PostgresServer server) => new HostProcessExec
