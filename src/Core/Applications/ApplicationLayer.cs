@@ -18,14 +18,8 @@ public sealed class ApplicationLayer(IReadOnlyList<ApplicationDump> dumps, IClus
     /// <summary>The resource name problems of this layer carry.</summary>
     public const string Resource = "applications";
 
-    /// <summary>The folder of the layer's artifacts.</summary>
-    public const string Folder = "applications/";
-
     /// <inheritdoc />
     public string Name => Resource;
-
-    /// <summary>The path of <paramref name="dump"/>'s artifact in a backup.</summary>
-    public static string PathOf(ApplicationDump dump) => $"{Folder}{ArtifactLayout.Segment(dump.Namespace)}/{ArtifactLayout.Segment(dump.Name)}/{dump.Artifact}";
 
     /// <inheritdoc />
     public async Task<LayerCapture> CaptureAsync(LayerContext context, CancellationToken cancellationToken = default)
@@ -62,7 +56,7 @@ public sealed class ApplicationLayer(IReadOnlyList<ApplicationDump> dumps, IClus
         var executor = new PodToolExecutor(exec, dump.Namespace, pod, dump.Container);
         var started = context.Time.GetTimestamp();
         var startedAt = context.Time.GetUtcNow();
-        var path = PathOf(dump);
+        var path = ArtifactLayout.ApplicationDumpPath(dump.Namespace, dump.Name, dump.Artifact);
         string? file = null;
         await using var upload = await context.Store.CreateAsync(ArtifactLayout.ArtifactKey(context.BackupPrefix, path), cancellationToken);
         var output = new DumpStream(upload.Content, reader: null);

@@ -8,8 +8,11 @@ namespace Strata.Core.Artifacts;
 /// The one place that derives storage keys and archive paths. Layout:
 /// <code>
 /// backups/{cluster}/{policy}/{backupId}/
-///   resources.tar.gz    resources/{group or core}/{version}/{resource}/[namespaces/{ns}/]{name}.json
-///   manifest.json       written last: the commit marker
+///   resources.tar.gz                              resources/{group or core}/{version}/{resource}/[namespaces/{ns}/]{name}.json
+///   databases/{ns}/{target}/{database}.dump|.sql  database dumps (and globals.sql)
+///   applications/{ns}/{name}/{artifact}           application dumps
+///   cnpg/{ns}/{cluster}/backup.json               CloudNativePG Backup objects
+///   manifest.json                                 written last: the commit marker
 /// </code>
 /// </summary>
 public static class ArtifactLayout
@@ -19,6 +22,9 @@ public static class ArtifactLayout
 
     /// <summary>File name of the manifest.</summary>
     public const string Manifest = "manifest.json";
+
+    /// <summary>The folder of the application-dumps layer's artifacts.</summary>
+    public const string ApplicationsFolder = "applications/";
 
     /// <summary>The folder of the databases layer's dumps.</summary>
     public const string DatabasesFolder = "databases/";
@@ -82,6 +88,10 @@ public static class ArtifactLayout
     /// </summary>
     public static string DatabaseDumpPath(string ns, string target, string database, string extension) =>
         $"{DatabasesFolder}{Segment(ns)}/{Segment(target)}/{Escape(database)}{extension}";
+
+    /// <summary>Path of an application dump: <c>applications/{namespace}/{name}/{artifact}</c> (the artifact a file name the configuration checked).</summary>
+    public static string ApplicationDumpPath(string ns, string name, string artifact) =>
+        $"{ApplicationsFolder}{Segment(ns)}/{Segment(name)}/{artifact}";
 
     /// <summary>Path of the final <c>Backup</c> object of a CloudNativePG Cluster: <c>cnpg/{namespace}/{cluster}/backup.json</c>.</summary>
     public static string CloudNativePgBackupPath(string ns, string cluster) =>
