@@ -12,6 +12,7 @@ namespace Strata.Core.Artifacts;
 ///   databases/{ns}/{target}/{database}.dump|.sql  database dumps (and globals.sql)
 ///   applications/{ns}/{name}/{artifact}           application dumps
 ///   cnpg/{ns}/{cluster}/backup.json               CloudNativePG Backup objects
+///   volumes/{ns}/{pvc}.json                       VolumeSnapshot / VolumeSnapshotContent records
 ///   manifest.json                                 written last: the commit marker
 /// </code>
 /// </summary>
@@ -31,6 +32,9 @@ public static class ArtifactLayout
 
     /// <summary>The folder of the CloudNativePG layer's records.</summary>
     public const string CloudNativePgFolder = "cnpg/";
+
+    /// <summary>The folder of the volumes layer's snapshot records.</summary>
+    public const string VolumesFolder = "volumes/";
 
     /// <summary>The longest key a store accepts (Blob storage's limit on a blob name).</summary>
     public const int MaxKeyLength = 1024;
@@ -96,6 +100,10 @@ public static class ArtifactLayout
     /// <summary>Path of the final <c>Backup</c> object of a CloudNativePG Cluster: <c>cnpg/{namespace}/{cluster}/backup.json</c>.</summary>
     public static string CloudNativePgBackupPath(string ns, string cluster) =>
         $"{CloudNativePgFolder}{Segment(ns)}/{Segment(cluster)}/backup.json";
+
+    /// <summary>Path of a claim's snapshot record: <c>volumes/{namespace}/{claim}.json</c> (namespace and claim names are DNS names, kept as they are).</summary>
+    public static string VolumeRecordPath(string ns, string claim) =>
+        $"{VolumesFolder}{Segment(ns)}/{Escape(claim)}.json";
 
     /// <summary>
     /// Checks a storage key before any store touches it: 1–1024 characters, relative, no empty,

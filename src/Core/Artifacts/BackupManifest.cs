@@ -68,6 +68,12 @@ public sealed record BackupManifest
     /// <summary>The WAL archivers of database targets with <c>archiving: true</c>, as read during the backup; null when there are none.</summary>
     public IReadOnlyList<Freshness.WalArchivingStatus>? WalArchiving { get; init; }
 
+    /// <summary>The volume snapshots (the volumes layer); null when the policy snapshots no volume.</summary>
+    public IReadOnlyList<Volumes.VolumeSnapshotRecord>? Volumes { get; init; }
+
+    /// <summary>The claims in scope that no snapshot protects, and why; null when the policy snapshots no volume.</summary>
+    public IReadOnlyList<Volumes.UnprotectedVolume>? UnprotectedVolumes { get; init; }
+
     /// <summary>Every problem, per item.</summary>
     public IReadOnlyList<Problem> Problems { get; init; } = [];
 }

@@ -21,6 +21,12 @@ public sealed record LayerCapture(IReadOnlyList<ArtifactEntry> Artifacts)
     /// <summary>The WAL archivers of database targets, as read during the backup.</summary>
     public IReadOnlyList<WalArchivingStatus> WalArchiving { get; init; } = [];
 
+    /// <summary>The volume snapshots of the volumes layer.</summary>
+    public IReadOnlyList<Volumes.VolumeSnapshotRecord> Volumes { get; init; } = [];
+
+    /// <summary>The claims in scope the volumes layer could not protect, and why.</summary>
+    public IReadOnlyList<Volumes.UnprotectedVolume> UnprotectedVolumes { get; init; } = [];
+
     /// <summary>Nothing captured.</summary>
     public static LayerCapture Empty { get; } = new([]);
 
@@ -31,5 +37,7 @@ public sealed record LayerCapture(IReadOnlyList<ArtifactEntry> Artifacts)
         Applications = [.. Applications, .. other.Applications],
         CloudNativePG = [.. CloudNativePG, .. other.CloudNativePG],
         WalArchiving = [.. WalArchiving, .. other.WalArchiving],
+        Volumes = [.. Volumes, .. other.Volumes],
+        UnprotectedVolumes = [.. UnprotectedVolumes, .. other.UnprotectedVolumes],
     };
 }

@@ -66,6 +66,16 @@ public sealed record DatabaseTarget
     /// </summary>
     public bool Archiving { get; init; }
 
+    /// <summary>
+    /// <c>consistency: application</c>: each backup snapshots the server's volumes inside an online backup
+    /// (<c>pg_backup_start</c> … snapshots … <c>pg_backup_stop</c> in one session) and keeps the <c>backup_label</c> it
+    /// returns; <c>crash</c>: its volumes are snapshotted without one. Null: the policy's <c>volumes:</c> decides. PostgreSQL only.
+    /// </summary>
+    public Volumes.VolumeConsistency? Consistency { get; init; }
+
+    /// <summary>The claims (in <see cref="Namespace"/>) that hold the server's data and WAL; empty: every claim its pod mounts. Required for direct targets with <see cref="Consistency"/>.</summary>
+    public IReadOnlyList<string> Volumes { get; init; } = [];
+
     /// <summary>What a database drill checks in each restored scratch database (<c>drill.queries</c>).</summary>
     public IReadOnlyList<DrillQuery> DrillQueries { get; init; } = [];
 

@@ -18,4 +18,5 @@ namespace Strata.Core.Serialization;
 [JsonSerializable(typeof(RestoreRecord))]
 [JsonSerializable(typeof(DrillRecord))]
 [JsonSerializable(typeof(Status.FleetStatus))]
+[JsonSerializable(typeof(Volumes.VolumeSnapshotArtifact))]
 public sealed partial class StrataJson : JsonSerializerContext;

@@ -30,13 +30,13 @@ public static class CloudNativePgApi
     public const string ClusterLabel = "cnpg.io/cluster";
 
     /// <summary>The label linking a Backup to the Strata backup that asked for it.</summary>
-    public const string BackupIdLabel = "strata.dev/backup-id";
+    public const string BackupIdLabel = StrataLabels.BackupId;
 
     /// <summary>The label naming the Strata policy that asked for a Backup.</summary>
-    public const string PolicyLabel = "strata.dev/policy";
+    public const string PolicyLabel = StrataLabels.Policy;
 
     /// <summary>The well-known label naming who manages an object.</summary>
-    public const string ManagedByLabel = "app.kubernetes.io/managed-by";
+    public const string ManagedByLabel = StrataLabels.ManagedBy;
 
     /// <summary>CloudNativePG's Clusters.</summary>
     public static readonly ApiResource Clusters = new(Group, Version, "clusters", "Cluster", true, ["get", "list"]);

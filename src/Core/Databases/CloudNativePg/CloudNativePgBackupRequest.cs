@@ -15,7 +15,7 @@ namespace Strata.Core.Databases.CloudNativePg;
 public static class CloudNativePgBackupRequest
 {
     /// <summary>The manager value of the labels (<c>app.kubernetes.io/managed-by</c>).</summary>
-    public const string Manager = "strata";
+    public const string Manager = StrataLabels.Manager;
 
     /// <summary>The Backup object to create.</summary>
     public static JsonObject Body(LayerContext context, CloudNativePgTarget target, CloudNativePgMethodChoice choice)

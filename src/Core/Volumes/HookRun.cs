@@ -1,0 +1,68 @@
+namespace Strata.Core.Volumes;
+
+/// <summary>One backup hook that ran in a pod around a snapshot (from the policy or from Velero's pod annotations), and how it ended.</summary>
+public sealed record HookRun
+{
+    /// <summary><c>pre</c> or <c>post</c>.</summary>
+    public required HookPhase Phase { get; init; }
+
+    /// <summary>Where the hook was defined: <c>policy hook NAME</c>, or <c>annotation pre.hook.backup.velero.io/command</c>.</summary>
+    public required string Source { get; init; }
+
+    /// <summary>The pod (<c>ns/name</c>).</summary>
+    public required string Pod { get; init; }
+
+    /// <summary>The container it ran in.</summary>
+    public string? Container { get; init; }
+
+    /// <summary>The command, as exec ran it.</summary>
+    public IReadOnlyList<string> Command { get; init; } = [];
+
+    /// <summary>How it ended.</summary>
+    public required HookOutcome Outcome { get; init; }
+
+    /// <summary>The exit code, when it ran to the end.</summary>
+    public int? ExitCode { get; init; }
+
+    /// <summary>What its <c>onError</c> said to do when it failed.</summary>
+    public HookErrorMode OnError { get; init; } = HookErrorMode.Fail;
+
+    /// <summary>How long it ran.</summary>
+    public TimeSpan? Duration { get; init; }
+
+    /// <summary>Why it failed (the exec error, the timeout, the tail of its stderr); null when it succeeded.</summary>
+    public string? Error { get; init; }
+}
+
+/// <summary>When a hook runs.</summary>
+public enum HookPhase
+{
+    /// <summary>Before the snapshots of the pod's volumes.</summary>
+    Pre,
+
+    /// <summary>After them, once the pre hooks ran, whether the snapshots succeeded or not.</summary>
+    Post,
+}
+
+/// <summary>How a hook ended.</summary>
+public enum HookOutcome
+{
+    /// <summary>Exit code 0.</summary>
+    Succeeded,
+
+    /// <summary>A non-zero exit code, or exec failed.</summary>
+    Failed,
+
+    /// <summary>Did not end within its timeout.</summary>
+    TimedOut,
+}
+
+/// <summary>What a failed hook does to its snapshot (Velero's <c>on-error</c>).</summary>
+public enum HookErrorMode
+{
+    /// <summary>The snapshots of the pod's volumes are not taken (pre hook) or are reported failed (post hook); the rest of the backup goes on.</summary>
+    Fail,
+
+    /// <summary>Recorded as a warning; the snapshots go on.</summary>
+    Continue,
+}
