@@ -50,4 +50,19 @@ public static class ProblemReasons
 
     /// <summary>An operator's backup (a CloudNativePG <c>Backup</c>) ended <c>failed</c>: its own error says why.</summary>
     public const string BackupFailed = "BackupFailed";
+
+    /// <summary>A CSI VolumeSnapshot ended with <c>status.error</c>: the snapshot controller's message says why.</summary>
+    public const string SnapshotFailed = "SnapshotFailed";
+
+    /// <summary>A backup hook failed with <c>onError: Fail</c>: the snapshots it guarded were not taken (pre) or are reported failed (post).</summary>
+    public const string HookFailed = "HookFailed";
+
+    /// <summary>A claim in scope that no snapshot protects (not bound, not CSI, no VolumeSnapshotClass for its driver).</summary>
+    public const string Unprotected = "Unprotected";
+
+    /// <summary>A VolumeSnapshotClass named in strata.yaml is for another CSI driver than the claim's volume.</summary>
+    public const string DriverMismatch = "DriverMismatch";
+
+    /// <summary>Snapshots meant to be application-consistent are only crash-consistent (the online backup did not start or stop).</summary>
+    public const string NotConsistent = "NotConsistent";
 }
