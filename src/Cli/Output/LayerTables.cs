@@ -3,11 +3,12 @@ using Strata.Core.Artifacts;
 
 namespace Strata.Cli.Output;
 
-/// <summary>The layers of a backup beside its objects, as its manifest records them: database dumps, application dumps, CloudNativePG backups.</summary>
+/// <summary>The layers of a backup beside its objects, as its manifest records them: volume snapshots (and the claims none protects), database dumps, application dumps, CloudNativePG backups.</summary>
 internal static class LayerTables
 {
     public static void Write(IAnsiConsole console, BackupManifest manifest)
     {
+        Volumes(console, manifest);
         if (manifest.Databases is { Count: > 0 } dumps)
         {
             var table = new Table().Border(TableBorder.Simple).AddColumns("DATABASE", "ARTIFACT")
@@ -42,6 +43,39 @@ internal static class LayerTables
             {
                 table.AddRow(Markup.Escape($"{b.Namespace}/{b.Cluster}"), Markup.Escape(b.BackupName), Markup.Escape(b.Method ?? "-"), Markup.Escape(b.Phase ?? "-"),
                     Markup.Escape(b.BeginWal is null ? "-" : $"{b.BeginWal} … {b.EndWal}"), Markup.Escape(b.Error ?? ""));
+            }
+
+            console.Write(table);
+        }
+    }
+
+    private static void Volumes(IAnsiConsole console, BackupManifest manifest)
+    {
+        if (manifest.Volumes is { Count: > 0 } snapshots)
+        {
+            var table = new Table().Border(TableBorder.Simple).AddColumns("CLAIM", "SNAPSHOT", "CLASS", "READY")
+                .AddColumn(new TableColumn("RESTORE SIZE").RightAligned()).AddColumns("CONSISTENCY", "HOOKS OK/FAILED")
+                .AddColumn(new TableColumn("TOOK").RightAligned()).AddColumn("ERROR");
+            foreach (var v in snapshots)
+            {
+                var failed = v.Hooks.Count(h => h.Outcome != Core.Volumes.HookOutcome.Succeeded);
+                table.AddRow(
+                    Markup.Escape(v.Qualified), Markup.Escape(v.SnapshotName + (v.Reused ? " (reused)" : "")), Markup.Escape(v.VolumeSnapshotClass ?? "-"),
+                    v.ReadyToUse ? "yes" : "no", Markup.Escape(v.RestoreSize ?? "-"),
+                    Markup.Escape(v.Consistency.ToString().ToLowerInvariant() + (v.ConsistencyProblem is null ? "" : " (not as asked)")),
+                    v.Hooks.Count == 0 ? "-" : $"{v.Hooks.Count - failed}/{failed}",
+                    v.Duration is { } took ? $"{took.TotalSeconds:0.0} s" : "-", Markup.Escape(v.Error ?? v.ConsistencyProblem ?? ""));
+            }
+
+            console.Write(table);
+        }
+
+        if (manifest.UnprotectedVolumes is { Count: > 0 } unprotected)
+        {
+            var table = new Table().Border(TableBorder.Simple).AddColumns("NOT PROTECTED", "STORAGE CLASS", "DRIVER", "WHY");
+            foreach (var u in unprotected)
+            {
+                table.AddRow(Markup.Escape(u.Qualified), Markup.Escape(u.StorageClass ?? "-"), Markup.Escape(u.Driver ?? "-"), Markup.Escape(u.Reason));
             }
 
             console.Write(table);

@@ -73,7 +73,7 @@ internal static class Progress
     public static ProgressPrinter<BackupProgress> ForBackup(CliEnvironment environment) => new(
         environment.Error, environment.ErrorIsTerminal, environment.Time,
         p => p.Layer is { } layer
-            ? $"backing up {layer}: {p.Current}, {Bytes.Format(p.Bytes)}"
+            ? $"backing up {layer}: {p.Current}" + (p.Bytes > 0 ? $", {Bytes.Format(p.Bytes)}" : "")
             : $"backing up: {p.ResourceTypesDone}/{p.ResourceTypesTotal} resource types, {p.Objects:N0} objects, {Bytes.Format(p.Bytes)}",
         p => p.Layer is null && p.ResourceTypesDone == p.ResourceTypesTotal);
 
