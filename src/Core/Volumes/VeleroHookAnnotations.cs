@@ -6,7 +6,8 @@ namespace Strata.Core.Volumes;
 
 /// <summary>
 /// Velero's backup hook annotations on a pod (<c>pre.hook.backup.velero.io/command</c>, <c>…/container</c>,
-/// <c>…/timeout</c>, <c>…/on-error</c> and their <c>post.</c> twins), read as Velero reads them — a command that starts
+/// <c>…/timeout</c>, <c>…/on-error</c> and their <c>post.</c> twins; for the pre hook, Velero's older keys without a
+/// phase, <c>hook.backup.velero.io/…</c>, when the pod has no <c>pre.</c> ones), read as Velero reads them — a command that starts
 /// with <c>[</c> is a JSON array, any other is one program with no arguments; the first container by default; a 30 s
 /// timeout; <c>Fail</c> — except that what Velero quietly falls back on (a JSON array that does not parse, a timeout or
 /// an <c>on-error</c> it cannot read) is refused here, naming the pod and the annotation: a freeze that silently runs
@@ -14,6 +15,9 @@ namespace Strata.Core.Volumes;
 /// </summary>
 internal static class VeleroHookAnnotations
 {
+    /// <summary>Velero's older pre hook keys, from before post hooks existed: read when a pod has no <c>pre.</c> keys.</summary>
+    public const string LegacyPrefix = "hook.backup.velero.io/";
+
     /// <summary>The annotations' prefix for a phase: <c>pre.hook.backup.velero.io/</c>.</summary>
     public static string Prefix(HookPhase phase) => phase == HookPhase.Pre ? "pre.hook.backup.velero.io/" : "post.hook.backup.velero.io/";
 
@@ -21,6 +25,11 @@ internal static class VeleroHookAnnotations
     public static PodHook? Read(KubeObject pod, HookPhase phase)
     {
         var prefix = Prefix(phase);
+        if (pod.Annotation(prefix + "command") is null && phase == HookPhase.Pre)
+        {
+            prefix = LegacyPrefix;
+        }
+
         if (pod.Annotation(prefix + "command") is not { } text)
         {
             return null;
