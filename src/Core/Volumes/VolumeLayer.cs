@@ -74,7 +74,7 @@ public sealed class VolumeLayer(VolumeSettings settings, BackupScope scope, IRea
         }
         catch (ClusterRequestException e)
         {
-            context.Result.Error($"reading the claims, volumes and snapshot classes of cluster {context.Cluster} failed: {e.Message}", Resource, null, null, e.Reason);
+            context.Result.Error($"reading the claims, volumes, snapshot classes and pods of cluster {context.Cluster} failed: {e.Message}; no volume was snapshotted", Resource, null, null, e.Reason);
             return plan.Capture([]);
         }
         finally
@@ -113,8 +113,31 @@ public sealed class VolumeLayer(VolumeSettings settings, BackupScope scope, IRea
                 problem = $"the session could not be opened ({e.Message})";
             }
 
-            var claims = await plan.DatabaseClaimsAsync(target, session?.Pod, cancellationToken);
-            var planned = plan.Plan(claims, []);
+            List<PlannedClaim> planned;
+            try
+            {
+                planned = plan.Plan(await plan.DatabaseClaimsAsync(target, session?.Pod, cancellationToken), []);
+            }
+            catch
+            {
+                await (session?.DisposeAsync() ?? ValueTask.CompletedTask);
+                foreach (var opened in online)
+                {
+                    await (opened.Session?.DisposeAsync() ?? ValueTask.CompletedTask);
+                }
+
+                throw;
+            }
+
+            if (planned.Count == 0)
+            {
+                // Nothing to snapshot inside the online backup: the reasons are the claims' (not found, not protected).
+                await (session?.DisposeAsync() ?? ValueTask.CompletedTask);
+                context.Result.Error($"database target {target.Qualified} asks for application-consistent snapshots, but none of its claims can be snapshotted (see its claims' problems)",
+                    Resource, target.Namespace, target.Name, ProblemReasons.NotConsistent);
+                continue;
+            }
+
             online.Add(new OnlineTarget(target, session, problem, planned));
         }
 

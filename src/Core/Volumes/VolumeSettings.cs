@@ -32,7 +32,11 @@ public sealed record VolumeSettings
     /// <summary>How long one snapshot may take to be <c>readyToUse</c>.</summary>
     public TimeSpan Timeout { get; init; } = DefaultTimeout;
 
-    /// <summary>How many claims (hook groups) are in flight at once.</summary>
+    /// <summary>
+    /// How many hook groups (a claim, or claims whose pods are frozen together) and online backups are in flight at once:
+    /// from the first pre hook to the last post hook. The wait for readiness that follows holds no slot — it is one
+    /// shared poll — so 50 claims take about one snapshot's time, not 50/concurrency of them.
+    /// </summary>
     public int Concurrency { get; init; } = DefaultConcurrency;
 
     /// <summary>How often the backup's VolumeSnapshots are read while Strata waits.</summary>
