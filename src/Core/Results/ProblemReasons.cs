@@ -50,4 +50,13 @@ public static class ProblemReasons
 
     /// <summary>An operator's backup (a CloudNativePG <c>Backup</c>) ended <c>failed</c>: its own error says why.</summary>
     public const string BackupFailed = "BackupFailed";
+
+    /// <summary>A restored claim has no usable snapshot in the backup: it is restored without its data.</summary>
+    public const string NotProtected = "NotProtected";
+
+    /// <summary>A claim restored from a snapshot asked for less storage than the snapshot needs: its request was raised.</summary>
+    public const string RequestRaised = "RequestRaised";
+
+    /// <summary>A PostgreSQL volume restored from an application-consistent snapshot needs its <c>backup_label</c> before the server starts.</summary>
+    public const string BackupLabel = "BackupLabel";
 }
