@@ -1,0 +1,57 @@
+using Strata.Core.Configuration;
+using Strata.Core.Ports;
+using Strata.Core.Volumes;
+
+namespace Strata.Core.Restore.Snapshots;
+
+/// <summary>
+/// Waits, all at once and bounded by <see cref="RestoreOptions.SnapshotReadyTimeout"/>, until each new VolumeSnapshot is
+/// <c>readyToUse</c> (the CSI driver found the handle), reports an error (it did not), or the time is up.
+/// </summary>
+internal sealed class SnapshotWait(IClusterWriter target, TimeProvider time, RestoreOptions options)
+{
+    public async Task<List<(PendingSnapshot Pending, ClaimSource Source)>> RunAsync(IReadOnlyList<PendingSnapshot> pending, CancellationToken cancellationToken)
+    {
+        var settled = new List<(PendingSnapshot, ClaimSource)>();
+        var left = pending.ToList();
+        var deadline = time.GetUtcNow() + options.SnapshotReadyTimeout;
+        var lastSeen = new Dictionary<PendingSnapshot, string>();
+        while (left.Count > 0)
+        {
+            foreach (var snapshot in left.ToList())
+            {
+                var live = await target.GetAsync(VolumeSnapshotApi.VolumeSnapshots, snapshot.Namespace, snapshot.SnapshotName, cancellationToken);
+                var status = live is null ? null : SnapshotStatus.Read(live);
+                lastSeen[snapshot] = status?.Describe() ?? "not found";
+                if (status is { ReadyToUse: true })
+                {
+                    left.Remove(snapshot);
+                    settled.Add((snapshot, new ClaimSource(snapshot.SnapshotName, ClaimsFromSnapshots.RestoreBytes(snapshot.Record, status.RestoreSize),
+                        snapshot.Record.RestoreSize ?? status.RestoreSize, snapshot.Description, null)));
+                }
+                else if (status?.Error is { } error)
+                {
+                    left.Remove(snapshot);
+                    settled.Add((snapshot, ClaimSource.Failed($"VolumeSnapshot {snapshot.Namespace}/{snapshot.SnapshotName} reports an error: {error}: {Refusal(snapshot)}")));
+                }
+            }
+
+            if (left.Count == 0 || time.GetUtcNow() >= deadline)
+            {
+                break;
+            }
+
+            await Task.Delay(options.SnapshotPollInterval, time, cancellationToken);
+        }
+
+        settled.AddRange(left.Select(s => (s, ClaimSource.Failed(
+            $"VolumeSnapshot {s.Namespace}/{s.SnapshotName} was not readyToUse after {DurationText.Format(options.SnapshotReadyTimeout)} ({lastSeen[s]})"))));
+        return settled;
+    }
+
+    /// <summary>What an error on the new VolumeSnapshot means: the driver did not take the handle here.</summary>
+    private static string Refusal(PendingSnapshot snapshot) => snapshot.OtherCluster is { } cluster
+        ? $"cluster {cluster}'s CSI driver {snapshot.Record.Driver} does not restore handle {snapshot.Record.SnapshotHandle} " +
+          "(its storage system does not know the snapshot, or the driver does not allow it across clusters)"
+        : $"the CSI driver {snapshot.Record.Driver} does not restore handle {snapshot.Record.SnapshotHandle} (the storage system no longer knows the snapshot?)";
+}
