@@ -45,9 +45,11 @@ internal sealed class SnapshotWait(IClusterWriter target, TimeProvider time, Res
         }
 
         settled.AddRange(left.Select(s => (s, ClaimSource.Failed(
-            $"VolumeSnapshot {s.Namespace}/{s.SnapshotName} was not readyToUse after {DurationText.Format(options.SnapshotReadyTimeout)} ({lastSeen[s]})"))));
+            $"VolumeSnapshot {s.Namespace}/{s.SnapshotName} was not readyToUse after {Duration(options.SnapshotReadyTimeout)} ({lastSeen[s]})"))));
         return settled;
     }
+
+    private static string Duration(TimeSpan wait) => wait < TimeSpan.FromSeconds(1) ? $"{wait.TotalMilliseconds:0} ms" : DurationText.Format(wait);
 
     /// <summary>What an error on the new VolumeSnapshot means: the driver did not take the handle here.</summary>
     private static string Refusal(PendingSnapshot snapshot) => snapshot.OtherCluster is { } cluster
