@@ -84,12 +84,22 @@ internal sealed class ClaimsFromSnapshots(
             }
 
             var targetNs = request.NamespaceMapping.Map(key.Namespace);
-            if (await target.GetAsync(VolumeSnapshotApi.Claims, targetNs, key.Claim, cancellationToken) is not null)
+            (ClaimSource? Source, PendingSnapshot? Pending) plan;
+            try
             {
-                continue; // it exists: skipped or updated by the policy, and a bound claim's data source cannot change
+                if (await target.GetAsync(VolumeSnapshotApi.Claims, targetNs, key.Claim, cancellationToken) is not null)
+                {
+                    continue; // it exists: skipped or updated by the policy, and a bound claim's data source cannot change
+                }
+
+                plan = await PlanAsync(recorded, targetNs, discovery, steps, qualified, cancellationToken);
+            }
+            catch (ClusterRequestException e)
+            {
+                // A read the identity may not make (csidrivers, volumesnapshots), a server that failed: this claim, not the restore.
+                plan = (ClaimSource.Failed($"cluster {request.TargetCluster} could not be asked about the snapshot of {qualified}: {e.Message}; the claim was not created"), null);
             }
 
-            var plan = await PlanAsync(recorded, targetNs, discovery, steps, qualified, cancellationToken);
             if (plan.Source is { } source)
             {
                 _sources[key] = source;
@@ -190,13 +200,22 @@ internal sealed class ClaimsFromSnapshots(
             : null;
     }
 
-    /// <summary>The recorded VolumeSnapshotClass, when the target has it for the same driver; the content does without.</summary>
-    private async Task<string?> ClassAsync(VolumeSnapshotRecord record, CancellationToken cancellationToken) =>
-        record.VolumeSnapshotClass is { } name
-        && await target.GetAsync(VolumeSnapshotApi.VolumeSnapshotClasses, null, name, cancellationToken) is { } live
-        && live.Json["driver"]?.GetValue<string>() == record.Driver
-            ? name
-            : null;
+    /// <summary>The recorded VolumeSnapshotClass, when the target has it for the same driver; the content does without (it is only informative there).</summary>
+    private async Task<string?> ClassAsync(VolumeSnapshotRecord record, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return record.VolumeSnapshotClass is { } name
+                && await target.GetAsync(VolumeSnapshotApi.VolumeSnapshotClasses, null, name, cancellationToken) is { } live
+                && live.GetString("driver") == record.Driver
+                    ? name
+                    : null;
+        }
+        catch (ClusterRequestException)
+        {
+            return null;
+        }
+    }
 
     private async Task BackupLabelAsync(VolumeSnapshotRecord record, string targetNs, SnapshotSteps steps, CancellationToken cancellationToken)
     {

@@ -1,4 +1,5 @@
 using Strata.Core.Configuration;
+using Strata.Core.Kubernetes;
 using Strata.Core.Ports;
 using Strata.Core.Volumes;
 
@@ -20,7 +21,17 @@ internal sealed class SnapshotWait(IClusterWriter target, TimeProvider time, Res
         {
             foreach (var snapshot in left.ToList())
             {
-                var live = await target.GetAsync(VolumeSnapshotApi.VolumeSnapshots, snapshot.Namespace, snapshot.SnapshotName, cancellationToken);
+                KubeObject? live;
+                try
+                {
+                    live = await target.GetAsync(VolumeSnapshotApi.VolumeSnapshots, snapshot.Namespace, snapshot.SnapshotName, cancellationToken);
+                }
+                catch (ClusterRequestException e)
+                {
+                    lastSeen[snapshot] = $"could not be read: {e.Message}"; // not an answer: the next look tries again, the timeout still bounds it
+                    continue;
+                }
+
                 var status = live is null ? null : SnapshotStatus.Read(live);
                 lastSeen[snapshot] = status?.Describe() ?? "not found";
                 if (status is { ReadyToUse: true })
