@@ -1,15 +1,17 @@
 using Strata.Core.Artifacts;
 using Strata.Core.Kubernetes;
 using Strata.Core.Ports;
+using Strata.Core.Results;
 using Strata.Core.Runs;
 
 namespace Strata.Core.Backup;
 
 /// <summary>
-/// Captures a cluster's API objects: discover → plan → list every planned type (bounded
-/// parallelism) → item actions → one streamed archive → the other layers (<see cref="IBackupLayer"/>:
-/// database dumps, CloudNativePG backups, WAL archiver readings) → manifest last → run record. A type, object or layer item that fails is
-/// recorded and the run goes on.
+/// Captures a cluster's API objects: the layers that run beside them start (<see cref="LayerTiming.WithObjects"/>:
+/// volume snapshots) → discover → plan → list every planned type (bounded parallelism) → item actions → one streamed
+/// archive, committed → the layers beside them awaited → the other layers in turn (<see cref="IBackupLayer"/>: database
+/// dumps, CloudNativePG backups, WAL archiver readings) → manifest last → run record. A type, object or layer item that
+/// fails is recorded and the run goes on.
 /// </summary>
 public sealed class BackupCapture(
     IClusterReader cluster,
@@ -66,31 +68,30 @@ public sealed class BackupCapture(
 
     private async Task<BackupOutcome> CaptureAsync(CaptureRun run, BackupRecord record, IProgress<BackupProgress>? progress, CancellationToken cancellationToken)
     {
-        var version = await cluster.GetServerVersionAsync(cancellationToken);
-        var discovery = await cluster.DiscoverAsync(cancellationToken);
-        foreach (var failure in discovery.Failures)
-        {
-            run.RecordDiscoveryFailure(failure);
-        }
-
-        var plan = CapturePlanner.Plan(discovery, run.Scope);
-
-        await using var upload = await store.CreateAsync(ArtifactLayout.ArtifactKey(record.Location, ArtifactLayout.ResourcesArchive), cancellationToken);
+        // The layers beside the objects record into their own result until the objects are judged: their errors must
+        // not make the objects look failed.
+        var beside = new OperationResult();
+        using var besideStop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var started = StartLayers(LayerTiming.WithObjects, Context(record, beside, progress), besideStop.Token);
+        ServerVersion version;
+        CapturePlan plan;
         ArtifactEntry archiveEntry;
-        await using (var archive = new ResourceArchiveWriter(upload.Content, record.StartedAt, _options.Compression))
+        bool objectsFailed;
+        try
         {
-            await run.CaptureAsync(plan, archive, cancellationToken);
-            archiveEntry = await archive.CompleteAsync(ArtifactLayout.ResourcesArchive);
+            (version, plan, archiveEntry, objectsFailed) = await CaptureObjectsAsync(run, record, cancellationToken);
+        }
+        catch
+        {
+            // The run fails; the layers beside it stop, and nothing of theirs is left running.
+            await besideStop.CancelAsync();
+            await SettleAsync(started);
+            throw;
         }
 
-        // Objects are committed unless nothing could be captured at all; the other layers commit their own artifacts.
-        var objectsFailed = run.Result.HasErrors && run.Tally.Objects == 0;
-        if (!objectsFailed)
-        {
-            await upload.CommitAsync(cancellationToken);
-        }
-
-        var layers = await CaptureLayersAsync(run, record, progress, cancellationToken);
+        var layers = (await Task.WhenAll(started)).Aggregate(LayerCapture.Empty, (all, one) => all.Merge(one));
+        run.Result.Add(beside.Problems);
+        layers = layers.Merge(await CaptureLayersAsync(Context(record, run.Result, progress), cancellationToken));
         var committed = !objectsFailed || layers.Artifacts.Count > 0;
         var status = !run.Result.HasErrors ? BackupStatus.Succeeded
             : committed ? BackupStatus.PartiallyFailed
@@ -117,11 +118,61 @@ public sealed class BackupCapture(
         return new BackupOutcome(completed with { Artifacts = manifest.Artifacts, CompletedAt = manifest.CompletedAt }, manifest);
     }
 
-    private async Task<LayerCapture> CaptureLayersAsync(CaptureRun run, BackupRecord record, IProgress<BackupProgress>? progress, CancellationToken cancellationToken)
+    /// <summary>Discovers, plans and captures the objects into the archive, committed unless nothing could be captured.</summary>
+    private async Task<(ServerVersion Version, CapturePlan Plan, ArtifactEntry Archive, bool Failed)> CaptureObjectsAsync(CaptureRun run, BackupRecord record, CancellationToken cancellationToken)
     {
-        var context = new LayerContext(store, record.Location, run.Result, time, progress) { BackupId = record.Id, Policy = record.Policy, Cluster = record.Cluster };
+        var version = await cluster.GetServerVersionAsync(cancellationToken);
+        var discovery = await cluster.DiscoverAsync(cancellationToken);
+        foreach (var failure in discovery.Failures)
+        {
+            run.RecordDiscoveryFailure(failure);
+        }
+
+        var plan = CapturePlanner.Plan(discovery, run.Scope);
+
+        await using var upload = await store.CreateAsync(ArtifactLayout.ArtifactKey(record.Location, ArtifactLayout.ResourcesArchive), cancellationToken);
+        ArtifactEntry archiveEntry;
+        await using (var archive = new ResourceArchiveWriter(upload.Content, record.StartedAt, _options.Compression))
+        {
+            await run.CaptureAsync(plan, archive, cancellationToken);
+            archiveEntry = await archive.CompleteAsync(ArtifactLayout.ResourcesArchive);
+        }
+
+        // Objects are committed unless nothing could be captured at all; the other layers commit their own artifacts.
+        var objectsFailed = run.Result.HasErrors && run.Tally.Objects == 0;
+        if (!objectsFailed)
+        {
+            await upload.CommitAsync(cancellationToken);
+        }
+
+        return (version, plan, archiveEntry, objectsFailed);
+    }
+
+    private LayerContext Context(BackupRecord record, OperationResult result, IProgress<BackupProgress>? progress) =>
+        new(store, record.Location, result, time, progress) { BackupId = record.Id, Policy = record.Policy, Cluster = record.Cluster };
+
+    /// <summary>Starts the layers of <paramref name="timing"/>, each on its own (a layer that throws at once still leaves a task to await).</summary>
+    private List<Task<LayerCapture>> StartLayers(LayerTiming timing, LayerContext context, CancellationToken cancellationToken) =>
+        [.. _layers.Where(l => l.Timing == timing).Select(l => Task.Run(() => l.CaptureAsync(context, cancellationToken), cancellationToken))];
+
+    /// <summary>Waits for <paramref name="tasks"/> to end, however they end (the run failed already; what they met is of no further use).</summary>
+    private static async Task SettleAsync(IReadOnlyList<Task> tasks)
+    {
+        try
+        {
+            await Task.WhenAll(tasks);
+        }
+        catch (Exception)
+        {
+            // Observed, and dropped: the failure that ended the run is the one that is reported.
+        }
+    }
+
+    /// <summary>The layers that run after the objects, one after another.</summary>
+    private async Task<LayerCapture> CaptureLayersAsync(LayerContext context, CancellationToken cancellationToken)
+    {
         var capture = LayerCapture.Empty;
-        foreach (var layer in _layers)
+        foreach (var layer in _layers.Where(l => l.Timing == LayerTiming.AfterObjects))
         {
             capture = capture.Merge(await layer.CaptureAsync(context, cancellationToken));
         }
@@ -154,6 +205,8 @@ public sealed class BackupCapture(
         Applications = artifacts.Applications.Count > 0 ? artifacts.Applications : null,
         CloudNativePG = artifacts.CloudNativePG.Count > 0 ? artifacts.CloudNativePG : null,
         WalArchiving = artifacts.WalArchiving.Count > 0 ? artifacts.WalArchiving : null,
+        Volumes = artifacts.Volumes.Count > 0 || artifacts.UnprotectedVolumes.Count > 0 ? artifacts.Volumes : null,
+        UnprotectedVolumes = artifacts.Volumes.Count > 0 || artifacts.UnprotectedVolumes.Count > 0 ? artifacts.UnprotectedVolumes : null,
         Problems = record.Problems,
     };
 }

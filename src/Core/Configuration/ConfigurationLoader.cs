@@ -154,7 +154,7 @@ public static class ConfigurationLoader
             return null;
         }
 
-        reader.OnlyKeys(map, path, "name", "clusters", "schedule", "timeZone", "rpo", "scope", "gitops", "retention", "writeOnceDays", "verification", "databases", "applications", "cloudNativePG");
+        reader.OnlyKeys(map, path, "name", "clusters", "schedule", "timeZone", "rpo", "scope", "gitops", "retention", "writeOnceDays", "verification", "databases", "applications", "cloudNativePG", "volumes");
         var name = reader.Name(map, path);
         var selectors = reader.List(map, "clusters", required: true, (r, n, p) => r.Scalar(n, p) is { Length: > 0 } s ? new ClusterSelector(s) : null, path);
         var schedule = reader.Cron(map, path, "schedule", required: true);
@@ -187,6 +187,7 @@ public static class ConfigurationLoader
             Databases = DatabaseTargetReader.ReadAll(reader, map, path),
             Applications = ApplicationDumpReader.ReadAll(reader, map, path),
             CloudNativePG = CloudNativePgTargetReader.ReadAll(reader, map, path),
+            Volumes = VolumeSettingsReader.Read(reader, map, path),
             Line = ConfigurationReader.LineOf(map),
         };
     }

@@ -43,6 +43,9 @@ public sealed record PolicyDefinition
     /// <summary>The CloudNativePG Clusters each backup asks the operator to back up (the CloudNativePG layer).</summary>
     public IReadOnlyList<Databases.CloudNativePg.CloudNativePgTarget> CloudNativePG { get; init; } = [];
 
+    /// <summary>The CSI snapshots of the claims in scope, and the hooks run around them (the volumes layer).</summary>
+    public Volumes.VolumeSettings Volumes { get; init; } = Core.Volumes.VolumeSettings.Skip;
+
     /// <summary>The line in the file where the policy is defined.</summary>
     public int Line { get; init; }
 }

@@ -4,6 +4,7 @@ using Strata.Core.Databases;
 using Strata.Core.Databases.CloudNativePg;
 using Strata.Core.Messages;
 using Strata.Core.Runs;
+using Strata.Core.Volumes;
 
 namespace Strata.Core.ControlPlane;
 
@@ -147,13 +148,22 @@ public static class BackupWorker
         }
     }
 
-    /// <summary>The layers <paramref name="policy"/> adds to the API objects, in the order they run: database dumps, CloudNativePG backups, WAL archiver readings, application dumps.</summary>
+    /// <summary>
+    /// The layers <paramref name="policy"/> adds to the API objects: volume snapshots (beside the objects), then in the
+    /// order they run database dumps, CloudNativePG backups, WAL archiver readings, application dumps.
+    /// </summary>
     private static List<IBackupLayer> Layers(ControlPlaneContext context, PolicyDefinition? policy, Ports.IClusterWriter client)
     {
         var layers = new List<IBackupLayer>();
         if (policy is null)
         {
             return layers;
+        }
+
+        if (policy.Volumes.Snapshots || policy.Databases.Any(d => d.Consistency is not null))
+        {
+            // No online-backup sessions in this build: a target that asks for application consistency is told so by the layer.
+            layers.Add(new VolumeLayer(policy.Volumes, policy.Scope, policy.Databases, client, onlineBackups: null));
         }
 
         var connector = new DatabaseConnector(client, client, context.HostCommands, context.Secrets);

@@ -20,6 +20,15 @@ public sealed class OperationResult
     public void Error(string message, string? resource = null, string? ns = null, string? name = null, string? reason = null) =>
         _problems.Enqueue(new Problem(ProblemSeverity.Error, message, resource, ns, name, reason));
 
+    /// <summary>Records problems collected elsewhere (a layer that ran beside the objects), in their order.</summary>
+    public void Add(IEnumerable<Problem> problems)
+    {
+        foreach (var problem in problems)
+        {
+            _problems.Enqueue(problem);
+        }
+    }
+
     /// <summary>Records a warning.</summary>
     public void Warning(string message, string? resource = null, string? ns = null, string? name = null, string? reason = null) =>
         _problems.Enqueue(new Problem(ProblemSeverity.Warning, message, resource, ns, name, reason));

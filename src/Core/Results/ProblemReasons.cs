@@ -51,8 +51,23 @@ public static class ProblemReasons
     /// <summary>An operator's backup (a CloudNativePG <c>Backup</c>) ended <c>failed</c>: its own error says why.</summary>
     public const string BackupFailed = "BackupFailed";
 
-    /// <summary>A restored claim has no usable snapshot in the backup: it is restored without its data.</summary>
-    public const string NotProtected = "NotProtected";
+    /// <summary>A CSI VolumeSnapshot ended with <c>status.error</c>: the snapshot controller's message says why.</summary>
+    public const string SnapshotFailed = "SnapshotFailed";
+
+    /// <summary>A backup hook failed with <c>onError: Fail</c>: the snapshots it guarded were not taken (pre) or are reported failed (post).</summary>
+    public const string HookFailed = "HookFailed";
+
+    /// <summary>
+    /// A claim in scope that no snapshot protects (not bound, not CSI, no VolumeSnapshotClass for its driver); in a restore,
+    /// a claim without a usable snapshot in the backup, restored without its data.
+    /// </summary>
+    public const string Unprotected = "Unprotected";
+
+    /// <summary>A VolumeSnapshotClass named in strata.yaml is for another CSI driver than the claim's volume.</summary>
+    public const string DriverMismatch = "DriverMismatch";
+
+    /// <summary>Snapshots meant to be application-consistent are only crash-consistent (the online backup did not start or stop).</summary>
+    public const string NotConsistent = "NotConsistent";
 
     /// <summary>A claim restored from a snapshot asked for less storage than the snapshot needs: its request was raised.</summary>
     public const string RequestRaised = "RequestRaised";

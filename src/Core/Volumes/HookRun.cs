@@ -33,36 +33,3 @@ public sealed record HookRun
     /// <summary>Why it failed (the exec error, the timeout, the tail of its stderr); null when it succeeded.</summary>
     public string? Error { get; init; }
 }
-
-/// <summary>When a hook runs.</summary>
-public enum HookPhase
-{
-    /// <summary>Before the snapshots of the pod's volumes.</summary>
-    Pre,
-
-    /// <summary>After them, once the pre hooks ran, whether the snapshots succeeded or not.</summary>
-    Post,
-}
-
-/// <summary>How a hook ended.</summary>
-public enum HookOutcome
-{
-    /// <summary>Exit code 0.</summary>
-    Succeeded,
-
-    /// <summary>A non-zero exit code, or exec failed.</summary>
-    Failed,
-
-    /// <summary>Did not end within its timeout.</summary>
-    TimedOut,
-}
-
-/// <summary>What a failed hook does to its snapshot (Velero's <c>on-error</c>).</summary>
-public enum HookErrorMode
-{
-    /// <summary>The snapshots of the pod's volumes are not taken (pre hook) or are reported failed (post hook); the rest of the backup goes on.</summary>
-    Fail,
-
-    /// <summary>Recorded as a warning; the snapshots go on.</summary>
-    Continue,
-}

@@ -115,4 +115,36 @@ public class CustomResourceSchemaTests
 
         Assert.Equal((201, "3", "true"), (code, created.Str("spec.size"), created.Str("spec.anything.nested")));
     }
+
+    [Fact]
+    public async Task Update_OfACrdsSchema_AppliesToTheNextWrites()
+    {
+        await using var s = await StartAsync();
+        s.Server.Create(SampleApplication.WidgetCrd());
+        var crdPath = $"/apis/apiextensions.k8s.io/v1/customresourcedefinitions/widgets.{SampleApplication.WidgetGroup}";
+        var (_, crd) = await s.GetAsync(crdPath);
+        crd["spec"]!["versions"]![0]!["schema"] = new JsonObject
+        {
+            ["openAPIV3Schema"] = new JsonObject
+            {
+                ["type"] = "object",
+                ["properties"] = new JsonObject
+                {
+                    ["spec"] = new JsonObject { ["type"] = "object", ["properties"] = new JsonObject { ["size"] = new JsonObject { ["type"] = "integer" } } },
+                },
+            },
+        };
+        var widgets = $"/apis/{SampleApplication.WidgetGroup}/v1/namespaces/shop/widgets";
+
+        var (updated, _) = await s.PutAsync(crdPath, crd);
+        var widget = SampleApplication.Widget("shop", "w1", 3);
+        widget["spec"]!["color"] = "red";
+        var (_, created) = await s.PostAsync(widgets, widget);
+        var (refused, _) = await s.PostAsync(widgets, SampleApplication.Obj($"{SampleApplication.WidgetGroup}/v1", "Widget", "shop", "w2",
+            extra: o => o["spec"] = new JsonObject { ["size"] = "big" }));
+
+        Assert.Equal(200, updated);
+        Assert.Equal("""{"size":3}""", created["spec"]!.ToJsonString());
+        Assert.Equal(422, refused);
+    }
 }

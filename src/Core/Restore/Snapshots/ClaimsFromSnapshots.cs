@@ -70,7 +70,7 @@ internal sealed class ClaimsFromSnapshots(
                 if (inventory.Unprotected.TryGetValue(key, out var unprotected))
                 {
                     problems.Warning($"no snapshot protects it in backup {inventory.BackupId} ({unprotected.Reason}): restored without its data",
-                        VolumeSnapshotApi.Claims.QualifiedName, request.NamespaceMapping.Map(key.Namespace), key.Claim, ProblemReasons.NotProtected);
+                        VolumeSnapshotApi.Claims.QualifiedName, request.NamespaceMapping.Map(key.Namespace), key.Claim, ProblemReasons.Unprotected);
                 }
 
                 continue;
@@ -79,7 +79,7 @@ internal sealed class ClaimsFromSnapshots(
             if (!SnapshotInventory.IsUsable(recorded.Record))
             {
                 problems.Warning($"its snapshot in backup {inventory.BackupId} is not usable ({recorded.Record.Error ?? "never readyToUse"}): restored without its data",
-                    VolumeSnapshotApi.Claims.QualifiedName, request.NamespaceMapping.Map(key.Namespace), key.Claim, ProblemReasons.NotProtected);
+                    VolumeSnapshotApi.Claims.QualifiedName, request.NamespaceMapping.Map(key.Namespace), key.Claim, ProblemReasons.Unprotected);
                 continue;
             }
 

@@ -97,7 +97,7 @@ public sealed class ClaimsFromSnapshotsTests
         Assert.Equal(RestoreItemOutcome.Created, Assert.Single(Items(record, Snapshots), i => i.Name == "before-upgrade").Outcome);
         var shared = (await world.ProdClient.GetAsync(VolumeSnapshotApi.Claims, "shop-dr", "shared"))!;
         Assert.Null(shared.GetString("spec.dataSource.name"));
-        var warning = Assert.Single(record.Problems, p => p.Reason == "NotProtected");
+        var warning = Assert.Single(record.Problems, p => p.Reason == "Unprotected");
         Assert.Equal(("shop-dr", "shared"), (warning.Namespace, warning.Name));
         Assert.Contains("no VolumeSnapshotClass for driver file.csi.azure.com", warning.Message, StringComparison.Ordinal);
     }

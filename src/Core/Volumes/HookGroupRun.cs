@@ -1,0 +1,111 @@
+using Strata.Core.Backup;
+using Strata.Core.Results;
+
+namespace Strata.Core.Volumes;
+
+/// <summary>
+/// Runs one hook group: every pre hook of every pod (in order) → the group's snapshots asked for → each cut → the post
+/// hooks of every pod the pre phase reached, always (a failed snapshot, a failed pre hook with Continue or Fail) → then
+/// the wait for readiness goes on outside the group's slot. A pre hook that fails with Fail stops the pre phase, and no
+/// snapshot of the group is taken; a post hook that fails with Fail marks the group's (kept) snapshots failed.
+/// </summary>
+internal sealed class HookGroupRun(HookRunner hooks, SnapshotTaker taker, LayerContext context)
+{
+    /// <summary>Runs the group inside a slot of <paramref name="slots"/>, and returns its snapshots once each is ready, failed or out of time.</summary>
+    public async Task<IReadOnlyList<ClaimSnapshot>> RunAsync(HookGroup group, SemaphoreSlim slots, CancellationToken cancellationToken)
+    {
+        IReadOnlyList<ClaimSnapshot> taken;
+        await slots.WaitAsync(cancellationToken);
+        try
+        {
+            taken = await HookedAsync(group, cancellationToken);
+        }
+        finally
+        {
+            slots.Release();
+        }
+
+        await Task.WhenAll(taken.Select(t => taker.WaitUntilSettledAsync(t, cancellationToken)));
+        return taken;
+    }
+
+    private async Task<IReadOnlyList<ClaimSnapshot>> HookedAsync(HookGroup group, CancellationToken cancellationToken)
+    {
+        var runs = new List<HookRun>();
+        var reached = new List<PodHooks>();
+        (PodHook Hook, HookRun Run)? stopped = null;
+        foreach (var pod in group.Pods)
+        {
+            reached.Add(pod);
+            foreach (var hook in pod.Pre)
+            {
+                var run = await hooks.RunAsync(hook, cancellationToken);
+                runs.Add(run);
+                if (run.Outcome != HookOutcome.Succeeded && Failed(hook, run) == HookErrorMode.Fail)
+                {
+                    stopped = (hook, run);
+                    break;
+                }
+            }
+
+            if (stopped is not null)
+            {
+                break;
+            }
+        }
+
+        IReadOnlyList<ClaimSnapshot> taken;
+        if (stopped is { } failure)
+        {
+            taken = [.. group.Claims.Select(claim =>
+            {
+                var planned = taker.Plan(claim);
+                planned.NotTaken = ($"{failure.Hook.Describe()} failed ({failure.Run.Error}), and its onError is Fail: no snapshot of claim {claim.Qualified} was taken", ProblemReasons.HookFailed);
+                return planned;
+            })];
+        }
+        else
+        {
+            taken = await Task.WhenAll(group.Claims.Select(c => taker.StartAsync(c, cancellationToken)));
+            if (group.Pods.Count > 0)
+            {
+                // The application stays frozen until every snapshot of the group is cut; not a moment longer.
+                await Task.WhenAll(taken.Select(t => taker.WaitUntilCutAsync(t, cancellationToken)));
+            }
+        }
+
+        string? postError = null;
+        foreach (var hook in reached.SelectMany(p => p.Post))
+        {
+            var run = await hooks.RunAsync(hook, cancellationToken);
+            runs.Add(run);
+            if (run.Outcome != HookOutcome.Succeeded && Failed(hook, run) == HookErrorMode.Fail)
+            {
+                postError ??= $"{hook.Describe()} failed ({run.Error}), and its onError is Fail";
+            }
+        }
+
+        foreach (var snapshot in taken)
+        {
+            snapshot.AddHooks(runs);
+            if (postError is not null && snapshot.NotTaken is null)
+            {
+                snapshot.PostHookError = $"{postError}: the snapshot of claim {snapshot.Claim.Qualified} was kept, but may not be consistent";
+                context.Result.Error(snapshot.PostHookError, VolumeLayer.Resource, snapshot.Claim.Namespace, snapshot.Claim.Name, ProblemReasons.HookFailed);
+            }
+        }
+
+        return taken;
+    }
+
+    /// <summary>A failed hook's mode; a Continue is a warning here and now (a Fail is reported on the claims it stopped).</summary>
+    private HookErrorMode Failed(PodHook hook, HookRun run)
+    {
+        if (run.OnError == HookErrorMode.Continue)
+        {
+            context.Result.Warning($"{hook.Describe()} failed ({run.Error}); its onError is Continue, so the snapshots went on", VolumeLayer.Resource, hook.Namespace, hook.Pod, ProblemReasons.HookFailed);
+        }
+
+        return run.OnError;
+    }
+}

@@ -1,0 +1,48 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Strata.Core.Kubernetes;
+
+namespace Strata.Core.Volumes;
+
+/// <summary>
+/// The external-snapshotter's status fields, read tolerantly. <c>readyToUse</c> wins over <c>error</c>: the controller
+/// keeps the last error it met even after a retry succeeded, so an error counts only while the snapshot is not ready.
+/// </summary>
+internal static class SnapshotStatus
+{
+    /// <summary><c>status.readyToUse</c> is true.</summary>
+    public static bool IsReady(KubeObject snapshot) => Status(snapshot)?["readyToUse"] is JsonValue v && v.GetValueKind() == JsonValueKind.True;
+
+    /// <summary><c>status.error.message</c> while not ready (or "an error without a message").</summary>
+    public static string? Error(KubeObject snapshot) =>
+        IsReady(snapshot) || Status(snapshot)?["error"] is not JsonObject error ? null
+        : error["message"] is JsonValue m && m.TryGetValue<string>(out var message) && message.Length > 0 ? message : "the snapshot controller reported an error without a message";
+
+    /// <summary>
+    /// The snapshot has been cut — the storage system took the point in time (<c>status.creationTime</c>), or it is
+    /// ready, or it failed: from here the application may write again.
+    /// </summary>
+    public static bool IsCut(KubeObject snapshot) => CreationTime(snapshot) is not null || IsReady(snapshot) || Error(snapshot) is not null;
+
+    /// <summary>Ready or failed: nothing more will change that Strata waits for.</summary>
+    public static bool IsSettled(KubeObject snapshot) => IsReady(snapshot) || Error(snapshot) is not null;
+
+    /// <summary><c>status.creationTime</c> (RFC 3339).</summary>
+    public static DateTimeOffset? CreationTime(KubeObject snapshot) =>
+        snapshot.GetString("status.creationTime") is { } text && DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var time) ? time : null;
+
+    /// <summary><c>status.restoreSize</c>, a quantity (int-or-string).</summary>
+    public static string? RestoreSize(KubeObject snapshot) => Status(snapshot)?["restoreSize"] is JsonValue v ? v.ToString() : null;
+
+    /// <summary>A VolumeSnapshotContent's <c>status.restoreSize</c>, in bytes.</summary>
+    public static long? ContentRestoreSize(JsonObject content) => Int64((content["status"] as JsonObject)?["restoreSize"]);
+
+    /// <summary>A VolumeSnapshotContent's <c>status.creationTime</c>: UNIX nanoseconds.</summary>
+    public static DateTimeOffset? ContentCreationTime(JsonObject content) =>
+        Int64((content["status"] as JsonObject)?["creationTime"]) is { } ns ? DateTimeOffset.UnixEpoch.AddTicks(ns / 100) : null;
+
+    private static JsonObject? Status(KubeObject snapshot) => snapshot.Json["status"] as JsonObject;
+
+    private static long? Int64(JsonNode? node) => node is JsonValue v && v.TryGetValue<long>(out var n) ? n : null;
+}

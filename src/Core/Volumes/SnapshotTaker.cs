@@ -1,0 +1,173 @@
+using System.Security.Cryptography;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Strata.Core.Artifacts;
+using Strata.Core.Backup;
+using Strata.Core.Ports;
+using Strata.Core.Results;
+using Strata.Core.Serialization;
+
+namespace Strata.Core.Volumes;
+
+/// <summary>
+/// Takes one claim's snapshot in steps the callers interleave with hooks and online backups: ask for it, wait until it
+/// is cut, wait until it is ready (or failed, or out of time), then record it — the artifact
+/// <c>volumes/{ns}/{pvc}.json</c> with the bound VolumeSnapshotContent when it is ready, its problems in the run's result.
+/// </summary>
+internal sealed class SnapshotTaker(IClusterWriter client, LayerContext context, SnapshotWatch watch, TimeSpan timeout)
+{
+    public ClaimSnapshot Plan(PlannedClaim claim)
+    {
+        var now = context.Time.GetUtcNow();
+        return new ClaimSnapshot(claim, VolumeSnapshotName.For(claim.Name, context.BackupId), now, now + timeout);
+    }
+
+    /// <summary>Asks for the snapshot (or finds this backup's own); a refusal is kept on it, not thrown.</summary>
+    public async Task<ClaimSnapshot> StartAsync(PlannedClaim claim, CancellationToken cancellationToken)
+    {
+        var taken = Plan(claim);
+        try
+        {
+            (taken.Latest, taken.Reused) = await VolumeSnapshotRequest.EnsureAsync(client, context, claim, taken.Name, cancellationToken);
+        }
+        catch (VolumeSnapshotException e)
+        {
+            taken.NotTaken = (e.Message, e.Reason);
+        }
+
+        return taken;
+    }
+
+    /// <summary>Waits until the storage system has cut the snapshot (or it failed, or ran out of time).</summary>
+    public Task WaitUntilCutAsync(ClaimSnapshot taken, CancellationToken cancellationToken) => WaitAsync(taken, SnapshotStatus.IsCut, cancellationToken);
+
+    /// <summary>Waits until the snapshot is ready or failed, or its time is up.</summary>
+    public async Task WaitUntilSettledAsync(ClaimSnapshot taken, CancellationToken cancellationToken)
+    {
+        await WaitAsync(taken, SnapshotStatus.IsSettled, cancellationToken);
+        taken.EndedAt = context.Time.GetUtcNow();
+    }
+
+    private async Task WaitAsync(ClaimSnapshot taken, Func<Kubernetes.KubeObject, bool> until, CancellationToken cancellationToken)
+    {
+        if (taken.NotTaken is not null || taken.Observed?.End is SnapshotWaitEnd.Gone or SnapshotWaitEnd.Unreadable or SnapshotWaitEnd.TimedOut)
+        {
+            return;
+        }
+
+        taken.Observed = await watch.WaitAsync(taken.Claim.Namespace, taken.Name, taken.Latest, until, taken.Deadline, cancellationToken);
+        taken.Latest = taken.Observed.Latest ?? taken.Latest;
+    }
+
+    /// <summary>The manifest's record of the snapshot, its artifact when it is ready; every problem reported.</summary>
+    public async Task<(VolumeSnapshotRecord Record, ArtifactEntry? Artifact)> RecordAsync(ClaimSnapshot taken, CancellationToken cancellationToken)
+    {
+        var claim = taken.Claim;
+        var record = Describe(taken);
+        var what = $"VolumeSnapshot {claim.Namespace}/{taken.Name} of claim {claim.Qualified}";
+        var (error, reason) = taken switch
+        {
+            { NotTaken: { } refused } => (refused.Message, refused.Reason),
+            { Latest: { } latest } when SnapshotStatus.Error(latest) is { } failed => ($"{what} failed: {failed}", ProblemReasons.SnapshotFailed),
+            { Observed.End: SnapshotWaitEnd.Gone } => ($"{what} was deleted while Strata waited for it", ProblemReasons.NotFound),
+            { Observed: { End: SnapshotWaitEnd.Unreadable, Problem: { } problem } } => ($"{what}: {problem}", ProblemReasons.SnapshotFailed),
+            { Latest: { } latest } when !SnapshotStatus.IsReady(latest) =>
+                ($"{what} was not readyToUse after {GoDuration.Format(timeout)} (Strata stopped waiting; the snapshot controller may still finish it)", ProblemReasons.Timeout),
+            _ => ((string?)null, (string?)null),
+        };
+        if (error is not null)
+        {
+            context.Result.Error(error, VolumeLayer.Resource, claim.Namespace, claim.Name, reason);
+            return (record with { Error = error }, null);
+        }
+
+        if (taken.PostHookError is { } hookError)
+        {
+            record = record with { Error = hookError };
+        }
+
+        var content = await ContentAsync(taken, cancellationToken);
+        record = WithContent(record, content);
+        var path = ArtifactLayout.VolumeRecordPath(claim.Namespace, claim.Name);
+        record = record with { Path = path };
+        var artifact = new VolumeSnapshotArtifact(record, claim.Claim.Json, taken.Latest!.Json, content);
+        var bytes = JsonSerializer.SerializeToUtf8Bytes(artifact, StrataJson.Default.VolumeSnapshotArtifact);
+        await using var upload = await context.Store.CreateAsync(ArtifactLayout.ArtifactKey(context.BackupPrefix, path), cancellationToken);
+        await upload.Content.WriteAsync(bytes, cancellationToken);
+        await upload.CommitAsync(cancellationToken);
+        return (record, new ArtifactEntry(path, bytes.Length, Convert.ToHexStringLower(SHA256.HashData(bytes))));
+    }
+
+    private VolumeSnapshotRecord Describe(ClaimSnapshot taken)
+    {
+        var claim = taken.Claim.Claim;
+        var snapshot = taken.Latest;
+        return new VolumeSnapshotRecord
+        {
+            Namespace = taken.Claim.Namespace,
+            Claim = taken.Claim.Name,
+            StorageClass = taken.Claim.StorageClass,
+            Driver = taken.Claim.Driver,
+            VolumeSnapshotClass = taken.Claim.VolumeSnapshotClass,
+            RequestedSize = claim.GetString("spec.resources.requests.storage"),
+            AccessModes = (claim.Json["spec"] as JsonObject)?["accessModes"] is JsonArray modes ? [.. modes.Select(m => m?.GetValue<string>() ?? "")] : [],
+            VolumeMode = claim.GetString("spec.volumeMode") ?? "Filesystem",
+            SnapshotName = taken.Name,
+            SnapshotUid = snapshot?.Uid,
+            ContentName = snapshot?.GetString("status.boundVolumeSnapshotContentName"),
+            RestoreSize = snapshot is null ? null : SnapshotStatus.RestoreSize(snapshot),
+            CreationTime = snapshot is null ? null : SnapshotStatus.CreationTime(snapshot),
+            ReadyToUse = snapshot is not null && SnapshotStatus.IsReady(snapshot),
+            Reused = taken.Reused,
+            Consistency = taken.Consistency,
+            ConsistencyProblem = taken.ConsistencyProblem,
+            OnlineBackup = taken.OnlineBackup,
+            Hooks = taken.Hooks,
+            StartedAt = taken.NotTaken is null ? taken.StartedAt : null,
+            Duration = taken.NotTaken is null && taken.EndedAt is { } ended ? ended - taken.StartedAt : null,
+        };
+    }
+
+    private static VolumeSnapshotRecord WithContent(VolumeSnapshotRecord record, JsonObject? content) => content is null ? record : record with
+    {
+        SnapshotHandle = (content["status"] as JsonObject)?["snapshotHandle"]?.GetValue<string>(),
+        RestoreSizeBytes = SnapshotStatus.ContentRestoreSize(content),
+        CreationTime = record.CreationTime ?? SnapshotStatus.ContentCreationTime(content),
+        DeletionPolicy = (content["spec"] as JsonObject)?["deletionPolicy"]?.GetValue<string>(),
+        Driver = (content["spec"] as JsonObject)?["driver"]?.GetValue<string>() ?? record.Driver,
+        VolumeMode = (content["spec"] as JsonObject)?["sourceVolumeMode"]?.GetValue<string>() ?? record.VolumeMode,
+    };
+
+    /// <summary>The bound VolumeSnapshotContent, checked to point back at the snapshot (as the external-snapshotter asks consumers to); null with a warning otherwise.</summary>
+    private async Task<JsonObject?> ContentAsync(ClaimSnapshot taken, CancellationToken cancellationToken)
+    {
+        var claim = taken.Claim;
+        var what = $"VolumeSnapshot {claim.Namespace}/{taken.Name} of claim {claim.Qualified}";
+        if (taken.Latest!.GetString("status.boundVolumeSnapshotContentName") is not { Length: > 0 } name)
+        {
+            context.Result.Warning($"{what} is ready but names no bound VolumeSnapshotContent: the snapshot handle is not recorded", VolumeLayer.Resource, claim.Namespace, claim.Name);
+            return null;
+        }
+
+        try
+        {
+            var content = await client.GetAsync(VolumeSnapshotApi.VolumeSnapshotContents, null, name, cancellationToken);
+            var reference = content?.Json["spec"]?["volumeSnapshotRef"];
+            if (content is not null && reference?["name"]?.GetValue<string>() == taken.Name && reference["namespace"]?.GetValue<string>() == claim.Namespace)
+            {
+                return content.Json;
+            }
+
+            context.Result.Warning(content is null
+                ? $"{what} is bound to VolumeSnapshotContent {name}, which was not found: the snapshot handle is not recorded"
+                : $"VolumeSnapshotContent {name} does not point back at {what}: the binding is not verified, and the snapshot handle is not recorded",
+                VolumeLayer.Resource, claim.Namespace, claim.Name);
+        }
+        catch (ClusterRequestException e)
+        {
+            context.Result.Warning($"reading VolumeSnapshotContent {name} of {what} failed: {e.Message}; the snapshot handle is not recorded", VolumeLayer.Resource, claim.Namespace, claim.Name, e.Reason);
+        }
+
+        return null;
+    }
+}
