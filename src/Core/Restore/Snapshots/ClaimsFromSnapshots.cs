@@ -192,10 +192,10 @@ internal sealed class ClaimsFromSnapshots(
             return null;
         }
 
-        var status = SnapshotStatus.Read(live);
         var same = record.SnapshotUid is { } uid ? live.Uid == uid : !OtherCluster;
-        return same && status.ReadyToUse && record.ContentName is not null && status.BoundContent == record.ContentName
-            ? new ClaimSource(record.SnapshotName, RestoreBytes(record, status.RestoreSize), record.RestoreSize ?? status.RestoreSize,
+        var restoreSize = SnapshotStatus.RestoreSize(live);
+        return same && SnapshotStatus.IsReady(live) && record.ContentName is not null && live.GetString("status.boundVolumeSnapshotContentName") == record.ContentName
+            ? new ClaimSource(record.SnapshotName, RestoreBytes(record, restoreSize), record.RestoreSize ?? restoreSize,
                 $"from VolumeSnapshot {record.Namespace}/{record.SnapshotName}, the backup's own", null)
             : null;
     }

@@ -32,15 +32,15 @@ internal sealed class SnapshotWait(IClusterWriter target, TimeProvider time, Res
                     continue;
                 }
 
-                var status = live is null ? null : SnapshotStatus.Read(live);
-                lastSeen[snapshot] = status?.Describe() ?? "not found";
-                if (status is { ReadyToUse: true })
+                lastSeen[snapshot] = Describe(live);
+                if (live is not null && SnapshotStatus.IsReady(live))
                 {
+                    var restoreSize = SnapshotStatus.RestoreSize(live);
                     left.Remove(snapshot);
-                    settled.Add((snapshot, new ClaimSource(snapshot.SnapshotName, ClaimsFromSnapshots.RestoreBytes(snapshot.Record, status.RestoreSize),
-                        snapshot.Record.RestoreSize ?? status.RestoreSize, snapshot.Description, null)));
+                    settled.Add((snapshot, new ClaimSource(snapshot.SnapshotName, ClaimsFromSnapshots.RestoreBytes(snapshot.Record, restoreSize),
+                        snapshot.Record.RestoreSize ?? restoreSize, snapshot.Description, null)));
                 }
-                else if (status?.Error is { } error)
+                else if (live is not null && SnapshotStatus.Error(live) is { } error)
                 {
                     left.Remove(snapshot);
                     settled.Add((snapshot, ClaimSource.Failed($"VolumeSnapshot {snapshot.Namespace}/{snapshot.SnapshotName} reports an error: {error}: {Refusal(snapshot)}")));
@@ -59,6 +59,12 @@ internal sealed class SnapshotWait(IClusterWriter target, TimeProvider time, Res
             $"VolumeSnapshot {s.Namespace}/{s.SnapshotName} was not readyToUse after {Duration(options.SnapshotReadyTimeout)} ({lastSeen[s]})"))));
         return settled;
     }
+
+    /// <summary>What the VolumeSnapshot says, for a report: <c>bound to X, not readyToUse</c>.</summary>
+    private static string Describe(KubeObject? snapshot) =>
+        snapshot is null ? "not found"
+        : snapshot.GetString("status.boundVolumeSnapshotContentName") is { } bound ? $"bound to {bound}, {(SnapshotStatus.IsReady(snapshot) ? "readyToUse" : "not readyToUse")}"
+        : "not bound to a VolumeSnapshotContent";
 
     private static string Duration(TimeSpan wait) => wait < TimeSpan.FromSeconds(1) ? $"{wait.TotalMilliseconds:0} ms" : DurationText.Format(wait);
 

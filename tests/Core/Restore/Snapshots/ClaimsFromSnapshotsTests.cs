@@ -41,7 +41,7 @@ public sealed class ClaimsFromSnapshotsTests
         Assert.True(record.Status == RestoreStatus.Succeeded, record.Error ?? string.Join("; ", record.Items.Where(i => i.Outcome == RestoreItemOutcome.Failed)));
         foreach (var claim in Protected)
         {
-            var original = $"strata-{SnapshotWorld.BackupId}-{claim}";
+            var original = VolumeSnapshotName.For(claim, SnapshotWorld.BackupId);
             var item = Assert.Single(Items(record, "persistentvolumeclaims"), i => i.Name == claim);
             Assert.Equal((RestoreItemOutcome.Created, $"from VolumeSnapshot shop/{original}, the backup's own"), (item.Outcome, item.Message));
             var bound = await UntilAsync(world.ProdClient, VolumeSnapshotApi.Claims, "shop", claim, c => c.GetString("status.phase") == "Bound");
@@ -89,10 +89,10 @@ public sealed class ClaimsFromSnapshotsTests
 
         Assert.Equal(2, record.Counts[BackupRestore.ClaimsFromSnapshotsCount]);
         var notReapplied = Items(record, Snapshots, RestoreItemOutcome.SkippedRecreated).ToList();
-        Assert.Equal(Protected.Select(c => $"strata-{SnapshotWorld.BackupId}-{c}"), notReapplied.Select(i => i.Name).Order());
+        Assert.Equal(Protected.Select(c => VolumeSnapshotName.For(c, SnapshotWorld.BackupId)), notReapplied.Select(i => i.Name).Order());
         Assert.All(notReapplied, i => Assert.StartsWith($"made by Strata's volume layer (backup {SnapshotWorld.BackupId})", i.Message, StringComparison.Ordinal));
         Assert.Equal(2, Items(record, Contents, RestoreItemOutcome.SkippedRecreated).Count());
-        Assert.Null(await world.ProdClient.GetAsync(VolumeSnapshotApi.VolumeSnapshots, "shop-dr", $"strata-{SnapshotWorld.BackupId}-data-db-0"));
+        Assert.Null(await world.ProdClient.GetAsync(VolumeSnapshotApi.VolumeSnapshots, "shop-dr", VolumeSnapshotName.For("data-db-0", SnapshotWorld.BackupId)));
         // The user's own VolumeSnapshot restores like any other object; the claim no snapshot protects comes back without data, with a warning.
         Assert.Equal(RestoreItemOutcome.Created, Assert.Single(Items(record, Snapshots), i => i.Name == "before-upgrade").Outcome);
         var shared = (await world.ProdClient.GetAsync(VolumeSnapshotApi.Claims, "shop-dr", "shared"))!;

@@ -139,7 +139,7 @@ internal sealed class SnapshotWorld : IAsyncDisposable
 
     private async Task<(KubeObject Snapshot, KubeObject Content, KubeObject Claim)> SnapshotAsync(string claim)
     {
-        var body = StorageObjects.VolumeSnapshot("shop", $"strata-{BackupId}-{claim}", claim, "csi-azuredisk-vsc");
+        var body = StorageObjects.VolumeSnapshot("shop", VolumeSnapshotName.For(claim, BackupId), claim, "csi-azuredisk-vsc");
         body["metadata"]!["labels"] = new JsonObject
         {
             [StrataLabels.BackupId] = BackupId, [StrataLabels.Policy] = "nightly", [StrataLabels.ManagedBy] = StrataLabels.Manager,
