@@ -34,6 +34,9 @@ public static class RecreatedByControllers
             (o, set) => o.GetString("spec.claimRef.name") is { } claim && set.HasSnapshot(o.GetString("spec.claimRef.namespace"), claim)
                 ? $"its claim {o.GetString("spec.claimRef.namespace")}/{claim} is restored from its snapshot: the CSI provisioner creates a new volume from it"
                 : null),
+        new("configmaps",
+            "a backup_label ConfigMap an earlier restore made would hand PostgreSQL the label of another snapshot; the restore writes the one its snapshot needs",
+            (o, _) => Snapshots.StrataSnapshotObjects.BackupLabelReason(o)),
         new(Snapshots.StrataSnapshotObjects.VolumeSnapshots,
             "Strata's own VolumeSnapshots come back through their claims' dataSource, from the backup's volume records; re-applied, one whose source is a claim would snapshot the restored claim",
             (o, _) => Snapshots.StrataSnapshotObjects.SnapshotReason(o)),

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Strata.Core.Kubernetes;
 using Strata.Core.Volumes;
 
 namespace Strata.Core.Restore.Snapshots;
@@ -10,6 +11,9 @@ namespace Strata.Core.Restore.Snapshots;
 /// </summary>
 public static class BackupLabelConfigMap
 {
+    /// <summary>ConfigMaps.</summary>
+    public static readonly ApiResource ConfigMaps = new("", "v1", "configmaps", "ConfigMap", true, ["create", "get", "patch"]);
+
     /// <summary>The key holding <c>backup_label</c>.</summary>
     public const string BackupLabelKey = "backup_label";
 

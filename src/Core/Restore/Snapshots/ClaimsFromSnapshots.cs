@@ -226,10 +226,15 @@ internal sealed class ClaimsFromSnapshots(
 
         var name = SnapshotRestoreNames.BackupLabelConfigMap(record.Claim);
         var online = record.OnlineBackup!;
-        var configMaps = new ApiResource("", "v1", "configmaps", "ConfigMap", true, ["create", "get"]);
-        var step = await steps.CreateAsync(configMaps, targetNs, name, BackupLabelConfigMap.Body(targetNs, record.Claim, record, restoreId, inventory.BackupId),
+        var body = BackupLabelConfigMap.Body(targetNs, record.Claim, record, restoreId, inventory.BackupId);
+        var step = await steps.CreateAsync(BackupLabelConfigMap.ConfigMaps, targetNs, name, body,
             live => live.Json["data"]?[BackupLabelConfigMap.BackupLabelKey]?.GetValue<string>() == online.BackupLabel, cancellationToken);
-        steps.Record(configMaps, targetNs, name, step, $"the backup_label of {online.Target}'s online backup, for claim {targetNs}/{record.Claim}");
+        if (step.Failed && await steps.ReplaceEarlierRestoresAsync(targetNs, name, body, cancellationToken) is { } replaced)
+        {
+            step = replaced;
+        }
+
+        steps.Record(BackupLabelConfigMap.ConfigMaps, targetNs, name, step, $"the backup_label of {online.Target}'s online backup, for claim {targetNs}/{record.Claim}");
         var refused = step.Failed ? step.Why : null;
         problems.Warning(
             refused is null

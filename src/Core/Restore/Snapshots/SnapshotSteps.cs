@@ -43,6 +43,39 @@ internal sealed class SnapshotSteps(IClusterWriter target, bool dryRun, string r
         }
     }
 
+    /// <summary>
+    /// Replaces the <c>backup_label</c> ConfigMap <paramref name="ns"/>/<paramref name="name"/> when an earlier Strata restore
+    /// made it (restoring into the same namespace again): its label is another snapshot's, and left there it would mislead
+    /// recovery. Returns how that went, or null when the ConfigMap is not an earlier restore's (it is left alone).
+    /// </summary>
+    public async Task<Step?> ReplaceEarlierRestoresAsync(string ns, string name, JsonObject body, CancellationToken cancellationToken)
+    {
+        try
+        {
+            if (await target.GetAsync(BackupLabelConfigMap.ConfigMaps, ns, name, cancellationToken) is not { } live
+                || live.Label(StrataLabels.ManagedBy) != StrataLabels.Manager || live.Label(StrataLabels.RestoreId) is not { } earlier)
+            {
+                return null;
+            }
+
+            var patch = (JsonObject)body.DeepClone();
+            patch.Remove("apiVersion");
+            patch.Remove("kind");
+            var data = (JsonObject)patch["data"]!;
+            if (!data.ContainsKey(BackupLabelConfigMap.TablespaceMapKey))
+            {
+                data[BackupLabelConfigMap.TablespaceMapKey] = null; // a merge patch removes what the earlier restore's label had
+            }
+
+            await target.MergePatchAsync(BackupLabelConfigMap.ConfigMaps, ns, name, patch, dryRun, cancellationToken);
+            return new Step(RestoreItemOutcome.Updated, $"made by Strata's restore {earlier} for another snapshot; replaced with this one's");
+        }
+        catch (ClusterRequestException e)
+        {
+            return new Step(RestoreItemOutcome.Failed, e.Message);
+        }
+    }
+
     /// <summary>Records an item of the restore: what the step said, else <paramref name="message"/>.</summary>
     public void Record(ApiResource resource, string? ns, string name, Step step, string? message) =>
         items.Add(new RestoreItemResult(resource.QualifiedName, ns, name, step.Outcome, step.Why ?? message));

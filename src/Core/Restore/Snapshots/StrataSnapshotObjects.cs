@@ -40,6 +40,16 @@ public static class StrataSnapshotObjects
               $"re-applied, this one would compete with the original for snapshot handle {content.GetString("spec.source.snapshotHandle") ?? content.GetString("status.snapshotHandle") ?? "?"}";
     }
 
+    /// <summary>
+    /// Why a ConfigMap in the archive is not re-applied — a <c>backup_label</c> ConfigMap an earlier restore made (a later
+    /// backup captured it): this restore writes the one of the snapshot it restores from — or null.
+    /// </summary>
+    public static string? BackupLabelReason(KubeObject configMap) =>
+        configMap.Label(StrataLabels.ManagedBy) == StrataLabels.Manager && configMap.Label(StrataLabels.RestoreId) is { } restore
+        && (configMap.Json["data"] as System.Text.Json.Nodes.JsonObject)?.ContainsKey(BackupLabelConfigMap.BackupLabelKey) == true
+            ? $"the backup_label Strata's restore {restore} wrote for a PostgreSQL volume; a restore writes the one of the snapshot it restores from, never an older one"
+            : null;
+
     /// <summary>The group-qualified names of the two resources.</summary>
     public static readonly string VolumeSnapshots = VolumeSnapshotApi.VolumeSnapshots.QualifiedName;
 

@@ -253,6 +253,38 @@ public sealed class ClaimsFromSnapshotsTests
     }
 
     [Fact]
+    public async Task Restore_AgainIntoTheSameNamespace_ReplacesTheEarlierRestoresBackupLabel_AndNeverReappliesOneFromTheArchive()
+    {
+        await using var world = await StartAsync();
+        var online = new OnlineBackupRecord { Target = "shop/db", Label = "l", StartLsn = "0/1", StopLsn = "0/2", BackupLabel = "START WAL LOCATION: 0/1\n", TablespaceMap = "16384 /mnt/ts\n" };
+        // An earlier restore's ConfigMap, captured by this backup, with another snapshot's label.
+        var earlier = BackupLabelConfigMap.Body("shop", "data-db-0", new VolumeSnapshotRecord
+        {
+            Namespace = "shop", Claim = "data-db-0", SnapshotName = "old", Consistency = VolumeConsistency.Application,
+            OnlineBackup = online with { BackupLabel = "START WAL LOCATION: 0/OLD\n" },
+        }, "20261101-000000-0e0e0e", "20261031-000000-0b0b0b");
+        await world.ProdClient.CreateAsync(ConfigMaps, "shop", earlier);
+        await world.BackUpAsync(record: r => r.Claim != "data-db-0" ? r : r with { Consistency = VolumeConsistency.Application, OnlineBackup = online });
+
+        var first = await world.Restore(world.ProdClient).RunAsync(Request(mapTo: "shop-dr"));
+        foreach (var claim in Protected)
+        {
+            await world.ProdClient.DeleteAsync(VolumeSnapshotApi.Claims, "shop-dr", claim);
+        }
+
+        var second = await world.Restore(world.ProdClient).RunAsync(Request(mapTo: "shop-dr", restoreId: "20261130-041500-5e5e5e"));
+
+        var archived = Assert.Single(Items(first, "configmaps"), i => i.Outcome == RestoreItemOutcome.SkippedRecreated);
+        Assert.StartsWith("the backup_label Strata's restore 20261101-000000-0e0e0e wrote", archived.Message, StringComparison.Ordinal);
+        Assert.Equal(RestoreItemOutcome.Created, Assert.Single(Items(first, "configmaps"), i => i.Outcome != RestoreItemOutcome.SkippedRecreated).Outcome);
+        var replaced = Assert.Single(Items(second, "configmaps"), i => i.Outcome == RestoreItemOutcome.Updated);
+        Assert.Equal($"made by Strata's restore {RestoreId} for another snapshot; replaced with this one's", replaced.Message);
+        var configMap = (await world.ProdClient.GetAsync(ConfigMaps, "shop-dr", "data-db-0-backup-label"))!;
+        Assert.Equal(("START WAL LOCATION: 0/1\n", "16384 /mnt/ts\n", "20261130-041500-5e5e5e"),
+            (configMap.Json["data"]!["backup_label"]!.GetValue<string>(), configMap.Json["data"]!["tablespace_map"]!.GetValue<string>(), configMap.Label(StrataLabels.RestoreId)));
+    }
+
+    [Fact]
     public async Task Restore_DryRun_CreatesNothing_AndSaysWhatItWouldCreate()
     {
         await using var world = await StartAsync();

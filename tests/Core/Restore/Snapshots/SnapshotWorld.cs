@@ -125,6 +125,11 @@ internal sealed class SnapshotWorld : IAsyncDisposable
                 new VolumeSnapshotArtifact(taken, claim.Json, snapshot.Json, content.Json), StrataJson.Default.VolumeSnapshotArtifact)));
         }
 
+        await foreach (var configMap in ProdClient.ListAsync(ConfigMaps, new ListRequest("shop")))
+        {
+            objects.Add((ConfigMaps, configMap));
+        }
+
         // A user's own VolumeSnapshot: restored like any other object.
         var manual = await ProdClient.CreateAsync(VolumeSnapshotApi.VolumeSnapshots, "shop", StorageObjects.VolumeSnapshot("shop", "before-upgrade", "data-db-0"));
         objects.Add((VolumeSnapshotApi.VolumeSnapshots, (await ProdClient.GetAsync(VolumeSnapshotApi.VolumeSnapshots, "shop", manual.Name))!));
@@ -241,10 +246,10 @@ internal sealed class SnapshotWorld : IAsyncDisposable
         SnapshotPollInterval = TimeSpan.FromMilliseconds(20),
     };
 
-    public static RestoreRequest Request(string target = "prod", string? mapTo = null, bool dryRun = false)
+    public static RestoreRequest Request(string target = "prod", string? mapTo = null, bool dryRun = false, string restoreId = "20261130-031500-4e5t0e")
     {
         NamespaceMapping.TryParse(mapTo is null ? [] : [$"shop:{mapTo}"], out var mapping, out _);
-        return new RestoreRequest { RestoreId = "20261130-031500-4e5t0e", BackupId = BackupId, TargetCluster = target, NamespaceMapping = mapping, DryRun = dryRun };
+        return new RestoreRequest { RestoreId = restoreId, BackupId = BackupId, TargetCluster = target, NamespaceMapping = mapping, DryRun = dryRun };
     }
 
     /// <summary>Reads the object until <paramref name="done"/> holds (a few seconds at most).</summary>
