@@ -20,9 +20,11 @@ internal sealed class OnlineBackupRun(SnapshotTaker taker, LayerContext context)
         var problem = online.Problem;
         OnlineBackupRecord? stopped = null;
         IReadOnlyList<ClaimSnapshot> taken;
-        await slots.WaitAsync(cancellationToken);
+        var slot = false;
         try
         {
+            await slots.WaitAsync(cancellationToken);
+            slot = true;
             var started = false;
             if (online.Session is { } session)
             {
@@ -45,7 +47,12 @@ internal sealed class OnlineBackupRun(SnapshotTaker taker, LayerContext context)
         }
         finally
         {
-            slots.Release();
+            if (slot)
+            {
+                slots.Release();
+            }
+
+            // The run owns the session from its start: it ends here, however the run ends.
             await EndAsync(online.Session);
         }
 

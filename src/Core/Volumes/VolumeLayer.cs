@@ -46,6 +46,7 @@ public sealed class VolumeLayer(VolumeSettings settings, BackupScope scope, IRea
         var inventory = new VolumeInventory(client);
         var plan = new VolumePlan(context, inventory);
         IReadOnlyList<OnlineTarget> online = [];
+        var handedOver = false;
         try
         {
             var served = await inventory.SnapshotsServedAsync(cancellationToken);
@@ -68,6 +69,7 @@ public sealed class VolumeLayer(VolumeSettings settings, BackupScope scope, IRea
             var pods = await inventory.PodsMountingAsync(scope, claims.Select(c => c.Namespace).ToHashSet(StringComparer.Ordinal),
                 claims.Select(c => c.Qualified).ToHashSet(StringComparer.Ordinal), cancellationToken);
             var groups = HookGroup.Form(claims, [.. pods.Select(p => PodHooks.For(p, settings.Hooks)).OfType<PodHooks>()]);
+            handedOver = true; // from here each online-backup run ends its own session
             return plan.Capture(await SnapshotAsync(context, groups, online, cancellationToken));
         }
         catch (ClusterRequestException e)
@@ -77,8 +79,8 @@ public sealed class VolumeLayer(VolumeSettings settings, BackupScope scope, IRea
         }
         finally
         {
-            // Each run ends its own session; this ends those a failure kept from running (disposing twice is harmless).
-            foreach (var session in online.Select(o => o.Session).OfType<IOnlineBackupSession>())
+            // The sessions a failure kept from their runs end here.
+            foreach (var session in handedOver ? [] : online.Select(o => o.Session).OfType<IOnlineBackupSession>())
             {
                 await session.DisposeAsync();
             }

@@ -39,8 +39,8 @@ internal sealed class VolumeSandbox : IAsyncDisposable
 
     public MemoryArtifactStore Store { get; } = new();
 
-    /// <summary>Every exec, in order: (pod, command joined by spaces, the backup's VolumeSnapshots that existed then).</summary>
-    public ConcurrentQueue<(string Pod, string Command, int Snapshots)> Exec { get; } = new();
+    /// <summary>Every exec, in order, with the VolumeSnapshots that existed when it ran.</summary>
+    public ConcurrentQueue<ExecCall> Exec { get; } = new();
 
     /// <summary>Starts the sandbox; <paramref name="installed"/> false leaves the snapshot CRDs and controller out.</summary>
     public static async Task<VolumeSandbox> StartAsync(SimulatedSnapshots? snapshots = null, bool installed = true)
@@ -74,8 +74,12 @@ internal sealed class VolumeSandbox : IAsyncDisposable
         var created = Server.Create(pod);
         Server.BindExec("shop", name, async (session, cancellationToken) =>
         {
-            var existing = Server.Store.FindType("snapshot.storage.k8s.io", "volumesnapshots") is { } type ? Server.Store.Count(type) : 0;
-            Exec.Enqueue((name, string.Join(' ', session.Request.Command), existing));
+            var snapshots = Server.Store.FindType("snapshot.storage.k8s.io", "volumesnapshots") is { } type
+                ? Server.Store.Open(type).Items.Select(i => i.ToJson("snapshot.storage.k8s.io/v1", "VolumeSnapshot")).ToList()
+                : [];
+            Exec.Enqueue(new ExecCall(name, string.Join(' ', session.Request.Command),
+                [.. snapshots.Select(v => v["spec"]!["source"]!["persistentVolumeClaimName"]!.GetValue<string>())],
+                [.. snapshots.Where(v => v["status"]?["readyToUse"]?.GetValue<bool>() == true).Select(v => v["spec"]!["source"]!["persistentVolumeClaimName"]!.GetValue<string>())]));
             if (delay is { } wait)
             {
                 await Task.Delay(wait, cancellationToken);
@@ -127,3 +131,6 @@ internal sealed class VolumeSandbox : IAsyncDisposable
         await Server.DisposeAsync();
     }
 }
+
+/// <summary>One exec in a hooked pod: the command, and the claims whose VolumeSnapshots existed (and were ready) when it ran.</summary>
+internal sealed record ExecCall(string Pod, string Command, IReadOnlyList<string> Snapshots, IReadOnlyList<string> Ready);

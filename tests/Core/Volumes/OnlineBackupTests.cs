@@ -1,0 +1,133 @@
+using Strata.Core.Databases;
+using Strata.Core.Results;
+using Strata.Core.Volumes;
+
+namespace Strata.Core.Tests.Volumes;
+
+/// <summary>Application-consistent snapshots of a PostgreSQL target: pg_backup_start → snapshots cut → pg_backup_stop, with a fake session.</summary>
+public sealed class OnlineBackupTests
+{
+    private static readonly DatabaseTarget Postgres = new()
+    {
+        Name = "pg",
+        Namespace = "shop",
+        Pod = "pg-0",
+        Databases = ["app"],
+        Consistency = VolumeConsistency.Application,
+    };
+
+    private static async Task<VolumeSandbox> WorldAsync()
+    {
+        var world = await VolumeSandbox.StartAsync();
+        world.Claim("pgdata");
+        world.Claim("pgwal");
+        world.Claim("uploads");
+        world.Pod("pg-0", ["pgdata", "pgwal"]);
+        return world;
+    }
+
+    [Fact]
+    public async Task CaptureAsync_ApplicationConsistent_StartsTheBackup_SnapshotsItsClaims_StopsItOnceTheyAreCut_AndRecordsTheBackupLabel()
+    {
+        await using var world = await WorldAsync();
+        var online = new RecordingOnlineBackups(world.Server);
+        var context = world.Context();
+
+        var capture = await world.Layer(VolumeSettings.Skip, databases: [Postgres with { Volumes = ["pgdata", "pgwal"] }], online: online).CaptureAsync(context);
+
+        Assert.Empty(context.Result.Problems);
+        Assert.Equal(["open shop/pg on prod", $"start 'strata {VolumeSandbox.BackupId}' (0 snapshots, 0 ready)", "stop (2 snapshots, 2 ready)", "end"], online.Events);
+        Assert.Equal(["pgdata", "pgwal"], capture.Volumes.Select(v => v.Claim));
+        Assert.All(capture.Volumes, v =>
+        {
+            Assert.Equal((VolumeConsistency.Application, null, true), (v.Consistency, v.ConsistencyProblem, v.ReadyToUse));
+            Assert.Equal(("shop/pg", $"strata {VolumeSandbox.BackupId}", "0/5000028", "0/5000138"), (v.OnlineBackup!.Target, v.OnlineBackup.Label, v.OnlineBackup.StartLsn, v.OnlineBackup.StopLsn));
+            Assert.Equal(RecordingOnlineBackups.BackupLabel, v.OnlineBackup.BackupLabel);
+        });
+        var stored = world.Artifact(context, "volumes/shop/pgdata.json");
+        Assert.Equal(RecordingOnlineBackups.BackupLabel, stored["record"]!["onlineBackup"]!["backupLabel"]!.GetValue<string>());
+        Assert.Equal("application", stored["record"]!["consistency"]!.GetValue<string>(), StringComparer.OrdinalIgnoreCase);
+    }
+
+    [Fact]
+    public async Task CaptureAsync_TargetWithoutVolumes_SnapshotsTheClaimsOfTheSessionsPod_OnceEach_BesideTheOthers()
+    {
+        await using var world = await WorldAsync();
+        var online = new RecordingOnlineBackups(world.Server);
+        var context = world.Context();
+
+        var capture = await world.Layer(VolumeSandbox.Snapshot(), databases: [Postgres], online: online).CaptureAsync(context);
+
+        Assert.Empty(context.Result.Problems);
+        Assert.Equal(
+            [("pgdata", VolumeConsistency.Application), ("pgwal", VolumeConsistency.Application), ("uploads", VolumeConsistency.Crash)],
+            capture.Volumes.Select(v => (v.Claim, v.Consistency)));
+        Assert.Equal(3, (await world.SnapshotsAsync()).Count);
+    }
+
+    [Fact]
+    public async Task CaptureAsync_SessionDropsBeforeStop_TheSnapshotsAreKeptCrashConsistent_AndTheBackupSaysSo()
+    {
+        await using var world = await WorldAsync();
+        var online = new RecordingOnlineBackups(world.Server) { StopFails = true };
+        var context = world.Context();
+
+        var capture = await world.Layer(VolumeSettings.Skip, databases: [Postgres], online: online).CaptureAsync(context);
+
+        var problem = Assert.Single(context.Result.Problems);
+        Assert.Equal((ProblemSeverity.Error, "volumes", "shop", "pg", ProblemReasons.NotConsistent), (problem.Severity, problem.Resource, problem.Namespace, problem.Name, problem.Reason));
+        Assert.Equal("database target shop/pg: the snapshots of its claims (shop/pgdata, shop/pgwal) are not application-consistent, only crash-consistent: "
+            + "the session ended before pg_backup_stop returned (the connection to the server was lost (server closed the connection unexpectedly))", problem.Message);
+        Assert.Equal(2, capture.Artifacts.Count);
+        Assert.All(capture.Volumes, v =>
+        {
+            Assert.Equal((VolumeConsistency.Crash, true, null), (v.Consistency, v.ReadyToUse, v.OnlineBackup));
+            Assert.StartsWith("the session ended before pg_backup_stop returned", v.ConsistencyProblem, StringComparison.Ordinal);
+        });
+        Assert.Equal("end", online.Events.Last());
+    }
+
+    [Fact]
+    public async Task CaptureAsync_SessionCannotOpen_TheClaimsAreStillSnapshotted_CrashConsistent_AndTheBackupSaysWhy()
+    {
+        await using var world = await WorldAsync();
+        var online = new RecordingOnlineBackups(world.Server) { OpenFails = true };
+        var context = world.Context();
+
+        var capture = await world.Layer(VolumeSettings.Skip, databases: [Postgres], online: online).CaptureAsync(context);
+
+        var problem = Assert.Single(context.Result.Problems);
+        Assert.Equal(ProblemReasons.NotConsistent, problem.Reason);
+        Assert.Contains("the session could not be opened (database target shop/pg: password authentication failed", problem.Message, StringComparison.Ordinal);
+        Assert.Equal(["pgdata", "pgwal"], capture.Volumes.Select(v => v.Claim)); // found through the target's pod
+        Assert.All(capture.Volumes, v => Assert.Equal((VolumeConsistency.Crash, true), (v.Consistency, v.ReadyToUse)));
+    }
+
+    [Fact]
+    public async Task CaptureAsync_NoOnlineBackupsInThisBuild_IsAnErrorOfTheTarget()
+    {
+        await using var world = await WorldAsync();
+        var context = world.Context();
+
+        var capture = await world.Layer(VolumeSettings.Skip, databases: [Postgres]).CaptureAsync(context);
+
+        var problem = Assert.Single(context.Result.Problems);
+        Assert.Equal((ProblemSeverity.Error, "pg"), (problem.Severity, problem.Name));
+        Assert.Equal("database target shop/pg asks for consistency: application, but application-consistent snapshots are not available in this build", problem.Message);
+        Assert.Empty(capture.Volumes);
+    }
+
+    [Fact]
+    public async Task CaptureAsync_CrashConsistentTarget_HasItsClaimsSnapshotted_EvenWhenTheVolumesAreSkipped()
+    {
+        await using var world = await WorldAsync();
+        var online = new RecordingOnlineBackups(world.Server);
+        var context = world.Context();
+
+        var capture = await world.Layer(VolumeSettings.Skip, databases: [Postgres with { Consistency = VolumeConsistency.Crash }], online: online).CaptureAsync(context);
+
+        Assert.Empty(context.Result.Problems);
+        Assert.Empty(online.Events);
+        Assert.Equal([("pgdata", VolumeConsistency.Crash), ("pgwal", VolumeConsistency.Crash)], capture.Volumes.Select(v => (v.Claim, v.Consistency)));
+    }
+}
