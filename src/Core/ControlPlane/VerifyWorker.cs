@@ -71,7 +71,7 @@ public static class VerifyWorker
                 $"verification-failed/{record.Policy}/{record.Cluster}", record.Cluster, record.Policy, record.Id) with { FailedItems = Listed(report.Errors, report.ErrorCount, out var more), MoreFailedItems = more }));
         }
 
-        var warnings = report.Warnings.ToList();
+        var warnings = DriftCheck.Of(report).ToList();
         if (warnings.Count > 0)
         {
             result.Send(request.FollowedBy($"alert-backup-drift-{record.Id}", now, new AlertRaised(

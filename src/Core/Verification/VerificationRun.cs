@@ -40,7 +40,7 @@ public static class VerificationRun
         await foreach (var candidate in history.ListBackupsAsync(cancellationToken))
         {
             if (candidate.Id != record.Id && candidate.Policy == record.Policy && candidate.Cluster == record.Cluster && candidate.StartedAt < record.StartedAt
-                && candidate.IsVerified && candidate.Verification is { } report && !report.Warnings.Any()
+                && candidate.IsVerified && candidate.Verification is { } report && !DriftCheck.Of(report).Any()
                 && (candidate.Scope is null || record.Scope is null || candidate.Scope.SameAs(record.Scope)))
             {
                 return candidate;
