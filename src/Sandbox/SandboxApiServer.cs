@@ -43,10 +43,17 @@ public sealed partial class SandboxApiServer : IAsyncDisposable
         {
             Objects.Observe(new WorkloadController(Objects, _controllers, simulated, options.Time));
             Objects.Observe(new JobController(Objects, _controllers, simulated, options.Time));
-            Objects.Observe(new VolumeBinder(Objects, store, _controllers, simulated, options.Time));
+            SnapshotBackend = simulated.Snapshots is { } snapshots ? snapshots.Backend ?? new SnapshotBackend() : null;
+            Objects.Observe(new VolumeBinder(Objects, store, _controllers, simulated, SnapshotBackend, options.Time));
             if (simulated.CloudNativePg is { } cnpg)
             {
                 Objects.Observe(new CloudNativePgOperator(Objects, store, _controllers, cnpg, options.Time));
+            }
+
+            if (simulated.Snapshots is { } snapshotSettings)
+            {
+                Objects.Observe(new SnapshotController(Objects, store, _controllers, options.Time));
+                Objects.Observe(new CsiSnapshotter(Objects, store, _controllers, snapshotSettings, SnapshotBackend!, options.Time));
             }
         }
 
@@ -67,6 +74,12 @@ public sealed partial class SandboxApiServer : IAsyncDisposable
     public AccessControl Access { get; } = new();
 
     public FaultInjection Faults { get; } = new();
+
+    /// <summary>
+    /// The storage system the simulated CSI drivers take snapshots on (<see cref="SimulatedSnapshots.Backend"/>, or the
+    /// sandbox's own); null when snapshots are not simulated.
+    /// </summary>
+    public SnapshotBackend? SnapshotBackend { get; }
 
     /// <summary>A token for a user in <c>system:masters</c>.</summary>
     public string AdminToken { get; }

@@ -3,7 +3,8 @@ namespace Strata.Sandbox;
 /// <summary>
 /// The kube-controller-manager loops the sandbox simulates, so that what a restore drill waits
 /// for happens: Deployments, StatefulSets, DaemonSets and ReplicaSets report their replicas ready,
-/// PersistentVolumeClaims are provisioned and bound, Jobs complete. Each after its delay on
+/// PersistentVolumeClaims are provisioned and bound (from snapshots too), Jobs complete, and (opt-in) CloudNativePG
+/// backs up and CSI drivers take snapshots. Each after its delay on
 /// <see cref="SandboxOptions.Time"/> (zero: before the write that started it returns), or never
 /// for what a rule picks. No pods are created.
 /// </summary>
@@ -35,4 +36,10 @@ public sealed record SimulatedControllers
 
     /// <summary>The CloudNativePG operator, simulated; null (the default): not installed, Backups keep the status clients give them.</summary>
     public SimulatedCloudNativePg? CloudNativePg { get; init; }
+
+    /// <summary>
+    /// The CSI snapshot controller and sidecars, simulated; null (the default): not installed, VolumeSnapshots keep
+    /// the status clients give them and claims restored from snapshots stay Pending.
+    /// </summary>
+    public SimulatedSnapshots? Snapshots { get; init; }
 }

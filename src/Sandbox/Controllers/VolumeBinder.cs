@@ -12,8 +12,10 @@ namespace Strata.Sandbox.Controllers;
 /// one whose class is missing, and one with no class stay Pending. A bound claim's deletion
 /// reclaims its volume (deleted, or Released when the policy is Retain).
 /// Claims of a WaitForFirstConsumer class stay Pending: the sandbox schedules no pods, so none ever uses them.
+/// A claim made from a VolumeSnapshot is provisioned only from a ready one the class's driver can restore (see
+/// <see cref="RestoreSource"/>); until then it is Pending, and it is looked at again when the snapshot becomes ready.
 /// </summary>
-internal sealed class VolumeBinder(ObjectRequests objects, ObjectStore store, ControllerQueue queue, SimulatedControllers settings, TimeProvider time) : IObjectObserver
+internal sealed partial class VolumeBinder(ObjectRequests objects, ObjectStore store, ControllerQueue queue, SimulatedControllers settings, SnapshotBackend? snapshotBackend, TimeProvider time) : IObjectObserver
 {
     private const string Binder = "kube-controller-manager";
     private const string ProvisionedBy = "pv.kubernetes.io/provisioned-by";
@@ -23,6 +25,12 @@ internal sealed class VolumeBinder(ObjectRequests objects, ObjectStore store, Co
 
     public void Written(ObjectWrite write)
     {
+        if (write.Type.Group == SnapshotApi.Group)
+        {
+            RestoreWhenReady(write);
+            return;
+        }
+
         if (!write.IsCreate || write.Subresource is not null)
         {
             return;
@@ -85,7 +93,19 @@ internal sealed class VolumeBinder(ObjectRequests objects, ObjectStore store, Co
             return;
         }
 
-        var provisioned = objects.Create(new RequestTarget.Objects(_volumes, "v1", null, null, null), Provision(claim, storageClass, provisioner), "csi-provisioner", dryRun: false);
+        string? snapshotHandle = null;
+        if (SnapshotDataSource(claim) is { } snapshotSource && (snapshotHandle = RestoreSource(claim, snapshotSource, provisioner)) is null)
+        {
+            return; // the external-provisioner retries; so does this binder, when the snapshot becomes ready
+        }
+
+        var newVolume = Provision(claim, storageClass, provisioner);
+        if (snapshotHandle is not null)
+        {
+            newVolume["metadata"]!["annotations"]![RestoredFrom] = snapshotHandle;
+        }
+
+        var provisioned = objects.Create(new RequestTarget.Objects(_volumes, "v1", null, null, null), newVolume, "csi-provisioner", dryRun: false);
         Complete(claim, provisioned, provisioner, boundByController: true);
     }
 

@@ -39,6 +39,19 @@ internal static class CustomResources
         }
     }
 
+    /// <summary>Drops what the schema of <paramref name="version"/> does not allow (for a custom resource with one).</summary>
+    public static void Prune(ResourceType type, string version, JsonObject obj) =>
+        type.Schemas.GetValueOrDefault(version)?.Prune(obj);
+
+    /// <summary>Validates a custom resource against the schema of <paramref name="version"/>: 422 Invalid with every cause.</summary>
+    public static void ValidateObject(ResourceType type, string version, JsonObject obj, string name)
+    {
+        if (type.Schemas.GetValueOrDefault(version)?.Validate(obj) is { Count: > 0 } errors)
+        {
+            throw ApiError.Invalid(type.Kind, type.Group, name, errors);
+        }
+    }
+
     public static void MarkEstablished(JsonObject crd, string now)
     {
         var spec = crd["spec"]!.AsObject();
@@ -97,6 +110,7 @@ internal static class CustomResources
             Subresources = subresources,
             IsCustom = true,
             HasGeneration = true,
+            Schemas = StructuralSchema.OfVersions(crd),
         };
     }
 

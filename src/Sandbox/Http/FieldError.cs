@@ -20,6 +20,10 @@ internal sealed record FieldError(string Type, string Field, string Body)
     public static FieldError Invalid(string field, string value, string detail) =>
         new("FieldValueInvalid", field, $"Invalid value: {value}: {detail}");
 
+    /// <summary>The value's type is not the schema's; <paramref name="value"/> as Go's <c>%#v</c> prints it.</summary>
+    public static FieldError TypeInvalid(string field, string value, string detail) =>
+        new("FieldValueTypeInvalid", field, $"Invalid value: {value}: {detail}");
+
     public static FieldError NotSupported(string field, string value, params string[] supported) =>
         new("FieldValueNotSupported", field,
             $"Unsupported value: \"{value}\": supported values: {string.Join(", ", supported.Select(s => $"\"{s}\""))}");

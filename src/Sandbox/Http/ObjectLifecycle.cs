@@ -196,6 +196,7 @@ internal sealed partial class ObjectLifecycle(TimeProvider time)
                 if (obj["spec"] is JsonObject claimSpec)
                 {
                     claimSpec["volumeMode"] ??= "Filesystem";
+                    NormalizeDataSources(claimSpec);
                 }
 
                 obj["status"] ??= new JsonObject { ["phase"] = "Pending" };
@@ -214,6 +215,38 @@ internal sealed partial class ObjectLifecycle(TimeProvider time)
                 CustomResources.Validate(obj, name);
                 CustomResources.MarkEstablished(obj, Timestamp());
                 break;
+        }
+    }
+
+    /// <summary>
+    /// The claim strategy's NormalizeDataSources (AnyVolumeDataSource, on since 1.24): a claim created with only one of
+    /// dataSource and dataSourceRef gets the other too — but not a dataSourceRef to another namespace, which dataSource
+    /// cannot name.
+    /// </summary>
+    private static void NormalizeDataSources(JsonObject spec)
+    {
+        static JsonObject Copy(JsonObject reference)
+        {
+            var copy = new JsonObject();
+            foreach (var field in (string[])["apiGroup", "kind", "name"])
+            {
+                if (reference[field] is { } value)
+                {
+                    copy[field] = value.DeepClone();
+                }
+            }
+
+            return copy;
+        }
+
+        if (spec["dataSource"] is JsonObject source && spec["dataSourceRef"] is null)
+        {
+            spec["dataSourceRef"] = Copy(source);
+        }
+        else if (spec["dataSourceRef"] is JsonObject reference && spec["dataSource"] is null
+            && reference["namespace"]?.GetValue<string>() is null or "")
+        {
+            spec["dataSource"] = Copy(reference);
         }
     }
 

@@ -85,11 +85,14 @@ internal sealed partial class ObjectRequests
             metadata["namespace"] = target.Namespace;
         }
 
+        CustomResources.Prune(type, target.VersionName, obj);
         lifecycle.PrepareUpdate(target, obj, existing, manager);
         if (target.Subresource is null)
         {
             WorkloadValidation.Validate(type, obj, target.Name!);
         }
+
+        CustomResources.ValidateObject(type, target.VersionName, obj, target.Name!);
 
         admission.Validate("UPDATE", target, obj, existing, dryRun);
         if (dryRun)
@@ -109,6 +112,12 @@ internal sealed partial class ObjectRequests
 
         var updated = store.CompareAndPut(type, obj, stored.ResourceVersion) ?? throw ApiError.Conflict(type.Key, target.Name!);
         var result = updated.ToJson(target.ApiVersion, type.Kind);
+        if (type.Key == Crds && store.FindType(result["spec"]?["group"]?.GetValue<string>() ?? string.Empty, result["spec"]?["names"]?["plural"]?.GetValue<string>() ?? string.Empty) is not null)
+        {
+            // A changed CRD serves its new versions and schemas at once (it was Established already).
+            store.RegisterType(CustomResources.ToResourceType(result));
+        }
+
         Written(new ObjectWrite(type, target.Subresource, result, existing));
         return result;
     }

@@ -66,9 +66,11 @@ internal sealed partial class ObjectRequests(ObjectStore store, ObjectLifecycle 
         }
 
         admission.AdmitCreate(target, obj);
+        CustomResources.Prune(type, target.VersionName, obj);
         lifecycle.PrepareCreate(target, obj, manager);
         var name = metadata["name"]!.GetValue<string>();
         WorkloadValidation.Validate(type, obj, name);
+        CustomResources.ValidateObject(type, target.VersionName, obj, name);
         if (!seed)
         {
             admission.Validate("CREATE", target, obj, null, dryRun);

@@ -1,3 +1,5 @@
+using Strata.Sandbox.Http;
+
 namespace Strata.Sandbox.Storage;
 
 /// <summary>A resource type the sandbox serves, in one or more versions of its group.</summary>
@@ -35,6 +37,9 @@ public sealed record ResourceType
     /// storage classes, namespaces); typed clients expect that object.
     /// </summary>
     public bool ReturnsDeletedObject { get; init; }
+
+    /// <summary>A custom resource's schema per version (from its CRD), which writes are pruned and validated by.</summary>
+    internal IReadOnlyDictionary<string, StructuralSchema> Schemas { get; init; } = new Dictionary<string, StructuralSchema>();
 
     public string Key => Group.Length == 0 ? Plural : $"{Plural}.{Group}";
 
