@@ -6,7 +6,9 @@ using Strata.Core.Kubernetes;
 using Strata.Core.Runs;
 using Strata.Core.Serialization;
 using Strata.Core.Volumes;
+using Strata.TestKit.CloudNativePg;
 using Strata.TestKit.Fakes;
+using Strata.TestKit.Volumes;
 
 namespace Strata.Core.Tests.ControlPlane;
 
@@ -27,25 +29,16 @@ internal sealed record TakenSnapshot(VolumeSnapshotRecord Record, JsonObject Vol
 /// </summary>
 internal static class VolumeSnapshotFakes
 {
-    /// <summary>Serves <c>snapshot.storage.k8s.io/v1</c> VolumeSnapshots and VolumeSnapshotContents in <paramref name="cluster"/> (their CRDs, as far as the fake reads them).</summary>
+    /// <summary>Serves the snapshot API in <paramref name="cluster"/>: the published CRDs the sandbox tests install (<see cref="VolumeSnapshotCrds"/>).</summary>
     public static async Task ServeSnapshotApiAsync(RecordingCluster cluster)
     {
         var crds = RecordingCluster.BuiltIn.Single(r => r.Name == "customresourcedefinitions");
-        foreach (var resource in new[] { VolumeSnapshotApi.VolumeSnapshots, VolumeSnapshotApi.VolumeSnapshotContents })
+        foreach (var file in VolumeSnapshotCrds.Files)
         {
-            await cluster.CreateAsync(crds, null, new JsonObject
+            foreach (var crd in YamlJson.Documents(File.ReadAllText(Path.Combine(VolumeSnapshotCrds.Folder, file))))
             {
-                ["apiVersion"] = "apiextensions.k8s.io/v1",
-                ["kind"] = "CustomResourceDefinition",
-                ["metadata"] = new JsonObject { ["name"] = resource.QualifiedName },
-                ["spec"] = new JsonObject
-                {
-                    ["group"] = resource.Group,
-                    ["scope"] = resource.Namespaced ? "Namespaced" : "Cluster",
-                    ["names"] = new JsonObject { ["plural"] = resource.Name, ["kind"] = resource.Kind },
-                    ["versions"] = new JsonArray(new JsonObject { ["name"] = resource.Version, ["served"] = true, ["storage"] = true }),
-                },
-            });
+                await cluster.CreateAsync(crds, null, crd);
+            }
         }
     }
 
