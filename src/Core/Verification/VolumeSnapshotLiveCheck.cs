@@ -96,6 +96,13 @@ public static class VolumeSnapshotLiveCheck
             return;
         }
 
+        if (live.GetString("metadata.deletionTimestamp") is { } since)
+        {
+            // Its finalizers hold it until the controller has deleted the content (or released it): it is going.
+            findings.Error(Name, $"{what} is being deleted (since {since}): the volume data of this backup is going", record.Path, "metadata.deletionTimestamp", "none", since);
+            return;
+        }
+
         var state = new VolumeSnapshotState(live);
         if (state.ReadyToUse is not true)
         {

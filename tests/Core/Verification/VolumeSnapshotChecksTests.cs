@@ -83,6 +83,20 @@ public sealed class VolumeSnapshotChecksTests
     }
 
     [Fact]
+    public async Task Verify_SnapshotBeingDeleted_Fails()
+    {
+        var (record, snapshot) = await BackUpWithSnapshotAsync();
+        await _cluster.MergePatchAsync(VolumeSnapshotApi.VolumeSnapshots, "shop", snapshot.Record.SnapshotName,
+            new JsonObject { ["metadata"] = new JsonObject { ["deletionTimestamp"] = "2026-11-21T09:00:00Z" } });
+
+        var (verified, _) = await VerifyAsync(record);
+
+        var error = Assert.Single(verified.Verification!.Errors);
+        Assert.Equal(("snapshot", "metadata.deletionTimestamp", "2026-11-21T09:00:00Z"), (error.Check, error.Entry, error.Found));
+        Assert.EndsWith("of claim shop/data is being deleted (since 2026-11-21T09:00:00Z): the volume data of this backup is going", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Verify_SnapshotBoundToAnotherContent_Fails()
     {
         var (record, snapshot) = await BackUpWithSnapshotAsync();
