@@ -17,9 +17,6 @@ internal readonly record struct VolumeSnapshotState(KubeObject Snapshot)
     /// <summary><c>status.error.message</c>: why the snapshot controller could not take or keep it.</summary>
     public string? Error => Snapshot.GetString("status.error.message");
 
-    /// <summary><c>readyToUse: true</c>, <c>readyToUse: false</c> or <c>no readyToUse</c>, for findings.</summary>
-    public string Readiness => ReadyToUse is { } ready ? $"readyToUse: {(ready ? "true" : "false")}" : "no readyToUse";
-
     /// <summary>Why it is not ready, in words: not ready, with the controller's error when it gave one.</summary>
     public string NotReady(VolumeSnapshotRecord record) =>
         $"VolumeSnapshot {record.Namespace}/{record.SnapshotName} of claim {record.Qualified} is not readyToUse" + (Error is { } error ? $": {error}" : "");
