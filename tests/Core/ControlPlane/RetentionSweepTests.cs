@@ -4,6 +4,7 @@ using Strata.Core.ControlPlane;
 using Strata.Core.Kubernetes;
 using Strata.Core.Messages;
 using Strata.Core.Runs;
+using Strata.Core.Volumes;
 using Strata.TestKit.Fakes;
 
 namespace Strata.Core.Tests.ControlPlane;
@@ -270,6 +271,6 @@ public sealed class RetentionSweepTests
         }
 
         _cluster.Remove(snapshot.Key.Split('/')[0], snapshot.Record.Namespace, snapshot.Record.SnapshotName);
-        return (await _cluster.CreateAsync(Volumes.VolumeSnapshotApi.VolumeSnapshots, snapshot.Record.Namespace, body)).Uid!;
+        return (await _cluster.CreateAsync(VolumeSnapshotApi.VolumeSnapshots, snapshot.Record.Namespace, body)).Uid!;
     }
 }

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Strata.Adapters.Kubernetes;
 using Strata.Adapters.Kubernetes.Configuration;
+using Strata.Core.Artifacts;
 using Strata.Core.ControlPlane;
 using Strata.Core.Kubernetes;
 using Strata.Core.Messages;
@@ -115,7 +116,7 @@ public sealed class VolumeSnapshotSandboxTests : IAsyncLifetime
         {
             Namespace = "shop",
             Claim = claim,
-            Path = Core.Artifacts.ArtifactLayout.VolumeRecordPath("shop", claim),
+            Path = ArtifactLayout.VolumeRecordPath("shop", claim),
             Driver = Driver,
             VolumeSnapshotClass = className,
             SnapshotName = name,
