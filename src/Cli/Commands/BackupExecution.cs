@@ -2,6 +2,7 @@ using Strata.Adapters.Kubernetes;
 using Strata.Adapters.Kubernetes.Configuration;
 using Strata.Cli.Output;
 using Strata.Core.Backup;
+using Strata.Core.Ports;
 using Strata.Core.Verification;
 
 namespace Strata.Cli.Commands;
@@ -59,7 +60,12 @@ internal static class BackupExecution
         {
             // Every backup is proven before it counts: read back from the store, checked against its manifest.
             await environment.Error.WriteLineAsync($"verifying {outcome.Record.Artifacts.Count} artifact(s) from {location.ArtifactsWhere}…");
-            outcome = outcome with { Record = await VerificationRun.RunAsync(location.Artifacts, location.History, environment.Time, outcome.Record, cancellationToken: cancellationToken) };
+            // The snapshots are checked through the connection the backup was taken with.
+            outcome = outcome with
+            {
+                Record = await VerificationRun.RunAsync(location.Artifacts, location.History, environment.Time, outcome.Record,
+                    cluster: _ => Task.FromResult<IClusterWriter>(client), cancellationToken: cancellationToken),
+            };
         }
 
         if (output == OutputMode.Json)

@@ -1,13 +1,17 @@
 using System.CommandLine;
 using Strata.Cli.Output;
 using Strata.Core.Configuration;
+using Strata.Core.ControlPlane;
+using Strata.Core.Ports;
+using Strata.Core.Runs;
 using Strata.Core.Verification;
 
 namespace Strata.Cli.Commands;
 
 /// <summary>
 /// <c>strata backup verify ID</c>: reads the backup back from the store and checks it against its
-/// manifest (and the last verified backup, for drift); records the report with the run.
+/// manifest (and the last verified backup, for drift), and with <c>--config</c> its volume snapshots
+/// against its cluster; records the report with the run.
 /// Exit 0 verified, 1 verification failed (every problem named), 2 bad input.
 /// </summary>
 internal static class BackupVerifyCommand
@@ -17,7 +21,7 @@ internal static class BackupVerifyCommand
         var id = new Argument<string>("backup-id") { Description = "The backup's id (see 'strata backup list')." };
         var store = new StoreOptions();
         var output = CommonOptions.Output();
-        var config = new Option<string?>("--config") { Description = "strata.yaml (a file or blob URL), for the policy's drift threshold (default: 50%)." };
+        var config = new Option<string?>("--config") { Description = "strata.yaml (a file or blob URL): the policy's drift threshold (default: 50%), and the cluster whose volume snapshots are checked." };
         var command = new Command("verify", "Prove a backup: read every artifact back from the store and check it against the manifest.") { id, output, config };
         store.AddTo(command);
         command.SetAction(async (parsed, ct) =>
@@ -35,15 +39,15 @@ internal static class BackupVerifyCommand
                 return await environment.FailAsync($"backup {backupId} is {record.Status}: nothing was committed to verify");
             }
 
-            var threshold = DriftCheck.DefaultThreshold;
+            // With strata.yaml: the policy's drift threshold, and the cluster's connection for the volume snapshots
+            // (without one, or when it does not name the backup's cluster, they are reported unchecked).
+            ControlPlaneContext? plane = null;
+            IDisposable? resources = null;
             if (parsed.GetValue(config) is { Length: > 0 } path)
             {
                 try
                 {
-                    // Read as the control plane reads it: a file or a blob URL (an unreadable one fails as StoreConfigurationException).
-                    var text = await ControlPlaneFactory.ReadAsync(path, () => environment.AzureCredential ?? new Azure.Identity.DefaultAzureCredential(), ct);
-                    var configuration = ConfigurationLoader.Parse(text, path, SystemTimeZones.Instance);
-                    threshold = configuration.FindPolicy(record.Policy)?.Verification.DriftThreshold ?? threshold;
+                    (plane, resources) = await ControlPlaneFactory.CreateAsync(path, location, environment.Variable, environment.Time, cancellationToken: ct);
                 }
                 catch (ConfigurationException e)
                 {
@@ -51,8 +55,17 @@ internal static class BackupVerifyCommand
                 }
             }
 
-            await environment.Error.WriteLineAsync($"verifying {record.Artifacts.Count} artifact(s) of {backupId} from {location.ArtifactsWhere}…");
-            var verified = await VerificationRun.RunAsync(location.Artifacts, location.History, environment.Time, record, threshold, ct);
+            BackupRecord verified;
+            using (resources)
+            {
+                var threshold = plane?.Configuration.FindPolicy(record.Policy)?.Verification.DriftThreshold ?? DriftCheck.DefaultThreshold;
+                Func<CancellationToken, Task<IClusterWriter>>? cluster = plane?.Configuration.FindCluster(record.Cluster) is null
+                    ? null
+                    : token => plane.ConnectAsync(record.Cluster, token);
+                await environment.Error.WriteLineAsync($"verifying {record.Artifacts.Count} artifact(s) of {backupId} from {location.ArtifactsWhere}…");
+                verified = await VerificationRun.RunAsync(location.Artifacts, location.History, environment.Time, record, threshold, cluster, ct);
+            }
+
             if (parsed.GetValue(output) == "json")
             {
                 await environment.Out.WriteLineAsync(BackupJson.One(verified, location));

@@ -33,6 +33,11 @@ internal static class DrillTables
             grid.AddRow("Created", Markup.Escape($"{string.Join(", ", drill.CreatedClusterObjects)} (cluster-scoped, missing on the target: left there)"));
         }
 
+        if (drill.SnapshotContentsRemoved > 0)
+        {
+            grid.AddRow("Removed", Markup.Escape($"{drill.SnapshotContentsRemoved:N0} VolumeSnapshotContent(s) made to restore claims from snapshots (Retain: the storage snapshots stay)"));
+        }
+
         if (drill.KeptNamespaces.Count > 0)
         {
             grid.AddRow("Kept", Markup.Escape($"{string.Join(", ", drill.KeptNamespaces)} (for a look; delete them when done)"));

@@ -1,5 +1,6 @@
 using Strata.Core.Databases;
 using Strata.Core.Kubernetes;
+using Strata.Core.Volumes;
 using YamlDotNet.RepresentationModel;
 
 namespace Strata.Core.Configuration;
@@ -15,6 +16,7 @@ internal static class DatabaseTargetReader
     [
         "name", "engine", "executor", "namespace", "pod", "selector", "container", "host", "port", "user",
         "passwordSecret", "password", "databases", "allDatabases", "serializableDeferrable", "timeout", "drill", "archiving",
+        "consistency", "volumes",
     ];
 
     public static IReadOnlyList<DatabaseTarget> ReadAll(ConfigurationReader reader, YamlMappingNode policy, string policyPath)
@@ -49,6 +51,8 @@ internal static class DatabaseTargetReader
         var all = reader.OptionalBool(map, path, "allDatabases") ?? false;
         var serializable = reader.OptionalBool(map, path, "serializableDeferrable") ?? false;
         var archiving = reader.OptionalBool(map, path, "archiving") ?? false;
+        var consistency = Consistency(reader, map, path);
+        var volumes = reader.List(map, "volumes", required: false, ClaimName, path);
 
         void Refuse(string message) => reader.Error(map, path, message);
         if (executor == DatabaseExecutor.Exec)
@@ -101,6 +105,22 @@ internal static class DatabaseTargetReader
             Refuse("'archiving' watches PostgreSQL's WAL archiver (pg_stat_archiver); MariaDB and MySQL have none");
         }
 
+        if (consistency is not null && engine != DatabaseEngine.PostgreSql)
+        {
+            reader.Error(reader.Child(map, "consistency")!, $"{path}.consistency",
+                $"database target '{name}' is {(engine == DatabaseEngine.MariaDb ? "mariadb" : "mysql")}: 'consistency' applies to PostgreSQL targets (pg_backup_start and pg_backup_stop around the volume snapshots)");
+        }
+
+        if (executor == DatabaseExecutor.Direct && consistency == VolumeConsistency.Application && reader.Child(map, "volumes") is not YamlSequenceNode { Children.Count: > 0 })
+        {
+            Refuse($"database target '{name}' has executor 'direct' and 'consistency: application': 'volumes' is required, the claims that hold its data (and WAL) — there is no pod to find them from");
+        }
+
+        if (executor == DatabaseExecutor.Direct && volumes.Count > 0 && ns is null)
+        {
+            Refuse("'volumes' are claims in the target's namespace: give 'namespace' too");
+        }
+
         var queries = Queries(reader, map, path, databases, all);
         return name is null ? null : new DatabaseTarget
         {
@@ -120,6 +140,8 @@ internal static class DatabaseTargetReader
             AllDatabases = all,
             SerializableDeferrable = serializable,
             Archiving = archiving,
+            Consistency = consistency,
+            Volumes = volumes,
             Timeout = reader.Duration(map, path, "timeout") ?? DatabaseTarget.DefaultTimeout,
             DrillQueries = queries,
             Line = ConfigurationReader.LineOf(map),
@@ -207,6 +229,44 @@ internal static class DatabaseTargetReader
                 reader.Error(reader.Child(map, "executor")!, $"{path}.executor", $"'{text}' is not exec (in the pod, through the Kubernetes API) or direct (on this host)");
                 return DatabaseExecutor.Exec;
         }
+    }
+
+    private static VolumeConsistency? Consistency(ConfigurationReader reader, YamlMappingNode map, string path)
+    {
+        var text = reader.OptionalString(map, path, "consistency");
+        switch (text)
+        {
+            case null:
+                return null;
+            case "application":
+                return VolumeConsistency.Application;
+            case "crash":
+                return VolumeConsistency.Crash;
+            default:
+                reader.Error(reader.Child(map, "consistency")!, $"{path}.consistency",
+                    $"'{text}' is not application (inside pg_backup_start and pg_backup_stop) or crash (the volumes as they are)");
+                return null;
+        }
+    }
+
+    /// <summary>A PersistentVolumeClaim's name: a DNS-1123 subdomain (at most 253 characters; dot-separated lowercase labels).</summary>
+    private static string? ClaimName(ConfigurationReader reader, YamlNode node, string path)
+    {
+        var name = reader.Scalar(node, path);
+        if (name is null)
+        {
+            return null;
+        }
+
+        var valid = name.Length is > 0 and <= 253 && name.Split('.').All(part => part.Length > 0 && part[0] != '-' && part[^1] != '-'
+            && part.All(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c == '-'));
+        if (!valid)
+        {
+            reader.Error(node, path, $"'{name}' is not a claim name: at most 253 lowercase letters, digits, '-' or '.', each part starting and ending with a letter or digit");
+            return null;
+        }
+
+        return name;
     }
 
     private static LabelSelector? Selector(ConfigurationReader reader, YamlMappingNode map, string path)

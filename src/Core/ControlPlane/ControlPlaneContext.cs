@@ -35,4 +35,13 @@ public sealed record ControlPlaneContext(
 
     /// <summary>Reads secret references (database passwords) when they are needed; hosts set it, as <see cref="AlertChannels"/>.</summary>
     public ISecretValues Secrets { get; init; } = UnwiredSecretValues.Instance;
+
+    /// <summary>
+    /// A client for the cluster strata.yaml names <paramref name="cluster"/>; a name it does not have fails as a cluster
+    /// that cannot be reached (<see cref="ClusterRequestException"/>, not transient), with the reason.
+    /// </summary>
+    public Task<IClusterWriter> ConnectAsync(string cluster, CancellationToken cancellationToken = default) =>
+        Configuration.FindCluster(cluster) is { } definition
+            ? Clusters.ConnectAsync(definition, cancellationToken)
+            : Task.FromException<IClusterWriter>(new ClusterRequestException($"cluster '{cluster}' is not in {Configuration.Source}", 0, "NotConfigured", isTransient: false));
 }

@@ -3,6 +3,7 @@ using Strata.Core.Freshness;
 using Strata.Core.Messages;
 using Strata.Core.Ports;
 using Strata.Core.Runs;
+using Strata.Core.Verification;
 
 namespace Strata.Core.ControlPlane;
 
@@ -40,7 +41,7 @@ public static class IncidentRecovery
             BackupStatus.PartiallyFailed when record.Verification is { Passed: true } => EndedByVerifiedPartial,
             _ => [],
         };
-        if (record.Verification is { Passed: true } report && !report.Warnings.Any())
+        if (record.Verification is { Passed: true } report && !DriftCheck.Of(report).Any())
         {
             kinds = kinds.Append("backup-drift");
         }

@@ -8,9 +8,25 @@ namespace Strata.Core.ControlPlane;
 
 /// <summary>
 /// The hourly retention timer: plans each (policy, cluster) with <see cref="RetentionPlanner"/>
-/// and deletes what the plan and the store's write-once lock both allow. The manifest goes first,
-/// so a half-deleted backup never looks complete; the run record stays, marked expired. Backups of
-/// policies no longer in the configuration, and ad hoc backups, are left alone.
+/// and deletes what the plan and the store's write-once lock both allow — the artifacts, and the
+/// VolumeSnapshots the backup created (<see cref="SnapshotRetention"/>: only Strata's own for that
+/// backup). The run record stays, marked expired. Backups of policies no longer in the
+/// configuration, and ad hoc backups, are left alone; backups the plan keeps or finds locked
+/// never reach deletion, so their snapshots stay.
+/// <para>
+/// The order, for one expiring backup, and why:
+/// (1) its snapshot records are read from the manifest before anything is deleted (once a sweep
+/// has deleted the manifest, from the <c>volumes/</c> records that are left);
+/// (2) the VolumeSnapshots they name are read from the cluster, to tell Strata's own from anything
+/// else under those names — an unreachable cluster keeps the whole backup, untouched, for the next sweep;
+/// (3) the manifest goes first of the artifacts, so a half-deleted backup never looks complete. The
+/// store has no way to ask about a lock without deleting, and the manifest, written last, carries the
+/// backup's latest write-once lock: when the store refuses it, nothing was deleted, snapshots included
+/// — a locked backup never keeps its artifacts while losing its snapshots;
+/// (4) then the snapshots, which nothing usable refers to any more — when a delete fails the backup is
+/// kept and retried, its <c>volumes/</c> records still naming them;
+/// (5) then the other artifacts.
+/// </para>
 /// </summary>
 public static class RetentionSweep
 {
@@ -38,6 +54,8 @@ public static class RetentionSweep
         foreach (var ((policyName, cluster), records) in groups.OrderBy(g => g.Key))
         {
             var policy = policies[policyName];
+            var label = $"retention {policyName}/{cluster}";
+            var snapshots = new SnapshotRetention(context, cluster, result, label);
             var byId = records.ToDictionary(r => r.Id, StringComparer.Ordinal);
             var plan = RetentionPlanner.Plan(records.Select(Candidate).ToList(), policy.Retention, asOf, policy.TimeZone);
             int expired = 0, locked = 0;
@@ -48,31 +66,32 @@ public static class RetentionSweep
                 if (decision.Verdict == RetentionVerdict.Locked)
                 {
                     locked++;
-                    result.Log($"retention {policyName}/{cluster}: {record.Id} kept: {decision.Reason}");
+                    result.Log($"{label}: {record.Id} kept: {decision.Reason}");
                     continue;
                 }
 
                 try
                 {
-                    var lockedBy = await DeleteAsync(context.Stores.Default, record.Location, cancellationToken);
+                    var lockedBy = await ExpireAsync(context.Stores.Default, snapshots, record, cancellationToken);
                     if (lockedBy is not null)
                     {
                         locked++;
-                        result.Log($"retention {policyName}/{cluster}: {record.Id} kept: {decision.Reason}; the store says {lockedBy}");
+                        result.Log($"{label}: {record.Id} kept: {decision.Reason}; the store says {lockedBy}");
                         continue;
                     }
 
                     await context.History.SaveBackupAsync(record with { ExpiredAt = asOf }, cancellationToken);
                     expired++;
-                    result.Log($"retention {policyName}/{cluster}: {record.Id} expired: {decision.Reason}");
+                    result.Log($"{label}: {record.Id} expired: {decision.Reason}");
                 }
                 catch (Exception e) when (e is not OperationCanceledException)
                 {
                     failures.Add($"{record.Id}: {e.Message}");
+                    result.Log($"{label}: {record.Id} kept, to be tried again next sweep: {e.Message}");
                 }
             }
 
-            result.Log($"retention {policyName}/{cluster}: {plan.Count(d => d.Verdict == RetentionVerdict.Keep)} kept, {expired} expired, {locked} locked, {failures.Count} failed");
+            result.Log($"{label}: {plan.Count(d => d.Verdict == RetentionVerdict.Keep)} kept, {expired} expired, {locked} locked, {failures.Count} failed");
             if (failures.Count > 0)
             {
                 result.Send(new Envelope($"alert-retention-failed-{policyName}-{cluster}-{asOf:yyyyMMddHHmm}", $"retention-{asOf:yyyyMMddHHmm}", asOf, new AlertRaised(
@@ -89,17 +108,28 @@ public static class RetentionSweep
         record.Id, record.StartedAt, record.Status is BackupStatus.Succeeded or BackupStatus.PartiallyFailed or BackupStatus.Verified,
         record.Status == BackupStatus.InProgress, record.RetainUntil, record.Status == BackupStatus.Verified);
 
-    /// <summary>Deletes a backup's artifacts, manifest first; returns the store's lock report when something is locked (and stops there).</summary>
-    private static async Task<string?> DeleteAsync(IArtifactStore store, string prefix, CancellationToken cancellationToken)
+    /// <summary>
+    /// Deletes a backup's snapshots and artifacts in the order the class describes; returns the store's lock report when
+    /// something is locked (and stops there). Throws when the cluster could not be read or a snapshot not deleted.
+    /// </summary>
+    private static async Task<string?> ExpireAsync(IArtifactStore store, SnapshotRetention snapshots, BackupRecord record, CancellationToken cancellationToken)
     {
         var keys = new List<string>();
-        await foreach (var artifact in store.ListAsync(prefix, cancellationToken))
+        await foreach (var artifact in store.ListAsync(record.Location, cancellationToken))
         {
             keys.Add(artifact.Key);
         }
 
-        var manifest = ArtifactLayout.ArtifactKey(prefix, ArtifactLayout.Manifest);
-        foreach (var key in keys.OrderBy(k => k == manifest ? 0 : 1))
+        var volumes = await snapshots.RecordsAsync(store, record, keys, cancellationToken);
+        var owned = volumes.Count == 0 ? [] : await snapshots.OwnedAsync(record, volumes, cancellationToken);
+        var manifest = ArtifactLayout.ArtifactKey(record.Location, ArtifactLayout.Manifest);
+        if (keys.Contains(manifest) && await store.DeleteAsync(manifest, cancellationToken) is { Outcome: ArtifactDeletionOutcome.Locked } manifestLocked)
+        {
+            return manifestLocked.ToString();
+        }
+
+        await snapshots.DeleteAsync(record, owned, cancellationToken);
+        foreach (var key in keys.Where(k => k != manifest))
         {
             var deletion = await store.DeleteAsync(key, cancellationToken);
             if (deletion.Outcome == ArtifactDeletionOutcome.Locked)

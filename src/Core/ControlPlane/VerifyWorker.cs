@@ -7,7 +7,7 @@ namespace Strata.Core.ControlPlane;
 
 /// <summary>
 /// The <c>strata-verifications</c> worker: proves a committed backup by reading it back from the
-/// store (<see cref="BackupVerifier"/>), compares it with the last verified backup of the same policy
+/// store (<see cref="BackupVerifier"/>) and its volume snapshots from its cluster, compares it with the last verified backup of the same policy
 /// and cluster (<see cref="DriftCheck"/>), records the report with the run, and moves the run to
 /// <see cref="BackupStatus.Verified"/> or <see cref="BackupStatus.VerificationFailed"/>. It reads the artifacts
 /// and rewrites only the run record, so a redelivered request simply verifies again. Requests of kind
@@ -54,10 +54,14 @@ public static class VerifyWorker
         : !record.IsCommitted ? $"backup {request.BackupId} is {record.Status}: nothing was committed to verify"
         : null;
 
-    /// <summary>Verifies <paramref name="record"/>'s backup with its policy's drift threshold; returns the updated, saved record.</summary>
+    /// <summary>
+    /// Verifies <paramref name="record"/>'s backup with its policy's drift threshold, and its volume snapshots against its
+    /// cluster (connected only when it has some; a cluster no longer configured cannot prove them); returns the updated, saved record.
+    /// </summary>
     public static Task<BackupRecord> VerifyAsync(ControlPlaneContext context, BackupRecord record, CancellationToken cancellationToken = default) =>
         VerificationRun.RunAsync(context.Stores.Default, context.History, context.Time, record,
-            context.Configuration.FindPolicy(record.Policy)?.Verification.DriftThreshold ?? DriftCheck.DefaultThreshold, cancellationToken);
+            context.Configuration.FindPolicy(record.Policy)?.Verification.DriftThreshold ?? DriftCheck.DefaultThreshold,
+            ct => context.ConnectAsync(record.Cluster, ct), cancellationToken);
 
     /// <summary>A failed verification pages (critical); drift warns.</summary>
     private static void FollowUp(Envelope request, BackupRecord record, DateTimeOffset now, FunctionResult result)
@@ -71,7 +75,7 @@ public static class VerifyWorker
                 $"verification-failed/{record.Policy}/{record.Cluster}", record.Cluster, record.Policy, record.Id) with { FailedItems = Listed(report.Errors, report.ErrorCount, out var more), MoreFailedItems = more }));
         }
 
-        var warnings = report.Warnings.ToList();
+        var warnings = DriftCheck.Of(report).ToList();
         if (warnings.Count > 0)
         {
             result.Send(request.FollowedBy($"alert-backup-drift-{record.Id}", now, new AlertRaised(

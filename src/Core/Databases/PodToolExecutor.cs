@@ -17,6 +17,9 @@ public sealed class PodToolExecutor(IPodExec exec, string ns, string pod, string
     /// <inheritdoc />
     public string Where => $"pod {ns}/{pod}" + (container is null ? "" : $" (container {container})");
 
+    /// <summary>The pod the tools run in.</summary>
+    public (string Namespace, string Name) Pod => (ns, pod);
+
     /// <inheritdoc />
     public async Task<CommandExit> RunAsync(DatabaseCommand command, CommandStreams streams, CancellationToken cancellationToken = default)
     {

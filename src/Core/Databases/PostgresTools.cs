@@ -34,6 +34,15 @@ public static class PostgresTools
         Command("psql", password, ["--no-password", "--no-psqlrc", "--tuples-only", "--no-align", "--field-separator", "\t", "--set", "ON_ERROR_STOP=1", "--dbname", ConnectionString(target, database), "--command", sql]);
 
     /// <summary>
+    /// A long-lived <c>psql</c> on the maintenance database that reads statements from stdin as they are written
+    /// (<see cref="PsqlConversation"/>): quiet, unaligned and tab-separated, tuples only, ending at the first error;
+    /// it runs for at most <paramref name="timeLimit"/> where it runs.
+    /// </summary>
+    public static DatabaseCommand Session(DatabaseTarget target, string? password, TimeSpan timeLimit) =>
+        Command("psql", password, ["--no-password", "--no-psqlrc", "--quiet", "--tuples-only", "--no-align", "--field-separator", "\t", "--set", "ON_ERROR_STOP=1", "--dbname", ConnectionString(target, MaintenanceDatabase)])
+        with { TimeLimit = timeLimit };
+
+    /// <summary>
     /// <c>pg_restore</c> of a custom-format dump read from stdin (<paramref name="length"/> bytes) into <paramref name="database"/>.
     /// <paramref name="clean"/> drops what the dump recreates, in one transaction (a failure leaves the database as it was);
     /// <paramref name="scratch"/> restores for a drill: without owners, grants, subscriptions and publications, which need

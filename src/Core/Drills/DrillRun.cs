@@ -5,6 +5,8 @@ using Strata.Core.Kubernetes;
 using Strata.Core.Ports;
 using Strata.Core.Restore;
 using Strata.Core.Runs;
+using Strata.Core.Restore.Snapshots;
+using Strata.Core.Volumes;
 
 namespace Strata.Core.Drills;
 
@@ -20,6 +22,7 @@ namespace Strata.Core.Drills;
 public sealed class DrillRun(IClusterWriter target, IArtifactStore store, IRunHistory history, TimeProvider time, DrillOptions? options = null)
 {
     private static readonly ApiResource Namespaces = new("", "v1", "namespaces", "Namespace", false, ["create", "delete", "get"]);
+    private const string SnapshotContents = "volumesnapshotcontents.snapshot.storage.k8s.io";
     private readonly DrillOptions _options = options ?? new DrillOptions();
 
     /// <summary>Runs the drill; failures of the drill (refused objects, unmet assertions, an unreachable target) are recorded, not thrown.</summary>
@@ -157,7 +160,7 @@ public sealed class DrillRun(IClusterWriter target, IArtifactStore store, IRunHi
             Disarmed = restore.Disarmed,
             Refused = refused,
             CreatedClusterObjects = [.. restore.Items
-                .Where(i => i is { Namespace: null, Outcome: RestoreItemOutcome.Created } && i.Resource != "namespaces")
+                .Where(i => i is { Namespace: null, Outcome: RestoreItemOutcome.Created } && i.Resource is not ("namespaces" or SnapshotContents))
                 .Select(i => $"{i.Resource}/{i.Name}")],
         };
 
@@ -251,7 +254,14 @@ public sealed class DrillRun(IClusterWriter target, IArtifactStore store, IRunHi
                 }
             }
 
-            return record with { KeptNamespaces = existing };
+            var contents = await SnapshotContentsAsync(record, cancellationToken);
+            return record with
+            {
+                KeptNamespaces = existing,
+                Warnings = contents.Names.Count == 0 ? record.Warnings : [.. record.Warnings,
+                    $"{contents.Names.Count} VolumeSnapshotContent(s) the drill made are kept with its namespaces ({string.Join(", ", contents.Names.Select(n => n.Name))}); " +
+                    $"delete them with the namespaces: kubectl delete volumesnapshotcontent -l {contents.Selector} (deletionPolicy Retain: the storage snapshots stay)"],
+            };
         }
 
         progress?.Report(new DrillProgress("cleaning up", time.GetUtcNow() - record.StartedAt, 0, scratch.Claimed.Count));
@@ -301,7 +311,78 @@ public sealed class DrillRun(IClusterWriter target, IArtifactStore store, IRunHi
         }
 
         warnings.AddRange(deleting.Select(name => $"scratch namespace {name} was deleted and is still terminating after {_options.CleanupWait.TotalSeconds:0} s; it goes once its contents are gone"));
-        return record with { KeptNamespaces = kept, Warnings = warnings };
+        var removed = await RemoveSnapshotContentsAsync(record, warnings, cancellationToken);
+        return record with { KeptNamespaces = kept, Warnings = warnings, SnapshotContentsRemoved = removed };
+    }
+
+    /// <summary>
+    /// Deletes the pre-provisioned VolumeSnapshotContents the drill's restore made (found by its restore-id label): they
+    /// are cluster-scoped, so deleting the scratch namespaces does not take them. They are <c>Retain</c> — deleting one
+    /// deletes the object, never the storage snapshot the original still owns; one that is not (changed since) is left,
+    /// with a warning. Returns how many were removed; what could not be is a warning naming them.
+    /// </summary>
+    private async Task<int> RemoveSnapshotContentsAsync(DrillRecord record, List<string> warnings, CancellationToken cancellationToken)
+    {
+        var (names, selector, error) = await SnapshotContentsAsync(record, cancellationToken);
+        if (error is not null)
+        {
+            warnings.Add($"could not list the VolumeSnapshotContents the drill made: {error}; delete them with kubectl delete volumesnapshotcontent -l {selector}");
+            return 0;
+        }
+
+        var removed = 0;
+        var failed = new List<string>();
+        foreach (var (name, retained) in names)
+        {
+            if (!retained)
+            {
+                failed.Add($"{name} (its deletionPolicy is no longer Retain: deleting it would delete the storage snapshot)");
+                continue;
+            }
+
+            try
+            {
+                if (await target.DeleteAsync(VolumeSnapshotApi.VolumeSnapshotContents, null, name, cancellationToken))
+                {
+                    removed++;
+                }
+            }
+            catch (ClusterRequestException e)
+            {
+                failed.Add($"{name} ({e.Message})");
+            }
+        }
+
+        if (failed.Count > 0)
+        {
+            warnings.Add($"{failed.Count} VolumeSnapshotContent(s) the drill made were not removed: {string.Join("; ", failed)}; kubectl delete volumesnapshotcontent -l {selector}");
+        }
+
+        return removed;
+    }
+
+    /// <summary>The VolumeSnapshotContents labelled with the drill's restore id (and whether each is Retain); none when the target serves no snapshot API.</summary>
+    private async Task<(List<(string Name, bool Retained)> Names, string Selector, string? Error)> SnapshotContentsAsync(DrillRecord record, CancellationToken cancellationToken)
+    {
+        var selector = SnapshotRestoreNames.Selector(record.RestoreId ?? record.Id);
+        var names = new List<(string, bool)>();
+        try
+        {
+            await foreach (var content in target.ListAsync(VolumeSnapshotApi.VolumeSnapshotContents, new ListRequest(LabelSelector: selector), cancellationToken))
+            {
+                names.Add((content.Name, content.GetString("spec.deletionPolicy") == "Retain"));
+            }
+        }
+        catch (ClusterRequestException e) when (e.StatusCode == 404)
+        {
+            // The target serves no snapshot API: the drill made none.
+        }
+        catch (ClusterRequestException e)
+        {
+            return (names, selector, e.Message);
+        }
+
+        return (names, selector, null);
     }
 
     private static List<DrillRefusal> Refusals(RestoreRecord restore) =>

@@ -12,7 +12,9 @@ namespace Strata.Core.Restore;
 /// Restores a backup's API objects into a cluster: locate the backup → check every artifact
 /// against the manifest while reading the archive once (nothing is applied before the whole
 /// backup has passed) → plan the tiers → apply tier by tier, concurrently within a tier, waiting
-/// for CRDs to be Established → restore owner references → run record with a result per object.
+/// for CRDs to be Established, and before the claims' tier making the snapshots they are restored
+/// from usable in their namespace (<see cref="Snapshots.ClaimsFromSnapshots"/>) → restore owner
+/// references → run record with a result per object.
 /// </summary>
 public sealed class BackupRestore(
     IClusterWriter target,
@@ -67,10 +69,15 @@ public sealed class BackupRestore(
         record = record with { SourceCluster = backup.Cluster };
         var discovery = await target.DiscoverAsync(cancellationToken);
         var selection = new RestoreSelection(request, discovery);
-        var applier = new ObjectApplier(target, request, selection);
+        var volumeRecords = await VerifyArtifactsAsync(backup, cancellationToken);
+        var inventory = Snapshots.SnapshotInventory.From(request.BackupId, backup.Cluster, backup.Manifest, volumeRecords);
+        selection.UseSnapshots(inventory);
+        var snapshots = new Snapshots.ClaimsFromSnapshots(target, request, record.Id, inventory, time, _options, problems);
+        var applier = new ObjectApplier(target, request, selection, snapshots);
 
         await using var spool = new RestoreSpool(_options.Scratch);
-        await ReadVerifiedAsync(backup, selection, spool, applier, progress, cancellationToken);
+        var claims = new List<(string Namespace, string Claim)>();
+        await ReadVerifiedAsync(backup, selection, spool, applier, claims, progress, cancellationToken);
         selection.Seal();
 
         var order = RestoreOrder.Default.WithPriorities(request.Priorities, name => IsCustomName(selection, name), out var ignored);
@@ -88,6 +95,12 @@ public sealed class BackupRestore(
             foreach (var (type, resolution) in resolutions.Where(r => r.Value is { Target: not null, Note: not null }))
             {
                 problems.Warning(resolution.Note!, type.QualifiedName, reason: ProblemReasons.VersionChanged);
+            }
+
+            if (tier.Tier.RestoresSnapshots && claims.Count > 0)
+            {
+                progress?.Report(new RestoreProgress("restoring snapshots", done, total, tier.Tier.Name));
+                await snapshots.PrepareAsync(claims, discovery, applier.CreatesNamespace, cancellationToken);
             }
 
             progress?.Report(new RestoreProgress("applying", done, total, tier.Tier.Name));
@@ -122,12 +135,13 @@ public sealed class BackupRestore(
         }
 
         progress?.Report(new RestoreProgress("done", done, total, null));
-        return Complete(record, applier, selection, problems);
+        return Complete(record, applier, snapshots, selection, problems);
     }
 
-    private RestoreRecord Complete(RestoreRecord record, ObjectApplier applier, RestoreSelection selection, OperationResult problems)
+    private RestoreRecord Complete(
+        RestoreRecord record, ObjectApplier applier, Snapshots.ClaimsFromSnapshots snapshots, RestoreSelection selection, OperationResult problems)
     {
-        var items = applier.Results
+        var items = applier.Results.Concat(snapshots.Results)
             .OrderBy(r => r.Resource, StringComparer.Ordinal)
             .ThenBy(r => r.Namespace, StringComparer.Ordinal)
             .ThenBy(r => r.Name, StringComparer.Ordinal)
@@ -136,6 +150,7 @@ public sealed class BackupRestore(
             o => JsonNamingPolicy.CamelCase.ConvertName(o.ToString()),
             o => (long)items.Count(i => i.Outcome == o));
         counts["excluded"] = selection.Excluded + applier.NotNeeded;
+        counts[ClaimsFromSnapshotsCount] = snapshots.ClaimsCreated;
 
         var broken = items.Count(i => i.Outcome is RestoreItemOutcome.Failed or RestoreItemOutcome.SkippedUnsupported);
         var status = broken == 0 ? RestoreStatus.Succeeded
@@ -152,6 +167,9 @@ public sealed class BackupRestore(
             Error = status == RestoreStatus.Failed ? "no object could be restored; see the items" : null,
         };
     }
+
+    /// <summary>The count of claims created with a snapshot as their data source (in a dry run: that would be).</summary>
+    public const string ClaimsFromSnapshotsCount = "claimsFromSnapshots";
 
     private static bool IsCustomName(RestoreSelection selection, string qualifiedName)
     {
@@ -223,25 +241,38 @@ public sealed class BackupRestore(
     }
 
     /// <summary>
-    /// Reads the resources archive once: every entry is checked for safety and filtered, kept
-    /// documents go to the spool, and the archive's size and SHA-256 (and those of every other
-    /// artifact) are compared with the manifest. Any mismatch refuses the restore.
+    /// Compares every artifact but the archive with the manifest (size and SHA-256); any mismatch refuses the restore.
+    /// Returns the bytes of the volume layer's records, by path, as they were checked.
     /// </summary>
-    private async Task ReadVerifiedAsync(
-        LocatedBackup backup, RestoreSelection selection, RestoreSpool spool, ObjectApplier applier,
-        IProgress<RestoreProgress>? progress, CancellationToken cancellationToken)
+    private async Task<Dictionary<string, byte[]>> VerifyArtifactsAsync(LocatedBackup backup, CancellationToken cancellationToken)
     {
-        var expected = backup.Manifest?.Artifacts.FirstOrDefault(a => a.Path == ArtifactLayout.ResourcesArchive);
-        if (backup.Manifest is not null && expected is null)
+        if (backup.Manifest is not null && !backup.Manifest.Artifacts.Any(a => a.Path == ArtifactLayout.ResourcesArchive))
         {
             throw new RestoreRefusedException($"the manifest of {backup.Prefix} lists no {ArtifactLayout.ResourcesArchive}: there are no objects to restore");
         }
 
+        var kept = new Dictionary<string, byte[]>(StringComparer.Ordinal);
         foreach (var artifact in backup.Manifest?.Artifacts.Where(a => a.Path != ArtifactLayout.ResourcesArchive) ?? [])
         {
-            await VerifyAsync(backup.Prefix, artifact, cancellationToken);
+            if (await VerifyAsync(backup.Prefix, artifact, Snapshots.SnapshotInventory.Keeps(artifact), cancellationToken) is { } bytes)
+            {
+                kept[artifact.Path] = bytes;
+            }
         }
 
+        return kept;
+    }
+
+    /// <summary>
+    /// Reads the resources archive once: every entry is checked for safety and filtered, kept
+    /// documents go to the spool (and the claims among them to <paramref name="claims"/>), and the
+    /// archive's size and SHA-256 are compared with the manifest. Any mismatch refuses the restore.
+    /// </summary>
+    private async Task ReadVerifiedAsync(
+        LocatedBackup backup, RestoreSelection selection, RestoreSpool spool, ObjectApplier applier, List<(string, string)> claims,
+        IProgress<RestoreProgress>? progress, CancellationToken cancellationToken)
+    {
+        var expected = backup.Manifest?.Artifacts.FirstOrDefault(a => a.Path == ArtifactLayout.ResourcesArchive);
         var key = ArtifactLayout.ArtifactKey(backup.Prefix, ArtifactLayout.ResourcesArchive);
         try
         {
@@ -263,6 +294,11 @@ public sealed class BackupRestore(
                 }
 
                 var selected = selection.Consider(type, obj);
+                if (selected == Selection.Selected && type.QualifiedName == "persistentvolumeclaims" && obj.Namespace is { } claimNs)
+                {
+                    claims.Add((claimNs, obj.Name));
+                }
+
                 if (selected != Selection.Excluded)
                 {
                     await spool.AppendAsync(type, entry.RawPath, selected == Selection.Selected, entry.Content, cancellationToken);
@@ -284,15 +320,18 @@ public sealed class BackupRestore(
         }
     }
 
-    private async Task VerifyAsync(string prefix, ArtifactEntry artifact, CancellationToken cancellationToken)
+    /// <summary>Checks one artifact against the manifest; returns its bytes when <paramref name="keep"/>, once they passed.</summary>
+    private async Task<byte[]?> VerifyAsync(string prefix, ArtifactEntry artifact, bool keep, CancellationToken cancellationToken)
     {
         var key = ArtifactLayout.ArtifactKey(prefix, artifact.Path);
         try
         {
             await using var stream = await store.OpenReadAsync(key, cancellationToken);
             await using var hashing = new HashingStream(stream);
-            await hashing.CopyToAsync(Stream.Null, cancellationToken);
+            using var copy = keep ? new MemoryStream() : null;
+            await hashing.CopyToAsync(copy ?? Stream.Null, cancellationToken);
             Check(key, artifact, hashing.BytesHashed, hashing.Sha256Hex);
+            return copy?.ToArray();
         }
         catch (ArtifactNotFoundException e)
         {

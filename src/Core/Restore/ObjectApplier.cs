@@ -9,10 +9,11 @@ namespace Strata.Core.Restore;
 
 /// <summary>
 /// Applies one backed-up object to the target: filter, controller check, sanitize, remap, owner
-/// references, then create — and, when it exists, skip or update as the policy says. Every
+/// references (a claim the backup holds a snapshot of: its data source), then create — and, when it exists, skip or
+/// update as the policy says. Every
 /// outcome is recorded; nothing is thrown for a refused object.
 /// </summary>
-internal sealed class ObjectApplier(IClusterWriter target, RestoreRequest request, RestoreSelection selection)
+internal sealed class ObjectApplier(IClusterWriter target, RestoreRequest request, RestoreSelection selection, Snapshots.ClaimsFromSnapshots? snapshots = null)
 {
     private readonly ConcurrentQueue<RestoreItemResult> _results = new();
     private readonly ConcurrentDictionary<string, string> _newUids = new(StringComparer.Ordinal);
@@ -36,6 +37,9 @@ internal sealed class ObjectApplier(IClusterWriter target, RestoreRequest reques
     public IEnumerable<string> CreatedDefinitions => _results
         .Where(r => r.Resource == RestoreOrder.CustomResourceDefinitions && r.Outcome is RestoreItemOutcome.Created or RestoreItemOutcome.Updated)
         .Select(r => r.Name);
+
+    /// <summary>Whether a dry run would create namespace <paramref name="ns"/> (objects in it cannot be validated).</summary>
+    public bool CreatesNamespace(string ns) => _dryRunCreated.ContainsKey($"ns:{ns}");
 
     /// <summary>Records a document of the archive that is not a JSON object.</summary>
     public void RecordUnreadable(SourceType type, Artifacts.ResourceEntryPath path) =>
@@ -106,8 +110,24 @@ internal sealed class ObjectApplier(IClusterWriter target, RestoreRequest reques
         body["apiVersion"] = resource.ApiVersion;
         var deferred = RelinkOwners(obj.Metadata);
 
+        string? fromSnapshot = null;
+        if (type.QualifiedName == "persistentvolumeclaims" && path.Namespace is { } claimNs && snapshots?.For(claimNs, path.Name) is { } source)
+        {
+            if (source.Failure is { } failure)
+            {
+                Record(RestoreItemOutcome.Failed, failure);
+                return;
+            }
+
+            fromSnapshot = snapshots.Rewrite(body, source, targetNs!, targetName);
+        }
+
         var outcome = await CreateOrHandleExistingAsync(resource, targetNs, targetName, body, oldUid, cancellationToken);
-        Record(outcome.Outcome, outcome.Message);
+        Record(outcome.Outcome, outcome.Message ?? (outcome.Outcome == RestoreItemOutcome.Created ? fromSnapshot : null));
+        if (fromSnapshot is not null && outcome.Outcome == RestoreItemOutcome.Created)
+        {
+            snapshots!.Created();
+        }
         if (outcome.Outcome is RestoreItemOutcome.Created or RestoreItemOutcome.Updated)
         {
             foreach (var change in disarmed)

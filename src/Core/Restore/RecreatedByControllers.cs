@@ -4,7 +4,8 @@ namespace Strata.Core.Restore;
 
 /// <summary>
 /// Objects a restore leaves to the target's controllers, which recreate them from objects that
-/// are restored: a table of rules, each with its reason.
+/// are restored — or makes anew itself, as Strata's own snapshot objects, which come back through the
+/// claims they were taken of: a table of rules, each with its reason.
 /// </summary>
 public static class RecreatedByControllers
 {
@@ -28,6 +29,20 @@ public static class RecreatedByControllers
             (_, _) => "an event: history, not state"),
         new("events.events.k8s.io", "events are history, not state; the target's controllers emit their own",
             (_, _) => "an event: history, not state"),
+        new("persistentvolumes",
+            "a claim the backup holds a snapshot of is restored from it onto a new volume, which its CSI provisioner creates; the old volume's disk belongs to the original, and a pre-bound volume would win over the snapshot",
+            (o, set) => o.GetString("spec.claimRef.name") is { } claim && set.HasSnapshot(o.GetString("spec.claimRef.namespace"), claim)
+                ? $"its claim {o.GetString("spec.claimRef.namespace")}/{claim} is restored from its snapshot: the CSI provisioner creates a new volume from it"
+                : null),
+        new("configmaps",
+            "a backup_label ConfigMap an earlier restore made would hand PostgreSQL the label of another snapshot; the restore writes the one its snapshot needs",
+            (o, _) => Snapshots.StrataSnapshotObjects.BackupLabelReason(o)),
+        new(Snapshots.StrataSnapshotObjects.VolumeSnapshots,
+            "Strata's own VolumeSnapshots come back through their claims' dataSource, from the backup's volume records; re-applied, one whose source is a claim would snapshot the restored claim",
+            (o, _) => Snapshots.StrataSnapshotObjects.SnapshotReason(o)),
+        new(Snapshots.StrataSnapshotObjects.VolumeSnapshotContents,
+            "the contents of Strata's snapshots are made anew, pre-provisioned with deletionPolicy Retain; re-applied, the original would fight over its snapshot handle",
+            (o, set) => Snapshots.StrataSnapshotObjects.ContentReason(o, set)),
     ];
 
     /// <summary>Why <paramref name="obj"/> is left to a controller, or null when it is restored.</summary>

@@ -13,6 +13,16 @@ public sealed record RestoreOptions
     public TimeSpan EstablishPollInterval { get; init; } = TimeSpan.FromMilliseconds(250);
 
     /// <summary>
+    /// How long to wait for a VolumeSnapshot the restore created (bound to a pre-provisioned VolumeSnapshotContent) to
+    /// be <c>readyToUse</c> before its claim is given up as failed. Default 5 min: the snapshot controller binds at once,
+    /// but the CSI driver checks the handle with the storage system, and a cloud's API may take its time.
+    /// </summary>
+    public TimeSpan SnapshotReadyTimeout { get; init; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>How often to look while waiting for those VolumeSnapshots. Default 2 s.</summary>
+    public TimeSpan SnapshotPollInterval { get; init; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>
     /// Scratch space for the archive's documents between verification and apply (one stream per
     /// resource type; read back once, then disposed). Default: memory. The CLI passes temporary files.
     /// </summary>

@@ -45,8 +45,9 @@ public sealed class RestoreOrder
             "restored claims bind to their own volumes rather than to newly provisioned ones",
             ["persistentvolumes"]),
         new("persistent volume claims",
-            "a Pod that mounts a missing claim stays Pending",
-            ["persistentvolumeclaims"]),
+            "a Pod that mounts a missing claim stays Pending; a claim the backup holds a snapshot of is created from it (dataSource), "
+            + "so the VolumeSnapshot it names is made ready in its namespace first",
+            ["persistentvolumeclaims"], RestoresSnapshots: true),
         new("services",
             "Pods get environment variables only for the Services that exist when they start",
             ["services"]),

@@ -17,6 +17,9 @@ internal sealed class RestoreSelection(RestoreRequest request, DiscoveryResult t
     private readonly HashSet<string> _needed = new(StringComparer.Ordinal);
     private readonly HashSet<string> _selectorServices = new(StringComparer.Ordinal);
     private readonly HashSet<string> _volumes = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _strataSnapshots = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _recordedContents = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _snapshotClaims = new(StringComparer.Ordinal);
     private readonly Dictionary<(SourceType, string), ApiResource> _resources = [];
     private readonly bool _volumesExcluded = request.ExcludeResources.Any(
         new ApiResource("", "v1", "persistentvolumes", "PersistentVolume", false, []) { SingularName = "persistentvolume", ShortNames = ["pv"] }.IsNamedBy);
@@ -34,9 +37,21 @@ internal sealed class RestoreSelection(RestoreRequest request, DiscoveryResult t
     /// <summary>Objects left out by the filters.</summary>
     public long Excluded { get; private set; }
 
+    /// <summary>Takes in the backup's volume records (before the archive is read).</summary>
+    public void UseSnapshots(Snapshots.SnapshotInventory inventory)
+    {
+        _recordedContents.UnionWith(inventory.ContentNames);
+        _snapshotClaims.UnionWith(inventory.Recorded.Values.Where(r => Snapshots.SnapshotInventory.IsUsable(r.Record)).Select(r => $"{r.Record.Namespace}/{r.Record.Claim}"));
+    }
+
     /// <summary>Judges one object and records what apply will need to know about it.</summary>
     public Selection Consider(SourceType type, KubeObject obj)
     {
+        if (type.QualifiedName == Snapshots.StrataSnapshotObjects.VolumeSnapshots && Snapshots.StrataSnapshotObjects.MadeBy(obj) is not null)
+        {
+            _strataSnapshots.Add($"{obj.Namespace}/{obj.Name}"); // whatever the filters say: its content is judged by it
+        }
+
         if (!_resources.TryGetValue((type, obj.Kind), out var resource))
         {
             resource = _resources[(type, obj.Kind)] = type.ToApiResource(obj.Kind, target); // once per type, not per object
@@ -123,6 +138,15 @@ internal sealed class RestoreSelection(RestoreRequest request, DiscoveryResult t
 
     /// <inheritdoc />
     public bool HasSelectorService(string? ns, string name) => _selectorServices.Contains($"{ns}/{name}");
+
+    /// <inheritdoc />
+    public bool IsStrataSnapshot(string? ns, string name) => _strataSnapshots.Contains($"{ns}/{name}");
+
+    /// <inheritdoc />
+    public bool IsRecordedContent(string name) => _recordedContents.Contains(name);
+
+    /// <inheritdoc />
+    public bool HasSnapshot(string? ns, string claim) => _snapshotClaims.Contains($"{ns}/{claim}");
 
     /// <summary>Whether the backup holds the CRD that serves the resource, or its group is not one of Kubernetes' own.</summary>
     public bool IsCustom(string group, string resource) =>

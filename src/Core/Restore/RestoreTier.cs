@@ -9,9 +9,14 @@ namespace Strata.Core.Restore;
 /// <param name="Resources">Group-qualified resource names (<c>deployments.apps</c>, <c>secrets</c>) for <see cref="TierKind.Listed"/>.</param>
 /// <param name="Kind">Listed resources, or a catch-all.</param>
 /// <param name="WaitForEstablished">Wait until each CustomResourceDefinition of the tier is Established before the next tier.</param>
+/// <param name="RestoresSnapshots">
+/// Before the tier, make the snapshots its claims are restored from usable in their target namespaces (and wait until
+/// they are <c>readyToUse</c>): a claim names its VolumeSnapshot in <c>dataSource</c> when it is created.
+/// </param>
 public sealed record RestoreTier(
     string Name,
     string Reason,
     IReadOnlyList<string> Resources,
     TierKind Kind = TierKind.Listed,
-    bool WaitForEstablished = false);
+    bool WaitForEstablished = false,
+    bool RestoresSnapshots = false);

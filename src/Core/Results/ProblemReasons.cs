@@ -57,7 +57,10 @@ public static class ProblemReasons
     /// <summary>A backup hook failed with <c>onError: Fail</c>: the snapshots it guarded were not taken (pre) or are reported failed (post).</summary>
     public const string HookFailed = "HookFailed";
 
-    /// <summary>A claim in scope that no snapshot protects (not bound, not CSI, no VolumeSnapshotClass for its driver).</summary>
+    /// <summary>
+    /// A claim in scope that no snapshot protects (not bound, not CSI, no VolumeSnapshotClass for its driver); in a restore,
+    /// a claim without a usable snapshot in the backup, restored without its data.
+    /// </summary>
     public const string Unprotected = "Unprotected";
 
     /// <summary>A VolumeSnapshotClass named in strata.yaml is for another CSI driver than the claim's volume.</summary>
@@ -65,4 +68,10 @@ public static class ProblemReasons
 
     /// <summary>Snapshots meant to be application-consistent are only crash-consistent (the online backup did not start or stop).</summary>
     public const string NotConsistent = "NotConsistent";
+
+    /// <summary>A claim restored from a snapshot asked for less storage than the snapshot needs: its request was raised.</summary>
+    public const string RequestRaised = "RequestRaised";
+
+    /// <summary>A PostgreSQL volume restored from an application-consistent snapshot needs its <c>backup_label</c> before the server starts.</summary>
+    public const string BackupLabel = "BackupLabel";
 }

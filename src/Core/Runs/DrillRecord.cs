@@ -77,6 +77,12 @@ public sealed record DrillRecord
     /// <summary>Cluster-scoped objects the drill created because the target lacked them; they are left there (<c>storageclasses.storage.k8s.io/fast-ssd</c>).</summary>
     public IReadOnlyList<string> CreatedClusterObjects { get; init; } = [];
 
+    /// <summary>
+    /// The pre-provisioned VolumeSnapshotContents the drill made to restore claims from snapshots, removed in clean-up
+    /// (cluster-scoped, the scratch namespaces' deletion does not take them; Retain, so the storage snapshots stay).
+    /// </summary>
+    public int SnapshotContentsRemoved { get; init; }
+
     /// <summary>Scratch namespaces kept for people to look at (a failed drill with <c>keepOnFailure</c>), or that could not be deleted.</summary>
     public IReadOnlyList<string> KeptNamespaces { get; init; } = [];
 

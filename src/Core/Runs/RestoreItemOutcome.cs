@@ -21,7 +21,11 @@ public enum RestoreItemOutcome
     [JsonStringEnumMemberName("skippedUnsupported")]
     SkippedUnsupported,
 
-    /// <summary>A controller recreates it from an object that is restored (a Deployment's ReplicaSets and Pods, Endpoints, …).</summary>
+    /// <summary>
+    /// A controller recreates it from an object that is restored (a Deployment's ReplicaSets and Pods, Endpoints, …), or the
+    /// restore makes it anew from the backup's volume records (Strata's VolumeSnapshots and their contents, the volume of a
+    /// claim restored from its snapshot).
+    /// </summary>
     [JsonStringEnumMemberName("skippedRecreated")]
     SkippedRecreated,
 

@@ -9,16 +9,18 @@ namespace Strata.Core.Verification;
 /// Reads a committed backup back from the store and checks it: the manifest is there and readable;
 /// every artifact it lists is in the store, not empty, of the recorded size and SHA-256; each
 /// artifact's content passes the checks of its layer (<see cref="IArtifactCheck"/>); the objects
-/// found equal the manifest's counts. Every artifact is streamed once, never held whole in memory.
+/// found equal the manifest's counts; given a connection to the backup's cluster, the volume snapshots it recorded are
+/// still there and ready (<see cref="VolumeSnapshotLiveCheck"/>). Every artifact is streamed once, never held whole in memory.
 /// </summary>
 public sealed class BackupVerifier(IArtifactStore store, IReadOnlyList<IArtifactCheck> checks, TimeProvider time)
 {
     /// <summary>
     /// The checks of the layers Strata has: the objects archive; PostgreSQL dumps and SQL dump scripts (MariaDB/MySQL,
-    /// pg_dumpall globals), their rows compared with those the manifest recorded while the dump streamed; CloudNativePG Backups.
+    /// pg_dumpall globals), their rows compared with those the manifest recorded while the dump streamed; CloudNativePG Backups;
+    /// volume snapshot records.
     /// </summary>
     public static IReadOnlyList<IArtifactCheck> LayerChecks { get; } =
-        [new ObjectArchiveCheck(), new PgDumpCheck(RecordedTables), new SqlDumpCheck(RecordedTables), new Databases.CloudNativePg.CloudNativePgBackupCheck()];
+        [new ObjectArchiveCheck(), new PgDumpCheck(RecordedTables), new SqlDumpCheck(RecordedTables), new Databases.CloudNativePg.CloudNativePgBackupCheck(), new VolumeRecordCheck()];
 
     /// <summary>The tables and rows the manifest recorded for a dump when it was taken (null for an older manifest, or an unreadable dump).</summary>
     public static IReadOnlyList<Databases.DumpTable>? RecordedTables(ArtifactEntry artifact, BackupManifest manifest) =>
@@ -33,9 +35,12 @@ public sealed class BackupVerifier(IArtifactStore store, IReadOnlyList<IArtifact
     /// <summary>
     /// Verifies the backup of <paramref name="backup"/>; with a <paramref name="baseline"/> (the last verified backup of
     /// the same policy and cluster), also reports drift beyond <paramref name="driftThreshold"/> (<see cref="DriftCheck"/>).
+    /// <paramref name="cluster"/> connects to the backup's cluster for the live checks; it is called only when the manifest
+    /// has volume snapshots to look at, and without it they are reported unchecked (a warning).
     /// </summary>
     public async Task<VerificationReport> VerifyAsync(
-        BackupRecord backup, VerificationReport? baseline = null, double driftThreshold = DriftCheck.DefaultThreshold, CancellationToken cancellationToken = default)
+        BackupRecord backup, VerificationReport? baseline = null, double driftThreshold = DriftCheck.DefaultThreshold,
+        Func<CancellationToken, Task<IClusterWriter>>? cluster = null, CancellationToken cancellationToken = default)
     {
         var startedAt = time.GetUtcNow();
         var findings = new VerificationFindings();
@@ -90,6 +95,8 @@ public sealed class BackupVerifier(IArtifactStore store, IReadOnlyList<IArtifact
                 found = Sum(tallies);
                 CompareCounts(manifest.Counts, found, findings);
             }
+
+            await VolumeSnapshotLiveCheck.CheckAsync(manifest, cluster, findings, cancellationToken);
         }
 
         var report = new VerificationReport

@@ -11,11 +11,17 @@ namespace Strata.Core.Verification;
 /// </summary>
 public static class DriftCheck
 {
+    /// <summary>The check's name in findings: only these warnings raise <c>backup-drift</c> and keep a backup from being a baseline.</summary>
+    public const string Name = "drift";
+
     /// <summary>The default threshold: a shrink of more than half.</summary>
     public const double DefaultThreshold = 0.5;
 
     /// <summary>Resource types with fewer objects than this in the baseline are too small for a ratio to mean anything; only their vanishing is reported.</summary>
     public const int MinimumForRatio = 10;
+
+    /// <summary>The drift warnings of <paramref name="report"/> (other checks warn too: a volume snapshot not checked against its cluster is not drift).</summary>
+    public static IEnumerable<VerificationFinding> Of(VerificationReport report) => report.Warnings.Where(f => f.Check == Name);
 
     /// <summary>Adds a warning to <paramref name="findings"/> for each way <paramref name="current"/> shrank against <paramref name="baseline"/>.</summary>
     /// <param name="current">The backup being verified.</param>
@@ -29,7 +35,7 @@ public static class DriftCheck
         {
             if (Shrank(before.Total, now.Total, threshold, minimum: 1))
             {
-                findings.Warning("drift", $"objects in total shrank by {Percent(before.Total, now.Total)} {since}", ArtifactLayout.Manifest,
+                findings.Warning(Name, $"objects in total shrank by {Percent(before.Total, now.Total)} {since}", ArtifactLayout.Manifest,
                     expected: Count(before.Total), found: Count(now.Total));
             }
 
@@ -38,18 +44,18 @@ public static class DriftCheck
                 var count = now.ByResource.GetValueOrDefault(resource);
                 if (count == 0)
                 {
-                    findings.Warning("drift", $"resource type {resource} vanished {since}", ArtifactLayout.Manifest, expected: Count(was), found: "0");
+                    findings.Warning(Name, $"resource type {resource} vanished {since}", ArtifactLayout.Manifest, expected: Count(was), found: "0");
                 }
                 else if (Shrank(was, count, threshold, MinimumForRatio))
                 {
-                    findings.Warning("drift", $"objects of {resource} shrank by {Percent(was, count)} {since}", ArtifactLayout.Manifest,
+                    findings.Warning(Name, $"objects of {resource} shrank by {Percent(was, count)} {since}", ArtifactLayout.Manifest,
                         expected: Count(was), found: Count(count));
                 }
             }
 
             foreach (var (ns, was) in before.ByNamespace.Where(p => p.Value > 0 && !now.ByNamespace.ContainsKey(p.Key)))
             {
-                findings.Warning("drift", $"namespace {ns} vanished {since}", ArtifactLayout.Manifest, expected: $"{Count(was)} objects", found: "0");
+                findings.Warning(Name, $"namespace {ns} vanished {since}", ArtifactLayout.Manifest, expected: $"{Count(was)} objects", found: "0");
             }
         }
 
@@ -58,11 +64,11 @@ public static class DriftCheck
         {
             if (!sizes.TryGetValue(artifact.Path, out var size))
             {
-                findings.Warning("drift", $"the artifact vanished {since}", artifact.Path, expected: Bytes(artifact.Size!.Value), found: "none");
+                findings.Warning(Name, $"the artifact vanished {since}", artifact.Path, expected: Bytes(artifact.Size!.Value), found: "none");
             }
             else if (Shrank(artifact.Size!.Value, size, threshold, minimum: 1))
             {
-                findings.Warning("drift", $"the artifact shrank by {Percent(artifact.Size.Value, size)} {since}", artifact.Path,
+                findings.Warning(Name, $"the artifact shrank by {Percent(artifact.Size.Value, size)} {since}", artifact.Path,
                     expected: Bytes(artifact.Size.Value), found: Bytes(size));
             }
         }

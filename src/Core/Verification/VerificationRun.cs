@@ -12,13 +12,16 @@ namespace Strata.Core.Verification;
 /// </summary>
 public static class VerificationRun
 {
-    /// <summary>Verifies <paramref name="record"/>'s backup in <paramref name="store"/> and returns the updated, saved record.</summary>
+    /// <summary>
+    /// Verifies <paramref name="record"/>'s backup in <paramref name="store"/> and returns the updated, saved record;
+    /// <paramref name="cluster"/> connects to the backup's cluster, for its volume snapshots (see <see cref="BackupVerifier.VerifyAsync"/>).
+    /// </summary>
     public static async Task<BackupRecord> RunAsync(
         IArtifactStore store, IRunHistory history, TimeProvider time, BackupRecord record, double driftThreshold = DriftCheck.DefaultThreshold,
-        CancellationToken cancellationToken = default)
+        Func<CancellationToken, Task<IClusterWriter>>? cluster = null, CancellationToken cancellationToken = default)
     {
         var baseline = await BaselineAsync(history, record, cancellationToken);
-        var report = await new BackupVerifier(store, time).VerifyAsync(record, baseline?.Verification, driftThreshold, cancellationToken);
+        var report = await new BackupVerifier(store, time).VerifyAsync(record, baseline?.Verification, driftThreshold, cluster, cancellationToken);
 
         // A partial capture stays PartiallyFailed when its artifacts check out: what it did commit is
         // sound, but it is not a complete backup, so it does not count as verified.
@@ -40,7 +43,7 @@ public static class VerificationRun
         await foreach (var candidate in history.ListBackupsAsync(cancellationToken))
         {
             if (candidate.Id != record.Id && candidate.Policy == record.Policy && candidate.Cluster == record.Cluster && candidate.StartedAt < record.StartedAt
-                && candidate.IsVerified && candidate.Verification is { } report && !report.Warnings.Any()
+                && candidate.IsVerified && candidate.Verification is { } report && !DriftCheck.Of(report).Any()
                 && (candidate.Scope is null || record.Scope is null || candidate.Scope.SameAs(record.Scope)))
             {
                 return candidate;

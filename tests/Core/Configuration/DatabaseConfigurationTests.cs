@@ -1,6 +1,7 @@
 using Strata.Adapters.Hosting;
 using Strata.Core.Configuration;
 using Strata.Core.Databases;
+using Strata.Core.Volumes;
 
 namespace Strata.Core.Tests.Configuration;
 
@@ -24,6 +25,8 @@ public sealed class DatabaseConfigurationTests
                 databases: [shop, "odd name"]
                 serializableDeferrable: true
                 timeout: 30m
+                consistency: application
+                volumes: [data-postgres-0, wal-postgres-0]
               - name: auth-db
                 engine: mariadb
                 namespace: auth
@@ -36,6 +39,7 @@ public sealed class DatabaseConfigurationTests
                 port: 6432
                 password: { env: MANAGED_PG_PASSWORD }
                 allDatabases: true
+                consistency: crash
         """;
 
     private static StrataConfiguration Parse(string yaml) => ConfigurationLoader.Parse(yaml, "strata.yaml", SystemTimeZones.Instance);
@@ -54,14 +58,18 @@ public sealed class DatabaseConfigurationTests
         Assert.True(shop.SerializableDeferrable);
         Assert.Equal(TimeSpan.FromMinutes(30), shop.Timeout);
         Assert.Equal("postgres", shop.EffectiveUser);
+        Assert.Equal(VolumeConsistency.Application, shop.Consistency);
+        Assert.Equal(["data-postgres-0", "wal-postgres-0"], shop.Volumes);
 
         var auth = targets[1];
         Assert.Equal((DatabaseEngine.MariaDb, "app=mariadb,role=primary", "backup", true), (auth.Engine, auth.PodSelector!.ToString(), auth.EffectiveUser, auth.AllDatabases));
         Assert.Equal(DatabaseTarget.DefaultTimeout, auth.Timeout);
+        Assert.Equal((null, 0), (auth.Consistency, auth.Volumes.Count));
 
         var managed = targets[2];
         Assert.Equal((DatabaseExecutor.Direct, "pg.example.com", 6432, "direct"), (managed.Executor, managed.Host, managed.Port, managed.Namespace));
         Assert.Equal("env:MANAGED_PG_PASSWORD", managed.Password!.ToString());
+        Assert.Equal(VolumeConsistency.Crash, managed.Consistency);
     }
 
     [Fact]
@@ -70,6 +78,17 @@ public sealed class DatabaseConfigurationTests
         var yaml = Valid[..Valid.IndexOf("    databases:", StringComparison.Ordinal)];
 
         Assert.Empty(Parse(yaml).FindPolicy("nightly")!.Databases);
+    }
+
+    [Fact]
+    public void Parse_DirectTargetWithApplicationConsistency_ReadsItsClaims()
+    {
+        var yaml = Valid.Replace("consistency: crash", "consistency: application\n        namespace: shop\n        volumes: [pgdata, pg.wal-1]", StringComparison.Ordinal);
+
+        var managed = Parse(yaml).FindPolicy("nightly")!.Databases[2];
+
+        Assert.Equal((VolumeConsistency.Application, "shop"), (managed.Consistency, managed.Namespace));
+        Assert.Equal(["pgdata", "pg.wal-1"], managed.Volumes);
     }
 
     [Theory]
@@ -85,6 +104,13 @@ public sealed class DatabaseConfigurationTests
     [InlineData("name: auth-db", "name: shop-db", "two database targets are named 'shop-db'")]
     [InlineData("port: 6432", "port: 70000", "policies[0].databases[2].port: '70000' is not a whole number from 1 to 65535")]
     [InlineData("timeout: 30m", "timeuot: 30m", "policies[0].databases[0].timeuot: unknown field 'timeuot'")]
+    [InlineData("consistency: application", "consistency: app", "strata.yaml:17:22: policies[0].databases[0].consistency: 'app' is not application")]
+    [InlineData("user: backup", "user: backup\n        consistency: application", "strata.yaml:24:22: policies[0].databases[1].consistency: database target 'auth-db' is mariadb: 'consistency' applies to PostgreSQL targets")]
+    [InlineData("[data-postgres-0, wal-postgres-0]", "[data-postgres-0, Wal_0]", "strata.yaml:18:36: policies[0].databases[0].volumes[1]: 'Wal_0' is not a claim name")]
+    [InlineData("[data-postgres-0, wal-postgres-0]", "[data-postgres-0, -wal]", "policies[0].databases[0].volumes[1]: '-wal' is not a claim name")]
+    [InlineData("consistency: crash", "consistency: application", "strata.yaml:25:9: policies[0].databases[2]: database target 'managed' has executor 'direct' and 'consistency: application': 'volumes' is required")]
+    [InlineData("consistency: crash", "consistency: application\n        volumes: []", "database target 'managed' has executor 'direct' and 'consistency: application': 'volumes' is required")]
+    [InlineData("consistency: crash", "consistency: application\n        volumes: [pgdata]", "policies[0].databases[2]: 'volumes' are claims in the target's namespace: give 'namespace' too")]
     public void Parse_Invalid_NamesTheFieldAndWhy(string find, string replace, string expected)
     {
         var yaml = Valid.Replace(find, replace, StringComparison.Ordinal);

@@ -40,6 +40,24 @@ public sealed class ReadinessTests
         Assert.Equal(new AssertionReading(state, seen), Readiness.Read("persistentvolumeclaims", Obj(json), new HashSet<string> { "managed-csi" }));
     }
 
+    /// <summary>A claim restored from a snapshot is judged as any claim: its data source changes how it is provisioned, not when it binds.</summary>
+    [Theory]
+    [InlineData("managed-csi-wffc", "Pending", AssertionState.Met, "phase Pending: StorageClass managed-csi-wffc binds when a pod first uses the claim (WaitForFirstConsumer)")]
+    [InlineData("managed-csi", "Pending", AssertionState.Pending, "phase Pending")]
+    [InlineData("managed-csi", "Bound", AssertionState.Met, "phase Bound")]
+    [InlineData("managed-csi-wffc", "Bound", AssertionState.Met, "phase Bound")]
+    public void Claim_FromASnapshot_JudgedByItsPhaseAndClass(string storageClass, string phase, AssertionState state, string seen)
+    {
+        var claim = Obj($$$"""
+            {"metadata":{"name":"data-db-0"},"spec":{"storageClassName":"{{{storageClass}}}",
+             "dataSource":{"apiGroup":"snapshot.storage.k8s.io","kind":"VolumeSnapshot","name":"strata-r1-data-db-0"},
+             "dataSourceRef":{"apiGroup":"snapshot.storage.k8s.io","kind":"VolumeSnapshot","name":"strata-r1-data-db-0"}},
+             "status":{"phase":"{{{phase}}}"}}
+            """);
+
+        Assert.Equal(new AssertionReading(state, seen), Readiness.Read("persistentvolumeclaims", claim, new HashSet<string> { "managed-csi-wffc" }));
+    }
+
     [Theory]
     [InlineData("""{"metadata":{"name":"db","generation":1},"spec":{"replicas":3},"status":{}}""", AssertionState.Pending, "Waiting for statefulset spec update to be observed...")]
     [InlineData("""{"metadata":{"name":"db","generation":1},"spec":{"replicas":3},"status":{"observedGeneration":1,"readyReplicas":1}}""", AssertionState.Pending, "Waiting for 2 pods to be ready...")]

@@ -13,6 +13,9 @@ public sealed class MemoryArtifactStore : IArtifactStore
 
     public IDictionary<string, byte[]> Artifacts => _artifacts;
 
+    /// <summary>Keys a write-once lock keeps, with until when: their deletes answer <see cref="ArtifactDeletionOutcome.Locked"/>, as Blob storage's do.</summary>
+    public ConcurrentDictionary<string, DateTimeOffset> Locks { get; } = new(StringComparer.Ordinal);
+
     public Task<IArtifactWriter> CreateAsync(string key, CancellationToken cancellationToken = default) =>
         _artifacts.ContainsKey(key) ? throw new ArtifactExistsException(key) : Task.FromResult<IArtifactWriter>(new Writer(this, key));
 
@@ -31,7 +34,9 @@ public sealed class MemoryArtifactStore : IArtifactStore
     }
 
     public Task<ArtifactDeletion> DeleteAsync(string key, CancellationToken cancellationToken = default) =>
-        Task.FromResult(new ArtifactDeletion(key, _artifacts.TryRemove(key, out _) ? ArtifactDeletionOutcome.Deleted : ArtifactDeletionOutcome.NotFound));
+        Task.FromResult(
+            Locks.TryGetValue(key, out var until) && _artifacts.ContainsKey(key) ? new ArtifactDeletion(key, ArtifactDeletionOutcome.Locked, until)
+            : new ArtifactDeletion(key, _artifacts.TryRemove(key, out _) ? ArtifactDeletionOutcome.Deleted : ArtifactDeletionOutcome.NotFound));
 
     private sealed class Writer(MemoryArtifactStore store, string key) : IArtifactWriter
     {

@@ -59,6 +59,12 @@ public sealed class RecordingCluster : IClusterWriter
     /// </summary>
     public Func<ApiResource, JsonObject, string?>? Admission { get; set; }
 
+    /// <summary>
+    /// RBAC's or a webhook's stand-in on deletes, asked with the key (<c>resource/namespace/name</c>): a message refuses the
+    /// delete (403), null lets it through.
+    /// </summary>
+    public Func<string, string?>? DeleteDenial { get; set; }
+
     /// <summary>Every delete asked for, by <c>resource/namespace/name</c>, in order.</summary>
     public IReadOnlyCollection<string> Deletes => _deletes;
 
@@ -108,6 +114,11 @@ public sealed class RecordingCluster : IClusterWriter
     {
         var key = Key(resource.QualifiedName, ns, name);
         _deletes.Enqueue(key);
+        if (DeleteDenial?.Invoke(key) is { } denial)
+        {
+            throw new ClusterRequestException($"{resource.QualifiedName} \"{name}\" is forbidden: {denial}", 403, "Forbidden", false);
+        }
+
         if (!_objects.TryRemove(key, out _))
         {
             return Task.FromResult(false);

@@ -1,0 +1,145 @@
+using Strata.Core.Artifacts;
+using Strata.Core.Kubernetes;
+using Strata.Core.Ports;
+using Strata.Core.Volumes;
+
+namespace Strata.Core.Verification;
+
+/// <summary>
+/// Checks a backup's volume snapshots against the cluster that holds them. A snapshot is not in the store: however
+/// sound the artifacts, a backup whose VolumeSnapshot was deleted, is no longer <c>readyToUse</c>, or is no longer the
+/// snapshot recorded (deleted and created again under its name, bound to other content, another storage handle) has
+/// lost its volume data. Reads only, and connects only when the manifest has committed volume records.
+/// </summary>
+public static class VolumeSnapshotLiveCheck
+{
+    /// <summary>The check's name in findings.</summary>
+    public const string Name = "snapshot";
+
+    /// <summary>
+    /// Checks every committed record of <paramref name="manifest"/> (those with a path; a failed snapshot is the capture's
+    /// problem, already reported) against the live cluster, connected through <paramref name="connect"/>. Without a
+    /// connection the records are counted in one warning: the backup is not failed for what could not be looked at.
+    /// A cluster that cannot be reached, or does not serve the snapshot API, is one error: the backup cannot be proven.
+    /// </summary>
+    public static async Task CheckAsync(
+        BackupManifest manifest, Func<CancellationToken, Task<IClusterWriter>>? connect, VerificationFindings findings, CancellationToken cancellationToken = default)
+    {
+        var records = manifest.Volumes?.Where(v => v.Path is not null).ToList() ?? [];
+        if (records.Count == 0)
+        {
+            return;
+        }
+
+        if (connect is null)
+        {
+            findings.Warning(Name, $"{Snapshots(records.Count)} {(records.Count == 1 ? "was" : "were")} not checked against cluster {manifest.Cluster}: "
+                + "no cluster connection (pass --config with a strata.yaml that names it)");
+            return;
+        }
+
+        IClusterWriter cluster;
+        try
+        {
+            cluster = await connect(cancellationToken);
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            // Whatever the connector could not do (resolve a credential, read a kubeconfig), the snapshots were not seen.
+            Unchecked(manifest, records.Count, e.Message, findings);
+            return;
+        }
+
+        try
+        {
+            var missing = new List<VolumeSnapshotRecord>();
+            foreach (var record in records)
+            {
+                if (await cluster.GetAsync(VolumeSnapshotApi.VolumeSnapshots, record.Namespace, record.SnapshotName, cancellationToken) is { } live)
+                {
+                    await CompareAsync(cluster, record, live, findings, cancellationToken);
+                }
+                else
+                {
+                    missing.Add(record);
+                }
+            }
+
+            // A cluster without the snapshot CRDs answers 404 for every name too: that is not proof the snapshots are gone.
+            if (missing.Count > 0 && (await cluster.DiscoverAsync(cancellationToken)).Find(VolumeSnapshotApi.Group, VolumeSnapshotApi.VolumeSnapshots.Name) is null)
+            {
+                Unchecked(manifest, records.Count, $"it does not serve {VolumeSnapshotApi.VolumeSnapshots}", findings);
+                return;
+            }
+
+            foreach (var record in missing)
+            {
+                findings.Error(Name, $"VolumeSnapshot {record.Namespace}/{record.SnapshotName} of claim {record.Qualified} no longer exists: the volume data of this backup is gone",
+                    record.Path);
+            }
+        }
+        catch (ClusterRequestException e)
+        {
+            // No answer, refused credentials, no permission to read snapshots: one error, not one per snapshot.
+            Unchecked(manifest, records.Count, e.Message, findings);
+        }
+    }
+
+    /// <summary>The live VolumeSnapshot of <paramref name="record"/> must be the one recorded, ready, and bound to the recorded content and handle.</summary>
+    private static async Task CompareAsync(IClusterWriter cluster, VolumeSnapshotRecord record, KubeObject live, VerificationFindings findings, CancellationToken cancellationToken)
+    {
+        var what = $"VolumeSnapshot {record.Namespace}/{record.SnapshotName} of claim {record.Qualified}";
+        if (record.SnapshotUid is { } uid && live.Uid != uid)
+        {
+            // Someone else's object under the recorded name: nothing else about it says anything about this backup.
+            findings.Error(Name, $"{what} is not the snapshot this backup took: it was deleted and created again", record.Path, "metadata.uid", uid, live.Uid ?? "none");
+            return;
+        }
+
+        if (live.GetString("metadata.deletionTimestamp") is { } since)
+        {
+            // Its finalizers hold it until the controller has deleted the content (or released it): it is going.
+            findings.Error(Name, $"{what} is being deleted (since {since}): the volume data of this backup is going", record.Path, "metadata.deletionTimestamp", "none", since);
+            return;
+        }
+
+        var state = new VolumeSnapshotState(live);
+        if (state.ReadyToUse is not true)
+        {
+            findings.Error(Name, state.NotReady(record), record.Path, "status.readyToUse", "true", state.ReadyToUse is false ? "false" : "none");
+        }
+
+        if (record.ContentName is not { } content)
+        {
+            return;
+        }
+
+        if (state.BoundContent != content)
+        {
+            findings.Error(Name, $"{what} is bound to another VolumeSnapshotContent than the one recorded", record.Path,
+                "status.boundVolumeSnapshotContentName", content, state.BoundContent ?? "none");
+            return;
+        }
+
+        if (record.SnapshotHandle is not { } handle)
+        {
+            return;
+        }
+
+        var bound = await cluster.GetAsync(VolumeSnapshotApi.VolumeSnapshotContents, null, content, cancellationToken);
+        if (bound is null)
+        {
+            findings.Error(Name, $"{what}: its VolumeSnapshotContent {content} no longer exists: the volume data of this backup is gone", record.Path);
+        }
+        else if (bound.GetString("status.snapshotHandle") is var found && found != handle)
+        {
+            findings.Error(Name, $"{what}: its VolumeSnapshotContent {content} holds another storage snapshot than the one recorded", record.Path,
+                "status.snapshotHandle", handle, found ?? "none");
+        }
+    }
+
+    private static void Unchecked(BackupManifest manifest, int count, string reason, VerificationFindings findings) =>
+        findings.Error(Name, $"{Snapshots(count)} could not be checked against cluster {manifest.Cluster}: {reason}; the volume data of this backup cannot be proven");
+
+    private static string Snapshots(int count) => count == 1 ? "1 volume snapshot" : $"{count} volume snapshots";
+}

@@ -1,0 +1,286 @@
+using System.Text;
+using System.Text.Json.Nodes;
+using Strata.Core.ControlPlane;
+using Strata.Core.Messages;
+using Strata.Core.Ports;
+using Strata.Core.Runs;
+using Strata.Core.Tests.ControlPlane;
+using Strata.Core.Verification;
+using Strata.Core.Volumes;
+using Strata.TestKit.Fakes;
+
+namespace Strata.Core.Tests.Verification;
+
+/// <summary>
+/// The volumes layer in verification: the record artifact checked against the manifest (<see cref="VolumeRecordCheck"/>),
+/// and the VolumeSnapshot checked against the live cluster (<see cref="VolumeSnapshotLiveCheck"/>) — through the verify
+/// worker, which connects to the backup's cluster, and through <see cref="VerificationRun"/> without a connection, as
+/// <c>strata backup verify</c> without <c>--config</c> runs it.
+/// </summary>
+public sealed class VolumeSnapshotChecksTests
+{
+    private readonly ControlPlaneFakes _plane = ControlPlaneFakes.Create();
+    private RecordingCluster _cluster = null!;
+
+    [Fact]
+    public async Task Verify_ReadySnapshot_Verified_WithTheRecordsFacts()
+    {
+        var (record, snapshot) = await BackUpWithSnapshotAsync();
+
+        var (verified, result) = await VerifyAsync(record);
+
+        Assert.Equal(BackupStatus.Verified, verified.Status);
+        Assert.Empty(verified.Verification!.Findings);
+        var artifact = Assert.Single(verified.Verification.Artifacts, a => a.Path == snapshot.Record.Path);
+        Assert.Equal(["volume"], artifact.Checks);
+        Assert.Equal(("shop/data", snapshot.Record.SnapshotName, "true", snapshot.Record.SnapshotHandle),
+            (artifact.Facts["claim"], artifact.Facts["snapshot"], artifact.Facts["readyToUse"], artifact.Facts["snapshotHandle"]));
+        Assert.Empty(result.Messages);
+    }
+
+    [Fact]
+    public async Task Verify_SnapshotDeleted_FailsNamingTheClaim_AndPages()
+    {
+        var (record, snapshot) = await BackUpWithSnapshotAsync();
+        Assert.True(_cluster.Remove("volumesnapshots.snapshot.storage.k8s.io", "shop", snapshot.Record.SnapshotName));
+
+        var (verified, result) = await VerifyAsync(record);
+
+        Assert.Equal(BackupStatus.VerificationFailed, verified.Status);
+        var error = Assert.Single(verified.Verification!.Errors);
+        Assert.Equal(("snapshot", snapshot.Record.Path), (error.Check, error.Artifact));
+        Assert.Equal($"VolumeSnapshot shop/{snapshot.Record.SnapshotName} of claim shop/data no longer exists: the volume data of this backup is gone", error.Message);
+        var alert = (AlertRaised)Assert.Single(result.Messages).Payload;
+        Assert.Equal("verification-failed", alert.Kind);
+        Assert.Contains(alert.FailedItems!, item => item.Contains("of claim shop/data no longer exists", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Verify_SnapshotNoLongerReady_FailsWithTheControllersError()
+    {
+        var (record, snapshot) = await BackUpWithSnapshotAsync();
+        await PatchStatusAsync(snapshot, new JsonObject { ["readyToUse"] = false, ["error"] = new JsonObject { ["message"] = "snapshot was deleted in the storage system" } });
+
+        var (verified, _) = await VerifyAsync(record);
+
+        var error = Assert.Single(verified.Verification!.Errors);
+        Assert.Equal(("snapshot", "status.readyToUse", "true", "false"), (error.Check, error.Entry, error.Expected, error.Found));
+        Assert.Equal($"VolumeSnapshot shop/{snapshot.Record.SnapshotName} of claim shop/data is not readyToUse: snapshot was deleted in the storage system", error.Message);
+    }
+
+    [Fact]
+    public async Task Verify_SnapshotCreatedAgainUnderItsName_FailsOnTheUid()
+    {
+        var (record, snapshot) = await BackUpWithSnapshotAsync();
+        _cluster.Remove("volumesnapshots.snapshot.storage.k8s.io", "shop", snapshot.Record.SnapshotName);
+        var again = await _cluster.CreateAsync(VolumeSnapshotApi.VolumeSnapshots, "shop", snapshot.VolumeSnapshot.DeepClone().AsObject());
+
+        var (verified, _) = await VerifyAsync(record);
+
+        var error = Assert.Single(verified.Verification!.Errors);
+        Assert.Equal(("snapshot", snapshot.Record.SnapshotUid, again.Uid), (error.Check, error.Expected, error.Found));
+        Assert.EndsWith("is not the snapshot this backup took: it was deleted and created again", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Verify_SnapshotBeingDeleted_Fails()
+    {
+        var (record, snapshot) = await BackUpWithSnapshotAsync();
+        await _cluster.MergePatchAsync(VolumeSnapshotApi.VolumeSnapshots, "shop", snapshot.Record.SnapshotName,
+            new JsonObject { ["metadata"] = new JsonObject { ["deletionTimestamp"] = "2026-11-21T09:00:00Z" } });
+
+        var (verified, _) = await VerifyAsync(record);
+
+        var error = Assert.Single(verified.Verification!.Errors);
+        Assert.Equal(("snapshot", "metadata.deletionTimestamp", "2026-11-21T09:00:00Z"), (error.Check, error.Entry, error.Found));
+        Assert.EndsWith("of claim shop/data is being deleted (since 2026-11-21T09:00:00Z): the volume data of this backup is going", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Verify_SnapshotBoundToAnotherContent_Fails()
+    {
+        var (record, snapshot) = await BackUpWithSnapshotAsync();
+        await PatchStatusAsync(snapshot, new JsonObject { ["boundVolumeSnapshotContentName"] = "snapcontent-other" });
+
+        var (verified, _) = await VerifyAsync(record);
+
+        var error = Assert.Single(verified.Verification!.Errors);
+        Assert.Equal(("status.boundVolumeSnapshotContentName", snapshot.Record.ContentName, "snapcontent-other"), (error.Entry, error.Expected, error.Found));
+    }
+
+    [Fact]
+    public async Task Verify_ContentHoldsAnotherHandle_Fails()
+    {
+        var (record, snapshot) = await BackUpWithSnapshotAsync();
+        await _cluster.MergePatchAsync(VolumeSnapshotApi.VolumeSnapshotContents, null, snapshot.Record.ContentName!,
+            new JsonObject { ["status"] = new JsonObject { ["snapshotHandle"] = "snap-restored-from-elsewhere" } });
+
+        var (verified, _) = await VerifyAsync(record);
+
+        var error = Assert.Single(verified.Verification!.Errors);
+        Assert.Equal(("status.snapshotHandle", snapshot.Record.SnapshotHandle, "snap-restored-from-elsewhere"), (error.Entry, error.Expected, error.Found));
+    }
+
+    [Fact]
+    public async Task Verify_ClusterUnreachable_OneErrorTheSnapshotsCouldNotBeChecked()
+    {
+        var (record, _) = await BackUpWithSnapshotAsync(claims: ["data", "logs"]);
+        _plane.Clusters.Clusters.Remove("prod");
+
+        var (verified, _) = await VerifyAsync(record);
+
+        Assert.Equal(BackupStatus.VerificationFailed, verified.Status);
+        var error = Assert.Single(verified.Verification!.Errors);
+        Assert.Equal("snapshot", error.Check);
+        Assert.Equal("2 volume snapshots could not be checked against cluster prod: cannot reach https://prod.example:6443/: Connection refused; "
+            + "the volume data of this backup cannot be proven", error.Message);
+    }
+
+    [Fact]
+    public async Task Verify_SnapshotApiNotServed_OneError_NotOnePerSnapshot()
+    {
+        var (record, _) = await BackUpWithSnapshotAsync(claims: ["data", "logs"]);
+        _plane.Clusters.Clusters["prod"] = new RecordingCluster(); // the same cluster, its snapshot CRDs removed (and every snapshot with them)
+
+        var (verified, _) = await VerifyAsync(record);
+
+        var error = Assert.Single(verified.Verification!.Errors);
+        Assert.StartsWith("2 volume snapshots could not be checked against cluster prod: it does not serve volumesnapshots.snapshot.storage.k8s.io", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Run_NoClusterConnection_WarnsOnly_AndTheWarningIsNotDrift()
+    {
+        var (record, _) = await BackUpWithSnapshotAsync();
+        var connections = _plane.Clusters.Connections["prod"];
+
+        var verified = await VerificationRun.RunAsync(_plane.Store, _plane.History, _plane.Clock, record);
+
+        Assert.Equal(BackupStatus.Verified, verified.Status);
+        var warning = Assert.Single(verified.Verification!.Findings);
+        Assert.Equal((Results.ProblemSeverity.Warning, "snapshot"), (warning.Severity, warning.Check));
+        Assert.Equal("1 volume snapshot was not checked against cluster prod: no cluster connection (pass --config with a strata.yaml that names it)", warning.Message);
+        Assert.Empty(DriftCheck.Of(verified.Verification));
+        Assert.Equal(connections, _plane.Clusters.Connections["prod"]);
+    }
+
+    [Fact]
+    public async Task Run_NoVolumeRecords_NeverConnects()
+    {
+        await _plane.AddClusterAsync("prod");
+        var request = _plane.Request("ci-1");
+        await BackupWorker.HandleAsync(_plane.Context, ControlPlaneFakes.Delivery(request));
+        var record = (await _plane.History.FindBackupAsync(BackupWorker.BackupIdFor(request)))!;
+        var connections = 0;
+
+        var verified = await VerificationRun.RunAsync(_plane.Store, _plane.History, _plane.Clock, record, cluster: _ =>
+        {
+            connections++;
+            return Task.FromResult<IClusterWriter>(_cluster);
+        });
+
+        Assert.Equal((BackupStatus.Verified, 0), (verified.Status, connections));
+        Assert.Empty(verified.Verification!.Findings);
+    }
+
+    [Fact]
+    public async Task Verify_MalformedArtifact_FailsNamingItAndWhatIsWrong()
+    {
+        var (record, snapshot) = await BackUpWithSnapshotAsync(artifact: _ => Encoding.UTF8.GetBytes("""{"record":{"namespace":"shop"},"volumeSnapshot":{}}"""));
+
+        var (verified, _) = await VerifyAsync(record);
+
+        var error = Assert.Single(verified.Verification!.Errors);
+        Assert.Equal(("volume", snapshot.Record.Path), (error.Check, error.Artifact));
+        Assert.StartsWith("not a volume snapshot record: ", error.Message, StringComparison.Ordinal);
+        Assert.Contains("claim", error.Message, StringComparison.Ordinal); // the required field it lacks
+    }
+
+    [Fact]
+    public async Task Verify_ArtifactNotJson_FailsNamingIt()
+    {
+        var (record, snapshot) = await BackUpWithSnapshotAsync(artifact: _ => Encoding.UTF8.GetBytes("{\"record\": "));
+
+        var (verified, _) = await VerifyAsync(record);
+
+        var error = Assert.Single(verified.Verification!.Errors);
+        Assert.Equal(("volume", snapshot.Record.Path), (error.Check, error.Artifact));
+        Assert.StartsWith("not a volume snapshot record: ", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Verify_ArtifactRecordDisagreesWithTheManifest_Fails()
+    {
+        var (record, snapshot) = await BackUpWithSnapshotAsync(artifact: taken => VolumeSnapshotFakes.Artifact(taken with { Record = taken.Record with { SnapshotHandle = "snap-other" } }));
+
+        var (verified, _) = await VerifyAsync(record);
+
+        var error = Assert.Single(verified.Verification!.Errors, f => f.Entry == "record.snapshotHandle");
+        Assert.Equal(("volume", snapshot.Record.SnapshotHandle, "snap-other"), (error.Check, error.Expected, error.Found));
+        Assert.Equal("record.snapshotHandle is not what the manifest recorded", error.Message);
+        Assert.Contains(verified.Verification.Errors, f => f is { Entry: "volumeSnapshotContent.status.snapshotHandle", Expected: "snap-other" }); // nor what its content held
+    }
+
+    [Fact]
+    public async Task Verify_CapturedSnapshotWasNotReady_Fails()
+    {
+        var (record, snapshot) = await BackUpWithSnapshotAsync(artifact: taken =>
+        {
+            var captured = taken.VolumeSnapshot.DeepClone().AsObject();
+            captured["status"]!["readyToUse"] = false;
+            return VolumeSnapshotFakes.Artifact(taken with { VolumeSnapshot = captured });
+        });
+
+        var (verified, _) = await VerifyAsync(record);
+
+        var error = Assert.Single(verified.Verification!.Errors);
+        Assert.Equal(("volume", snapshot.Record.Path, "volumeSnapshot.status.readyToUse"), (error.Check, error.Artifact, error.Entry));
+        Assert.Equal("the VolumeSnapshot was not readyToUse when it was captured", error.Message);
+    }
+
+    [Fact]
+    public async Task Verify_CapturedSnapshotIsAnotherOne_Fails()
+    {
+        var (record, _) = await BackUpWithSnapshotAsync(artifact: taken =>
+        {
+            var captured = taken.VolumeSnapshot.DeepClone().AsObject();
+            captured["metadata"]!["name"] = "someone-elses";
+            return VolumeSnapshotFakes.Artifact(taken with { VolumeSnapshot = captured });
+        });
+
+        var (verified, _) = await VerifyAsync(record);
+
+        var error = Assert.Single(verified.Verification!.Errors);
+        Assert.Equal(("volumeSnapshot.metadata.name", "someone-elses"), (error.Entry, error.Found));
+        Assert.Equal("volumeSnapshot.metadata.name is not the snapshot the record names", error.Message);
+    }
+
+    /// <summary>A backup of the fakes' cluster "prod" (which serves the snapshot API) with a snapshot of each claim added to it.</summary>
+    private async Task<(BackupRecord Record, TakenSnapshot First)> BackUpWithSnapshotAsync(string[]? claims = null, Func<TakenSnapshot, byte[]>? artifact = null)
+    {
+        _cluster = await _plane.AddClusterAsync("prod");
+        await VolumeSnapshotFakes.ServeSnapshotApiAsync(_cluster);
+        var request = _plane.Request("ci-1");
+        await BackupWorker.HandleAsync(_plane.Context, ControlPlaneFakes.Delivery(request));
+        var record = (await _plane.History.FindBackupAsync(BackupWorker.BackupIdFor(request)))!;
+        var taken = new List<TakenSnapshot>();
+        foreach (var claim in claims ?? ["data"])
+        {
+            taken.Add(await VolumeSnapshotFakes.TakeAsync(_cluster, record.Id, claim));
+        }
+
+        VolumeSnapshotFakes.AddToBackup(_plane.Store, record, taken, artifact);
+        return (record, taken[0]);
+    }
+
+    private async Task<(BackupRecord, FunctionResult)> VerifyAsync(BackupRecord record)
+    {
+        var request = new Envelope("verify-" + record.Id, "ci", _plane.Clock.GetUtcNow(), new VerifyRequested(record.Id, record.Cluster, record.Policy));
+        var result = await VerifyWorker.HandleAsync(_plane.Context, ControlPlaneFakes.Delivery(request));
+        Assert.Null(result.Rejection);
+        return ((await _plane.History.FindBackupAsync(record.Id))!, result);
+    }
+
+    private Task PatchStatusAsync(TakenSnapshot snapshot, JsonObject status) =>
+        _cluster.MergePatchAsync(VolumeSnapshotApi.VolumeSnapshots, "shop", snapshot.Record.SnapshotName, new JsonObject { ["status"] = status });
+}
