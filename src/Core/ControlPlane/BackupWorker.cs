@@ -160,13 +160,14 @@ public static class BackupWorker
             return layers;
         }
 
+        var connector = new DatabaseConnector(client, client, context.HostCommands, context.Secrets);
         if (policy.Volumes.Snapshots || policy.Databases.Any(d => d.Consistency is not null))
         {
-            // No online-backup sessions in this build: a target that asks for application consistency is told so by the layer.
-            layers.Add(new VolumeLayer(policy.Volumes, policy.Scope, policy.Databases, client, onlineBackups: null));
+            // Online-backup sessions (pg_backup_start … pg_backup_stop) only where a target asks for application consistency.
+            var online = policy.Databases.Any(d => d.Consistency == VolumeConsistency.Application) ? new PostgresOnlineBackups(_ => connector, context.Time) : null;
+            layers.Add(new VolumeLayer(policy.Volumes, policy.Scope, policy.Databases, client, online));
         }
 
-        var connector = new DatabaseConnector(client, client, context.HostCommands, context.Secrets);
         if (policy.Databases.Count > 0)
         {
             layers.Add(new DatabaseLayer(policy.Databases, connector));
