@@ -13,6 +13,7 @@ using Strata.Sandbox;
 // Control plane: strata-bench --schedule-tick 200x20 [--handler PATH_TO_PUBLISHED_Strata.Functions]
 // Alert latency: strata-bench --alert-latency 7   (strata run's runner, a partial backup, a PagerDuty-shaped HTTPS sink)
 // PostgreSQL dumps against pg_dump, and drills against pg_restore: strata-bench --strata PATH --databases 100MB,1GB [--rounds 3]
+// Volume snapshots, concurrently and beside the objects, against kubectl create + wait: strata-bench --volumes 50 [--objects 10000] [--snapshot-seconds 2] [--rounds 3]
 if (Arg("--alert-latency") is { } alertRounds)
 {
     Console.WriteLine("| rounds | run ended → trigger at the sink | median | request → trigger (backup included) | median |");
@@ -39,6 +40,15 @@ if (Arg("--schedule-tick") is { } shape)
         Console.WriteLine(await ControlPlaneBench.HandlerReadyAsync(handler, 7));
     }
 
+    return 0;
+}
+
+if (Arg("--volumes") is { } volumeClaims)
+{
+    Console.WriteLine(VolumeBench.Header);
+    Console.WriteLine(await VolumeBench.RunAsync(
+        int.Parse(volumeClaims, CultureInfo.InvariantCulture), int.Parse(Arg("--objects") ?? "10000", CultureInfo.InvariantCulture),
+        TimeSpan.FromSeconds(double.Parse(Arg("--snapshot-seconds") ?? "2", CultureInfo.InvariantCulture)), int.Parse(Arg("--rounds") ?? "3", CultureInfo.InvariantCulture)));
     return 0;
 }
 
