@@ -94,14 +94,16 @@ internal static class DemoCommand
         return command;
     }
 
-    /// <summary>The first sandbox's simulated controllers: a rollout takes 2 s, a claim binds in 1 s, a Job runs for 1 s (real clusters take longer: image pulls, probes).</summary>
+    /// <summary>The first sandbox's simulated controllers: a rollout takes 2 s, a claim binds in 1 s, a Job runs for 1 s, a CSI snapshot is ready in 1 s once the snapshot API is installed (real clusters take longer: image pulls, probes, disk copies).</summary>
     private static readonly SimulatedControllers DemoControllers = new()
     {
         WorkloadReadyDelay = TimeSpan.FromSeconds(2),
         VolumeBindDelay = TimeSpan.FromSeconds(1),
         JobCompletionDelay = TimeSpan.FromSeconds(1),
+        Snapshots = new SimulatedSnapshots { SnapshotDelay = DemoVolumes.SnapshotDelay },
     };
 
-    private static KubernetesClient Connect(SandboxApiServer server, string name, CliEnvironment environment) =>
+    /// <summary>A client of <paramref name="server"/> through its kubeconfig, as <c>--context</c> would give.</summary>
+    internal static KubernetesClient Connect(SandboxApiServer server, string name, CliEnvironment environment) =>
         new(Kubeconfig.Parse(server.Kubeconfig(name), $"{name} kubeconfig").Resolve(null, environment.Time), environment.Kubernetes, environment.Time);
 }

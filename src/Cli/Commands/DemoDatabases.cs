@@ -4,7 +4,11 @@ using Strata.Cli.Output;
 using Strata.Core.Artifacts;
 using Strata.Core.ControlPlane;
 using Strata.Core.Databases;
+using Strata.Core.Kubernetes;
 using Strata.Core.Messages;
+using Strata.Core.Ports;
+using Strata.Core.Restore;
+using Strata.Core.Volumes;
 using Strata.Sandbox;
 using Strata.Sandbox.Databases;
 
@@ -64,6 +68,8 @@ internal static class DemoDatabases
         await admin.QueryAsync("shop", Seed, cancellationToken);
 
         SampleApplication.DatabasePod(source, "shop", "postgres-0", "postgres", "postgres-auth", server.Password, new HostProcessExec { Environment = server.Environment() }.RunAsync);
+        DemoVolumes.Seed(source);
+        await DemoVolumes.WaitForBoundAsync(source, cancellationToken);
 
         var config = await DemoConfiguration.WriteAsync(source, dir, $$"""
             policies:
@@ -72,6 +78,7 @@ internal static class DemoDatabases
                 schedule: "0 */6 * * *"
                 rpo: 7h
                 scope: { includeNamespaces: [shop] }
+                volumes: snapshot
                 databases:
                   - name: shop-db
                     namespace: shop
@@ -79,6 +86,8 @@ internal static class DemoDatabases
                     container: postgres
                     passwordSecret: { name: postgres-auth, key: password }
                     databases: [shop]
+                    consistency: application
+                    volumes: [{{DemoVolumes.DataClaim}}]
                     drill:
                       queries:
                         - { equalsBackup: true }
@@ -91,7 +100,8 @@ internal static class DemoDatabases
         using (resources)
         {
             await environment.Error.WriteLineAsync(
-                $"strata demo: databases — policy {Policy} dumps database shop with pg_dump inside pod shop/postgres-0 through the Kubernetes exec API (password from Secret shop/postgres-auth), streams it into the store and verifies it...");
+                $"strata demo: databases — policy {Policy} snapshots the claims of shop (CSI VolumeSnapshots; {DemoVolumes.DataClaim} inside pg_backup_start/pg_backup_stop through psql in the pod, so it is application-consistent), "
+                + "dumps database shop with pg_dump inside pod shop/postgres-0 through the Kubernetes exec API (password from Secret shop/postgres-auth), streams it into the store and verifies it...");
             var (backup, _) = Requests.Create(new BackupRequested("sandbox", Policy, RequestedBy: "strata demo"), MessageIds.New("demo-db"), environment.Time.GetUtcNow(), context.Configuration);
             await InlinePipeline.RunAsync(context, backup!, cancellationToken: cancellationToken);
             var record = (await context.History.FindBackupAsync(BackupWorker.BackupIdFor(backup!), cancellationToken))!;
@@ -127,6 +137,7 @@ internal static class DemoDatabases
             var restored = await admin.QueryValueAsync("shop_restored", "select count(*) from sales.orders", cancellationToken);
             var original = await admin.QueryValueAsync("shop", "select count(*) from sales.orders", cancellationToken);
             await environment.Error.WriteLineAsync($"strata demo: databases — sales.orders: {original} rows in shop, {restored} in shop_restored.");
+            var volumes = manifest.Volumes is { Count: > 0 } ? await RestoreVolumesAsync(source, record.Id, location, json, environment, cancellationToken) : null;
             return new JsonObject
             {
                 ["backupId"] = record.Id,
@@ -134,7 +145,52 @@ internal static class DemoDatabases
                 ["dump"] = new JsonObject { ["path"] = dump.Path, ["size"] = dump.Size, ["rows"] = dump.Contents?.TotalRows, ["ranIn"] = dump.RanIn },
                 ["drill"] = DrillJson.Record(drill),
                 ["restoredRows"] = restored,
+                ["volumes"] = volumes,
             };
         }
+    }
+
+    /// <summary>
+    /// Restores the backup's claims into <c>shop-volumes</c>, as <c>strata restore create --include-resources
+    /// persistentvolumeclaims --namespace-mapping shop:shop-volumes</c> would: each from its snapshot, through a
+    /// pre-provisioned VolumeSnapshotContent; waits until they are Bound and shows the backup_label kept for PostgreSQL.
+    /// </summary>
+    private static async Task<JsonObject> RestoreVolumesAsync(SandboxApiServer source, string backupId, StoreLocation location, bool json, CliEnvironment environment, CancellationToken cancellationToken)
+    {
+        const string Target = "shop-volumes";
+        await environment.Error.WriteLineAsync(
+            $"strata demo: volumes — restoring the claims into namespace {Target}, as 'strata restore create --from-backup {backupId} --include-resources persistentvolumeclaims --namespace-mapping shop:{Target}' would: "
+            + "per snapshot a pre-provisioned VolumeSnapshotContent (Retain, the storage system's handle) bound to a new VolumeSnapshot there, and the claim created from it...");
+        source.CreateNamespace(Target);
+        using var client = DemoCommand.Connect(source, "sandbox", environment);
+        NamespaceMapping.TryParse([$"shop:{Target}"], out var mapping, out _);
+        var request = new RestoreRequest { BackupId = backupId, TargetCluster = "sandbox", NamespaceMapping = mapping, IncludeResources = ["persistentvolumeclaims"] };
+        var (_, restore) = await RestoreExecution.RunAsync(client, request, location, json ? OutputMode.None : OutputMode.Table, environment, cancellationToken);
+
+        var claims = new JsonObject();
+        var deadline = environment.Time.GetUtcNow() + TimeSpan.FromSeconds(30);
+        await foreach (var claim in client.ListAsync(VolumeSnapshotApi.Claims, new ListRequest(Target), cancellationToken))
+        {
+            var current = claim;
+            while (current.GetString("status.phase") != "Bound" && environment.Time.GetUtcNow() < deadline)
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(250), environment.Time, cancellationToken);
+                current = await client.GetAsync(VolumeSnapshotApi.Claims, Target, claim.Name, cancellationToken) ?? current;
+            }
+
+            var from = current.GetString("spec.dataSource.name");
+            claims[claim.Name] = new JsonObject { ["phase"] = current.GetString("status.phase"), ["fromSnapshot"] = from };
+            await environment.Error.WriteLineAsync($"strata demo: volumes — claim {Target}/{claim.Name}: {current.GetString("status.phase") ?? "Pending"}"
+                + (from is null ? " (no snapshot protected it: created empty, as the report warns)" : $", from VolumeSnapshot {from}"));
+        }
+
+        if (await client.GetAsync(new ApiResource("", "v1", "configmaps", "ConfigMap", true, ["get"]), Target, $"{DemoVolumes.DataClaim}-backup-label", cancellationToken) is { } label
+            && label.GetString("data.backup_label") is { } text)
+        {
+            await environment.Error.WriteLineAsync($"strata demo: volumes — ConfigMap {Target}/{label.Name} holds the backup_label pg_backup_stop returned ({text.Split('\n')[0]}); "
+                + "docs/restore.md shows the init step that puts it in the data directory.");
+        }
+
+        return new JsonObject { ["restoreId"] = restore?.Id, ["status"] = restore?.Status.ToString(), ["claims"] = claims };
     }
 }
