@@ -283,6 +283,15 @@ public class BackupCommandTests : IAsyncLifetime
         Assert.Empty(drill["keptNamespaces"]!.AsArray());
         Assert.Contains("measured RTO of the scratch drill", error);
 
+        // The data layers against a real PostgreSQL: the dump and the snapshots verified, the claims restored from their snapshots.
+        var databases = result["databases"]!;
+        Assert.Equal("Verified", databases["status"]!.GetValue<string>());
+        var claims = databases["volumes"]!["claims"]!;
+        Assert.Equal(("Bound", true), (claims["pgdata-postgres-0"]!["phase"]!.GetValue<string>(), claims["pgdata-postgres-0"]!["fromSnapshot"] is not null));
+        Assert.Equal(("Bound", true), (claims["data"]!["phase"]!.GetValue<string>(), claims["data"]!["fromSnapshot"] is not null));
+        Assert.Null(claims["scratch"]!["fromSnapshot"]);
+        Assert.Contains("holds the backup_label pg_backup_stop returned (START WAL LOCATION:", error);
+
         // Alerting, through the control plane's functions: the partial backup pages the signed webhook, the next verified one resolves it.
         var alerts = result["alerts"]!.AsArray();
         Assert.Equal(["AlertRaised backup-partial/demo-hourly/sandbox true", "AlertResolved backup-partial/demo-hourly/sandbox true"],

@@ -18,7 +18,8 @@ namespace Strata.Cli.Commands;
 /// exactly as <c>restore create</c> would, with <c>shop</c> restored as <c>shop-restored</c>; then drills
 /// the backup as a policy's scratch drill would: restored into <c>drill-*</c> namespaces on the first
 /// sandbox (whose simulated controllers roll workloads out), waited for, timed (the RTO), cleaned up; then dumps,
-/// verifies, drills and restores a real PostgreSQL database through the sandbox pod's exec API (<see cref="DemoDatabases"/>); then shows
+/// verifies, drills and restores a real PostgreSQL database through the sandbox pod's exec API, with CSI snapshots of the
+/// claims beside it (<see cref="DemoDatabases"/>, <see cref="DemoVolumes"/>); then shows
 /// alerting through the control plane's own functions (<see cref="DemoAlerts"/>): a partial backup pages a signed
 /// webhook, the next verified backup resolves it, and the status against the RPO.
 /// </summary>
@@ -28,7 +29,7 @@ internal static class DemoCommand
     {
         var store = new StoreOptions();
         var output = CommonOptions.Output();
-        var command = new Command("demo", "Back up a sample application on a sandbox API server, verify it, restore it into a second one, drill it with a measured RTO, dump, drill and restore its PostgreSQL database, and page a webhook when a backup goes wrong (no cluster needed).") { output };
+        var command = new Command("demo", "Back up a sample application on a sandbox API server, verify it, restore it into a second one, drill it with a measured RTO, snapshot its volumes (one inside a PostgreSQL online backup), dump, drill and restore its PostgreSQL database, and page a webhook when a backup goes wrong (no cluster needed).") { output };
         store.AddTo(command);
         command.SetAction(async (parsed, ct) =>
         {
