@@ -7,7 +7,10 @@ namespace Strata.Core.Restore.Snapshots;
 
 /// <summary>
 /// Waits, all at once and bounded by <see cref="RestoreOptions.SnapshotReadyTimeout"/>, until each new VolumeSnapshot is
-/// <c>readyToUse</c> (the CSI driver found the handle), reports an error (it did not), or the time is up.
+/// <c>readyToUse</c> (the CSI driver found the handle) or the time is up. A <c>status.error</c> is not an answer: the
+/// snapshot controller keeps retrying and clears the error when a retry succeeds (the API's own description of
+/// <c>VolumeSnapshotStatus.error</c>), so an error only says why the snapshot is not ready yet — the last one seen is
+/// in the message of a snapshot that was still not ready when the time was up.
 /// </summary>
 internal sealed class SnapshotWait(IClusterWriter target, TimeProvider time, RestoreOptions options)
 {
@@ -17,6 +20,7 @@ internal sealed class SnapshotWait(IClusterWriter target, TimeProvider time, Res
         var left = pending.ToList();
         var deadline = time.GetUtcNow() + options.SnapshotReadyTimeout;
         var lastSeen = new Dictionary<PendingSnapshot, string>();
+        var lastError = new Dictionary<PendingSnapshot, string>();
         while (left.Count > 0)
         {
             foreach (var snapshot in left.ToList())
@@ -42,8 +46,7 @@ internal sealed class SnapshotWait(IClusterWriter target, TimeProvider time, Res
                 }
                 else if (live is not null && SnapshotStatus.Error(live) is { } error)
                 {
-                    left.Remove(snapshot);
-                    settled.Add((snapshot, ClaimSource.Failed($"VolumeSnapshot {snapshot.Namespace}/{snapshot.SnapshotName} reports an error: {error}: {Refusal(snapshot)}")));
+                    lastError[snapshot] = error; // the controller retries: kept for the message should the time run out
                 }
             }
 
@@ -56,7 +59,8 @@ internal sealed class SnapshotWait(IClusterWriter target, TimeProvider time, Res
         }
 
         settled.AddRange(left.Select(s => (s, ClaimSource.Failed(
-            $"VolumeSnapshot {s.Namespace}/{s.SnapshotName} was not readyToUse after {Duration(options.SnapshotReadyTimeout)} ({lastSeen[s]})"))));
+            $"VolumeSnapshot {s.Namespace}/{s.SnapshotName} was not readyToUse after {Duration(options.SnapshotReadyTimeout)} ({lastSeen[s]})"
+            + (lastError.TryGetValue(s, out var error) ? $"; its last error: {error}: {Refusal(s)}" : "")))));
         return settled;
     }
 
@@ -68,7 +72,7 @@ internal sealed class SnapshotWait(IClusterWriter target, TimeProvider time, Res
 
     private static string Duration(TimeSpan wait) => wait < TimeSpan.FromSeconds(1) ? $"{wait.TotalMilliseconds:0} ms" : DurationText.Format(wait);
 
-    /// <summary>What an error on the new VolumeSnapshot means: the driver did not take the handle here.</summary>
+    /// <summary>What an error on the new VolumeSnapshot that never cleared means: the driver did not take the handle here.</summary>
     private static string Refusal(PendingSnapshot snapshot) => snapshot.OtherCluster is { } cluster
         ? $"cluster {cluster}'s CSI driver {snapshot.Record.Driver} does not restore handle {snapshot.Record.SnapshotHandle} " +
           "(its storage system does not know the snapshot, or the driver does not allow it across clusters)"
