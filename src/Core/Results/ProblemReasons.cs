@@ -69,6 +69,12 @@ public static class ProblemReasons
     /// <summary>Snapshots meant to be application-consistent are only crash-consistent (the online backup did not start or stop).</summary>
     public const string NotConsistent = "NotConsistent";
 
+    /// <summary>
+    /// A claim restored from a snapshot that is committed and ready, but against which the backup recorded an error (a post
+    /// hook that failed with <c>onError: Fail</c>): the claim has the snapshot's data, and the error is passed on.
+    /// </summary>
+    public const string RecordedError = "RecordedError";
+
     /// <summary>A claim restored from a snapshot asked for less storage than the snapshot needs: its request was raised.</summary>
     public const string RequestRaised = "RequestRaised";
 

@@ -78,7 +78,8 @@ internal sealed class ClaimsFromSnapshots(
 
             if (!SnapshotInventory.IsUsable(recorded.Record))
             {
-                problems.Warning($"its snapshot in backup {inventory.BackupId} is not usable ({recorded.Record.Error ?? "never readyToUse"}): restored without its data",
+                var why = recorded.Record.Error ?? (recorded.Record.Path is null ? "nothing was committed" : "never readyToUse");
+                problems.Warning($"its snapshot in backup {inventory.BackupId} is not usable ({why}): restored without its data",
                     VolumeSnapshotApi.Claims.QualifiedName, request.NamespaceMapping.Map(key.Namespace), key.Claim, ProblemReasons.Unprotected);
                 continue;
             }
@@ -121,7 +122,15 @@ internal sealed class ClaimsFromSnapshots(
 
         foreach (var ((ns, claim), source) in _sources.Where(s => s.Value.Failure is null).OrderBy(s => s.Key))
         {
-            await BackupLabelAsync(inventory.Recorded[(ns, claim)].Record, request.NamespaceMapping.Map(ns), steps, cancellationToken);
+            var record = inventory.Recorded[(ns, claim)].Record;
+            if (record.Error is { } error)
+            {
+                // Usable all the same (committed and ready): the data is there, and what the backup said of it is passed on.
+                problems.Warning($"restored from its snapshot in backup {inventory.BackupId}, against which the backup recorded an error: {error}",
+                    VolumeSnapshotApi.Claims.QualifiedName, request.NamespaceMapping.Map(ns), claim, ProblemReasons.RecordedError);
+            }
+
+            await BackupLabelAsync(record, request.NamespaceMapping.Map(ns), steps, cancellationToken);
         }
     }
 

@@ -70,8 +70,13 @@ internal sealed class SnapshotInventory
     /// <summary>A volume artifact is a few kilobytes of JSON; a larger one is not read into memory.</summary>
     public const long MaxArtifactBytes = 4 << 20;
 
-    /// <summary>Whether the backup's snapshot of a claim can be restored from: committed, ready, without an error.</summary>
-    public static bool IsUsable(VolumeSnapshotRecord record) => record.Path is not null && record.ReadyToUse && record.Error is null;
+    /// <summary>
+    /// Whether the backup's snapshot of a claim can be restored from: committed (its record has an artifact) and ready.
+    /// An error the backup recorded against such a snapshot — a post hook that failed with <c>onError: Fail</c> after the
+    /// snapshot was cut — does not take its data away: the claim is restored from it, and the error passed on as a warning.
+    /// An empty claim in its place would look restored and not be.
+    /// </summary>
+    public static bool IsUsable(VolumeSnapshotRecord record) => record.Path is not null && record.ReadyToUse;
 
     private static RecordedSnapshot Read(VolumeSnapshotRecord record, IReadOnlyDictionary<string, byte[]> verified)
     {

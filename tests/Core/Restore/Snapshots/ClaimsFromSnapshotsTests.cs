@@ -59,6 +59,34 @@ public sealed class ClaimsFromSnapshotsTests
     }
 
     [Fact]
+    public async Task Restore_SnapshotCommittedAndReadyWithAnErrorRecorded_RestoresTheClaimFromIt_AndPassesTheErrorOnAsAWarning()
+    {
+        // A post hook that failed with onError: Fail: the snapshot was kept, committed and ready, and the record carries the error.
+        const string hookError = "post hook unfreeze in pod shop/db-0 exited with 1 (fsfreeze: /data: not frozen): the snapshot of claim shop/data-db-0 was kept, but may not be consistent";
+        await using var world = await StartAsync();
+        await world.BackUpAsync(record: r => r.Claim == "data-db-0" ? r with { Error = hookError } : r);
+        foreach (var claim in Protected)
+        {
+            await world.ProdClient.DeleteAsync(VolumeSnapshotApi.Claims, "shop", claim);
+        }
+
+        var record = await world.Restore(world.ProdClient).RunAsync(Request());
+
+        var original = VolumeSnapshotName.For("data-db-0", SnapshotWorld.BackupId);
+        var item = Assert.Single(Items(record, "persistentvolumeclaims"), i => i.Name == "data-db-0");
+        Assert.Equal((RestoreItemOutcome.Created, $"from VolumeSnapshot shop/{original}, the backup's own"), (item.Outcome, item.Message));
+        var bound = await UntilAsync(world.ProdClient, VolumeSnapshotApi.Claims, "shop", "data-db-0", c => c.GetString("status.phase") == "Bound");
+        Assert.Equal(original, bound.GetString("spec.dataSource.name"));
+        Assert.Equal(2, record.Counts[BackupRestore.ClaimsFromSnapshotsCount]);
+        // Its old volume is not restored either: the claim gets a new one from the snapshot.
+        Assert.Equal(2, Items(record, "persistentvolumes", RestoreItemOutcome.SkippedRecreated).Count());
+        var warning = Assert.Single(record.Problems, p => p.Name == "data-db-0");
+        Assert.Equal((Results.ProblemSeverity.Warning, "RecordedError", "shop"), (warning.Severity, warning.Reason, warning.Namespace));
+        Assert.Equal($"restored from its snapshot in backup {SnapshotWorld.BackupId}, against which the backup recorded an error: {hookError}", warning.Message);
+        Assert.DoesNotContain(record.Problems, p => p.Reason == "Unprotected" && p.Name == "data-db-0");
+    }
+
+    [Fact]
     public async Task Restore_MappedNamespace_PreProvisionedRetainContentAndSnapshot_ClaimsBound_StrataSnapshotsNotReapplied()
     {
         await using var world = await StartAsync();
