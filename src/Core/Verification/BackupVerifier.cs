@@ -96,7 +96,10 @@ public sealed class BackupVerifier(IArtifactStore store, IReadOnlyList<IArtifact
                 CompareCounts(manifest.Counts, found, findings);
             }
 
-            await VolumeSnapshotLiveCheck.CheckAsync(manifest, cluster, findings, cancellationToken);
+            var live = await VolumeSnapshotLiveCheck.CheckAsync(manifest, cluster, findings, cancellationToken);
+            artifacts = [.. artifacts.Select(a => live.TryGetValue(a.Path, out var note)
+                ? a with { Facts = new Dictionary<string, string>(a.Facts, StringComparer.Ordinal) { [VolumeSnapshotLiveCheck.LiveFact] = note } }
+                : a)];
         }
 
         var report = new VerificationReport

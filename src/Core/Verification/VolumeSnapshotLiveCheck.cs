@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using Strata.Core.Artifacts;
 using Strata.Core.Kubernetes;
 using Strata.Core.Ports;
@@ -9,12 +10,17 @@ namespace Strata.Core.Verification;
 /// Checks a backup's volume snapshots against the cluster that holds them. A snapshot is not in the store: however
 /// sound the artifacts, a backup whose VolumeSnapshot was deleted, is no longer <c>readyToUse</c>, or is no longer the
 /// snapshot recorded (deleted and created again under its name, bound to other content, another storage handle) has
-/// lost its volume data. Reads only, and connects only when the manifest has committed volume records.
+/// lost its volume data — unless its VolumeSnapshotContent was retained and still holds the recorded storage snapshot,
+/// ready: a restore makes a claim from that content alone (it pre-provisions one with the handle). Reads only, and
+/// connects only when the manifest has committed volume records.
 /// </summary>
 public static class VolumeSnapshotLiveCheck
 {
     /// <summary>The check's name in findings.</summary>
     public const string Name = "snapshot";
+
+    /// <summary>The fact, on a record's artifact, of a snapshot that passed without its VolumeSnapshot (its content retained).</summary>
+    public const string LiveFact = "live";
 
     /// <summary>
     /// Checks every committed record of <paramref name="manifest"/> (those with a path; a failed snapshot is the capture's
@@ -22,20 +28,22 @@ public static class VolumeSnapshotLiveCheck
     /// connection the records are counted in one warning: the backup is not failed for what could not be looked at.
     /// A cluster that cannot be reached, or does not serve the snapshot API, is one error: the backup cannot be proven.
     /// </summary>
-    public static async Task CheckAsync(
+    /// <returns>Facts to add to a record's artifact (<see cref="LiveFact"/>), by its path.</returns>
+    public static async Task<IReadOnlyDictionary<string, string>> CheckAsync(
         BackupManifest manifest, Func<CancellationToken, Task<IClusterWriter>>? connect, VerificationFindings findings, CancellationToken cancellationToken = default)
     {
+        var notes = new Dictionary<string, string>(StringComparer.Ordinal);
         var records = manifest.Volumes?.Where(v => v.Path is not null).ToList() ?? [];
         if (records.Count == 0)
         {
-            return;
+            return notes;
         }
 
         if (connect is null)
         {
             findings.Warning(Name, $"{Snapshots(records.Count)} {(records.Count == 1 ? "was" : "were")} not checked against cluster {manifest.Cluster}: "
                 + "no cluster connection (pass --config with a strata.yaml that names it)");
-            return;
+            return notes;
         }
 
         IClusterWriter cluster;
@@ -47,7 +55,7 @@ public static class VolumeSnapshotLiveCheck
         {
             // Whatever the connector could not do (resolve a credential, read a kubeconfig), the snapshots were not seen.
             Unchecked(manifest, records.Count, e.Message, findings);
-            return;
+            return notes;
         }
 
         try
@@ -69,20 +77,73 @@ public static class VolumeSnapshotLiveCheck
             if (missing.Count > 0 && (await cluster.DiscoverAsync(cancellationToken)).Find(VolumeSnapshotApi.Group, VolumeSnapshotApi.VolumeSnapshots.Name) is null)
             {
                 Unchecked(manifest, records.Count, $"it does not serve {VolumeSnapshotApi.VolumeSnapshots}", findings);
-                return;
+                return notes;
             }
 
             foreach (var record in missing)
             {
-                findings.Error(Name, $"VolumeSnapshot {record.Namespace}/{record.SnapshotName} of claim {record.Qualified} no longer exists: the volume data of this backup is gone",
-                    record.Path);
+                if (await RetainedAsync(cluster, record, findings, cancellationToken) is { } note)
+                {
+                    notes[record.Path!] = note;
+                }
             }
         }
         catch (ClusterRequestException e)
         {
             // No answer, refused credentials, no permission to read snapshots: one error, not one per snapshot.
+            notes.Clear();
             Unchecked(manifest, records.Count, e.Message, findings);
         }
+
+        return notes;
+    }
+
+    /// <summary>
+    /// A record whose VolumeSnapshot is gone: its VolumeSnapshotContent must be there, not being deleted, <c>Retain</c>
+    /// (with <c>Delete</c>, the snapshot controller deletes a content whose VolumeSnapshot is gone, and the storage
+    /// snapshot with it), <c>readyToUse</c>, and hold the recorded handle. Returns the note of one that is; an error otherwise.
+    /// </summary>
+    private static async Task<string?> RetainedAsync(IClusterWriter cluster, VolumeSnapshotRecord record, VerificationFindings findings, CancellationToken cancellationToken)
+    {
+        var gone = $"VolumeSnapshot {record.Namespace}/{record.SnapshotName} of claim {record.Qualified} no longer exists";
+        if (record.ContentName is not { } contentName || record.SnapshotHandle is not { } handle)
+        {
+            findings.Error(Name, $"{gone}: the volume data of this backup is gone", record.Path);
+            return null;
+        }
+
+        if (await cluster.GetAsync(VolumeSnapshotApi.VolumeSnapshotContents, null, contentName, cancellationToken) is not { } content)
+        {
+            findings.Error(Name, $"{gone}, nor does its VolumeSnapshotContent {contentName}: the volume data of this backup is gone", record.Path);
+            return null;
+        }
+
+        var its = $"{gone}, and its VolumeSnapshotContent {contentName}";
+        var ready = content.Json["status"]?["readyToUse"] is JsonValue value && value.TryGetValue<bool>(out var r) ? r : (bool?)null;
+        if (content.GetString("metadata.deletionTimestamp") is { } since)
+        {
+            findings.Error(Name, $"{its} is being deleted (since {since}): the volume data of this backup is going", record.Path, "metadata.deletionTimestamp", "none", since);
+        }
+        else if (content.GetString("spec.deletionPolicy") is var policy && policy != "Retain")
+        {
+            findings.Error(Name, $"{its} has deletionPolicy {policy ?? "none"}: the snapshot controller deletes it, and the storage snapshot with it", record.Path,
+                "spec.deletionPolicy", "Retain", policy ?? "none");
+        }
+        else if (content.GetString("status.snapshotHandle") is var found && found != handle)
+        {
+            findings.Error(Name, $"{its} holds another storage snapshot than the one recorded", record.Path, "status.snapshotHandle", handle, found ?? "none");
+        }
+        else if (ready is not true)
+        {
+            findings.Error(Name, $"{its} is not readyToUse" + (content.GetString("status.error.message") is { } error ? $": {error}" : ""), record.Path,
+                "status.readyToUse", "true", ready is false ? "false" : "none");
+        }
+        else
+        {
+            return $"VolumeSnapshot gone, content {contentName} retained and ready";
+        }
+
+        return null;
     }
 
     /// <summary>The live VolumeSnapshot of <paramref name="record"/> must be the one recorded, ready, and bound to the recorded content and handle.</summary>

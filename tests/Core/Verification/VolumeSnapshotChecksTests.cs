@@ -39,20 +39,81 @@ public sealed class VolumeSnapshotChecksTests
     }
 
     [Fact]
-    public async Task Verify_SnapshotDeleted_FailsNamingTheClaim_AndPages()
+    public async Task Verify_SnapshotDeleted_ItsContentWithIt_FailsNamingTheClaim_AndPages()
     {
         var (record, snapshot) = await BackUpWithSnapshotAsync();
+        // deletionPolicy Delete: the snapshot controller deletes the content (and the storage snapshot) with the VolumeSnapshot.
         Assert.True(_cluster.Remove("volumesnapshots.snapshot.storage.k8s.io", "shop", snapshot.Record.SnapshotName));
+        Assert.True(_cluster.Remove("volumesnapshotcontents.snapshot.storage.k8s.io", null, snapshot.Record.ContentName!));
 
         var (verified, result) = await VerifyAsync(record);
 
         Assert.Equal(BackupStatus.VerificationFailed, verified.Status);
         var error = Assert.Single(verified.Verification!.Errors);
         Assert.Equal(("snapshot", snapshot.Record.Path), (error.Check, error.Artifact));
-        Assert.Equal($"VolumeSnapshot shop/{snapshot.Record.SnapshotName} of claim shop/data no longer exists: the volume data of this backup is gone", error.Message);
+        Assert.Equal($"VolumeSnapshot shop/{snapshot.Record.SnapshotName} of claim shop/data no longer exists, nor does its VolumeSnapshotContent {snapshot.Record.ContentName}: "
+            + "the volume data of this backup is gone", error.Message);
         var alert = (AlertRaised)Assert.Single(result.Messages).Payload;
         Assert.Equal("verification-failed", alert.Kind);
         Assert.Contains(alert.FailedItems!, item => item.Contains("of claim shop/data no longer exists", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Verify_SnapshotDeleted_ContentRetainedAndReady_Verified_WithANoteNotAWarning()
+    {
+        var (record, snapshot) = await BackUpWithSnapshotAsync(deletionPolicy: "Retain");
+        Assert.True(_cluster.Remove("volumesnapshots.snapshot.storage.k8s.io", "shop", snapshot.Record.SnapshotName));
+
+        var (verified, result) = await VerifyAsync(record);
+
+        Assert.Equal(BackupStatus.Verified, verified.Status);
+        Assert.Empty(verified.Verification!.Findings);
+        var artifact = Assert.Single(verified.Verification.Artifacts, a => a.Path == snapshot.Record.Path);
+        Assert.Equal($"VolumeSnapshot gone, content {snapshot.Record.ContentName} retained and ready", artifact.Facts[VolumeSnapshotLiveCheck.LiveFact]);
+        Assert.Empty(result.Messages);
+    }
+
+    [Fact]
+    public async Task Verify_SnapshotDeleted_ContentHoldsAnotherHandle_Fails()
+    {
+        var (record, snapshot) = await BackUpWithSnapshotAsync(deletionPolicy: "Retain");
+        _cluster.Remove("volumesnapshots.snapshot.storage.k8s.io", "shop", snapshot.Record.SnapshotName);
+        await _cluster.MergePatchAsync(VolumeSnapshotApi.VolumeSnapshotContents, null, snapshot.Record.ContentName!,
+            new JsonObject { ["status"] = new JsonObject { ["snapshotHandle"] = "snap-restored-from-elsewhere" } });
+
+        var (verified, _) = await VerifyAsync(record);
+
+        var error = Assert.Single(verified.Verification!.Errors);
+        Assert.Equal(("status.snapshotHandle", snapshot.Record.SnapshotHandle, "snap-restored-from-elsewhere"), (error.Entry, error.Expected, error.Found));
+        Assert.EndsWith($"no longer exists, and its VolumeSnapshotContent {snapshot.Record.ContentName} holds another storage snapshot than the one recorded", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Verify_SnapshotDeleted_ContentNotReady_FailsWithItsError()
+    {
+        var (record, snapshot) = await BackUpWithSnapshotAsync(deletionPolicy: "Retain");
+        _cluster.Remove("volumesnapshots.snapshot.storage.k8s.io", "shop", snapshot.Record.SnapshotName);
+        await _cluster.MergePatchAsync(VolumeSnapshotApi.VolumeSnapshotContents, null, snapshot.Record.ContentName!,
+            new JsonObject { ["status"] = new JsonObject { ["readyToUse"] = false, ["error"] = new JsonObject { ["message"] = "snapshot not found in the storage system" } } });
+
+        var (verified, _) = await VerifyAsync(record);
+
+        var error = Assert.Single(verified.Verification!.Errors);
+        Assert.Equal(("status.readyToUse", "true", "false"), (error.Entry, error.Expected, error.Found));
+        Assert.EndsWith($"no longer exists, and its VolumeSnapshotContent {snapshot.Record.ContentName} is not readyToUse: snapshot not found in the storage system", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Verify_SnapshotDeleted_ContentLeftWithDeletionPolicyDelete_Fails()
+    {
+        var (record, snapshot) = await BackUpWithSnapshotAsync();
+        _cluster.Remove("volumesnapshots.snapshot.storage.k8s.io", "shop", snapshot.Record.SnapshotName);
+
+        var (verified, _) = await VerifyAsync(record);
+
+        var error = Assert.Single(verified.Verification!.Errors);
+        Assert.Equal(("spec.deletionPolicy", "Retain", "Delete"), (error.Entry, error.Expected, error.Found));
+        Assert.EndsWith("the snapshot controller deletes it, and the storage snapshot with it", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -256,7 +317,8 @@ public sealed class VolumeSnapshotChecksTests
     }
 
     /// <summary>A backup of the fakes' cluster "prod" (which serves the snapshot API) with a snapshot of each claim added to it.</summary>
-    private async Task<(BackupRecord Record, TakenSnapshot First)> BackUpWithSnapshotAsync(string[]? claims = null, Func<TakenSnapshot, byte[]>? artifact = null)
+    private async Task<(BackupRecord Record, TakenSnapshot First)> BackUpWithSnapshotAsync(
+        string[]? claims = null, Func<TakenSnapshot, byte[]>? artifact = null, string deletionPolicy = "Delete")
     {
         _cluster = await _plane.AddClusterAsync("prod");
         await VolumeSnapshotFakes.ServeSnapshotApiAsync(_cluster);
@@ -266,7 +328,7 @@ public sealed class VolumeSnapshotChecksTests
         var taken = new List<TakenSnapshot>();
         foreach (var claim in claims ?? ["data"])
         {
-            taken.Add(await VolumeSnapshotFakes.TakeAsync(_cluster, record.Id, claim));
+            taken.Add(await VolumeSnapshotFakes.TakeAsync(_cluster, record.Id, claim, deletionPolicy: deletionPolicy));
         }
 
         VolumeSnapshotFakes.AddToBackup(_plane.Store, record, taken, artifact);
