@@ -58,7 +58,7 @@ public sealed class VolumeVerificationCommandTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Verify_WithoutConfig_WarnsTheSnapshotWasNotChecked_AndStillVerifies()
+    public async Task Verify_WithoutConfig_VerifiedBefore_StaysVerified_WarningTheSnapshotWasNotChecked()
     {
         var (id, _) = await BackUpWithSnapshotAsync();
 
@@ -67,9 +67,28 @@ public sealed class VolumeVerificationCommandTests : IAsyncLifetime
         Assert.True(code == 0, error);
         var run = JsonNode.Parse(output)!;
         Assert.Equal("Verified", run["status"]!.GetValue<string>());
+        Assert.Equal(1, run["verification"]!["uncheckedSnapshots"]!.GetValue<int>());
         var warning = Assert.Single(run["verification"]!["findings"]!.AsArray())!;
         Assert.Equal(("Warning", "snapshot"), (warning["severity"]!.GetValue<string>(), warning["check"]!.GetValue<string>()));
         Assert.StartsWith("1 volume snapshot was not checked against cluster prod: no cluster connection", warning["message"]!.GetValue<string>());
+        Assert.Contains($"{id} stays Verified (from an earlier verification): 1 volume snapshot was not checked this time (pass --config)", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Verify_WithoutConfig_AfterItFailedOnAGoneSnapshot_StaysVerificationFailed_NotVerified_Exit1()
+    {
+        var (id, snapshot) = await BackUpWithSnapshotAsync();
+        await _prod.DeleteAsync(VolumeSnapshotApi.VolumeSnapshots, "shop", snapshot);
+        await UntilAsync(async () => await _prod.GetAsync(VolumeSnapshotApi.VolumeSnapshots, "shop", snapshot) is null);
+        var (failedCode, _, _) = await RunAsync("backup", "verify", id, "--store", _world.Store, "--config", _world.ConfigPath);
+
+        var (code, output, error) = await RunAsync("backup", "verify", id, "--store", _world.Store);
+        var (_, described, _) = await RunAsync("backup", "describe", id, "--store", _world.Store, "-o", "json");
+
+        Assert.Equal((1, 1), (failedCode, code));
+        Assert.Contains($"not verified: 1 volume snapshot was not checked (pass --config); {id} stays VerificationFailed", error, StringComparison.Ordinal);
+        Assert.Contains("Not verified: 1 volume snapshot was not checked (pass --config)", output, StringComparison.Ordinal);
+        Assert.Equal("VerificationFailed", JsonNode.Parse(described)!["status"]!.GetValue<string>());
     }
 
     private async Task<(int Code, string Out, string Error)> RunAsync(params string[] args)

@@ -12,7 +12,9 @@ namespace Strata.Cli.Commands;
 /// <c>strata backup verify ID</c>: reads the backup back from the store and checks it against its
 /// manifest (and the last verified backup, for drift), and with <c>--config</c> its volume snapshots
 /// against its cluster; records the report with the run.
-/// Exit 0 verified, 1 verification failed (every problem named), 2 bad input.
+/// Exit 0 verified; 1 not verified — verification failed (every problem named), or the backup's volume
+/// snapshots were not checked (no <c>--config</c>, or one without its cluster) and the run was not
+/// Verified already, so it stays as it was; 2 bad input.
 /// </summary>
 internal static class BackupVerifyCommand
 {
@@ -66,6 +68,16 @@ internal static class BackupVerifyCommand
                 verified = await VerificationRun.RunAsync(location.Artifacts, location.History, environment.Time, record, threshold, cluster, ct);
             }
 
+            var report = verified.Verification!;
+            var proven = report.Proves || (report.Passed && verified.Status == BackupStatus.Verified);
+            if (report.Passed && !report.Proves)
+            {
+                // The report cannot raise the run's status: say why it stayed, and how to prove it.
+                await environment.Error.WriteLineAsync(verified.Status == BackupStatus.Verified
+                    ? $"{backupId} stays Verified (from an earlier verification): {BackupTables.Unchecked(report)} this time (pass --config)"
+                    : $"not verified: {BackupTables.Unchecked(report)} (pass --config); {backupId} stays {verified.Status}");
+            }
+
             if (parsed.GetValue(output) == "json")
             {
                 await environment.Out.WriteLineAsync(BackupJson.One(verified, location));
@@ -77,7 +89,7 @@ internal static class BackupVerifyCommand
                 BackupTables.Verification(console, verified);
             }
 
-            return verified.Verification!.Passed ? ExitCodes.Succeeded : ExitCodes.PartiallyFailed;
+            return proven ? ExitCodes.Succeeded : ExitCodes.PartiallyFailed;
         });
         return command;
     }

@@ -118,8 +118,12 @@ internal static class BackupTables
         }
 
         var warnings = report.Warnings.Count();
+        var headline = !report.Passed ? "Verification FAILED"
+            : report.Proves ? "Verified"
+            : record.Status == BackupStatus.Verified ? $"Verified earlier; {Unchecked(report)} this time"
+            : $"Not verified: {Unchecked(report)} (pass --config)";
         console.WriteLine(Markup.Escape(
-            (report.Passed ? "Verified" : "Verification FAILED") + $": {report.Artifacts.Count} artifact(s) read back from the store in {(report.CompletedAt - report.StartedAt).TotalSeconds:0.0} s"
+            headline + $": {report.Artifacts.Count} artifact(s) read back from the store in {(report.CompletedAt - report.StartedAt).TotalSeconds:0.0} s"
             + (report.Counts is { } counts ? $", {counts.Total:N0} objects" : "")
             + $"; {report.ErrorCount} error(s), {warnings} warning(s)"
             + (report.BaselineBackupId is { } baseline ? $"; compared with {baseline}" : "; no earlier verified backup to compare with")));
@@ -141,6 +145,10 @@ internal static class BackupTables
             console.WriteLine($"… and {report.OmittedFindings} more.");
         }
     }
+
+    /// <summary>"2 volume snapshots were not checked": what a report that cannot prove the snapshots left out.</summary>
+    public static string Unchecked(Core.Verification.VerificationReport report) =>
+        report.UncheckedSnapshots == 1 ? "1 volume snapshot was not checked" : $"{report.UncheckedSnapshots} volume snapshots were not checked";
 
     public static void Header(IAnsiConsole console, BackupRecord record, StoreLocation location)
     {

@@ -38,7 +38,7 @@ public static class IncidentRecovery
         IEnumerable<string> kinds = record.Status switch
         {
             BackupStatus.Verified => EndedByVerified,
-            BackupStatus.PartiallyFailed when record.Verification is { Passed: true } => EndedByVerifiedPartial,
+            BackupStatus.PartiallyFailed when record.Verification is { Proves: true } => EndedByVerifiedPartial,
             _ => [],
         };
         if (record.Verification is { Passed: true } report && !DriftCheck.Of(report).Any())

@@ -36,7 +36,8 @@ public sealed class BackupVerifier(IArtifactStore store, IReadOnlyList<IArtifact
     /// Verifies the backup of <paramref name="backup"/>; with a <paramref name="baseline"/> (the last verified backup of
     /// the same policy and cluster), also reports drift beyond <paramref name="driftThreshold"/> (<see cref="DriftCheck"/>).
     /// <paramref name="cluster"/> connects to the backup's cluster for the live checks; it is called only when the manifest
-    /// has volume snapshots to look at, and without it they are reported unchecked (a warning).
+    /// has volume snapshots to look at, and without it they are reported unchecked (a warning, and
+    /// <see cref="VerificationReport.UncheckedSnapshots"/>: such a report does not prove the backup).
     /// </summary>
     public async Task<VerificationReport> VerifyAsync(
         BackupRecord backup, VerificationReport? baseline = null, double driftThreshold = DriftCheck.DefaultThreshold,
@@ -64,6 +65,7 @@ public sealed class BackupVerifier(IArtifactStore store, IReadOnlyList<IArtifact
 
         var artifacts = new List<ArtifactVerification>();
         ObjectCounts? found = null;
+        var live = VolumeSnapshotLiveCheckResult.None;
         if (manifest is not null)
         {
             var stored = new Dictionary<string, long>(StringComparer.Ordinal);
@@ -96,8 +98,8 @@ public sealed class BackupVerifier(IArtifactStore store, IReadOnlyList<IArtifact
                 CompareCounts(manifest.Counts, found, findings);
             }
 
-            var live = await VolumeSnapshotLiveCheck.CheckAsync(manifest, cluster, findings, cancellationToken);
-            artifacts = [.. artifacts.Select(a => live.TryGetValue(a.Path, out var note)
+            live = await VolumeSnapshotLiveCheck.CheckAsync(manifest, cluster, findings, cancellationToken);
+            artifacts = [.. artifacts.Select(a => live.Notes.TryGetValue(a.Path, out var note)
                 ? a with { Facts = new Dictionary<string, string>(a.Facts, StringComparer.Ordinal) { [VolumeSnapshotLiveCheck.LiveFact] = note } }
                 : a)];
         }
@@ -109,6 +111,7 @@ public sealed class BackupVerifier(IArtifactStore store, IReadOnlyList<IArtifact
             CompletedAt = startedAt,
             Artifacts = artifacts,
             Counts = found,
+            UncheckedSnapshots = live.Unchecked,
         };
         if (baseline is not null && manifest is not null)
         {

@@ -40,8 +40,19 @@ public sealed record VerificationReport
     /// <summary>The verified backup compared with for drift, if there was one.</summary>
     public string? BaselineBackupId { get; init; }
 
+    /// <summary>
+    /// Committed volume snapshots the manifest records that were not checked against their cluster: there was no
+    /// connection (<c>strata backup verify</c> without <c>--config</c>). Their data is not proven, so the report may not
+    /// raise the run's status (<see cref="VerificationRun"/>); 0 for an older report.
+    /// </summary>
+    public int UncheckedSnapshots { get; init; }
+
     /// <summary>No errors: every artifact is there, whole, readable and agrees with the manifest.</summary>
     public bool Passed => ErrorCount == 0;
+
+    /// <summary>No errors and nothing left unchecked: the report proves the backup, and may make it <see cref="Runs.BackupStatus.Verified"/>.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public bool Proves => Passed && UncheckedSnapshots == 0;
 
     /// <summary>The findings that are warnings.</summary>
     public IEnumerable<VerificationFinding> Warnings => Findings.Where(f => f.Severity == ProblemSeverity.Warning);

@@ -7,7 +7,8 @@ namespace Strata.Core.Verification;
 /// Verifies one recorded backup and records the outcome: finds the baseline (the last verified
 /// backup of the same policy and cluster), runs <see cref="BackupVerifier"/>, and saves the report
 /// with the run, whose status becomes <see cref="BackupStatus.Verified"/> or
-/// <see cref="BackupStatus.VerificationFailed"/>. The one path for the verify worker, <c>strata backup
+/// <see cref="BackupStatus.VerificationFailed"/> — or stays as it was when the report passed but left volume
+/// snapshots unchecked (<see cref="VerificationReport.Proves"/>). The one path for the verify worker, <c>strata backup
 /// verify</c> and the verification that follows <c>strata backup create</c>.
 /// </summary>
 public static class VerificationRun
@@ -24,8 +25,12 @@ public static class VerificationRun
         var report = await new BackupVerifier(store, time).VerifyAsync(record, baseline?.Verification, driftThreshold, cluster, cancellationToken);
 
         // A partial capture stays PartiallyFailed when its artifacts check out: what it did commit is
-        // sound, but it is not a complete backup, so it does not count as verified.
+        // sound, but it is not a complete backup, so it does not count as verified. A report that left
+        // volume snapshots unchecked (no cluster connection) proves nothing about them: it may lower the
+        // status, never raise it — a backup whose snapshot is gone must not become Verified because this
+        // time nobody looked.
         var status = !report.Passed ? BackupStatus.VerificationFailed
+            : !report.Proves ? record.Status
             : record.IsPartial ? BackupStatus.PartiallyFailed
             : BackupStatus.Verified;
         var updated = record with { Status = status, Verification = report };

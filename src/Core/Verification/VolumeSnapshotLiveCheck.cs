@@ -25,25 +25,26 @@ public static class VolumeSnapshotLiveCheck
     /// <summary>
     /// Checks every committed record of <paramref name="manifest"/> (those with a path; a failed snapshot is the capture's
     /// problem, already reported) against the live cluster, connected through <paramref name="connect"/>. Without a
-    /// connection the records are counted in one warning: the backup is not failed for what could not be looked at.
-    /// A cluster that cannot be reached, or does not serve the snapshot API, is one error: the backup cannot be proven.
+    /// connection the records are counted in one warning and in the result: the backup is not failed for what could not
+    /// be looked at, nor proven by it. A cluster that cannot be reached, or does not serve the snapshot API, is one
+    /// error: the backup cannot be proven.
     /// </summary>
-    /// <returns>Facts to add to a record's artifact (<see cref="LiveFact"/>), by its path.</returns>
-    public static async Task<IReadOnlyDictionary<string, string>> CheckAsync(
+    /// <returns>The records left unchecked for want of a connection, and the facts to add to records' artifacts.</returns>
+    public static async Task<VolumeSnapshotLiveCheckResult> CheckAsync(
         BackupManifest manifest, Func<CancellationToken, Task<IClusterWriter>>? connect, VerificationFindings findings, CancellationToken cancellationToken = default)
     {
         var notes = new Dictionary<string, string>(StringComparer.Ordinal);
         var records = manifest.Volumes?.Where(v => v.Path is not null).ToList() ?? [];
         if (records.Count == 0)
         {
-            return notes;
+            return VolumeSnapshotLiveCheckResult.None;
         }
 
         if (connect is null)
         {
             findings.Warning(Name, $"{Snapshots(records.Count)} {(records.Count == 1 ? "was" : "were")} not checked against cluster {manifest.Cluster}: "
                 + "no cluster connection (pass --config with a strata.yaml that names it)");
-            return notes;
+            return new VolumeSnapshotLiveCheckResult(records.Count, notes);
         }
 
         IClusterWriter cluster;
@@ -55,7 +56,7 @@ public static class VolumeSnapshotLiveCheck
         {
             // Whatever the connector could not do (resolve a credential, read a kubeconfig), the snapshots were not seen.
             Unchecked(manifest, records.Count, e.Message, findings);
-            return notes;
+            return VolumeSnapshotLiveCheckResult.None;
         }
 
         try
@@ -77,7 +78,7 @@ public static class VolumeSnapshotLiveCheck
             if (missing.Count > 0 && (await cluster.DiscoverAsync(cancellationToken)).Find(VolumeSnapshotApi.Group, VolumeSnapshotApi.VolumeSnapshots.Name) is null)
             {
                 Unchecked(manifest, records.Count, $"it does not serve {VolumeSnapshotApi.VolumeSnapshots}", findings);
-                return notes;
+                return VolumeSnapshotLiveCheckResult.None;
             }
 
             foreach (var record in missing)
@@ -91,11 +92,11 @@ public static class VolumeSnapshotLiveCheck
         catch (ClusterRequestException e)
         {
             // No answer, refused credentials, no permission to read snapshots: one error, not one per snapshot.
-            notes.Clear();
             Unchecked(manifest, records.Count, e.Message, findings);
+            return VolumeSnapshotLiveCheckResult.None;
         }
 
-        return notes;
+        return new VolumeSnapshotLiveCheckResult(0, notes);
     }
 
     /// <summary>

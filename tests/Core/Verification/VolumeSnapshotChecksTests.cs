@@ -210,19 +210,56 @@ public sealed class VolumeSnapshotChecksTests
     }
 
     [Fact]
-    public async Task Run_NoClusterConnection_WarnsOnly_AndTheWarningIsNotDrift()
+    public async Task Run_NoClusterConnection_SucceededStaysSucceeded_WarnsOnly_AndTheWarningIsNotDrift()
     {
         var (record, _) = await BackUpWithSnapshotAsync();
+        Assert.Equal(BackupStatus.Succeeded, record.Status);
         var connections = _plane.Clusters.Connections["prod"];
 
         var verified = await VerificationRun.RunAsync(_plane.Store, _plane.History, _plane.Clock, record);
 
-        Assert.Equal(BackupStatus.Verified, verified.Status);
+        // The store checked out, but the snapshot was not looked at: not proven, so not Verified (nor failed).
+        Assert.Equal(BackupStatus.Succeeded, verified.Status);
+        Assert.Equal((true, false, 1), (verified.Verification!.Passed, verified.Verification.Proves, verified.Verification.UncheckedSnapshots));
+        Assert.False(verified.IsVerified);
         var warning = Assert.Single(verified.Verification!.Findings);
         Assert.Equal((Results.ProblemSeverity.Warning, "snapshot"), (warning.Severity, warning.Check));
         Assert.Equal("1 volume snapshot was not checked against cluster prod: no cluster connection (pass --config with a strata.yaml that names it)", warning.Message);
         Assert.Empty(DriftCheck.Of(verified.Verification));
         Assert.Equal(connections, _plane.Clusters.Connections["prod"]);
+        Assert.Equal(verified, await _plane.History.FindBackupAsync(record.Id)); // the report is saved with the run
+    }
+
+    [Fact]
+    public async Task Run_NoClusterConnection_VerificationFailedBecauseTheSnapshotIsGone_StaysVerificationFailed()
+    {
+        var (record, snapshot) = await BackUpWithSnapshotAsync();
+        _cluster.Remove("volumesnapshots.snapshot.storage.k8s.io", "shop", snapshot.Record.SnapshotName);
+        _cluster.Remove("volumesnapshotcontents.snapshot.storage.k8s.io", null, snapshot.Record.ContentName!);
+        var (failed, _) = await VerifyAsync(record);
+        Assert.Equal(BackupStatus.VerificationFailed, failed.Status);
+
+        var again = await VerificationRun.RunAsync(_plane.Store, _plane.History, _plane.Clock, failed);
+
+        Assert.Equal(BackupStatus.VerificationFailed, again.Status);
+        Assert.Equal(1, again.Verification!.UncheckedSnapshots);
+        Assert.Equal(BackupStatus.VerificationFailed, (await _plane.History.FindBackupAsync(record.Id))!.Status);
+    }
+
+    [Fact]
+    public async Task Run_NoClusterConnection_VerifiedBefore_StaysVerified_UnlessTheStoreFails()
+    {
+        var (record, snapshot) = await BackUpWithSnapshotAsync();
+        var (verified, _) = await VerifyAsync(record);
+        Assert.Equal(BackupStatus.Verified, verified.Status);
+
+        var again = await VerificationRun.RunAsync(_plane.Store, _plane.History, _plane.Clock, verified);
+        _plane.Store.Artifacts.Remove(verified.Location + snapshot.Record.Path);
+        var damaged = await VerificationRun.RunAsync(_plane.Store, _plane.History, _plane.Clock, again);
+
+        Assert.Equal(BackupStatus.Verified, again.Status);
+        Assert.Equal(1, again.Verification!.UncheckedSnapshots);
+        Assert.Equal(BackupStatus.VerificationFailed, damaged.Status); // lowering needs no cluster
     }
 
     [Fact]
