@@ -7,12 +7,27 @@ using Strata.TestKit.Volumes;
 namespace Strata.Cli.Tests;
 
 /// <summary>
+/// A PostgreSQL 15 that archives its WAL (into nowhere: <c>archive_command=true</c>): an online backup needs an archive,
+/// and Strata refuses one on a server without (the snapshots are then crash-consistent).
+/// </summary>
+public sealed class ArchivingPostgresServer : IAsyncLifetime
+{
+    public PostgresServer Server { get; } = new() { Settings = ["archive_mode=on", "archive_command=true"] };
+
+    public Task InitializeAsync() => Server.InitializeAsync();
+
+    public Task DisposeAsync() => Server.DisposeAsync();
+}
+
+/// <summary>
 /// A database target with <c>consistency: application</c>, through the CLI and the backup worker: its claim is
 /// snapshotted inside a real PostgreSQL online backup (pg_backup_start … pg_backup_stop through the pod's exec), and
 /// the manifest keeps the <c>backup_label</c> the server returned.
 /// </summary>
-public sealed class ApplicationConsistentCommandTests(PostgresServer server) : IClassFixture<PostgresServer>
+public sealed class ApplicationConsistentCommandTests(ArchivingPostgresServer archiving) : IClassFixture<ArchivingPostgresServer>
 {
+    private readonly PostgresServer _server = archiving.Server;
+
     private const string Policy = """
           - name: nightly
             clusters: [prod]
@@ -37,7 +52,7 @@ public sealed class ApplicationConsistentCommandTests(PostgresServer server) : I
             Controllers = new SimulatedControllers { Snapshots = new SimulatedSnapshots { SnapshotDelay = TimeSpan.FromMilliseconds(50) } },
         });
         VolumeSnapshotCrds.Install(world.Prod);
-        PostgresPod.Create(world.Prod, server, "db", "postgres-0");
+        PostgresPod.Create(world.Prod, _server, "db", "postgres-0");
         world.Prod.Create(StorageObjects.StorageClass("managed-csi", "disk.csi.azure.com"));
         world.Prod.Create(StorageObjects.VolumeSnapshotClass("csi-azuredisk-vsc", "disk.csi.azure.com", isDefault: true));
         world.Prod.Create(StorageObjects.Claim("db", "pgdata", "managed-csi", "5Gi"));

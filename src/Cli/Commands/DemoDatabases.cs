@@ -46,15 +46,20 @@ internal static class DemoDatabases
         }
 
         await environment.Error.WriteLineAsync("strata demo: databases — starting a throwaway PostgreSQL on this machine to stand in for the database in the sandbox's pod shop/postgres-0...");
-        await using var server = await ThrowawayPostgres.StartAsync(cancellationToken: cancellationToken);
         var dir = Directory.CreateTempSubdirectory("strata-demo-db-");
+
+        // The server archives its WAL into a folder of its own (its OS user's, when run as root): an application-consistent
+        // snapshot is recovered with its backup_label from the WAL archive, and Strata refuses one on a server without.
+        var archive = await ServerPrograms.CreateFolderAsync("strata-demo-wal-", ThrowawayPostgres.OsUser);
         try
         {
+            await using var server = await ThrowawayPostgres.StartAsync(settings: ["archive_mode=on", $"archive_command='cp %p \"{archive}/%f\"'"], cancellationToken: cancellationToken);
             return await RunAsync(source, server, location, json, environment, dir.FullName, cancellationToken);
         }
         finally
         {
             dir.Delete(recursive: true);
+            ServerPrograms.DeleteFolder(archive);
         }
     }
 

@@ -39,6 +39,13 @@ public sealed class PostgresOnlineBackupSession : IOnlineBackupSession
     public int ServerVersion { get; }
 
     /// <inheritdoc />
+    /// <remarks>
+    /// Refused (<see cref="DatabaseTargetException"/>) before the backup starts when the server does not archive its WAL:
+    /// a snapshot taken inside an online backup is recovered with its <c>backup_label</c> by replaying the WAL from the
+    /// start to the stop, and only the archive has that WAL — the snapshot's <c>pg_wal</c> ends where it was cut.
+    /// Without archiving, <c>pg_backup_stop</c> only issues a NOTICE, and the restored server stops with
+    /// <c>FATAL: WAL ends before end of online backup</c>; crash-consistent snapshots are better than that.
+    /// </remarks>
     /// <exception cref="ArgumentException"><paramref name="label"/> is empty or holds a control character (a line break would split the <c>LABEL:</c> line of <c>backup_label</c>).</exception>
     public async Task<OnlineBackupRecord> StartAsync(string label, CancellationToken cancellationToken = default)
     {
@@ -47,6 +54,7 @@ public sealed class PostgresOnlineBackupSession : IOnlineBackupSession
             throw new ArgumentException("a backup label is one line of printable text", nameof(label));
         }
 
+        await RequireArchivingAsync(cancellationToken);
         var rows = await _psql.AskAsync(_functions.StartFunction, _functions.Start(label), _stepLimit, cancellationToken);
         var startedAt = _time.GetUtcNow();
         var lsn = rows is [[var only]] && IsLsn(only) ? only : throw Unexpected(_functions.StartFunction, rows, "a start LSN");
@@ -83,6 +91,33 @@ public sealed class PostgresOnlineBackupSession : IOnlineBackupSession
         {
             StopLsn = lsn, StoppedAt = stoppedAt, BackupLabel = backupLabel, TablespaceMap = tablespaceMap.Length == 0 ? null : tablespaceMap,
         };
+    }
+
+    /// <summary>
+    /// The server archives its WAL: <c>archive_mode</c> is <c>always</c>, or <c>on</c> on a primary — a standby with
+    /// <c>on</c> archives nothing (only <c>always</c> makes a standby archive).
+    /// </summary>
+    private async Task RequireArchivingAsync(CancellationToken cancellationToken)
+    {
+        const string step = "reading archive_mode";
+        var rows = await _psql.AskAsync(step, "select current_setting('archive_mode'), pg_is_in_recovery();", _stepLimit, cancellationToken);
+        if (rows is not [[var mode, var recovery and ("t" or "f")]])
+        {
+            throw Unexpected(step, rows, "archive_mode and whether the server is in recovery");
+        }
+
+        var why = mode switch
+        {
+            "always" => null,
+            "on" when recovery == "t" => "the server is a standby, where archive_mode = on archives nothing (only 'always' does)",
+            "on" => null,
+            _ => $"archive_mode is {mode}",
+        };
+        if (why is not null)
+        {
+            throw new DatabaseTargetException($"database target {_database.Target.Qualified}: {why}: recovering a snapshot with its backup_label needs the WAL "
+                + $"from {_functions.StartFunction} to {_functions.StopFunction} from the WAL archive; the snapshots are taken crash-consistent instead");
+        }
     }
 
     /// <summary>Ends the session (<see cref="PsqlConversation.DisposeAsync"/>); a backup started and not stopped is aborted by the server.</summary>

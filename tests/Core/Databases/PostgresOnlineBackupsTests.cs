@@ -30,9 +30,11 @@ public sealed class PostgresOnlineBackupsTests
     private PostgresOnlineBackups Backups(TimeSpan? step = null) =>
         new(_ => new DatabaseConnector(null, null, _psql, new FixedSecret(Password)), _clock, step);
 
-    private void ServerAt(int version, string? stop = null) => _psql.Answer = sql => sql switch
+    /// <summary>A server at <paramref name="version"/> whose <c>archive_mode</c> and recovery state are <paramref name="archiving"/>.</summary>
+    private void ServerAt(int version, string? stop = null, string archiving = "on\tf") => _psql.Answer = sql => sql switch
     {
         _ when sql.Contains("server_version_num", StringComparison.Ordinal) => new PsqlAnswer($"{version}\n"),
+        _ when sql.Contains("archive_mode", StringComparison.Ordinal) => new PsqlAnswer($"{archiving}\n"),
         _ when sql.Contains("_start", StringComparison.Ordinal) || sql.Contains("start_", StringComparison.Ordinal) => new PsqlAnswer("0/3000028\n"),
         _ when sql.Contains("stop", StringComparison.Ordinal) => new PsqlAnswer(stop ?? ""),
         _ => new PsqlAnswer(),
@@ -82,6 +84,7 @@ public sealed class PostgresOnlineBackupsTests
         Assert.Equal([
             "select current_setting('server_version_num');",
             "set client_encoding = 'UTF8'; set application_name = 'strata online backup'; set statement_timeout = 600000;",
+            "select current_setting('archive_mode'), pg_is_in_recovery();",
             "select pg_start_backup('it''s nightly', true, false);",
             "select lsn, encode(convert_to(labelfile, 'UTF8'), 'hex'), encode(convert_to(coalesce(spcmapfile, ''), 'UTF8'), 'hex') from pg_stop_backup(false);",
         ], _psql.Statements);
@@ -155,7 +158,37 @@ public sealed class PostgresOnlineBackupsTests
 
         Assert.Equal("database target direct/legacy: pg_backup_start in this host failed: ERROR: permission denied for function pg_backup_start (it was ***)", e.Message);
         Assert.Equal(e.Message, again.Message);
-        Assert.Equal(3, _psql.Statements.Count);
+        Assert.Equal(4, _psql.Statements.Count);
+    }
+
+    [Theory]
+    [InlineData("off\tf", "archive_mode is off")]
+    [InlineData("on\tt", "the server is a standby, where archive_mode = on archives nothing (only 'always' does)")]
+    public async Task StartAsync_ServerDoesNotArchiveItsWal_RefusedBeforePgBackupStart(string archiving, string why)
+    {
+        ServerAt(150004, archiving: archiving);
+        await using var session = await Backups().OpenAsync(Target, "prod");
+
+        var e = await Assert.ThrowsAsync<DatabaseTargetException>(() => session.StartAsync("x"));
+
+        Assert.Equal($"database target direct/legacy: {why}: recovering a snapshot with its backup_label needs the WAL from pg_backup_start to pg_backup_stop "
+            + "from the WAL archive; the snapshots are taken crash-consistent instead", e.Message);
+        Assert.DoesNotContain(_psql.Statements, sql => sql.Contains("pg_backup_start", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("always\tt")] // a standby that archives
+    [InlineData("always\tf")]
+    [InlineData("on\tf")]
+    public async Task StartAsync_ServerArchivesItsWal_Starts(string archiving)
+    {
+        ServerAt(150004, $"0/5000100\t{Hex("LABEL: x\n")}\t\n", archiving);
+        await using var session = await Backups().OpenAsync(Target, "prod");
+
+        await session.StartAsync("x");
+        var stopped = await session.StopAsync();
+
+        Assert.Equal("0/5000100", stopped.StopLsn);
     }
 
     [Fact]
