@@ -7,19 +7,6 @@ using Strata.TestKit.Volumes;
 namespace Strata.Cli.Tests;
 
 /// <summary>
-/// A PostgreSQL 15 that archives its WAL (into nowhere: <c>archive_command=true</c>): an online backup needs an archive,
-/// and Strata refuses one on a server without (the snapshots are then crash-consistent).
-/// </summary>
-public sealed class ArchivingPostgresServer : IAsyncLifetime
-{
-    public PostgresServer Server { get; } = new() { Settings = ["archive_mode=on", "archive_command=true"] };
-
-    public Task InitializeAsync() => Server.InitializeAsync();
-
-    public Task DisposeAsync() => Server.DisposeAsync();
-}
-
-/// <summary>
 /// A database target with <c>consistency: application</c>, through the CLI and the backup worker: its claim is
 /// snapshotted inside a real PostgreSQL online backup (pg_backup_start … pg_backup_stop through the pod's exec), and
 /// the manifest keeps the <c>backup_label</c> the server returned.
