@@ -16,6 +16,8 @@ namespace Strata.Core.Volumes;
 /// </summary>
 internal sealed class SnapshotTaker(IClusterWriter client, LayerContext context, SnapshotWatch watch, TimeSpan timeout)
 {
+    private readonly BoundContent _contents = new(client, context);
+
     public ClaimSnapshot Plan(PlannedClaim claim)
     {
         var now = context.Time.GetUtcNow();
@@ -86,8 +88,14 @@ internal sealed class SnapshotTaker(IClusterWriter client, LayerContext context,
             record = record with { Error = hookError };
         }
 
-        var content = await ContentAsync(taken, cancellationToken);
-        record = WithContent(record, content);
+        var content = await _contents.ReadAsync(taken, cancellationToken);
+        string? original = null;
+        if (content is not null)
+        {
+            (content, original) = await _contents.RetainAsync(taken, content, cancellationToken);
+        }
+
+        record = WithContent(record, content) with { OriginalDeletionPolicy = original };
         var path = ArtifactLayout.VolumeRecordPath(claim.Namespace, claim.Name);
         record = record with { Path = path };
         var artifact = new VolumeSnapshotArtifact(record, claim.Claim.Json, taken.Latest!.Json, content);
@@ -137,37 +145,4 @@ internal sealed class SnapshotTaker(IClusterWriter client, LayerContext context,
         Driver = (content["spec"] as JsonObject)?["driver"]?.GetValue<string>() ?? record.Driver,
         VolumeMode = (content["spec"] as JsonObject)?["sourceVolumeMode"]?.GetValue<string>() ?? record.VolumeMode,
     };
-
-    /// <summary>The bound VolumeSnapshotContent, checked to point back at the snapshot (as the external-snapshotter asks consumers to); null with a warning otherwise.</summary>
-    private async Task<JsonObject?> ContentAsync(ClaimSnapshot taken, CancellationToken cancellationToken)
-    {
-        var claim = taken.Claim;
-        var what = $"VolumeSnapshot {claim.Namespace}/{taken.Name} of claim {claim.Qualified}";
-        if (taken.Latest!.GetString("status.boundVolumeSnapshotContentName") is not { Length: > 0 } name)
-        {
-            context.Result.Warning($"{what} is ready but names no bound VolumeSnapshotContent: the snapshot handle is not recorded", VolumeLayer.Resource, claim.Namespace, claim.Name);
-            return null;
-        }
-
-        try
-        {
-            var content = await client.GetAsync(VolumeSnapshotApi.VolumeSnapshotContents, null, name, cancellationToken);
-            var reference = content?.Json["spec"]?["volumeSnapshotRef"];
-            if (content is not null && reference?["name"]?.GetValue<string>() == taken.Name && reference["namespace"]?.GetValue<string>() == claim.Namespace)
-            {
-                return content.Json;
-            }
-
-            context.Result.Warning(content is null
-                ? $"{what} is bound to VolumeSnapshotContent {name}, which was not found: the snapshot handle is not recorded"
-                : $"VolumeSnapshotContent {name} does not point back at {what}: the binding is not verified, and the snapshot handle is not recorded",
-                VolumeLayer.Resource, claim.Namespace, claim.Name);
-        }
-        catch (ClusterRequestException e)
-        {
-            context.Result.Warning($"reading VolumeSnapshotContent {name} of {what} failed: {e.Message}; the snapshot handle is not recorded", VolumeLayer.Resource, claim.Namespace, claim.Name, e.Reason);
-        }
-
-        return null;
-    }
 }
