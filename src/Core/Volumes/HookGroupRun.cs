@@ -4,14 +4,15 @@ using Strata.Core.Results;
 namespace Strata.Core.Volumes;
 
 /// <summary>
-/// Runs one hook group: every pre hook of every pod (in order) → the group's snapshots asked for → each cut → the post
-/// hooks of every pod the pre phase reached, always (a failed snapshot, a failed pre hook with Continue or Fail) → then
-/// the wait for readiness goes on outside the group's slot. A pre hook that fails with Fail stops the pre phase, and no
+/// Runs one hook group: every pre hook of every pod (in order) → the group's snapshots asked for → each cut (its
+/// <c>status.creationTime</c>, or ready; a <c>status.error</c> is not a cut, the controller retries — so the wait may
+/// last until the timeout) → the post hooks of every pod the pre phase reached, always (a snapshot that failed or timed
+/// out, a failed pre hook with Continue or Fail) → then the wait for readiness goes on outside the group's slot. A pre hook that fails with Fail stops the pre phase, and no
 /// snapshot of the group is taken; a post hook that fails with Fail marks the group's (kept) snapshots failed.
 /// </summary>
 internal sealed class HookGroupRun(HookRunner hooks, SnapshotTaker taker, LayerContext context)
 {
-    /// <summary>Runs the group inside a slot of <paramref name="slots"/>, and returns its snapshots once each is ready, failed or out of time.</summary>
+    /// <summary>Runs the group inside a slot of <paramref name="slots"/>, and returns its snapshots once each is ready or out of time.</summary>
     public async Task<IReadOnlyList<ClaimSnapshot>> RunAsync(HookGroup group, SemaphoreSlim slots, CancellationToken cancellationToken)
     {
         IReadOnlyList<ClaimSnapshot> taken;
@@ -25,7 +26,7 @@ internal sealed class HookGroupRun(HookRunner hooks, SnapshotTaker taker, LayerC
             slots.Release();
         }
 
-        await Task.WhenAll(taken.Select(t => taker.WaitUntilSettledAsync(t, cancellationToken)));
+        await Task.WhenAll(taken.Select(t => taker.WaitUntilReadyAsync(t, cancellationToken)));
         return taken;
     }
 

@@ -76,7 +76,7 @@ internal sealed class OnlineBackupRun(SnapshotTaker taker, LayerContext context)
                 VolumeLayer.Resource, target.Namespace, target.Name, ProblemReasons.NotConsistent);
         }
 
-        await Task.WhenAll(taken.Select(t => taker.WaitUntilSettledAsync(t, cancellationToken)));
+        await Task.WhenAll(taken.Select(t => taker.WaitUntilReadyAsync(t, cancellationToken)));
         return taken;
     }
 

@@ -11,8 +11,10 @@ namespace Strata.Core.Volumes;
 
 /// <summary>
 /// Takes one claim's snapshot in steps the callers interleave with hooks and online backups: ask for it, wait until it
-/// is cut, wait until it is ready (or failed, or out of time), then record it — the artifact
-/// <c>volumes/{ns}/{pvc}.json</c> with the bound VolumeSnapshotContent when it is ready, its problems in the run's result.
+/// is cut, wait until it is ready (or out of time — a <c>status.error</c> is not the end: the controller retries, and
+/// clears it on success), then record it — the artifact <c>volumes/{ns}/{pvc}.json</c> with the bound
+/// VolumeSnapshotContent (set to <c>Retain</c>, <see cref="BoundContent"/>) when it is ready, its problems in the run's
+/// result; one not ready in time is an error that quotes the controller's last error.
 /// </summary>
 internal sealed class SnapshotTaker(IClusterWriter client, LayerContext context, SnapshotWatch watch, TimeSpan timeout)
 {
@@ -40,13 +42,13 @@ internal sealed class SnapshotTaker(IClusterWriter client, LayerContext context,
         return taken;
     }
 
-    /// <summary>Waits until the storage system has cut the snapshot (or it failed, or ran out of time).</summary>
+    /// <summary>Waits until the storage system has cut the snapshot (or its time is up): an error does not end the wait.</summary>
     public Task WaitUntilCutAsync(ClaimSnapshot taken, CancellationToken cancellationToken) => WaitAsync(taken, SnapshotStatus.IsCut, cancellationToken);
 
-    /// <summary>Waits until the snapshot is ready or failed, or its time is up.</summary>
-    public async Task WaitUntilSettledAsync(ClaimSnapshot taken, CancellationToken cancellationToken)
+    /// <summary>Waits until the snapshot is ready, or its time is up: an error does not end the wait.</summary>
+    public async Task WaitUntilReadyAsync(ClaimSnapshot taken, CancellationToken cancellationToken)
     {
-        await WaitAsync(taken, SnapshotStatus.IsSettled, cancellationToken);
+        await WaitAsync(taken, SnapshotStatus.IsReady, cancellationToken);
         taken.EndedAt = context.Time.GetUtcNow();
     }
 
@@ -70,11 +72,9 @@ internal sealed class SnapshotTaker(IClusterWriter client, LayerContext context,
         var (error, reason) = taken switch
         {
             { NotTaken: { } refused } => (refused.Message, refused.Reason),
-            { Latest: { } latest } when SnapshotStatus.Error(latest) is { } failed => ($"{what} failed: {failed}", ProblemReasons.SnapshotFailed),
             { Observed.End: SnapshotWaitEnd.Gone } => ($"{what} was deleted while Strata waited for it", ProblemReasons.NotFound),
             { Observed: { End: SnapshotWaitEnd.Unreadable, Problem: { } problem } } => ($"{what}: {problem}", ProblemReasons.SnapshotFailed),
-            { Latest: { } latest } when !SnapshotStatus.IsReady(latest) =>
-                ($"{what} was not readyToUse after {GoDuration.Format(timeout)} (Strata stopped waiting; the snapshot controller may still finish it)", ProblemReasons.Timeout),
+            { Latest: { } latest } when !SnapshotStatus.IsReady(latest) => NotReady(what, latest),
             _ => ((string?)null, (string?)null),
         };
         if (error is not null)
@@ -104,6 +104,15 @@ internal sealed class SnapshotTaker(IClusterWriter client, LayerContext context,
         await upload.Content.WriteAsync(bytes, cancellationToken);
         await upload.CommitAsync(cancellationToken);
         return (record, new ArtifactEntry(path, bytes.Length, Convert.ToHexStringLower(SHA256.HashData(bytes))));
+    }
+
+    /// <summary>Not ready in time: a timeout, or — when the controller's last word was an error — a failure that quotes it.</summary>
+    private (string, string) NotReady(string what, Kubernetes.KubeObject latest)
+    {
+        var message = $"{what} was not readyToUse after {GoDuration.Format(timeout)} (Strata stopped waiting; the snapshot controller may still finish it)";
+        return SnapshotStatus.Error(latest) is { } last
+            ? ($"{message}; last error: {last}", ProblemReasons.SnapshotFailed)
+            : (message, ProblemReasons.Timeout);
     }
 
     private VolumeSnapshotRecord Describe(ClaimSnapshot taken)

@@ -103,18 +103,35 @@ public sealed class VolumeHookTests
     }
 
     [Fact]
-    public async Task CaptureAsync_SnapshotFails_PostHooksStillRun()
+    public async Task CaptureAsync_SnapshotKeepsFailing_PostHooksStillRun_AtTheTimeout()
     {
         await using var world = await VolumeSandbox.StartAsync(new SimulatedSnapshots { Fails = _ => true });
+        world.Claim("data");
+        world.Pod("web-0", ["data"], Web);
+        var context = world.Context();
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+
+        var capture = await world.Layer(Hooked() with { Timeout = VolumeSandbox.ShortTimeout }).CaptureAsync(context);
+
+        Assert.Equal(["/bin/sh -c sync", "/bin/true"], world.Exec.Select(e => e.Command));
+        Assert.Equal(ProblemReasons.SnapshotFailed, Assert.Single(context.Result.Problems).Reason);
+        Assert.Equal(2, Assert.Single(capture.Volumes).Hooks.Count);
+        Assert.True(clock.Elapsed >= VolumeSandbox.ShortTimeout, "the error ended the wait: the controller may still retry it");
+    }
+
+    [Fact]
+    public async Task CaptureAsync_SnapshotFailsThenSucceeds_PostHooksWaitForTheRealCut()
+    {
+        await using var world = await VolumeSandbox.StartAsync(new SimulatedSnapshots { SnapshotDelay = TimeSpan.FromMilliseconds(100), TransientFailures = _ => 1 });
         world.Claim("data");
         world.Pod("web-0", ["data"], Web);
         var context = world.Context();
 
         var capture = await world.Layer(Hooked()).CaptureAsync(context);
 
-        Assert.Equal(["/bin/sh -c sync", "/bin/true"], world.Exec.Select(e => e.Command));
-        Assert.Equal(ProblemReasons.SnapshotFailed, Assert.Single(context.Result.Problems).Reason);
-        Assert.Equal(2, Assert.Single(capture.Volumes).Hooks.Count);
+        Assert.Empty(context.Result.Problems);
+        Assert.Equal([("/bin/sh -c sync", 0), ("/bin/true", 1)], world.Exec.Select(e => (e.Command, e.Ready.Count)));
+        Assert.True(Assert.Single(capture.Volumes).ReadyToUse);
     }
 
     [Fact]

@@ -199,24 +199,41 @@ public sealed class VolumeLayerTests
     }
 
     [Fact]
-    public async Task CaptureAsync_SnapshotFails_IsAnErrorNamingTheClaim_WithTheControllersMessage_AndNothingIsCommittedForIt()
+    public async Task CaptureAsync_SnapshotKeepsFailing_IsAnErrorAtTheTimeout_QuotingTheControllersLastError_AndNothingIsCommittedForIt()
     {
         await using var world = await VolumeSandbox.StartAsync(new SimulatedSnapshots { SnapshotDelay = TimeSpan.FromMilliseconds(50), Fails = s => s.Name.StartsWith("logs", StringComparison.Ordinal) });
         world.Claim("data");
         world.Claim("logs");
         var context = world.Context();
 
-        var capture = await world.Layer(VolumeSandbox.Snapshot()).CaptureAsync(context);
+        var capture = await world.Layer(VolumeSandbox.Snapshot() with { Timeout = VolumeSandbox.ShortTimeout }).CaptureAsync(context);
 
         var problem = Assert.Single(context.Result.Problems);
         Assert.Equal((ProblemSeverity.Error, "volumes", "shop", "logs", ProblemReasons.SnapshotFailed), (problem.Severity, problem.Resource, problem.Namespace, problem.Name, problem.Reason));
-        Assert.StartsWith("VolumeSnapshot shop/logs-strata-20261121-023000-a1b2c3 of claim shop/logs failed: ", problem.Message, StringComparison.Ordinal);
+        Assert.StartsWith("VolumeSnapshot shop/logs-strata-20261121-023000-a1b2c3 of claim shop/logs was not readyToUse after 2s (Strata stopped waiting; the snapshot controller may still finish it); "
+            + "last error: Failed to create snapshot: ", problem.Message, StringComparison.Ordinal);
         Assert.Contains("SnapshotCreationPerVolumeRateExceeded", problem.Message, StringComparison.Ordinal);
         Assert.Equal(["volumes/shop/data.json"], capture.Artifacts.Select(a => a.Path));
         var failed = capture.Volumes.Single(v => v.Claim == "logs");
         Assert.Equal((false, null), (failed.ReadyToUse, failed.Path));
         Assert.Equal(problem.Message, failed.Error);
         Assert.True(capture.Volumes.Single(v => v.Claim == "data").ReadyToUse);
+    }
+
+    [Fact]
+    public async Task CaptureAsync_SnapshotFailsThenTheControllerRetriesAndSucceeds_IsRecordedReady_WithoutAProblem()
+    {
+        await using var world = await VolumeSandbox.StartAsync(new SimulatedSnapshots { SnapshotDelay = TimeSpan.FromMilliseconds(100), TransientFailures = _ => 2 });
+        world.Claim("data");
+        var context = world.Context();
+
+        var capture = await world.Layer(VolumeSandbox.Snapshot()).CaptureAsync(context);
+
+        Assert.Empty(context.Result.Problems);
+        var record = Assert.Single(capture.Volumes);
+        Assert.Equal((true, null, "volumes/shop/data.json"), (record.ReadyToUse, record.Error, record.Path));
+        Assert.NotNull(record.SnapshotHandle);
+        Assert.True(record.Duration >= TimeSpan.FromMilliseconds(300), $"recorded after {record.Duration}: before the third attempt succeeded");
     }
 
     [Fact]
