@@ -4,13 +4,20 @@ namespace Strata.Sandbox;
 /// The CSI snapshot machinery, simulated (<see cref="SimulatedControllers.Snapshots"/>; it acts once the
 /// <c>snapshot.storage.k8s.io</c> CRDs are installed): external-snapshotter's snapshot controller and a csi-snapshotter
 /// sidecar for every driver, taking snapshots on <see cref="Backend"/>. A VolumeSnapshot of a bound CSI claim gets its
-/// VolumeSnapshotContent at once and is ready after <see cref="SnapshotDelay"/>; one of an existing snapshot binds its
+/// VolumeSnapshotContent at once and is cut after <see cref="SnapshotDelay"/>, ready then or <see cref="ReadyDelay"/>
+/// later (or never, or failing — for a while or for good); one of an existing snapshot binds its
 /// VolumeSnapshotContent and is ready when the storage system knows the handle. Claims restore from ready snapshots.
 /// </summary>
 public sealed record SimulatedSnapshots
 {
     /// <summary>How long the driver's <c>CreateSnapshot</c> takes before the snapshot is ready to use (its creation time is when it was asked for).</summary>
     public TimeSpan SnapshotDelay { get; init; }
+
+    /// <summary>
+    /// How long after the cut a snapshot becomes ready to use (zero, the default: ready when cut) — a cloud snapshot's
+    /// upload: <c>status.creationTime</c> is set first, <c>readyToUse</c> turns true this much later.
+    /// </summary>
+    public TimeSpan ReadyDelay { get; init; }
 
     /// <summary>
     /// Snapshots the driver never manages to take (given the VolumeSnapshot): they keep <c>status.error</c>

@@ -54,13 +54,37 @@ internal sealed class SnapshotTaker(IClusterWriter client, LayerContext context,
 
     private async Task WaitAsync(ClaimSnapshot taken, Func<Kubernetes.KubeObject, bool> until, CancellationToken cancellationToken)
     {
-        if (taken.NotTaken is not null || taken.Observed?.End is SnapshotWaitEnd.Gone or SnapshotWaitEnd.Unreadable or SnapshotWaitEnd.TimedOut)
+        if (taken.NotTaken is not null || taken.Observed?.End is SnapshotWaitEnd.Gone or SnapshotWaitEnd.Unreadable)
         {
             return;
         }
 
-        taken.Observed = await watch.WaitAsync(taken.Claim.Namespace, taken.Name, taken.Latest, until, taken.Deadline, cancellationToken);
-        taken.Latest = taken.Observed.Latest ?? taken.Latest;
+        var observed = await watch.WaitAsync(taken.Claim.Namespace, taken.Name, taken.Latest, until, taken.Deadline, cancellationToken);
+        if (observed.End == SnapshotWaitEnd.TimedOut)
+        {
+            observed = await LastLookAsync(taken, observed, until, cancellationToken);
+        }
+
+        taken.Observed = observed;
+        taken.Latest = observed.Latest ?? taken.Latest;
+    }
+
+    /// <summary>
+    /// One fresh read before a timeout is declared: the deadline may have passed while post hooks or
+    /// <c>pg_backup_stop</c> ran, with the snapshot ready meanwhile. A read that fails keeps the timeout.
+    /// </summary>
+    private async Task<SnapshotObservation> LastLookAsync(ClaimSnapshot taken, SnapshotObservation timedOut, Func<Kubernetes.KubeObject, bool> until, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var fresh = await client.GetAsync(VolumeSnapshotApi.VolumeSnapshots, taken.Claim.Namespace, taken.Name, cancellationToken);
+            return fresh is null ? new SnapshotObservation(timedOut.Latest, SnapshotWaitEnd.Gone)
+                : new SnapshotObservation(fresh, until(fresh) ? SnapshotWaitEnd.Reached : SnapshotWaitEnd.TimedOut);
+        }
+        catch (ClusterRequestException)
+        {
+            return timedOut;
+        }
     }
 
     /// <summary>The manifest's record of the snapshot, its artifact when it is ready; every problem reported.</summary>

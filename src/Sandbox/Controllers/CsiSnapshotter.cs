@@ -11,7 +11,8 @@ namespace Strata.Sandbox.Controllers;
 /// <see cref="SimulatedSnapshots.Fails"/> or of a volume the driver does not have — or, for one with
 /// <see cref="SimulatedSnapshots.TransientFailures"/>, the error first, then a retry that succeeds); a pre-provisioned content
 /// (<c>source.snapshotHandle</c>) is looked up by <c>ListSnapshots</c>. Either way the content's status gets the handle,
-/// creation time (UNIX nanoseconds), size in bytes and readiness, or <c>status.error</c> in the sidecar's words. A
+/// creation time (UNIX nanoseconds), size in bytes and readiness (<see cref="SimulatedSnapshots.ReadyDelay"/> after the
+/// cut), or <c>status.error</c> in the sidecar's words. A
 /// deleted content whose policy is <c>Delete</c> deletes its snapshot from the storage system.
 /// </summary>
 internal sealed class CsiSnapshotter(ObjectRequests objects, ObjectStore store, ControllerQueue queue, SimulatedSnapshots settings, SnapshotBackend backend, TimeProvider time) : IObjectObserver
@@ -114,7 +115,13 @@ internal sealed class CsiSnapshotter(ObjectRequests objects, ObjectStore store, 
             }
 
             var ready = snapshot is null || settings.NeverReady?.Invoke(snapshot) != true;
-            WriteStatus(name, uid, backend.Create(driver, volumeHandle, size!.Value, requested, ready));
+            var uploading = ready && settings.ReadyDelay > TimeSpan.Zero;
+            var cut = backend.Create(driver, volumeHandle, size!.Value, requested, ready && !uploading);
+            WriteStatus(name, uid, cut);
+            if (uploading)
+            {
+                queue.AddAfter(settings.ReadyDelay, () => Uploaded(name, uid, cut));
+            }
         }
         finally
         {
@@ -122,6 +129,15 @@ internal sealed class CsiSnapshotter(ObjectRequests objects, ObjectStore store, 
             {
                 _creating.Remove(uid);
             }
+        }
+    }
+
+    /// <summary>The upload after the cut is done: the snapshot is ready (unless it was deleted meanwhile).</summary>
+    private void Uploaded(string name, string uid, StorageSnapshot cut)
+    {
+        if (backend.Find(cut.Driver, cut.Handle) is not null)
+        {
+            WriteStatus(name, uid, backend.Add(cut with { ReadyToUse = true }));
         }
     }
 

@@ -135,6 +135,31 @@ public sealed class VolumeHookTests
     }
 
     [Fact]
+    public async Task CaptureAsync_DeadlinePassesWhilePostHooksRun_ASnapshotReadyMeanwhile_IsRecordedReady_NotTimedOut()
+    {
+        await using var world = await VolumeSandbox.StartAsync(new SimulatedSnapshots { SnapshotDelay = TimeSpan.FromMilliseconds(50), ReadyDelay = TimeSpan.FromMilliseconds(100) });
+        world.Claim("data");
+        var clock = new TestKit.ManualClock(new DateTimeOffset(2026, 11, 21, 2, 30, 0, TimeSpan.Zero));
+        world.Pod("web-0", ["data"], Web, delay: TimeSpan.FromMilliseconds(500), exec: command =>
+        {
+            if (command[0] == "/bin/true")
+            {
+                clock.Advance(TimeSpan.FromMinutes(20)); // a thaw that took longer than the snapshot's whole timeout
+            }
+
+            return (0, "");
+        });
+        var context = world.Context(clock);
+
+        var capture = await world.Layer(Hooked() with { Timeout = TimeSpan.FromMinutes(10) }).CaptureAsync(context);
+
+        Assert.Empty(context.Result.Problems);
+        Assert.Equal([("/bin/sh -c sync", 0), ("/bin/true", 1)], world.Exec.Select(e => (e.Command, e.Snapshots.Count)));
+        var record = Assert.Single(capture.Volumes);
+        Assert.Equal((true, null), (record.ReadyToUse, record.Error));
+    }
+
+    [Fact]
     public async Task CaptureAsync_APodMountingTwoClaims_AndAClaimMountedByTwoPods_FormOneGroup_FrozenAroundAllItsSnapshots()
     {
         await using var world = await VolumeSandbox.StartAsync();

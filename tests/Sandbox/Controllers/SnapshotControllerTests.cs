@@ -203,6 +203,22 @@ public class SnapshotControllerTests
     }
 
     [Fact]
+    public async Task Snapshot_WithAReadyDelay_IsCutFirst_AndReadyThatMuchLater()
+    {
+        await using var s = await StartAsync(new SimulatedSnapshots { SnapshotDelay = TimeSpan.FromSeconds(10), ReadyDelay = TimeSpan.FromMinutes(5) });
+
+        await s.PostAsync(Snapshots, StorageObjects.VolumeSnapshot("shop", "uploading", "data"));
+        s.Clock.Advance(TimeSpan.FromSeconds(10));
+        var cut = await s.SnapshotUntilAsync("uploading", vs => vs.Str("status.creationTime") is not null);
+        s.Clock.Advance(TimeSpan.FromMinutes(5));
+        var ready = await s.SnapshotUntilAsync("uploading", vs => vs.Str("status.readyToUse") == "true");
+
+        Assert.Equal("false", cut.Str("status.readyToUse"));
+        Assert.Equal(cut.Str("status.creationTime"), ready.Str("status.creationTime"));
+        Assert.True(s.Server.SnapshotBackend!.List(Driver).Single().ReadyToUse);
+    }
+
+    [Fact]
     public async Task Snapshot_OfAClassForAnotherDriver_FailsInThatDriver_WhichDoesNotHaveTheVolume()
     {
         await using var s = await StartAsync(new SimulatedSnapshots());
