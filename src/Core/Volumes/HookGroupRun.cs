@@ -7,8 +7,11 @@ namespace Strata.Core.Volumes;
 /// Runs one hook group: every pre hook of every pod (in order) → the group's snapshots asked for → each cut (its
 /// <c>status.creationTime</c>, or ready; a <c>status.error</c> is not a cut, the controller retries — so the wait may
 /// last until the timeout) → the post hooks of every pod the pre phase reached, always (a snapshot that failed or timed
-/// out, a failed pre hook with Continue or Fail) → then the wait for readiness goes on outside the group's slot. A pre hook that fails with Fail stops the pre phase, and no
-/// snapshot of the group is taken; a post hook that fails with Fail marks the group's (kept) snapshots failed.
+/// out, a failed pre hook with Continue or Fail) → then the wait for readiness goes on outside the group's slot. A pre
+/// hook that fails with Fail stops the pre phase, and no snapshot of the group is taken; a post hook that fails with
+/// Fail marks the group's (kept) snapshots failed. The post phase runs in a <c>finally</c>, without the run's token and
+/// bounded by each hook's own timeout: when the run is cancelled between the pre and post hooks (the backup's objects
+/// failed, the host is stopping), the pods are still thawed.
 /// </summary>
 internal sealed class HookGroupRun(HookRunner hooks, SnapshotTaker taker, LayerContext context)
 {
@@ -34,6 +37,35 @@ internal sealed class HookGroupRun(HookRunner hooks, SnapshotTaker taker, LayerC
     {
         var runs = new List<HookRun>();
         var reached = new List<PodHooks>();
+        IReadOnlyList<ClaimSnapshot> taken;
+        string? postError;
+        try
+        {
+            taken = await PreAndSnapshotsAsync(group, runs, reached, cancellationToken);
+        }
+        finally
+        {
+            // Thaw, whatever happened since the freeze — also when the run is cancelled (the backup failed, the host
+            // stops): not with the run's token, bounded by each hook's own timeout.
+            postError = await PostAsync(reached, runs);
+        }
+
+        foreach (var snapshot in taken)
+        {
+            snapshot.AddHooks(runs);
+            if (postError is not null && snapshot.NotTaken is null)
+            {
+                snapshot.PostHookError = $"{postError}: the snapshot of claim {snapshot.Claim.Qualified} was kept, but may not be consistent";
+                context.Result.Error(snapshot.PostHookError, VolumeLayer.Resource, snapshot.Claim.Namespace, snapshot.Claim.Name, ProblemReasons.HookFailed);
+            }
+        }
+
+        return taken;
+    }
+
+    /// <summary>The pre hooks (each pod they reach added to <paramref name="reached"/> before its first runs), then the group's snapshots until cut.</summary>
+    private async Task<IReadOnlyList<ClaimSnapshot>> PreAndSnapshotsAsync(HookGroup group, List<HookRun> runs, List<PodHooks> reached, CancellationToken cancellationToken)
+    {
         (PodHook Hook, HookRun Run)? stopped = null;
         foreach (var pod in group.Pods)
         {
@@ -55,30 +87,33 @@ internal sealed class HookGroupRun(HookRunner hooks, SnapshotTaker taker, LayerC
             }
         }
 
-        IReadOnlyList<ClaimSnapshot> taken;
         if (stopped is { } failure)
         {
-            taken = [.. group.Claims.Select(claim =>
+            return [.. group.Claims.Select(claim =>
             {
                 var planned = taker.Plan(claim);
                 planned.NotTaken = ($"{failure.Hook.Describe()} failed ({failure.Run.Error}), and its onError is Fail: no snapshot of claim {claim.Qualified} was taken", ProblemReasons.HookFailed);
                 return planned;
             })];
         }
-        else
+
+        var taken = await Task.WhenAll(group.Claims.Select(c => taker.StartAsync(c, cancellationToken)));
+        if (group.Pods.Count > 0)
         {
-            taken = await Task.WhenAll(group.Claims.Select(c => taker.StartAsync(c, cancellationToken)));
-            if (group.Pods.Count > 0)
-            {
-                // The application stays frozen until every snapshot of the group is cut; not a moment longer.
-                await Task.WhenAll(taken.Select(t => taker.WaitUntilCutAsync(t, cancellationToken)));
-            }
+            // The application stays frozen until every snapshot of the group is cut; not a moment longer.
+            await Task.WhenAll(taken.Select(t => taker.WaitUntilCutAsync(t, cancellationToken)));
         }
 
+        return taken;
+    }
+
+    /// <summary>The post hooks of every pod the pre phase reached, in order, each under its own timeout only; the first Fail's message, if any.</summary>
+    private async Task<string?> PostAsync(IReadOnlyList<PodHooks> reached, List<HookRun> runs)
+    {
         string? postError = null;
         foreach (var hook in reached.SelectMany(p => p.Post))
         {
-            var run = await hooks.RunAsync(hook, cancellationToken);
+            var run = await hooks.RunAsync(hook, CancellationToken.None);
             runs.Add(run);
             if (run.Outcome != HookOutcome.Succeeded && Failed(hook, run) == HookErrorMode.Fail)
             {
@@ -86,17 +121,7 @@ internal sealed class HookGroupRun(HookRunner hooks, SnapshotTaker taker, LayerC
             }
         }
 
-        foreach (var snapshot in taken)
-        {
-            snapshot.AddHooks(runs);
-            if (postError is not null && snapshot.NotTaken is null)
-            {
-                snapshot.PostHookError = $"{postError}: the snapshot of claim {snapshot.Claim.Qualified} was kept, but may not be consistent";
-                context.Result.Error(snapshot.PostHookError, VolumeLayer.Resource, snapshot.Claim.Namespace, snapshot.Claim.Name, ProblemReasons.HookFailed);
-            }
-        }
-
-        return taken;
+        return postError;
     }
 
     /// <summary>A failed hook's mode; a Continue is a warning here and now (a Fail is reported on the claims it stopped).</summary>

@@ -160,6 +160,27 @@ public sealed class VolumeHookTests
     }
 
     [Fact]
+    public async Task CaptureAsync_CancelledBetweenPreAndPostHooks_ThePostHooksStillRun()
+    {
+        await using var world = await VolumeSandbox.StartAsync(new SimulatedSnapshots { SnapshotDelay = TimeSpan.FromSeconds(30) });
+        world.Claim("data");
+        using var cancel = new CancellationTokenSource();
+        world.Pod("web-0", ["data"], Web, exec: command =>
+        {
+            if (command[0] == "/bin/sh")
+            {
+                cancel.CancelAfter(TimeSpan.FromMilliseconds(200)); // the backup fails while the snapshot is being cut
+            }
+
+            return (0, "");
+        });
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => world.Layer(Hooked()).CaptureAsync(world.Context(), cancel.Token));
+
+        Assert.Equal([("/bin/sh -c sync", 0), ("/bin/true", 1)], world.Exec.Select(e => (e.Command, e.Snapshots.Count)));
+    }
+
+    [Fact]
     public async Task CaptureAsync_APodMountingTwoClaims_AndAClaimMountedByTwoPods_FormOneGroup_FrozenAroundAllItsSnapshots()
     {
         await using var world = await VolumeSandbox.StartAsync();
