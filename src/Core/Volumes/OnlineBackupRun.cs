@@ -20,7 +20,7 @@ namespace Strata.Core.Volumes;
 /// snapshot at all — the record cannot be half-written.)
 /// </para>
 /// </summary>
-internal sealed class OnlineBackupRun(SnapshotTaker taker, LayerContext context)
+internal sealed class OnlineBackupRun(SnapshotTaker taker, LayerContext context, OnlineSessions sessions)
 {
     public async Task<IReadOnlyList<ClaimSnapshot>> RunAsync(OnlineTarget online, SemaphoreSlim slots, CancellationToken cancellationToken)
     {
@@ -63,8 +63,8 @@ internal sealed class OnlineBackupRun(SnapshotTaker taker, LayerContext context)
                 slots.Release();
             }
 
-            // The run owns the session from its start: it ends here, however the run ends.
-            await EndAsync(online.Session);
+            // The session ends with the run, however the run ends (else with the layer).
+            await sessions.EndAsync(online.Session);
         }
 
         var stale = new List<ClaimSnapshot>();
@@ -139,23 +139,6 @@ internal sealed class OnlineBackupRun(SnapshotTaker taker, LayerContext context)
         catch (Exception e) when (e is DatabaseTargetException or ClusterRequestException)
         {
             return (false, $"{what}: {e.Message}");
-        }
-    }
-
-    private static async Task EndAsync(IOnlineBackupSession? session)
-    {
-        if (session is null)
-        {
-            return;
-        }
-
-        try
-        {
-            await session.DisposeAsync();
-        }
-        catch (Exception e) when (e is DatabaseTargetException or ClusterRequestException or IOException)
-        {
-            // The session is over either way; what it held ended with it.
         }
     }
 }

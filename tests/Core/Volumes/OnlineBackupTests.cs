@@ -143,6 +143,24 @@ public sealed class OnlineBackupTests
         Assert.All(capture.Volumes, v => Assert.Equal((VolumeConsistency.Crash, true), (v.Consistency, v.ReadyToUse)));
     }
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task CaptureAsync_ALaterSessionsOpenIsCancelledOrThrows_TheSessionsOpenedBeforeItAreEnded(bool cancelled)
+    {
+        await using var world = await WorldAsync();
+        var online = new RecordingOnlineBackups(world.Server)
+        {
+            OpenThrows = t => t.Name != "pg2" ? null : cancelled ? new OperationCanceledException() : new InvalidOperationException("a bug in the session's adapter"),
+        };
+        DatabaseTarget[] targets = [Postgres with { Volumes = ["pgdata"] }, Postgres with { Name = "pg2", Volumes = ["pgwal"] }];
+
+        var thrown = await Record.ExceptionAsync(() => world.Layer(VolumeSettings.Skip, databases: targets, online: online).CaptureAsync(world.Context()));
+
+        Assert.IsType(cancelled ? typeof(OperationCanceledException) : typeof(InvalidOperationException), thrown);
+        Assert.Equal(["open shop/pg on prod", "open shop/pg2 on prod", "end"], online.Events);
+    }
+
     [Fact]
     public async Task CaptureAsync_NoOnlineBackupsInThisBuild_IsAnErrorOfTheTarget()
     {
