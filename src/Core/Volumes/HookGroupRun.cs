@@ -11,7 +11,8 @@ namespace Strata.Core.Volumes;
 /// hook that fails with Fail stops the pre phase, and no snapshot of the group is taken; a post hook that fails with
 /// Fail marks the group's (kept) snapshots failed. The post phase runs in a <c>finally</c>, without the run's token and
 /// bounded by each hook's own timeout: when the run is cancelled between the pre and post hooks (the backup's objects
-/// failed, the host is stopping), the pods are still thawed.
+/// failed, the host is stopping), the pods are still thawed. A failed hook's problem names the hook, its container and
+/// pod and how it ended (exit code, timeout); its stderr stays in the manifest (<see cref="HookRun.StderrTail"/>).
 /// </summary>
 internal sealed class HookGroupRun(HookRunner hooks, SnapshotTaker taker, LayerContext context)
 {
@@ -38,7 +39,7 @@ internal sealed class HookGroupRun(HookRunner hooks, SnapshotTaker taker, LayerC
         var runs = new List<HookRun>();
         var reached = new List<PodHooks>();
         IReadOnlyList<ClaimSnapshot> taken;
-        string? postError;
+        (PodHook Hook, HookRun Run)? postFailure;
         try
         {
             taken = await PreAndSnapshotsAsync(group, runs, reached, cancellationToken);
@@ -47,15 +48,16 @@ internal sealed class HookGroupRun(HookRunner hooks, SnapshotTaker taker, LayerC
         {
             // Thaw, whatever happened since the freeze — also when the run is cancelled (the backup failed, the host
             // stops): not with the run's token, bounded by each hook's own timeout.
-            postError = await PostAsync(reached, runs);
+            postFailure = await PostAsync(group, reached, runs);
         }
 
         foreach (var snapshot in taken)
         {
             snapshot.AddHooks(runs);
-            if (postError is not null && snapshot.NotTaken is null)
+            if (postFailure is { } failure && snapshot.NotTaken is null)
             {
-                snapshot.PostHookError = $"{postError}: the snapshot of claim {snapshot.Claim.Qualified} was kept, but may not be consistent";
+                snapshot.PostHookError = $"{failure.Hook.Describe()} failed ({failure.Run.Error}), and its onError is Fail: "
+                    + $"the snapshot of claim {snapshot.Claim.Qualified} was kept, but may not be consistent{StderrNote(failure.Run, [snapshot.Claim])}";
                 context.Result.Error(snapshot.PostHookError, VolumeLayer.Resource, snapshot.Claim.Namespace, snapshot.Claim.Name, ProblemReasons.HookFailed);
             }
         }
@@ -74,7 +76,7 @@ internal sealed class HookGroupRun(HookRunner hooks, SnapshotTaker taker, LayerC
             {
                 var run = await hooks.RunAsync(hook, cancellationToken);
                 runs.Add(run);
-                if (run.Outcome != HookOutcome.Succeeded && Failed(hook, run) == HookErrorMode.Fail)
+                if (run.Outcome != HookOutcome.Succeeded && Failed(hook, run, group) == HookErrorMode.Fail)
                 {
                     stopped = (hook, run);
                     break;
@@ -92,7 +94,8 @@ internal sealed class HookGroupRun(HookRunner hooks, SnapshotTaker taker, LayerC
             return [.. group.Claims.Select(claim =>
             {
                 var planned = taker.Plan(claim);
-                planned.NotTaken = ($"{failure.Hook.Describe()} failed ({failure.Run.Error}), and its onError is Fail: no snapshot of claim {claim.Qualified} was taken", ProblemReasons.HookFailed);
+                planned.NotTaken = ($"{failure.Hook.Describe()} failed ({failure.Run.Error}), and its onError is Fail: no snapshot of claim {claim.Qualified} was taken"
+                    + StderrNote(failure.Run, [claim]), ProblemReasons.HookFailed);
                 return planned;
             })];
         }
@@ -107,31 +110,39 @@ internal sealed class HookGroupRun(HookRunner hooks, SnapshotTaker taker, LayerC
         return taken;
     }
 
-    /// <summary>The post hooks of every pod the pre phase reached, in order, each under its own timeout only; the first Fail's message, if any.</summary>
-    private async Task<string?> PostAsync(IReadOnlyList<PodHooks> reached, List<HookRun> runs)
+    /// <summary>The post hooks of every pod the pre phase reached, in order, each under its own timeout only; the first that failed with Fail, if any.</summary>
+    private async Task<(PodHook Hook, HookRun Run)?> PostAsync(HookGroup group, IReadOnlyList<PodHooks> reached, List<HookRun> runs)
     {
-        string? postError = null;
+        (PodHook Hook, HookRun Run)? failed = null;
         foreach (var hook in reached.SelectMany(p => p.Post))
         {
             var run = await hooks.RunAsync(hook, CancellationToken.None);
             runs.Add(run);
-            if (run.Outcome != HookOutcome.Succeeded && Failed(hook, run) == HookErrorMode.Fail)
+            if (run.Outcome != HookOutcome.Succeeded && Failed(hook, run, group) == HookErrorMode.Fail)
             {
-                postError ??= $"{hook.Describe()} failed ({run.Error}), and its onError is Fail";
+                failed ??= (hook, run);
             }
         }
 
-        return postError;
+        return failed;
     }
 
     /// <summary>A failed hook's mode; a Continue is a warning here and now (a Fail is reported on the claims it stopped).</summary>
-    private HookErrorMode Failed(PodHook hook, HookRun run)
+    private HookErrorMode Failed(PodHook hook, HookRun run, HookGroup group)
     {
         if (run.OnError == HookErrorMode.Continue)
         {
-            context.Result.Warning($"{hook.Describe()} failed ({run.Error}); its onError is Continue, so the snapshots went on", VolumeLayer.Resource, hook.Namespace, hook.Pod, ProblemReasons.HookFailed);
+            context.Result.Warning($"{hook.Describe()} failed ({run.Error}); its onError is Continue, so the snapshots went on{StderrNote(run, group.Claims)}",
+                VolumeLayer.Resource, hook.Namespace, hook.Pod, ProblemReasons.HookFailed);
         }
 
         return run.OnError;
     }
+
+    /// <summary>
+    /// Where a failed hook's stderr is: the records of <paramref name="claims"/> in the manifest — never in a problem,
+    /// which alerts carry to chat and pagers. Empty when it wrote none.
+    /// </summary>
+    private static string StderrNote(HookRun run, IEnumerable<PlannedClaim> claims) => run.StderrTail is null ? ""
+        : $"; its stderr is in the backup's manifest (hooks of {string.Join(", ", claims.Select(c => $"volumes/{c.Namespace}/{c.Name}"))})";
 }
