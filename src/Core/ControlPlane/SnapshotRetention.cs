@@ -187,7 +187,7 @@ internal sealed class SnapshotRetention(ControlPlaneContext context, string clus
         : record.DeletionPolicy switch
         {
             "Delete" => $"; its VolumeSnapshotContent{Content(record)} and the storage snapshot go with it (deletionPolicy: Delete)",
-            "Retain" when record.RetainedByStrata => $"; its VolumeSnapshotContent{Content(record)} was not the recorded one, so it and the storage snapshot stay",
+            "Retain" when record.RetainedByStrata => $"; its VolumeSnapshotContent{Content(record)}, which Strata had set to Retain, was not set back to Delete (gone, or not the recorded one: see above)",
             "Retain" => $"; its VolumeSnapshotContent{Content(record)} and the storage snapshot stay (deletionPolicy: Retain): delete them in the storage system when they are no longer wanted",
             _ => "",
         };
