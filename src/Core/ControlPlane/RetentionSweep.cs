@@ -18,13 +18,17 @@ namespace Strata.Core.ControlPlane;
 /// (1) its snapshot records are read from the manifest before anything is deleted (once a sweep
 /// has deleted the manifest, from the <c>volumes/</c> records that are left);
 /// (2) the VolumeSnapshots they name are read from the cluster, to tell Strata's own from anything
-/// else under those names — an unreachable cluster keeps the whole backup, untouched, for the next sweep;
+/// else under those names, and so are the VolumeSnapshotContents the volume layer set to <c>Retain</c>,
+/// to tell the recorded ones from anything else — an unreachable cluster keeps the whole backup,
+/// untouched, for the next sweep;
 /// (3) the manifest goes first of the artifacts, so a half-deleted backup never looks complete. The
 /// store has no way to ask about a lock without deleting, and the manifest, written last, carries the
 /// backup's latest write-once lock: when the store refuses it, nothing was deleted, snapshots included
 /// — a locked backup never keeps its artifacts while losing its snapshots;
-/// (4) then the snapshots, which nothing usable refers to any more — when a delete fails the backup is
-/// kept and retried, its <c>volumes/</c> records still naming them;
+/// (4) then the snapshots, which nothing usable refers to any more — a content Strata set to
+/// <c>Retain</c> set back to <c>Delete</c> first, then its VolumeSnapshot deleted (or the content, when
+/// the VolumeSnapshot went with its namespace), so the storage snapshot goes too; when a call fails the
+/// backup is kept and retried, its <c>volumes/</c> records still naming them;
 /// (5) then the other artifacts.
 /// </para>
 /// </summary>
@@ -121,14 +125,14 @@ public static class RetentionSweep
         }
 
         var volumes = await snapshots.RecordsAsync(store, record, keys, cancellationToken);
-        var owned = volumes.Count == 0 ? [] : await snapshots.OwnedAsync(record, volumes, cancellationToken);
+        var planned = volumes.Count == 0 ? [] : await snapshots.PlanAsync(record, volumes, cancellationToken);
         var manifest = ArtifactLayout.ArtifactKey(record.Location, ArtifactLayout.Manifest);
         if (keys.Contains(manifest) && await store.DeleteAsync(manifest, cancellationToken) is { Outcome: ArtifactDeletionOutcome.Locked } manifestLocked)
         {
             return manifestLocked.ToString();
         }
 
-        await snapshots.DeleteAsync(record, owned, cancellationToken);
+        await snapshots.DeleteAsync(record, planned, cancellationToken);
         foreach (var key in keys.Where(k => k != manifest))
         {
             var deletion = await store.DeleteAsync(key, cancellationToken);

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using Strata.Core.Artifacts;
 using Strata.Core.Kubernetes;
 using Strata.Core.Ports;
@@ -14,7 +15,12 @@ namespace Strata.Core.ControlPlane;
 /// <see cref="StrataLabels.ManagedBy"/> label, and the recorded uid when there is one — anything else found there
 /// (someone else's object, one deleted and created again) is left alone and logged. Deleting a VolumeSnapshot deletes
 /// only that object: its content and the storage snapshot follow it when the content's <c>deletionPolicy</c> is
-/// <c>Delete</c>, and stay when it is <c>Retain</c>. The cluster is connected on first need (only backups with volume
+/// <c>Delete</c>, and stay when it is <c>Retain</c>. A content the volume layer set from <c>Delete</c> to <c>Retain</c>
+/// (<see cref="VolumeSnapshotRecord.RetainedByStrata"/>, so that deleting the namespace does not delete the backup's
+/// data) is Strata's to delete: once read and found to be the recorded one — its name, its
+/// <c>spec.volumeSnapshotRef</c> (namespace, name, uid) and its <c>status.snapshotHandle</c> — it is set back to
+/// <c>Delete</c> before its VolumeSnapshot is deleted, or deleted itself when the VolumeSnapshot is gone; one that is not
+/// the recorded one is left alone and logged. The cluster is connected on first need (only backups with volume
 /// records need it); once it could not be reached, the sweep's other backups there are kept without trying again,
 /// rather than each waiting out the client's retries.
 /// </summary>
@@ -66,15 +72,17 @@ internal sealed class SnapshotRetention(ControlPlaneContext context, string clus
     }
 
     /// <summary>
-    /// Of the VolumeSnapshots <paramref name="records"/> name, those that are <paramref name="backup"/>'s own, read before
-    /// anything of the backup is deleted. Throws <see cref="ClusterRequestException"/> when the cluster cannot be read.
+    /// What to delete for each of <paramref name="records"/>, read before anything of <paramref name="backup"/> is
+    /// deleted: the VolumeSnapshot when it is the backup's own, and the content Strata set to <c>Retain</c> when it is
+    /// still the one recorded. Throws <see cref="ClusterRequestException"/> when the cluster cannot be read.
     /// </summary>
-    public async Task<IReadOnlyList<VolumeSnapshotRecord>> OwnedAsync(BackupRecord backup, IReadOnlyList<VolumeSnapshotRecord> records, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<SnapshotExpiry>> PlanAsync(BackupRecord backup, IReadOnlyList<VolumeSnapshotRecord> records, CancellationToken cancellationToken)
     {
-        var owned = new List<VolumeSnapshotRecord>();
+        var planned = new List<SnapshotExpiry>();
         foreach (var record in records)
         {
             var live = await CallAsync(record, "read", (client, ct) => client.GetAsync(VolumeSnapshotApi.VolumeSnapshots, record.Namespace, record.SnapshotName, ct), cancellationToken);
+            var own = false;
             if (live is null)
             {
                 result.Log($"{label}: {backup.Id}: {Describe(record)} is already gone");
@@ -85,20 +93,81 @@ internal sealed class SnapshotRetention(ControlPlaneContext context, string clus
             }
             else
             {
-                owned.Add(record);
+                own = true;
+            }
+
+            var release = record is { RetainedByStrata: true, ContentName: not null } && await RetainedContentAsync(backup, record, cancellationToken);
+            if (own || release)
+            {
+                planned.Add(new SnapshotExpiry(record, own, release));
             }
         }
 
-        return owned;
+        return planned;
     }
 
-    /// <summary>Deletes <paramref name="owned"/> (one gone meanwhile is fine); <see cref="ClusterRequestException"/> when a delete fails.</summary>
-    public async Task DeleteAsync(BackupRecord backup, IReadOnlyList<VolumeSnapshotRecord> owned, CancellationToken cancellationToken)
+    /// <summary>
+    /// Deletes what <paramref name="planned"/> says (one gone meanwhile is fine): a content Strata set to <c>Retain</c> is
+    /// set back to <c>Delete</c> first, then its VolumeSnapshot deleted — the controller deletes the content and the
+    /// sidecar the storage snapshot — or, when the VolumeSnapshot is gone (its namespace deleted), the content itself.
+    /// <see cref="ClusterRequestException"/> when a call fails.
+    /// </summary>
+    public async Task DeleteAsync(BackupRecord backup, IReadOnlyList<SnapshotExpiry> planned, CancellationToken cancellationToken)
     {
-        foreach (var record in owned)
+        foreach (var (record, snapshot, content) in planned)
         {
-            var deleted = await CallAsync(record, "deleted", (client, ct) => client.DeleteAsync(VolumeSnapshotApi.VolumeSnapshots, record.Namespace, record.SnapshotName, ct), cancellationToken);
-            result.Log($"{label}: {backup.Id}: {Describe(record)} " + (deleted ? "deleted" + Consequence(record) : "was already gone"));
+            var released = content && await CallAsync(record, "set back to deletionPolicy: Delete", (client, ct) => ReleaseAsync(client, record.ContentName!, ct), cancellationToken);
+            if (snapshot)
+            {
+                var deleted = await CallAsync(record, "deleted", (client, ct) => client.DeleteAsync(VolumeSnapshotApi.VolumeSnapshots, record.Namespace, record.SnapshotName, ct), cancellationToken);
+                result.Log($"{label}: {backup.Id}: {Describe(record)} " + (deleted ? "deleted" + Consequence(record, released) : "was already gone"));
+            }
+            else if (released)
+            {
+                var deleted = await CallAsync(record, "deleted", (client, ct) => client.DeleteAsync(VolumeSnapshotApi.VolumeSnapshotContents, null, record.ContentName!, ct), cancellationToken);
+                result.Log($"{label}: {backup.Id}: VolumeSnapshotContent {record.ContentName} of {Describe(record)}, whose VolumeSnapshot is gone, "
+                    + (deleted ? "set back to deletionPolicy: Delete and deleted: the storage snapshot goes with it" : "was already gone"));
+            }
+        }
+    }
+
+    /// <summary>Whether the content the record names is there and is the one Strata set to Retain for it (else it is left alone, and logged).</summary>
+    private async Task<bool> RetainedContentAsync(BackupRecord backup, VolumeSnapshotRecord record, CancellationToken cancellationToken)
+    {
+        var name = record.ContentName!;
+        var content = await CallAsync(record, "read", (client, ct) => client.GetAsync(VolumeSnapshotApi.VolumeSnapshotContents, null, name, ct), cancellationToken);
+        var why = content is null ? null
+            : content.GetString("spec.volumeSnapshotRef.namespace") != record.Namespace || content.GetString("spec.volumeSnapshotRef.name") != record.SnapshotName
+                ? $"it is bound to VolumeSnapshot {content.GetString("spec.volumeSnapshotRef.namespace")}/{content.GetString("spec.volumeSnapshotRef.name")}, not the recorded one"
+            : record.SnapshotUid is not { } uid || content.GetString("spec.volumeSnapshotRef.uid") != uid
+                ? $"it is bound to VolumeSnapshot uid {content.GetString("spec.volumeSnapshotRef.uid") ?? "none"}, recorded {record.SnapshotUid ?? "none"}"
+            : record.SnapshotHandle is not { } handle || content.GetString("status.snapshotHandle") != handle
+                ? $"its snapshotHandle is {content.GetString("status.snapshotHandle") ?? "none"}, recorded {record.SnapshotHandle ?? "none"}"
+            : null;
+        if (content is null)
+        {
+            result.Log($"{label}: {backup.Id}: VolumeSnapshotContent {name} of {Describe(record)} is already gone");
+        }
+        else if (why is not null)
+        {
+            result.Log($"{label}: {backup.Id}: VolumeSnapshotContent {name} of {Describe(record)} left alone (and its storage snapshot with it): {why}");
+        }
+
+        return content is not null && why is null;
+    }
+
+    /// <summary>Sets the content back to <c>Delete</c>; false when it is gone.</summary>
+    private static async Task<bool> ReleaseAsync(IClusterWriter client, string content, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await client.MergePatchAsync(VolumeSnapshotApi.VolumeSnapshotContents, null, content,
+                new JsonObject { ["spec"] = new JsonObject { ["deletionPolicy"] = "Delete" } }, cancellationToken: cancellationToken);
+            return true;
+        }
+        catch (ClusterRequestException e) when (e.StatusCode == 404)
+        {
+            return false;
         }
     }
 
@@ -112,13 +181,16 @@ internal sealed class SnapshotRetention(ControlPlaneContext context, string clus
             ? $"it is not the object the backup created (uid {live.Uid ?? "none"}, recorded {uid}): it was created again since"
         : null;
 
-    /// <summary>What deleting the VolumeSnapshot did to the storage snapshot, by the content's deletion policy as recorded.</summary>
-    private static string Consequence(VolumeSnapshotRecord record) => record.DeletionPolicy switch
-    {
-        "Delete" => $"; its VolumeSnapshotContent{Content(record)} and the storage snapshot go with it (deletionPolicy: Delete)",
-        "Retain" => $"; its VolumeSnapshotContent{Content(record)} and the storage snapshot stay (deletionPolicy: Retain): delete them in the storage system when they are no longer wanted",
-        _ => "",
-    };
+    /// <summary>What deleting the VolumeSnapshot did to the storage snapshot, by the content's deletion policy (as recorded, or set back).</summary>
+    private static string Consequence(VolumeSnapshotRecord record, bool released) => released
+        ? $"; its VolumeSnapshotContent{Content(record)}, set back to deletionPolicy: Delete (Strata had set Retain), and the storage snapshot go with it"
+        : record.DeletionPolicy switch
+        {
+            "Delete" => $"; its VolumeSnapshotContent{Content(record)} and the storage snapshot go with it (deletionPolicy: Delete)",
+            "Retain" when record.RetainedByStrata => $"; its VolumeSnapshotContent{Content(record)}, which Strata had set to Retain, was not set back to Delete (gone, or not the recorded one: see above)",
+            "Retain" => $"; its VolumeSnapshotContent{Content(record)} and the storage snapshot stay (deletionPolicy: Retain): delete them in the storage system when they are no longer wanted",
+            _ => "",
+        };
 
     private static string Content(VolumeSnapshotRecord record) => record.ContentName is { } name ? " " + name : "";
 

@@ -30,6 +30,13 @@ public sealed record HookRun
     /// <summary>How long it ran.</summary>
     public TimeSpan? Duration { get; init; }
 
-    /// <summary>Why it failed (the exec error, the timeout, the tail of its stderr); null when it succeeded.</summary>
+    /// <summary>Why it failed (its exit code, the exec error, the timeout), never its output; null when it succeeded.</summary>
     public string? Error { get; init; }
+
+    /// <summary>
+    /// The last lines of what a failed hook wrote to stderr (<c> | </c> between lines, at most 300 characters); null when
+    /// it wrote none or succeeded. Kept here, in the manifest, only: a problem's message — which alerts carry to chat and
+    /// pagers — says where it is instead, since a command's output may hold what should not travel (a password it echoed).
+    /// </summary>
+    public string? StderrTail { get; init; }
 }

@@ -4,7 +4,8 @@ using Strata.Core.Ports;
 namespace Strata.Core.Volumes;
 
 /// <summary>
-/// Runs a hook through <c>pods/exec</c> under its timeout and records how it ended. A timed-out exec is abandoned, not
+/// Runs a hook through <c>pods/exec</c> under its timeout and records how it ended — its error (exit code, exec failure,
+/// timeout) apart from the tail of its stderr, which stays in the manifest. A timed-out exec is abandoned, not
 /// stopped: the exec API has no way to end a command, so it may still be running in the container — the record says so.
 /// </summary>
 internal sealed class HookRunner(IPodExec exec, TimeProvider time)
@@ -35,7 +36,7 @@ internal sealed class HookRunner(IPodExec exec, TimeProvider time)
         {
             var exit = await exec.ExecAsync(new PodCommand(hook.Namespace, hook.Pod, hook.Container, hook.Command), new CommandStreams(StderrLimit: 4096), linked.Token);
             run = run with { Duration = time.GetUtcNow() - started, ExitCode = exit.ExitCode };
-            return exit.Succeeded ? run with { Outcome = HookOutcome.Succeeded } : run with { Error = Describe(exit) };
+            return exit.Succeeded ? run with { Outcome = HookOutcome.Succeeded } : run with { Error = exit.Failure ?? $"exited {exit.ExitCode}", StderrTail = Tail(exit.Stderr) };
         }
         catch (OperationCanceledException) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
@@ -52,17 +53,11 @@ internal sealed class HookRunner(IPodExec exec, TimeProvider time)
         }
     }
 
-    /// <summary>The exit code (or why there is none) and the last lines of stderr.</summary>
-    private static string Describe(CommandExit exit)
+    /// <summary>The last lines of stderr, for the manifest only (<see cref="HookRun.StderrTail"/>); null when there are none.</summary>
+    private static string? Tail(string stderr)
     {
-        var lines = exit.Stderr.Split('\n').Select(l => l.Trim()).Where(l => l.Length > 0).TakeLast(3).ToList();
+        var lines = stderr.Split('\n').Select(l => l.Trim()).Where(l => l.Length > 0).TakeLast(3).ToList();
         var tail = string.Join(" | ", lines);
-        if (tail.Length > StderrTail)
-        {
-            tail = "…" + tail[^StderrTail..];
-        }
-
-        var head = exit.Failure is { } failure ? failure : $"exited {exit.ExitCode}";
-        return tail.Length == 0 ? head : $"{head}: {tail}";
+        return tail.Length == 0 ? null : tail.Length > StderrTail ? "…" + tail[^StderrTail..] : tail;
     }
 }

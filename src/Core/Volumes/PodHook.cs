@@ -13,6 +13,7 @@ namespace Strata.Core.Volumes;
 internal sealed record PodHook(
     HookPhase Phase, string Source, string Namespace, string Pod, string? Container, IReadOnlyList<string> Command, TimeSpan Timeout, HookErrorMode OnError, string? Invalid = null)
 {
-    /// <summary>For messages: <c>pre hook (policy hook flush-web) in pod shop/web-0</c>.</summary>
-    public string Describe() => $"{(Phase == HookPhase.Pre ? "pre" : "post")} hook ({Source}) in pod {Namespace}/{Pod}";
+    /// <summary>For messages: <c>pre hook (policy hook flush-web) in container web of pod shop/web-0</c>.</summary>
+    public string Describe() =>
+        $"{(Phase == HookPhase.Pre ? "pre" : "post")} hook ({Source}) in {(Container is { } container ? $"container {container} of " : "")}pod {Namespace}/{Pod}";
 }

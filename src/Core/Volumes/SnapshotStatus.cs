@@ -6,27 +6,30 @@ using Strata.Core.Kubernetes;
 namespace Strata.Core.Volumes;
 
 /// <summary>
-/// The external-snapshotter's status fields, read tolerantly. <c>readyToUse</c> wins over <c>error</c>: the controller
-/// keeps the last error it met even after a retry succeeded, so an error counts only while the snapshot is not ready.
+/// The external-snapshotter's status fields, read tolerantly. An error is not the end of a snapshot: the API says the
+/// controller keeps retrying after an error and clears <c>status.error</c> once it succeeds — so Strata waits for
+/// <c>readyToUse</c> (or its timeout) whatever the error, and reads the error only to say why a snapshot was not ready.
+/// <c>readyToUse</c> wins over a stale <c>error</c>.
 /// </summary>
 internal static class SnapshotStatus
 {
     /// <summary><c>status.readyToUse</c> is true.</summary>
     public static bool IsReady(KubeObject snapshot) => Status(snapshot)?["readyToUse"] is JsonValue v && v.GetValueKind() == JsonValueKind.True;
 
-    /// <summary><c>status.error.message</c> while not ready (or "an error without a message").</summary>
+    /// <summary>
+    /// <c>status.error.message</c> while not ready (or "an error without a message"): the last error the controller met,
+    /// which it may still retry past — not a final answer.
+    /// </summary>
     public static string? Error(KubeObject snapshot) =>
         IsReady(snapshot) || Status(snapshot)?["error"] is not JsonObject error ? null
         : error["message"] is JsonValue m && m.TryGetValue<string>(out var message) && message.Length > 0 ? message : "the snapshot controller reported an error without a message";
 
     /// <summary>
     /// The snapshot has been cut — the storage system took the point in time (<c>status.creationTime</c>), or it is
-    /// ready, or it failed: from here the application may write again.
+    /// ready: from here the application may write again. An error is not a cut: the controller retries, and the cut may
+    /// come later.
     /// </summary>
-    public static bool IsCut(KubeObject snapshot) => CreationTime(snapshot) is not null || IsReady(snapshot) || Error(snapshot) is not null;
-
-    /// <summary>Ready or failed: nothing more will change that Strata waits for.</summary>
-    public static bool IsSettled(KubeObject snapshot) => IsReady(snapshot) || Error(snapshot) is not null;
+    public static bool IsCut(KubeObject snapshot) => CreationTime(snapshot) is not null || IsReady(snapshot);
 
     /// <summary><c>status.creationTime</c> (RFC 3339).</summary>
     public static DateTimeOffset? CreationTime(KubeObject snapshot) =>

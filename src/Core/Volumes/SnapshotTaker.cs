@@ -11,11 +11,15 @@ namespace Strata.Core.Volumes;
 
 /// <summary>
 /// Takes one claim's snapshot in steps the callers interleave with hooks and online backups: ask for it, wait until it
-/// is cut, wait until it is ready (or failed, or out of time), then record it — the artifact
-/// <c>volumes/{ns}/{pvc}.json</c> with the bound VolumeSnapshotContent when it is ready, its problems in the run's result.
+/// is cut, wait until it is ready (or out of time — a <c>status.error</c> is not the end: the controller retries, and
+/// clears it on success), then record it — the artifact <c>volumes/{ns}/{pvc}.json</c> with the bound
+/// VolumeSnapshotContent (set to <c>Retain</c>, <see cref="BoundContent"/>) when it is ready, its problems in the run's
+/// result; one not ready in time is an error that quotes the controller's last error.
 /// </summary>
 internal sealed class SnapshotTaker(IClusterWriter client, LayerContext context, SnapshotWatch watch, TimeSpan timeout)
 {
+    private readonly BoundContent _contents = new(client, context);
+
     public ClaimSnapshot Plan(PlannedClaim claim)
     {
         var now = context.Time.GetUtcNow();
@@ -38,25 +42,49 @@ internal sealed class SnapshotTaker(IClusterWriter client, LayerContext context,
         return taken;
     }
 
-    /// <summary>Waits until the storage system has cut the snapshot (or it failed, or ran out of time).</summary>
+    /// <summary>Waits until the storage system has cut the snapshot (or its time is up): an error does not end the wait.</summary>
     public Task WaitUntilCutAsync(ClaimSnapshot taken, CancellationToken cancellationToken) => WaitAsync(taken, SnapshotStatus.IsCut, cancellationToken);
 
-    /// <summary>Waits until the snapshot is ready or failed, or its time is up.</summary>
-    public async Task WaitUntilSettledAsync(ClaimSnapshot taken, CancellationToken cancellationToken)
+    /// <summary>Waits until the snapshot is ready, or its time is up: an error does not end the wait.</summary>
+    public async Task WaitUntilReadyAsync(ClaimSnapshot taken, CancellationToken cancellationToken)
     {
-        await WaitAsync(taken, SnapshotStatus.IsSettled, cancellationToken);
+        await WaitAsync(taken, SnapshotStatus.IsReady, cancellationToken);
         taken.EndedAt = context.Time.GetUtcNow();
     }
 
     private async Task WaitAsync(ClaimSnapshot taken, Func<Kubernetes.KubeObject, bool> until, CancellationToken cancellationToken)
     {
-        if (taken.NotTaken is not null || taken.Observed?.End is SnapshotWaitEnd.Gone or SnapshotWaitEnd.Unreadable or SnapshotWaitEnd.TimedOut)
+        if (taken.NotTaken is not null || taken.Observed?.End is SnapshotWaitEnd.Gone or SnapshotWaitEnd.Unreadable)
         {
             return;
         }
 
-        taken.Observed = await watch.WaitAsync(taken.Claim.Namespace, taken.Name, taken.Latest, until, taken.Deadline, cancellationToken);
-        taken.Latest = taken.Observed.Latest ?? taken.Latest;
+        var observed = await watch.WaitAsync(taken.Claim.Namespace, taken.Name, taken.Latest, until, taken.Deadline, cancellationToken);
+        if (observed.End == SnapshotWaitEnd.TimedOut)
+        {
+            observed = await LastLookAsync(taken, observed, until, cancellationToken);
+        }
+
+        taken.Observed = observed;
+        taken.Latest = observed.Latest ?? taken.Latest;
+    }
+
+    /// <summary>
+    /// One fresh read before a timeout is declared: the deadline may have passed while post hooks or
+    /// <c>pg_backup_stop</c> ran, with the snapshot ready meanwhile. A read that fails keeps the timeout.
+    /// </summary>
+    private async Task<SnapshotObservation> LastLookAsync(ClaimSnapshot taken, SnapshotObservation timedOut, Func<Kubernetes.KubeObject, bool> until, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var fresh = await client.GetAsync(VolumeSnapshotApi.VolumeSnapshots, taken.Claim.Namespace, taken.Name, cancellationToken);
+            return fresh is null ? new SnapshotObservation(timedOut.Latest, SnapshotWaitEnd.Gone)
+                : new SnapshotObservation(fresh, until(fresh) ? SnapshotWaitEnd.Reached : SnapshotWaitEnd.TimedOut);
+        }
+        catch (ClusterRequestException)
+        {
+            return timedOut;
+        }
     }
 
     /// <summary>The manifest's record of the snapshot, its artifact when it is ready; every problem reported.</summary>
@@ -68,11 +96,9 @@ internal sealed class SnapshotTaker(IClusterWriter client, LayerContext context,
         var (error, reason) = taken switch
         {
             { NotTaken: { } refused } => (refused.Message, refused.Reason),
-            { Latest: { } latest } when SnapshotStatus.Error(latest) is { } failed => ($"{what} failed: {failed}", ProblemReasons.SnapshotFailed),
             { Observed.End: SnapshotWaitEnd.Gone } => ($"{what} was deleted while Strata waited for it", ProblemReasons.NotFound),
             { Observed: { End: SnapshotWaitEnd.Unreadable, Problem: { } problem } } => ($"{what}: {problem}", ProblemReasons.SnapshotFailed),
-            { Latest: { } latest } when !SnapshotStatus.IsReady(latest) =>
-                ($"{what} was not readyToUse after {GoDuration.Format(timeout)} (Strata stopped waiting; the snapshot controller may still finish it)", ProblemReasons.Timeout),
+            { Latest: { } latest } when !SnapshotStatus.IsReady(latest) => NotReady(what, latest),
             _ => ((string?)null, (string?)null),
         };
         if (error is not null)
@@ -86,8 +112,14 @@ internal sealed class SnapshotTaker(IClusterWriter client, LayerContext context,
             record = record with { Error = hookError };
         }
 
-        var content = await ContentAsync(taken, cancellationToken);
-        record = WithContent(record, content);
+        var content = await _contents.ReadAsync(taken, cancellationToken);
+        string? original = null;
+        if (content is not null)
+        {
+            (content, original) = await _contents.RetainAsync(taken, content, cancellationToken);
+        }
+
+        record = WithContent(record, content) with { OriginalDeletionPolicy = original };
         var path = ArtifactLayout.VolumeRecordPath(claim.Namespace, claim.Name);
         record = record with { Path = path };
         var artifact = new VolumeSnapshotArtifact(record, claim.Claim.Json, taken.Latest!.Json, content);
@@ -96,6 +128,15 @@ internal sealed class SnapshotTaker(IClusterWriter client, LayerContext context,
         await upload.Content.WriteAsync(bytes, cancellationToken);
         await upload.CommitAsync(cancellationToken);
         return (record, new ArtifactEntry(path, bytes.Length, Convert.ToHexStringLower(SHA256.HashData(bytes))));
+    }
+
+    /// <summary>Not ready in time: a timeout, or — when the controller's last word was an error — a failure that quotes it.</summary>
+    private (string, string) NotReady(string what, Kubernetes.KubeObject latest)
+    {
+        var message = $"{what} was not readyToUse after {GoDuration.Format(timeout)} (Strata stopped waiting; the snapshot controller may still finish it)";
+        return SnapshotStatus.Error(latest) is { } last
+            ? ($"{message}; last error: {last}", ProblemReasons.SnapshotFailed)
+            : (message, ProblemReasons.Timeout);
     }
 
     private VolumeSnapshotRecord Describe(ClaimSnapshot taken)
@@ -137,37 +178,4 @@ internal sealed class SnapshotTaker(IClusterWriter client, LayerContext context,
         Driver = (content["spec"] as JsonObject)?["driver"]?.GetValue<string>() ?? record.Driver,
         VolumeMode = (content["spec"] as JsonObject)?["sourceVolumeMode"]?.GetValue<string>() ?? record.VolumeMode,
     };
-
-    /// <summary>The bound VolumeSnapshotContent, checked to point back at the snapshot (as the external-snapshotter asks consumers to); null with a warning otherwise.</summary>
-    private async Task<JsonObject?> ContentAsync(ClaimSnapshot taken, CancellationToken cancellationToken)
-    {
-        var claim = taken.Claim;
-        var what = $"VolumeSnapshot {claim.Namespace}/{taken.Name} of claim {claim.Qualified}";
-        if (taken.Latest!.GetString("status.boundVolumeSnapshotContentName") is not { Length: > 0 } name)
-        {
-            context.Result.Warning($"{what} is ready but names no bound VolumeSnapshotContent: the snapshot handle is not recorded", VolumeLayer.Resource, claim.Namespace, claim.Name);
-            return null;
-        }
-
-        try
-        {
-            var content = await client.GetAsync(VolumeSnapshotApi.VolumeSnapshotContents, null, name, cancellationToken);
-            var reference = content?.Json["spec"]?["volumeSnapshotRef"];
-            if (content is not null && reference?["name"]?.GetValue<string>() == taken.Name && reference["namespace"]?.GetValue<string>() == claim.Namespace)
-            {
-                return content.Json;
-            }
-
-            context.Result.Warning(content is null
-                ? $"{what} is bound to VolumeSnapshotContent {name}, which was not found: the snapshot handle is not recorded"
-                : $"VolumeSnapshotContent {name} does not point back at {what}: the binding is not verified, and the snapshot handle is not recorded",
-                VolumeLayer.Resource, claim.Namespace, claim.Name);
-        }
-        catch (ClusterRequestException e)
-        {
-            context.Result.Warning($"reading VolumeSnapshotContent {name} of {what} failed: {e.Message}; the snapshot handle is not recorded", VolumeLayer.Resource, claim.Namespace, claim.Name, e.Reason);
-        }
-
-        return null;
-    }
 }

@@ -7,8 +7,9 @@ namespace Strata.Core.Volumes;
 /// <summary>
 /// Waits for many VolumeSnapshots at the cost of a few: every poll interval, one LIST per namespace of the backup's
 /// snapshots (by its backup-id label) answers every waiter in that namespace — so 50 claims waiting cost one request
-/// per interval, not 50. Each waiter ends when its condition holds, at its deadline (on the layer's clock), or when its
-/// snapshot is gone. <see cref="RunAsync"/> polls while anyone waits and sleeps while no one does.
+/// per interval, not 50. Each waiter ends when its condition holds, at its deadline (on the layer's clock — also while
+/// the API cannot be read), or when its snapshot is gone. <see cref="RunAsync"/> polls while anyone waits, never more
+/// often than every poll interval, and sleeps while no one does.
 /// </summary>
 internal sealed class SnapshotWatch(IClusterReader client, string backupId, TimeProvider time, TimeSpan pollInterval)
 {
@@ -40,27 +41,46 @@ internal sealed class SnapshotWatch(IClusterReader client, string backupId, Time
         return waiter.Completion.Task;
     }
 
-    /// <summary>Polls until cancelled; returns quietly then.</summary>
+    /// <summary>
+    /// Polls until cancelled; returns quietly then. Polls are at least <c>pollInterval</c> apart, whatever happens; a
+    /// waiter whose deadline comes before the next poll is ended at its deadline without one (its taker reads it once
+    /// more), and so is one whose namespace could not be listed — an API outage does not keep a waiter past its deadline.
+    /// </summary>
     public async Task RunAsync(CancellationToken cancellationToken)
     {
         try
         {
+            var lastPoll = time.GetUtcNow();
             while (true)
             {
                 if (_waiters.IsEmpty)
                 {
                     await _arrived.WaitAsync(cancellationToken);
+                    lastPoll = time.GetUtcNow(); // each waiter looked at its snapshot as it arrived
                     continue;
                 }
 
                 var now = time.GetUtcNow();
-                var first = _waiters.Keys.Min(w => w.Deadline);
-                var delay = first - now < pollInterval ? first - now : pollInterval;
-                if (delay > TimeSpan.Zero)
+                EndExpired(_waiters.Keys, now);
+                if (_waiters.IsEmpty)
                 {
-                    await Task.Delay(delay, time, cancellationToken);
+                    continue;
                 }
 
+                var untilDeadline = _waiters.Keys.Select(w => w.Deadline).DefaultIfEmpty(DateTimeOffset.MaxValue).Min() - now; // a waiter may end meanwhile
+                var untilPoll = lastPoll + pollInterval - now;
+                if (untilDeadline < untilPoll)
+                {
+                    await Task.Delay(untilDeadline, time, cancellationToken); // then ended above, without a LIST
+                    continue;
+                }
+
+                if (untilPoll > TimeSpan.Zero)
+                {
+                    await Task.Delay(untilPoll, time, cancellationToken);
+                }
+
+                lastPoll = time.GetUtcNow();
                 await PollAsync(cancellationToken);
             }
         }
@@ -85,7 +105,9 @@ internal sealed class SnapshotWatch(IClusterReader client, string backupId, Time
             }
             catch (ClusterRequestException e) when (e.IsTransient)
             {
-                continue; // the next poll may read them; the deadlines still hold
+                // The next poll may read them; the deadlines still hold.
+                EndExpired(inNamespace, time.GetUtcNow());
+                continue;
             }
             catch (ClusterRequestException e)
             {
@@ -116,6 +138,15 @@ internal sealed class SnapshotWatch(IClusterReader client, string backupId, Time
                     }
                 }
             }
+        }
+    }
+
+    /// <summary>Ends the waiters among <paramref name="waiters"/> whose deadline has passed, with the snapshot as they last saw it.</summary>
+    private void EndExpired(IEnumerable<Waiter> waiters, DateTimeOffset now)
+    {
+        foreach (var waiter in waiters.Where(w => now >= w.Deadline).ToList())
+        {
+            waiter.End(waiter.Latest, SnapshotWaitEnd.TimedOut, cancelled: false, _waiters);
         }
     }
 

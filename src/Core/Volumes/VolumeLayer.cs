@@ -13,6 +13,8 @@ namespace Strata.Core.Volumes;
 /// online backups, <see cref="VolumeSettings.Concurrency"/> at a time → wait for readiness on one shared poll → record
 /// each ready snapshot under <c>volumes/{ns}/{pvc}.json</c>. It starts with the object capture and runs beside it.
 /// A snapshot that fails, times out or whose hook fails is an error of that claim; the other claims and layers go on.
+/// Every online-backup session it opens is ended on every path (<see cref="OnlineSessions"/>), a thrown or cancelled
+/// open of a later one included.
 /// </summary>
 /// <param name="settings">The policy's <c>volumes:</c>.</param>
 /// <param name="scope">The policy's scope: its namespaces bound the claims (its object selector does not select claims).</param>
@@ -45,8 +47,7 @@ public sealed class VolumeLayer(VolumeSettings settings, BackupScope scope, IRea
 
         var inventory = new VolumeInventory(client);
         var plan = new VolumePlan(context, inventory);
-        IReadOnlyList<OnlineTarget> online = [];
-        var handedOver = false;
+        var sessions = new OnlineSessions();
         try
         {
             var served = await inventory.SnapshotsServedAsync(cancellationToken);
@@ -59,7 +60,7 @@ public sealed class VolumeLayer(VolumeSettings settings, BackupScope scope, IRea
             }
 
             await plan.ReadClusterAsync(settings.Classes, cancellationToken);
-            online = await OpenAsync(context, plan, consistent.Where(d => d.Consistency == VolumeConsistency.Application), cancellationToken);
+            var online = await OpenAsync(context, plan, consistent.Where(d => d.Consistency == VolumeConsistency.Application), sessions, cancellationToken);
             foreach (var target in consistent.Where(d => d.Consistency == VolumeConsistency.Crash))
             {
                 generic.AddRange(await plan.DatabaseClaimsAsync(target, null, cancellationToken));
@@ -69,8 +70,7 @@ public sealed class VolumeLayer(VolumeSettings settings, BackupScope scope, IRea
             var pods = await inventory.PodsMountingAsync(scope, claims.Select(c => c.Namespace).ToHashSet(StringComparer.Ordinal),
                 claims.Select(c => c.Qualified).ToHashSet(StringComparer.Ordinal), cancellationToken);
             var groups = HookGroup.Form(claims, [.. pods.Select(p => PodHooks.For(p, settings.Hooks)).OfType<PodHooks>()]);
-            handedOver = true; // from here each online-backup run ends its own session
-            return plan.Capture(await SnapshotAsync(context, groups, online, cancellationToken));
+            return plan.Capture(await SnapshotAsync(context, groups, online, sessions, cancellationToken));
         }
         catch (ClusterRequestException e)
         {
@@ -79,16 +79,14 @@ public sealed class VolumeLayer(VolumeSettings settings, BackupScope scope, IRea
         }
         finally
         {
-            // The sessions a failure kept from their runs end here.
-            foreach (var session in handedOver ? [] : online.Select(o => o.Session).OfType<IOnlineBackupSession>())
-            {
-                await session.DisposeAsync();
-            }
+            // Each online-backup run ends its session; those a failure or a cancellation kept from their runs end here.
+            await sessions.EndAllAsync();
         }
     }
 
     /// <summary>Opens the session of each application-consistent target and finds its claims (a failure to open is kept: its snapshots are then crash-consistent).</summary>
-    private async Task<IReadOnlyList<OnlineTarget>> OpenAsync(LayerContext context, VolumePlan plan, IEnumerable<DatabaseTarget> targets, CancellationToken cancellationToken)
+    private async Task<IReadOnlyList<OnlineTarget>> OpenAsync(
+        LayerContext context, VolumePlan plan, IEnumerable<DatabaseTarget> targets, OnlineSessions sessions, CancellationToken cancellationToken)
     {
         var online = new List<OnlineTarget>();
         foreach (var target in targets)
@@ -107,32 +105,18 @@ public sealed class VolumeLayer(VolumeSettings settings, BackupScope scope, IRea
             try
             {
                 session = await onlineBackups!.OpenAsync(target, context.Cluster, cancellationToken);
+                sessions.Add(session);
             }
             catch (Exception e) when (e is DatabaseTargetException or ClusterRequestException)
             {
                 problem = $"the session could not be opened ({e.Message})";
             }
 
-            List<PlannedClaim> planned;
-            try
-            {
-                planned = plan.Plan(await plan.DatabaseClaimsAsync(target, session?.Pod, cancellationToken), []);
-            }
-            catch
-            {
-                await (session?.DisposeAsync() ?? ValueTask.CompletedTask);
-                foreach (var opened in online)
-                {
-                    await (opened.Session?.DisposeAsync() ?? ValueTask.CompletedTask);
-                }
-
-                throw;
-            }
-
+            var planned = plan.Plan(await plan.DatabaseClaimsAsync(target, session?.Pod, cancellationToken), []);
             if (planned.Count == 0)
             {
                 // Nothing to snapshot inside the online backup: the reasons are the claims' (not found, not protected).
-                await (session?.DisposeAsync() ?? ValueTask.CompletedTask);
+                await sessions.EndAsync(session);
                 context.Result.Error($"database target {target.Qualified} asks for application-consistent snapshots, but none of its claims can be snapshotted (see its claims' problems)",
                     Resource, target.Namespace, target.Name, ProblemReasons.NotConsistent);
                 continue;
@@ -144,12 +128,13 @@ public sealed class VolumeLayer(VolumeSettings settings, BackupScope scope, IRea
         return online;
     }
 
-    private async Task<IReadOnlyList<(VolumeSnapshotRecord Record, ArtifactEntry? Artifact)>> SnapshotAsync(LayerContext context, IReadOnlyList<HookGroup> groups, IReadOnlyList<OnlineTarget> online, CancellationToken cancellationToken)
+    private async Task<IReadOnlyList<(VolumeSnapshotRecord Record, ArtifactEntry? Artifact)>> SnapshotAsync(
+        LayerContext context, IReadOnlyList<HookGroup> groups, IReadOnlyList<OnlineTarget> online, OnlineSessions sessions, CancellationToken cancellationToken)
     {
         var watch = new SnapshotWatch(client, context.BackupId, context.Time, settings.PollInterval);
         var taker = new SnapshotTaker(client, context, watch, settings.Timeout);
         var hooked = new HookGroupRun(new HookRunner(client, context.Time), taker, context);
-        var consistent = new OnlineBackupRun(taker, context);
+        var consistent = new OnlineBackupRun(taker, context, sessions);
         using var slots = new SemaphoreSlim(settings.Concurrency);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var polling = watch.RunAsync(stop.Token);

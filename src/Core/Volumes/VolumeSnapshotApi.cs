@@ -23,11 +23,18 @@ public static class VolumeSnapshotApi
     /// <summary>The label naming the PersistentVolumeClaim a Strata snapshot was taken of (also its annotation, since a claim's name may be longer than a label value).</summary>
     public const string ClaimAnnotation = "strata.dev/pvc";
 
+    /// <summary>
+    /// The annotation Strata puts on a VolumeSnapshotContent whose <c>deletionPolicy</c> it set to <c>Retain</c>, with the
+    /// policy it had (<c>Delete</c>): so a replayed backup that finds the content already retained still records that
+    /// Strata owes its deletion.
+    /// </summary>
+    public const string OriginalDeletionPolicyAnnotation = "strata.dev/original-deletion-policy";
+
     /// <summary>VolumeSnapshots: namespaced requests for (or bindings to) a snapshot.</summary>
     public static readonly ApiResource VolumeSnapshots = new(Group, Version, "volumesnapshots", "VolumeSnapshot", true, ["get", "list", "create", "delete"]);
 
     /// <summary>VolumeSnapshotContents: the cluster-scoped snapshots themselves (the storage system's handle).</summary>
-    public static readonly ApiResource VolumeSnapshotContents = new(Group, Version, "volumesnapshotcontents", "VolumeSnapshotContent", false, ["get", "list", "create", "delete"]);
+    public static readonly ApiResource VolumeSnapshotContents = new(Group, Version, "volumesnapshotcontents", "VolumeSnapshotContent", false, ["get", "list", "create", "patch", "delete"]);
 
     /// <summary>VolumeSnapshotClasses: per CSI driver, how snapshots are taken and whether they outlive their VolumeSnapshot.</summary>
     public static readonly ApiResource VolumeSnapshotClasses = new(Group, Version, "volumesnapshotclasses", "VolumeSnapshotClass", false, ["get", "list"]);

@@ -56,8 +56,21 @@ public sealed record VolumeSnapshotRecord
     /// <summary>When the storage system cut the snapshot (<c>status.creationTime</c>).</summary>
     public DateTimeOffset? CreationTime { get; init; }
 
-    /// <summary>The content's <c>deletionPolicy</c>: <c>Delete</c> (the snapshot goes with its VolumeSnapshot) or <c>Retain</c>.</summary>
+    /// <summary>
+    /// The content's <c>deletionPolicy</c> as Strata left it: <c>Retain</c> (the storage snapshot outlives its
+    /// VolumeSnapshot — and the namespace) or <c>Delete</c> (it goes with its VolumeSnapshot: Strata could not change it).
+    /// </summary>
     public string? DeletionPolicy { get; init; }
+
+    /// <summary>
+    /// The content's <c>deletionPolicy</c> before Strata set it to <c>Retain</c> (<c>Delete</c>, from its
+    /// VolumeSnapshotClass): retention then deletes the storage snapshot itself. Null when Strata changed nothing.
+    /// </summary>
+    public string? OriginalDeletionPolicy { get; init; }
+
+    /// <summary>True when Strata changed the content from <c>Delete</c> to <c>Retain</c>, and so owes its deletion.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public bool RetainedByStrata => OriginalDeletionPolicy == "Delete" && DeletionPolicy == "Retain";
 
     /// <summary><c>status.readyToUse</c> when Strata stopped waiting.</summary>
     public bool ReadyToUse { get; init; }

@@ -8,9 +8,11 @@ namespace Strata.Sandbox.Controllers;
 /// The csi-snapshotter sidecar of every CSI driver, simulated, over a <see cref="SnapshotBackend"/>. A dynamic content
 /// (<c>source.volumeHandle</c>) is cut by the driver's <c>CreateSnapshot</c>, which answers after
 /// <see cref="SimulatedSnapshots.SnapshotDelay"/> with a new handle (or the driver's error, for a snapshot that
-/// <see cref="SimulatedSnapshots.Fails"/> or of a volume the driver does not have); a pre-provisioned content
+/// <see cref="SimulatedSnapshots.Fails"/> or of a volume the driver does not have — or, for one with
+/// <see cref="SimulatedSnapshots.TransientFailures"/>, the error first, then a retry that succeeds); a pre-provisioned content
 /// (<c>source.snapshotHandle</c>) is looked up by <c>ListSnapshots</c>. Either way the content's status gets the handle,
-/// creation time (UNIX nanoseconds), size in bytes and readiness, or <c>status.error</c> in the sidecar's words. A
+/// creation time (UNIX nanoseconds), size in bytes and readiness (<see cref="SimulatedSnapshots.ReadyDelay"/> after the
+/// cut), or <c>status.error</c> in the sidecar's words. A
 /// deleted content whose policy is <c>Delete</c> deletes its snapshot from the storage system.
 /// </summary>
 internal sealed class CsiSnapshotter(ObjectRequests objects, ObjectStore store, ControllerQueue queue, SimulatedSnapshots settings, SnapshotBackend backend, TimeProvider time) : IObjectObserver
@@ -18,6 +20,7 @@ internal sealed class CsiSnapshotter(ObjectRequests objects, ObjectStore store, 
     private const string Manager = "csi-snapshotter";
     private readonly ResourceType _volumes = store.FindType("", "persistentvolumes")!;
     private readonly HashSet<string> _creating = [];
+    private readonly Dictionary<string, int> _failedAttempts = [];
     private readonly Lock _gate = new();
 
     public void Written(ObjectWrite write)
@@ -94,17 +97,31 @@ internal sealed class CsiSnapshotter(ObjectRequests objects, ObjectStore store, 
             }
 
             var size = SourceVolumeSize(driver, volumeHandle);
+            var transient = snapshot is not null && FailsThisTime(uid, snapshot);
             var driverError = size is null ? $"rpc error: code = NotFound desc = source volume {volumeHandle} not found"
-                : snapshot is not null && settings.Fails?.Invoke(snapshot) == true ? settings.FailureMessage
+                : transient || (snapshot is not null && settings.Fails?.Invoke(snapshot) == true) ? settings.FailureMessage
                 : null;
             if (driverError is not null)
             {
                 Fail(name, uid, $"Failed to create snapshot: failed to take snapshot of the volume {volumeHandle}: {SnapshotApi.GoQuote(driverError)}");
+                if (transient)
+                {
+                    // The sidecar's retry: a new attempt, asked for now.
+                    var retried = time.GetUtcNow();
+                    queue.AddAfter(settings.SnapshotDelay, () => CreateSnapshot(name, uid, retried));
+                }
+
                 return;
             }
 
             var ready = snapshot is null || settings.NeverReady?.Invoke(snapshot) != true;
-            WriteStatus(name, uid, backend.Create(driver, volumeHandle, size!.Value, requested, ready));
+            var uploading = ready && settings.ReadyDelay > TimeSpan.Zero;
+            var cut = backend.Create(driver, volumeHandle, size!.Value, requested, ready && !uploading);
+            WriteStatus(name, uid, cut);
+            if (uploading)
+            {
+                queue.AddAfter(settings.ReadyDelay, () => Uploaded(name, uid, cut));
+            }
         }
         finally
         {
@@ -112,6 +129,32 @@ internal sealed class CsiSnapshotter(ObjectRequests objects, ObjectStore store, 
             {
                 _creating.Remove(uid);
             }
+        }
+    }
+
+    /// <summary>The upload after the cut is done: the snapshot is ready (unless it was deleted meanwhile).</summary>
+    private void Uploaded(string name, string uid, StorageSnapshot cut)
+    {
+        if (backend.Find(cut.Driver, cut.Handle) is not null)
+        {
+            WriteStatus(name, uid, backend.Add(cut with { ReadyToUse = true }));
+        }
+    }
+
+    /// <summary>Whether this attempt at the content <paramref name="uid"/> is one of its snapshot's <see cref="SimulatedSnapshots.TransientFailures"/>.</summary>
+    private bool FailsThisTime(string uid, SandboxObject snapshot)
+    {
+        var failures = settings.TransientFailures?.Invoke(snapshot) ?? 0;
+        lock (_gate)
+        {
+            var failed = _failedAttempts.GetValueOrDefault(uid);
+            if (failed >= failures)
+            {
+                return false;
+            }
+
+            _failedAttempts[uid] = failed + 1;
+            return true;
         }
     }
 

@@ -122,4 +122,12 @@ internal static class VolumeSnapshotFakes
             manifest with { Artifacts = [.. manifest.Artifacts, .. entries], Volumes = [.. manifest.Volumes ?? [], .. snapshots.Select(s => s.Record)] },
             StrataJson.Default.BackupManifest);
     }
+
+    /// <summary>Replaces the volume records of <paramref name="backup"/>'s manifest with <paramref name="records"/> (a manifest that names other objects than the cluster has).</summary>
+    public static void ReplaceVolumes(MemoryArtifactStore store, BackupRecord backup, IReadOnlyList<VolumeSnapshotRecord> records)
+    {
+        var key = backup.Location + ArtifactLayout.Manifest;
+        var manifest = ManifestFile.Read(store.Artifacts[key], key);
+        store.Artifacts[key] = JsonSerializer.SerializeToUtf8Bytes(manifest with { Volumes = records }, StrataJson.Default.BackupManifest);
+    }
 }

@@ -88,6 +88,46 @@ public sealed class OnlineBackupTests
     }
 
     [Fact]
+    public async Task CaptureAsync_Replayed_ASnapshotCutBeforeThisAttemptsBackupStart_IsCrashConsistent_WithoutThisAttemptsBackupLabel()
+    {
+        await using var world = await WorldAsync();
+        var target = Postgres with { Volumes = ["pgdata"] };
+        var first = world.Context(store: new TestKit.Fakes.MemoryArtifactStore());
+        await world.Layer(VolumeSettings.Skip, databases: [target], online: new RecordingOnlineBackups(world.Server) { StopFails = true }).CaptureAsync(first); // cut, then lost
+        var online = new RecordingOnlineBackups(world.Server);
+        var replay = world.Context();
+
+        var capture = await world.Layer(VolumeSettings.Skip, databases: [target], online: online).CaptureAsync(replay);
+
+        Assert.Equal(["open shop/pg on prod", $"start 'strata {VolumeSandbox.BackupId}' (1 snapshots, 1 ready)", "stop (1 snapshots, 1 ready)", "end"], online.Events);
+        var record = Assert.Single(capture.Volumes);
+        Assert.Equal((true, true, VolumeConsistency.Crash, null), (record.Reused, record.ReadyToUse, record.Consistency, record.OnlineBackup));
+        Assert.StartsWith("VolumeSnapshot shop/pgdata-strata-20261121-023000-a1b2c3 was cut at ", record.ConsistencyProblem, StringComparison.Ordinal);
+        Assert.Contains("by an earlier attempt of this backup, before this attempt's pg_backup_start returned", record.ConsistencyProblem, StringComparison.Ordinal);
+        var problem = Assert.Single(replay.Result.Problems);
+        Assert.Equal((ProblemSeverity.Error, "pg", ProblemReasons.NotConsistent), (problem.Severity, problem.Name, problem.Reason));
+        Assert.Equal($"database target shop/pg: the snapshot of its claim shop/pgdata is not application-consistent, only crash-consistent: {record.ConsistencyProblem}", problem.Message);
+        Assert.Null(world.Artifact(replay, "volumes/shop/pgdata.json")["record"]!["onlineBackup"]);
+    }
+
+    [Fact]
+    public async Task CaptureAsync_Replayed_ASnapshotCutAfterThisAttemptsBackupStart_IsApplicationConsistent()
+    {
+        await using var world = await WorldAsync();
+        var target = Postgres with { Volumes = ["pgdata"] };
+        await world.Layer(VolumeSettings.Skip, databases: [target], online: new RecordingOnlineBackups(world.Server) { StopFails = true })
+            .CaptureAsync(world.Context(store: new TestKit.Fakes.MemoryArtifactStore()));
+        var replay = world.Context(new TestKit.ManualClock(TimeProvider.System.GetUtcNow() - TimeSpan.FromHours(1))); // this attempt's start: before the cut
+
+        var capture = await world.Layer(VolumeSettings.Skip, databases: [target], online: new RecordingOnlineBackups(world.Server)).CaptureAsync(replay);
+
+        Assert.Empty(replay.Result.Problems);
+        var record = Assert.Single(capture.Volumes);
+        Assert.Equal((true, VolumeConsistency.Application, null), (record.Reused, record.Consistency, record.ConsistencyProblem));
+        Assert.Equal(RecordingOnlineBackups.BackupLabel, record.OnlineBackup!.BackupLabel);
+    }
+
+    [Fact]
     public async Task CaptureAsync_SessionCannotOpen_TheClaimsAreStillSnapshotted_CrashConsistent_AndTheBackupSaysWhy()
     {
         await using var world = await WorldAsync();
@@ -101,6 +141,24 @@ public sealed class OnlineBackupTests
         Assert.Contains("the session could not be opened (database target shop/pg: password authentication failed", problem.Message, StringComparison.Ordinal);
         Assert.Equal(["pgdata", "pgwal"], capture.Volumes.Select(v => v.Claim)); // found through the target's pod
         Assert.All(capture.Volumes, v => Assert.Equal((VolumeConsistency.Crash, true), (v.Consistency, v.ReadyToUse)));
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task CaptureAsync_ALaterSessionsOpenIsCancelledOrThrows_TheSessionsOpenedBeforeItAreEnded(bool cancelled)
+    {
+        await using var world = await WorldAsync();
+        var online = new RecordingOnlineBackups(world.Server)
+        {
+            OpenThrows = t => t.Name != "pg2" ? null : cancelled ? new OperationCanceledException() : new InvalidOperationException("a bug in the session's adapter"),
+        };
+        DatabaseTarget[] targets = [Postgres with { Volumes = ["pgdata"] }, Postgres with { Name = "pg2", Volumes = ["pgwal"] }];
+
+        var thrown = await Record.ExceptionAsync(() => world.Layer(VolumeSettings.Skip, databases: targets, online: online).CaptureAsync(world.Context()));
+
+        Assert.IsType(cancelled ? typeof(OperationCanceledException) : typeof(InvalidOperationException), thrown);
+        Assert.Equal(["open shop/pg on prod", "open shop/pg2 on prod", "end"], online.Events);
     }
 
     [Fact]

@@ -21,9 +21,17 @@ internal sealed class RecordingOnlineBackups(SandboxApiServer server) : IOnlineB
 
     public bool StopFails { get; init; }
 
+    /// <summary>What opening a session to a target throws, other than the refusals of <see cref="OpenFails"/> (a cancellation, a bug); null: nothing.</summary>
+    public Func<DatabaseTarget, Exception?>? OpenThrows { get; init; }
+
     public Task<IOnlineBackupSession> OpenAsync(DatabaseTarget target, string cluster, CancellationToken cancellationToken = default)
     {
         Events.Enqueue($"open {target.Qualified} on {cluster}");
+        if (OpenThrows?.Invoke(target) is { } thrown)
+        {
+            return Task.FromException<IOnlineBackupSession>(thrown);
+        }
+
         return OpenFails
             ? throw new DatabaseTargetException($"database target {target.Qualified}: password authentication failed for user \"postgres\"")
             : Task.FromResult<IOnlineBackupSession>(new Session(this, target));

@@ -17,7 +17,7 @@ public sealed class VeleroHookAnnotationsTests
 
         Assert.Equal(("postgres", TimeSpan.FromSeconds(30), HookErrorMode.Fail, null), (hook.Container, hook.Timeout, hook.OnError, hook.Invalid));
         Assert.Equal(["/bin/sync"], hook.Command);
-        Assert.Equal("pre hook (annotation pre.hook.backup.velero.io/command) in pod shop/db-0", hook.Describe());
+        Assert.Equal("pre hook (annotation pre.hook.backup.velero.io/command) in container postgres of pod shop/db-0", hook.Describe());
     }
 
     [Fact]

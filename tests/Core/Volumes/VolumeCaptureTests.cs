@@ -44,13 +44,14 @@ public sealed class VolumeCaptureTests
     }
 
     [Fact]
-    public async Task RunAsync_SnapshotFails_TheBackupIsPartiallyFailed_NamingTheClaim_AndTheObjectsCommit()
+    public async Task RunAsync_SnapshotKeepsFailing_TheBackupIsPartiallyFailed_NamingTheClaim_AndTheObjectsCommit()
     {
         await using var world = await VolumeSandbox.StartAsync(new SimulatedSnapshots { Fails = s => s.Name.StartsWith("data-web-1", StringComparison.Ordinal) });
         world.Claim("data-web-0");
         world.Claim("data-web-1");
+        var layer = world.Layer(VolumeSandbox.Snapshot() with { Timeout = VolumeSandbox.ShortTimeout });
 
-        var outcome = await new BackupCapture(world.Client, world.Store, new MemoryRunHistory(), TimeProvider.System, layers: [world.Layer(VolumeSandbox.Snapshot())]).RunAsync(Request);
+        var outcome = await new BackupCapture(world.Client, world.Store, new MemoryRunHistory(), TimeProvider.System, layers: [layer]).RunAsync(Request);
 
         Assert.Equal(BackupStatus.PartiallyFailed, outcome.Record.Status);
         var error = Assert.Single(outcome.Record.Problems, p => p.Severity == ProblemSeverity.Error);

@@ -58,11 +58,12 @@ public sealed class VolumeHookTests
         Assert.Equal(["/bin/sh -c sync", "/bin/true"], world.Exec.Select(e => e.Command));
         var problem = Assert.Single(context.Result.Problems);
         Assert.Equal((ProblemSeverity.Error, "volumes", "shop", "data", ProblemReasons.HookFailed), (problem.Severity, problem.Resource, problem.Namespace, problem.Name, problem.Reason));
-        Assert.Equal("pre hook (policy hook flush-web) in pod shop/web-0 failed (exited 1: syncing /data | fsfreeze: cannot freeze /data: device busy), and its onError is Fail: no snapshot of claim shop/data was taken",
-            problem.Message);
+        Assert.Equal("pre hook (policy hook flush-web) in container app of pod shop/web-0 failed (exited 1), and its onError is Fail: no snapshot of claim shop/data was taken; "
+            + "its stderr is in the backup's manifest (hooks of volumes/shop/data)", problem.Message);
         var record = Assert.Single(capture.Volumes);
         Assert.Equal((false, null, problem.Message), (record.ReadyToUse, record.Path, record.Error));
         Assert.Equal([(HookPhase.Pre, HookOutcome.Failed, (int?)1), (HookPhase.Post, HookOutcome.Succeeded, 0)], record.Hooks.Select(h => (h.Phase, h.Outcome, h.ExitCode)));
+        Assert.Equal(("exited 1", "syncing /data | fsfreeze: cannot freeze /data: device busy"), (record.Hooks[0].Error, record.Hooks[0].StderrTail));
         Assert.Empty(capture.Artifacts);
     }
 
@@ -78,9 +79,31 @@ public sealed class VolumeHookTests
 
         var warning = Assert.Single(context.Result.Problems);
         Assert.Equal((ProblemSeverity.Warning, "web-0", ProblemReasons.HookFailed), (warning.Severity, warning.Name, warning.Reason));
-        Assert.Equal("pre hook (policy hook flush-web) in pod shop/web-0 failed (exited 2: sync: I/O error); its onError is Continue, so the snapshots went on", warning.Message);
+        Assert.Equal("pre hook (policy hook flush-web) in container app of pod shop/web-0 failed (exited 2); its onError is Continue, so the snapshots went on; "
+            + "its stderr is in the backup's manifest (hooks of volumes/shop/data)", warning.Message);
+        Assert.Equal("sync: I/O error", Assert.Single(capture.Volumes).Hooks[0].StderrTail);
         Assert.True(Assert.Single(capture.Volumes).ReadyToUse);
         Assert.Equal(["/bin/sh -c sync", "/bin/true"], world.Exec.Select(e => e.Command));
+    }
+
+    [Fact]
+    public async Task CaptureAsync_HookFails_ItsStderrStaysInTheManifest_NoProblemCarriesIt()
+    {
+        await using var world = await VolumeSandbox.StartAsync();
+        world.Claim("data");
+        world.Pod("web-0", ["data"], Web, exec: command => command[0] == "/bin/sh"
+            ? (1, "psql: error: connection failed: FATAL: password authentication failed for user \"app\" (password=hunter2)")
+            : (3, "thaw: PGPASSWORD=hunter2 rejected"));
+        var context = world.Context();
+
+        var capture = await world.Layer(Hooked(preOnError: HookErrorMode.Continue)).CaptureAsync(context);
+
+        Assert.Equal(2, context.Result.Problems.Count);
+        Assert.All(context.Result.Problems, p => Assert.DoesNotContain("hunter2", p.Message, StringComparison.Ordinal));
+        Assert.All(context.Result.Problems, p => Assert.Contains("its stderr is in the backup's manifest (hooks of volumes/shop/data)", p.Message, StringComparison.Ordinal));
+        var record = Assert.Single(capture.Volumes);
+        Assert.DoesNotContain("hunter2", record.Error, StringComparison.Ordinal);
+        Assert.All(record.Hooks, h => Assert.Contains("hunter2", h.StderrTail, StringComparison.Ordinal));
     }
 
     [Fact]
@@ -95,26 +118,89 @@ public sealed class VolumeHookTests
 
         var problem = Assert.Single(context.Result.Problems);
         Assert.Equal((ProblemSeverity.Error, "data", ProblemReasons.HookFailed), (problem.Severity, problem.Name, problem.Reason));
-        Assert.Equal("post hook (policy hook flush-web) in pod shop/web-0 failed (exited 1: thaw failed), and its onError is Fail: the snapshot of claim shop/data was kept, but may not be consistent",
-            problem.Message);
+        Assert.Equal("post hook (policy hook flush-web) in container app of pod shop/web-0 failed (exited 1), and its onError is Fail: the snapshot of claim shop/data was kept, "
+            + "but may not be consistent; its stderr is in the backup's manifest (hooks of volumes/shop/data)", problem.Message);
         var record = Assert.Single(capture.Volumes);
         Assert.Equal((true, "volumes/shop/data.json", problem.Message), (record.ReadyToUse, record.Path, record.Error));
         Assert.Single(capture.Artifacts);
     }
 
     [Fact]
-    public async Task CaptureAsync_SnapshotFails_PostHooksStillRun()
+    public async Task CaptureAsync_SnapshotKeepsFailing_PostHooksStillRun_AtTheTimeout()
     {
         await using var world = await VolumeSandbox.StartAsync(new SimulatedSnapshots { Fails = _ => true });
+        world.Claim("data");
+        world.Pod("web-0", ["data"], Web);
+        var context = world.Context();
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+
+        var capture = await world.Layer(Hooked() with { Timeout = VolumeSandbox.ShortTimeout }).CaptureAsync(context);
+
+        Assert.Equal(["/bin/sh -c sync", "/bin/true"], world.Exec.Select(e => e.Command));
+        Assert.Equal(ProblemReasons.SnapshotFailed, Assert.Single(context.Result.Problems).Reason);
+        Assert.Equal(2, Assert.Single(capture.Volumes).Hooks.Count);
+        Assert.True(clock.Elapsed >= VolumeSandbox.ShortTimeout, "the error ended the wait: the controller may still retry it");
+    }
+
+    [Fact]
+    public async Task CaptureAsync_SnapshotFailsThenSucceeds_PostHooksWaitForTheRealCut()
+    {
+        await using var world = await VolumeSandbox.StartAsync(new SimulatedSnapshots { SnapshotDelay = TimeSpan.FromMilliseconds(100), TransientFailures = _ => 1 });
         world.Claim("data");
         world.Pod("web-0", ["data"], Web);
         var context = world.Context();
 
         var capture = await world.Layer(Hooked()).CaptureAsync(context);
 
-        Assert.Equal(["/bin/sh -c sync", "/bin/true"], world.Exec.Select(e => e.Command));
-        Assert.Equal(ProblemReasons.SnapshotFailed, Assert.Single(context.Result.Problems).Reason);
-        Assert.Equal(2, Assert.Single(capture.Volumes).Hooks.Count);
+        Assert.Empty(context.Result.Problems);
+        Assert.Equal([("/bin/sh -c sync", 0), ("/bin/true", 1)], world.Exec.Select(e => (e.Command, e.Ready.Count)));
+        Assert.True(Assert.Single(capture.Volumes).ReadyToUse);
+    }
+
+    [Fact]
+    public async Task CaptureAsync_DeadlinePassesWhilePostHooksRun_ASnapshotReadyMeanwhile_IsRecordedReady_NotTimedOut()
+    {
+        await using var world = await VolumeSandbox.StartAsync(new SimulatedSnapshots { SnapshotDelay = TimeSpan.FromMilliseconds(50), ReadyDelay = TimeSpan.FromMilliseconds(100) });
+        world.Claim("data");
+        var clock = new TestKit.ManualClock(new DateTimeOffset(2026, 11, 21, 2, 30, 0, TimeSpan.Zero));
+        world.Pod("web-0", ["data"], Web, delay: TimeSpan.FromMilliseconds(500), exec: command =>
+        {
+            if (command[0] == "/bin/true")
+            {
+                clock.Advance(TimeSpan.FromMinutes(20)); // a thaw that took longer than the snapshot's whole timeout
+            }
+
+            return (0, "");
+        });
+        var context = world.Context(clock);
+
+        var capture = await world.Layer(Hooked() with { Timeout = TimeSpan.FromMinutes(10) }).CaptureAsync(context);
+
+        Assert.Empty(context.Result.Problems);
+        Assert.Equal([("/bin/sh -c sync", 0), ("/bin/true", 1)], world.Exec.Select(e => (e.Command, e.Snapshots.Count)));
+        var record = Assert.Single(capture.Volumes);
+        Assert.Equal((true, null), (record.ReadyToUse, record.Error));
+    }
+
+    [Fact]
+    public async Task CaptureAsync_CancelledBetweenPreAndPostHooks_ThePostHooksStillRun()
+    {
+        await using var world = await VolumeSandbox.StartAsync(new SimulatedSnapshots { SnapshotDelay = TimeSpan.FromSeconds(30) });
+        world.Claim("data");
+        using var cancel = new CancellationTokenSource();
+        world.Pod("web-0", ["data"], Web, exec: command =>
+        {
+            if (command[0] == "/bin/sh")
+            {
+                cancel.CancelAfter(TimeSpan.FromMilliseconds(200)); // the backup fails while the snapshot is being cut
+            }
+
+            return (0, "");
+        });
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => world.Layer(Hooked()).CaptureAsync(world.Context(), cancel.Token));
+
+        Assert.Equal([("/bin/sh -c sync", 0), ("/bin/true", 1)], world.Exec.Select(e => (e.Command, e.Snapshots.Count)));
     }
 
     [Fact]

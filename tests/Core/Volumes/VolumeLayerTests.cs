@@ -28,8 +28,9 @@ public sealed class VolumeLayerTests
         var record = Assert.Single(capture.Volumes);
         Assert.Equal(("shop", "data", SnapshotName, "csi-azuredisk-vsc", VolumeSandbox.Driver, "managed-csi"),
             (record.Namespace, record.Claim, record.SnapshotName, record.VolumeSnapshotClass, record.Driver, record.StorageClass));
-        Assert.Equal((true, false, "5Gi", 5L * 1024 * 1024 * 1024, "Delete", "Filesystem"),
-            (record.ReadyToUse, record.Reused, record.RestoreSize, record.RestoreSizeBytes, record.DeletionPolicy, record.VolumeMode));
+        Assert.Equal((true, false, "5Gi", 5L * 1024 * 1024 * 1024, "Filesystem"),
+            (record.ReadyToUse, record.Reused, record.RestoreSize, record.RestoreSizeBytes, record.VolumeMode));
+        Assert.Equal(("Retain", "Delete"), (record.DeletionPolicy, record.OriginalDeletionPolicy));
         Assert.Equal("5Gi", record.RequestedSize);
         Assert.Equal(["ReadWriteOnce"], record.AccessModes);
         Assert.NotNull(record.SnapshotHandle);
@@ -46,6 +47,7 @@ public sealed class VolumeLayerTests
         Assert.Equal("PersistentVolumeClaim", stored["persistentVolumeClaim"]!["kind"]!.GetValue<string>());
         Assert.True(stored["volumeSnapshot"]!["status"]!["readyToUse"]!.GetValue<bool>());
         Assert.Equal(record.SnapshotHandle, stored["volumeSnapshotContent"]!["status"]!["snapshotHandle"]!.GetValue<string>());
+        Assert.Equal("Retain", stored["volumeSnapshotContent"]!["spec"]!["deletionPolicy"]!.GetValue<string>());
 
         var snapshot = Assert.Single(await world.SnapshotsAsync());
         Assert.Equal((SnapshotName, VolumeSandbox.BackupId, "nightly", "strata", "data"),
@@ -197,24 +199,41 @@ public sealed class VolumeLayerTests
     }
 
     [Fact]
-    public async Task CaptureAsync_SnapshotFails_IsAnErrorNamingTheClaim_WithTheControllersMessage_AndNothingIsCommittedForIt()
+    public async Task CaptureAsync_SnapshotKeepsFailing_IsAnErrorAtTheTimeout_QuotingTheControllersLastError_AndNothingIsCommittedForIt()
     {
         await using var world = await VolumeSandbox.StartAsync(new SimulatedSnapshots { SnapshotDelay = TimeSpan.FromMilliseconds(50), Fails = s => s.Name.StartsWith("logs", StringComparison.Ordinal) });
         world.Claim("data");
         world.Claim("logs");
         var context = world.Context();
 
-        var capture = await world.Layer(VolumeSandbox.Snapshot()).CaptureAsync(context);
+        var capture = await world.Layer(VolumeSandbox.Snapshot() with { Timeout = VolumeSandbox.ShortTimeout }).CaptureAsync(context);
 
         var problem = Assert.Single(context.Result.Problems);
         Assert.Equal((ProblemSeverity.Error, "volumes", "shop", "logs", ProblemReasons.SnapshotFailed), (problem.Severity, problem.Resource, problem.Namespace, problem.Name, problem.Reason));
-        Assert.StartsWith("VolumeSnapshot shop/logs-strata-20261121-023000-a1b2c3 of claim shop/logs failed: ", problem.Message, StringComparison.Ordinal);
+        Assert.StartsWith("VolumeSnapshot shop/logs-strata-20261121-023000-a1b2c3 of claim shop/logs was not readyToUse after 2s (Strata stopped waiting; the snapshot controller may still finish it); "
+            + "last error: Failed to create snapshot: ", problem.Message, StringComparison.Ordinal);
         Assert.Contains("SnapshotCreationPerVolumeRateExceeded", problem.Message, StringComparison.Ordinal);
         Assert.Equal(["volumes/shop/data.json"], capture.Artifacts.Select(a => a.Path));
         var failed = capture.Volumes.Single(v => v.Claim == "logs");
         Assert.Equal((false, null), (failed.ReadyToUse, failed.Path));
         Assert.Equal(problem.Message, failed.Error);
         Assert.True(capture.Volumes.Single(v => v.Claim == "data").ReadyToUse);
+    }
+
+    [Fact]
+    public async Task CaptureAsync_SnapshotFailsThenTheControllerRetriesAndSucceeds_IsRecordedReady_WithoutAProblem()
+    {
+        await using var world = await VolumeSandbox.StartAsync(new SimulatedSnapshots { SnapshotDelay = TimeSpan.FromMilliseconds(100), TransientFailures = _ => 2 });
+        world.Claim("data");
+        var context = world.Context();
+
+        var capture = await world.Layer(VolumeSandbox.Snapshot()).CaptureAsync(context);
+
+        Assert.Empty(context.Result.Problems);
+        var record = Assert.Single(capture.Volumes);
+        Assert.Equal((true, null, "volumes/shop/data.json"), (record.ReadyToUse, record.Error, record.Path));
+        Assert.NotNull(record.SnapshotHandle);
+        Assert.True(record.Duration >= TimeSpan.FromMilliseconds(300), $"recorded after {record.Duration}: before the third attempt succeeded");
     }
 
     [Fact]
@@ -250,6 +269,57 @@ public sealed class VolumeLayerTests
         var record = Assert.Single(capture.Volumes);
         Assert.Equal((true, true), (record.Reused, record.ReadyToUse));
         Assert.Single(await world.SnapshotsAsync());
+    }
+
+    [Fact]
+    public async Task CaptureAsync_DeletePolicyContent_IsSetToRetain_SoDeletingTheNamespaceKeepsTheStorageSnapshot()
+    {
+        await using var world = await VolumeSandbox.StartAsync();
+        world.Claim("data");
+        var context = world.Context();
+
+        var record = Assert.Single((await world.Layer(VolumeSandbox.Snapshot()).CaptureAsync(context)).Volumes);
+        await world.Client.DeleteAsync(VolumeSnapshotApi.VolumeSnapshots, "shop", SnapshotName);
+        await Task.Delay(200); // the simulated controller acts after the delete returns
+
+        Assert.Empty(context.Result.Problems);
+        Assert.True(record.RetainedByStrata);
+        var content = await world.Client.GetAsync(VolumeSnapshotApi.VolumeSnapshotContents, null, record.ContentName!);
+        Assert.Equal(("Retain", "Delete"), (content!.GetString("spec.deletionPolicy"), content.Annotation(VolumeSnapshotApi.OriginalDeletionPolicyAnnotation)));
+        Assert.NotNull(world.Server.SnapshotBackend!.Find(VolumeSandbox.Driver, record.SnapshotHandle!));
+    }
+
+    [Fact]
+    public async Task CaptureAsync_PatchRefused_IsAWarningNamingTheContentAndTheRisk_AndTheSnapshotIsRecordedWithDelete()
+    {
+        await using var world = await VolumeSandbox.StartAsync();
+        world.Server.Access.Deny("patch", "snapshot.storage.k8s.io", "volumesnapshotcontents");
+        world.Claim("data");
+        var context = world.Context();
+
+        var capture = await world.Layer(VolumeSandbox.Snapshot()).CaptureAsync(context);
+
+        var record = Assert.Single(capture.Volumes);
+        Assert.Equal((true, "volumes/shop/data.json", "Delete", null), (record.ReadyToUse, record.Path, record.DeletionPolicy, record.OriginalDeletionPolicy));
+        var warning = Assert.Single(context.Result.Problems);
+        Assert.Equal((ProblemSeverity.Warning, "volumes", "shop", "data", "Forbidden"), (warning.Severity, warning.Resource, warning.Namespace, warning.Name, warning.Reason));
+        Assert.Equal($"VolumeSnapshotContent {record.ContentName} of VolumeSnapshot shop/{SnapshotName} of claim shop/data keeps deletionPolicy: Delete, since setting it to Retain failed "
+            + "(Strata may not patch volumesnapshotcontents (grant it patch on them)): deleting the VolumeSnapshot, or namespace shop, deletes the storage snapshot and this backup's copy of claim shop/data with it",
+            warning.Message);
+    }
+
+    [Fact]
+    public async Task CaptureAsync_ReplayedAfterTheFirstAttemptRetainedTheContent_StillRecordsThatStrataDidIt()
+    {
+        await using var world = await VolumeSandbox.StartAsync();
+        world.Claim("data");
+        await world.Layer(VolumeSandbox.Snapshot()).CaptureAsync(world.Context());
+        var replay = world.Context(store: new TestKit.Fakes.MemoryArtifactStore());
+
+        var record = Assert.Single((await world.Layer(VolumeSandbox.Snapshot()).CaptureAsync(replay)).Volumes);
+
+        Assert.Empty(replay.Result.Problems);
+        Assert.Equal((true, "Retain", "Delete"), (record.Reused, record.DeletionPolicy, record.OriginalDeletionPolicy));
     }
 
     [Fact]

@@ -101,6 +101,12 @@ internal sealed class VolumeSandbox : IAsyncDisposable
             Cluster = "prod",
         };
 
+    /// <summary>
+    /// A snapshot timeout for tests where one snapshot never becomes ready (an error is not the end of a snapshot, so the
+    /// layer waits for the timeout), long enough for the others, which are ready in well under a second.
+    /// </summary>
+    public static readonly TimeSpan ShortTimeout = TimeSpan.FromSeconds(2);
+
     /// <summary>Settings that snapshot every claim, polling every 20 ms.</summary>
     public static VolumeSettings Snapshot(params SnapshotClassRule[] classes) =>
         new() { Mode = VolumeSnapshotMode.Snapshot, PollInterval = TimeSpan.FromMilliseconds(20), Timeout = TimeSpan.FromSeconds(30), Classes = classes };

@@ -183,6 +183,42 @@ public class SnapshotControllerTests
     }
 
     [Fact]
+    public async Task Snapshot_TheDriverFailsOnce_HasTheErrorWhileTheSidecarRetries_ThenIsCutAndReady_WithTheErrorCleared()
+    {
+        await using var s = await StartAsync(new SimulatedSnapshots { TransientFailures = vs => vs.Name == "flaky" ? 1 : 0, SnapshotDelay = TimeSpan.FromSeconds(30) });
+
+        await s.PostAsync(Snapshots, StorageObjects.VolumeSnapshot("shop", "flaky", "data"));
+        s.Clock.Advance(TimeSpan.FromSeconds(30));
+        var failing = await s.SnapshotUntilAsync("flaky", vs => vs.Str("status.error.message") is not null);
+        var retriedAt = s.Clock.GetUtcNow();
+        s.Clock.Advance(TimeSpan.FromSeconds(30));
+        var ready = await s.SnapshotUntilAsync("flaky", vs => vs.Str("status.readyToUse") == "true");
+        var content = await s.ContentOfAsync(ready);
+
+        Assert.Contains("SnapshotCreationPerVolumeRateExceeded", failing.Str("status.error.message"), StringComparison.Ordinal);
+        Assert.Equal(("false", null), (failing.Str("status.readyToUse"), failing.Str("status.creationTime")));
+        Assert.Equal((null, null), (ready.Str("status.error.message"), content.Str("status.error.message")));
+        Assert.Equal(retriedAt.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture), ready.Str("status.creationTime")); // cut by the attempt that succeeded
+        Assert.NotNull(s.Server.SnapshotBackend!.Find(Driver, content.Str("status.snapshotHandle")!));
+    }
+
+    [Fact]
+    public async Task Snapshot_WithAReadyDelay_IsCutFirst_AndReadyThatMuchLater()
+    {
+        await using var s = await StartAsync(new SimulatedSnapshots { SnapshotDelay = TimeSpan.FromSeconds(10), ReadyDelay = TimeSpan.FromMinutes(5) });
+
+        await s.PostAsync(Snapshots, StorageObjects.VolumeSnapshot("shop", "uploading", "data"));
+        s.Clock.Advance(TimeSpan.FromSeconds(10));
+        var cut = await s.SnapshotUntilAsync("uploading", vs => vs.Str("status.creationTime") is not null);
+        s.Clock.Advance(TimeSpan.FromMinutes(5));
+        var ready = await s.SnapshotUntilAsync("uploading", vs => vs.Str("status.readyToUse") == "true");
+
+        Assert.Equal("false", cut.Str("status.readyToUse"));
+        Assert.Equal(cut.Str("status.creationTime"), ready.Str("status.creationTime"));
+        Assert.True(s.Server.SnapshotBackend!.List(Driver).Single().ReadyToUse);
+    }
+
+    [Fact]
     public async Task Snapshot_OfAClassForAnotherDriver_FailsInThatDriver_WhichDoesNotHaveTheVolume()
     {
         await using var s = await StartAsync(new SimulatedSnapshots());
