@@ -41,10 +41,10 @@ public sealed class VolumeRecordCheck : IArtifactCheck
         }
 
         var record = stored.Record;
-        var snapshot = new VolumeSnapshotState(new KubeObject(stored.VolumeSnapshot));
+        var snapshot = new KubeObject(stored.VolumeSnapshot);
         facts["claim"] = record.Qualified;
         facts["snapshot"] = record.SnapshotName;
-        facts["readyToUse"] = snapshot.ReadyToUse is true ? "true" : "false";
+        facts["readyToUse"] = SnapshotStatus.IsReady(snapshot) ? "true" : "false";
         if (record.SnapshotHandle is { } handle)
         {
             facts["snapshotHandle"] = handle;
@@ -64,25 +64,24 @@ public sealed class VolumeRecordCheck : IArtifactCheck
             Check(findings, artifact, "record.snapshotHandle", recorded.SnapshotHandle, record.SnapshotHandle);
         }
 
-        var captured = snapshot.Snapshot;
-        Captured(findings, artifact, "volumeSnapshot.apiVersion", VolumeSnapshotApi.ApiVersion, captured.ApiVersion);
-        Captured(findings, artifact, "volumeSnapshot.kind", VolumeSnapshotApi.VolumeSnapshots.Kind, captured.Kind);
-        Captured(findings, artifact, "volumeSnapshot.metadata.namespace", record.Namespace, captured.Namespace);
-        Captured(findings, artifact, "volumeSnapshot.metadata.name", record.SnapshotName, captured.Name);
+        Captured(findings, artifact, "volumeSnapshot.apiVersion", VolumeSnapshotApi.ApiVersion, snapshot.ApiVersion);
+        Captured(findings, artifact, "volumeSnapshot.kind", VolumeSnapshotApi.VolumeSnapshots.Kind, snapshot.Kind);
+        Captured(findings, artifact, "volumeSnapshot.metadata.namespace", record.Namespace, snapshot.Namespace);
+        Captured(findings, artifact, "volumeSnapshot.metadata.name", record.SnapshotName, snapshot.Name);
         if (record.SnapshotUid is not null)
         {
-            Captured(findings, artifact, "volumeSnapshot.metadata.uid", record.SnapshotUid, captured.Uid);
+            Captured(findings, artifact, "volumeSnapshot.metadata.uid", record.SnapshotUid, snapshot.Uid);
         }
 
         if (record.ContentName is not null)
         {
-            Captured(findings, artifact, "volumeSnapshot.status.boundVolumeSnapshotContentName", record.ContentName, snapshot.BoundContent);
+            Captured(findings, artifact, "volumeSnapshot.status.boundVolumeSnapshotContentName", record.ContentName, SnapshotStatus.BoundContent(snapshot));
         }
 
-        if (snapshot.ReadyToUse is not true)
+        if (!SnapshotStatus.IsReady(snapshot))
         {
-            findings.Error(Name, "the VolumeSnapshot was not readyToUse when it was captured" + (snapshot.Error is { } error ? $": {error}" : ""),
-                artifact.Path, "volumeSnapshot.status.readyToUse", "true", snapshot.ReadyToUse is false ? "false" : "none");
+            findings.Error(Name, "the VolumeSnapshot was not readyToUse when it was captured" + (SnapshotStatus.Error(snapshot) is { } error ? $": {error}" : ""),
+                artifact.Path, "volumeSnapshot.status.readyToUse", "true", SnapshotStatus.ReadyToUse(snapshot) is false ? "false" : "none");
         }
 
         if (stored.VolumeSnapshotContent is { } contentObject && record.ContentName is not null)

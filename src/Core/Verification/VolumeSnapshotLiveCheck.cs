@@ -165,10 +165,9 @@ public static class VolumeSnapshotLiveCheck
             return;
         }
 
-        var state = new VolumeSnapshotState(live);
-        if (state.ReadyToUse is not true)
+        if (!SnapshotStatus.IsReady(live))
         {
-            findings.Error(Name, state.NotReady(record), record.Path, "status.readyToUse", "true", state.ReadyToUse is false ? "false" : "none");
+            findings.Error(Name, NotReady(live, record), record.Path, "status.readyToUse", "true", SnapshotStatus.ReadyToUse(live) is false ? "false" : "none");
         }
 
         if (record.ContentName is not { } content)
@@ -176,10 +175,10 @@ public static class VolumeSnapshotLiveCheck
             return;
         }
 
-        if (state.BoundContent != content)
+        if (SnapshotStatus.BoundContent(live) != content)
         {
             findings.Error(Name, $"{what} is bound to another VolumeSnapshotContent than the one recorded", record.Path,
-                "status.boundVolumeSnapshotContentName", content, state.BoundContent ?? "none");
+                "status.boundVolumeSnapshotContentName", content, SnapshotStatus.BoundContent(live) ?? "none");
             return;
         }
 
@@ -202,6 +201,10 @@ public static class VolumeSnapshotLiveCheck
 
     private static void Unchecked(BackupManifest manifest, int count, string reason, VerificationFindings findings) =>
         findings.Error(Name, $"{Snapshots(count)} could not be checked against cluster {manifest.Cluster}: {reason}; the volume data of this backup cannot be proven");
+
+    /// <summary>Why a live snapshot is not ready, in words: not ready, with the controller's last error when it gave one.</summary>
+    private static string NotReady(KubeObject snapshot, VolumeSnapshotRecord record) =>
+        $"VolumeSnapshot {record.Namespace}/{record.SnapshotName} of claim {record.Qualified} is not readyToUse" + (SnapshotStatus.Error(snapshot) is { } error ? $": {error}" : "");
 
     private static string Snapshots(int count) => count == 1 ? "1 volume snapshot" : $"{count} volume snapshots";
 }

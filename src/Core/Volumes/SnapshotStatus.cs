@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using Strata.Core.Kubernetes;
 
@@ -14,7 +13,13 @@ namespace Strata.Core.Volumes;
 internal static class SnapshotStatus
 {
     /// <summary><c>status.readyToUse</c> is true.</summary>
-    public static bool IsReady(KubeObject snapshot) => Status(snapshot)?["readyToUse"] is JsonValue v && v.GetValueKind() == JsonValueKind.True;
+    public static bool IsReady(KubeObject snapshot) => ReadyToUse(snapshot) is true;
+
+    /// <summary><c>status.readyToUse</c>; null when the controller has not set it (the reports tell "false" from "none").</summary>
+    public static bool? ReadyToUse(KubeObject snapshot) => Status(snapshot)?["readyToUse"] is JsonValue v && v.TryGetValue<bool>(out var ready) ? ready : null;
+
+    /// <summary><c>status.boundVolumeSnapshotContentName</c>: the content the controller bound the snapshot to.</summary>
+    public static string? BoundContent(KubeObject snapshot) => snapshot.GetString("status.boundVolumeSnapshotContentName");
 
     /// <summary>
     /// <c>status.error.message</c> while not ready (or "an error without a message"): the last error the controller met,

@@ -203,7 +203,7 @@ internal sealed class ClaimsFromSnapshots(
 
         var same = record.SnapshotUid is { } uid ? live.Uid == uid : !OtherCluster;
         var restoreSize = SnapshotStatus.RestoreSize(live);
-        return same && SnapshotStatus.IsReady(live) && record.ContentName is not null && live.GetString("status.boundVolumeSnapshotContentName") == record.ContentName
+        return same && SnapshotStatus.IsReady(live) && record.ContentName is not null && SnapshotStatus.BoundContent(live) == record.ContentName
             ? new ClaimSource(record.SnapshotName, RestoreBytes(record, restoreSize), record.RestoreSize ?? restoreSize,
                 $"from VolumeSnapshot {record.Namespace}/{record.SnapshotName}, the backup's own", null)
             : null;

@@ -67,7 +67,7 @@ internal sealed class SnapshotWait(IClusterWriter target, TimeProvider time, Res
     /// <summary>What the VolumeSnapshot says, for a report: <c>bound to X, not readyToUse</c>.</summary>
     private static string Describe(KubeObject? snapshot) =>
         snapshot is null ? "not found"
-        : snapshot.GetString("status.boundVolumeSnapshotContentName") is { } bound ? $"bound to {bound}, {(SnapshotStatus.IsReady(snapshot) ? "readyToUse" : "not readyToUse")}"
+        : SnapshotStatus.BoundContent(snapshot) is { } bound ? $"bound to {bound}, {(SnapshotStatus.IsReady(snapshot) ? "readyToUse" : "not readyToUse")}"
         : "not bound to a VolumeSnapshotContent";
 
     private static string Duration(TimeSpan wait) => wait < TimeSpan.FromSeconds(1) ? $"{wait.TotalMilliseconds:0} ms" : DurationText.Format(wait);
