@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using Strata.Core.Artifacts;
 using Strata.Core.Kubernetes;
 using Strata.Core.Ports;
@@ -120,7 +119,7 @@ public static class VolumeSnapshotLiveCheck
         }
 
         var its = $"{gone}, and its VolumeSnapshotContent {contentName}";
-        var ready = content.Json["status"]?["readyToUse"] is JsonValue value && value.TryGetValue<bool>(out var r) ? r : (bool?)null;
+        var ready = SnapshotStatus.ReadyToUse(content); // a content's status has the snapshot's readyToUse and error
         if (content.GetString("metadata.deletionTimestamp") is { } since)
         {
             findings.Error(Name, $"{its} is being deleted (since {since}): the volume data of this backup is going", record.Path, "metadata.deletionTimestamp", "none", since);
@@ -136,7 +135,7 @@ public static class VolumeSnapshotLiveCheck
         }
         else if (ready is not true)
         {
-            findings.Error(Name, $"{its} is not readyToUse" + (content.GetString("status.error.message") is { } error ? $": {error}" : ""), record.Path,
+            findings.Error(Name, $"{its} is not readyToUse" + (SnapshotStatus.Error(content) is { } error ? $": {error}" : ""), record.Path,
                 "status.readyToUse", "true", ready is false ? "false" : "none");
         }
         else
