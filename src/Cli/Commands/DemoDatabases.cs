@@ -4,10 +4,10 @@ using Strata.Cli.Output;
 using Strata.Core.Artifacts;
 using Strata.Core.ControlPlane;
 using Strata.Core.Databases;
-using Strata.Core.Kubernetes;
 using Strata.Core.Messages;
 using Strata.Core.Ports;
 using Strata.Core.Restore;
+using Strata.Core.Restore.Snapshots;
 using Strata.Core.Volumes;
 using Strata.Sandbox;
 using Strata.Sandbox.Databases;
@@ -189,7 +189,7 @@ internal static class DemoDatabases
                 + (from is null ? " (no snapshot protected it: created empty, as the report warns)" : $", from VolumeSnapshot {from}"));
         }
 
-        if (await client.GetAsync(new ApiResource("", "v1", "configmaps", "ConfigMap", true, ["get"]), Target, $"{DemoVolumes.DataClaim}-backup-label", cancellationToken) is { } label
+        if (await client.GetAsync(BackupLabelConfigMap.ConfigMaps, Target, SnapshotRestoreNames.BackupLabelConfigMap(DemoVolumes.DataClaim), cancellationToken) is { } label
             && label.GetString("data.backup_label") is { } text)
         {
             await environment.Error.WriteLineAsync($"strata demo: volumes — ConfigMap {Target}/{label.Name} holds the backup_label pg_backup_stop returned ({text.Split('\n')[0]}); "
