@@ -13,6 +13,8 @@ namespace Strata.Core.Artifacts;
 ///   applications/{ns}/{name}/{artifact}           application dumps
 ///   cnpg/{ns}/{cluster}/backup.json               CloudNativePG Backup objects
 ///   volumes/{ns}/{pvc}.json                       VolumeSnapshot / VolumeSnapshotContent records
+///   etcd/snapshot.db                              etcd snapshot (bbolt file + etcd's SHA-256 trailer)
+///   control-plane/{node}.tar                      a control-plane node's PKI, static-pod manifests (kubeconfigs)
 ///   manifest.json                                 written last: the commit marker
 /// </code>
 /// </summary>
@@ -35,6 +37,15 @@ public static class ArtifactLayout
 
     /// <summary>The folder of the volumes layer's snapshot records.</summary>
     public const string VolumesFolder = "volumes/";
+
+    /// <summary>The folder of the etcd layer's snapshot.</summary>
+    public const string EtcdFolder = "etcd/";
+
+    /// <summary>Path of the etcd snapshot, as <c>etcdctl snapshot save</c> writes it.</summary>
+    public const string EtcdSnapshotPath = EtcdFolder + "snapshot.db";
+
+    /// <summary>The folder of the control-plane files (one tar per node).</summary>
+    public const string ControlPlaneFolder = "control-plane/";
 
     /// <summary>The longest key a store accepts (Blob storage's limit on a blob name).</summary>
     public const int MaxKeyLength = 1024;
@@ -104,6 +115,9 @@ public static class ArtifactLayout
     /// <summary>Path of a claim's snapshot record: <c>volumes/{namespace}/{claim}.json</c> (namespace and claim names are DNS names, kept as they are).</summary>
     public static string VolumeRecordPath(string ns, string claim) =>
         $"{VolumesFolder}{Segment(ns)}/{Escape(claim)}.json";
+
+    /// <summary>Path of a control-plane node's files: <c>control-plane/{node}.tar</c>.</summary>
+    public static string ControlPlaneFilesPath(string node) => $"{ControlPlaneFolder}{Escape(node)}.tar";
 
     /// <summary>
     /// Checks a storage key before any store touches it: 1–1024 characters, relative, no empty,

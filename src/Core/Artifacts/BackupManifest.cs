@@ -74,6 +74,9 @@ public sealed record BackupManifest
     /// <summary>The claims in scope that no snapshot protects, and why; null when the policy snapshots no volume.</summary>
     public IReadOnlyList<Volumes.UnprotectedVolume>? UnprotectedVolumes { get; init; }
 
+    /// <summary>The etcd layer: the snapshot and the control-plane files, or why they do not apply; null when the policy has no <c>etcd:</c>.</summary>
+    public Etcd.EtcdLayerRecord? Etcd { get; init; }
+
     /// <summary>Every problem, per item.</summary>
     public IReadOnlyList<Problem> Problems { get; init; } = [];
 }

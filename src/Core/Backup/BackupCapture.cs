@@ -207,6 +207,7 @@ public sealed class BackupCapture(
         WalArchiving = artifacts.WalArchiving.Count > 0 ? artifacts.WalArchiving : null,
         Volumes = artifacts.Volumes.Count > 0 || artifacts.UnprotectedVolumes.Count > 0 ? artifacts.Volumes : null,
         UnprotectedVolumes = artifacts.Volumes.Count > 0 || artifacts.UnprotectedVolumes.Count > 0 ? artifacts.UnprotectedVolumes : null,
+        Etcd = artifacts.Etcd,
         Problems = record.Problems,
     };
 }

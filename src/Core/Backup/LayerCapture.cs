@@ -27,6 +27,9 @@ public sealed record LayerCapture(IReadOnlyList<ArtifactEntry> Artifacts)
     /// <summary>The claims in scope the volumes layer could not protect, and why.</summary>
     public IReadOnlyList<Volumes.UnprotectedVolume> UnprotectedVolumes { get; init; } = [];
 
+    /// <summary>What the etcd layer took (snapshot, control-plane files) or why it did not apply; null without an etcd layer.</summary>
+    public Etcd.EtcdLayerRecord? Etcd { get; init; }
+
     /// <summary>Nothing captured.</summary>
     public static LayerCapture Empty { get; } = new([]);
 
@@ -39,5 +42,6 @@ public sealed record LayerCapture(IReadOnlyList<ArtifactEntry> Artifacts)
         WalArchiving = [.. WalArchiving, .. other.WalArchiving],
         Volumes = [.. Volumes, .. other.Volumes],
         UnprotectedVolumes = [.. UnprotectedVolumes, .. other.UnprotectedVolumes],
+        Etcd = other.Etcd ?? Etcd,
     };
 }

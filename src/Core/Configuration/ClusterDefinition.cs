@@ -39,6 +39,9 @@ public sealed record ClusterDefinition
     /// <summary>Authenticate with an Entra ID token for AKS (managed or workload identity).</summary>
     public bool EntraId { get; init; }
 
+    /// <summary>How to reach the cluster's own etcd (self-managed control planes); null for a managed control plane.</summary>
+    public Etcd.EtcdAccess? Etcd { get; init; }
+
     /// <summary>Free-form tags that policies select on.</summary>
     public IReadOnlyDictionary<string, string> Tags { get; init; } = new Dictionary<string, string>();
 

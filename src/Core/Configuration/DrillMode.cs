@@ -12,4 +12,11 @@ public enum DrillMode
     /// <summary>Send every object with <c>dryRun=All</c>: admission and schema validation, nothing persisted.</summary>
     [JsonStringEnumMemberName("dryRun")]
     DryRun,
+
+    /// <summary>
+    /// Rebuild the backup's etcd snapshot: restore it into a temporary data directory, start a throwaway member on
+    /// loopback, compare its keys per resource with the backup's objects; no cluster is touched.
+    /// </summary>
+    [JsonStringEnumMemberName("etcdRestore")]
+    EtcdRestore,
 }

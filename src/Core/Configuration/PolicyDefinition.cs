@@ -46,6 +46,9 @@ public sealed record PolicyDefinition
     /// <summary>The CSI snapshots of the claims in scope, and the hooks run around them (the volumes layer).</summary>
     public Volumes.VolumeSettings Volumes { get; init; } = Core.Volumes.VolumeSettings.Skip;
 
+    /// <summary>The etcd snapshot and control-plane files each backup takes (the etcd layer); null: none.</summary>
+    public Etcd.EtcdSettings? Etcd { get; init; }
+
     /// <summary>The line in the file where the policy is defined.</summary>
     public int Line { get; init; }
 }

@@ -36,6 +36,12 @@ public sealed record ControlPlaneContext(
     /// <summary>Reads secret references (database passwords) when they are needed; hosts set it, as <see cref="AlertChannels"/>.</summary>
     public ISecretValues Secrets { get; init; } = UnwiredSecretValues.Instance;
 
+    /// <summary>Reaches clusters' etcd members (the etcd layer); hosts set it, as <see cref="AlertChannels"/>.</summary>
+    public Etcd.IEtcdConnector Etcd { get; init; } = Core.Etcd.UnwiredEtcd.Instance;
+
+    /// <summary>Rebuilds etcd snapshots on this host (the rebuild drill); hosts that have the tools set it.</summary>
+    public Etcd.IEtcdRehearsals EtcdRehearsals { get; init; } = Core.Etcd.UnwiredEtcd.Instance;
+
     /// <summary>
     /// A client for the cluster strata.yaml names <paramref name="cluster"/>; a name it does not have fails as a cluster
     /// that cannot be reached (<see cref="ClusterRequestException"/>, not transient), with the reason.

@@ -80,4 +80,16 @@ public static class ProblemReasons
 
     /// <summary>A PostgreSQL volume restored from an application-consistent snapshot needs its <c>backup_label</c> before the server starts.</summary>
     public const string BackupLabel = "BackupLabel";
+
+    /// <summary>No configured etcd endpoint answered well enough to be snapshotted (down, TLS refused, alarms).</summary>
+    public const string EtcdUnreachable = "EtcdUnreachable";
+
+    /// <summary>An artifact failed its own integrity check (etcd's SHA-256 trailer, the bbolt header, a tar that does not read).</summary>
+    public const string IntegrityFailed = "IntegrityFailed";
+
+    /// <summary>A part left off because it would store private keys unencrypted and the policy does not allow it.</summary>
+    public const string KeysUnencrypted = "KeysUnencrypted";
+
+    /// <summary>A control-plane node's files could not be copied (its Pod did not start, an entry is missing, tar failed).</summary>
+    public const string FilesFailed = "FilesFailed";
 }

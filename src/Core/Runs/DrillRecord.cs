@@ -89,6 +89,9 @@ public sealed record DrillRecord
     /// <summary>The database drills: each dump restored into a scratch database, its queries, its RTO.</summary>
     public IReadOnlyList<Databases.DatabaseDrillResult> Databases { get; init; } = [];
 
+    /// <summary>The rebuild drill of the backup's etcd snapshot (<c>mode: etcdRestore</c>); null for the other modes.</summary>
+    public Etcd.EtcdDrillResult? Etcd { get; init; }
+
     /// <summary>What did not fail the drill but needs a look: a scratch namespace still terminating, one that could not be deleted.</summary>
     public IReadOnlyList<string> Warnings { get; init; } = [];
 
