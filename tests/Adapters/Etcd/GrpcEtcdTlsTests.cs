@@ -41,8 +41,24 @@ public sealed class GrpcEtcdTlsTests(TlsEtcd etcd) : IClassFixture<TlsEtcd>
 
         var failure = await Assert.ThrowsAsync<EtcdRequestException>(() => endpoints.Members[0].StatusAsync());
 
-        Assert.Contains("client certificate", failure.Message, StringComparison.Ordinal);
-        Assert.Contains("clientCertificate and clientKey", failure.Message, StringComparison.Ordinal);
+        Assert.False(failure.IsTransient, failure.Message);
+        Assert.Contains("it requires a client certificate and none is configured: set clientCertificate and clientKey", failure.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Status_ClientCertificateOfAnotherCa_NotTransientSaysTheMemberDoesNotAcceptIt()
+    {
+        var access = etcd.Server.Access with
+        {
+            ClientCertificate = new SecretReference(SecretSource.File, etcd.Certificates.OtherClientCertificateFile),
+            ClientKey = new SecretReference(SecretSource.File, etcd.Certificates.OtherClientKeyFile),
+        };
+        await using var endpoints = await Connector.ConnectAsync(access);
+
+        var failure = await Assert.ThrowsAsync<EtcdRequestException>(() => endpoints.Members[0].StatusAsync());
+
+        Assert.False(failure.IsTransient, failure.Message);
+        Assert.Contains($"does not accept the client certificate {access.ClientCertificate}", failure.Message, StringComparison.Ordinal);
     }
 
     [Fact]
