@@ -1,10 +1,11 @@
 using Strata.Adapters.Etcd;
 using Strata.Adapters.Secrets;
+using Strata.TestKit.Etcd;
 
 namespace Strata.Adapters.Tests.Etcd;
 
 /// <summary><see cref="GrpcEtcdConnector"/> against a real single-member etcd over plaintext.</summary>
-public sealed class GrpcEtcdMemberTests(PlaintextEtcd etcd) : IClassFixture<PlaintextEtcd>
+public sealed class GrpcEtcdMemberTests(EtcdServerFixture etcd) : IClassFixture<EtcdServerFixture>
 {
     private static readonly GrpcEtcdConnector Connector = new(new SecretResolver(Environment.GetEnvironmentVariable));
 
