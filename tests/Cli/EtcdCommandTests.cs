@@ -24,23 +24,23 @@ public sealed class EtcdCommandTests
         """;
 
     [Fact]
-    public async Task BackupCreateAndDescribe_ClusterWithoutEtcdEndpoints_SucceedsShowingNotApplicable()
+    public async Task BackupCreateAndDescribe_ClusterWithoutEtcdEndpoints_VerifiedShowingNotApplicable()
     {
         await using var world = await ControlPlaneWorld.StartAsync(Policy);
 
         var (code, output, error) = await RunAsync(world, "backup", "create", "--config", world.ConfigPath, "--policy", "nightly", "--cluster", "prod", "--store", world.Store);
 
         Assert.True(code == 0, error + output);
-        Assert.Contains("etcd snapshot: not applicable: no etcd endpoints configured for cluster prod (a managed control plane, or add etcd: to the cluster in strata.yaml)",
-            output, StringComparison.Ordinal);
+        Assert.Contains("ETCD LAYER", output, StringComparison.Ordinal);
+        Assert.Matches(@"snapshot +not applicable: no etcd endpoints configured for cluster prod \(a managed control plane", output);
         var (_, list, _) = await RunAsync(world, "backup", "list", "--store", world.Store, "-o", "json");
         var backup = JsonNode.Parse(list)!.AsArray().Single()!;
-        Assert.Equal("Succeeded", backup["status"]!.GetValue<string>());
+        Assert.Equal("Verified", backup["status"]!.GetValue<string>());
         var (describeCode, describe, _) = await RunAsync(world, "backup", "describe", backup["id"]!.GetValue<string>(), "--store", world.Store);
         var (jsonCode, json, _) = await RunAsync(world, "backup", "describe", backup["id"]!.GetValue<string>(), "--store", world.Store, "-o", "json");
 
         Assert.Equal((0, 0), (describeCode, jsonCode));
-        Assert.Contains("etcd snapshot: not applicable: no etcd endpoints configured for cluster prod", describe, StringComparison.Ordinal);
+        Assert.Contains("not applicable: no etcd endpoints configured for cluster prod", describe, StringComparison.Ordinal);
         var etcd = JsonNode.Parse(json)!["manifest"]!["etcd"]!;
         Assert.StartsWith("no etcd endpoints configured for cluster prod", etcd["notApplicable"]!.GetValue<string>(), StringComparison.Ordinal);
         Assert.Null(etcd["snapshot"]);
