@@ -1,10 +1,11 @@
 using Strata.Adapters.Etcd;
 using Strata.Adapters.Secrets;
+using Strata.TestKit.Etcd;
 
 namespace Strata.Adapters.Tests.Etcd;
 
 /// <summary><see cref="GrpcEtcdConnector"/> against a real three-member etcd cluster: one channel, one answer, per member.</summary>
-public sealed class EtcdClusterTests(ThreeMemberEtcd etcd) : IClassFixture<ThreeMemberEtcd>
+public sealed class EtcdClusterTests(EtcdClusterFixture etcd) : IClassFixture<EtcdClusterFixture>
 {
     private static readonly GrpcEtcdConnector Connector = new(new SecretResolver(Environment.GetEnvironmentVariable));
 

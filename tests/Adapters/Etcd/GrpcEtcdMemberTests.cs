@@ -1,10 +1,11 @@
 using Strata.Adapters.Etcd;
 using Strata.Adapters.Secrets;
+using Strata.TestKit.Etcd;
 
 namespace Strata.Adapters.Tests.Etcd;
 
 /// <summary><see cref="GrpcEtcdConnector"/> against a real single-member etcd over plaintext.</summary>
-public sealed class GrpcEtcdMemberTests(PlaintextEtcd etcd) : IClassFixture<PlaintextEtcd>
+public sealed class GrpcEtcdMemberTests(EtcdServerFixture etcd) : IClassFixture<EtcdServerFixture>
 {
     private static readonly GrpcEtcdConnector Connector = new(new SecretResolver(Environment.GetEnvironmentVariable));
 
@@ -36,5 +37,26 @@ public sealed class GrpcEtcdMemberTests(PlaintextEtcd etcd) : IClassFixture<Plai
         Assert.Equal([etcd.Server.PeerUrl.GetLeftPart(UriPartial.Authority)], listed.PeerUrls);
         Assert.Equal([etcd.Server.Endpoint.GetLeftPart(UriPartial.Authority)], listed.ClientUrls);
         Assert.Equal((await member.StatusAsync()).MemberId, listed.Id);
+    }
+
+    [Fact]
+    public async Task Keys_PrefixOverSeveralPages_ExactlyItsKeysInOrderNotTheNeighboursPrefix()
+    {
+        var pods = Enumerable.Range(0, (2 * GrpcEtcdMember.PageSize) + 345).Select(i => $"/registry/pods/ns-{i % 7}/pod-{i:00000}").ToList();
+        string[] neighbours = ["/registry/podsx/ns/a", "/registry/pods", "/registry/pod/ns/b", "/registry/pods0"];
+        await EtcdWriter.PutAsync(etcd.Server.Endpoint, pods.Concat(neighbours).Select(k => new KeyValuePair<string, byte[]>(k, [1, 2, 3])));
+        await using var endpoints = await Connector.ConnectAsync(etcd.Server.Access);
+
+        var keys = await endpoints.Members[0].KeysAsync("/registry/pods/").ToListAsync();
+
+        Assert.Equal(pods.Order(StringComparer.Ordinal), keys);
+    }
+
+    [Fact]
+    public async Task Keys_NoKeyUnderThePrefix_Empty()
+    {
+        await using var endpoints = await Connector.ConnectAsync(etcd.Server.Access);
+
+        Assert.Empty(await endpoints.Members[0].KeysAsync("/registry/nothing-here/").ToListAsync());
     }
 }
