@@ -40,6 +40,9 @@ public sealed class EtcdLayer : IBackupLayer
     /// <inheritdoc />
     public string Name => Resource;
 
+    /// <summary>After the objects, and added last: objects → dumps → etcd.</summary>
+    public LayerTiming Timing => LayerTiming.AfterObjects;
+
     /// <inheritdoc />
     public async Task<LayerCapture> CaptureAsync(LayerContext context, CancellationToken cancellationToken = default)
     {
