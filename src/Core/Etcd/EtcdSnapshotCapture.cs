@@ -9,9 +9,9 @@ namespace Strata.Core.Etcd;
 /// One etcd snapshot into the store: every endpoint's status read at once → the member chosen
 /// (<see cref="EtcdMemberChoice"/>) → its member list → <c>Maintenance.Snapshot</c> streamed into
 /// <c>etcd/snapshot.db</c> through <see cref="EtcdSnapshotIntegrity"/> (one SHA-256 pass for etcd's trailer and the
-/// artifact's hash), committed only when intact. A
-/// stream that breaks on a transient failure is discarded (never committed, so the write-once key stays free) and
-/// taken once more from the best member that is left, read afresh — never from one behind the first choice.
+/// artifact's hash), committed only when intact. A stream that breaks on a transient failure is discarded (never
+/// committed, so the write-once key stays free) and taken once more from the best member that is left, read afresh —
+/// never from one behind the first choice.
 /// Problems go to the run's result; only cancellation and a failing store throw.
 /// </summary>
 internal sealed class EtcdSnapshotCapture(EtcdAccess access, IEtcdEndpoints endpoints, LayerContext context)
@@ -26,7 +26,7 @@ internal sealed class EtcdSnapshotCapture(EtcdAccess access, IEtcdEndpoints endp
     public async Task<EtcdSnapshotRecord?> TakeAsync(CancellationToken cancellationToken)
     {
         var members = endpoints.Members;
-        var readings = await ReadAllAsync(members, cancellationToken);
+        var readings = await ReadAllAsync(members, null, cancellationToken);
         var choice = EtcdMemberChoice.Choose(readings);
         if (choice.Chosen is not { } chosen)
         {
@@ -40,7 +40,7 @@ internal sealed class EtcdSnapshotCapture(EtcdAccess access, IEtcdEndpoints endp
         {
             // Once more, from the best of the others as they stand now, but never from one behind the first choice.
             var floor = readings[chosen].Status!.RaftIndex;
-            var again = await ReadAllAsync(members, cancellationToken, skip: chosen);
+            var again = await ReadAllAsync(members, chosen, cancellationToken);
             again[chosen] = EtcdStatusReading.Failed(members[chosen].Endpoint, broken.Message);
             var retry = EtcdMemberChoice.Choose(again);
             if (retry.Chosen is not { } next || again[next].Status!.RaftIndex < floor)
@@ -96,7 +96,7 @@ internal sealed class EtcdSnapshotCapture(EtcdAccess access, IEtcdEndpoints endp
     }
 
     /// <summary>Every endpoint's status at once, each within the dial timeout; <paramref name="skip"/> is left unread (null).</summary>
-    private async Task<EtcdStatusReading[]> ReadAllAsync(IReadOnlyList<IEtcdMember> members, CancellationToken cancellationToken, int? skip = null) =>
+    private async Task<EtcdStatusReading[]> ReadAllAsync(IReadOnlyList<IEtcdMember> members, int? skip, CancellationToken cancellationToken) =>
         await Task.WhenAll(members.Select((m, i) => i == skip ? Task.FromResult<EtcdStatusReading>(null!) : ReadAsync(m, cancellationToken)));
 
     private async Task<EtcdStatusReading> ReadAsync(IEtcdMember member, CancellationToken cancellationToken)
