@@ -24,7 +24,7 @@ public static class ControlPlaneFactory
 
     /// <summary>
     /// Builds the context — with the HTTP alert channels (<see cref="HttpAlertChannels"/>, secrets resolved at each
-    /// delivery) and the heartbeat sender (<see cref="HttpHeartbeat"/>) — and what to dispose with it; <see cref="ConfigurationException"/> or
+    /// delivery), the heartbeat sender (<see cref="HttpHeartbeat"/>) and etcd's gRPC client (<see cref="Etcd.GrpcEtcdConnector"/>) — and what to dispose with it; <see cref="ConfigurationException"/> or
     /// <see cref="StoreConfigurationException"/> say what is wrong.
     /// </summary>
     public static async Task<(ControlPlaneContext Context, IDisposable Resources)> CreateAsync(

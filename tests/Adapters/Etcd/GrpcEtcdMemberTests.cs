@@ -20,7 +20,7 @@ public sealed class GrpcEtcdMemberTests(EtcdServerFixture etcd) : IClassFixture<
         Assert.NotEqual(0UL, status.ClusterId);
         Assert.Equal(status.MemberId, status.Leader);
         Assert.StartsWith("3.", status.Version, StringComparison.Ordinal);
-        Assert.True(status.RaftIndex > 0 && status.RaftTerm > 0 && status.DbSize > 0, status.ToString());
+        Assert.True(status.RaftIndex > 0 && status.RaftAppliedIndex > 0 && status.RaftTerm > 0 && status.DbSize > 0 && status.Revision > 0, status.ToString());
         Assert.Empty(status.Errors);
         Assert.False(status.IsLearner);
     }
