@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using Strata.Core.Artifacts;
 using Strata.Core.Ports;
 
@@ -14,8 +13,6 @@ namespace Strata.Core.Etcd;
 /// </summary>
 public sealed class EtcdRebuildDrill(IArtifactStore store, IEtcdRehearsals rehearsals, IEtcdConnector connector, TimeProvider time)
 {
-    private const int BufferSize = 1 << 20;
-
     /// <summary>
     /// Drills the snapshot <paramref name="manifest"/> records, under <paramref name="backupPrefix"/>; the throwaway member
     /// is named <paramref name="drillName"/>. Every failure is a problem in the result; cancellation is not caught.
@@ -45,7 +42,7 @@ public sealed class EtcdRebuildDrill(IArtifactStore store, IEtcdRehearsals rehea
         try
         {
             file = unavailable is null ? rehearsals.NewSnapshotFile() : null;
-            var integrity = await ReadAsync(snapshot, ArtifactLayout.ArtifactKey(backupPrefix, snapshot.Path), file?.Content, cancellationToken);
+            var integrity = await EtcdSnapshotDownload.CopyAsync(store, backupPrefix, snapshot, file?.Content, cancellationToken);
             var download = time.GetElapsedTime(start).TotalSeconds;
             result = result with { DownloadSeconds = download };
             if (integrity is not null)
@@ -72,40 +69,6 @@ public sealed class EtcdRebuildDrill(IArtifactStore store, IEtcdRehearsals rehea
                 await file.DisposeAsync();
             }
         }
-    }
-
-    /// <summary>Reads the artifact through the checks (and into <paramref name="copy"/>); the problem, or null when it is intact and as recorded.</summary>
-    private async Task<string?> ReadAsync(EtcdSnapshotRecord snapshot, string key, Stream? copy, CancellationToken cancellationToken)
-    {
-        var integrity = new EtcdSnapshotIntegrity();
-        using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        try
-        {
-            await using var source = await store.OpenReadAsync(key, cancellationToken);
-            var buffer = new byte[BufferSize];
-            int read;
-            while ((read = await source.ReadAsync(buffer, cancellationToken)) > 0)
-            {
-                integrity.Append(buffer.AsSpan(0, read));
-                sha.AppendData(buffer, 0, read);
-                if (copy is not null)
-                {
-                    await copy.WriteAsync(buffer.AsMemory(0, read), cancellationToken);
-                }
-            }
-        }
-        catch (ArtifactNotFoundException)
-        {
-            return $"the snapshot {snapshot.Path} is not in the store";
-        }
-
-        var verdict = integrity.Complete();
-        var digest = Convert.ToHexStringLower(sha.GetHashAndReset());
-        return !verdict.Intact ? $"the snapshot {snapshot.Path} fails its integrity check: {verdict.Problem}"
-            : verdict.Length != snapshot.Size ? $"the snapshot {snapshot.Path} is {verdict.Length:N0} bytes, but the manifest says {snapshot.Size:N0}"
-            : !string.Equals(digest, snapshot.Sha256, StringComparison.OrdinalIgnoreCase)
-                ? $"the snapshot {snapshot.Path} has SHA-256 {digest}, but the manifest says {snapshot.Sha256}"
-            : null;
     }
 
     private async Task<EtcdDrillResult> RebuildAsync(
