@@ -47,6 +47,7 @@ public static class ControlPlaneFactory
             AlertChannels = channels,
             Heartbeat = heartbeat,
             HostCommands = new Commands.LocalCommands(),
+            Etcd = new Etcd.GrpcEtcdConnector(secrets),
             Secrets = secrets,
         };
         return (context, new Disposables(clusters, channels, heartbeat));

@@ -1,0 +1,36 @@
+using Strata.Adapters.Etcd;
+using Strata.Adapters.Secrets;
+
+namespace Strata.Adapters.Tests.Etcd;
+
+/// <summary><see cref="GrpcEtcdConnector"/> against a real three-member etcd cluster: one channel, one answer, per member.</summary>
+public sealed class EtcdClusterTests(ThreeMemberEtcd etcd) : IClassFixture<ThreeMemberEtcd>
+{
+    private static readonly GrpcEtcdConnector Connector = new(new SecretResolver(Environment.GetEnvironmentVariable));
+
+    [Fact]
+    public async Task MemberList_ThreeMembers_ListsEachNameWithItsPeerUrl()
+    {
+        await using var endpoints = await Connector.ConnectAsync(etcd.Cluster.Access);
+
+        var members = await endpoints.Members[1].MemberListAsync();
+
+        Assert.Equal(["member-1", "member-2", "member-3"], members.Select(m => m.Name).Order());
+        Assert.Equal(
+            etcd.Cluster.Members.Select(m => (m.Name, m.PeerUrl.GetLeftPart(UriPartial.Authority))).Order(),
+            members.Select(m => (m.Name, Assert.Single(m.PeerUrls))).Order());
+    }
+
+    [Fact]
+    public async Task Status_EachMember_AnswersForItselfWithTheSameClusterAndLeader()
+    {
+        await using var endpoints = await Connector.ConnectAsync(etcd.Cluster.Access);
+
+        var statuses = await Task.WhenAll(endpoints.Members.Select(m => m.StatusAsync()));
+
+        Assert.Single(statuses.Select(s => s.ClusterId).Distinct());
+        Assert.Single(statuses.Select(s => s.Leader).Distinct());
+        Assert.Equal(3, statuses.Select(s => s.MemberId).Distinct().Count());
+        Assert.Contains(statuses, s => s.MemberId == s.Leader);
+    }
+}
