@@ -35,15 +35,6 @@ internal static class DrillSettingsReader
             reader.Error(reader.Child(map, "assertions")!, $"{path}.assertions", "assertions apply to scratch drills: a dryRun drill persists nothing to assert on");
         }
 
-        if (mode == DrillMode.EtcdRestore)
-        {
-            // The rebuild runs on the runner: nothing is restored into a cluster, so nothing there to aim at or assert on.
-            foreach (var key in new[] { "assertions", "target" }.Where(k => reader.Child(map, k) is not null))
-            {
-                reader.Error(reader.Child(map, key)!, $"{path}.{key}", $"{key} does not apply to an etcdRestore drill: it rebuilds the backup's etcd snapshot on the runner and touches no cluster");
-            }
-        }
-
         return new DrillSettings
         {
             Schedule = reader.Cron(map, path, "schedule", required: false),
@@ -72,11 +63,9 @@ internal static class DrillSettingsReader
                 return DrillMode.Scratch;
             case "dryRun":
                 return DrillMode.DryRun;
-            case "etcdRestore":
-                return DrillMode.EtcdRestore;
             default:
-                var near = new[] { "scratch", "dryRun", "etcdRestore" }.FirstOrDefault(m => m.Equals(text, StringComparison.OrdinalIgnoreCase) || m.Equals(text.Replace("-", ""), StringComparison.OrdinalIgnoreCase));
-                reader.Error(node, $"{path}.mode", $"unknown mode '{text}': scratch (restore into scratch namespaces and wait for the assertions), dryRun (server-side validation, nothing persisted) or etcdRestore (rebuild the etcd snapshot on the runner)"
+                var near = new[] { "scratch", "dryRun" }.FirstOrDefault(m => m.Equals(text, StringComparison.OrdinalIgnoreCase) || m.Equals(text.Replace("-", ""), StringComparison.OrdinalIgnoreCase));
+                reader.Error(node, $"{path}.mode", $"unknown mode '{text}': scratch (restore into scratch namespaces and wait for the assertions) or dryRun (server-side validation, nothing persisted)"
                     + (near is null ? "" : $"; did you mean '{near}'?"));
                 return DrillMode.Scratch;
         }

@@ -78,7 +78,7 @@ public sealed class DrillConfigurationTests
     [InlineData("timeout: 15m", "timeout: 999999w", "strata.yaml:18:18: policies[0].verification.drill.timeout: '999999w' is longer than a drill may take (7d at most)")]
     [InlineData("rto: 5m", "rto: 8d", "strata.yaml:19:14: policies[0].verification.drill.rto: '8d' is longer than a drill may take (7d at most)")]
     [InlineData("target: dr", "target: staging", "strata.yaml:14:17: policies[0].verification.drill.target: 'staging' is not a cluster in strata.yaml (clusters: prod, dr)")]
-    [InlineData("mode: scratch", "mode: dryrun", "strata.yaml:15:15: policies[0].verification.drill.mode: unknown mode 'dryrun': scratch (restore into scratch namespaces and wait for the assertions), dryRun (server-side validation, nothing persisted) or etcdRestore (rebuild the etcd snapshot on the runner); did you mean 'dryRun'?")]
+    [InlineData("mode: scratch", "mode: dryrun", "strata.yaml:15:15: policies[0].verification.drill.mode: unknown mode 'dryrun': scratch (restore into scratch namespaces and wait for the assertions) or dryRun (server-side validation, nothing persisted); did you mean 'dryRun'?")]
     [InlineData("mode: scratch", "mode: canary", "strata.yaml:15:15: policies[0].verification.drill.mode: unknown mode 'canary'")]
     [InlineData("jsonPath: '{.status.readyReplicas}'", "jsonPath: '{.status.readyReplicas'", "strata.yaml:26:46: policies[0].verification.drill.assertions[1].jsonPath: malformed JSONPath '{.status.readyReplicas' at character 23: expected '}' to close the '{' at character 1")]
     [InlineData("jsonPath: '{.status.readyReplicas}'", "jsonPath: '{.status..readyReplicas}'", "strata.yaml:26:32: policies[0].verification.drill.assertions[1].jsonPath: malformed JSONPath '{.status..readyReplicas}' at character 9: recursive descent ('..') is not supported")]
@@ -96,8 +96,6 @@ public sealed class DrillConfigurationTests
     [InlineData("rto: 5m", "rtoo: 5m", "policies[0].verification.drill.rtoo: unknown field 'rtoo'")]
     [InlineData("schedule: \"0 4 * * 0\"", "schedule: \"0 4 * * 8\"", "policies[0].verification.drill.schedule: invalid cron expression")]
     [InlineData("mode: scratch", "mode: dryRun", "strata.yaml:22:11: policies[0].verification.drill.assertions: assertions apply to scratch drills")]
-    [InlineData("mode: scratch", "mode: etcdRestore", "strata.yaml:22:11: policies[0].verification.drill.assertions: assertions does not apply to an etcdRestore drill")]
-    [InlineData("mode: scratch", "mode: etcdrestore", "did you mean 'etcdRestore'?")]
     public void Parse_Invalid_NamesFileLineColumnAndField(string find, string replace, string expected)
     {
         var yaml = Valid.Replace(find, replace, StringComparison.Ordinal);
@@ -106,17 +104,5 @@ public sealed class DrillConfigurationTests
         var error = Assert.Throws<ConfigurationException>(() => Parse(yaml));
 
         Assert.Contains(expected, error.Message, StringComparison.Ordinal);
-    }
-
-    [Fact]
-    public void Parse_EtcdRestore_ReadsTheMode_AndRefusesATarget()
-    {
-        var yaml = Valid.Replace("verification: { drill: {} }", "verification: { drill: { mode: etcdRestore, rto: 10m } }", StringComparison.Ordinal);
-
-        var drill = Parse(yaml).FindPolicy("hourly")!.Verification.Drill!;
-        var error = Assert.Throws<ConfigurationException>(() => Parse(yaml.Replace("{ mode: etcdRestore,", "{ mode: etcdRestore, target: dr,", StringComparison.Ordinal)));
-
-        Assert.Equal((DrillMode.EtcdRestore, TimeSpan.FromMinutes(10)), (drill.Mode, drill.RecoveryTimeObjective));
-        Assert.Contains("policies[1].verification.drill.target: target does not apply to an etcdRestore drill", error.Message, StringComparison.Ordinal);
     }
 }
