@@ -84,7 +84,7 @@ public static class ConfigurationLoader
         }
 
         reader.OnlyKeys(map, path, "name", "kubeconfig", "context", "server", "certificateAuthority", "tlsServerName",
-            "insecureSkipTlsVerify", "token", "clientCertificate", "clientKey", "entraId", "tags");
+            "insecureSkipTlsVerify", "token", "clientCertificate", "clientKey", "entraId", "tags", "etcd");
         var name = reader.Name(map, path);
         var server = reader.OptionalString(map, path, "server");
         Uri? serverUri = null;
@@ -142,6 +142,7 @@ public static class ConfigurationLoader
             ClientCertificate = certificate,
             ClientKey = key,
             EntraId = entraId,
+            Etcd = EtcdAccessReader.Read(reader, map, path),
             Tags = tags,
             Line = ConfigurationReader.LineOf(map),
         };
@@ -154,7 +155,7 @@ public static class ConfigurationLoader
             return null;
         }
 
-        reader.OnlyKeys(map, path, "name", "clusters", "schedule", "timeZone", "rpo", "scope", "gitops", "retention", "writeOnceDays", "verification", "databases", "applications", "cloudNativePG", "volumes");
+        reader.OnlyKeys(map, path, "name", "clusters", "schedule", "timeZone", "rpo", "scope", "gitops", "retention", "writeOnceDays", "verification", "databases", "applications", "cloudNativePG", "volumes", "etcd");
         var name = reader.Name(map, path);
         var selectors = reader.List(map, "clusters", required: true, (r, n, p) => r.Scalar(n, p) is { Length: > 0 } s ? new ClusterSelector(s) : null, path);
         var schedule = reader.Cron(map, path, "schedule", required: true);
@@ -172,7 +173,8 @@ public static class ConfigurationLoader
         }
 
         var writeOnceDays = reader.OptionalInt(map, path, "writeOnceDays", 0, 36500) ?? 0;
-        var verification = ReadVerification(reader, map, path, zone, clusters);
+        var etcd = EtcdSettingsReader.Read(reader, map, path);
+        var verification = ReadVerification(reader, map, path, zone, clusters, etcd);
         return name is null || schedule is null ? null : new PolicyDefinition
         {
             Name = name,
@@ -188,12 +190,13 @@ public static class ConfigurationLoader
             Applications = ApplicationDumpReader.ReadAll(reader, map, path),
             CloudNativePG = CloudNativePgTargetReader.ReadAll(reader, map, path),
             Volumes = VolumeSettingsReader.Read(reader, map, path),
+            Etcd = etcd,
             Line = ConfigurationReader.LineOf(map),
         };
     }
 
     private static VerificationSettings ReadVerification(
-        ConfigurationReader reader, YamlMappingNode policy, string policyPath, TimeZoneInfo policyZone, IReadOnlyList<ClusterDefinition> clusters)
+        ConfigurationReader reader, YamlMappingNode policy, string policyPath, TimeZoneInfo policyZone, IReadOnlyList<ClusterDefinition> clusters, Etcd.EtcdSettings? etcd)
     {
         var settings = new VerificationSettings();
         if (reader.Child(policy, "verification") is not { } node || reader.Mapping(node, $"{policyPath}.verification") is not { } map)
@@ -206,7 +209,7 @@ public static class ConfigurationLoader
         return settings with
         {
             DriftThreshold = reader.Fraction(map, path, "driftThreshold") ?? settings.DriftThreshold,
-            Drill = DrillSettingsReader.Read(reader, map, path, policyZone, clusters),
+            Drill = DrillSettingsReader.Read(reader, map, path, policyZone, clusters, etcd),
         };
     }
 

@@ -6,14 +6,16 @@ namespace Strata.Core.Configuration;
 
 /// <summary>
 /// Reads <c>verification.drill</c>: every problem located (a target that is not a configured cluster,
-/// an unknown mode, a JSONPath that does not parse — at the character where it goes wrong).
+/// an unknown mode, a JSONPath that does not parse — at the character where it goes wrong). The etcd rebuild drill
+/// (<c>mode: etcdRestore</c>) needs the policy's etcd snapshot and takes none of a scratch drill's settings.
 /// </summary>
 internal static class DrillSettingsReader
 {
     private const int MaxPrefixLength = 40;
 
     public static DrillSettings? Read(
-        ConfigurationReader reader, YamlMappingNode verification, string verificationPath, TimeZoneInfo policyZone, IReadOnlyList<ClusterDefinition> clusters)
+        ConfigurationReader reader, YamlMappingNode verification, string verificationPath, TimeZoneInfo policyZone, IReadOnlyList<ClusterDefinition> clusters,
+        Etcd.EtcdSettings? etcd = null)
     {
         if (reader.Child(verification, "drill") is not { } node)
         {
@@ -33,6 +35,11 @@ internal static class DrillSettingsReader
         if (mode == DrillMode.DryRun && assertions.Count > 0)
         {
             reader.Error(reader.Child(map, "assertions")!, $"{path}.assertions", "assertions apply to scratch drills: a dryRun drill persists nothing to assert on");
+        }
+
+        if (mode == DrillMode.EtcdRestore)
+        {
+            EtcdRestore(reader, map, path, etcd);
         }
 
         return new DrillSettings
@@ -63,11 +70,39 @@ internal static class DrillSettingsReader
                 return DrillMode.Scratch;
             case "dryRun":
                 return DrillMode.DryRun;
+            case "etcdRestore":
+                return DrillMode.EtcdRestore;
             default:
-                var near = new[] { "scratch", "dryRun" }.FirstOrDefault(m => m.Equals(text, StringComparison.OrdinalIgnoreCase) || m.Equals(text.Replace("-", ""), StringComparison.OrdinalIgnoreCase));
-                reader.Error(node, $"{path}.mode", $"unknown mode '{text}': scratch (restore into scratch namespaces and wait for the assertions) or dryRun (server-side validation, nothing persisted)"
+                var near = new[] { "scratch", "dryRun", "etcdRestore" }.FirstOrDefault(m => m.Equals(text, StringComparison.OrdinalIgnoreCase) || m.Equals(text.Replace("-", ""), StringComparison.OrdinalIgnoreCase));
+                reader.Error(node, $"{path}.mode", $"unknown mode '{text}': scratch (restore into scratch namespaces and wait for the assertions), dryRun (server-side validation, nothing persisted)"
+                    + " or etcdRestore (rebuild the etcd snapshot on a throwaway member and count its keys)"
                     + (near is null ? "" : $"; did you mean '{near}'?"));
                 return DrillMode.Scratch;
+        }
+    }
+
+    /// <summary>
+    /// The rebuild drill restores the backup's etcd snapshot on the runner, touching no cluster: the policy must take
+    /// one, and what steers a restore into scratch namespaces (target, prefix, readiness, assertions) has nothing to steer.
+    /// </summary>
+    private static void EtcdRestore(ConfigurationReader reader, YamlMappingNode map, string path, Etcd.EtcdSettings? etcd)
+    {
+        var modeNode = reader.Child(map, "mode")!;
+        if (etcd is null)
+        {
+            reader.Error(modeNode, $"{path}.mode", "etcdRestore rebuilds the backup's etcd snapshot, and this policy takes none: add 'etcd: {}' to the policy (its clusters need 'etcd:' endpoints)");
+        }
+        else if (!etcd.Snapshot)
+        {
+            reader.Error(modeNode, $"{path}.mode", "etcdRestore rebuilds the backup's etcd snapshot, and this policy's 'etcd.snapshot' is false");
+        }
+
+        foreach (var field in new[] { "target", "prefix", "readiness", "assertions", "keepOnFailure" })
+        {
+            if (reader.Child(map, field) is { } node)
+            {
+                reader.Error(node, $"{path}.{field}", $"'{field}' steers a restore into a cluster's scratch namespaces; an etcdRestore drill rebuilds the snapshot on this runner and touches no cluster");
+            }
         }
     }
 

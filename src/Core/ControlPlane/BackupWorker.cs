@@ -126,7 +126,7 @@ public static class BackupWorker
         try
         {
             var client = await context.Clusters.ConnectAsync(cluster, cancellationToken);
-            var layers = Layers(context, policy, client);
+            var layers = Layers(context, policy, cluster, client);
             var outcome = await new BackupCapture(client, store, context.History, context.Time, context.Options.Capture, layers)
                 .RunAsync(backupRequest, context.Options.BackupProgress, cancellationToken);
             return outcome.Record;
@@ -150,9 +150,10 @@ public static class BackupWorker
 
     /// <summary>
     /// The layers <paramref name="policy"/> adds to the API objects: volume snapshots (beside the objects), then in the
-    /// order they run database dumps, CloudNativePG backups, WAL archiver readings, application dumps.
+    /// order they run database dumps, CloudNativePG backups, WAL archiver readings, application dumps, and last the etcd
+    /// snapshot with the control-plane files (DESIGN's order: objects → dumps → etcd).
     /// </summary>
-    private static List<IBackupLayer> Layers(ControlPlaneContext context, PolicyDefinition? policy, Ports.IClusterWriter client)
+    private static List<IBackupLayer> Layers(ControlPlaneContext context, PolicyDefinition? policy, ClusterDefinition cluster, Ports.IClusterWriter client)
     {
         var layers = new List<IBackupLayer>();
         if (policy is null)
@@ -186,6 +187,11 @@ public static class BackupWorker
         if (policy.Applications.Count > 0)
         {
             layers.Add(new Applications.ApplicationLayer(policy.Applications, client, client));
+        }
+
+        if (policy.Etcd is { } etcd)
+        {
+            layers.Add(new Etcd.EtcdLayer(etcd, cluster, context.Etcd, client));
         }
 
         return layers;

@@ -1,0 +1,86 @@
+using System.Runtime.CompilerServices;
+using Strata.Core.Etcd;
+
+namespace Strata.TestKit.Etcd;
+
+/// <summary>
+/// An etcd endpoint in memory: answers <c>Status</c> with <see cref="Status"/> (or fails with <see cref="StatusFailure"/>),
+/// lists <see cref="Members"/>, streams <see cref="Snapshot"/> in chunks (failing after <see cref="FailAfterBytes"/>
+/// when set), and counts the snapshots it served.
+/// </summary>
+public sealed class FakeEtcdMember(Uri endpoint) : IEtcdMember
+{
+    /// <summary>A member that answers with raft index <paramref name="raftIndex"/> and serves <paramref name="snapshot"/>.</summary>
+    public FakeEtcdMember(string endpoint, ulong memberId, ulong raftIndex, byte[] snapshot)
+        : this(new Uri(endpoint))
+    {
+        Status = StatusOf(memberId, raftIndex);
+        Snapshot = snapshot;
+    }
+
+    /// <inheritdoc />
+    public Uri Endpoint { get; } = endpoint;
+
+    /// <summary>What <c>Status</c> answers; null with <see cref="StatusFailure"/>.</summary>
+    public EtcdMemberStatus? Status { get; set; }
+
+    /// <summary>Why <c>Status</c> (and every other call) fails: the member is down.</summary>
+    public EtcdRequestException? StatusFailure { get; set; }
+
+    /// <summary>The member list it answers.</summary>
+    public IReadOnlyList<EtcdMember> Members { get; set; } = [];
+
+    /// <summary>The bytes the snapshot streams (the bbolt file and etcd's trailer).</summary>
+    public byte[] Snapshot { get; set; } = [];
+
+    /// <summary>The size of each chunk of the stream.</summary>
+    public int ChunkSize { get; set; } = 32 * 1024;
+
+    /// <summary>The stream breaks after this many bytes (a transient failure) when set.</summary>
+    public long? FailAfterBytes { get; set; }
+
+    /// <summary>How many snapshots were started.</summary>
+    public int SnapshotsStarted { get; private set; }
+
+    /// <summary>A healthy voting member's status, cluster 0xc1, term 3.</summary>
+    public static EtcdMemberStatus StatusOf(ulong memberId, ulong raftIndex, long revision = 1000, IReadOnlyList<string>? errors = null, bool learner = false) =>
+        new(memberId, 0xc1, revision, 3, raftIndex, raftIndex, memberId, 1 << 20, "3.4.23", errors ?? [], learner);
+
+    /// <inheritdoc />
+    public Task<EtcdMemberStatus> StatusAsync(CancellationToken cancellationToken = default) =>
+        StatusFailure is { } failure ? Task.FromException<EtcdMemberStatus>(failure) : Task.FromResult(Status!);
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<EtcdMember>> MemberListAsync(CancellationToken cancellationToken = default) =>
+        StatusFailure is { } failure ? Task.FromException<IReadOnlyList<EtcdMember>>(failure) : Task.FromResult(Members);
+
+    /// <inheritdoc />
+    public async IAsyncEnumerable<EtcdSnapshotChunk> SnapshotAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        SnapshotsStarted++;
+        if (StatusFailure is { } down)
+        {
+            throw down;
+        }
+
+        for (var offset = 0; offset < Snapshot.Length; offset += ChunkSize)
+        {
+            await Task.Yield();
+            cancellationToken.ThrowIfCancellationRequested();
+            var length = Math.Min(ChunkSize, Snapshot.Length - offset);
+            if (FailAfterBytes is { } limit && offset + length > limit)
+            {
+                throw new EtcdRequestException($"{Endpoint}: the snapshot stream broke after {offset} bytes (connection reset)", isTransient: true);
+            }
+
+            yield return new EtcdSnapshotChunk(Snapshot.AsMemory(offset, length), (ulong)(Snapshot.Length - offset - length));
+        }
+    }
+
+    /// <inheritdoc />
+    public async IAsyncEnumerable<string> KeysAsync(string prefix, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        await Task.Yield();
+        yield break;
+    }
+}
