@@ -18,7 +18,7 @@ public sealed class EtcdRebuildDrillTests
 
     private readonly MemoryArtifactStore _store = new();
     private readonly FakeRehearsals _rehearsals = new();
-    private readonly byte[] _snapshot = SyntheticEtcdSnapshot.Create();
+    private readonly byte[] _snapshot = BoltSnapshots.Build(fillerPages: 2, seed: Random.Shared.Next());
 
     [Fact]
     public async Task RunAsync_Rebuilds_CountsTheKeys_Passes_WithTheRto()
@@ -91,12 +91,12 @@ public sealed class EtcdRebuildDrillTests
     public async Task RunAsync_IntactSnapshotOtherThanTheManifestRecords_Fails()
     {
         var (manifest, prefix) = await BackUpAsync();
-        var other = SyntheticEtcdSnapshot.Create();
+        var other = BoltSnapshots.Build(fillerPages: 2, seed: Random.Shared.Next());
         _store.Artifacts[ArtifactLayout.ArtifactKey(prefix, ArtifactLayout.EtcdSnapshotPath)] = other;
 
         var result = await Drill().RunAsync(manifest, prefix, "strata-drill-abc123");
 
-        Assert.Equal($"the snapshot etcd/snapshot.db has SHA-256 {SyntheticEtcdSnapshot.Sha256(other)}, but the manifest says {SyntheticEtcdSnapshot.Sha256(_snapshot)}", Assert.Single(result.Problems));
+        Assert.Equal($"the snapshot etcd/snapshot.db has SHA-256 {EtcdBackups.Sha256(other)}, but the manifest says {EtcdBackups.Sha256(_snapshot)}", Assert.Single(result.Problems));
         Assert.Empty(_rehearsals.Rebuilt);
     }
 

@@ -37,16 +37,16 @@ public static class EtcdBackups
         Status = BackupStatus.Succeeded,
         Counts = new ObjectCounts(objects.Values.Sum(), objects, new Dictionary<string, long>()),
         GitOps = new GitOpsSummary(0, 0, new Dictionary<string, long>(), []),
-        Artifacts = [new ArtifactEntry(ArtifactLayout.EtcdSnapshotPath, snapshot.Length, SyntheticEtcdSnapshot.Sha256(snapshot))],
+        Artifacts = [new ArtifactEntry(ArtifactLayout.EtcdSnapshotPath, snapshot.Length, Sha256(snapshot))],
         Etcd = new EtcdLayerRecord
         {
             Snapshot = new EtcdSnapshotRecord
             {
                 Path = ArtifactLayout.EtcdSnapshotPath,
                 Size = snapshot.Length,
-                Sha256 = SyntheticEtcdSnapshot.Sha256(snapshot),
+                Sha256 = Sha256(snapshot),
                 DatabaseSha256 = Convert.ToHexStringLower(snapshot.AsSpan(snapshot.Length - EtcdSnapshotIntegrity.TrailerLength)),
-                PageSize = 4096,
+                PageSize = BoltSnapshots.PageSize,
                 Endpoint = "https://10.0.0.12:2379",
                 MemberId = "91bc3c398fb3c146",
                 MemberName = "cp-2",
@@ -62,6 +62,9 @@ public static class EtcdBackups
             },
         },
     };
+
+    /// <summary>Lowercase hex SHA-256 of <paramref name="bytes"/>, as manifests record an artifact's.</summary>
+    public static string Sha256(byte[] bytes) => Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(bytes));
 
     /// <summary>Writes the snapshot and then the manifest under the backup's prefix; returns the prefix.</summary>
     public static async Task<string> StoreAsync(IArtifactStore store, BackupManifest manifest, byte[] snapshot, CancellationToken cancellationToken = default)
