@@ -21,6 +21,9 @@ internal sealed class FakeRehearsals : IEtcdRehearsals, IEtcdConnector
 
     public int Disposed { get; private set; }
 
+    /// <summary>Runs when a rebuild starts (to look at what the caller recorded meanwhile).</summary>
+    public Func<Task>? OnRebuild { get; set; }
+
     public IEtcdSnapshotFile NewSnapshotFile()
     {
         var file = new FakeSnapshotFile($"/tmp/fake-{Files.Count}.db");
@@ -28,13 +31,22 @@ internal sealed class FakeRehearsals : IEtcdRehearsals, IEtcdConnector
         return file;
     }
 
-    public Task<IRehearsedEtcd> RebuildAsync(string snapshotFile, string name, CancellationToken cancellationToken = default)
+    public async Task<IRehearsedEtcd> RebuildAsync(string snapshotFile, string name, CancellationToken cancellationToken = default)
     {
         var file = Files.Single(f => f.Path == snapshotFile);
         Assert.True(file.Closed, "the snapshot file is closed before its restore");
         Rebuilt.Add(file.Bytes);
-        return RestoreFailure is { } failure ? Task.FromException<IRehearsedEtcd>(failure) : Task.FromResult<IRehearsedEtcd>(new Rehearsed(this));
+        Names.Add(name);
+        if (OnRebuild is { } look)
+        {
+            await look();
+        }
+
+        return RestoreFailure is { } failure ? throw failure : new Rehearsed(this);
     }
+
+    /// <summary>The member names rebuilds were asked for.</summary>
+    public List<string> Names { get; } = [];
 
     public Task<IEtcdEndpoints> ConnectAsync(EtcdAccess access, CancellationToken cancellationToken = default) =>
         Task.FromResult<IEtcdEndpoints>(new Endpoints(this, access.Endpoints[0]));
