@@ -50,6 +50,11 @@ public sealed partial class SandboxApiServer : IAsyncDisposable
                 Objects.Observe(new CloudNativePgOperator(Objects, store, _controllers, cnpg, options.Time));
             }
 
+            if (simulated.Kubelet is { } kubelet)
+            {
+                Objects.Observe(new Kubelet(Objects, _controllers, kubelet, options.Time));
+            }
+
             if (simulated.Snapshots is { } snapshotSettings)
             {
                 Objects.Observe(new SnapshotController(Objects, store, _controllers, options.Time));

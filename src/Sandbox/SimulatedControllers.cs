@@ -6,7 +6,7 @@ namespace Strata.Sandbox;
 /// PersistentVolumeClaims are provisioned and bound (from snapshots too), Jobs complete, and (opt-in) CloudNativePG
 /// backs up and CSI drivers take snapshots. Each after its delay on
 /// <see cref="SandboxOptions.Time"/> (zero: before the write that started it returns), or never
-/// for what a rule picks. No pods are created.
+/// for what a rule picks. No pods are created; with <see cref="Kubelet"/>, the Pods clients create on a node start.
 /// </summary>
 public sealed record SimulatedControllers
 {
@@ -42,4 +42,10 @@ public sealed record SimulatedControllers
     /// the status clients give them and claims restored from snapshots stay Pending.
     /// </summary>
     public SimulatedSnapshots? Snapshots { get; init; }
+
+    /// <summary>
+    /// The nodes' kubelets, simulated; null (the default): none, and Pods keep the status clients give them. With it,
+    /// a Pod created on a node (<c>spec.nodeName</c>) without a status starts, and exec can reach it.
+    /// </summary>
+    public SimulatedKubelet? Kubelet { get; init; }
 }

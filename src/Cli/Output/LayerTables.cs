@@ -3,7 +3,7 @@ using Strata.Core.Artifacts;
 
 namespace Strata.Cli.Output;
 
-/// <summary>The layers of a backup beside its objects, as its manifest records them: volume snapshots (and the claims none protects), database dumps, application dumps, CloudNativePG backups.</summary>
+/// <summary>The layers of a backup beside its objects, as its manifest records them: volume snapshots (and the claims none protects), database dumps, application dumps, CloudNativePG backups, the etcd snapshot and the control-plane files.</summary>
 internal static class LayerTables
 {
     public static void Write(IAnsiConsole console, BackupManifest manifest)
@@ -46,6 +46,52 @@ internal static class LayerTables
             }
 
             console.Write(table);
+        }
+
+        Etcd(console, manifest);
+    }
+
+    /// <summary>The etcd snapshot (or why the cluster has none) and each control-plane node's files (or why they were not taken).</summary>
+    private static void Etcd(IAnsiConsole console, BackupManifest manifest)
+    {
+        if (manifest.Etcd is not { } etcd)
+        {
+            return;
+        }
+
+        if (etcd.Snapshot is { } s)
+        {
+            var table = new Table().Border(TableBorder.Simple).AddColumns("ETCD SNAPSHOT", "MEMBER", "ENDPOINT")
+                .AddColumn(new TableColumn("REVISION").RightAligned()).AddColumn(new TableColumn("RAFT INDEX").RightAligned()).AddColumn(new TableColumn("SIZE").RightAligned())
+                .AddColumns("SHA256", "ETCD").AddColumn(new TableColumn("TOOK").RightAligned());
+            table.AddRow(
+                Markup.Escape(s.Path), Markup.Escape(s.MemberName is { } name ? $"{name} ({s.MemberId})" : s.MemberId), Markup.Escape(s.Endpoint),
+                s.Revision.ToString("N0"), s.RaftIndex.ToString("N0"), Size(s.Size), Markup.Escape(s.Sha256[..Math.Min(12, s.Sha256.Length)]),
+                Markup.Escape(s.EtcdVersion), $"{s.Duration.TotalSeconds:0.0} s");
+            console.Write(table);
+        }
+        else if (etcd.NotApplicable is { } why)
+        {
+            console.WriteLine($"etcd snapshot: not applicable: {why}");
+        }
+
+        if (etcd.ControlPlaneFiles.Count > 0)
+        {
+            var table = new Table().Border(TableBorder.Simple).AddColumns("CONTROL-PLANE NODE", "ARTIFACT", "ENTRIES")
+                .AddColumn(new TableColumn("FILES").RightAligned()).AddColumn(new TableColumn("KEYS").RightAligned()).AddColumn(new TableColumn("SIZE").RightAligned())
+                .AddColumn(new TableColumn("TOOK").RightAligned());
+            foreach (var f in etcd.ControlPlaneFiles)
+            {
+                table.AddRow(Markup.Escape(f.Node), Markup.Escape(f.Path), Markup.Escape(string.Join(", ", f.Entries)), f.Files.ToString("N0"), f.PrivateKeyFiles.ToString("N0"),
+                    Size(f.Size), $"{f.Duration.TotalSeconds:0.0} s");
+            }
+
+            console.Write(table);
+        }
+
+        if (etcd.ControlPlaneFilesOff is { } off)
+        {
+            console.WriteLine($"control-plane files: not taken: {off}");
         }
     }
 

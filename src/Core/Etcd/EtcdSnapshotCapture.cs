@@ -1,6 +1,6 @@
+using System.Globalization;
 using Strata.Core.Artifacts;
 using Strata.Core.Backup;
-using Strata.Core.Configuration;
 using Strata.Core.Results;
 
 namespace Strata.Core.Etcd;
@@ -112,7 +112,7 @@ internal sealed class EtcdSnapshotCapture(EtcdAccess access, IEtcdEndpoints endp
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            return EtcdStatusReading.Failed(member.Endpoint, $"no status within the dial timeout ({DurationText.Format(access.DialTimeout)})");
+            return EtcdStatusReading.Failed(member.Endpoint, $"no status within the dial timeout ({access.DialTimeout.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture)} s)");
         }
     }
 
@@ -127,7 +127,7 @@ internal sealed class EtcdSnapshotCapture(EtcdAccess access, IEtcdEndpoints endp
         }
         catch (Exception e) when (e is EtcdRequestException || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested))
         {
-            context.Result.Warning($"the etcd member list could not be read from {EtcdEndpoints.Describe(member.Endpoint)} ({e.Message}): "
+            context.Result.Warning($"the etcd member list could not be read from {EtcdEndpointText.Describe(member.Endpoint)} ({e.Message}): "
                 + "the snapshot is kept, but its record names no members for the restore guide", EtcdLayer.Resource, null, "snapshot", ProblemReasons.EtcdUnreachable);
             return [];
         }
@@ -136,7 +136,7 @@ internal sealed class EtcdSnapshotCapture(EtcdAccess access, IEtcdEndpoints endp
     /// <summary>Streams one member's snapshot into the store; commits it only when intact.</summary>
     private async Task<Attempt> StreamAsync(IEtcdMember member, CancellationToken cancellationToken)
     {
-        var where = EtcdEndpoints.Describe(member.Endpoint);
+        var where = EtcdEndpointText.Describe(member.Endpoint);
         var integrity = new EtcdSnapshotIntegrity();
         await using var upload = await context.Store.CreateAsync(ArtifactLayout.ArtifactKey(context.BackupPrefix, ArtifactLayout.EtcdSnapshotPath), cancellationToken);
         using var hashing = new HashingStream(upload.Content);

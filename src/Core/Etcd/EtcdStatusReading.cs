@@ -13,5 +13,5 @@ public sealed record EtcdStatusReading(Uri Endpoint, EtcdMemberStatus? Status, s
     public static EtcdStatusReading Failed(Uri endpoint, string failure) => new(endpoint, null, failure);
 
     /// <summary>The endpoint as people read it: scheme, host and port (<c>https://10.0.0.11:2379</c>).</summary>
-    public string Where => EtcdEndpoints.Describe(Endpoint);
+    public string Where => EtcdEndpointText.Describe(Endpoint);
 }

@@ -17,11 +17,11 @@ public sealed class BackupVerifier(IArtifactStore store, IReadOnlyList<IArtifact
     /// <summary>
     /// The checks of the layers Strata has: the objects archive; PostgreSQL dumps and SQL dump scripts (MariaDB/MySQL,
     /// pg_dumpall globals), their rows compared with those the manifest recorded while the dump streamed; CloudNativePG Backups;
-    /// volume snapshot records; the etcd snapshot (bbolt header, length, etcd's SHA-256 trailer, the recorded hash).
+    /// volume snapshot records; the etcd snapshot (bbolt header, length, etcd's SHA-256 trailer, the recorded hash); control-plane files.
     /// </summary>
     public static IReadOnlyList<IArtifactCheck> LayerChecks { get; } =
         [new ObjectArchiveCheck(), new PgDumpCheck(RecordedTables), new SqlDumpCheck(RecordedTables), new Databases.CloudNativePg.CloudNativePgBackupCheck(), new VolumeRecordCheck(),
-            new EtcdSnapshotCheck()];
+            new EtcdSnapshotCheck(), new ControlPlaneFilesCheck()];
 
     /// <summary>The tables and rows the manifest recorded for a dump when it was taken (null for an older manifest, or an unreadable dump).</summary>
     public static IReadOnlyList<Databases.DumpTable>? RecordedTables(ArtifactEntry artifact, BackupManifest manifest) =>

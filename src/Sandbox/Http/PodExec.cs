@@ -49,7 +49,7 @@ internal static class PodExec
             return;
         }
 
-        var request = new PodExecRequest(ns, name, container, query.Command);
+        var request = new PodExecRequest(ns, name, container, query.Command) { Node = pod["spec"]?["nodeName"]?.GetValue<string>() };
         using var socket = await http.WebSockets.AcceptWebSocketAsync(subprotocol.Length == 0 ? null : subprotocol);
         using var connection = new ExecConnection(socket, subprotocol, query.Stdin, http.RequestAborted);
 

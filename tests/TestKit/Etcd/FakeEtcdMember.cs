@@ -39,6 +39,15 @@ public sealed class FakeEtcdMember(Uri endpoint) : IEtcdMember
     /// <summary>The stream breaks after this many bytes (a transient failure) when set.</summary>
     public long? FailAfterBytes { get; set; }
 
+    /// <summary>Whether the break of <see cref="FailAfterBytes"/> is transient (a connection reset) or not (a refusal).</summary>
+    public bool FailureIsTransient { get; set; } = true;
+
+    /// <summary>How long <c>Status</c> takes to answer (a member that hangs).</summary>
+    public TimeSpan StatusDelay { get; set; }
+
+    /// <summary>How long each chunk of the stream takes.</summary>
+    public TimeSpan ChunkDelay { get; set; }
+
     /// <summary>How many snapshots were started.</summary>
     public int SnapshotsStarted { get; private set; }
 
@@ -47,8 +56,11 @@ public sealed class FakeEtcdMember(Uri endpoint) : IEtcdMember
         new(memberId, 0xc1, revision, 3, raftIndex, raftIndex, memberId, 1 << 20, "3.4.23", errors ?? [], learner);
 
     /// <inheritdoc />
-    public Task<EtcdMemberStatus> StatusAsync(CancellationToken cancellationToken = default) =>
-        StatusFailure is { } failure ? Task.FromException<EtcdMemberStatus>(failure) : Task.FromResult(Status!);
+    public async Task<EtcdMemberStatus> StatusAsync(CancellationToken cancellationToken = default)
+    {
+        await Task.Delay(StatusDelay, cancellationToken);
+        return StatusFailure is { } failure ? throw failure : Status!;
+    }
 
     /// <inheritdoc />
     public Task<IReadOnlyList<EtcdMember>> MemberListAsync(CancellationToken cancellationToken = default) =>
@@ -65,12 +77,11 @@ public sealed class FakeEtcdMember(Uri endpoint) : IEtcdMember
 
         for (var offset = 0; offset < Snapshot.Length; offset += ChunkSize)
         {
-            await Task.Yield();
-            cancellationToken.ThrowIfCancellationRequested();
+            await Task.Delay(ChunkDelay, cancellationToken);
             var length = Math.Min(ChunkSize, Snapshot.Length - offset);
             if (FailAfterBytes is { } limit && offset + length > limit)
             {
-                throw new EtcdRequestException($"{Endpoint}: the snapshot stream broke after {offset} bytes (connection reset)", isTransient: true);
+                throw new EtcdRequestException($"{Endpoint}: the snapshot stream broke after {offset} bytes (connection reset)", FailureIsTransient);
             }
 
             yield return new EtcdSnapshotChunk(Snapshot.AsMemory(offset, length), (ulong)(Snapshot.Length - offset - length));
