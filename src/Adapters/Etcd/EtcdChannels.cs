@@ -31,15 +31,7 @@ internal static class EtcdChannels
         };
         if (endpoint.Scheme == "https")
         {
-            handler.SslOptions = new SslClientAuthenticationOptions
-            {
-                TargetHost = material.Access.TlsServerName,
-                CertificateChainPolicy = check.ChainPolicy(),
-                RemoteCertificateValidationCallback = check.Validate,
-                ClientCertificateContext = material.Client is { } client
-                    ? SslStreamCertificateContext.Create(client, material.ClientChain, offline: true)
-                    : null,
-            };
+            handler.SslOptions = TlsOptions(material, check);
         }
 
         return GrpcChannel.ForAddress(endpoint, new GrpcChannelOptions
@@ -50,4 +42,18 @@ internal static class EtcdChannels
             MaxSendMessageSize = MaxMessageBytes,
         });
     }
+
+    /// <summary>
+    /// How TLS connections are made: the server name sent (and checked, by <paramref name="check"/>) is
+    /// <c>tlsServerName</c> or the endpoint's host; the client certificate is sent whatever CAs the server names.
+    /// </summary>
+    public static SslClientAuthenticationOptions TlsOptions(EtcdTlsMaterial material, EtcdServerCheck check) => new()
+    {
+        TargetHost = material.Access.TlsServerName,
+        CertificateChainPolicy = check.ChainPolicy(),
+        RemoteCertificateValidationCallback = check.Validate,
+        ClientCertificateContext = material.Client is { } client
+            ? SslStreamCertificateContext.Create(client, material.ClientChain, offline: true)
+            : null,
+    };
 }

@@ -11,9 +11,13 @@ namespace Strata.Adapters.Etcd;
 internal sealed class EtcdServerCheck(Uri endpoint, EtcdTlsMaterial material)
 {
     private volatile string? _rejection;
+    private volatile bool _accepted;
 
     /// <summary>Why the last certificate was refused; null when none was.</summary>
     public string? Rejection => _rejection;
+
+    /// <summary>Whether the last certificate checked was accepted (the TLS handshake got past the server's certificate).</summary>
+    public bool Accepted => _accepted;
 
     /// <summary>The chain policy the handler builds the server's chain with: the configured CA only, no revocation check.</summary>
     public X509ChainPolicy? ChainPolicy()
@@ -33,6 +37,7 @@ internal sealed class EtcdServerCheck(Uri endpoint, EtcdTlsMaterial material)
     {
         var rejection = Problem(certificate, chain, errors);
         _rejection = rejection;
+        _accepted = rejection is null;
         return rejection is null;
     }
 

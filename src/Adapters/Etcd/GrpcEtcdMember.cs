@@ -68,7 +68,7 @@ internal sealed class GrpcEtcdMember : IEtcdMember, IDisposable
             }
             catch (RpcException e)
             {
-                throw Failure(e, first && deadline.IsCancellationRequested, cancellationToken);
+                throw await FailureAsync(e, first && deadline.IsCancellationRequested, cancellationToken);
             }
             catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested && first)
             {
@@ -136,7 +136,7 @@ internal sealed class GrpcEtcdMember : IEtcdMember, IDisposable
         }
         catch (RpcException e)
         {
-            throw Failure(e, deadline.IsCancellationRequested, cancellationToken);
+            throw await FailureAsync(e, deadline.IsCancellationRequested, cancellationToken);
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
@@ -144,13 +144,21 @@ internal sealed class GrpcEtcdMember : IEtcdMember, IDisposable
         }
     }
 
-    private Exception Failure(RpcException e, bool deadlinePassed, CancellationToken cancellationToken)
+    private async Task<Exception> FailureAsync(RpcException e, bool deadlinePassed, CancellationToken cancellationToken)
     {
         if (cancellationToken.IsCancellationRequested)
         {
             return new OperationCanceledException("the etcd call was cancelled", e, cancellationToken);
         }
 
-        return EtcdCallFailures.Map(e, Endpoint, _check, _material, deadlinePassed && e.StatusCode is StatusCode.Cancelled or StatusCode.DeadlineExceeded ? _dialTimeout : null);
+        if (deadlinePassed && e.StatusCode is StatusCode.Cancelled or StatusCode.DeadlineExceeded)
+        {
+            return EtcdCallFailures.Map(e, Endpoint, _check, _material, timedOut: _dialTimeout);
+        }
+
+        var alert = EtcdCallFailures.MayHideAlert(e, Endpoint, _check)
+            ? await EtcdTlsProbe.AlertAsync(Endpoint, EtcdChannels.TlsOptions(_material, _check), _dialTimeout, cancellationToken)
+            : null;
+        return EtcdCallFailures.Map(e, Endpoint, _check, _material, timedOut: null, alert);
     }
 }

@@ -37,4 +37,25 @@ public sealed class GrpcEtcdMemberTests(PlaintextEtcd etcd) : IClassFixture<Plai
         Assert.Equal([etcd.Server.Endpoint.GetLeftPart(UriPartial.Authority)], listed.ClientUrls);
         Assert.Equal((await member.StatusAsync()).MemberId, listed.Id);
     }
+
+    [Fact]
+    public async Task Keys_PrefixOverSeveralPages_ExactlyItsKeysInOrderNotTheNeighboursPrefix()
+    {
+        var pods = Enumerable.Range(0, (2 * GrpcEtcdMember.PageSize) + 345).Select(i => $"/registry/pods/ns-{i % 7}/pod-{i:00000}").ToList();
+        string[] neighbours = ["/registry/podsx/ns/a", "/registry/pods", "/registry/pod/ns/b", "/registry/pods0"];
+        await EtcdWriter.PutAsync(etcd.Server.Endpoint, pods.Concat(neighbours).Select(k => new KeyValuePair<string, byte[]>(k, [1, 2, 3])));
+        await using var endpoints = await Connector.ConnectAsync(etcd.Server.Access);
+
+        var keys = await endpoints.Members[0].KeysAsync("/registry/pods/").ToListAsync();
+
+        Assert.Equal(pods.Order(StringComparer.Ordinal), keys);
+    }
+
+    [Fact]
+    public async Task Keys_NoKeyUnderThePrefix_Empty()
+    {
+        await using var endpoints = await Connector.ConnectAsync(etcd.Server.Access);
+
+        Assert.Empty(await endpoints.Members[0].KeysAsync("/registry/nothing-here/").ToListAsync());
+    }
 }

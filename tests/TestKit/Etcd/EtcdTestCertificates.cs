@@ -10,7 +10,7 @@ namespace Strata.TestKit.Etcd;
 /// TLS material for a throwaway etcd, made here as a kubeadm etcd CA makes it, written as PEM files to a temporary
 /// folder: a CA; a server certificate for 127.0.0.1, localhost and <see cref="ServerName"/> (serverAuth and
 /// clientAuth, as etcd's peers use it both ways); a client certificate (clientAuth); and an unrelated second CA
-/// for "wrong CA" tests. Disposing deletes the folder.
+/// for "wrong CA" tests, with a client certificate of its own. Disposing deletes the folder.
 /// </summary>
 public sealed class EtcdTestCertificates : IDisposable
 {
@@ -42,6 +42,12 @@ public sealed class EtcdTestCertificates : IDisposable
 
     /// <summary>A CA that signed nothing here (PEM): a server checked against it is not trusted.</summary>
     public string OtherCaFile => Path.Combine(Folder, "other-ca.crt");
+
+    /// <summary>A client certificate the other CA issued (PEM): a member refuses it.</summary>
+    public string OtherClientCertificateFile => Path.Combine(Folder, "other-client.crt");
+
+    /// <summary>Its key (PKCS#8 PEM).</summary>
+    public string OtherClientKeyFile => Path.Combine(Folder, "other-client.key");
 
     /// <summary><see cref="CaFile"/> as a <c>file:</c> reference.</summary>
     public SecretReference CaReference => new(SecretSource.File, CaFile);
@@ -81,6 +87,10 @@ public sealed class EtcdTestCertificates : IDisposable
         using var otherKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         using var other = Authority("CN=strata-test-unrelated-ca", otherKey, now);
         File.WriteAllText(certificates.OtherCaFile, other.ExportCertificatePem());
+        using var strangerKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        using var stranger = Issue("CN=stranger", strangerKey, other, otherKey, now, [ClientAuth], null);
+        File.WriteAllText(certificates.OtherClientCertificateFile, stranger.ExportCertificatePem());
+        File.WriteAllText(certificates.OtherClientKeyFile, strangerKey.ExportPkcs8PrivateKeyPem());
         return certificates;
     }
 
