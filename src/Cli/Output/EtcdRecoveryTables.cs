@@ -56,4 +56,29 @@ internal static class EtcdRecoveryTables
 
         console.Write(table);
     }
+
+    /// <summary>The restore guide just written: where each file is, what the snapshot is, which members the script restores, and the passes to run.</summary>
+    public static void Guide(CliEnvironment environment, Core.Artifacts.BackupManifest manifest, EtcdSnapshotRecord snapshot, string folder, IReadOnlyList<string> files)
+    {
+        var console = BackupTables.Console(environment);
+        var grid = new Grid().AddColumn().AddColumn();
+        grid.AddRow("Backup", Markup.Escape($"{manifest.BackupId} (cluster {manifest.Cluster}, policy {manifest.Policy})"));
+        grid.AddRow("Folder", Markup.Escape(folder));
+        grid.AddRow("Snapshot", Markup.Escape($"{files[0]}: {snapshot.Size:N0} bytes, SHA-256 {snapshot.Sha256} (checked, with etcd's own hash and the bbolt header)"));
+        grid.AddRow("Taken from", Markup.Escape($"{snapshot.MemberName ?? snapshot.MemberId} ({snapshot.Endpoint}), revision {snapshot.Revision:N0}, raft index {snapshot.RaftIndex:N0}, etcd {snapshot.EtcdVersion}"));
+        grid.AddRow("Script", Markup.Escape($"{files[1]} (read it, set CONFIRM=yes; nothing was run)"));
+        grid.AddRow("Readme", Markup.Escape(files[2]));
+        console.Write(grid);
+        console.WriteLine();
+        var table = new Table().Border(TableBorder.Simple).AddColumns("MEMBER", "ID", "PEER URLS", "RESTORED");
+        var restored = EtcdRestoreGuide.Restored(snapshot);
+        foreach (var m in snapshot.Members)
+        {
+            table.AddRow(Markup.Escape(m.Name), Markup.Escape(m.Id), Markup.Escape(string.Join(", ", m.PeerUrls)),
+                restored.Contains(m) ? "yes" : m.IsLearner ? "no (learner: add back afterwards)" : "no (never started)");
+        }
+
+        console.Write(table);
+        console.WriteLine(Markup.Escape($"Next: ./{EtcdRestoreGuide.ScriptName} stop on every control-plane node, then ./{EtcdRestoreGuide.ScriptName} restore MEMBER on each, then ./{EtcdRestoreGuide.ScriptName} check."));
+    }
 }
