@@ -101,13 +101,13 @@ public static class EtcdRestoreGuide
         Line("set -euo pipefail");
         Line();
         Line("# ---- Edit here. Nothing is changed until CONFIRM is yes. ----");
-        Line("CONFIRM=no                                  # yes, once you have read this script and checked the values below");
-        Line($"DATA_DIR={Quote(DefaultDataDirectory)}".PadRight(44) + "# a new directory for the member's restored data (the old one stays)");
-        Line($"CLUSTER_TOKEN={Quote(ClusterToken(manifest.BackupId, generatedAt))}".PadRight(44) + "# new: the restored members form a cluster of their own");
-        Line("RESTORE_TOOL=etcdutl                        # etcdctl on etcd 3.4");
+        Line(Commented("CONFIRM=no", "yes, once you have read this script and checked the values below"));
+        Line(Commented($"DATA_DIR={Quote(DefaultDataDirectory)}", "a new directory for the member's restored data (the old one stays)"));
+        Line(Commented($"CLUSTER_TOKEN={Quote(ClusterToken(manifest.BackupId, generatedAt))}", "new: the restored members form a cluster of their own"));
+        Line(Commented("RESTORE_TOOL=etcdutl", "etcdctl on etcd 3.4"));
         Line("MANIFESTS=/etc/kubernetes/manifests");
         Line("PARKED=/etc/kubernetes/manifests-stopped-by-strata");
-        Line("PKI=/etc/kubernetes/pki/etcd                # the CA and healthcheck client certificate for 'check'");
+        Line(Commented("PKI=/etc/kubernetes/pki/etcd", "the CA and healthcheck client certificate for 'check'"));
         Line("# ----");
         Line();
         Line("HERE=\"$(cd \"$(dirname \"${BASH_SOURCE[0]}\")\" && pwd)\"");
@@ -283,6 +283,9 @@ public static class EtcdRestoreGuide
             + "The old data directories are left as they were. See docs/restore.md, \"etcd (self-managed control planes)\".");
         return s.ToString();
     }
+
+    /// <summary>A shell line with a comment after it, aligned where it fits (a '#' must follow a space to start a comment).</summary>
+    private static string Commented(string line, string comment) => $"{line.PadRight(42)}  # {comment}";
 
     /// <summary><paramref name="value"/> as one single-quoted shell word.</summary>
     private static string Quote(string value) => "'" + value.Replace("'", "'\\''", StringComparison.Ordinal) + "'";
