@@ -78,7 +78,14 @@ internal sealed class LocalRehearsedEtcd : IRehearsedEtcd
 
         using (var wait = new CancellationTokenSource(TimeSpan.FromSeconds(30)))
         {
-            await _process.WaitForExitAsync(wait.Token);
+            try
+            {
+                await _process.WaitForExitAsync(wait.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                throw new EtcdRehearsalException($"etcd (process {_process.Id}) did not exit within 30 s of being killed; its folder {_directory} is left");
+            }
         }
 
         await _draining;
