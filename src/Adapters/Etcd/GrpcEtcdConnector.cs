@@ -21,6 +21,11 @@ public sealed class GrpcEtcdConnector(ISecretValues secrets) : IEtcdConnector
             throw new EtcdRequestException("etcd: no endpoints are configured", isTransient: false);
         }
 
+        if (access.DialTimeout <= TimeSpan.Zero)
+        {
+            throw new EtcdRequestException($"etcd: dialTimeout must be positive, not {access.DialTimeout}", isTransient: false);
+        }
+
         var material = await EtcdTlsMaterial.ReadAsync(access, secrets, cancellationToken);
         var members = new List<GrpcEtcdMember>();
         try

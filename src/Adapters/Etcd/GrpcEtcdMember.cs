@@ -68,9 +68,10 @@ internal sealed class GrpcEtcdMember : IEtcdMember, IDisposable
             }
             catch (RpcException e)
             {
-                throw await FailureAsync(e, first && deadline.IsCancellationRequested, cancellationToken);
+                // After the first message the deadline is off: only its timer, before that, or the caller cancels it.
+                throw await FailureAsync(e, deadline.IsCancellationRequested, cancellationToken);
             }
-            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested && first)
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
             {
                 throw new EtcdRequestException($"etcd at {Authority} did not answer within {_dialTimeout.TotalSeconds:0.#} s", isTransient: true);
             }

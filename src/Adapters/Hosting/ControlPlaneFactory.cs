@@ -24,8 +24,8 @@ public static class ControlPlaneFactory
 
     /// <summary>
     /// Builds the context — with the HTTP alert channels (<see cref="HttpAlertChannels"/>, secrets resolved at each
-    /// delivery), the heartbeat sender (<see cref="HttpHeartbeat"/>), the etcd client and the rebuild drill's local
-    /// tools (<see cref="Etcd.LocalEtcdRehearsals"/>) — and what to dispose with it; <see cref="ConfigurationException"/> or
+    /// delivery), the heartbeat sender (<see cref="HttpHeartbeat"/>), etcd's gRPC client (<see cref="Etcd.GrpcEtcdConnector"/>) and the
+    /// rebuild drill's local tools (<see cref="Etcd.LocalEtcdRehearsals"/>) — and what to dispose with it; <see cref="ConfigurationException"/> or
     /// <see cref="StoreConfigurationException"/> say what is wrong.
     /// </summary>
     public static async Task<(ControlPlaneContext Context, IDisposable Resources)> CreateAsync(

@@ -1,10 +1,11 @@
 using Strata.Adapters.Etcd;
 using Strata.Adapters.Secrets;
+using Strata.TestKit.Etcd;
 
 namespace Strata.Adapters.Tests.Etcd;
 
 /// <summary><see cref="GrpcEtcdConnector"/> against a real single-member etcd over plaintext.</summary>
-public sealed class GrpcEtcdMemberTests(PlaintextEtcd etcd) : IClassFixture<PlaintextEtcd>
+public sealed class GrpcEtcdMemberTests(EtcdServerFixture etcd) : IClassFixture<EtcdServerFixture>
 {
     private static readonly GrpcEtcdConnector Connector = new(new SecretResolver(Environment.GetEnvironmentVariable));
 
@@ -19,7 +20,7 @@ public sealed class GrpcEtcdMemberTests(PlaintextEtcd etcd) : IClassFixture<Plai
         Assert.NotEqual(0UL, status.ClusterId);
         Assert.Equal(status.MemberId, status.Leader);
         Assert.StartsWith("3.", status.Version, StringComparison.Ordinal);
-        Assert.True(status.RaftIndex > 0 && status.RaftTerm > 0 && status.DbSize > 0, status.ToString());
+        Assert.True(status.RaftIndex > 0 && status.RaftAppliedIndex > 0 && status.RaftTerm > 0 && status.DbSize > 0 && status.Revision > 0, status.ToString());
         Assert.Empty(status.Errors);
         Assert.False(status.IsLearner);
     }

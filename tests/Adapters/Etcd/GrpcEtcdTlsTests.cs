@@ -2,11 +2,12 @@ using Strata.Adapters.Etcd;
 using Strata.Adapters.Secrets;
 using Strata.Core.Configuration;
 using Strata.Core.Etcd;
+using Strata.TestKit.Etcd;
 
 namespace Strata.Adapters.Tests.Etcd;
 
 /// <summary><see cref="GrpcEtcdConnector"/> against a real etcd serving TLS and requiring client certificates.</summary>
-public sealed class GrpcEtcdTlsTests(TlsEtcd etcd) : IClassFixture<TlsEtcd>
+public sealed class GrpcEtcdTlsTests(EtcdTlsServerFixture etcd) : IClassFixture<EtcdTlsServerFixture>
 {
     private static readonly GrpcEtcdConnector Connector = new(new SecretResolver(Environment.GetEnvironmentVariable));
 
@@ -76,7 +77,7 @@ public sealed class GrpcEtcdTlsTests(TlsEtcd etcd) : IClassFixture<TlsEtcd>
     [Fact]
     public async Task Status_TlsServerNameTheCertificateIsFor_Answers()
     {
-        var access = etcd.Server.Access with { TlsServerName = TestKit.Etcd.EtcdTestCertificates.ServerName };
+        var access = etcd.Server.Access with { TlsServerName = EtcdTestCertificates.ServerName };
         await using var endpoints = await Connector.ConnectAsync(access);
 
         Assert.NotEqual(0UL, (await endpoints.Members[0].StatusAsync()).MemberId);
