@@ -70,10 +70,6 @@ internal static class LayerTables
                 Markup.Escape(s.EtcdVersion), $"{s.Duration.TotalSeconds:0.0} s");
             console.Write(table);
         }
-        else if (etcd.NotApplicable is { } why)
-        {
-            console.WriteLine($"etcd snapshot: not applicable: {why}");
-        }
 
         if (etcd.ControlPlaneFiles.Count > 0)
         {
@@ -89,9 +85,21 @@ internal static class LayerTables
             console.Write(table);
         }
 
+        // What the layer did not take, and why: a table, so that a long reason wraps inside its column.
+        var notes = new Table().Border(TableBorder.Simple).AddColumns("ETCD LAYER", "NOT TAKEN");
+        if (etcd.Snapshot is null && etcd.NotApplicable is { } why)
+        {
+            notes.AddRow("snapshot", Markup.Escape($"not applicable: {why}"));
+        }
+
         if (etcd.ControlPlaneFilesOff is { } off)
         {
-            console.WriteLine($"control-plane files: not taken: {off}");
+            notes.AddRow("control-plane files", Markup.Escape(off));
+        }
+
+        if (notes.Rows.Count > 0)
+        {
+            console.Write(notes);
         }
     }
 

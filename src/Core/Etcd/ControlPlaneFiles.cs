@@ -45,10 +45,11 @@ public sealed class ControlPlaneFiles(ControlPlaneFilesSettings settings, IClust
     // The delete runs after whatever happened (a cancelled backup too), on its own short budget.
     private static readonly TimeSpan DeleteTimeout = TimeSpan.FromSeconds(30);
 
-    // What a Pod waits for that will not come by itself: report it at once rather than at the timeout.
+    // What a Pod waits on that will not clear within a backup's patience (an image that cannot be pulled, a bad
+    // container config): reported at once rather than at the timeout.
     private static readonly HashSet<string> HopelessWaits = new(StringComparer.Ordinal)
     {
-        "ErrImagePull", "ImagePullBackOff", "InvalidImageName", "ErrImageNeverPull", "CreateContainerConfigError", "CreateContainerError", "RunContainerError",
+        "ErrImagePull", "ImagePullBackOff", "InvalidImageName", "ErrImageNeverPull", "CreateContainerConfigError",
     };
 
     private const string ListScript = "cd \"$0\" && for p in \"$@\"; do [ -e \"$p\" ] && printf '%s\\n' \"$p\"; done; exit 0";

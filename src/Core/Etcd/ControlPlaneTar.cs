@@ -24,7 +24,10 @@ public static class ControlPlaneTar
         var unsafePaths = new List<string>();
         try
         {
-            await using var reader = new TarReader(content, leaveOpen: true);
+            // Forward only, whatever the stream can do: a seekable one lets TarReader take its end for the end of the
+            // archive, so a tar cut at an entry's boundary would read as whole; a forward-only one must show the marker.
+            var forward = new TeeStream(content, null);
+            await using var reader = new TarReader(forward, leaveOpen: true);
             while (await reader.GetNextEntryAsync(copyData: false, cancellationToken) is { } entry)
             {
                 entries++;
@@ -50,7 +53,7 @@ public static class ControlPlaneTar
             }
 
             // What follows the end-of-archive marker: the zeros tar pads its last record with.
-            await content.CopyToAsync(Stream.Null, cancellationToken);
+            await forward.CopyToAsync(Stream.Null, cancellationToken);
         }
         catch (EndOfStreamException)
         {

@@ -10,7 +10,7 @@ namespace Strata.Core.Etcd;
 /// The etcd layer, last of a backup's layers (objects → dumps → etcd): a snapshot of the cluster's etcd through its own
 /// API from the healthy member with the highest raft index, streamed into <c>etcd/snapshot.db</c> with SHA-256 and
 /// committed only when etcd's trailer and the bbolt header prove it whole (<see cref="EtcdSnapshotCapture"/>), then the
-/// control plane's own files when the policy names them (<c>ControlPlaneFiles</c>). A cluster without
+/// control plane's own files when the policy names them (<see cref="ControlPlaneFiles"/>). A cluster without
 /// <c>etcd:</c> endpoints is a managed control plane or one not configured for it: the layer says which and is
 /// "not applicable", never a failure.
 /// </summary>
@@ -39,6 +39,9 @@ public sealed class EtcdLayer : IBackupLayer
 
     /// <inheritdoc />
     public string Name => Resource;
+
+    /// <summary>After the objects, and added last: objects → dumps → etcd.</summary>
+    public LayerTiming Timing => LayerTiming.AfterObjects;
 
     /// <inheritdoc />
     public async Task<LayerCapture> CaptureAsync(LayerContext context, CancellationToken cancellationToken = default)
@@ -72,9 +75,9 @@ public sealed class EtcdLayer : IBackupLayer
             }
             else
             {
-                // SEAM(etcd-files): C's ControlPlaneFiles(files, _client).CaptureAsync(context, ct) goes here once that branch is merged.
-                _ = files;
-                record = record with { ControlPlaneFilesOff = "control-plane files are not wired in this build" };
+                var copied = await new ControlPlaneFiles(files, _client).CaptureAsync(context, cancellationToken);
+                record = record with { ControlPlaneFiles = copied.Records, ControlPlaneFilesOff = copied.Off };
+                artifacts.AddRange(copied.Artifacts);
             }
         }
 

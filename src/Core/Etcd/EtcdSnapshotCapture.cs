@@ -8,7 +8,8 @@ namespace Strata.Core.Etcd;
 /// <summary>
 /// One etcd snapshot into the store: every endpoint's status read at once → the member chosen
 /// (<see cref="EtcdMemberChoice"/>) → its member list → <c>Maintenance.Snapshot</c> streamed into
-/// <c>etcd/snapshot.db</c> through SHA-256 and <see cref="EtcdSnapshotIntegrity"/>, committed only when intact. A
+/// <c>etcd/snapshot.db</c> through <see cref="EtcdSnapshotIntegrity"/> (one SHA-256 pass for etcd's trailer and the
+/// artifact's hash), committed only when intact. A
 /// stream that breaks on a transient failure is discarded (never committed, so the write-once key stays free) and
 /// taken once more from the best member that is left, read afresh — never from one behind the first choice.
 /// Problems go to the run's result; only cancellation and a failing store throw.
@@ -74,8 +75,8 @@ internal sealed class EtcdSnapshotCapture(EtcdAccess access, IEtcdEndpoints endp
         return new EtcdSnapshotRecord
         {
             Path = ArtifactLayout.EtcdSnapshotPath,
-            Size = attempt.Size,
-            Sha256 = attempt.Sha256!,
+            Size = verdict.Length,
+            Sha256 = verdict.Sha256,
             DatabaseSha256 = verdict.DatabaseSha256!,
             PageSize = verdict.PageSize,
             Endpoint = readings[chosen].Where,
@@ -133,46 +134,47 @@ internal sealed class EtcdSnapshotCapture(EtcdAccess access, IEtcdEndpoints endp
         }
     }
 
-    /// <summary>Streams one member's snapshot into the store; commits it only when intact.</summary>
+    /// <summary>
+    /// Streams one member's snapshot into the store; commits it only when intact. The integrity check hashes every
+    /// byte once, for etcd's trailer and for the artifact's SHA-256 both (<see cref="EtcdSnapshotVerdict.Sha256"/>).
+    /// </summary>
     private async Task<Attempt> StreamAsync(IEtcdMember member, CancellationToken cancellationToken)
     {
         var where = EtcdEndpointText.Describe(member.Endpoint);
         var integrity = new EtcdSnapshotIntegrity();
         await using var upload = await context.Store.CreateAsync(ArtifactLayout.ArtifactKey(context.BackupPrefix, ArtifactLayout.EtcdSnapshotPath), cancellationToken);
-        using var hashing = new HashingStream(upload.Content);
         var reported = 0L;
         try
         {
             await foreach (var chunk in member.SnapshotAsync(cancellationToken))
             {
                 integrity.Append(chunk.Data.Span);
-                await hashing.WriteAsync(chunk.Data, cancellationToken);
-                if (hashing.BytesHashed - reported >= ProgressEvery || chunk.RemainingBytes == 0)
+                await upload.Content.WriteAsync(chunk.Data, cancellationToken);
+                if (integrity.Length - reported >= ProgressEvery || chunk.RemainingBytes == 0)
                 {
-                    reported = hashing.BytesHashed;
-                    context.Progress?.Report(new Backup.BackupProgress(0, 0, 0, reported, $"snapshot of {where}", EtcdLayer.Resource));
+                    reported = integrity.Length;
+                    context.Progress?.Report(new BackupProgress(0, 0, 0, reported, $"snapshot of {where}", EtcdLayer.Resource));
                 }
             }
         }
         catch (EtcdRequestException e)
         {
             // Not committed: disposing the upload discards it, and the key can be written afresh.
-            return new Attempt(null, e, hashing.BytesHashed, null);
+            return new Attempt(null, e);
         }
 
         var verdict = integrity.Complete();
-        if (!verdict.Intact)
+        if (verdict.Intact)
         {
-            return new Attempt(verdict, null, hashing.BytesHashed, null);
+            await upload.Content.FlushAsync(cancellationToken);
+            await upload.CommitAsync(cancellationToken);
         }
 
-        await hashing.FlushAsync(cancellationToken);
-        await upload.CommitAsync(cancellationToken);
-        return new Attempt(verdict, null, hashing.BytesHashed, hashing.Sha256Hex);
+        return new Attempt(verdict, null);
     }
 
     private void Error(string message, string reason) => context.Result.Error(message, EtcdLayer.Resource, null, "snapshot", reason);
 
     /// <summary>How one stream ended: judged (committed when intact), or broken.</summary>
-    private sealed record Attempt(EtcdSnapshotVerdict? Verdict, EtcdRequestException? Broken, long Size, string? Sha256);
+    private sealed record Attempt(EtcdSnapshotVerdict? Verdict, EtcdRequestException? Broken);
 }

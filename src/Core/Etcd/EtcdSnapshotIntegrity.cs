@@ -58,7 +58,19 @@ public sealed class EtcdSnapshotIntegrity
     /// <summary>Judges the snapshot once every byte has been appended; call once.</summary>
     public EtcdSnapshotVerdict Complete()
     {
-        var databaseSha = Convert.ToHexStringLower(_hash.GetHashAndReset());
+        // The hash of every byte (the artifact's) continues the database's with the trailer: one pass gives both.
+        string sha;
+        using (var whole = _hash.Clone())
+        {
+            whole.AppendData(_tail.AsSpan(0, _tailLength));
+            sha = Convert.ToHexStringLower(whole.GetHashAndReset());
+        }
+
+        return Judge(Convert.ToHexStringLower(_hash.GetHashAndReset())) with { Sha256 = sha };
+    }
+
+    private EtcdSnapshotVerdict Judge(string databaseSha)
+    {
         if (_total < TrailerLength + PageHeaderLength + 64)
         {
             return EtcdSnapshotVerdict.Broken(_total, _total == 0 ? "the snapshot is empty" : $"the snapshot is {_total} bytes: too short to hold a bbolt database and etcd's SHA-256");

@@ -10,6 +10,9 @@ namespace Strata.Core.Etcd;
 /// <param name="TransactionId">The bbolt transaction the snapshot was written in.</param>
 public sealed record EtcdSnapshotVerdict(bool Intact, string? Problem, long Length, long DatabaseLength, string? DatabaseSha256, int PageSize, ulong TransactionId)
 {
+    /// <summary>SHA-256 of every byte read, trailer included (the artifact's hash), lowercase hex: computed in the same pass as the database's.</summary>
+    public string Sha256 { get; init; } = "";
+
     /// <summary>A snapshot that failed, and why.</summary>
     public static EtcdSnapshotVerdict Broken(long length, string problem) => new(false, problem, length, Math.Max(0, length - EtcdSnapshotIntegrity.TrailerLength), null, 0, 0);
 }

@@ -1,4 +1,3 @@
-using Strata.Core.Kubernetes;
 using Strata.Core.Ports;
 
 namespace Strata.Core.Etcd;
@@ -11,8 +10,6 @@ namespace Strata.Core.Etcd;
 /// </summary>
 public static class ManagedControlPlanes
 {
-    private static readonly ApiResource Nodes = new("", "v1", "nodes", "Node", false, ["list"]);
-
     /// <summary>The node labels each managed platform sets, with the platform's name.</summary>
     private static readonly (string Label, string Platform)[] NodeLabels =
     [
@@ -41,7 +38,7 @@ public static class ManagedControlPlanes
                 return platform;
             }
 
-            await foreach (var node in cluster.ListAsync(Nodes, new ListRequest(PageSize: 1), cancellationToken))
+            await foreach (var node in cluster.ListAsync(ControlPlaneFiles.Nodes, new ListRequest(PageSize: 1), cancellationToken))
             {
                 return FromNodeLabels(node.Labels);
             }

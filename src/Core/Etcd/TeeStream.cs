@@ -1,10 +1,11 @@
 namespace Strata.Core.Etcd;
 
 /// <summary>
-/// A forward-only stream over <paramref name="source"/> that writes every byte read to <paramref name="copy"/> before
-/// handing it on: a reader (<see cref="ControlPlaneTar"/>) sets the pace, and the store gets exactly what it read.
+/// A forward-only stream over <paramref name="source"/> that writes every byte read to <paramref name="copy"/> (when
+/// given) before handing it on: a reader (<see cref="ControlPlaneTar"/>) sets the pace, and the store gets exactly what
+/// it read. It never seeks, whatever <paramref name="source"/> can do, so a reader meets the stream as it streams.
 /// </summary>
-internal sealed class TeeStream(Stream source, Stream copy) : Stream
+internal sealed class TeeStream(Stream source, Stream? copy) : Stream
 {
     public override bool CanRead => true;
 
@@ -19,7 +20,7 @@ internal sealed class TeeStream(Stream source, Stream copy) : Stream
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
         var read = await source.ReadAsync(buffer, cancellationToken);
-        if (read > 0)
+        if (read > 0 && copy is not null)
         {
             await copy.WriteAsync(buffer[..read], cancellationToken);
         }
@@ -35,7 +36,7 @@ internal sealed class TeeStream(Stream source, Stream copy) : Stream
     public override int Read(Span<byte> buffer)
     {
         var read = source.Read(buffer);
-        copy.Write(buffer[..read]);
+        copy?.Write(buffer[..read]);
         return read;
     }
 

@@ -207,6 +207,21 @@ public sealed class EtcdConfigurationTests
     }
 
     [Fact]
+    public void Parse_TheExampleInDocsEtcd_ReadsAsDocumented()
+    {
+        var markdown = File.ReadAllText(Path.Combine(Strata.TestKit.Repository.Root, "docs", "etcd.md"));
+        var start = markdown.IndexOf("```yaml\n", StringComparison.Ordinal) + "```yaml\n".Length;
+        var yaml = markdown[start..markdown.IndexOf("```", start, StringComparison.Ordinal)];
+
+        var configuration = Parse(yaml);
+
+        Assert.Equal(3, configuration.FindCluster("prod-kubeadm")!.Etcd!.Endpoints.Count);
+        Assert.Null(configuration.FindCluster("prod-aks")!.Etcd);
+        var etcd = configuration.FindPolicy("nightly")!.Etcd!;
+        Assert.Equal((true, EtcdSettings.DefaultTimeout, "busybox:1.36"), (etcd.Snapshot, etcd.Timeout, etcd.ControlPlaneFiles!.Image));
+    }
+
+    [Fact]
     public void Parse_Invalid_LocatesTheLine()
     {
         var error = Assert.Throws<ConfigurationException>(() => Parse(Valid.Replace("https://cp-3.internal:2379", "cp-3:2379", StringComparison.Ordinal)));

@@ -1,0 +1,164 @@
+using System.Net;
+using System.Net.Sockets;
+using Strata.Adapters.Etcd;
+using Strata.Adapters.Secrets;
+using Strata.Core.Artifacts;
+using Strata.Core.Backup;
+using Strata.Core.Configuration;
+using Strata.Core.Etcd;
+using Strata.Core.Results;
+using Strata.Core.Runs;
+using Strata.Core.Verification;
+using Strata.TestKit.Etcd;
+using Strata.TestKit.Fakes;
+
+namespace Strata.Core.Tests.Etcd;
+
+/// <summary>
+/// The etcd layer against real etcd (3.4 from Debian, started on loopback) through the gRPC connector: a member that
+/// hangs is passed over and says so, a dead first endpoint gives way to the next, and the snapshot and the
+/// control-plane files of one backup both commit and verify. These fail, never skip, when etcd is not installed.
+/// </summary>
+public sealed class EtcdLayerRealTests
+{
+    private static readonly GrpcEtcdConnector Connector = new(new SecretResolver(Environment.GetEnvironmentVariable));
+
+    private readonly MemoryArtifactStore _store = new();
+    private readonly OperationResult _result = new();
+
+    private LayerContext Context() => new(_store, ArtifactLayout.BackupPrefix("prod", "nightly", ControlPlaneFilesSandbox.BackupId), _result, TimeProvider.System)
+    {
+        BackupId = ControlPlaneFilesSandbox.BackupId,
+    };
+
+    private static EtcdLayer Layer(EtcdAccess access, Ports.IClusterWriter? client = null, ControlPlaneFilesSettings? files = null) =>
+        new(new EtcdSettings { Timeout = TimeSpan.FromMinutes(2), ControlPlaneFiles = files }, new ClusterDefinition { Name = "prod", Context = "c", Etcd = access },
+            Connector, client ?? new RecordingCluster());
+
+    [Fact]
+    public async Task CaptureAsync_ThreeMembers_OnePaused_SnapshotFromAHealthyOne_ThePausedDidNotAnswer()
+    {
+        await using var cluster = await EtcdCluster.StartAsync(members: 3);
+        var paused = cluster.Members[0];
+        await EtcdWriter.PutAsync(cluster.Members[1].Endpoint, Enumerable.Range(0, 200).Select(i => new KeyValuePair<string, byte[]>($"/registry/pods/shop/p-{i}", [1, 2, 3])));
+        paused.Pause();
+        try
+        {
+            var capture = await Layer(cluster.Access with { DialTimeout = TimeSpan.FromSeconds(2) }).CaptureAsync(Context());
+
+            Assert.Empty(_result.Problems);
+            var snapshot = capture.Etcd!.Snapshot!;
+            Assert.NotEqual(paused.Endpoint.GetLeftPart(UriPartial.Authority), snapshot.Endpoint);
+            Assert.Equal([false, true, true], snapshot.Endpoints.Select(e => e.MemberId is not null));
+            Assert.StartsWith("did not answer: ", snapshot.Endpoints[0].Problem, StringComparison.Ordinal);
+            var answered = snapshot.Endpoints.Where(e => e.RaftIndex is not null).ToList();
+            Assert.Equal(answered.Max(e => e.RaftIndex), snapshot.RaftIndex);
+            Assert.Equal(["member-1", "member-2", "member-3"], snapshot.Members.Select(m => m.Name).Order());
+            Assert.Contains(snapshot.MemberName, new[] { "member-2", "member-3" });
+            await AssertEtcdctlReadsAsync(_store.Artifacts[ArtifactLayout.ArtifactKey(Context().BackupPrefix, ArtifactLayout.EtcdSnapshotPath)], snapshot.Revision);
+        }
+        finally
+        {
+            paused.Resume();
+        }
+    }
+
+    [Fact]
+    public async Task CaptureAsync_FirstEndpointADeadPort_TheNextEndpointIsUsed()
+    {
+        await using var etcd = await EtcdServer.StartAsync();
+        var dead = new Uri($"http://127.0.0.1:{FreePort()}");
+
+        var capture = await Layer(new EtcdAccess { Endpoints = [dead, etcd.Endpoint], DialTimeout = TimeSpan.FromSeconds(2) }).CaptureAsync(Context());
+
+        Assert.Empty(_result.Problems);
+        var snapshot = capture.Etcd!.Snapshot!;
+        Assert.Equal((etcd.Endpoint.GetLeftPart(UriPartial.Authority), etcd.Name), (snapshot.Endpoint, snapshot.MemberName));
+        Assert.StartsWith("did not answer: ", snapshot.Endpoints[0].Problem, StringComparison.Ordinal);
+        Assert.Equal([false, true], snapshot.Endpoints.Select(e => e.Chosen));
+    }
+
+    [Fact]
+    public async Task CaptureAsync_SnapshotAndControlPlaneFiles_BothCommitted_AndTheBackupVerifies()
+    {
+        await using var etcd = await EtcdServer.StartAsync(tls: true);
+        await EtcdWriter.PutAsync(etcd.Access, new SecretResolver(Environment.GetEnvironmentVariable),
+            Enumerable.Range(0, 50).Select(i => new KeyValuePair<string, byte[]>($"/registry/configmaps/shop/c-{i}", [(byte)i])));
+        await using var world = await ControlPlaneFilesSandbox.StartAsync(null, "cp-1", "cp-2");
+
+        var capture = await Layer(etcd.Access, world.Client, ControlPlaneFilesSandbox.Settings()).CaptureAsync(Context());
+
+        Assert.Empty(_result.Problems);
+        Assert.Equal([ArtifactLayout.EtcdSnapshotPath, "control-plane/cp-1.tar", "control-plane/cp-2.tar"], capture.Artifacts.Select(a => a.Path));
+        Assert.Equal(["cp-1", "cp-2"], capture.Etcd!.ControlPlaneFiles.Select(f => f.Node));
+        Assert.Null(capture.Etcd.ControlPlaneFilesOff);
+        var manifest = Manifest(capture);
+        var findings = new VerificationFindings();
+        var facts = new Dictionary<string, IReadOnlyDictionary<string, string>>();
+        foreach (var artifact in capture.Artifacts)
+        {
+            var check = BackupVerifier.LayerChecks.First(c => c.AppliesTo(artifact));
+            await using var content = new MemoryStream(_store.Artifacts[ArtifactLayout.ArtifactKey(Context().BackupPrefix, artifact.Path)]);
+            facts[artifact.Path] = (await check.CheckAsync(artifact, content, manifest, findings)).Facts;
+        }
+
+        Assert.Empty(findings.Kept);
+        Assert.Equal(("matches", capture.Etcd.Snapshot!.DatabaseSha256), (facts[ArtifactLayout.EtcdSnapshotPath]["trailer"], facts[ArtifactLayout.EtcdSnapshotPath]["etcd sha256"]));
+        await AssertEtcdctlReadsAsync(_store.Artifacts[ArtifactLayout.ArtifactKey(Context().BackupPrefix, ArtifactLayout.EtcdSnapshotPath)], capture.Etcd.Snapshot.Revision);
+    }
+
+    [Fact]
+    public async Task CaptureAsync_WrongCa_EtcdUnreachable_SayingTheCertificateWasRefused()
+    {
+        await using var etcd = await EtcdServer.StartAsync(tls: true);
+        var access = etcd.Access with { CertificateAuthority = etcd.Certificates!.OtherCaReference, DialTimeout = TimeSpan.FromSeconds(3) };
+
+        var capture = await Layer(access).CaptureAsync(Context());
+
+        var problem = Assert.Single(_result.Problems);
+        Assert.Equal(ProblemReasons.EtcdUnreachable, problem.Reason);
+        Assert.Contains($"{etcd.Endpoint.GetLeftPart(UriPartial.Authority)}: did not answer: ", problem.Message, StringComparison.Ordinal);
+        Assert.Null(capture.Etcd!.Snapshot);
+        Assert.Empty(_store.Artifacts);
+    }
+
+    private static async Task AssertEtcdctlReadsAsync(byte[] snapshot, long revision)
+    {
+        var file = Path.Combine(Path.GetTempPath(), $"strata-snapshot-{Guid.NewGuid():N}.db");
+        await File.WriteAllBytesAsync(file, snapshot);
+        try
+        {
+            var status = System.Text.Json.Nodes.JsonNode.Parse(await EtcdTool.SnapshotStatusAsync(file))!;
+            Assert.Equal(revision, status["revision"]!.GetValue<long>());
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    private static BackupManifest Manifest(LayerCapture capture) => new()
+    {
+        FormatVersion = ArtifactFormat.Version,
+        Tool = new ToolInfo("strata", "test"),
+        BackupId = ControlPlaneFilesSandbox.BackupId,
+        Cluster = "prod",
+        Policy = "nightly",
+        ServerVersion = "v1.31.4",
+        Scope = new BackupScope().ToSummary(),
+        StartedAt = DateTimeOffset.UnixEpoch,
+        CompletedAt = DateTimeOffset.UnixEpoch,
+        Status = BackupStatus.Succeeded,
+        Counts = new ObjectCounts(0, new Dictionary<string, long>(), new Dictionary<string, long>()),
+        GitOps = new GitOpsSummary(0, 0, new Dictionary<string, long>(), []),
+        Artifacts = capture.Artifacts,
+        Etcd = capture.Etcd,
+    };
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
