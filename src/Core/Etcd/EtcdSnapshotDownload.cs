@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using Strata.Core.Artifacts;
 using Strata.Core.Ports;
 
@@ -22,7 +21,6 @@ public static class EtcdSnapshotDownload
         IArtifactStore store, string backupPrefix, EtcdSnapshotRecord snapshot, Stream? copy, CancellationToken cancellationToken = default)
     {
         var integrity = new EtcdSnapshotIntegrity();
-        using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         try
         {
             await using var source = await store.OpenReadAsync(ArtifactLayout.ArtifactKey(backupPrefix, snapshot.Path), cancellationToken);
@@ -31,7 +29,6 @@ public static class EtcdSnapshotDownload
             while ((read = await source.ReadAsync(buffer, cancellationToken)) > 0)
             {
                 integrity.Append(buffer.AsSpan(0, read));
-                sha.AppendData(buffer, 0, read);
                 if (copy is not null)
                 {
                     await copy.WriteAsync(buffer.AsMemory(0, read), cancellationToken);
@@ -44,11 +41,10 @@ public static class EtcdSnapshotDownload
         }
 
         var verdict = integrity.Complete();
-        var digest = Convert.ToHexStringLower(sha.GetHashAndReset());
         return !verdict.Intact ? $"the snapshot {snapshot.Path} fails its integrity check: {verdict.Problem}"
             : verdict.Length != snapshot.Size ? $"the snapshot {snapshot.Path} is {verdict.Length:N0} bytes, but the manifest says {snapshot.Size:N0}"
-            : !string.Equals(digest, snapshot.Sha256, StringComparison.OrdinalIgnoreCase)
-                ? $"the snapshot {snapshot.Path} has SHA-256 {digest}, but the manifest says {snapshot.Sha256}"
+            : !string.Equals(verdict.Sha256, snapshot.Sha256, StringComparison.OrdinalIgnoreCase)
+                ? $"the snapshot {snapshot.Path} has SHA-256 {verdict.Sha256}, but the manifest says {snapshot.Sha256}"
             : null;
     }
 }
