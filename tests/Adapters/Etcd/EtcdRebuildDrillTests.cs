@@ -1,5 +1,6 @@
 using System.Text;
 using Strata.Adapters.Etcd;
+using Strata.Adapters.Hosting;
 using Strata.Adapters.Secrets;
 using Strata.Core.Artifacts;
 using Strata.Core.Etcd;
@@ -141,6 +142,17 @@ public sealed class EtcdRebuildDrillTests : IAsyncLifetime
         Assert.Equal($"etcd and etcdutl (or etcdctl) are not on this runner (looked in {empty.Path})", new LocalEtcdRehearsals(Connector, TimeProvider.System, empty.Path).Unavailable);
         Assert.Equal($"neither etcdutl nor etcdctl is on this runner (looked in {onlyEtcd.Path})", new LocalEtcdRehearsals(Connector, TimeProvider.System, onlyEtcd.Path).Unavailable);
         Assert.Null(new LocalEtcdRehearsals(Connector, TimeProvider.System).Unavailable);
+    }
+
+    [Fact]
+    public async Task ControlPlaneFactory_WiresTheLocalRehearsals_WhichFindThisMachinesTools()
+    {
+        var config = _work.File("strata.yaml", "clusters:\n  - name: prod\n    context: prod\npolicies:\n  - name: nightly\n    clusters: [prod]\n    schedule: \"0 2 * * *\"\n");
+        var (context, resources) = await ControlPlaneFactory.CreateAsync(
+            config, StoreLocation.Resolve(Path.Combine(_work.Path, "store"), null, null, _ => null, _work.Path), _ => null, TimeProvider.System);
+        using var disposing = resources;
+
+        Assert.Null(Assert.IsType<LocalEtcdRehearsals>(context.EtcdRehearsals).Unavailable);
     }
 
     private LocalEtcdRehearsals Rehearsals() => new(Connector, TimeProvider.System, workFolder: _work.Path);
