@@ -46,7 +46,9 @@ public static class HandlerApp
         var home = Environment.GetEnvironmentVariable("STRATA_HOME") ?? Path.Combine(Path.GetTempPath(), "strata");
         var location = StoreLocation.Resolve(null, null, null, Environment.GetEnvironmentVariable, home);
         var (context, _) = await ControlPlaneFactory.CreateAsync(null, location, Environment.GetEnvironmentVariable, TimeProvider.System, cancellationToken: cancellationToken);
-        return context;
+
+        // A Functions app runs no etcd processes: its etcd rebuild drills check the snapshot's integrity only, and say so.
+        return context with { EtcdRehearsals = NoEtcdTools.Instance };
     }
 
     private static async Task<IResult> InvokeAsync(FunctionDefinition function, HttpRequest request, ControlPlaneSource source, CancellationToken cancellationToken)

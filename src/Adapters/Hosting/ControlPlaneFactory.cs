@@ -24,7 +24,8 @@ public static class ControlPlaneFactory
 
     /// <summary>
     /// Builds the context — with the HTTP alert channels (<see cref="HttpAlertChannels"/>, secrets resolved at each
-    /// delivery), the heartbeat sender (<see cref="HttpHeartbeat"/>) and etcd's gRPC client (<see cref="Etcd.GrpcEtcdConnector"/>) — and what to dispose with it; <see cref="ConfigurationException"/> or
+    /// delivery), the heartbeat sender (<see cref="HttpHeartbeat"/>), etcd's gRPC client (<see cref="Etcd.GrpcEtcdConnector"/>) and the
+    /// rebuild drill's local tools (<see cref="Etcd.LocalEtcdRehearsals"/>) — and what to dispose with it; <see cref="ConfigurationException"/> or
     /// <see cref="StoreConfigurationException"/> say what is wrong.
     /// </summary>
     public static async Task<(ControlPlaneContext Context, IDisposable Resources)> CreateAsync(
@@ -42,12 +43,16 @@ public static class ControlPlaneFactory
 
         // The dead man's switch is outbound HTTPS like the channels, so it takes their transport.
         var heartbeat = new HttpHeartbeat(secrets, alertDelivery?.Transport?.Invoke());
+        var etcd = new Etcd.GrpcEtcdConnector(secrets);
         var context = new ControlPlaneContext(parsed, clusters, new ArtifactStores(location.Artifacts), location.History, location.State, time, options ?? new ControlPlaneOptions())
         {
             AlertChannels = channels,
             Heartbeat = heartbeat,
             HostCommands = new Commands.LocalCommands(),
-            Etcd = new Etcd.GrpcEtcdConnector(secrets),
+            Etcd = etcd,
+
+            // etcdutl/etcdctl and etcd on this host's PATH; where they are missing, the drill checks integrity only and says why.
+            EtcdRehearsals = new Etcd.LocalEtcdRehearsals(etcd, time),
             Secrets = secrets,
         };
         return (context, new Disposables(clusters, channels, heartbeat));

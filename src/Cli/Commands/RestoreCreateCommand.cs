@@ -33,11 +33,17 @@ internal static class RestoreCreateCommand
         var toPod = new Option<string?>("--to-pod") { Description = "With --database: the pod whose tools restore it (default: the target's pod in strata.yaml)." };
         var clean = new Option<bool>("--clean") { Description = "With --database: restore over a database that has tables, dropping what the dump recreates (refused without it)." };
         var config = new Option<string?>("--config") { Description = "strata.yaml (default $STRATA_CONFIG), for --database." };
+        var etcd = new Option<bool>("--etcd")
+        {
+            Description = "Write a restore guide for the backup's etcd snapshot instead of restoring objects: the snapshot (checked) and restore-etcd.sh, "
+                + "a script per control-plane member, into --to-dir. Touches no cluster.",
+        };
+        var toDir = new Option<string?>("--to-dir") { Description = "With --etcd: the folder to write the snapshot, script and README to (default ./etcd-restore-ID)." };
 
-        var command = new Command("create", "Restore a backup's objects into a cluster, in dependency order — or, with --remote, ask the control plane to.") { fromBackup };
+        var command = new Command("create", "Restore a backup's objects into a cluster, in dependency order — or, with --remote, ask the control plane to; with --etcd, write the etcd snapshot and a restore script for the operator.") { fromBackup };
         cluster.AddTo(command);
         selection.AddTo(command);
-        foreach (var option in new Option[] { mappings, existing, dryRun, allowIncomplete, priorities, output, database, toDatabase, toPod, clean, config })
+        foreach (var option in new Option[] { mappings, existing, dryRun, allowIncomplete, priorities, output, database, toDatabase, toPod, clean, config, etcd, toDir })
         {
             command.Options.Add(option);
         }
@@ -51,8 +57,30 @@ internal static class RestoreCreateCommand
             .. cluster.All, selection.ExcludeNamespaces, selection.IncludeResources, selection.ExcludeResources, allowIncomplete, priorities,
             store.Store, store.Container, store.History,
         ];
+        // What steers an object or database restore: nothing of it applies to the etcd guide, which restores nothing.
+        Option[] notForEtcd =
+        [
+            .. cluster.All, selection.IncludeNamespaces, selection.ExcludeNamespaces, selection.Selector, selection.IncludeResources, selection.ExcludeResources, mappings, existing, dryRun, allowIncomplete, priorities, database, toDatabase, toPod, clean, config,
+            remote.Remote, toCluster,
+        ];
         command.SetAction(async (parsed, ct) =>
         {
+            var outputMode = parsed.GetValue(output) == "json" ? OutputMode.Json : OutputMode.Table;
+            if (parsed.GetValue(etcd))
+            {
+                if (notForEtcd.FirstOrDefault(o => parsed.GetResult(o) is { Implicit: false }) is { } misplaced)
+                {
+                    return await environment.FailAsync($"{misplaced.Name} does not go with --etcd: the etcd restore guide writes files for the operator and touches no cluster");
+                }
+
+                return await EtcdRestoreGuideExecution.RunAsync(parsed.GetValue(fromBackup)!, parsed.GetValue(toDir), store.Resolve(parsed, environment), outputMode, environment, ct);
+            }
+
+            if (parsed.GetValue(toDir) is not null)
+            {
+                return await environment.FailAsync("--to-dir goes with --etcd");
+            }
+
             if (parsed.GetValue(database) is { } dumped)
             {
                 if (parsed.GetValue(remote.Remote))

@@ -1,5 +1,6 @@
 using Spectre.Console;
 using Strata.Core.Configuration;
+using Strata.Core.Etcd;
 using Strata.Core.Runs;
 
 namespace Strata.Cli.Output;
@@ -15,7 +16,7 @@ internal static class DrillTables
         grid.AddRow("Drill", Markup.Escape(drill.Id));
         grid.AddRow("Status", Markup.Escape(drill.Status.ToString() + (drill.ExceededObjective ? " (slower than the RTO objective)" : "")));
         grid.AddRow("Backup", Markup.Escape($"{drill.BackupId} (policy {drill.Policy}, cluster {drill.Cluster})"));
-        grid.AddRow("Target", Markup.Escape($"{drill.Target}, {Mode(drill.Mode)}"
+        grid.AddRow("Target", Markup.Escape(drill.Mode == DrillMode.EtcdRestore ? $"a throwaway etcd on the {drill.Target}, {Mode(drill.Mode)}" : $"{drill.Target}, {Mode(drill.Mode)}"
             + (drill.Namespaces.Count == 0 ? "" : ": " + string.Join(", ", drill.Namespaces.Select(n => $"{n.Key} → {n.Value}")))));
         grid.AddRow("RTO", Markup.Escape(Rto(drill)));
         if (drill.RestoreSeconds is { } restore)
@@ -60,6 +61,11 @@ internal static class DrillTables
             }
 
             console.Write(table);
+        }
+
+        if (drill.Etcd is { } etcd)
+        {
+            EtcdRecoveryTables.Drill(console, etcd);
         }
 
         if (drill.Databases.Count > 0)
@@ -141,13 +147,21 @@ internal static class DrillTables
         console.Write(table);
     }
 
-    private static string Mode(DrillMode mode) => mode == DrillMode.DryRun ? "dryRun" : "scratch";
+    private static string Mode(DrillMode mode) => mode switch
+    {
+        DrillMode.DryRun => "dryRun",
+        DrillMode.EtcdRestore => "etcdRestore",
+        _ => "scratch",
+    };
 
     private static string Rto(DrillRecord drill)
     {
         var objective = drill.RtoObjectiveSeconds is { } seconds ? DurationText.Format(TimeSpan.FromSeconds(seconds)) : null;
+        var measured = drill.Mode == DrillMode.EtcdRestore ? "to download, restore, start and check the etcd snapshot" : "from the drill's start to the last assertion holding";
         return drill.RtoSeconds is { } rto
-            ? $"{rto:0.0} s from the drill's start to the last assertion holding" + (objective is null ? "" : drill.ExceededObjective ? $" — over the objective of {objective}" : $" — within the objective of {objective}")
-            : drill.Mode == DrillMode.DryRun ? "- (a dry run restores nothing to measure)" : "- (not recovered)";
+            ? $"{rto:0.0} s {measured}" + (objective is null ? "" : drill.ExceededObjective ? $" — over the objective of {objective}" : $" — within the objective of {objective}")
+            : drill.Mode == DrillMode.DryRun ? "- (a dry run restores nothing to measure)"
+            : drill.Etcd is { Scope: EtcdDrillScope.IntegrityOnly, Passed: true } ? "- (only the snapshot's integrity was checked)"
+            : "- (not recovered)";
     }
 }

@@ -18,6 +18,9 @@ public static class DrillWorker
     /// <summary>How much longer than the drill's timeout its lease lasts: the restore before the wait, and clean-up after it.</summary>
     public static readonly TimeSpan LeaseMargin = TimeSpan.FromMinutes(30);
 
+    /// <summary>The <see cref="DrillRecord.Target"/> of an etcd rebuild drill: it restores into no cluster, but on the runner.</summary>
+    public const string EtcdRebuildTarget = "runner";
+
     /// <summary>The id of the drill <paramref name="envelope"/> asks for.</summary>
     public static string DrillIdFor(Envelope envelope) => envelope.Payload is VerifyRequested { ScheduledFor: { } scheduledFor } request
         ? DrillTick.ScheduledDrillId(request.Policy, request.Cluster, scheduledFor)
@@ -29,12 +32,14 @@ public static class DrillWorker
         var policy = configuration.FindPolicy(request.Policy);
         var settings = policy?.Verification.Drill;
         var target = settings?.Target ?? request.Cluster;
+
+        // An etcd rebuild drill restores into no cluster: no target to find.
         return backup is null ? $"backup {request.BackupId} is not in the run history"
             : backup.Cluster != request.Cluster || backup.Policy != request.Policy
                 ? $"backup {request.BackupId} belongs to cluster '{backup.Cluster}' and policy '{backup.Policy}', not '{request.Cluster}' and '{request.Policy}'"
             : policy is null ? $"policy '{request.Policy}' is not in {configuration.Source}"
             : settings is null ? $"policy '{request.Policy}' has no verification.drill in {configuration.Source}: nothing says how to drill it"
-            : configuration.FindCluster(target) is null ? $"cluster '{target}', the drill's target, is not in {configuration.Source}"
+            : settings.Mode != DrillMode.EtcdRestore && configuration.FindCluster(target) is null ? $"cluster '{target}', the drill's target, is not in {configuration.Source}"
             : !backup.IsVerified ? $"backup {request.BackupId} is {backup.Status}{(backup.ExpiredAt is null ? "" : " and expired")}: only verified backups are drilled"
             : null;
     }
@@ -52,7 +57,7 @@ public static class DrillWorker
         }
 
         var settings = context.Configuration.FindPolicy(request.Policy)!.Verification.Drill!;
-        var targetCluster = context.Configuration.FindCluster(settings.Target ?? request.Cluster)!;
+        var targetName = settings.Mode == DrillMode.EtcdRestore ? EtcdRebuildTarget : settings.Target ?? request.Cluster;
         var drillId = DrillIdFor(envelope);
         var existing = await context.History.FindDrillAsync(drillId, cancellationToken);
         if (existing is { Status: not DrillStatus.InProgress })
@@ -67,7 +72,7 @@ public static class DrillWorker
         var lease = await context.State.TryAcquireLeaseAsync(leaseKey, drillId, now, settings.BoundedTimeout + LeaseMargin, cancellationToken);
         if (!lease.Acquired)
         {
-            var skipped = await SkipAsync(context, backup!, settings, targetCluster, drillId,
+            var skipped = await SkipAsync(context, backup!, settings, targetName, drillId,
                 $"drill {lease.Holder} of policy {request.Policy} on {request.Cluster} is running (lease until {lease.ExpiresAt:O})", cancellationToken);
             result.Log($"drill {drillId} not run: {skipped.Error}");
             return result;
@@ -89,7 +94,9 @@ public static class DrillWorker
                 await AbandonPreviousAsync(context, envelope, previous, settings, result, cancellationToken);
             }
 
-            drill = await RunAsync(context, envelope, backup!, settings, targetCluster, drillId, existing, cancellationToken);
+            drill = settings.Mode == DrillMode.EtcdRestore
+                ? await RunEtcdAsync(context, envelope, backup!, settings, drillId, existing, cancellationToken)
+                : await RunAsync(context, envelope, backup!, settings, context.Configuration.FindCluster(targetName)!, drillId, existing, cancellationToken);
         }
         finally
         {
@@ -104,7 +111,7 @@ public static class DrillWorker
 
     /// <summary>Records a drill refused because another drill of the pair holds the lease: the history shows it was asked for.</summary>
     private static async Task<DrillRecord> SkipAsync(
-        ControlPlaneContext context, BackupRecord backup, DrillSettings settings, ClusterDefinition targetCluster, string drillId, string reason,
+        ControlPlaneContext context, BackupRecord backup, DrillSettings settings, string target, string drillId, string reason,
         CancellationToken cancellationToken)
     {
         var now = context.Time.GetUtcNow();
@@ -114,7 +121,7 @@ public static class DrillWorker
             BackupId = backup.Id,
             Policy = backup.Policy,
             Cluster = backup.Cluster,
-            Target = targetCluster.Name,
+            Target = target,
             Mode = settings.Mode,
             Status = DrillStatus.Skipped,
             StartedAt = now,
@@ -139,7 +146,12 @@ public static class DrillWorker
         }
 
         DrillRecord abandoned;
-        if (context.Configuration.FindCluster(previous.Target) is { } target)
+        if (previous.Mode == DrillMode.EtcdRestore)
+        {
+            // Its throwaway etcd ran on its worker, gone with it: nothing in a cluster to clean up.
+            abandoned = await RecordAbandonedAsync(context, previous, "");
+        }
+        else if (context.Configuration.FindCluster(previous.Target) is { } target)
         {
             try
             {
@@ -232,6 +244,67 @@ public static class DrillWorker
     }
 
     /// <summary>
+    /// An etcd rebuild drill (<see cref="DrillMode.EtcdRestore"/>): the backup's snapshot rebuilt on this host by
+    /// <see cref="Etcd.EtcdRebuildDrill"/> within the drill's timeout — or only its integrity checked where the host has no
+    /// etcd tools — and recorded. No cluster is touched; its RTO is the rebuild's (download, restore, start, check).
+    /// </summary>
+    private static async Task<DrillRecord> RunEtcdAsync(
+        ControlPlaneContext context, Envelope envelope, BackupRecord backup, DrillSettings settings, string drillId, DrillRecord? stale,
+        CancellationToken cancellationToken)
+    {
+        if (stale is not null)
+        {
+            // Its worker died with its throwaway etcd: recorded as abandoned rather than run again.
+            return await RecordAbandonedAsync(context, stale, "");
+        }
+
+        var request = (VerifyRequested)envelope.Payload;
+        var drill = new DrillRecord
+        {
+            Id = drillId,
+            BackupId = backup.Id,
+            Policy = backup.Policy,
+            Cluster = backup.Cluster,
+            Target = EtcdRebuildTarget,
+            Mode = DrillMode.EtcdRestore,
+            Status = DrillStatus.InProgress,
+            StartedAt = context.Time.GetUtcNow(),
+            RtoObjectiveSeconds = settings.RecoveryTimeObjective?.TotalSeconds,
+            RequestedBy = request.ScheduledFor is null ? envelope.CorrelationId : "drill-tick",
+        };
+        await context.History.SaveDrillAsync(drill, cancellationToken);
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(settings.BoundedTimeout);
+        DrillRecord finished;
+        try
+        {
+            var result = await Artifacts.ManifestFile.ReadAsync(context.Stores.Default, backup.Location, deadline.Token) is { } manifest
+                ? await new Etcd.EtcdRebuildDrill(context.Stores.Default, context.EtcdRehearsals, context.Etcd, context.Time)
+                    .RunAsync(manifest, backup.Location, $"strata-drill-{(drillId.Length > 6 ? drillId[^6..] : drillId)}", deadline.Token)
+                : null;
+            finished = result is null
+                ? drill with { Status = DrillStatus.Failed, Error = $"backup {backup.Id} has no manifest at {backup.Location}" }
+                : drill with
+                {
+                    Etcd = result,
+                    Status = result.Passed ? DrillStatus.Passed : DrillStatus.Failed,
+                    RtoSeconds = result.RtoSeconds,
+                    Error = result.Problems.Count == 0 ? null : result.Problems[0] + (result.Problems.Count > 1 ? $" (and {result.Problems.Count - 1} more)" : ""),
+                    Warnings = result.IntegrityOnlyBecause is { } why ? [$"only the snapshot's integrity was checked: {why}"] : [],
+                };
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            var why = e is OperationCanceledException ? $"the etcd rebuild took longer than the drill's timeout ({settings.BoundedTimeout})" : e.Message;
+            finished = drill with { Status = DrillStatus.Failed, Error = why };
+        }
+
+        finished = finished with { CompletedAt = context.Time.GetUtcNow() };
+        await context.History.SaveDrillAsync(finished, CancellationToken.None);
+        return finished;
+    }
+
+    /// <summary>
     /// The database part of a drill, for a policy that dumps databases: each dump restored into a scratch database on its
     /// own server (reached through the backup's cluster), the queries run, the RTO measured. A failed database drill fails
     /// the drill; the drill's RTO is the slowest of its parts (they would run side by side in a recovery).
@@ -291,10 +364,13 @@ public static class DrillWorker
     private static async Task FollowUpAsync(ControlPlaneContext context, Envelope request, DrillRecord drill, FunctionResult result, CancellationToken cancellationToken)
     {
         var now = context.Time.GetUtcNow();
-        var what = $"Restore drill {drill.Id} of backup {drill.BackupId} ({drill.Cluster}, policy {drill.Policy}) into {drill.Target}";
+        var what = drill.Mode == DrillMode.EtcdRestore
+            ? $"Rebuild drill {drill.Id} of the etcd snapshot of backup {drill.BackupId} ({drill.Cluster}, policy {drill.Policy})"
+            : $"Restore drill {drill.Id} of backup {drill.BackupId} ({drill.Cluster}, policy {drill.Policy}) into {drill.Target}";
         var (failedItems, more) = FailedItemList.Of(drill.Refused.Select(r => $"refused: {r.Object}: {r.Reason}")
             .Concat(drill.Assertions.Where(a => !a.Passed).Select(a => $"unmet: {a.What} (last seen: {a.LastSeen})"))
-            .Concat(drill.Databases.Where(d => !d.Passed).Select(d => $"database {d.Target}/{d.Database}: {d.Error}")));
+            .Concat(drill.Databases.Where(d => !d.Passed).Select(d => $"database {d.Target}/{d.Database}: {d.Error}"))
+            .Concat((drill.Etcd?.Problems ?? []).Select(p => $"etcd: {p}")));
         if (drill.Status == DrillStatus.Failed)
         {
             result.Send(request.FollowedBy($"alert-drill-failed-{drill.Id}", now, new AlertRaised(

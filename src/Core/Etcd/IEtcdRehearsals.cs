@@ -18,6 +18,9 @@ public interface IEtcdRehearsals
     /// </summary>
     Task<IRehearsedEtcd> RebuildAsync(string snapshotFile, string name, CancellationToken cancellationToken = default);
 
-    /// <summary>A temporary file path for the snapshot, in the folder the rehearsal works in (deleted by the caller).</summary>
-    string NewSnapshotFile();
+    /// <summary>
+    /// A new temporary file for the snapshot, in the folder the rehearsal works in: the caller writes the artifact into
+    /// it, closes its stream, rebuilds from its path, and disposes it (which deletes it). Core does no file I/O of its own.
+    /// </summary>
+    IEtcdSnapshotFile NewSnapshotFile();
 }

@@ -18,5 +18,5 @@ public sealed class UnwiredEtcd : IEtcdConnector, IEtcdRehearsals
         Task.FromException<IRehearsedEtcd>(new EtcdRehearsalException(Unavailable!));
 
     /// <inheritdoc />
-    public string NewSnapshotFile() => throw new EtcdRehearsalException(Unavailable!);
+    public IEtcdSnapshotFile NewSnapshotFile() => throw new EtcdRehearsalException(Unavailable!);
 }

@@ -1,0 +1,234 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using Strata.Adapters.Commands;
+using Strata.Core.Commands;
+using Strata.Core.Etcd;
+
+namespace Strata.Adapters.Etcd;
+
+/// <summary>
+/// Rebuilds etcd snapshots on the runner's own host for the rebuild drill: <c>etcdutl snapshot restore</c> (etcd 3.5+;
+/// <c>ETCDCTL_API=3 etcdctl snapshot restore</c> where only etcd 3.4's tools are installed) into a temporary data
+/// directory, then <c>etcd</c> as a single member on free loopback ports, reported ready once <c>Maintenance.Status</c>
+/// answers through <paramref name="connector"/>. The tools are looked up on <paramref name="searchPath"/> (default: PATH,
+/// then <c>/usr/bin</c> and <c>/usr/local/bin</c>, where Debian's <c>etcd-server</c> and <c>etcd-client</c> put them);
+/// without them <see cref="Unavailable"/> says which is missing and the drill checks integrity only.
+/// </summary>
+/// <param name="connector">Reaches the rebuilt member (plaintext loopback).</param>
+/// <param name="time">Measures the restore and the start, and paces the wait.</param>
+/// <param name="searchPath">Folders to look for the tools in, separated by the platform's path separator; null: PATH and the Debian folders.</param>
+/// <param name="workFolder">Where data directories and snapshot files go; null: a folder under the system's temporary folder.</param>
+public sealed class LocalEtcdRehearsals(IEtcdConnector connector, TimeProvider time, string? searchPath = null, string? workFolder = null) : IEtcdRehearsals
+{
+    /// <summary>How long etcd may take from its start to its first answer.</summary>
+    public static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(60);
+
+    private const int Attempts = 3;
+    private static readonly string[] DebianFolders = ["/usr/bin", "/usr/local/bin"];
+
+    private readonly string _searchPath = searchPath
+        ?? string.Join(Path.PathSeparator, new[] { Environment.GetEnvironmentVariable("PATH") ?? "" }.Concat(DebianFolders));
+
+    private readonly string _workFolder = workFolder ?? Path.Combine(Path.GetTempPath(), "strata-etcd-rehearsals");
+    private readonly LocalCommands _commands = new();
+    private string? _toolVersion;
+
+    /// <summary><c>etcdutl</c> (or <c>etcdctl</c>, etcd 3.4) as found; null when neither is.</summary>
+    public string? RestoreProgram => Find("etcdutl") ?? Find("etcdctl");
+
+    /// <summary><c>etcd</c> as found; null when it is not.</summary>
+    public string? EtcdProgram => Find("etcd");
+
+    /// <inheritdoc />
+    public string? Unavailable => (RestoreProgram, EtcdProgram) switch
+    {
+        (null, null) => $"etcd and etcdutl (or etcdctl) are not on this runner (looked in {Searched})",
+        (null, _) => $"neither etcdutl nor etcdctl is on this runner (looked in {Searched})",
+        (_, null) => $"etcd is not on this runner (looked in {Searched})",
+        _ => null,
+    };
+
+    private string Searched => string.Join(", ", Folders.Distinct(StringComparer.Ordinal));
+
+    private IEnumerable<string> Folders => _searchPath.Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+
+    /// <inheritdoc />
+    public IEtcdSnapshotFile NewSnapshotFile()
+    {
+        Directory.CreateDirectory(_workFolder);
+        return new LocalSnapshotFile(Path.Combine(_workFolder, $"snapshot-{Guid.NewGuid():N}.db"));
+    }
+
+    /// <inheritdoc />
+    public async Task<IRehearsedEtcd> RebuildAsync(string snapshotFile, string name, CancellationToken cancellationToken = default)
+    {
+        if (Unavailable is { } why)
+        {
+            throw new EtcdRehearsalException(why);
+        }
+
+        var tool = await ToolVersionAsync(cancellationToken);
+        for (var attempt = 1; ; attempt++)
+        {
+            var directory = Path.Combine(_workFolder, $"{name}-{Guid.NewGuid():N}");
+            Directory.CreateDirectory(directory);
+            var (client, peer) = (FreePort(), FreePort());
+            try
+            {
+                var restore = await RestoreAsync(snapshotFile, Path.Combine(directory, "data"), name, peer, cancellationToken);
+                var started = time.GetTimestamp();
+                var process = Start(Path.Combine(directory, "data"), name, client, peer);
+                var rehearsed = new LocalRehearsedEtcd(process, directory, client, tool, restore);
+                try
+                {
+                    await WaitUntilAnsweringAsync(rehearsed, cancellationToken);
+                    rehearsed.StartDuration = time.GetElapsedTime(started);
+                    return rehearsed;
+                }
+                catch
+                {
+                    await rehearsed.DisposeAsync();
+                    throw;
+                }
+            }
+            catch (EtcdRehearsalException e) when (attempt < Attempts && e.Message.Contains("address already in use", StringComparison.Ordinal))
+            {
+                // Another program took a port between the pick and etcd's bind: the peer URL is in the restored data, so restore again.
+                LocalRehearsedEtcd.Delete(directory);
+            }
+            catch
+            {
+                LocalRehearsedEtcd.Delete(directory);
+                throw;
+            }
+        }
+    }
+
+    private async Task<TimeSpan> RestoreAsync(string snapshotFile, string dataDirectory, string name, int peer, CancellationToken cancellationToken)
+    {
+        var program = RestoreProgram!;
+        var peerUrl = $"http://127.0.0.1:{peer}";
+        var command = new HostCommand(
+            [program, "snapshot", "restore", snapshotFile, "--data-dir", dataDirectory, "--name", name,
+                "--initial-cluster", $"{name}={peerUrl}", "--initial-advertise-peer-urls", peerUrl],
+            IsEtcdctl(program) ? new Dictionary<string, string> { ["ETCDCTL_API"] = "3" } : null);
+        var start = time.GetTimestamp();
+        var exit = await _commands.RunAsync(command, new CommandStreams(), cancellationToken);
+        if (!exit.Succeeded)
+        {
+            throw new EtcdRehearsalException($"{Path.GetFileName(program)} snapshot restore failed: {ToolWords(exit)}");
+        }
+
+        return time.GetElapsedTime(start);
+    }
+
+    private Process Start(string dataDirectory, string name, int client, int peer)
+    {
+        var clientUrl = $"http://127.0.0.1:{client}";
+        var peerUrl = $"http://127.0.0.1:{peer}";
+        var start = new ProcessStartInfo(EtcdProgram!)
+        {
+            UseShellExecute = false,
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        foreach (var argument in new[]
+        {
+            "--data-dir", dataDirectory, "--name", name,
+            "--listen-client-urls", clientUrl, "--advertise-client-urls", clientUrl,
+            "--listen-peer-urls", peerUrl, "--initial-advertise-peer-urls", peerUrl,
+            "--initial-cluster", $"{name}={peerUrl}",
+        })
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        // The restore wrote the member's identity; nothing of the runner's ETCD_* settings may change it.
+        foreach (var variable in start.Environment.Keys.Where(k => k.StartsWith("ETCD_", StringComparison.Ordinal)).ToList())
+        {
+            start.Environment.Remove(variable);
+        }
+
+        try
+        {
+            return Process.Start(start) ?? throw new EtcdRehearsalException($"{EtcdProgram} did not start");
+        }
+        catch (System.ComponentModel.Win32Exception e)
+        {
+            throw new EtcdRehearsalException($"{EtcdProgram} could not be started: {e.Message}", e);
+        }
+    }
+
+    private async Task WaitUntilAnsweringAsync(LocalRehearsedEtcd rehearsed, CancellationToken cancellationToken)
+    {
+        var deadline = time.GetTimestamp();
+        await using var endpoints = await connector.ConnectAsync(rehearsed.Access, cancellationToken);
+        while (true)
+        {
+            if (rehearsed.HasExited)
+            {
+                throw new EtcdRehearsalException($"etcd exited ({rehearsed.ExitCode}) before it answered: {LastWords(rehearsed.Stderr)}");
+            }
+
+            try
+            {
+                using var call = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+                call.CancelAfter(TimeSpan.FromSeconds(2));
+                await endpoints.Members[0].StatusAsync(call.Token);
+                return;
+            }
+            catch (Exception e) when (e is EtcdRequestException || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested))
+            {
+                if (time.GetElapsedTime(deadline) > StartTimeout)
+                {
+                    throw new EtcdRehearsalException($"etcd did not answer within {StartTimeout.TotalSeconds:0} s: {e.Message}; its log ends: {LastWords(rehearsed.Stderr)}");
+                }
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(100), time, cancellationToken);
+        }
+    }
+
+    private async Task<string> ToolVersionAsync(CancellationToken cancellationToken)
+    {
+        if (_toolVersion is { } known)
+        {
+            return known;
+        }
+
+        var program = RestoreProgram!;
+        var output = new MemoryStream();
+        var exit = await _commands.RunAsync(new HostCommand([program, "version"]), new CommandStreams(Stdout: (s, ct) => s.CopyToAsync(output, ct)), cancellationToken);
+        var first = System.Text.Encoding.UTF8.GetString(output.ToArray()).Split('\n').FirstOrDefault()?.Trim() ?? "";
+        var version = first.Split("version:", 2) is [_, var v] && v.Trim().Length > 0 ? v.Trim() : null;
+        return _toolVersion = $"{Path.GetFileName(program)} {(exit.Succeeded && version is not null ? version : "(version unknown)")}";
+    }
+
+    private string? Find(string program) =>
+        Folders.Select(folder => Path.Combine(folder, program)).FirstOrDefault(File.Exists);
+
+    private static bool IsEtcdctl(string program) => Path.GetFileName(program) == "etcdctl";
+
+    /// <summary>The tool's own words: its <c>Error:</c> lines (etcdctl/etcdutl print the cause so), else its last line.</summary>
+    private static string ToolWords(CommandExit exit)
+    {
+        var errors = exit.Stderr.Split('\n').Select(l => l.Trim()).Where(l => l.StartsWith("Error:", StringComparison.Ordinal)).ToList();
+        return errors.Count > 0 ? string.Join("; ", errors) + $" (exit {exit.ExitCode})" : exit.Describe();
+    }
+
+    /// <summary>The last few lines of etcd's log, for a start that failed.</summary>
+    private static string LastWords(string log)
+    {
+        var lines = log.Split('\n').Select(l => l.Trim()).Where(l => l.Length > 0).ToList();
+        return lines.Count == 0 ? "(it wrote nothing)" : string.Join(" | ", lines.TakeLast(3));
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
