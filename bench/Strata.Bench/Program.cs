@@ -14,6 +14,7 @@ using Strata.Sandbox;
 // Alert latency: strata-bench --alert-latency 7   (strata run's runner, a partial backup, a PagerDuty-shaped HTTPS sink)
 // PostgreSQL dumps against pg_dump, and drills against pg_restore: strata-bench --strata PATH --databases 100MB,1GB [--rounds 3]
 // Volume snapshots, concurrently and beside the objects, against kubectl create + wait: strata-bench --volumes 50 [--objects 10000] [--snapshot-seconds 2] [--rounds 3]
+// etcd snapshots against etcdctl snapshot save, and the rebuild drill's RTO: strata-bench --strata PATH --etcd-mb 200 [--rounds 3]
 if (Arg("--alert-latency") is { } alertRounds)
 {
     Console.WriteLine("| rounds | run ended → trigger at the sink | median | request → trigger (backup included) | median |");
@@ -63,6 +64,12 @@ if (Arg("--blob-gb") is { } gigabytes)
 
 var strata = Arg("--strata") ?? throw new ArgumentException("--strata PATH (a published strata executable) is required");
 var kubectl = Arg("--kubectl") ?? "kubectl";
+if (Arg("--etcd-mb") is { } etcdMegabytes)
+{
+    Console.WriteLine(await EtcdBench.RunAsync(strata, int.Parse(etcdMegabytes, CultureInfo.InvariantCulture), int.Parse(Arg("--rounds") ?? "3", CultureInfo.InvariantCulture)));
+    return 0;
+}
+
 if (Arg("--databases") is { } databaseSizes)
 {
     Console.WriteLine(await DatabaseBench.RunAsync(strata, databaseSizes.Split(','), int.Parse(Arg("--rounds") ?? "3", CultureInfo.InvariantCulture)));
