@@ -51,7 +51,7 @@ internal static class ControlPlaneBench
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
         for (var i = 0; i < runs; i++)
         {
-            var port = AzuriteFixture.FreePort();
+            var port = LoopbackPorts.Free();
             var start = new ProcessStartInfo(executable) { RedirectStandardOutput = true, RedirectStandardError = true };
             start.Environment["FUNCTIONS_CUSTOMHANDLER_PORT"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture);
             var watch = Stopwatch.StartNew();

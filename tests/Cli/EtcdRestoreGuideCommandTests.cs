@@ -1,9 +1,8 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using System.Text;
 using System.Text.Json.Nodes;
 using Strata.Adapters.Etcd;
+using Strata.Adapters.Hosting;
 using Strata.Adapters.Local;
 using Strata.Adapters.Secrets;
 using Strata.Core.Artifacts;
@@ -135,7 +134,8 @@ public sealed class EtcdRestoreGuideCommandTests : IDisposable
     public async Task Script_Confirmed_RestoresARealSnapshot_AndPointsEtcdsManifestAtTheNewDirectory()
     {
         var connector = new GrpcEtcdConnector(new SecretResolver(Environment.GetEnvironmentVariable));
-        var (client, peer) = (FreePort(), FreePort());
+        var ports = LoopbackPorts.Free(2);
+        var (client, peer) = (ports[0], ports[1]);
         byte[] snapshot;
         await using (var etcd = await EtcdServer.StartAsync())
         {
@@ -276,12 +276,5 @@ public sealed class EtcdRestoreGuideCommandTests : IDisposable
         await process.WaitForExitAsync();
         await output;
         return (process.ExitCode, await errors);
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using Strata.Adapters.Azure;
+using Strata.Adapters.Hosting;
 using Xunit;
 
 namespace Strata.TestKit;
@@ -31,7 +32,8 @@ public sealed class AzuriteFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         var azurite = await LocateAsync();
-        (BlobPort, var queuePort, TablePort) = (FreePort(), FreePort(), FreePort());
+        var ports = LoopbackPorts.Free(3);
+        (BlobPort, var queuePort, TablePort) = (ports[0], ports[1], ports[2]);
         var start = new ProcessStartInfo(azurite)
         {
             RedirectStandardOutput = true,
@@ -131,14 +133,6 @@ public sealed class AzuriteFixture : IAsyncLifetime
                 await Task.Delay(100);
             }
         }
-    }
-
-    /// <summary>A loopback port nothing listens on (once this returns).</summary>
-    public static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     private static async Task<bool> Listening(int port)

@@ -1,6 +1,5 @@
-using System.Net;
-using System.Net.Sockets;
 using System.Security.Cryptography;
+using Strata.Adapters.Hosting;
 
 namespace Strata.Sandbox.Databases;
 
@@ -124,7 +123,7 @@ public sealed class ThrowawayPostgres : IAsyncDisposable
         // A port taken between choosing and binding fails the start; another port is tried once.
         for (var attempt = 1; ; attempt++)
         {
-            Port = FreePort();
+            Port = LoopbackPorts.Free();
             var (exitCode, output) = await ServerPrograms.RunAsync(Tool("pg_ctl"), [
                 "-D", DataDirectory, "-l", Path.Combine(Folder, "server.log"), "-w", "-t", "60", "-o",
                 $"-p {Port} -c listen_addresses=127.0.0.1 -c unix_socket_directories={Folder} -c fsync=off -c synchronous_commit=off "
@@ -142,12 +141,5 @@ public sealed class ThrowawayPostgres : IAsyncDisposable
                 throw new InvalidOperationException($"PostgreSQL did not start on port {Port}: {output}\n{(File.Exists(log) ? await File.ReadAllTextAsync(log, cancellationToken) : "")}");
             }
         }
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using MySqlConnector;
+using Strata.Adapters.Hosting;
 using Strata.Sandbox.Databases;
 using Xunit;
 
@@ -80,7 +81,7 @@ public sealed class MariaDbServer : IAsyncLifetime
             "--no-defaults", $"--datadir={data}", .. asUser, "--auth-root-authentication-method=normal", "--skip-test-db",
         ]);
 
-        Port = AzuriteFixture.FreePort();
+        Port = LoopbackPorts.Free();
         var start = new ProcessStartInfo(server) { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = "/" };
         foreach (var argument in (string[])
                  [

@@ -1,6 +1,4 @@
 using System.Globalization;
-using System.Net;
-using System.Net.Sockets;
 
 namespace Strata.TestKit.Etcd;
 
@@ -37,20 +35,5 @@ internal sealed record EtcdMemberPlan(string Name, int ClientPort, int PeerPort,
         return Certificates is { } pki
             ? [.. arguments, "--cert-file", pki.ServerCertificateFile, "--key-file", pki.ServerKeyFile, "--trusted-ca-file", pki.CaFile, "--client-cert-auth"]
             : arguments;
-    }
-
-    /// <summary><paramref name="count"/> distinct free loopback ports (taken by listeners, then released together).</summary>
-    public static int[] FreePorts(int count)
-    {
-        var listeners = Enumerable.Range(0, count).Select(_ => new TcpListener(IPAddress.Loopback, 0)).ToList();
-        try
-        {
-            listeners.ForEach(l => l.Start());
-            return [.. listeners.Select(l => ((IPEndPoint)l.LocalEndpoint).Port)];
-        }
-        finally
-        {
-            listeners.ForEach(l => l.Stop());
-        }
     }
 }

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Security.Cryptography;
 using Strata.Adapters.Etcd;
+using Strata.Adapters.Hosting;
 using Strata.Adapters.Secrets;
 using Strata.Core.Etcd;
 
@@ -82,7 +83,7 @@ public sealed class EtcdServer : IAsyncDisposable
         {
             for (var attempt = 1; ; attempt++)
             {
-                var ports = EtcdMemberPlan.FreePorts(2);
+                var ports = LoopbackPorts.Free(2);
                 var plan = new EtcdMemberPlan(name, ports[0], ports[1], "", Token(), pki);
                 var server = Launch(plan with { InitialCluster = plan.ClusterEntry });
                 try
