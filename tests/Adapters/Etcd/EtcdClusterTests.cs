@@ -41,7 +41,9 @@ public sealed class EtcdClusterTests(EtcdClusterFixture etcd) : IClassFixture<Et
     {
         await using var cluster = await EtcdCluster.StartAsync(members: 3, tls: true);
         var leader = await cluster.LeaderIndexAsync();
-        await using var endpoints = await Connector.ConnectAsync(cluster.Access with { DialTimeout = TimeSpan.FromSeconds(1) });
+        await using var endpoints = await Connector.ConnectAsync(cluster.Access with { DialTimeout = TimeSpan.FromSeconds(5) });
+        // Warm every channel first (TCP, the TLS handshake, HTTP/2), so the timed calls below time only the pause.
+        await Task.WhenAll(endpoints.Members.Select(m => m.StatusAsync()));
 
         cluster.Members[leader].Pause();
         var answers = await Task.WhenAll(endpoints.Members.Select(async m =>

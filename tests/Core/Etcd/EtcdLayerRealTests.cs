@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
 using Strata.Adapters.Etcd;
 using Strata.Adapters.Secrets;
 using Strata.Core.Artifacts;
@@ -9,6 +7,7 @@ using Strata.Core.Etcd;
 using Strata.Core.Results;
 using Strata.Core.Runs;
 using Strata.Core.Verification;
+using Strata.TestKit;
 using Strata.TestKit.Etcd;
 using Strata.TestKit.Fakes;
 
@@ -22,6 +21,9 @@ namespace Strata.Core.Tests.Etcd;
 public sealed class EtcdLayerRealTests
 {
     private static readonly GrpcEtcdConnector Connector = new(new SecretResolver(Environment.GetEnvironmentVariable));
+
+    // Every channel the layer opens is cold (TCP, with TLS a handshake): seconds of room on CI's two shared cores.
+    private static readonly TimeSpan DialTimeout = TimeSpan.FromSeconds(5);
 
     private readonly MemoryArtifactStore _store = new();
     private readonly OperationResult _result = new();
@@ -44,7 +46,7 @@ public sealed class EtcdLayerRealTests
         paused.Pause();
         try
         {
-            var capture = await Layer(cluster.Access with { DialTimeout = TimeSpan.FromSeconds(2) }).CaptureAsync(Context());
+            var capture = await Layer(cluster.Access with { DialTimeout = DialTimeout }).CaptureAsync(Context());
 
             Assert.Empty(_result.Problems);
             var snapshot = capture.Etcd!.Snapshot!;
@@ -67,9 +69,10 @@ public sealed class EtcdLayerRealTests
     public async Task CaptureAsync_FirstEndpointADeadPort_TheNextEndpointIsUsed()
     {
         await using var etcd = await EtcdServer.StartAsync();
-        var dead = new Uri($"http://127.0.0.1:{FreePort()}");
+        using var refusing = new RefusingPort();
+        var dead = refusing.Url();
 
-        var capture = await Layer(new EtcdAccess { Endpoints = [dead, etcd.Endpoint], DialTimeout = TimeSpan.FromSeconds(2) }).CaptureAsync(Context());
+        var capture = await Layer(new EtcdAccess { Endpoints = [dead, etcd.Endpoint], DialTimeout = DialTimeout }).CaptureAsync(Context());
 
         Assert.Empty(_result.Problems);
         var snapshot = capture.Etcd!.Snapshot!;
@@ -111,7 +114,7 @@ public sealed class EtcdLayerRealTests
     public async Task CaptureAsync_WrongCa_EtcdUnreachable_SayingTheCertificateWasRefused()
     {
         await using var etcd = await EtcdServer.StartAsync(tls: true);
-        var access = etcd.Access with { CertificateAuthority = etcd.Certificates!.OtherCaReference, DialTimeout = TimeSpan.FromSeconds(3) };
+        var access = etcd.Access with { CertificateAuthority = etcd.Certificates!.OtherCaReference, DialTimeout = DialTimeout };
 
         var capture = await Layer(access).CaptureAsync(Context());
 
@@ -154,11 +157,4 @@ public sealed class EtcdLayerRealTests
         Artifacts = capture.Artifacts,
         Etcd = capture.Etcd,
     };
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 }

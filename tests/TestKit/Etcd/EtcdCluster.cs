@@ -1,4 +1,5 @@
 using Strata.Adapters.Etcd;
+using Strata.Adapters.Hosting;
 using Strata.Adapters.Secrets;
 using Strata.Core.Etcd;
 
@@ -48,7 +49,7 @@ public sealed class EtcdCluster : IAsyncDisposable
         {
             for (var attempt = 1; ; attempt++)
             {
-                var ports = EtcdMemberPlan.FreePorts(2 * members);
+                var ports = LoopbackPorts.Free(2 * members);
                 var token = EtcdServer.Token();
                 var plans = Enumerable.Range(0, members)
                     .Select(i => new EtcdMemberPlan($"member-{i + 1}", ports[2 * i], ports[(2 * i) + 1], "", token, pki))
@@ -83,7 +84,7 @@ public sealed class EtcdCluster : IAsyncDisposable
     public async Task<int> LeaderIndexAsync(CancellationToken cancellationToken = default)
     {
         var connector = new GrpcEtcdConnector(new SecretResolver(Environment.GetEnvironmentVariable));
-        await using var endpoints = await connector.ConnectAsync(Access with { DialTimeout = TimeSpan.FromSeconds(2) }, cancellationToken);
+        await using var endpoints = await connector.ConnectAsync(Access with { DialTimeout = TimeSpan.FromSeconds(5) }, cancellationToken);
         var statuses = new List<EtcdMemberStatus>();
         foreach (var member in endpoints.Members)
         {
