@@ -15,8 +15,9 @@ namespace Strata.Core.Tests.Etcd;
 
 /// <summary>
 /// The etcd layer against real etcd (3.4 from Debian, started on loopback) through the gRPC connector: a member that
-/// hangs is passed over and says so, a dead first endpoint gives way to the next, and the snapshot and the
-/// control-plane files of one backup both commit and verify. These fail, never skip, when etcd is not installed.
+/// hangs is passed over and says so, so is a member cut off from raft (behind, or past its election timeout without a
+/// leader), a dead first endpoint gives way to the next, and the snapshot and the control-plane files of one backup
+/// both commit and verify. These fail, never skip, when etcd is not installed.
 /// </summary>
 public sealed class EtcdLayerRealTests
 {
@@ -63,6 +64,58 @@ public sealed class EtcdLayerRealTests
         {
             paused.Resume();
         }
+    }
+
+    [Fact]
+    public async Task CaptureAsync_FirstEndpointCutOffFromRaftAndBehind_SnapshotFromAnUpToDateMember_TheFirstSaysBehind()
+    {
+        // Member 3 stays a follower, so cut off it keeps its leader and reads as behind (not leaderless); see the next test.
+        await using var cluster = await EtcdCluster.StartAsync(members: 3, peerLinks: true, follower: 2);
+        cluster.Isolate(2);
+        await EtcdWriter.PutAsync(cluster.Members[0].Endpoint, Enumerable.Range(0, 200).Select(i => new KeyValuePair<string, byte[]>($"/registry/pods/shop/p-{i}", [1, 2, 3])));
+        var written = await StatusAsync(cluster.Members[0]);
+        var behind = cluster.Members[2];
+        Assert.True((await StatusAsync(behind)).Revision + 200 <= written.Revision);
+
+        // Member 3 listed first, where a choice by order alone would take it.
+        var access = new EtcdAccess { Endpoints = [behind.Endpoint, cluster.Members[0].Endpoint, cluster.Members[1].Endpoint], DialTimeout = DialTimeout };
+        var capture = await Layer(access).CaptureAsync(Context());
+        cluster.Heal();
+
+        Assert.Empty(_result.Problems);
+        var snapshot = capture.Etcd!.Snapshot!;
+        Assert.Contains(snapshot.MemberName, new[] { "member-1", "member-2" });
+        Assert.NotEqual(behind.Endpoint.GetLeftPart(UriPartial.Authority), snapshot.Endpoint);
+        var first = snapshot.Endpoints[0];
+        Assert.Equal((behind.Endpoint.GetLeftPart(UriPartial.Authority), false), (first.Endpoint, first.Chosen));
+        Assert.NotNull(first.MemberId);
+        Assert.StartsWith("behind", first.Problem, StringComparison.Ordinal);
+        Assert.True(snapshot.Revision >= written.Revision, $"snapshot at revision {snapshot.Revision}, written up to {written.Revision}");
+        await AssertEtcdctlReadsAsync(_store.Artifacts[ArtifactLayout.ArtifactKey(Context().BackupPrefix, ArtifactLayout.EtcdSnapshotPath)], snapshot.Revision);
+    }
+
+    [Fact]
+    public async Task CaptureAsync_FirstEndpointCutOffPastItsElectionTimeout_AnswersAtOnceWithoutALeader_NotChosen()
+    {
+        // What etcd 3.4 does once a cut-off member's election timeout (1 s) passes: it campaigns, forgets its leader, and
+        // still answers Status at once — with "etcdserver: no leader" among its errors. It must not be chosen either.
+        await using var cluster = await EtcdCluster.StartAsync(members: 3, peerLinks: true);
+        cluster.Isolate(2);
+        var cutOff = cluster.Members[2];
+        var leaderless = await EventuallyAsync(() => StatusAsync(cutOff), s => s.Leader == 0);
+        Assert.Contains("etcdserver: no leader", leaderless.Errors);
+
+        var access = new EtcdAccess { Endpoints = [cutOff.Endpoint, cluster.Members[0].Endpoint, cluster.Members[1].Endpoint], DialTimeout = DialTimeout };
+        var capture = await Layer(access).CaptureAsync(Context());
+        cluster.Heal();
+
+        Assert.Empty(_result.Problems);
+        var snapshot = capture.Etcd!.Snapshot!;
+        Assert.Contains(snapshot.MemberName, new[] { "member-1", "member-2" });
+        var first = snapshot.Endpoints[0];
+        Assert.Equal((cutOff.Endpoint.GetLeftPart(UriPartial.Authority), false), (first.Endpoint, first.Chosen));
+        Assert.NotNull(first.MemberId);
+        Assert.Contains("no leader", first.Problem, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -123,6 +176,27 @@ public sealed class EtcdLayerRealTests
         Assert.Contains($"{etcd.Endpoint.GetLeftPart(UriPartial.Authority)}: did not answer: ", problem.Message, StringComparison.Ordinal);
         Assert.Null(capture.Etcd!.Snapshot);
         Assert.Empty(_store.Artifacts);
+    }
+
+    private static async Task<EtcdMemberStatus> StatusAsync(EtcdServer member)
+    {
+        await using var endpoints = await Connector.ConnectAsync(member.Access with { DialTimeout = DialTimeout });
+        return await endpoints.Members[0].StatusAsync();
+    }
+
+    private static async Task<EtcdMemberStatus> EventuallyAsync(Func<Task<EtcdMemberStatus>> read, Func<EtcdMemberStatus, bool> done)
+    {
+        var deadline = TimeProvider.System.GetTimestamp() + (30 * TimeProvider.System.TimestampFrequency);
+        while (true)
+        {
+            var status = await read();
+            if (done(status) || TimeProvider.System.GetTimestamp() > deadline)
+            {
+                return status;
+            }
+
+            await Task.Delay(100);
+        }
     }
 
     private static async Task AssertEtcdctlReadsAsync(byte[] snapshot, long revision)
