@@ -36,7 +36,7 @@ internal static class EtcdChannels
 
         return GrpcChannel.ForAddress(endpoint, new GrpcChannelOptions
         {
-            HttpHandler = handler,
+            HttpHandler = endpoint.Scheme == "https" && material.Access.TlsServerName is { } name ? new EtcdServerNameHandler(name, endpoint, handler) : handler,
             DisposeHttpClient = true,
             MaxReceiveMessageSize = MaxMessageBytes,
             MaxSendMessageSize = MaxMessageBytes,
@@ -44,8 +44,11 @@ internal static class EtcdChannels
     }
 
     /// <summary>
-    /// How TLS connections are made: the server name sent (and checked, by <paramref name="check"/>) is
-    /// <c>tlsServerName</c> or the endpoint's host; the client certificate is sent whatever CAs the server names.
+    /// How TLS connections are made: the server certificate is checked by <paramref name="check"/> (for
+    /// <c>tlsServerName</c>, or the endpoint's host); the client certificate is sent whatever CAs the server names.
+    /// <c>TargetHost</c> is the server name only for connections made with these options directly (<see cref="EtcdTlsProbe"/>):
+    /// the channel's handler replaces it with the request's host, which <see cref="EtcdServerNameHandler"/> makes
+    /// <c>tlsServerName</c>.
     /// </summary>
     public static SslClientAuthenticationOptions TlsOptions(EtcdTlsMaterial material, EtcdServerCheck check) => new()
     {

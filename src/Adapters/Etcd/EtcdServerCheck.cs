@@ -56,7 +56,8 @@ internal sealed class EtcdServerCheck(Uri endpoint, EtcdTlsMaterial material)
             return $"the server certificate is not trusted by {trust}: issued by '{issuer}'" + (statuses.Count > 0 ? $" ({string.Join(", ", statuses)})" : "");
         }
 
-        // The handler checks the name against the URL's host; tlsServerName replaces that name.
+        // The platform checks the name it connected with (the URL's host, or tlsServerName: EtcdServerNameHandler);
+        // with tlsServerName set the name is checked here too, so a connection made any other way is held to it.
         var name = material.Access.TlsServerName ?? endpoint.IdnHost;
         var matches = material.Access.TlsServerName is null
             ? !errors.HasFlag(SslPolicyErrors.RemoteCertificateNameMismatch)

@@ -21,7 +21,7 @@ public sealed record EtcdAccess
     /// <summary>The PEM private key of <see cref="ClientCertificate"/>.</summary>
     public SecretReference? ClientKey { get; init; }
 
-    /// <summary>The name the serving certificates are checked against, when it is not the endpoint's host.</summary>
+    /// <summary>The name the serving certificates are checked against, when it is not the endpoint's host; also sent as the TLS server name (SNI).</summary>
     public string? TlsServerName { get; init; }
 
     /// <summary>How long one call (a status reading, the first byte of a snapshot) may take before the member counts as down.</summary>
