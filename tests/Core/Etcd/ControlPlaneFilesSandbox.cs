@@ -17,7 +17,8 @@ namespace Strata.Core.Tests.Etcd;
 /// <summary>
 /// A sandbox with the simulated kubelet, reached over HTTPS by the real client, whose control-plane nodes each have a
 /// kubeadm <c>/etc/kubernetes</c> in a temporary folder (<see cref="SampleControlPlaneFiles"/>): exec in a Pod on a node
-/// runs the real <c>sh</c> and <c>tar</c> against that node's folder (<see cref="NodeFilesExec"/>). Every exec is logged
+/// runs the real <c>sh</c> and <c>tar</c> (the host's, or BusyBox's: <see cref="Container"/>) against that node's folder
+/// (<see cref="NodeFilesExec"/>). Every exec is logged
 /// with the Pod as the sandbox stored it when the command arrived; <see cref="Tar"/> replaces tar when a test wants it to fail.
 /// </summary>
 internal sealed class ControlPlaneFilesSandbox : IAsyncDisposable
@@ -44,6 +45,9 @@ internal sealed class ControlPlaneFilesSandbox : IAsyncDisposable
 
     /// <summary>Plays <c>tar</c> instead of the real one when set.</summary>
     public PodExecHandler? Tar { get; set; }
+
+    /// <summary>How the Pod's commands run against a node's folder (default: the host's programs, GNU's <c>sh</c> and <c>tar</c>).</summary>
+    public HostProcessExec Container { get; set; } = new();
 
     /// <summary>Starts the sandbox with control-plane nodes <paramref name="nodes"/> (each with its files) and a worker, <c>worker-1</c>.</summary>
     public static async Task<ControlPlaneFilesSandbox> StartAsync(SimulatedKubelet? kubelet = null, params string[] nodes)
@@ -118,6 +122,6 @@ internal sealed class ControlPlaneFilesSandbox : IAsyncDisposable
         Execs.Enqueue((session.Request.Command, pod));
         return session.Request.Command[0] == "tar" && Tar is { } tar
             ? tar(session, cancellationToken)
-            : new NodeFilesExec(_folders).RunAsync(session, cancellationToken);
+            : new NodeFilesExec(_folders) { Host = Container }.RunAsync(session, cancellationToken);
     }
 }

@@ -7,6 +7,7 @@ using Strata.Core.Etcd;
 using Strata.Core.Kubernetes;
 using Strata.Core.Results;
 using Strata.Sandbox;
+using Strata.TestKit;
 
 namespace Strata.Core.Tests.Etcd;
 
@@ -42,6 +43,32 @@ public sealed class ControlPlaneFilesTests
         Assert.Contains("client-key-data", files["admin.conf"], StringComparison.Ordinal);
         Assert.Contains("manifests/kube-apiserver.yaml", files.Keys);
         Assert.Empty(await world.PodsAsync());
+    }
+
+    [Fact]
+    public async Task CaptureAsync_BusyboxContainer_TheSameListingAndTarWork_AndTheTarReadsBack()
+    {
+        // A busybox image has BusyBox's sh (ash) and tar only, not GNU's: the listing script and the tar command must
+        // work there. The container runs nothing else (its programs and its PATH are BusyBox's applets).
+        using var busybox = new BusyboxContainer();
+        await using var world = await ControlPlaneFilesSandbox.StartAsync();
+        world.Container = busybox.Exec;
+        var context = world.Context();
+
+        var capture = await world.Files(ControlPlaneFilesSandbox.Settings(kubeconfigs: true)).CaptureAsync(context);
+
+        Assert.Empty(context.Result.Problems);
+        var record = Assert.Single(capture.Records);
+        // The kubeconfigs the node lacks were left out by the listing ([ -e ] in ash), as with GNU's sh.
+        Assert.Equal(["pki", "manifests", "admin.conf", "super-admin.conf", "kubelet.conf"], record.Entries);
+        Assert.Equal(SampleControlPlaneFiles.Files + SampleControlPlaneFiles.KubeconfigFiles, record.Files);
+        Assert.Equal(SampleControlPlaneFiles.PrivateKeyFiles + SampleControlPlaneFiles.KubeconfigKeys, record.PrivateKeyFiles);
+        Assert.Equal([["sh", "-c"], ["tar", "-C"]], world.Execs.Select(e => e.Command.Take(2).ToArray()));
+        var stored = world.Stored(record.Path)!;
+        Assert.Equal((stored.Length, record.Sha256), (record.Size, Convert.ToHexStringLower(SHA256.HashData(stored))));
+        var files = await ReadTarAsync(stored);
+        Assert.Equal(await File.ReadAllTextAsync(Path.Combine(world.Folder("cp-1"), "pki/etcd/ca.key")), files["pki/etcd/ca.key"]);
+        Assert.Contains("manifests/kube-apiserver.yaml", files.Keys);
     }
 
     [Fact]
