@@ -26,6 +26,7 @@ public sealed class LocalEtcdProcess : IAsyncDisposable
     private readonly Task _draining;
     private readonly Lock _gate = new();
     private int _disposed;
+    private int? _exitCode;
 
     private LocalEtcdProcess(Process process, string folder, string name, int clientPort, int peerPort)
     {
@@ -60,11 +61,11 @@ public sealed class LocalEtcdProcess : IAsyncDisposable
     /// <summary>How long it took from its start to its first answer.</summary>
     public TimeSpan StartDuration { get; private set; }
 
-    /// <summary>Whether etcd has exited.</summary>
-    public bool HasExited => _process.HasExited;
+    /// <summary>Whether etcd has exited (it has, once disposed).</summary>
+    public bool HasExited => _exitCode is not null || _process.HasExited;
 
     /// <summary>Its exit code, once it has exited.</summary>
-    public int? ExitCode => _process.HasExited ? _process.ExitCode : null;
+    public int? ExitCode => _exitCode ?? (_process.HasExited ? _process.ExitCode : null);
 
     /// <summary>The tail of what it logged.</summary>
     public string Log
@@ -177,6 +178,7 @@ public sealed class LocalEtcdProcess : IAsyncDisposable
         }
 
         await _draining;
+        _exitCode = _process.ExitCode;
         _process.Dispose();
         Delete(Folder);
     }

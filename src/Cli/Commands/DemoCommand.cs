@@ -38,7 +38,15 @@ internal static class DemoCommand
             var location = store.Resolve(parsed, environment);
             await environment.Error.WriteLineAsync(
                 "strata demo: starting a SANDBOX Kubernetes API server in this process (not a real cluster) with a sample application...");
-            await using var source = await SandboxApiServer.StartAsync(new SandboxOptions { Time = environment.Time, Controllers = DemoControllers, NamespaceDeletionDelay = TimeSpan.FromSeconds(1) }, ct);
+            // Exec in a Pod on the control-plane node reads its /etc/kubernetes, a folder the etcd part writes; the PostgreSQL pod binds its own exec.
+            var nodeFolder = DemoEtcd.NodeFolder();
+            await using var source = await SandboxApiServer.StartAsync(new SandboxOptions
+            {
+                Time = environment.Time,
+                Controllers = DemoControllers,
+                NamespaceDeletionDelay = TimeSpan.FromSeconds(1),
+                PodExec = DemoEtcd.NodeFiles(nodeFolder),
+            }, ct);
             SampleApplication.Seed(source);
             using var sourceClient = Connect(source, "sandbox", environment);
             await environment.Error.WriteLineAsync($"strata demo: sandbox API server at {source.Url} — backing it up...");
@@ -67,6 +75,7 @@ internal static class DemoCommand
             }
 
             var databases = await DemoDatabases.RunAsync(source, location, json, environment, ct);
+            var etcd = await DemoEtcd.RunAsync(source, nodeFolder, location, json, environment, ct);
             var alerts = await DemoAlerts.RunAsync(source, location, json, environment, ct);
             if (json)
             {
@@ -76,6 +85,7 @@ internal static class DemoCommand
                     ["restore"] = restore is null ? null : JsonNode.Parse(RestoreJson.Record(restore)),
                     ["drill"] = drill is null ? null : DrillJson.Record(drill),
                     ["databases"] = databases,
+                    ["etcd"] = etcd,
                     ["alerts"] = alerts,
                 };
                 await environment.Out.WriteLineAsync(combined.ToJsonString(BackupJson.Indented));
@@ -95,13 +105,14 @@ internal static class DemoCommand
         return command;
     }
 
-    /// <summary>The first sandbox's simulated controllers: a rollout takes 2 s, a claim binds in 1 s, a Job runs for 1 s, a CSI snapshot is ready in 1 s once the snapshot API is installed (real clusters take longer: image pulls, probes, disk copies).</summary>
+    /// <summary>The first sandbox's simulated controllers: a rollout takes 2 s, a claim binds in 1 s, a Job runs for 1 s, a CSI snapshot is ready in 1 s once the snapshot API is installed, a Pod on a node starts in 0.5 s (real clusters take longer: image pulls, probes, disk copies).</summary>
     private static readonly SimulatedControllers DemoControllers = new()
     {
         WorkloadReadyDelay = TimeSpan.FromSeconds(2),
         VolumeBindDelay = TimeSpan.FromSeconds(1),
         JobCompletionDelay = TimeSpan.FromSeconds(1),
         Snapshots = new SimulatedSnapshots { SnapshotDelay = DemoVolumes.SnapshotDelay },
+        Kubelet = new SimulatedKubelet { StartDelay = TimeSpan.FromMilliseconds(500) },
     };
 
     /// <summary>A client of <paramref name="server"/> through its kubeconfig, as <c>--context</c> would give.</summary>
