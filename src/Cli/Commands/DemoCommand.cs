@@ -19,7 +19,9 @@ namespace Strata.Cli.Commands;
 /// the backup as a policy's scratch drill would: restored into <c>drill-*</c> namespaces on the first
 /// sandbox (whose simulated controllers roll workloads out), waited for, timed (the RTO), cleaned up; then dumps,
 /// verifies, drills and restores a real PostgreSQL database through the sandbox pod's exec API, with CSI snapshots of the
-/// claims beside it (<see cref="DemoDatabases"/>, <see cref="DemoVolumes"/>); then shows
+/// claims beside it (<see cref="DemoDatabases"/>, <see cref="DemoVolumes"/>); then snapshots a real etcd holding the
+/// sandbox's objects, with a control-plane node's files read through a Pod's exec, rebuilds the snapshot in a drill with
+/// a measured RTO and writes its restore guide (<see cref="DemoEtcd"/>); then shows
 /// alerting through the control plane's own functions (<see cref="DemoAlerts"/>): a partial backup pages a signed
 /// webhook, the next verified backup resolves it, and the status against the RPO.
 /// </summary>
@@ -29,7 +31,7 @@ internal static class DemoCommand
     {
         var store = new StoreOptions();
         var output = CommonOptions.Output();
-        var command = new Command("demo", "Back up a sample application on a sandbox API server, verify it, restore it into a second one, drill it with a measured RTO, snapshot its volumes (one inside a PostgreSQL online backup), dump, drill and restore its PostgreSQL database, and page a webhook when a backup goes wrong (no cluster needed).") { output };
+        var command = new Command("demo", "Back up a sample application on a sandbox API server, verify it, restore it into a second one, drill it with a measured RTO, snapshot its volumes (one inside a PostgreSQL online backup), dump, drill and restore its PostgreSQL database, snapshot its etcd with the control-plane files and rebuild it in a drill, and page a webhook when a backup goes wrong (no cluster needed).") { output };
         store.AddTo(command);
         command.SetAction(async (parsed, ct) =>
         {
@@ -99,7 +101,8 @@ internal static class DemoCommand
             await environment.Error.WriteLineAsync(
                 $"strata demo: done. Those were sandboxes, not real clusters. 'strata backup list --store {location.ArtifactsWhere}', 'strata restore list' and 'strata drill list' show the runs; "
                 + "with a kubeconfig, 'strata backup create --context NAME' and 'strata restore create --from-backup ID --to-context NAME' do the same against real clusters, "
-                + "and 'strata drill run --config strata.yaml --policy P --cluster C' drills a policy's backups.");
+                + "'strata drill run --config strata.yaml --policy P --cluster C' drills a policy's backups, "
+                + "and 'strata restore create --from-backup ID --etcd' writes an etcd snapshot's restore guide.");
             return Math.Max(Math.Max(backupCode, restoreCode), drill is null ? ExitCodes.Succeeded : ExitCodes.For(drill));
         });
         return command;

@@ -97,7 +97,7 @@ internal static class DemoEtcd
         using (resources)
         {
             await environment.Error.WriteLineAsync(
-                $"strata demo: etcd — {keys:N0} objects in etcd at {etcd.Endpoint}; control-plane node {Node} added to the sandbox. Policy {Policy} backs up the sandbox's objects, snapshots etcd through its gRPC API (Maintenance.Snapshot, checked against etcd's SHA-256 trailer), "
+                $"strata demo: etcd — {keys:N0} objects in etcd at {etcd.Endpoint.GetLeftPart(UriPartial.Authority)}; control-plane node {Node} added to the sandbox. Policy {Policy} backs up the sandbox's objects, snapshots etcd through its gRPC API (Maintenance.Snapshot, checked against etcd's SHA-256 trailer), "
                 + $"and copies the /etc/kubernetes of control-plane node {Node} (pki, manifests, kubeconfigs; placeholder keys) through a short-lived Pod's exec; then verifies the backup...");
             var (backup, _) = Requests.Create(new BackupRequested("sandbox", Policy, RequestedBy: "strata demo"), MessageIds.New("demo-etcd"), environment.Time.GetUtcNow(), context.Configuration);
             await InlinePipeline.RunAsync(context, backup!, cancellationToken: cancellationToken);
