@@ -112,7 +112,7 @@ internal static class EtcdRestoreGuideExecution
             };
             await environment.Out.WriteLineAsync(json.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
         }
-        else
+        else if (output == OutputMode.Table)
         {
             EtcdRecoveryTables.Guide(environment, manifest, snapshot, folder, files);
         }
