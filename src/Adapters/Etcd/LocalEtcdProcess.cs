@@ -20,6 +20,14 @@ public sealed class LocalEtcdProcess : IAsyncDisposable
     /// <summary>How long etcd may take from its start to its first answer.</summary>
     public static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(60);
 
+    /// <summary>
+    /// The longest a throwaway member lives: it runs under <c>timeout --signal=KILL</c>, so one whose caller died
+    /// before disposing it (a killed worker, a crashed drill) does not serve its data on loopback for ever.
+    /// </summary>
+    public static readonly TimeSpan MaxLifetime = TimeSpan.FromHours(2);
+
+    private static readonly string? Timeout = new[] { "/usr/bin/timeout", "/bin/timeout" }.FirstOrDefault(File.Exists);
+
     private const int Attempts = 3;
     private readonly Process _process;
     private readonly StderrTail _log = new(16 * 1024);
@@ -187,13 +195,21 @@ public sealed class LocalEtcdProcess : IAsyncDisposable
     {
         var clientUrl = $"http://127.0.0.1:{client}";
         var peerUrl = $"http://127.0.0.1:{peer}";
-        var start = new ProcessStartInfo(program)
+        var start = new ProcessStartInfo(Timeout ?? program)
         {
             UseShellExecute = false,
             RedirectStandardInput = true,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
+        if (Timeout is not null)
+        {
+            foreach (var argument in new[] { "--signal=KILL", $"{(int)MaxLifetime.TotalSeconds}s", program })
+            {
+                start.ArgumentList.Add(argument);
+            }
+        }
+
         foreach (var argument in new[]
         {
             "--data-dir", dataDirectory, "--name", name,

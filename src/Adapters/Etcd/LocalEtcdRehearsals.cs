@@ -15,7 +15,11 @@ namespace Strata.Adapters.Etcd;
 /// <param name="connector">Reaches the rebuilt member (plaintext loopback).</param>
 /// <param name="time">Measures the restore and the start, and paces the wait.</param>
 /// <param name="searchPath">Folders to look for the tools in, separated by the platform's path separator; null: PATH and the Debian folders.</param>
-/// <param name="workFolder">Where data directories and snapshot files go; null: a folder under the system's temporary folder.</param>
+/// <param name="workFolder">
+/// Where data directories and snapshot files go; null: a new folder of its own under the system's temporary folder
+/// (<c>strata-etcd-rehearsals-*</c>, readable by its owner only — a snapshot holds every Secret of the cluster), made on
+/// first use, when such folders of rehearsals that died a day ago or more are swept.
+/// </param>
 public sealed class LocalEtcdRehearsals(IEtcdConnector connector, TimeProvider time, string? searchPath = null, string? workFolder = null) : IEtcdRehearsals
 {
     private const int Attempts = 3;
@@ -24,7 +28,10 @@ public sealed class LocalEtcdRehearsals(IEtcdConnector connector, TimeProvider t
     private readonly string _searchPath = searchPath
         ?? string.Join(Path.PathSeparator, new[] { Environment.GetEnvironmentVariable("PATH") ?? "" }.Concat(DebianFolders));
 
-    private readonly string _workFolder = workFolder ?? Path.Combine(Path.GetTempPath(), "strata-etcd-rehearsals");
+    private const string FolderPrefix = "strata-etcd-rehearsals-";
+    private static readonly TimeSpan StaleAfter = TimeSpan.FromDays(1);
+    private readonly Lock _gate = new();
+    private string? _workFolder = workFolder;
     private readonly LocalCommands _commands = new();
     private string? _toolVersion;
 
@@ -48,11 +55,7 @@ public sealed class LocalEtcdRehearsals(IEtcdConnector connector, TimeProvider t
     private IEnumerable<string> Folders => _searchPath.Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 
     /// <inheritdoc />
-    public IEtcdSnapshotFile NewSnapshotFile()
-    {
-        Directory.CreateDirectory(_workFolder);
-        return new LocalSnapshotFile(Path.Combine(_workFolder, $"snapshot-{Guid.NewGuid():N}.db"));
-    }
+    public IEtcdSnapshotFile NewSnapshotFile() => new LocalSnapshotFile(Path.Combine(WorkFolder(), $"snapshot-{Guid.NewGuid():N}.db"));
 
     /// <inheritdoc />
     public async Task<IRehearsedEtcd> RebuildAsync(string snapshotFile, string name, CancellationToken cancellationToken = default)
@@ -65,7 +68,7 @@ public sealed class LocalEtcdRehearsals(IEtcdConnector connector, TimeProvider t
         var tool = await ToolVersionAsync(cancellationToken);
         for (var attempt = 1; ; attempt++)
         {
-            var directory = Path.Combine(_workFolder, $"{name}-{Guid.NewGuid():N}");
+            var directory = Path.Combine(WorkFolder(), $"{name}-{Guid.NewGuid():N}");
             Directory.CreateDirectory(directory);
             var peer = LocalEtcdProcess.FreePort();
             try
@@ -83,6 +86,45 @@ public sealed class LocalEtcdRehearsals(IEtcdConnector connector, TimeProvider t
             {
                 LocalEtcdProcess.Delete(directory);
                 throw;
+            }
+        }
+    }
+
+    /// <summary>The work folder, made on first use (see the class's <c>workFolder</c>).</summary>
+    private string WorkFolder()
+    {
+        lock (_gate)
+        {
+            if (_workFolder is null)
+            {
+                SweepStale();
+                _workFolder = Directory.CreateTempSubdirectory(FolderPrefix).FullName;
+            }
+
+            Directory.CreateDirectory(_workFolder);
+            return _workFolder;
+        }
+    }
+
+    /// <summary>
+    /// Deletes the work folders of rehearsals whose process died without cleaning up (their etcd is gone: it lives at most
+    /// <see cref="LocalEtcdProcess.MaxLifetime"/>), once they are a day old; a folder that cannot be deleted is left.
+    /// </summary>
+    private void SweepStale()
+    {
+        var now = time.GetUtcNow();
+        foreach (var folder in new DirectoryInfo(Path.GetTempPath()).EnumerateDirectories(FolderPrefix + "*"))
+        {
+            try
+            {
+                if (now - folder.LastWriteTimeUtc > StaleAfter)
+                {
+                    folder.Delete(recursive: true);
+                }
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // Another user's, or in use: not ours to remove.
             }
         }
     }

@@ -61,4 +61,40 @@ public sealed class LocalEtcdProcessTests : IDisposable
         Assert.Equal("etcd exited (1) before it answered: (it wrote nothing)", error.Message);
         Assert.False(Directory.Exists(folder));
     }
+
+    [Fact]
+    public async Task StartAsync_NewMember_RunsUnderAKillTimerSoAnOrphanDoesNotServeForEver()
+    {
+        var name = "timed-" + Guid.NewGuid().ToString("N")[..8];
+
+        await using var etcd = await LocalEtcdProcess.StartAsync(EtcdTool.Etcd, Path.Combine(_work.Path, "member"), name, Connector, TimeProvider.System);
+
+        var commandLines = Directory.EnumerateDirectories("/proc").Select(d => Path.Combine(d, "cmdline"))
+            .Select(f => { try { return File.ReadAllText(f).Replace('\0', ' '); } catch (IOException) { return ""; } catch (UnauthorizedAccessException) { return ""; } })
+            .Where(c => c.Contains($"--name {name} ", StringComparison.Ordinal)).ToList();
+        Assert.Contains(commandLines, c => c.StartsWith($"/usr/bin/timeout --signal=KILL {(int)LocalEtcdProcess.MaxLifetime.TotalSeconds}s {EtcdTool.Etcd} ", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task NewSnapshotFile_DefaultWorkFolder_ReadableByItsOwnerOnly()
+    {
+        var rehearsals = new LocalEtcdRehearsals(Connector, TimeProvider.System);
+
+        var file = rehearsals.NewSnapshotFile();
+        var folder = Path.GetDirectoryName(file.Path)!;
+        try
+        {
+            await file.Content.WriteAsync(new byte[] { 1, 2, 3 });
+            await file.Content.FlushAsync();
+
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(file.Path));
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, File.GetUnixFileMode(folder));
+            Assert.StartsWith(Path.Combine(Path.GetTempPath(), "strata-etcd-rehearsals-"), file.Path, StringComparison.Ordinal);
+        }
+        finally
+        {
+            await file.DisposeAsync();
+            Directory.Delete(folder, recursive: true);
+        }
+    }
 }
