@@ -44,7 +44,6 @@ public sealed class EtcdRestoreGuideCommandTests : IDisposable
         Assert.Equal(snapshot, await File.ReadAllBytesAsync(Path.Combine(Guide, "snapshot.db")));
         var script = await File.ReadAllTextAsync(Path.Combine(Guide, "restore-etcd.sh"));
         Assert.StartsWith("#!/usr/bin/env bash\n", script, StringComparison.Ordinal);
-        File.WriteAllText("/tmp/guide-sample.sh", script); File.WriteAllText("/tmp/guide-sample.md", await File.ReadAllTextAsync(Path.Combine(Guide, "README.md"))); File.WriteAllText("/tmp/guide-out.txt", output);
         Assert.Contains("\nset -euo pipefail\n", script, StringComparison.Ordinal);
         Assert.Contains("\nCONFIRM=no ", script, StringComparison.Ordinal);
         Assert.Contains("\nINITIAL_CLUSTER='cp-1=https://10.0.0.11:2380,cp-2=https://10.0.0.12:2380,cp-3=https://10.0.0.13:2380,cp-3=https://192.168.0.13:2380'\n", script, StringComparison.Ordinal);
