@@ -119,6 +119,26 @@ public sealed class EtcdRestoreGuideCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task RestoreCreateEtcd_WritesTheGuideForTheOwnerOnly()
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            return; // Unix modes only
+        }
+
+        await BackUpAsync(BoltSnapshots.Build());
+
+        var (code, _, error) = await RunAsync("restore", "create", "--from-backup", BackupId, "--etcd", "--to-dir", Guide, "--store", Store);
+
+        Assert.True(code == 0, error);
+        const UnixFileMode ReadWrite = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        Assert.Equal(ReadWrite | UnixFileMode.UserExecute, File.GetUnixFileMode(Guide));
+        Assert.Equal(ReadWrite, File.GetUnixFileMode(Path.Combine(Guide, "snapshot.db")));
+        Assert.Equal(ReadWrite, File.GetUnixFileMode(Path.Combine(Guide, "README.md")));
+        Assert.Equal(ReadWrite | UnixFileMode.UserExecute, File.GetUnixFileMode(Path.Combine(Guide, "restore-etcd.sh")));
+    }
+
+    [Fact]
     public async Task Script_Unconfirmed_RefusesToRun()
     {
         await BackUpAsync(BoltSnapshots.Build());
