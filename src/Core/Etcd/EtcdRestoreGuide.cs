@@ -6,10 +6,12 @@ namespace Strata.Core.Etcd;
 
 /// <summary>
 /// The restore guide of an etcd snapshot (<c>strata restore create --etcd</c>): a script the operator runs on each
-/// control-plane node of a kubeadm cluster, generated from the members the backup recorded — stop the API server and
-/// etcd everywhere, restore the same snapshot once per member (its name and peer URLs, the whole membership, a new
-/// cluster token) into a new data directory, point etcd's static-pod manifest at it, start again, check — and a README
-/// that says what the snapshot is. Strata touches no cluster here: people run the script, after reading it.
+/// control-plane node of a kubeadm cluster, generated from the members the backup recorded — check first that the node
+/// can finish (restore tool, the snapshot's SHA-256, an editable etcd.yaml), stop the API server, controller manager,
+/// scheduler and etcd everywhere, point the etcd-data hostPath of etcd's static-pod manifest at a new directory (one
+/// line, checked), restore the same snapshot there once per member (its name and peer URLs, the whole membership, a new
+/// cluster token, the revision bumped and compacted), start again, check — and a README that says what the snapshot is
+/// and how to get the tool. Strata touches no cluster here: people run the script, after reading it.
 /// </summary>
 public static class EtcdRestoreGuide
 {
