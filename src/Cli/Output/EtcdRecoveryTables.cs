@@ -79,6 +79,6 @@ internal static class EtcdRecoveryTables
         }
 
         console.Write(table);
-        console.WriteLine(Markup.Escape($"Next: ./{EtcdRestoreGuide.ScriptName} stop on every control-plane node, then ./{EtcdRestoreGuide.ScriptName} restore MEMBER on each, then ./{EtcdRestoreGuide.ScriptName} check."));
+        console.WriteLine(Markup.Escape($"Next: ./{EtcdRestoreGuide.ScriptName} stop on every control-plane node, then ./{EtcdRestoreGuide.ScriptName} restore MEMBER on each, then ./{EtcdRestoreGuide.ScriptName} check, then restart the kubelet on every node. README.md says how to get the restore tool onto a node."));
     }
 }
