@@ -8,7 +8,7 @@ namespace Strata.Core.Etcd;
 
 /// <summary>
 /// The etcd layer, last of a backup's layers (objects → dumps → etcd): a snapshot of the cluster's etcd through its own
-/// API from the healthy member with the highest raft index, streamed into <c>etcd/snapshot.db</c> with SHA-256 and
+/// API from the usable member furthest along (applied index, then revision), streamed into <c>etcd/snapshot.db</c> with SHA-256 and
 /// committed only when etcd's trailer and the bbolt header prove it whole (<see cref="EtcdSnapshotCapture"/>), then the
 /// control plane's own files when the policy names them (<see cref="ControlPlaneFiles"/>). A cluster without
 /// <c>etcd:</c> endpoints is a managed control plane or one not configured for it: the layer says which and is
@@ -103,7 +103,7 @@ public sealed class EtcdLayer : IBackupLayer
 
             await using (endpoints)
             {
-                return await new EtcdSnapshotCapture(access, endpoints, context).TakeAsync(timeout.Token);
+                return await new EtcdSnapshotCapture(endpoints, context).TakeAsync(timeout.Token);
             }
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
