@@ -47,6 +47,7 @@ internal static class EtcdRecoveryTables
         foreach (var r in etcd.Resources)
         {
             var verdict = r.Problem is { } problem ? "FAILED: " + problem
+                : r.Note is { } note ? note
                 : r.Objects is not { } objects ? "not in the backup"
                 : r.Keys > objects ? "more in etcd (outside the backup's scope, or skipped by it)"
                 : r.Keys == objects ? "ok"
