@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json.Nodes;
 using Strata.Adapters.Etcd;
 using Strata.Adapters.Hosting;
+using Strata.Adapters.Secrets;
 using Strata.Core.Artifacts;
 using Strata.Core.Etcd;
 using Strata.TestKit;
@@ -12,7 +13,7 @@ using Strata.TestKit.Etcd;
 /// <summary>
 /// etcd snapshots, Strata against <c>etcdctl snapshot save</c>, in the same run, and the rebuild drill's RTO. A throwaway
 /// etcd (<see cref="EtcdServer"/>) holds one key per object of the sandbox's sample application, where kube-apiserver
-/// would keep it, plus random (incompressible) 10 KB values until the database is about the size asked for. Each round,
+/// would keep it, plus random (incompressible) 10 KB values until etcd's database (its Status dbSize) is the size asked for. Each round,
 /// in an alternating order: <c>etcdctl snapshot save FILE</c>, and the published CLI's <c>strata backup create --policy
 /// etcd</c> into a fresh local store (objects of one namespace, then the etcd layer, then verification of both), each its
 /// own process under /usr/bin/time. The etcd layer's own time is the manifest's; the process's wall time and peak RSS
@@ -94,10 +95,18 @@ internal static class EtcdBench
         var objects = manifest.Counts.ByResource.SelectMany(c => Enumerable.Range(0, (int)c.Value).Select(i => KeyValuePair.Create(
             $"{Prefix(c.Key)}shop/{c.Key}-{i}",
             Encoding.UTF8.GetBytes("{}"))));
-        var values = Enumerable.Range(0, (int)((long)megabytes * 1_000_000 / ValueBytes))
-            .Select(i => KeyValuePair.Create($"/registry/configmaps/bench/filler-{i:D6}", RandomNumberGenerator.GetBytes(ValueBytes)));
         var started = TimeProvider.System.GetTimestamp();
-        var written = await EtcdWriter.PutAsync(etcd.Endpoint, objects.Concat(values));
+        var written = await EtcdWriter.PutAsync(etcd.Endpoint, objects);
+        await using var endpoints = await new GrpcEtcdConnector(new SecretResolver(_ => null)).ConnectAsync(etcd.Access);
+        var target = (long)megabytes * 1_000_000;
+        const int Batch = 2_000;
+        for (var batch = 0; (await endpoints.Members[0].StatusAsync()).DbSize < target; batch++)
+        {
+            // Random values do not compress, and etcd's database grows with its pages, not with the bytes put: fill until it is the size asked for.
+            written += await EtcdWriter.PutAsync(etcd.Endpoint, Enumerable.Range(batch * Batch, Batch)
+                .Select(i => KeyValuePair.Create($"/registry/configmaps/bench/filler-{i:D6}", RandomNumberGenerator.GetBytes(ValueBytes))));
+        }
+
         Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"filled etcd with {written:N0} keys in {TimeProvider.System.GetElapsedTime(started).TotalSeconds:0.0} s"));
         var yaml = await File.ReadAllTextAsync(world.ConfigPath);
         await File.WriteAllTextAsync(world.ConfigPath, yaml.Replace("    tags: { env: prod }\n",

@@ -43,7 +43,6 @@ public sealed class EtcdRestoreGuideCommandTests : IDisposable
         Assert.Equal(snapshot, await File.ReadAllBytesAsync(Path.Combine(Guide, "snapshot.db")));
         var script = await File.ReadAllTextAsync(Path.Combine(Guide, "restore-etcd.sh"));
         Assert.StartsWith("#!/usr/bin/env bash\n", script, StringComparison.Ordinal);
-        File.WriteAllText("/tmp/guide-sample.sh", script); File.WriteAllText("/tmp/guide-sample.md", await File.ReadAllTextAsync(Path.Combine(Guide, "README.md"))); File.WriteAllText("/tmp/guide-out.txt", output);
         Assert.Contains("\nset -euo pipefail\n", script, StringComparison.Ordinal);
         Assert.Contains("\nCONFIRM=no ", script, StringComparison.Ordinal);
         Assert.Contains("\nINITIAL_CLUSTER='cp-1=https://10.0.0.11:2380,cp-2=https://10.0.0.12:2380,cp-3=https://10.0.0.13:2380,cp-3=https://192.168.0.13:2380'\n", script, StringComparison.Ordinal);
@@ -56,7 +55,7 @@ public sealed class EtcdRestoreGuideCommandTests : IDisposable
         Assert.Contains("ETCDCTL_API=3 etcdctl snapshot restore", script, StringComparison.Ordinal);
         Assert.Contains("/etc/kubernetes/manifests", script, StringComparison.Ordinal);
         Assert.True(OperatingSystem.IsWindows() || File.GetUnixFileMode(Path.Combine(Guide, "restore-etcd.sh")).HasFlag(UnixFileMode.UserExecute));
-        Assert.Equal((0, ""), await BashAsync("-n", Path.Combine(Guide, "restore-etcd.sh"))); // it parses
+        Assert.Equal((0, "", ""), await BashAsync(null, "-n", Path.Combine(Guide, "restore-etcd.sh"))); // it parses
         var readme = await File.ReadAllTextAsync(Path.Combine(Guide, "README.md"));
         Assert.Contains(EtcdBackups.Sha256(snapshot), readme, StringComparison.Ordinal);
         Assert.Contains("| taken from | member `cp-2` (91bc3c398fb3c146) at `https://10.0.0.12:2379` |", readme, StringComparison.Ordinal);
@@ -119,19 +118,86 @@ public sealed class EtcdRestoreGuideCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task RestoreCreateEtcd_WritesTheGuideForTheOwnerOnly()
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            return; // Unix modes only
+        }
+
+        await BackUpAsync(BoltSnapshots.Build());
+
+        var (code, _, error) = await RunAsync("restore", "create", "--from-backup", BackupId, "--etcd", "--to-dir", Guide, "--store", Store);
+
+        Assert.True(code == 0, error);
+        const UnixFileMode ReadWrite = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        Assert.Equal(ReadWrite | UnixFileMode.UserExecute, File.GetUnixFileMode(Guide));
+        Assert.Equal(ReadWrite, File.GetUnixFileMode(Path.Combine(Guide, "snapshot.db")));
+        Assert.Equal(ReadWrite, File.GetUnixFileMode(Path.Combine(Guide, "README.md")));
+        Assert.Equal(ReadWrite | UnixFileMode.UserExecute, File.GetUnixFileMode(Path.Combine(Guide, "restore-etcd.sh")));
+    }
+
+    [Fact]
     public async Task Script_Unconfirmed_RefusesToRun()
     {
         await BackUpAsync(BoltSnapshots.Build());
         await RunAsync("restore", "create", "--from-backup", BackupId, "--etcd", "--to-dir", Guide, "--store", Store);
 
-        var (code, errors) = await BashAsync(Path.Combine(Guide, "restore-etcd.sh"), "restore", "cp-1");
+        var (code, _, errors) = await BashAsync(null, Path.Combine(Guide, "restore-etcd.sh"), "restore", "cp-1");
 
         Assert.Equal(1, code);
         Assert.Contains("Refusing to run: read this script, check DATA_DIR and CLUSTER_TOKEN, then set CONFIRM=yes in it.", errors, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("stop")]
+    [InlineData("restore")]
+    public async Task Script_RestoreToolNotOnPath_RefusesBeforeTouchingAnything(string pass)
+    {
+        var node = await NodeAsync(stopped: pass == "restore");
+        var script = await ScriptAsync(node, tool: "strata-test-no-such-etcdutl");
+
+        var (code, _, errors) = await BashAsync(node.Bin, script, pass, "solo");
+
+        Assert.Equal(1, code);
+        Assert.Contains("strata-test-no-such-etcdutl is not on PATH on this node. Nothing was changed.", errors, StringComparison.Ordinal);
+        Assert.Contains("README.md says how to get one", errors, StringComparison.Ordinal);
+        await node.AssertUntouchedAsync(stopped: pass == "restore");
+    }
+
+    [Theory]
+    [InlineData("stop")]
+    [InlineData("restore")]
+    public async Task Script_SnapshotChangedSinceBackup_RefusesBeforeTouchingAnything(string pass)
+    {
+        var node = await NodeAsync(stopped: pass == "restore");
+        var script = await ScriptAsync(node);
+        var file = Path.Combine(Guide, "snapshot.db");
+        await File.WriteAllBytesAsync(file, BoltSnapshots.Flipped(await File.ReadAllBytesAsync(file), 100));
+
+        var (code, _, errors) = await BashAsync(node.Bin, script, pass, "solo");
+
+        Assert.Equal(1, code);
+        Assert.Contains("does not match the SHA-256 recorded at backup time: do not restore it. Nothing was changed", errors, StringComparison.Ordinal);
+        await node.AssertUntouchedAsync(stopped: pass == "restore");
+    }
+
     [Fact]
-    public async Task Script_Confirmed_RestoresARealSnapshot_AndPointsEtcdsManifestAtTheNewDirectory()
+    public async Task Script_Stop_ParksTheApiServerEtcdControllerManagerAndScheduler()
+    {
+        var node = await NodeAsync(stopped: false);
+        var script = await ScriptAsync(node);
+
+        var (code, output, errors) = await BashAsync(node.Bin, script, "stop");
+
+        Assert.True(code == 0, errors);
+        Assert.Empty(Directory.EnumerateFiles(node.Manifests));
+        Assert.Equal(StaticPods.Order(), Directory.EnumerateFiles(node.Parked).Select(Path.GetFileName).Order());
+        Assert.Contains("stopped. Run", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Script_Confirmed_RestoresARealSnapshot_AndPointsOnlyTheEtcdDataHostPathAtTheNewDirectory()
     {
         var connector = new GrpcEtcdConnector(new SecretResolver(Environment.GetEnvironmentVariable));
         var ports = LoopbackPorts.Free(2);
@@ -150,52 +216,244 @@ public sealed class EtcdRestoreGuideCommandTests : IDisposable
             snapshot = bytes.ToArray();
         }
 
-        await BackUpAsync(snapshot, [new EtcdMemberRecord("8e9e05c52164694d", "solo", [$"http://127.0.0.1:{peer}"], [$"http://127.0.0.1:{client}"], false)]);
-        await RunAsync("restore", "create", "--from-backup", BackupId, "--etcd", "--to-dir", Guide, "--store", Store);
-        var node = Path.Combine(_dir.Path, "node");
-        var (manifests, parked, dataDir) = (Path.Combine(node, "manifests"), Path.Combine(node, "parked"), Path.Combine(node, "etcd-from-backup"));
-        Directory.CreateDirectory(parked); // as 'stop' leaves it: both manifests moved out
-        await File.WriteAllTextAsync(Path.Combine(parked, "etcd.yaml"), KubeadmEtcdManifest);
-        await File.WriteAllTextAsync(Path.Combine(parked, "kube-apiserver.yaml"), "kind: Pod\n");
-        Directory.CreateDirectory(manifests);
-        var script = Path.Combine(Guide, "restore-etcd.sh");
-        await File.WriteAllTextAsync(script, (await File.ReadAllTextAsync(script))
-            .Replace("\nCONFIRM=no ", "\nCONFIRM=yes ", StringComparison.Ordinal)
-            .Replace($"\nDATA_DIR='{EtcdRestoreGuide.DefaultDataDirectory}'", $"\nDATA_DIR='{dataDir}'", StringComparison.Ordinal)
-            .Replace("\nRESTORE_TOOL=etcdutl ", EtcdTool.Etcdutl is null ? "\nRESTORE_TOOL=etcdctl " : "\nRESTORE_TOOL=etcdutl ", StringComparison.Ordinal)
-            .Replace("\nMANIFESTS=/etc/kubernetes/manifests\n", $"\nMANIFESTS='{manifests}'\n", StringComparison.Ordinal)
-            .Replace("\nPARKED=/etc/kubernetes/manifests-stopped-by-strata\n", $"\nPARKED='{parked}'\n", StringComparison.Ordinal));
+        var node = await NodeAsync(stopped: true, snapshot, [new EtcdMemberRecord("8e9e05c52164694d", "solo", [$"http://127.0.0.1:{peer}"], [$"http://127.0.0.1:{client}"], false)]);
+        var script = await ScriptAsync(node);
 
-        var (code, errors) = await BashAsync(script, "restore", "solo");
+        var (code, output, errors) = await BashAsync(node.Bin, script, "restore", "solo");
 
         Assert.True(code == 0, errors);
-        var etcdYaml = await File.ReadAllTextAsync(Path.Combine(manifests, "etcd.yaml"));
-        Assert.Equal(3, etcdYaml.Split('\n').Count(l => l.EndsWith(dataDir, StringComparison.Ordinal)));
-        Assert.DoesNotContain("/var/lib/etcd\n", etcdYaml, StringComparison.Ordinal);
-        Assert.True(File.Exists(Path.Combine(manifests, "kube-apiserver.yaml")));
-        Assert.Equal(KubeadmEtcdManifest, await File.ReadAllTextAsync(Path.Combine(parked, "etcd.yaml.before-restore")));
-        Assert.Equal(3, await KeysOfRestoredMemberAsync(connector, dataDir, client, peer));
+        var etcdYaml = await File.ReadAllTextAsync(Path.Combine(node.Manifests, "etcd.yaml"));
+        Assert.Equal(KubeadmEtcdManifest.Replace("      path: /var/lib/etcd\n", $"      path: {node.DataDir}\n", StringComparison.Ordinal), etcdYaml);
+        Assert.Contains("    - --data-dir=/var/lib/etcd\n", etcdYaml, StringComparison.Ordinal); // the container's side stays
+        Assert.Contains("    - mountPath: /var/lib/etcd\n", etcdYaml, StringComparison.Ordinal);
+        Assert.Equal(StaticPods.Order(), Directory.EnumerateFiles(node.Manifests).Select(Path.GetFileName).Order());
+        Assert.Equal(KubeadmEtcdManifest, await File.ReadAllTextAsync(Path.Combine(node.Parked, "etcd.yaml.before-restore")));
+        Assert.Contains("restart the kubelet on EVERY node", output, StringComparison.Ordinal);
+        Assert.Equal(3, await KeysOfRestoredMemberAsync(connector, node.DataDir, client, peer));
+    }
+
+    [Fact]
+    public async Task Script_Restore_EtcdDataHostPathNotFound_RefusesAndLeavesTheManifestAsItWas()
+    {
+        // The hostPath in flow style: the old script's sed changed --data-dir and the mountPath but not this line, so
+        // etcd started on an empty directory.
+        var manifest = KubeadmEtcdManifest.Replace(
+            "  - hostPath:\n      path: /var/lib/etcd\n      type: DirectoryOrCreate\n    name: etcd-data\n",
+            "  - name: etcd-data\n    hostPath: {path: /var/lib/etcd, type: DirectoryOrCreate}\n",
+            StringComparison.Ordinal);
+        Assert.NotEqual(KubeadmEtcdManifest, manifest);
+        var node = await NodeAsync(stopped: true, etcdManifest: manifest);
+        var script = await ScriptAsync(node);
+
+        var (code, _, errors) = await BashAsync(node.Bin, script, "restore", "solo");
+
+        Assert.Equal(1, code);
+        Assert.Contains("has no hostPath volume named etcd-data (as kubeadm writes it)", errors, StringComparison.Ordinal);
+        Assert.Equal(manifest, await File.ReadAllTextAsync(Path.Combine(node.Parked, "etcd.yaml")));
+        await node.AssertUntouchedAsync(stopped: true, manifest);
+    }
+
+    [Fact]
+    public async Task Script_Restore_EditChangesNoLine_PutsTheSavedManifestBack_AndRestoresNothing()
+    {
+        var node = await NodeAsync(stopped: true);
+        var manifest = KubeadmEtcdManifest.Replace("      path: /var/lib/etcd\n", $"      path: {node.DataDir}\n", StringComparison.Ordinal);
+        await File.WriteAllTextAsync(Path.Combine(node.Parked, "etcd.yaml"), manifest);
+        var script = await ScriptAsync(node);
+
+        var (code, _, errors) = await BashAsync(node.Bin, script, "restore", "solo");
+
+        Assert.Equal(1, code);
+        Assert.Contains($"could not point the etcd-data volume of etcd.yaml at {node.DataDir} (it names {node.DataDir}; 0 lines changed, not 1)", errors, StringComparison.Ordinal);
+        await node.AssertUntouchedAsync(stopped: true, manifest);
+    }
+
+    [Fact]
+    public async Task Script_Restore_ToolWithBumpRevision_BumpsByABillionAndMarksCompacted()
+    {
+        var node = await NodeAsync(stopped: true);
+        var script = await ScriptAsync(node, tool: "fake-etcdutl", bump: null);
+
+        var (code, output, errors) = await BashAsync(node.Bin, script, "restore", "solo");
+
+        Assert.True(code == 0, errors);
+        var arguments = await File.ReadAllLinesAsync(Path.Combine(node.Bin, "restore-arguments"));
+        Assert.Equal(["snapshot", "restore", Path.Combine(Guide, "snapshot.db")], arguments[..3]);
+        Assert.Equal(["--data-dir", node.DataDir, "--bump-revision", "1000000000", "--mark-compacted"], arguments[^5..]);
+        Assert.Equal(StaticPods.Order(), Directory.EnumerateFiles(node.Manifests).Select(Path.GetFileName).Order());
+        Assert.Contains("moved kube-controller-manager.yaml back", output, StringComparison.Ordinal);
+        Assert.Contains("moved kube-scheduler.yaml back", output, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("stop")]
+    [InlineData("restore")]
+    public async Task Script_ToolWithoutBumpRevision_RefusesUnlessBumpIsOff(string pass)
+    {
+        var node = await NodeAsync(stopped: pass == "restore");
+        var script = await ScriptAsync(node, tool: "old-etcdutl", bump: null);
+
+        var (code, _, errors) = await BashAsync(node.Bin, script, pass, "solo");
+
+        Assert.Equal(1, code);
+        Assert.Contains("old-etcdutl has no --bump-revision (etcdutl and etcdctl 3.5.10 and later have it, etcdctl 3.4.27 and later). Nothing was changed.", errors, StringComparison.Ordinal);
+        Assert.Contains("set BUMP_REVISION=0 in this script on EVERY node", errors, StringComparison.Ordinal);
+        await node.AssertUntouchedAsync(stopped: pass == "restore");
+    }
+
+    [Fact]
+    public async Task Script_ToolThatCannotRestore_Refuses()
+    {
+        var node = await NodeAsync(stopped: false);
+        var script = await ScriptAsync(node, tool: "etcdctl-3.6");
+
+        var (code, _, errors) = await BashAsync(node.Bin, script, "stop");
+
+        Assert.Equal(1, code);
+        Assert.Contains("'etcdctl-3.6 snapshot restore' does not exist (etcdctl 3.6 and later cannot restore: use etcdutl). Nothing was changed.", errors, StringComparison.Ordinal);
+        await node.AssertUntouchedAsync(stopped: false);
+    }
+
+    /// <summary>The control plane's static pods on a kubeadm node.</summary>
+    private static readonly string[] StaticPods = ["etcd.yaml", "kube-apiserver.yaml", "kube-controller-manager.yaml", "kube-scheduler.yaml"];
+
+    /// <summary>
+    /// A control-plane node in a folder: its manifests (moved out, as 'stop' leaves them, when <paramref name="stopped"/>),
+    /// where the data would go, and a bin folder first on the script's PATH with the real etcdctl, a pgrep that finds no
+    /// process, and stand-ins for etcdutl (one with --bump-revision, one without, one that cannot restore at all). The
+    /// guide is written for <paramref name="snapshot"/> (a built one by default) and <paramref name="members"/>.
+    /// </summary>
+    private async Task<GuideNode> NodeAsync(bool stopped, byte[]? snapshot = null, IReadOnlyList<EtcdMemberRecord>? members = null, string? etcdManifest = null)
+    {
+        await BackUpAsync(snapshot ?? BoltSnapshots.Build(fillerPages: 2), members ?? [new EtcdMemberRecord("8e9e05c52164694d", "solo", ["http://127.0.0.1:2380"], ["http://127.0.0.1:2379"], false)]);
+        var (code, _, error) = await RunAsync("restore", "create", "--from-backup", BackupId, "--etcd", "--to-dir", Guide, "--store", Store);
+        Assert.True(code == 0, error);
+        var root = Path.Combine(_dir.Path, "node");
+        var node = new GuideNode(Path.Combine(root, "manifests"), Path.Combine(root, "parked"), Path.Combine(root, "etcd-from-backup"), Path.Combine(root, "bin"));
+        Directory.CreateDirectory(node.Manifests);
+        Directory.CreateDirectory(node.Bin);
+        var holder = stopped ? node.Parked : node.Manifests;
+        Directory.CreateDirectory(holder);
+        foreach (var pod in StaticPods)
+        {
+            await File.WriteAllTextAsync(Path.Combine(holder, pod), pod == "etcd.yaml" ? etcdManifest ?? KubeadmEtcdManifest : $"kind: Pod # {pod}\n");
+        }
+
+        await StubAsync(node.Bin, "pgrep", "exit 1 # no process: the kubelet stopped them");
+        await StubAsync(node.Bin, "fake-etcdutl", FakeEtcdutl("--initial-cluster-token --bump-revision uint --mark-compacted"));
+        await StubAsync(node.Bin, "old-etcdutl", FakeEtcdutl("--initial-cluster-token --skip-hash-check"));
+        await StubAsync(node.Bin, "etcdctl-3.6", FakeEtcdutl("Available Commands: save  Stores an etcd node backend snapshot to a given file"));
+        File.CreateSymbolicLink(Path.Combine(node.Bin, "etcdctl"), EtcdTool.Etcdctl);
+        return node;
+    }
+
+    /// <summary>A stand-in for etcdutl whose help says <paramref name="help"/>; a restore writes its arguments beside it, one a line, and makes the data directory.</summary>
+    private static string FakeEtcdutl(string help) => $$"""
+        if [ "${3:-}" = --help ]; then echo '{{help}}'; exit 0; fi
+        printf '%s\n' "$@" >"$(dirname "$0")/restore-arguments"
+        while [ $# -gt 0 ]; do
+          if [ "$1" = --data-dir ]; then mkdir -p "$2/member/snap"; fi
+          shift
+        done
+        """;
+
+    private static async Task StubAsync(string bin, string name, string body)
+    {
+        var path = Path.Combine(bin, name);
+        await File.WriteAllTextAsync(path, "#!/usr/bin/env bash\n" + body.ReplaceLineEndings("\n") + "\n");
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        }
+    }
+
+    /// <summary>
+    /// The guide's script, confirmed and pointed at <paramref name="node"/>. The restore tool is <paramref name="tool"/>, else
+    /// the real one (etcdutl if installed, else etcdctl 3.4, which has no --bump-revision: BUMP_REVISION=0 then); the
+    /// revision bump stays as generated when <paramref name="bump"/> is null, unless the real etcdctl is used.
+    /// </summary>
+    private async Task<string> ScriptAsync(GuideNode node, string? tool = null, long? bump = 0)
+    {
+        var script = Path.Combine(Guide, "restore-etcd.sh");
+        var real = EtcdTool.Etcdutl is null ? "etcdctl" : "etcdutl";
+        var text = (await File.ReadAllTextAsync(script))
+            .Replace("\nCONFIRM=no ", "\nCONFIRM=yes ", StringComparison.Ordinal)
+            .Replace($"\nDATA_DIR='{EtcdRestoreGuide.DefaultDataDirectory}'", $"\nDATA_DIR='{node.DataDir}'", StringComparison.Ordinal)
+            .Replace("\nRESTORE_TOOL=etcdutl ", $"\nRESTORE_TOOL={tool ?? real} ", StringComparison.Ordinal)
+            .Replace("\nMANIFESTS=/etc/kubernetes/manifests\n", $"\nMANIFESTS='{node.Manifests}'\n", StringComparison.Ordinal)
+            .Replace("\nPARKED=/etc/kubernetes/manifests-stopped-by-strata\n", $"\nPARKED='{node.Parked}'\n", StringComparison.Ordinal);
+        if (tool is null && real == "etcdutl")
+        {
+            bump = null; // etcdutl has it from 3.5.10 on
+        }
+
+        if (bump is { } value)
+        {
+            text = text.Replace($"\nBUMP_REVISION={EtcdRestoreGuide.BumpRevision} ", $"\nBUMP_REVISION={value} ", StringComparison.Ordinal);
+        }
+
+        await File.WriteAllTextAsync(script, text);
+        return script;
+    }
+
+    /// <summary>The folders of a control-plane node as the script sees them.</summary>
+    private sealed record GuideNode(string Manifests, string Parked, string DataDir, string Bin)
+    {
+        /// <summary>Asserts the script changed nothing: the manifests where they were, etcd.yaml as written, no data directory.</summary>
+        public async Task AssertUntouchedAsync(bool stopped, string etcdManifest = KubeadmEtcdManifest)
+        {
+            var holder = stopped ? Parked : Manifests;
+            Assert.Equal(StaticPods.Order(), Directory.EnumerateFiles(holder).Select(Path.GetFileName).Where(f => !f!.EndsWith(".before-restore", StringComparison.Ordinal)).Order());
+            Assert.Equal(etcdManifest, await File.ReadAllTextAsync(Path.Combine(holder, "etcd.yaml")));
+            Assert.False(Directory.Exists(stopped ? Manifests : Parked) && Directory.EnumerateFileSystemEntries(stopped ? Manifests : Parked).Any());
+            Assert.False(Directory.Exists(DataDir));
+        }
     }
 
     private const string KubeadmEtcdManifest = """
         apiVersion: v1
         kind: Pod
         metadata:
+          annotations:
+            kubeadm.kubernetes.io/etcd.advertise-client-urls: https://10.0.0.11:2379
+          creationTimestamp: null
+          labels:
+            component: etcd
+            tier: control-plane
           name: etcd
           namespace: kube-system
         spec:
           containers:
           - command:
             - etcd
+            - --advertise-client-urls=https://10.0.0.11:2379
             - --data-dir=/var/lib/etcd
+            - --initial-advertise-peer-urls=https://10.0.0.11:2380
+            - --initial-cluster=solo=https://10.0.0.11:2380
             - --name=solo
             image: registry.k8s.io/etcd:3.5.12-0
+            imagePullPolicy: IfNotPresent
+            livenessProbe:
+              failureThreshold: 8
+              httpGet:
+                host: 127.0.0.1
+                path: /health?exclude=NOSPACE&serializable=true
+                port: 2381
+                scheme: HTTP
             name: etcd
+            startupProbe:
+              httpGet:
+                host: 127.0.0.1
+                path: /health?serializable=false
+                port: 2381
+                scheme: HTTP
             volumeMounts:
             - mountPath: /var/lib/etcd
               name: etcd-data
             - mountPath: /etc/kubernetes/pki/etcd
               name: etcd-certs
+          hostNetwork: true
+          priorityClassName: system-node-critical
           volumes:
           - hostPath:
               path: /etc/kubernetes/pki/etcd
@@ -205,6 +463,7 @@ public sealed class EtcdRestoreGuideCommandTests : IDisposable
               path: /var/lib/etcd
               type: DirectoryOrCreate
             name: etcd-data
+        status: {}
 
         """;
 
@@ -262,7 +521,8 @@ public sealed class EtcdRestoreGuideCommandTests : IDisposable
         return (code, stdout.ToString(), stderr.ToString());
     }
 
-    private static async Task<(int Code, string Errors)> BashAsync(params string[] arguments)
+    /// <summary>Runs bash with <paramref name="arguments"/>, <paramref name="bin"/> (when given) first on its PATH.</summary>
+    private static async Task<(int Code, string Out, string Errors)> BashAsync(string? bin, params string[] arguments)
     {
         var start = new ProcessStartInfo("bash") { RedirectStandardError = true, RedirectStandardOutput = true };
         foreach (var argument in arguments)
@@ -270,11 +530,15 @@ public sealed class EtcdRestoreGuideCommandTests : IDisposable
             start.ArgumentList.Add(argument);
         }
 
+        if (bin is not null)
+        {
+            start.Environment["PATH"] = bin + Path.PathSeparator + Environment.GetEnvironmentVariable("PATH");
+        }
+
         using var process = Process.Start(start)!;
         var output = process.StandardOutput.ReadToEndAsync();
         var errors = process.StandardError.ReadToEndAsync();
         await process.WaitForExitAsync();
-        await output;
-        return (process.ExitCode, await errors);
+        return (process.ExitCode, await output, await errors);
     }
 }

@@ -1,6 +1,3 @@
-using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using Strata.Adapters.Commands;
 using Strata.Core.Commands;
 using Strata.Core.Etcd;
@@ -10,27 +7,31 @@ namespace Strata.Adapters.Etcd;
 /// <summary>
 /// Rebuilds etcd snapshots on the runner's own host for the rebuild drill: <c>etcdutl snapshot restore</c> (etcd 3.5+;
 /// <c>ETCDCTL_API=3 etcdctl snapshot restore</c> where only etcd 3.4's tools are installed) into a temporary data
-/// directory, then <c>etcd</c> as a single member on free loopback ports, reported ready once <c>Maintenance.Status</c>
-/// answers through <paramref name="connector"/>. The tools are looked up on <paramref name="searchPath"/> (default: PATH,
+/// directory, then <c>etcd</c> as a single member on free loopback ports (<see cref="LocalEtcdProcess"/>), reported ready once
+/// <c>Maintenance.Status</c> answers through <paramref name="connector"/>. The tools are looked up on <paramref name="searchPath"/> (default: PATH,
 /// then <c>/usr/bin</c> and <c>/usr/local/bin</c>, where Debian's <c>etcd-server</c> and <c>etcd-client</c> put them);
 /// without them <see cref="Unavailable"/> says which is missing and the drill checks integrity only.
 /// </summary>
 /// <param name="connector">Reaches the rebuilt member (plaintext loopback).</param>
 /// <param name="time">Measures the restore and the start, and paces the wait.</param>
 /// <param name="searchPath">Folders to look for the tools in, separated by the platform's path separator; null: PATH and the Debian folders.</param>
-/// <param name="workFolder">Where data directories and snapshot files go; null: a folder under the system's temporary folder.</param>
+/// <param name="workFolder">
+/// Where data directories and snapshot files go; null: a new folder of its own under the system's temporary folder
+/// (<c>strata-etcd-rehearsals-*</c>, readable by its owner only — a snapshot holds every Secret of the cluster), made on
+/// first use, when such folders of rehearsals that died a day ago or more are swept.
+/// </param>
 public sealed class LocalEtcdRehearsals(IEtcdConnector connector, TimeProvider time, string? searchPath = null, string? workFolder = null) : IEtcdRehearsals
 {
-    /// <summary>How long etcd may take from its start to its first answer.</summary>
-    public static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(60);
-
     private const int Attempts = 3;
     private static readonly string[] DebianFolders = ["/usr/bin", "/usr/local/bin"];
 
     private readonly string _searchPath = searchPath
         ?? string.Join(Path.PathSeparator, new[] { Environment.GetEnvironmentVariable("PATH") ?? "" }.Concat(DebianFolders));
 
-    private readonly string _workFolder = workFolder ?? Path.Combine(Path.GetTempPath(), "strata-etcd-rehearsals");
+    private const string FolderPrefix = "strata-etcd-rehearsals-";
+    private static readonly TimeSpan StaleAfter = TimeSpan.FromDays(1);
+    private readonly Lock _gate = new();
+    private string? _workFolder = workFolder;
     private readonly LocalCommands _commands = new();
     private string? _toolVersion;
 
@@ -54,11 +55,7 @@ public sealed class LocalEtcdRehearsals(IEtcdConnector connector, TimeProvider t
     private IEnumerable<string> Folders => _searchPath.Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 
     /// <inheritdoc />
-    public IEtcdSnapshotFile NewSnapshotFile()
-    {
-        Directory.CreateDirectory(_workFolder);
-        return new LocalSnapshotFile(Path.Combine(_workFolder, $"snapshot-{Guid.NewGuid():N}.db"));
-    }
+    public IEtcdSnapshotFile NewSnapshotFile() => new LocalSnapshotFile(Path.Combine(WorkFolder(), $"snapshot-{Guid.NewGuid():N}.db"));
 
     /// <inheritdoc />
     public async Task<IRehearsedEtcd> RebuildAsync(string snapshotFile, string name, CancellationToken cancellationToken = default)
@@ -71,36 +68,63 @@ public sealed class LocalEtcdRehearsals(IEtcdConnector connector, TimeProvider t
         var tool = await ToolVersionAsync(cancellationToken);
         for (var attempt = 1; ; attempt++)
         {
-            var directory = Path.Combine(_workFolder, $"{name}-{Guid.NewGuid():N}");
+            var directory = Path.Combine(WorkFolder(), $"{name}-{Guid.NewGuid():N}");
             Directory.CreateDirectory(directory);
-            var (client, peer) = (FreePort(), FreePort());
+            var peer = LocalEtcdProcess.FreePort();
             try
             {
-                var restore = await RestoreAsync(snapshotFile, Path.Combine(directory, "data"), name, peer, cancellationToken);
-                var started = time.GetTimestamp();
-                var process = Start(Path.Combine(directory, "data"), name, client, peer);
-                var rehearsed = new LocalRehearsedEtcd(process, directory, client, tool, restore);
-                try
-                {
-                    await WaitUntilAnsweringAsync(rehearsed, cancellationToken);
-                    rehearsed.StartDuration = time.GetElapsedTime(started);
-                    return rehearsed;
-                }
-                catch
-                {
-                    await rehearsed.DisposeAsync();
-                    throw;
-                }
+                var restore = await RestoreAsync(snapshotFile, LocalEtcdProcess.DataDirectoryOf(directory), name, peer, cancellationToken);
+                var process = await LocalEtcdProcess.StartAsync(EtcdProgram!, directory, name, connector, time, peer, cancellationToken);
+                return new LocalRehearsedEtcd(process, tool, restore);
             }
             catch (EtcdRehearsalException e) when (attempt < Attempts && e.Message.Contains("address already in use", StringComparison.Ordinal))
             {
                 // Another program took a port between the pick and etcd's bind: the peer URL is in the restored data, so restore again.
-                LocalRehearsedEtcd.Delete(directory);
+                LocalEtcdProcess.Delete(directory);
             }
             catch
             {
-                LocalRehearsedEtcd.Delete(directory);
+                LocalEtcdProcess.Delete(directory);
                 throw;
+            }
+        }
+    }
+
+    /// <summary>The work folder, made on first use (see the class's <c>workFolder</c>).</summary>
+    private string WorkFolder()
+    {
+        lock (_gate)
+        {
+            if (_workFolder is null)
+            {
+                SweepStale();
+                _workFolder = Directory.CreateTempSubdirectory(FolderPrefix).FullName;
+            }
+
+            Directory.CreateDirectory(_workFolder);
+            return _workFolder;
+        }
+    }
+
+    /// <summary>
+    /// Deletes the work folders of rehearsals whose process died without cleaning up (their etcd is gone: it lives at most
+    /// <see cref="LocalEtcdProcess.MaxLifetime"/>), once they are a day old; a folder that cannot be deleted is left.
+    /// </summary>
+    private void SweepStale()
+    {
+        var now = time.GetUtcNow();
+        foreach (var folder in new DirectoryInfo(Path.GetTempPath()).EnumerateDirectories(FolderPrefix + "*"))
+        {
+            try
+            {
+                if (now - folder.LastWriteTimeUtc > StaleAfter)
+                {
+                    folder.Delete(recursive: true);
+                }
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // Another user's, or in use: not ours to remove.
             }
         }
     }
@@ -121,74 +145,6 @@ public sealed class LocalEtcdRehearsals(IEtcdConnector connector, TimeProvider t
         }
 
         return time.GetElapsedTime(start);
-    }
-
-    private Process Start(string dataDirectory, string name, int client, int peer)
-    {
-        var clientUrl = $"http://127.0.0.1:{client}";
-        var peerUrl = $"http://127.0.0.1:{peer}";
-        var start = new ProcessStartInfo(EtcdProgram!)
-        {
-            UseShellExecute = false,
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        foreach (var argument in new[]
-        {
-            "--data-dir", dataDirectory, "--name", name,
-            "--listen-client-urls", clientUrl, "--advertise-client-urls", clientUrl,
-            "--listen-peer-urls", peerUrl, "--initial-advertise-peer-urls", peerUrl,
-            "--initial-cluster", $"{name}={peerUrl}",
-        })
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        // The restore wrote the member's identity; nothing of the runner's ETCD_* settings may change it.
-        foreach (var variable in start.Environment.Keys.Where(k => k.StartsWith("ETCD_", StringComparison.Ordinal)).ToList())
-        {
-            start.Environment.Remove(variable);
-        }
-
-        try
-        {
-            return Process.Start(start) ?? throw new EtcdRehearsalException($"{EtcdProgram} did not start");
-        }
-        catch (System.ComponentModel.Win32Exception e)
-        {
-            throw new EtcdRehearsalException($"{EtcdProgram} could not be started: {e.Message}", e);
-        }
-    }
-
-    private async Task WaitUntilAnsweringAsync(LocalRehearsedEtcd rehearsed, CancellationToken cancellationToken)
-    {
-        var deadline = time.GetTimestamp();
-        await using var endpoints = await connector.ConnectAsync(rehearsed.Access, cancellationToken);
-        while (true)
-        {
-            if (rehearsed.HasExited)
-            {
-                throw new EtcdRehearsalException($"etcd exited ({rehearsed.ExitCode}) before it answered: {LastWords(rehearsed.Stderr)}");
-            }
-
-            try
-            {
-                using var call = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-                call.CancelAfter(TimeSpan.FromSeconds(2));
-                await endpoints.Members[0].StatusAsync(call.Token);
-                return;
-            }
-            catch (Exception e) when (e is EtcdRequestException || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested))
-            {
-                if (time.GetElapsedTime(deadline) > StartTimeout)
-                {
-                    throw new EtcdRehearsalException($"etcd did not answer within {StartTimeout.TotalSeconds:0} s: {e.Message}; its log ends: {LastWords(rehearsed.Stderr)}");
-                }
-            }
-
-            await Task.Delay(TimeSpan.FromMilliseconds(100), time, cancellationToken);
-        }
     }
 
     private async Task<string> ToolVersionAsync(CancellationToken cancellationToken)
@@ -216,19 +172,5 @@ public sealed class LocalEtcdRehearsals(IEtcdConnector connector, TimeProvider t
     {
         var errors = exit.Stderr.Split('\n').Select(l => l.Trim()).Where(l => l.StartsWith("Error:", StringComparison.Ordinal)).ToList();
         return errors.Count > 0 ? string.Join("; ", errors) + $" (exit {exit.ExitCode})" : exit.Describe();
-    }
-
-    /// <summary>The last few lines of etcd's log, for a start that failed.</summary>
-    private static string LastWords(string log)
-    {
-        var lines = log.Split('\n').Select(l => l.Trim()).Where(l => l.Length > 0).ToList();
-        return lines.Count == 0 ? "(it wrote nothing)" : string.Join(" | ", lines.TakeLast(3));
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

@@ -61,7 +61,7 @@ internal static class DemoAlerts
             alerts:
               channels:
                 - { name: on-call, type: webhook, url: { env: STRATA_DEMO_WEBHOOK }, secret: { env: STRATA_DEMO_WEBHOOK_SECRET } }
-            """, cancellationToken);
+            """, cancellationToken: cancellationToken);
         var variables = new Dictionary<string, string>
         {
             [DemoConfiguration.TokenVariable] = source.AdminToken,

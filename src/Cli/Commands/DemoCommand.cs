@@ -19,7 +19,9 @@ namespace Strata.Cli.Commands;
 /// the backup as a policy's scratch drill would: restored into <c>drill-*</c> namespaces on the first
 /// sandbox (whose simulated controllers roll workloads out), waited for, timed (the RTO), cleaned up; then dumps,
 /// verifies, drills and restores a real PostgreSQL database through the sandbox pod's exec API, with CSI snapshots of the
-/// claims beside it (<see cref="DemoDatabases"/>, <see cref="DemoVolumes"/>); then shows
+/// claims beside it (<see cref="DemoDatabases"/>, <see cref="DemoVolumes"/>); then snapshots a real etcd holding the
+/// sandbox's objects, with a control-plane node's files read through a Pod's exec, rebuilds the snapshot in a drill with
+/// a measured RTO and writes its restore guide (<see cref="DemoEtcd"/>); then shows
 /// alerting through the control plane's own functions (<see cref="DemoAlerts"/>): a partial backup pages a signed
 /// webhook, the next verified backup resolves it, and the status against the RPO.
 /// </summary>
@@ -29,7 +31,7 @@ internal static class DemoCommand
     {
         var store = new StoreOptions();
         var output = CommonOptions.Output();
-        var command = new Command("demo", "Back up a sample application on a sandbox API server, verify it, restore it into a second one, drill it with a measured RTO, snapshot its volumes (one inside a PostgreSQL online backup), dump, drill and restore its PostgreSQL database, and page a webhook when a backup goes wrong (no cluster needed).") { output };
+        var command = new Command("demo", "Back up a sample application on a sandbox API server, verify it, restore it into a second one, drill it with a measured RTO, snapshot its volumes (one inside a PostgreSQL online backup), dump, drill and restore its PostgreSQL database, snapshot its etcd with the control-plane files and rebuild it in a drill, and page a webhook when a backup goes wrong (no cluster needed).") { output };
         store.AddTo(command);
         command.SetAction(async (parsed, ct) =>
         {
@@ -38,7 +40,15 @@ internal static class DemoCommand
             var location = store.Resolve(parsed, environment);
             await environment.Error.WriteLineAsync(
                 "strata demo: starting a SANDBOX Kubernetes API server in this process (not a real cluster) with a sample application...");
-            await using var source = await SandboxApiServer.StartAsync(new SandboxOptions { Time = environment.Time, Controllers = DemoControllers, NamespaceDeletionDelay = TimeSpan.FromSeconds(1) }, ct);
+            // Exec in a Pod on the control-plane node reads its /etc/kubernetes, a folder the etcd part writes; the PostgreSQL pod binds its own exec.
+            var nodeFolder = DemoEtcd.NodeFolder();
+            await using var source = await SandboxApiServer.StartAsync(new SandboxOptions
+            {
+                Time = environment.Time,
+                Controllers = DemoControllers,
+                NamespaceDeletionDelay = TimeSpan.FromSeconds(1),
+                PodExec = DemoEtcd.NodeFiles(nodeFolder),
+            }, ct);
             SampleApplication.Seed(source);
             using var sourceClient = Connect(source, "sandbox", environment);
             await environment.Error.WriteLineAsync($"strata demo: sandbox API server at {source.Url} — backing it up...");
@@ -67,6 +77,7 @@ internal static class DemoCommand
             }
 
             var databases = await DemoDatabases.RunAsync(source, location, json, environment, ct);
+            var etcd = await DemoEtcd.RunAsync(source, nodeFolder, location, json, environment, ct);
             var alerts = await DemoAlerts.RunAsync(source, location, json, environment, ct);
             if (json)
             {
@@ -76,6 +87,7 @@ internal static class DemoCommand
                     ["restore"] = restore is null ? null : JsonNode.Parse(RestoreJson.Record(restore)),
                     ["drill"] = drill is null ? null : DrillJson.Record(drill),
                     ["databases"] = databases,
+                    ["etcd"] = etcd,
                     ["alerts"] = alerts,
                 };
                 await environment.Out.WriteLineAsync(combined.ToJsonString(BackupJson.Indented));
@@ -89,19 +101,21 @@ internal static class DemoCommand
             await environment.Error.WriteLineAsync(
                 $"strata demo: done. Those were sandboxes, not real clusters. 'strata backup list --store {location.ArtifactsWhere}', 'strata restore list' and 'strata drill list' show the runs; "
                 + "with a kubeconfig, 'strata backup create --context NAME' and 'strata restore create --from-backup ID --to-context NAME' do the same against real clusters, "
-                + "and 'strata drill run --config strata.yaml --policy P --cluster C' drills a policy's backups.");
+                + "'strata drill run --config strata.yaml --policy P --cluster C' drills a policy's backups, "
+                + "and 'strata restore create --from-backup ID --etcd' writes an etcd snapshot's restore guide.");
             return Math.Max(Math.Max(backupCode, restoreCode), drill is null ? ExitCodes.Succeeded : ExitCodes.For(drill));
         });
         return command;
     }
 
-    /// <summary>The first sandbox's simulated controllers: a rollout takes 2 s, a claim binds in 1 s, a Job runs for 1 s, a CSI snapshot is ready in 1 s once the snapshot API is installed (real clusters take longer: image pulls, probes, disk copies).</summary>
+    /// <summary>The first sandbox's simulated controllers: a rollout takes 2 s, a claim binds in 1 s, a Job runs for 1 s, a CSI snapshot is ready in 1 s once the snapshot API is installed, a Pod on a node starts in 0.5 s (real clusters take longer: image pulls, probes, disk copies).</summary>
     private static readonly SimulatedControllers DemoControllers = new()
     {
         WorkloadReadyDelay = TimeSpan.FromSeconds(2),
         VolumeBindDelay = TimeSpan.FromSeconds(1),
         JobCompletionDelay = TimeSpan.FromSeconds(1),
         Snapshots = new SimulatedSnapshots { SnapshotDelay = DemoVolumes.SnapshotDelay },
+        Kubelet = new SimulatedKubelet { StartDelay = TimeSpan.FromMilliseconds(500) },
     };
 
     /// <summary>A client of <paramref name="server"/> through its kubeconfig, as <c>--context</c> would give.</summary>

@@ -8,8 +8,12 @@ internal static class DemoConfiguration
     /// <summary>The variable the sandbox's token is read from.</summary>
     public const string TokenVariable = "STRATA_DEMO_TOKEN";
 
-    /// <summary>Writes strata.yaml (and the sandbox's CA) into <paramref name="dir"/>, with <paramref name="sections"/> after <c>clusters:</c>; returns its path.</summary>
-    public static async Task<string> WriteAsync(SandboxApiServer source, string dir, string sections, CancellationToken cancellationToken)
+    /// <summary>
+    /// Writes strata.yaml (and the sandbox's CA) into <paramref name="dir"/>, with <paramref name="cluster"/>'s settings
+    /// (one YAML line, such as <c>etcd: { endpoints: [...] }</c>) on the cluster and <paramref name="sections"/> after
+    /// <c>clusters:</c>; returns its path.
+    /// </summary>
+    public static async Task<string> WriteAsync(SandboxApiServer source, string dir, string sections, string? cluster = null, CancellationToken cancellationToken = default)
     {
         var ca = Path.Combine(dir, "sandbox-ca.pem");
         await File.WriteAllTextAsync(ca, source.Certificates.AuthorityPem, cancellationToken);
@@ -21,7 +25,7 @@ internal static class DemoConfiguration
                 certificateAuthority: {{ca}}
                 token: { env: {{TokenVariable}} }
 
-            """ + sections, cancellationToken);
+            """ + (cluster is null ? "" : $"    {cluster}\n") + sections, cancellationToken);
         return config;
     }
 }

@@ -99,7 +99,7 @@ internal static class DemoDatabases
                         - { sql: "select count(*) from sales.orders where total > 0", expect: ">= 40000" }
                 verification:
                   drill: { readiness: false, timeout: 5m }
-            """, cancellationToken);
+            """, cancellationToken: cancellationToken);
         var (context, resources) = await ControlPlaneFactory.CreateAsync(config, location,
             name => name == DemoConfiguration.TokenVariable ? source.AdminToken : environment.Variable(name), environment.Time, cancellationToken: cancellationToken);
         using (resources)

@@ -11,7 +11,8 @@ namespace Strata.Cli.Commands;
 /// <c>strata restore create --from-backup ID --etcd [--to-dir DIR]</c>: touches no cluster. Downloads the backup's etcd
 /// snapshot into DIR (default <c>./etcd-restore-{id}</c>), checked on the way (etcd's SHA-256 trailer, the bbolt header,
 /// the manifest's size and SHA-256), then writes <c>restore-etcd.sh</c> and <c>README.md</c> beside it
-/// (<see cref="EtcdRestoreGuide"/>). Exit 0 written, 1 the snapshot failed its checks (no script is written, nothing is
+/// (<see cref="EtcdRestoreGuide"/>). DIR is created 0700 and every file 0600 (the script 0700): the snapshot holds every
+/// Secret of the cluster. Exit 0 written, 1 the snapshot failed its checks (no script is written, nothing is
 /// left in DIR), 2 bad input (no such backup, no etcd snapshot in it, DIR already holds a guide).
 /// </summary>
 internal static class EtcdRestoreGuideExecution
@@ -57,11 +58,14 @@ internal static class EtcdRestoreGuideExecution
             return await environment.FailAsync($"{existing} exists: give another --to-dir, or remove it");
         }
 
-        Directory.CreateDirectory(folder);
+        // The snapshot holds every Secret of the cluster: the folder is the owner's alone (0700) and every file is
+        // created 0600 (the script 0700), never readable by others even for a moment.
+        CreatePrivateFolder(folder);
         var partial = files[0] + ".part";
+        File.Delete(partial); // a leftover of an interrupted run would keep its mode: start afresh
         string? problem;
         var started = environment.Time.GetTimestamp();
-        await using (var file = new FileStream(partial, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16, useAsync: true))
+        await using (var file = new FileStream(partial, PrivateFile(FileMode.Create, OwnerReadWrite)))
         {
             await environment.Error.WriteLineAsync($"downloading {snapshot.Path} of backup {backupId} ({snapshot.Size:N0} bytes), checking it on the way …");
             try
@@ -85,13 +89,8 @@ internal static class EtcdRestoreGuideExecution
 
         File.Move(partial, files[0]);
         var now = environment.Time.GetUtcNow();
-        await File.WriteAllTextAsync(files[1], EtcdRestoreGuide.Script(manifest, now), cancellationToken);
-        if (!OperatingSystem.IsWindows())
-        {
-            File.SetUnixFileMode(files[1], UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute | UnixFileMode.GroupRead | UnixFileMode.GroupExecute);
-        }
-
-        await File.WriteAllTextAsync(files[2], EtcdRestoreGuide.Readme(manifest, now), cancellationToken);
+        await WriteAsync(files[1], EtcdRestoreGuide.Script(manifest, now), OwnerReadWrite | UnixFileMode.UserExecute, cancellationToken);
+        await WriteAsync(files[2], EtcdRestoreGuide.Readme(manifest, now), OwnerReadWrite, cancellationToken);
         var seconds = environment.Time.GetElapsedTime(started).TotalSeconds;
         if (output == OutputMode.Json)
         {
@@ -112,12 +111,46 @@ internal static class EtcdRestoreGuideExecution
             };
             await environment.Out.WriteLineAsync(json.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
         }
-        else
+        else if (output == OutputMode.Table)
         {
             EtcdRecoveryTables.Guide(environment, manifest, snapshot, folder, files);
         }
 
         return ExitCodes.Succeeded;
+    }
+
+    private const UnixFileMode OwnerReadWrite = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+
+    /// <summary>Creates <paramref name="folder"/> (and missing parents) 0700; a folder that exists keeps its mode.</summary>
+    private static void CreatePrivateFolder(string folder)
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            Directory.CreateDirectory(folder);
+        }
+        else
+        {
+            Directory.CreateDirectory(folder, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        }
+    }
+
+    /// <summary>Options that create a file with <paramref name="mode"/> from its first byte (Unix; Windows keeps its ACLs).</summary>
+    private static FileStreamOptions PrivateFile(FileMode fileMode, UnixFileMode mode)
+    {
+        var options = new FileStreamOptions { Mode = fileMode, Access = FileAccess.Write, Share = FileShare.None, BufferSize = 1 << 16, Options = FileOptions.Asynchronous };
+        if (!OperatingSystem.IsWindows())
+        {
+            options.UnixCreateMode = mode;
+        }
+
+        return options;
+    }
+
+    private static async Task WriteAsync(string path, string text, UnixFileMode mode, CancellationToken cancellationToken)
+    {
+        await using var file = new FileStream(path, PrivateFile(FileMode.CreateNew, mode));
+        await using var writer = new StreamWriter(file, new System.Text.UTF8Encoding(encoderShouldEmitUTF8Identifier: false));
+        await writer.WriteAsync(text.AsMemory(), cancellationToken);
     }
 
     private static async Task<string?> FindInStoreAsync(StoreLocation location, string backupId, CancellationToken cancellationToken)

@@ -47,6 +47,7 @@ internal static class EtcdRecoveryTables
         foreach (var r in etcd.Resources)
         {
             var verdict = r.Problem is { } problem ? "FAILED: " + problem
+                : r.Note is { } note ? note
                 : r.Objects is not { } objects ? "not in the backup"
                 : r.Keys > objects ? "more in etcd (outside the backup's scope, or skipped by it)"
                 : r.Keys == objects ? "ok"
@@ -79,6 +80,6 @@ internal static class EtcdRecoveryTables
         }
 
         console.Write(table);
-        console.WriteLine(Markup.Escape($"Next: ./{EtcdRestoreGuide.ScriptName} stop on every control-plane node, then ./{EtcdRestoreGuide.ScriptName} restore MEMBER on each, then ./{EtcdRestoreGuide.ScriptName} check."));
+        console.WriteLine(Markup.Escape($"Next: ./{EtcdRestoreGuide.ScriptName} stop on every control-plane node, then ./{EtcdRestoreGuide.ScriptName} restore MEMBER on each, then ./{EtcdRestoreGuide.ScriptName} check, then restart the kubelet on every node. README.md says how to get the restore tool onto a node."));
     }
 }

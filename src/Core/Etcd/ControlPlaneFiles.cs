@@ -21,9 +21,6 @@ namespace Strata.Core.Etcd;
 /// </summary>
 public sealed class ControlPlaneFiles(ControlPlaneFilesSettings settings, IClusterWriter cluster)
 {
-    /// <summary>The resource name problems carry (the etcd layer's).</summary>
-    public const string Resource = "etcd";
-
     /// <summary>The name problems carry (per node: <c>control-plane-files/{node}</c>).</summary>
     public const string ProblemName = "control-plane-files";
 
@@ -64,13 +61,13 @@ public sealed class ControlPlaneFiles(ControlPlaneFilesSettings settings, IClust
     {
         if (!settings.AllowUnencryptedKeys)
         {
-            context.Result.Warning(OffReason, Resource, null, ProblemName, ProblemReasons.KeysUnencrypted);
+            context.Result.Warning(OffReason, EtcdLayer.Resource, null, ProblemName, ProblemReasons.KeysUnencrypted);
             return new ControlPlaneFilesCapture([], [], OffReason);
         }
 
         if (Requested.FirstOrDefault(e => !ControlPlaneTar.IsSafePath(e) || e.Contains('\n', StringComparison.Ordinal)) is { } bad)
         {
-            context.Result.Error($"the control-plane entry '{bad}' is not a path under {settings.Root}: no files were taken", Resource, null, ProblemName, ProblemReasons.FilesFailed);
+            context.Result.Error($"the control-plane entry '{bad}' is not a path under {settings.Root}: no files were taken", EtcdLayer.Resource, null, ProblemName, ProblemReasons.FilesFailed);
             return new ControlPlaneFilesCapture([], [], null);
         }
 
@@ -84,7 +81,7 @@ public sealed class ControlPlaneFiles(ControlPlaneFilesSettings settings, IClust
         }
         catch (ClusterRequestException e)
         {
-            context.Result.Error($"listing the control-plane nodes ('{settings.NodeSelector}') failed: {e.Message}", Resource, null, ProblemName, ProblemReasons.FilesFailed);
+            context.Result.Error($"listing the control-plane nodes ('{settings.NodeSelector}') failed: {e.Message}", EtcdLayer.Resource, null, ProblemName, ProblemReasons.FilesFailed);
             return new ControlPlaneFilesCapture([], [], null);
         }
 
@@ -92,7 +89,7 @@ public sealed class ControlPlaneFiles(ControlPlaneFilesSettings settings, IClust
         {
             context.Result.Warning(
                 $"no control-plane node is visible (no node matches '{settings.NodeSelector}'): a managed control plane shows none, or the selector matches none — no control-plane files were taken",
-                Resource, null, ProblemName);
+                EtcdLayer.Resource, null, ProblemName);
         }
 
         var records = new List<ControlPlaneFilesRecord>();
@@ -100,7 +97,7 @@ public sealed class ControlPlaneFiles(ControlPlaneFilesSettings settings, IClust
         {
             if (NotReady(node) is { } why)
             {
-                context.Result.Error($"node {node.Name} is not Ready ({why}): its control-plane files were not taken", Resource, null, $"{ProblemName}/{node.Name}", ProblemReasons.FilesFailed);
+                context.Result.Error($"node {node.Name} is not Ready ({why}): its control-plane files were not taken", EtcdLayer.Resource, null, $"{ProblemName}/{node.Name}", ProblemReasons.FilesFailed);
                 continue;
             }
 
@@ -315,12 +312,12 @@ public sealed class ControlPlaneFiles(ControlPlaneFilesSettings settings, IClust
             context.Result.Warning(
                 $"the Pod {attempt.Where} that read node {attempt.Node}'s control-plane files could not be deleted ({why}); it stops by itself after "
                 + $"{ControlPlaneFilesPod.Seconds(settings.Timeout)} s (activeDeadlineSeconds) — delete it with kubectl delete pod -n {settings.Namespace} {attempt.Pod}",
-                Resource, settings.Namespace, attempt.Pod);
+                EtcdLayer.Resource, settings.Namespace, attempt.Pod);
         }
     }
 
     private static void Error(LayerContext context, NodeAttempt attempt, string problem, string reason) =>
-        context.Result.Error($"the control-plane files of node {attempt.Node}: {problem}", Resource, null, $"{ProblemName}/{attempt.Node}", reason);
+        context.Result.Error($"the control-plane files of node {attempt.Node}: {problem}", EtcdLayer.Resource, null, $"{ProblemName}/{attempt.Node}", reason);
 
     private static string? NotReady(KubeObject node)
     {

@@ -8,7 +8,8 @@ namespace Strata.Core.Etcd;
 
 /// <summary>
 /// The short-lived Pod that reads one control-plane node's files: pinned to the node by <c>spec.nodeName</c> (no
-/// scheduler), tolerating only the control-plane taints, with the node's <see cref="ControlPlaneFilesSettings.Root"/>
+/// scheduler), tolerating every taint (the kubelet refuses a Pod that does not tolerate its node's <c>NoExecute</c>
+/// taints), with the node's <see cref="ControlPlaneFilesSettings.Root"/>
 /// mounted read-only and nothing else from the host (no host network, PID or IPC namespace, no service account token,
 /// no capability). It runs as root because the keys it reads are root's and mode 0600 — reading them needs the owner,
 /// not a capability, so every capability is dropped and privilege escalation is off. It only sleeps: the files are read
@@ -59,7 +60,11 @@ public static class ControlPlaneFilesPod
             ["spec"] = new JsonObject
             {
                 ["nodeName"] = node,
-                ["tolerations"] = new JsonArray(Toleration("node-role.kubernetes.io/control-plane"), Toleration("node-role.kubernetes.io/master")),
+                // nodeName bypasses the scheduler, so NoSchedule taints never apply; the kubelet itself rejects (and evicts)
+                // a Pod that does not tolerate the node's NoExecute taints — CriticalAddonsOnly=true:NoExecute on k3s and
+                // RKE2 servers, node-role.kubernetes.io/etcd:NoExecute on RKE2's etcd nodes. One toleration of every taint,
+                // as node agents carry, is the only one that lets the Pod run on whichever control-plane node it is sent to.
+                ["tolerations"] = new JsonArray(new JsonObject { ["operator"] = "Exists" }),
                 ["restartPolicy"] = "Never",
                 ["automountServiceAccountToken"] = false,
                 ["enableServiceLinks"] = false,
@@ -108,6 +113,4 @@ public static class ControlPlaneFilesPod
 
     /// <summary>The timeout in whole seconds (at least one), for <c>activeDeadlineSeconds</c> and the <c>sleep</c>.</summary>
     public static long Seconds(TimeSpan timeout) => Math.Max(1, (long)Math.Ceiling(timeout.TotalSeconds));
-
-    private static JsonObject Toleration(string key) => new() { ["key"] = key, ["operator"] = "Exists", ["effect"] = "NoSchedule" };
 }

@@ -24,7 +24,11 @@ public sealed record EtcdAccess
     /// <summary>The name the serving certificates are checked against, when it is not the endpoint's host; also sent as the TLS server name (SNI).</summary>
     public string? TlsServerName { get; init; }
 
-    /// <summary>How long one call (a status reading, the first byte of a snapshot) may take before the member counts as down.</summary>
+    /// <summary>
+    /// How long one call to a member may take before it counts as down: <c>Status</c>, <c>MemberList</c>, each page of a
+    /// key listing, and a snapshot's first message (the stream then runs as long as the layer's timeout allows). The
+    /// adapter (<see cref="IEtcdMember"/>) applies it; the layer adds no deadline of its own per call.
+    /// </summary>
     public TimeSpan DialTimeout { get; init; } = TimeSpan.FromSeconds(5);
 
     /// <summary>The line in strata.yaml where it is defined.</summary>

@@ -92,21 +92,43 @@ public static class EtcdKeyspace
     public static string? GroupPrefix(string resource) =>
         resource.Split('.', 2) is [var name, var group] ? $"{Root}{group}/{name}/" : null;
 
+    /// <summary>The note of a resource an aggregated API server serves, with no keys in this etcd.</summary>
+    public const string AggregatedNote = "served by an aggregated API server: not stored in this etcd";
+
+    /// <summary>The note of a resource an aggregated API server serves that keeps its objects in this etcd too (OpenShift's).</summary>
+    public const string AggregatedHereNote = "served by an aggregated API server, which keeps its objects in this etcd too: not held to the backup's count";
+
     /// <summary>
     /// Compares the keys per prefix of a rebuilt etcd with the objects per resource of the same backup. Each resource the
     /// backup holds objects of is matched to <c>/registry/{group}/{resource}/</c> when keys exist there, else to its
     /// built-in prefix. The objects were captured shortly before the snapshot, so a resource may have up to
     /// <see cref="Tolerance"/> keys fewer than objects; none at all, or fewer still, is a problem. More keys than objects
-    /// is no problem (the backup's scope may leave namespaces or objects out). Prefixes the backup holds nothing of are
-    /// listed with no objects. Problems first, then the backup's resources, then the rest, each by name.
+    /// is no problem (the backup's scope may leave namespaces or objects out). A resource of one of
+    /// <paramref name="aggregatedGroups"/> — API groups an aggregated API server serves (an <c>APIService</c> with a
+    /// <c>service</c>), whose objects live wherever that server keeps them — is listed with its objects and a
+    /// <see cref="EtcdKeyComparison.Note"/>, never a problem. Prefixes the backup holds nothing of are listed with no
+    /// objects. Problems first, then the backup's resources, then the rest, each by name.
     /// </summary>
-    public static IReadOnlyList<EtcdKeyComparison> Compare(IReadOnlyDictionary<string, long> keysByPrefix, IReadOnlyDictionary<string, long> objectsByResource)
+    public static IReadOnlyList<EtcdKeyComparison> Compare(
+        IReadOnlyDictionary<string, long> keysByPrefix, IReadOnlyDictionary<string, long> objectsByResource, IReadOnlySet<string>? aggregatedGroups = null)
     {
         var compared = new List<EtcdKeyComparison>();
         var claimed = new HashSet<string>(StringComparer.Ordinal);
         foreach (var (resource, objects) in objectsByResource.Where(r => r.Value > 0))
         {
             var byGroup = GroupPrefix(resource);
+            if (byGroup is not null && aggregatedGroups is not null && aggregatedGroups.Contains(resource.Split('.', 2)[1]))
+            {
+                var stored = keysByPrefix.GetValueOrDefault(byGroup);
+                if (stored > 0)
+                {
+                    claimed.Add(byGroup);
+                }
+
+                compared.Add(new EtcdKeyComparison(resource, byGroup, stored, objects, null, stored > 0 ? AggregatedHereNote : AggregatedNote));
+                continue;
+            }
+
             var builtIn = BuiltInPrefix(resource);
             var prefix = byGroup is not null && keysByPrefix.GetValueOrDefault(byGroup) > 0 ? byGroup : builtIn;
             var keys = keysByPrefix.GetValueOrDefault(prefix);

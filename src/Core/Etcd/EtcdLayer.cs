@@ -8,11 +8,12 @@ namespace Strata.Core.Etcd;
 
 /// <summary>
 /// The etcd layer, last of a backup's layers (objects → dumps → etcd): a snapshot of the cluster's etcd through its own
-/// API from the healthy member with the highest raft index, streamed into <c>etcd/snapshot.db</c> with SHA-256 and
+/// API from the usable member furthest along (applied index, then revision), streamed into <c>etcd/snapshot.db</c> with SHA-256 and
 /// committed only when etcd's trailer and the bbolt header prove it whole (<see cref="EtcdSnapshotCapture"/>), then the
 /// control plane's own files when the policy names them (<see cref="ControlPlaneFiles"/>). A cluster without
 /// <c>etcd:</c> endpoints is a managed control plane or one not configured for it: the layer says which and is
-/// "not applicable", never a failure.
+/// "not applicable", never a failure — with a warning when the cluster shows control-plane nodes, which only a
+/// self-managed control plane does.
 /// </summary>
 public sealed class EtcdLayer : IBackupLayer
 {
@@ -60,6 +61,11 @@ public sealed class EtcdLayer : IBackupLayer
                         : $"no etcd endpoints configured for cluster {_cluster.Name} (a managed control plane, or add etcd: to the cluster in strata.yaml)",
                 };
             }
+
+            if (_settings.Snapshot && managed is null)
+            {
+                await WarnIfSelfManagedAsync(context, cancellationToken);
+            }
         }
         else if (_settings.Snapshot && await SnapshotAsync(context, _cluster.Etcd, cancellationToken) is { } snapshot)
         {
@@ -84,6 +90,23 @@ public sealed class EtcdLayer : IBackupLayer
         return new LayerCapture(artifacts) { Etcd = record };
     }
 
+    /// <summary>
+    /// A cluster without <c>etcd:</c> that shows control-plane nodes is self-managed — managed platforms hide theirs — so
+    /// its etcd goes unprotected by mistake: a warning, beside the "not applicable" record.
+    /// </summary>
+    private async Task WarnIfSelfManagedAsync(LayerContext context, CancellationToken cancellationToken)
+    {
+        const int Named = 3;
+        var nodes = await ManagedControlPlanes.ControlPlaneNodesAsync(_client, Named + 1, cancellationToken);
+        if (nodes.Count > 0)
+        {
+            var names = string.Join(", ", nodes.Take(Named)) + (nodes.Count > Named ? ", …" : "");
+            context.Result.Warning(
+                $"cluster {_cluster.Name} shows control-plane nodes ({names}) — a self-managed control plane whose etcd Strata cannot reach: add etcd: to the cluster in strata.yaml",
+                Resource, null, "snapshot", ProblemReasons.EtcdMisconfigured);
+        }
+    }
+
     private async Task<EtcdSnapshotRecord?> SnapshotAsync(LayerContext context, EtcdAccess access, CancellationToken cancellationToken)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -103,7 +126,7 @@ public sealed class EtcdLayer : IBackupLayer
 
             await using (endpoints)
             {
-                return await new EtcdSnapshotCapture(access, endpoints, context).TakeAsync(timeout.Token);
+                return await new EtcdSnapshotCapture(endpoints, context).TakeAsync(timeout.Token);
             }
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)

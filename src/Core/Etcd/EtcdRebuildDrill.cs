@@ -7,7 +7,9 @@ namespace Strata.Core.Etcd;
 /// The rebuild drill of a backup's etcd snapshot: the artifact read from the store and checked on the way (etcd's
 /// SHA-256 trailer and the bbolt header through <see cref="EtcdSnapshotIntegrity"/>, the manifest's size and SHA-256),
 /// written to a temporary file, restored and started as a throwaway single-member etcd by <see cref="IEtcdRehearsals"/>,
-/// and its keys per resource compared with the backup's object counts (<see cref="EtcdKeyspace.Compare"/>); the etcd and
+/// and its keys per resource compared with the backup's object counts (<see cref="EtcdKeyspace.Compare"/>; resources of
+/// groups aggregated API servers serve, read from the backup's APIServices by <see cref="AggregatedApiGroups"/>, are
+/// noted, not held to their counts; no key at all under <c>/registry/</c> fails it); the etcd and
 /// the file are removed whatever happens. Where the host cannot rebuild (<see cref="IEtcdRehearsals.Unavailable"/>),
 /// only the integrity is checked, and the result says why. No cluster is touched.
 /// </summary>
@@ -56,7 +58,17 @@ public sealed class EtcdRebuildDrill(IArtifactStore store, IEtcdRehearsals rehea
             }
 
             await file.Content.DisposeAsync();
-            return await RebuildAsync(result, manifest, file.Path, drillName, download, cancellationToken);
+            IReadOnlySet<string> aggregated;
+            try
+            {
+                aggregated = await AggregatedApiGroups.ReadAsync(store, backupPrefix, manifest, cancellationToken);
+            }
+            catch (Exception e) when (e is ArtifactNotFoundException or ArtifactRejectedException)
+            {
+                return result with { Problems = [$"the backup's objects ({ArtifactLayout.ResourcesArchive}) could not be read for the API groups aggregated API servers serve: {e.Message}"] };
+            }
+
+            return await RebuildAsync(result, manifest, aggregated, file.Path, drillName, download, cancellationToken);
         }
         catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
@@ -72,7 +84,7 @@ public sealed class EtcdRebuildDrill(IArtifactStore store, IEtcdRehearsals rehea
     }
 
     private async Task<EtcdDrillResult> RebuildAsync(
-        EtcdDrillResult result, BackupManifest manifest, string path, string drillName, double download, CancellationToken cancellationToken)
+        EtcdDrillResult result, BackupManifest manifest, IReadOnlySet<string> aggregated, string path, string drillName, double download, CancellationToken cancellationToken)
     {
         IRehearsedEtcd rehearsed;
         try
@@ -92,7 +104,7 @@ public sealed class EtcdRebuildDrill(IArtifactStore store, IEtcdRehearsals rehea
                 RestoreSeconds = rehearsed.RestoreDuration.TotalSeconds,
                 StartSeconds = rehearsed.StartDuration.TotalSeconds,
             };
-            result = await CheckAsync(result, manifest, rehearsed.Access, download, cancellationToken);
+            result = await CheckAsync(result, manifest, aggregated, rehearsed.Access, download, cancellationToken);
         }
         finally
         {
@@ -110,8 +122,12 @@ public sealed class EtcdRebuildDrill(IArtifactStore store, IEtcdRehearsals rehea
         return result;
     }
 
-    /// <summary>Lists the rebuilt etcd's keys under <see cref="EtcdKeyspace.Root"/> and compares them with the backup's objects.</summary>
-    private async Task<EtcdDrillResult> CheckAsync(EtcdDrillResult result, BackupManifest manifest, EtcdAccess access, double download, CancellationToken cancellationToken)
+    /// <summary>
+    /// Lists the rebuilt etcd's keys under <see cref="EtcdKeyspace.Root"/> — none at all is a problem whatever the backup
+    /// counted — and compares them with the backup's objects, those of <paramref name="aggregated"/> groups noted, not held to them.
+    /// </summary>
+    private async Task<EtcdDrillResult> CheckAsync(
+        EtcdDrillResult result, BackupManifest manifest, IReadOnlySet<string> aggregated, EtcdAccess access, double download, CancellationToken cancellationToken)
     {
         var check = time.GetTimestamp();
         var counts = new Dictionary<string, long>(StringComparer.Ordinal);
@@ -130,9 +146,16 @@ public sealed class EtcdRebuildDrill(IArtifactStore store, IEtcdRehearsals rehea
             return result with { Problems = [$"the rebuilt etcd did not list its keys: {e.Message}"] };
         }
 
-        var resources = EtcdKeyspace.Compare(counts, manifest.Counts.ByResource);
+        var resources = EtcdKeyspace.Compare(counts, manifest.Counts.ByResource, aggregated);
         var checkSeconds = time.GetElapsedTime(check).TotalSeconds;
         var problems = resources.Where(r => r.Problem is not null).Select(r => r.Problem!).ToList();
+        if (keys == 0)
+        {
+            // Any cluster's etcd holds its namespaces, nodes and the API server's own keys: none is no Kubernetes etcd.
+            problems.Insert(0, $"the rebuilt etcd has no key under {EtcdKeyspace.Root}: the snapshot holds no Kubernetes objects "
+                + "(not the cluster's etcd, or its API server stores under another --etcd-prefix)");
+        }
+
         return result with
         {
             Keys = keys,

@@ -2,7 +2,7 @@ namespace Strata.Core.Etcd;
 
 /// <summary>
 /// A policy's <c>etcd:</c>: each backup snapshots the cluster's etcd (through <c>Maintenance.Snapshot</c> of the
-/// member with the highest raft index) and, when asked, copies the control plane's own files from each
+/// usable member furthest along by applied index) and, when asked, copies the control plane's own files from each
 /// control-plane node. Null on a policy without it: no etcd layer.
 /// </summary>
 public sealed record EtcdSettings

@@ -1,4 +1,3 @@
-using System.Globalization;
 using Strata.Core.Artifacts;
 using Strata.Core.Backup;
 using Strata.Core.Results;
@@ -7,14 +6,15 @@ namespace Strata.Core.Etcd;
 
 /// <summary>
 /// One etcd snapshot into the store: every endpoint's status read at once → the member chosen
-/// (<see cref="EtcdMemberChoice"/>) → its member list → <c>Maintenance.Snapshot</c> streamed into
+/// (<see cref="EtcdMemberChoice"/>; the cluster's alarms that do not pass a member over are warnings) → its member
+/// list (a warning when the chosen member is not in it) → <c>Maintenance.Snapshot</c> streamed into
 /// <c>etcd/snapshot.db</c> through <see cref="EtcdSnapshotIntegrity"/> (one SHA-256 pass for etcd's trailer and the
 /// artifact's hash), committed only when intact. A stream that breaks on a transient failure is discarded (never
 /// committed, so the write-once key stays free) and taken once more from the best member that is left, read afresh —
 /// never from one behind the first choice.
 /// Problems go to the run's result; only cancellation and a failing store throw.
 /// </summary>
-internal sealed class EtcdSnapshotCapture(EtcdAccess access, IEtcdEndpoints endpoints, LayerContext context)
+internal sealed class EtcdSnapshotCapture(IEtcdEndpoints endpoints, LayerContext context)
 {
     /// <summary>The report between progress reports of the stream, in bytes.</summary>
     private const long ProgressEvery = 1 << 20;
@@ -28,34 +28,42 @@ internal sealed class EtcdSnapshotCapture(EtcdAccess access, IEtcdEndpoints endp
         var members = endpoints.Members;
         var readings = await ReadAllAsync(members, null, cancellationToken);
         var choice = EtcdMemberChoice.Choose(readings);
+        Warn(choice);
         if (choice.Chosen is not { } chosen)
         {
-            Error($"no etcd member can be snapshotted: {choice.NoneBecause} ({choice.Describe()})", ProblemReasons.EtcdUnreachable);
+            Error($"no etcd member can be snapshotted: {choice.NoneBecause} ({choice.Describe()})", choice.ClustersDisagree ? ProblemReasons.EtcdMisconfigured : ProblemReasons.EtcdUnreachable);
             return null;
         }
 
         var list = await MemberListAsync(members[chosen], cancellationToken);
+        var listFrom = readings[chosen].Where;
         var attempt = await StreamAsync(members[chosen], cancellationToken);
         if (attempt.Broken is { IsTransient: true } broken)
         {
             // Once more, from the best of the others as they stand now, but never from one behind the first choice.
-            var floor = readings[chosen].Status!.RaftIndex;
+            var floor = readings[chosen].Status!;
             var again = await ReadAllAsync(members, chosen, cancellationToken);
             again[chosen] = EtcdStatusReading.Failed(members[chosen].Endpoint, broken.Message);
             var retry = EtcdMemberChoice.Choose(again);
-            if (retry.Chosen is not { } next || again[next].Status!.RaftIndex < floor)
+            if (retry.Chosen is not { } next || EtcdMemberChoice.Compare(again[next].Status!, floor) < 0)
             {
                 var why = retry.Chosen is { } behind
-                    ? $"the best of the others, {again[behind].Where}, is behind it (raft index {again[behind].Status!.RaftIndex} < {floor})"
+                    ? $"the best of the others, {again[behind].Where}, is behind it ({EtcdMemberChoice.Behind(again[behind].Status!, floor)})"
                     : $"{retry.NoneBecause} ({retry.Describe()})";
-                Error($"the etcd snapshot from {readings[chosen].Where} broke ({broken.Message}), and no other member can take it over: {why}", ProblemReasons.EtcdUnreachable);
+                Error($"the etcd snapshot from {readings[chosen].Where} broke ({broken.Message}), and no other member can take it over: {why}",
+                    retry.ClustersDisagree ? ProblemReasons.EtcdMisconfigured : ProblemReasons.EtcdUnreachable);
                 return null;
             }
 
             var failed = choice.Readings[chosen] with { Chosen = false, Problem = $"snapshot broke: {broken.Message}" };
             choice = retry with { Readings = [.. retry.Readings.Select((r, i) => i == chosen ? failed : r)] };
             (readings, chosen) = (again, next);
-            list = list.Count > 0 ? list : await MemberListAsync(members[chosen], cancellationToken);
+            if (list.Count == 0)
+            {
+                list = await MemberListAsync(members[chosen], cancellationToken);
+                listFrom = readings[chosen].Where;
+            }
+
             attempt = await StreamAsync(members[chosen], cancellationToken);
         }
 
@@ -72,6 +80,15 @@ internal sealed class EtcdSnapshotCapture(EtcdAccess access, IEtcdEndpoints endp
         }
 
         var status = readings[chosen].Status!;
+        if (list.Count > 0 && list.All(m => m.Id != status.MemberId))
+        {
+            context.Result.Warning(
+                $"member {status.MemberHex}, which answered the status at {readings[chosen].Where} and gave the snapshot, is not in the member list {listFrom} gave "
+                + $"({string.Join(", ", list.Select(m => EtcdIds.Hex(m.Id)))}): a load balancer or proxy in front of the endpoints may send each call to another member, "
+                + "or another cluster — list the members' own client URLs in etcd.endpoints",
+                EtcdLayer.Resource, null, "snapshot", ProblemReasons.EtcdMisconfigured);
+        }
+
         return new EtcdSnapshotRecord
         {
             Path = ArtifactLayout.EtcdSnapshotPath,
@@ -86,6 +103,7 @@ internal sealed class EtcdSnapshotCapture(EtcdAccess access, IEtcdEndpoints endp
             Revision = status.Revision,
             RaftTerm = status.RaftTerm,
             RaftIndex = status.RaftIndex,
+            RaftAppliedIndex = status.AppliedIndex,
             DbSize = status.DbSize,
             EtcdVersion = status.Version,
             Members = [.. list.Select(m => new EtcdMemberRecord(EtcdIds.Hex(m.Id), m.Name, m.PeerUrls, m.ClientUrls, m.IsLearner))],
@@ -95,42 +113,53 @@ internal sealed class EtcdSnapshotCapture(EtcdAccess access, IEtcdEndpoints endp
         };
     }
 
-    /// <summary>Every endpoint's status at once, each within the dial timeout; <paramref name="skip"/> is left unread (null).</summary>
-    private async Task<EtcdStatusReading[]> ReadAllAsync(IReadOnlyList<IEtcdMember> members, int? skip, CancellationToken cancellationToken) =>
+    /// <summary>
+    /// Every endpoint's status at once; <paramref name="skip"/> is left unread (null). Each call is bounded by the
+    /// member's own dial timeout (<see cref="IEtcdMember"/>: the adapter's), and all by the layer's overall timeout.
+    /// </summary>
+    private static async Task<EtcdStatusReading[]> ReadAllAsync(IReadOnlyList<IEtcdMember> members, int? skip, CancellationToken cancellationToken) =>
         await Task.WhenAll(members.Select((m, i) => i == skip ? Task.FromResult<EtcdStatusReading>(null!) : ReadAsync(m, cancellationToken)));
 
-    private async Task<EtcdStatusReading> ReadAsync(IEtcdMember member, CancellationToken cancellationToken)
+    private static async Task<EtcdStatusReading> ReadAsync(IEtcdMember member, CancellationToken cancellationToken)
     {
-        using var dial = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        dial.CancelAfter(access.DialTimeout);
         try
         {
-            return EtcdStatusReading.Answered(member.Endpoint, await member.StatusAsync(dial.Token));
+            return EtcdStatusReading.Answered(member.Endpoint, await member.StatusAsync(cancellationToken));
         }
         catch (EtcdRequestException e)
         {
             return EtcdStatusReading.Failed(member.Endpoint, e.Message);
-        }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-        {
-            return EtcdStatusReading.Failed(member.Endpoint, $"no status within the dial timeout ({access.DialTimeout.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture)} s)");
         }
     }
 
     /// <summary>The member list, for the restore guide; a member that will not give it leaves a warning and an empty list.</summary>
     private async Task<IReadOnlyList<EtcdMember>> MemberListAsync(IEtcdMember member, CancellationToken cancellationToken)
     {
-        using var dial = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        dial.CancelAfter(access.DialTimeout);
         try
         {
-            return await member.MemberListAsync(dial.Token);
+            return await member.MemberListAsync(cancellationToken);
         }
-        catch (Exception e) when (e is EtcdRequestException || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested))
+        catch (EtcdRequestException e)
         {
             context.Result.Warning($"the etcd member list could not be read from {EtcdEndpointText.Describe(member.Endpoint)} ({e.Message}): "
                 + "the snapshot is kept, but its record names no members for the restore guide", EtcdLayer.Resource, null, "snapshot", ProblemReasons.EtcdUnreachable);
             return [];
+        }
+    }
+
+    /// <summary>
+    /// One warning per distinct thing the members reported that did not pass them over — etcd reports the cluster's alarms
+    /// on every member alike (<c>NOSPACE</c>: a snapshot still works, but the cluster refuses writes) — naming who said it.
+    /// </summary>
+    private void Warn(EtcdChoice choice)
+    {
+        foreach (var warning in choice.Readings.SelectMany(r => r.Warnings.Select(w => (Warning: w, r.Endpoint))).GroupBy(x => x.Warning, StringComparer.Ordinal))
+        {
+            var advice = warning.Key.StartsWith("alarm NOSPACE", StringComparison.Ordinal)
+                ? ": the cluster refuses writes until space is freed (compact, defragment) and the alarm disarmed (etcdctl alarm disarm); the snapshot is taken regardless"
+                : warning.Key.StartsWith("alarm ", StringComparison.Ordinal) ? ": it does not concern the member snapshotted, which is taken regardless" : "";
+            context.Result.Warning($"etcd reports {warning.Key} (at {string.Join(", ", warning.Select(x => x.Endpoint))}){advice}",
+                EtcdLayer.Resource, null, "snapshot", ProblemReasons.EtcdAlarm);
         }
     }
 

@@ -39,8 +39,15 @@ public sealed record EtcdSnapshotRecord
     /// <summary>The raft term when the member was chosen.</summary>
     public required ulong RaftTerm { get; init; }
 
-    /// <summary>The member's raft index when it was chosen (the highest of the healthy members').</summary>
+    /// <summary>The member's raft committed index when it was chosen.</summary>
     public required ulong RaftIndex { get; init; }
+
+    /// <summary>
+    /// The member's applied index when it was chosen — how far the backend state the snapshot holds reaches, and what
+    /// the member was chosen by (the highest of the usable members'); its committed index on etcd before 3.4, which
+    /// reports none; 0 in manifests written before it was recorded.
+    /// </summary>
+    public ulong RaftAppliedIndex { get; init; }
 
     /// <summary>The member's database size on disk then, in bytes.</summary>
     public required long DbSize { get; init; }

@@ -51,4 +51,46 @@ public static class ManagedControlPlanes
             return null;
         }
     }
+
+    /// <summary>The labels kubeadm, k3s and RKE2 put on control-plane nodes (<c>master</c> before Kubernetes 1.24); managed platforms show no such node.</summary>
+    public static IReadOnlyList<string> ControlPlaneLabels { get; } = ["node-role.kubernetes.io/control-plane", "node-role.kubernetes.io/master"];
+
+    /// <summary>
+    /// Up to <paramref name="limit"/> names of nodes that carry a <see cref="ControlPlaneLabels">control-plane label</see>
+    /// — a self-managed control plane — read cheaply (one small page per label, the second only when the first finds
+    /// none); empty when there are none or the nodes cannot be listed.
+    /// </summary>
+    public static async Task<IReadOnlyList<string>> ControlPlaneNodesAsync(IClusterReader cluster, int limit, CancellationToken cancellationToken = default)
+    {
+        var names = new List<string>();
+        try
+        {
+            foreach (var label in ControlPlaneLabels)
+            {
+                await foreach (var node in cluster.ListAsync(ControlPlaneFiles.Nodes, new ListRequest(LabelSelector: label, PageSize: limit), cancellationToken))
+                {
+                    if (node.Labels.ContainsKey(label) && !names.Contains(node.Name, StringComparer.Ordinal))
+                    {
+                        names.Add(node.Name);
+                    }
+
+                    if (names.Count >= limit)
+                    {
+                        return names;
+                    }
+                }
+
+                if (names.Count > 0)
+                {
+                    return names;
+                }
+            }
+        }
+        catch (ClusterRequestException)
+        {
+            // Not allowed to list nodes: nothing to say about them.
+        }
+
+        return names;
+    }
 }

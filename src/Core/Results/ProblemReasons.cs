@@ -81,7 +81,7 @@ public static class ProblemReasons
     /// <summary>A PostgreSQL volume restored from an application-consistent snapshot needs its <c>backup_label</c> before the server starts.</summary>
     public const string BackupLabel = "BackupLabel";
 
-    /// <summary>No configured etcd endpoint answered well enough to be snapshotted (down, TLS refused, alarms).</summary>
+    /// <summary>No configured etcd endpoint answered well enough to be snapshotted (down, TLS refused, a <c>CORRUPT</c> alarm on it, no leader).</summary>
     public const string EtcdUnreachable = "EtcdUnreachable";
 
     /// <summary>An artifact failed its own integrity check (etcd's SHA-256 trailer, the bbolt header, a tar that does not read).</summary>
@@ -92,4 +92,13 @@ public static class ProblemReasons
 
     /// <summary>A control-plane node's files could not be copied (its Pod did not start, an entry is missing, tar failed).</summary>
     public const string FilesFailed = "FilesFailed";
+
+    /// <summary>An alarm etcd reports for the cluster (<c>NOSPACE</c>: it refuses writes) that does not stop a snapshot.</summary>
+    public const string EtcdAlarm = "EtcdAlarm";
+
+    /// <summary>
+    /// The cluster's <c>etcd:</c> does not match what Strata finds: endpoints answering for different etcd clusters, a
+    /// member missing from its own member list (a load balancer in front), control-plane nodes but no endpoints.
+    /// </summary>
+    public const string EtcdMisconfigured = "EtcdMisconfigured";
 }

@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Globalization;
 using Strata.Core.Artifacts;
 using Strata.Core.Etcd;
@@ -6,16 +5,14 @@ using Strata.Core.Etcd;
 namespace Strata.Core.Verification;
 
 /// <summary>
-/// The etcd layer's check of <c>etcd/snapshot.db</c>: the whole artifact streamed through
-/// <see cref="EtcdSnapshotIntegrity"/> — the bbolt meta pages, the length they announce, etcd's SHA-256 trailer —
-/// as the capture checked it. A snapshot that fails is an error naming what is wrong; one whose database hash is not
+/// The etcd layer's check of <c>etcd/snapshot.db</c>: the whole artifact read once through the same checked read as
+/// the drill's and the restore guide's (<see cref="EtcdSnapshotDownload.ReadAsync"/>) — the bbolt meta pages, the
+/// length they announce, etcd's SHA-256 trailer — as the capture checked it. A snapshot that fails is an error naming what is wrong; one whose database hash is not
 /// the one the manifest recorded is an error too (the record and the artifact disagree). The facts give the page size,
 /// the database's bytes, the bbolt transaction, etcd's SHA-256 and the trailer's verdict.
 /// </summary>
 public sealed class EtcdSnapshotCheck : IArtifactCheck
 {
-    private const int BufferSize = 1 << 16;
-
     /// <inheritdoc />
     public string Name => "etcd";
 
@@ -26,22 +23,7 @@ public sealed class EtcdSnapshotCheck : IArtifactCheck
     public async Task<ArtifactCheckResult> CheckAsync(
         ArtifactEntry artifact, Stream content, BackupManifest manifest, VerificationFindings findings, CancellationToken cancellationToken = default)
     {
-        var integrity = new EtcdSnapshotIntegrity();
-        var buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
-        try
-        {
-            int read;
-            while ((read = await content.ReadAsync(buffer.AsMemory(0, BufferSize), cancellationToken)) > 0)
-            {
-                integrity.Append(buffer.AsSpan(0, read));
-            }
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
-        }
-
-        var verdict = integrity.Complete();
+        var verdict = await EtcdSnapshotDownload.ReadAsync(content, null, cancellationToken);
         var facts = new Dictionary<string, string>(StringComparer.Ordinal);
         if (!verdict.Intact)
         {

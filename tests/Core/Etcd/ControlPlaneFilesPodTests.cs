@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using Strata.Core.Etcd;
 
 namespace Strata.Core.Tests.Etcd;
@@ -35,5 +36,31 @@ public sealed class ControlPlaneFilesPodTests
         Assert.Equal("/host/var/lib/rancher/rke2/server", pod["spec"]!["containers"]![0]!["volumeMounts"]![0]!["mountPath"]!.GetValue<string>());
         Assert.Equal("/var/lib/rancher/rke2/server/", pod["spec"]!["volumes"]![0]!["hostPath"]!["path"]!.GetValue<string>());
         Assert.Equal(91, pod["spec"]!["activeDeadlineSeconds"]!.GetValue<long>());
+    }
+
+    [Theory]
+    [InlineData("node-role.kubernetes.io/control-plane", "", "NoSchedule")] // kubeadm
+    [InlineData("node-role.kubernetes.io/master", "", "NoSchedule")] // kubeadm before 1.24
+    [InlineData("CriticalAddonsOnly", "true", "NoExecute")] // k3s and RKE2 servers
+    [InlineData("node-role.kubernetes.io/etcd", "true", "NoExecute")] // RKE2's etcd-only nodes
+    [InlineData("node.kubernetes.io/unreachable", "", "NoExecute")] // a node gone quiet mid-copy
+    public void Build_PinnedPod_ToleratesTheTaintsTheKubeletEnforces_NoExecuteToo(string key, string value, string effect)
+    {
+        // nodeName bypasses the scheduler; the kubelet admits the Pod only if it tolerates the node's NoExecute taints.
+        var pod = ControlPlaneFilesPod.Build(new ControlPlaneFilesSettings { Image = "busybox:1.36" }, "cp-1", "p", "b");
+
+        var tolerations = pod["spec"]!["tolerations"]!.AsArray().Select(t => t!.AsObject()).ToList();
+
+        Assert.Contains(tolerations, t => Tolerates(t, key, value, effect));
+    }
+
+    /// <summary>Kubernetes' rule: the effect empty or equal; the key empty with Exists (every taint) or equal; Exists any value, Equal the same one.</summary>
+    private static bool Tolerates(JsonObject toleration, string key, string value, string effect)
+    {
+        string Field(string name) => toleration[name]?.GetValue<string>() ?? "";
+        var exists = Field("operator") == "Exists";
+        return (Field("effect").Length == 0 || Field("effect") == effect)
+            && (Field("key").Length == 0 ? exists : Field("key") == key)
+            && (exists || Field("value") == value);
     }
 }

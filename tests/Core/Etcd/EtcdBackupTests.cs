@@ -60,7 +60,7 @@ public sealed class EtcdBackupTests
         var manifest = (await ManifestFile.ReadAsync(_plane.Store, record.Location))!;
         var snapshot = manifest.Etcd!.Snapshot!;
         Assert.Equal(("https://10.0.0.12:2379", 310UL, BoltSnapshots.DatabaseSha256(Snapshot)), (snapshot.Endpoint, snapshot.RaftIndex, snapshot.DatabaseSha256));
-        Assert.Equal(["behind: raft index 300 < 310", null], snapshot.Endpoints.Select(e => e.Problem));
+        Assert.Equal(["behind: applied index 300 < 310", null], snapshot.Endpoints.Select(e => e.Problem));
 
         var report = await new BackupVerifier(_plane.Store, _plane.Clock).VerifyAsync(record);
 

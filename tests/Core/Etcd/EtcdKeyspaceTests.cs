@@ -115,6 +115,31 @@ public sealed class EtcdKeyspaceTests
     }
 
     [Fact]
+    public void Compare_ResourcesOfAggregatedGroups_AreNotedWithTheirObjects_NeverFailed()
+    {
+        var keys = new Dictionary<string, long> { ["/registry/pods/"] = 4, ["/registry/route.openshift.io/routes/"] = 2 };
+        var objects = new Dictionary<string, long>
+        {
+            ["pods"] = 4,
+            ["packagemanifests.packages.operators.coreos.com"] = 212,
+            ["routes.route.openshift.io"] = 9,
+            ["widgets.example.com"] = 5,
+        };
+
+        var compared = EtcdKeyspace.Compare(keys, objects, new HashSet<string> { "packages.operators.coreos.com", "route.openshift.io" });
+
+        Assert.Equal(
+            [
+                ("widgets.example.com", 0L, (long?)5L, true, (string?)null),
+                ("packagemanifests.packages.operators.coreos.com", 0, 212, false, "served by an aggregated API server: not stored in this etcd"),
+                ("pods", 4, 4, false, null),
+                ("routes.route.openshift.io", 2, 9, false, EtcdKeyspace.AggregatedHereNote),
+            ],
+            compared.Select(c => (c.Resource, c.Keys, c.Objects, c.Problem is not null, c.Note)));
+        Assert.Equal("/registry/packages.operators.coreos.com/packagemanifests/", compared[1].Prefix);
+    }
+
+    [Fact]
     public void Compare_MoreKeysThanObjects_IsNoProblem()
     {
         var compared = EtcdKeyspace.Compare(new Dictionary<string, long> { ["/registry/configmaps/"] = 40 }, new Dictionary<string, long> { ["configmaps"] = 12 });

@@ -54,8 +54,9 @@ public sealed class EtcdLayerRealTests
             Assert.NotEqual(paused.Endpoint.GetLeftPart(UriPartial.Authority), snapshot.Endpoint);
             Assert.Equal([false, true, true], snapshot.Endpoints.Select(e => e.MemberId is not null));
             Assert.StartsWith("did not answer: ", snapshot.Endpoints[0].Problem, StringComparison.Ordinal);
-            var answered = snapshot.Endpoints.Where(e => e.RaftIndex is not null).ToList();
-            Assert.Equal(answered.Max(e => e.RaftIndex), snapshot.RaftIndex);
+            var answered = snapshot.Endpoints.Where(e => e.AppliedIndex is not null).ToList();
+            Assert.Equal(answered.Max(e => e.AppliedIndex), snapshot.RaftAppliedIndex);
+            Assert.All(answered, e => Assert.Equal(snapshot.ClusterId, e.ClusterId));
             Assert.Equal(["member-1", "member-2", "member-3"], snapshot.Members.Select(m => m.Name).Order());
             Assert.Contains(snapshot.MemberName, new[] { "member-2", "member-3" });
             await AssertEtcdctlReadsAsync(_store.Artifacts[ArtifactLayout.ArtifactKey(Context().BackupPrefix, ArtifactLayout.EtcdSnapshotPath)], snapshot.Revision);
@@ -161,6 +162,38 @@ public sealed class EtcdLayerRealTests
         Assert.Empty(findings.Kept);
         Assert.Equal(("matches", capture.Etcd.Snapshot!.DatabaseSha256), (facts[ArtifactLayout.EtcdSnapshotPath]["trailer"], facts[ArtifactLayout.EtcdSnapshotPath]["etcd sha256"]));
         await AssertEtcdctlReadsAsync(_store.Artifacts[ArtifactLayout.ArtifactKey(Context().BackupPrefix, ArtifactLayout.EtcdSnapshotPath)], capture.Etcd.Snapshot.Revision);
+    }
+
+    [Fact]
+    public async Task CaptureAsync_RealNospaceAlarm_SnapshotStillTaken_WithTheAlarmAsAWarning()
+    {
+        // A 256 KiB quota, then more than that written: etcd raises NOSPACE and refuses writes — when a backup is wanted.
+        await using var etcd = await EtcdServer.StartAsync(quotaBackendBytes: 256 * 1024);
+        // The quota is checked against the backend as last committed (every 100 ms): write in rounds until etcd refuses.
+        EtcdRequestException? refused = null;
+        for (var round = 0; round < 20 && refused is null; round++)
+        {
+            var batch = Enumerable.Range(0, 100).Select(i => new KeyValuePair<string, byte[]>($"/registry/configmaps/shop/c-{round}-{i}", new byte[4096]));
+            refused = await Record.ExceptionAsync(() => EtcdWriter.PutAsync(etcd.Endpoint, batch)) as EtcdRequestException;
+            await Task.Delay(200);
+        }
+
+        Assert.Contains("database space exceeded", refused?.Message, StringComparison.Ordinal);
+        await using (var endpoints = await Connector.ConnectAsync(etcd.Access))
+        {
+            var status = await endpoints.Members[0].StatusAsync();
+            var alarm = Assert.Single(status.ReadErrors());
+            Assert.Equal(("NOSPACE", (ulong?)status.MemberId), (alarm.Alarm, alarm.AlarmMemberId));
+        }
+
+        var capture = await Layer(etcd.Access).CaptureAsync(Context());
+
+        var problem = Assert.Single(_result.Problems);
+        Assert.Equal((ProblemSeverity.Warning, ProblemReasons.EtcdAlarm), (problem.Severity, problem.Reason));
+        var snapshot = capture.Etcd!.Snapshot!;
+        Assert.StartsWith($"etcd reports alarm NOSPACE on member {snapshot.MemberId} (at {snapshot.Endpoint}): the cluster refuses writes", problem.Message, StringComparison.Ordinal);
+        Assert.Equal([$"alarm NOSPACE on member {snapshot.MemberId}"], snapshot.Endpoints[0].Warnings);
+        await AssertEtcdctlReadsAsync(_store.Artifacts[ArtifactLayout.ArtifactKey(Context().BackupPrefix, ArtifactLayout.EtcdSnapshotPath)], snapshot.Revision);
     }
 
     [Fact]

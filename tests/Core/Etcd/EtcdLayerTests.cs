@@ -53,11 +53,11 @@ public sealed class EtcdLayerTests
         Assert.Equal((ArtifactLayout.EtcdSnapshotPath, (long)Snapshot.Length, sha, BoltSnapshots.DatabaseSha256(Snapshot), BoltSnapshots.PageSize),
             (record.Path, record.Size, record.Sha256, record.DatabaseSha256, record.PageSize));
         Assert.Equal(("https://10.0.0.12:2379", "0000000000000002", "cp-2", "00000000000000c1"), (record.Endpoint, record.MemberId, record.MemberName, record.ClusterId));
-        Assert.Equal((1000L, 3UL, 1215UL, 1L << 20, "3.4.23"), (record.Revision, record.RaftTerm, record.RaftIndex, record.DbSize, record.EtcdVersion));
+        Assert.Equal((1000L, 3UL, 1215UL, 1215UL, 1L << 20, "3.4.23"), (record.Revision, record.RaftTerm, record.RaftIndex, record.RaftAppliedIndex, record.DbSize, record.EtcdVersion));
         Assert.Equal(["cp-1", "cp-2", "cp-3"], record.Members.Select(m => m.Name));
         Assert.Equal(("0000000000000001", "https://10.0.0.11:2380"), (record.Members[0].Id, record.Members[0].PeerUrls[0]));
         Assert.Equal([false, true, false], record.Endpoints.Select(e => e.Chosen));
-        Assert.Equal(["behind: raft index 1200 < 1215", null, null], record.Endpoints.Select(e => e.Problem));
+        Assert.Equal(["behind: applied index 1200 < 1215", null, null], record.Endpoints.Select(e => e.Problem));
         Assert.True(record.Duration >= TimeSpan.Zero);
         Assert.Equal(Snapshot.Length, _progress.Last().Bytes);
         Assert.All(_progress, p => Assert.Equal(EtcdLayer.Resource, p.Layer));
@@ -158,7 +158,7 @@ public sealed class EtcdLayerTests
         Assert.Equal([false, true, false], record.Endpoints.Select(e => e.Chosen));
         Assert.StartsWith("snapshot broke: https://10.0.0.11:2379/: the snapshot stream broke after", record.Endpoints[0].Problem, StringComparison.Ordinal);
         Assert.Equal(("0000000000000001", 500UL), (record.Endpoints[0].MemberId, record.Endpoints[0].RaftIndex));
-        Assert.Equal("behind: raft index 499 < 500", record.Endpoints[2].Problem);
+        Assert.Equal("behind: applied index 499 < 500", record.Endpoints[2].Problem);
     }
 
     [Fact]
@@ -172,7 +172,7 @@ public sealed class EtcdLayerTests
 
         var problem = Assert.Single(_result.Problems);
         Assert.Equal(ProblemReasons.EtcdUnreachable, problem.Reason);
-        Assert.Contains("the best of the others, https://10.0.0.12:2379, is behind it (raft index 480 < 500)", problem.Message, StringComparison.Ordinal);
+        Assert.Contains("the best of the others, https://10.0.0.12:2379, is behind it (applied index 480 < 500)", problem.Message, StringComparison.Ordinal);
         Assert.Equal(0, connector.Members[1].SnapshotsStarted);
         Assert.Empty(_store.Artifacts);
         Assert.Null(capture.Etcd!.Snapshot);
@@ -258,20 +258,86 @@ public sealed class EtcdLayerTests
     }
 
     [Fact]
-    public async Task CaptureAsync_StatusHangs_PassedOverAfterTheDialTimeout()
+    public async Task CaptureAsync_StatusHangs_PassedOverWithTheMembersOwnDeadline()
     {
         var hung = Member(1, 900);
         hung.StatusDelay = TimeSpan.FromMinutes(10);
         var connector = new FakeEtcdConnector(hung, Member(2, 10));
-        // Room for the healthy fake to answer on a loaded machine; the hung one is passed over at the limit either way.
-        var access = connector.Access with { DialTimeout = TimeSpan.FromSeconds(1) };
+        var access = connector.Access with { DialTimeout = TimeSpan.FromMilliseconds(200) };
 
         var capture = await Layer(connector, access: access).CaptureAsync(Context());
 
         Assert.Empty(_result.Problems);
         var record = capture.Etcd!.Snapshot!;
         Assert.Equal("https://10.0.0.12:2379", record.Endpoint);
-        Assert.Equal("did not answer: no status within the dial timeout (1 s)", record.Endpoints[0].Problem);
+        Assert.Equal("did not answer: etcd at https://10.0.0.11:2379 did not answer within 0.2 s", record.Endpoints[0].Problem);
+    }
+
+    [Fact]
+    public async Task CaptureAsync_StatusSlowerThanTheDialTimeout_TheLayerSetsNoDeadlineOfItsOwn()
+    {
+        // The member's calls carry their own deadline (the adapter's); one that answers, however late, is read.
+        var slow = Member(1, 10);
+        slow.StatusDelay = TimeSpan.FromMilliseconds(400);
+        var access = new EtcdAccess { Endpoints = [slow.Endpoint], DialTimeout = TimeSpan.FromMilliseconds(50) };
+        var layer = new EtcdLayer(new EtcdSettings(), new ClusterDefinition { Name = "prod", Context = "c", Etcd = access }, new SingleMemberConnector(slow), new RecordingCluster());
+
+        var capture = await layer.CaptureAsync(Context());
+
+        Assert.Empty(_result.Problems);
+        Assert.Equal("https://10.0.0.11:2379", capture.Etcd!.Snapshot!.Endpoint);
+    }
+
+    [Fact]
+    public async Task CaptureAsync_NospaceAlarmOnEveryMember_SnapshotTaken_WithOneWarning()
+    {
+        var members = new[] { Member(1, 700), Member(2, 700), Member(3, 690) };
+        foreach (var member in members)
+        {
+            member.Status = member.Status! with { Errors = [FakeEtcdMember.Alarm(3, "NOSPACE")] };
+        }
+
+        var capture = await Layer(new FakeEtcdConnector(members)).CaptureAsync(Context());
+
+        var problem = Assert.Single(_result.Problems);
+        Assert.Equal((ProblemSeverity.Warning, ProblemReasons.EtcdAlarm, "etcd", "snapshot"), (problem.Severity, problem.Reason, problem.Resource, problem.Name));
+        Assert.StartsWith("etcd reports alarm NOSPACE on member 0000000000000003 (at https://10.0.0.11:2379, https://10.0.0.12:2379, https://10.0.0.13:2379): the cluster refuses writes",
+            problem.Message, StringComparison.Ordinal);
+        Assert.Equal("https://10.0.0.11:2379", capture.Etcd!.Snapshot!.Endpoint);
+        Assert.Equal(["alarm NOSPACE on member 0000000000000003"], capture.Etcd.Snapshot.Endpoints[0].Warnings);
+        Assert.Equal(Snapshot, _store.Artifacts[SnapshotKey]);
+    }
+
+    [Fact]
+    public async Task CaptureAsync_EndpointsOfTwoClusters_NothingTaken_EtcdMisconfigured_NamingThem()
+    {
+        var stale = Member(2, 99_000);
+        stale.Status = stale.Status! with { ClusterId = 0x5ca1e };
+        var connector = new FakeEtcdConnector(Member(1, 500), stale);
+
+        var capture = await Layer(connector).CaptureAsync(Context());
+
+        var problem = Assert.Single(_result.Problems);
+        Assert.Equal((ProblemSeverity.Error, ProblemReasons.EtcdMisconfigured), (problem.Severity, problem.Reason));
+        Assert.Contains("cluster 00000000000000c1: https://10.0.0.11:2379; cluster 000000000005ca1e: https://10.0.0.12:2379", problem.Message, StringComparison.Ordinal);
+        Assert.Equal((0, 0), (connector.Members[0].SnapshotsStarted, stale.SnapshotsStarted));
+        Assert.Empty(_store.Artifacts);
+        Assert.Null(capture.Etcd!.Snapshot);
+    }
+
+    [Fact]
+    public async Task CaptureAsync_ChosenMemberNotInTheMemberList_SnapshotKept_WithAWarning()
+    {
+        // A load balancer in front: the status came from member 9, the member list from a cluster without it.
+        var connector = new FakeEtcdConnector(Member(9, 500));
+
+        var capture = await Layer(connector).CaptureAsync(Context());
+
+        var problem = Assert.Single(_result.Problems);
+        Assert.Equal((ProblemSeverity.Warning, ProblemReasons.EtcdMisconfigured), (problem.Severity, problem.Reason));
+        Assert.StartsWith("member 0000000000000009, which answered the status at https://10.0.0.19:2379 and gave the snapshot, is not in the member list https://10.0.0.19:2379 gave "
+            + "(0000000000000001, 0000000000000002, 0000000000000003): a load balancer", problem.Message, StringComparison.Ordinal);
+        Assert.NotNull(capture.Etcd!.Snapshot);
     }
 
     [Fact]

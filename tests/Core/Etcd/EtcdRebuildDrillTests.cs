@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using Strata.Core.Artifacts;
 using Strata.Core.Etcd;
 using Strata.TestKit.Etcd;
@@ -134,6 +135,107 @@ public sealed class EtcdRebuildDrillTests
 
         Assert.Equal("the snapshot etcd/snapshot.db is not in the store", Assert.Single(result.Problems));
     }
+
+    [Fact]
+    public async Task RunAsync_RebuiltEtcdWithoutAnyKey_Fails_EvenWhenTheBackupCountedNothing()
+    {
+        var manifest = EtcdBackups.Manifest("20261121-023000-0000aa", _snapshot, new Dictionary<string, long>());
+        var prefix = await EtcdBackups.StoreAsync(_store, manifest, _snapshot);
+
+        var result = await Drill().RunAsync(manifest, prefix, "strata-drill-abc123");
+
+        Assert.False(result.Passed);
+        Assert.Equal(
+            "the rebuilt etcd has no key under /registry/: the snapshot holds no Kubernetes objects (not the cluster's etcd, or its API server stores under another --etcd-prefix)",
+            Assert.Single(result.Problems));
+        Assert.Equal((0L, (double?)null), (result.Keys, result.RtoSeconds));
+        Assert.Equal(1, _rehearsals.Disposed);
+    }
+
+    [Fact]
+    public async Task RunAsync_ResourcesOfAnAggregatedApi_NoKeysInEtcd_Pass_WithANote()
+    {
+        _rehearsals.Keys.AddRange([.. Keys, .. ApiServiceKeys]);
+        var (manifest, prefix) = await BackUpWithApiServicesAsync(aggregated: true);
+
+        var result = await Drill().RunAsync(manifest, prefix, "strata-drill-abc123");
+
+        Assert.True(result.Passed, string.Join("; ", result.Problems));
+        var olm = Assert.Single(result.Resources, r => r.Resource == "packagemanifests.packages.operators.coreos.com");
+        Assert.Equal((0L, (long?)212L, (string?)null, "served by an aggregated API server: not stored in this etcd"), (olm.Keys, olm.Objects, olm.Problem, olm.Note));
+        Assert.NotNull(result.RtoSeconds);
+    }
+
+    [Fact]
+    public async Task RunAsync_ApiServiceServedLocally_ItsResourcesAreStillHeldToTheirKeys()
+    {
+        _rehearsals.Keys.AddRange([.. Keys, .. ApiServiceKeys]);
+        var (manifest, prefix) = await BackUpWithApiServicesAsync(aggregated: false);
+
+        var result = await Drill().RunAsync(manifest, prefix, "strata-drill-abc123");
+
+        Assert.StartsWith("packagemanifests.packages.operators.coreos.com: the backup holds 212 objects, but the rebuilt etcd has no key", Assert.Single(result.Problems), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task RunAsync_ObjectArchiveRecordedButMissing_Fails_SayingSo()
+    {
+        _rehearsals.Keys.AddRange([.. Keys, .. ApiServiceKeys]);
+        var (manifest, prefix) = await BackUpWithApiServicesAsync(aggregated: true);
+        _store.Artifacts.Remove(ArtifactLayout.ArtifactKey(prefix, ArtifactLayout.ResourcesArchive));
+
+        var result = await Drill().RunAsync(manifest, prefix, "strata-drill-abc123");
+
+        Assert.StartsWith("the backup's objects (resources.tar.gz) could not be read for the API groups aggregated API servers serve: ", Assert.Single(result.Problems), StringComparison.Ordinal);
+        Assert.Empty(_rehearsals.Rebuilt);
+        Assert.True(Assert.Single(_rehearsals.Files).Deleted);
+    }
+
+    private static readonly string[] ApiServiceKeys =
+    [
+        "/registry/apiregistration.k8s.io/apiservices/v1.apps",
+        "/registry/apiregistration.k8s.io/apiservices/v1.packages.operators.coreos.com",
+    ];
+
+    /// <summary>
+    /// A backup whose objects hold OLM's packagemanifests (212) and two APIServices, v1.apps (local) and
+    /// v1.packages.operators.coreos.com — handed to OLM's packageserver when <paramref name="aggregated"/>.
+    /// </summary>
+    private async Task<(BackupManifest Manifest, string Prefix)> BackUpWithApiServicesAsync(bool aggregated)
+    {
+        var objects = new Dictionary<string, long>(Objects)
+        {
+            ["apiservices.apiregistration.k8s.io"] = 2,
+            ["packagemanifests.packages.operators.coreos.com"] = 212,
+        };
+        var manifest = EtcdBackups.Manifest("20261121-023000-0000aa", _snapshot, objects);
+        var prefix = ArtifactLayout.BackupPrefix(manifest.Cluster, manifest.Policy, manifest.BackupId);
+        ArtifactEntry archive;
+        await using (var upload = await _store.CreateAsync(ArtifactLayout.ArtifactKey(prefix, ArtifactLayout.ResourcesArchive)))
+        {
+            await using (var writer = new ResourceArchiveWriter(upload.Content, manifest.StartedAt))
+            {
+                await writer.WriteEntryAsync("resources/apiregistration.k8s.io/v1/apiservices/v1.apps.json", ApiService("apps", null));
+                await writer.WriteEntryAsync("resources/apiregistration.k8s.io/v1/apiservices/v1.packages.operators.coreos.com.json",
+                    ApiService("packages.operators.coreos.com", aggregated ? new JsonObject { ["namespace"] = "olm", ["name"] = "packageserver-service", ["port"] = 5443 } : null));
+                await writer.WriteEntryAsync("resources/core/v1/pods/namespaces/shop/a.json", "{\"apiVersion\":\"v1\",\"kind\":\"Pod\",\"metadata\":{\"name\":\"a\",\"namespace\":\"shop\"}}"u8.ToArray());
+                archive = await writer.CompleteAsync(ArtifactLayout.ResourcesArchive);
+            }
+
+            await upload.CommitAsync();
+        }
+
+        manifest = manifest with { Artifacts = [.. manifest.Artifacts, archive] };
+        return (manifest, await EtcdBackups.StoreAsync(_store, manifest, _snapshot));
+    }
+
+    private static byte[] ApiService(string group, JsonObject? service) => System.Text.Encoding.UTF8.GetBytes(new JsonObject
+    {
+        ["apiVersion"] = "apiregistration.k8s.io/v1",
+        ["kind"] = "APIService",
+        ["metadata"] = new JsonObject { ["name"] = $"v1.{group}" },
+        ["spec"] = new JsonObject { ["group"] = group, ["version"] = "v1", ["service"] = service, ["groupPriorityMinimum"] = 1000, ["versionPriority"] = 15 },
+    }.ToJsonString());
 
     private EtcdRebuildDrill Drill() => new(_store, _rehearsals, _rehearsals, TimeProvider.System);
 

@@ -61,6 +61,47 @@ public sealed class ManagedControlPlanesTests
         Assert.Empty(capture.Etcd.ControlPlaneFiles);
     }
 
+    [Theory]
+    [InlineData(new[] { "cp-1:control-plane", "worker-1:", "cp-2:control-plane" }, "cp-1, cp-2")]
+    [InlineData(new[] { "old-cp:master", "worker-1:" }, "old-cp")]
+    [InlineData(new[] { "cp-1:control-plane", "cp-2:control-plane", "cp-3:control-plane", "cp-4:control-plane", "cp-5:control-plane" }, "cp-1, cp-2, cp-3, …")]
+    public async Task CaptureAsync_NoEtcdConfigured_ControlPlaneNodesShow_NotApplicable_WithAWarningNamingThem(string[] nodes, string named)
+    {
+        await using var server = await SandboxApiServer.StartAsync();
+        foreach (var node in nodes)
+        {
+            var (name, role) = (node.Split(':')[0], node.Split(':')[1]);
+            server.Create(Node(name, role.Length > 0 ? $"node-role.kubernetes.io/{role}" : "kubernetes.io/os"));
+        }
+
+        using var client = Client(server);
+        var result = new OperationResult();
+        var layer = new EtcdLayer(new EtcdSettings(), new ClusterDefinition { Name = "kubeadm-prod", Context = "kubeadm" }, new FakeEtcdConnector(), client);
+
+        var capture = await layer.CaptureAsync(new LayerContext(new MemoryArtifactStore(), "backups/kubeadm-prod/nightly/20261121-023000-a1b2c3/", result, TimeProvider.System));
+
+        var problem = Assert.Single(result.Problems);
+        Assert.Equal((ProblemSeverity.Warning, ProblemReasons.EtcdMisconfigured, "etcd", "snapshot"), (problem.Severity, problem.Reason, problem.Resource, problem.Name));
+        Assert.Equal($"cluster kubeadm-prod shows control-plane nodes ({named}) — a self-managed control plane whose etcd Strata cannot reach: add etcd: to the cluster in strata.yaml",
+            problem.Message);
+        Assert.Equal("no etcd endpoints configured for cluster kubeadm-prod (a managed control plane, or add etcd: to the cluster in strata.yaml)", capture.Etcd!.NotApplicable);
+    }
+
+    [Fact]
+    public async Task CaptureAsync_NoEtcdConfigured_OnlyWorkerNodes_NotApplicable_NoProblem()
+    {
+        await using var server = await SandboxApiServer.StartAsync();
+        server.Create(Node("worker-1", "kubernetes.io/os"));
+        using var client = Client(server);
+        var result = new OperationResult();
+        var layer = new EtcdLayer(new EtcdSettings(), new ClusterDefinition { Name = "prod", Context = "c" }, new FakeEtcdConnector(), client);
+
+        var capture = await layer.CaptureAsync(new LayerContext(new MemoryArtifactStore(), "backups/prod/nightly/20261121-023000-a1b2c3/", result, TimeProvider.System));
+
+        Assert.Empty(result.Problems);
+        Assert.NotNull(capture.Etcd!.NotApplicable);
+    }
+
     private static KubernetesClient Client(SandboxApiServer server) => new(Kubeconfig.Parse(server.Kubeconfig("prod"), "test kubeconfig").Resolve());
 
     private static JsonObject Node(string name, string label) => new()

@@ -18,6 +18,9 @@ internal sealed record EtcdMemberPlan(string Name, int ClientPort, int PeerPort,
     /// </summary>
     public bool Follower { get; init; }
 
+    /// <summary>The backend quota (<c>--quota-backend-bytes</c>): 2 GiB, or a few hundred kilobytes to raise <c>NOSPACE</c>.</summary>
+    public long QuotaBackendBytes { get; init; } = 2L * 1024 * 1024 * 1024;
+
     /// <summary>Its client URL.</summary>
     public Uri ClientUrl => new($"{(Certificates is null ? "http" : "https")}://127.0.0.1:{ClientPort.ToString(CultureInfo.InvariantCulture)}");
 
@@ -45,7 +48,7 @@ internal sealed record EtcdMemberPlan(string Name, int ClientPort, int PeerPort,
 
             // Room for the 200 MB benchmark (the default quota is 2 GiB too, but says so here); no auto compaction, as
             // etcd's defaults (a kubeadm cluster's API server compacts); no v2 API; logs as JSON lines on stderr.
-            "--quota-backend-bytes", (2L * 1024 * 1024 * 1024).ToString(CultureInfo.InvariantCulture),
+            "--quota-backend-bytes", QuotaBackendBytes.ToString(CultureInfo.InvariantCulture),
             "--auto-compaction-mode", "periodic", "--auto-compaction-retention", "0",
             "--enable-v2=false", "--logger=zap", "--log-outputs=stderr",
         ];

@@ -71,10 +71,11 @@ public sealed class EtcdServer : IAsyncDisposable
     /// <summary>
     /// Starts a single-member etcd and waits until it answers <c>Status</c> with a leader: plaintext, or TLS with
     /// client certificates required (<paramref name="certificates"/>, or new ones it owns). <paramref name="name"/>
-    /// defaults to a random <c>etcd-…</c>. Fails (never skips) when etcd is not installed.
+    /// defaults to a random <c>etcd-…</c>; <paramref name="quotaBackendBytes"/> sets <c>--quota-backend-bytes</c> (2 GiB
+    /// by default; a small one lets a test raise the <c>NOSPACE</c> alarm). Fails (never skips) when etcd is not installed.
     /// </summary>
     public static async Task<EtcdServer> StartAsync(
-        bool tls = false, string? name = null, EtcdTestCertificates? certificates = null, CancellationToken cancellationToken = default)
+        bool tls = false, string? name = null, EtcdTestCertificates? certificates = null, long? quotaBackendBytes = null, CancellationToken cancellationToken = default)
     {
         var owned = tls && certificates is null ? EtcdTestCertificates.Create() : null;
         var pki = tls ? certificates ?? owned : null;
@@ -85,6 +86,7 @@ public sealed class EtcdServer : IAsyncDisposable
             {
                 var ports = LoopbackPorts.Free(2);
                 var plan = new EtcdMemberPlan(name, ports[0], ports[1], "", Token(), pki);
+                plan = quotaBackendBytes is { } quota ? plan with { QuotaBackendBytes = quota } : plan;
                 var server = Launch(plan with { InitialCluster = plan.ClusterEntry });
                 try
                 {

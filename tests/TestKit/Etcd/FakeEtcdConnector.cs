@@ -26,6 +26,12 @@ public sealed class FakeEtcdConnector(params FakeEtcdMember[] members) : IEtcdCo
         }
 
         Connected.Add(access);
+        foreach (var member in Members)
+        {
+            // Each call's deadline is the adapter's, from the access, as GrpcEtcdConnector gives its members.
+            member.DialTimeout = access.DialTimeout;
+        }
+
         IReadOnlyList<IEtcdMember> clients = [.. access.Endpoints.Select(e => (IEtcdMember?)Members.FirstOrDefault(m => m.Endpoint == e)
             ?? new FakeEtcdMember(e) { StatusFailure = new EtcdRequestException($"{e}: connection refused", isTransient: true) })];
         return Task.FromResult<IEtcdEndpoints>(new Endpoints(clients));

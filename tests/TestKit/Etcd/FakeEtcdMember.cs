@@ -51,13 +51,34 @@ public sealed class FakeEtcdMember(Uri endpoint) : IEtcdMember
     /// <summary>How many snapshots were started.</summary>
     public int SnapshotsStarted { get; private set; }
 
-    /// <summary>A healthy voting member's status, cluster 0xc1, term 3.</summary>
-    public static EtcdMemberStatus StatusOf(ulong memberId, ulong raftIndex, long revision = 1000, IReadOnlyList<string>? errors = null, bool learner = false) =>
-        new(memberId, 0xc1, revision, 3, raftIndex, raftIndex, memberId, 1 << 20, "3.4.23", errors ?? [], learner);
+    /// <summary>
+    /// The deadline of each call, as the gRPC adapter's dial timeout bounds Status and MemberList: a <c>Status</c> slower
+    /// than it fails as the adapter's does (<c>etcd at … did not answer within 0.2 s</c>). <see cref="FakeEtcdConnector"/>
+    /// sets it from the access connected with; null: none.
+    /// </summary>
+    public TimeSpan? DialTimeout { get; set; }
+
+    /// <summary>
+    /// A voting member's status, term 3: applied index <paramref name="appliedIndex"/> (default: the committed
+    /// <paramref name="raftIndex"/>; 0 as etcd before 3.4 reports it), cluster <paramref name="clusterId"/> (0xc1).
+    /// </summary>
+    public static EtcdMemberStatus StatusOf(
+        ulong memberId, ulong raftIndex, long revision = 1000, IReadOnlyList<string>? errors = null, bool learner = false, ulong? appliedIndex = null,
+        ulong clusterId = 0xc1) =>
+        new(memberId, clusterId, revision, 3, raftIndex, appliedIndex ?? raftIndex, memberId, 1 << 20, "3.4.23", errors ?? [], learner);
+
+    /// <summary>An alarm as etcd's Status lists it: <c>memberID:{decimal id} alarm:{type} </c> (protobuf's text format, trailing space included).</summary>
+    public static string Alarm(ulong memberId, string type) => $"memberID:{memberId} alarm:{type} ";
 
     /// <inheritdoc />
     public async Task<EtcdMemberStatus> StatusAsync(CancellationToken cancellationToken = default)
     {
+        if (DialTimeout is { } limit && StatusDelay > limit)
+        {
+            await Task.Delay(limit, cancellationToken);
+            throw new EtcdRequestException($"etcd at {Endpoint.GetLeftPart(UriPartial.Authority)} did not answer within {limit.TotalSeconds:0.#} s", isTransient: true);
+        }
+
         await Task.Delay(StatusDelay, cancellationToken);
         return StatusFailure is { } failure ? throw failure : Status!;
     }
