@@ -93,7 +93,9 @@ public sealed class EtcdRebuildDrill(IArtifactStore store, IEtcdRehearsals rehea
         }
         catch (EtcdRehearsalException e)
         {
-            return result with { Problems = [$"the rebuild failed: {e.Message}"] };
+            // etcd refuses data a newer minor version wrote: name the snapshot's version so the runner's can be checked against it.
+            var version = manifest.Etcd?.Snapshot?.EtcdVersion is { Length: > 0 } v ? $" (the snapshot was taken from etcd {v}: the runner's etcd must be that minor version or newer)" : "";
+            return result with { Problems = [$"the rebuild failed: {e.Message}{version}"] };
         }
 
         try

@@ -102,14 +102,16 @@ public sealed class EtcdRebuildDrillTests
     }
 
     [Fact]
-    public async Task RunAsync_RestoreFails_ReportsTheToolsWords()
+    public async Task RunAsync_RestoreFails_ReportsTheToolsWordsAndTheSnapshotsEtcdVersion()
     {
         _rehearsals.RestoreFailure = new EtcdRehearsalException("etcdctl snapshot restore failed: Error: expected sha256 [1 2], got [3 4] (exit 1)");
         var (manifest, prefix) = await BackUpAsync();
 
         var result = await Drill().RunAsync(manifest, prefix, "strata-drill-abc123");
 
-        Assert.Equal("the rebuild failed: etcdctl snapshot restore failed: Error: expected sha256 [1 2], got [3 4] (exit 1)", Assert.Single(result.Problems));
+        Assert.Equal(
+            "the rebuild failed: etcdctl snapshot restore failed: Error: expected sha256 [1 2], got [3 4] (exit 1) "
+            + "(the snapshot was taken from etcd 3.5.12: the runner's etcd must be that minor version or newer)", Assert.Single(result.Problems));
         Assert.True(Assert.Single(_rehearsals.Files).Deleted);
     }
 
