@@ -140,9 +140,6 @@ public sealed class LocalEtcdProcess : IAsyncDisposable
         }
     }
 
-    /// <summary>A loopback port nothing listens on now (another program may take it before it is used): <see cref="LoopbackPorts.Free()"/>, which callers should use instead.</summary>
-    public static int FreePort() => LoopbackPorts.Free();
-
     /// <summary>Deletes <paramref name="folder"/> and everything in it, if it is there.</summary>
     public static void Delete(string folder)
     {

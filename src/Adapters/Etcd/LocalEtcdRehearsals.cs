@@ -70,7 +70,7 @@ public sealed class LocalEtcdRehearsals(IEtcdConnector connector, TimeProvider t
         {
             var directory = Path.Combine(WorkFolder(), $"{name}-{Guid.NewGuid():N}");
             Directory.CreateDirectory(directory);
-            var peer = LocalEtcdProcess.FreePort();
+            var peer = Hosting.LoopbackPorts.Free();
             try
             {
                 var restore = await RestoreAsync(snapshotFile, LocalEtcdProcess.DataDirectoryOf(directory), name, peer, cancellationToken);
