@@ -238,7 +238,7 @@ public sealed class LocalEtcdProcess : IAsyncDisposable
         {
             if (HasExited)
             {
-                throw new EtcdRehearsalException($"etcd exited ({ExitCode}) before it answered: {LastWords(Log)}");
+                throw new EtcdRehearsalException($"etcd exited ({ExitCode}) before it answered: {LastWords(await LogAfterExitAsync())}");
             }
 
             try
@@ -246,6 +246,14 @@ public sealed class LocalEtcdProcess : IAsyncDisposable
                 using var call = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
                 call.CancelAfter(TimeSpan.FromSeconds(2));
                 await endpoints.Members[0].StatusAsync(call.Token);
+                if (HasExited || !(await endpoints.Members[0].MemberListAsync(call.Token)).Any(m => m.Name == Name))
+                {
+                    // Another etcd answered on the port this one lost: never count its keys as the rebuilt snapshot's.
+                    throw new EtcdRehearsalException(HasExited
+                        ? $"etcd exited ({ExitCode}) before it answered, and another etcd answers on {Endpoint}: {LastWords(await LogAfterExitAsync())}"
+                        : $"an etcd without member {Name} answers on {Endpoint}: another program took the port");
+                }
+
                 return;
             }
             catch (Exception e) when (e is EtcdRequestException || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested))
@@ -258,6 +266,13 @@ public sealed class LocalEtcdProcess : IAsyncDisposable
 
             await Task.Delay(TimeSpan.FromMilliseconds(100), time, cancellationToken);
         }
+    }
+
+    /// <summary>The log once the readers have what the exited process wrote last (its "address already in use" is what a retry looks for).</summary>
+    private async Task<string> LogAfterExitAsync()
+    {
+        await _draining.WaitAsync(TimeSpan.FromSeconds(5)).ContinueWith(_ => { }, TaskScheduler.Default);
+        return Log;
     }
 
     /// <summary>The last few lines of etcd's log, for a start that failed.</summary>

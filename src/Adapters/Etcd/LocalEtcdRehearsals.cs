@@ -101,7 +101,14 @@ public sealed class LocalEtcdRehearsals(IEtcdConnector connector, TimeProvider t
                 _workFolder = Directory.CreateTempSubdirectory(FolderPrefix).FullName;
             }
 
-            Directory.CreateDirectory(_workFolder);
+            if (!Directory.Exists(_workFolder))
+            {
+                // Gone (swept by another process while this one idled between drills): made again, owner-only.
+                _ = OperatingSystem.IsWindows()
+                    ? Directory.CreateDirectory(_workFolder)
+                    : Directory.CreateDirectory(_workFolder, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+            }
+
             return _workFolder;
         }
     }
@@ -112,7 +119,8 @@ public sealed class LocalEtcdRehearsals(IEtcdConnector connector, TimeProvider t
     /// </summary>
     private void SweepStale()
     {
-        var now = time.GetUtcNow();
+        // File times are the system's, whatever clock the drills run on.
+        var now = TimeProvider.System.GetUtcNow();
         foreach (var folder in new DirectoryInfo(Path.GetTempPath()).EnumerateDirectories(FolderPrefix + "*"))
         {
             try

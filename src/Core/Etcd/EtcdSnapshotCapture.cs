@@ -45,6 +45,16 @@ internal sealed class EtcdSnapshotCapture(IEtcdEndpoints endpoints, LayerContext
             var again = await ReadAllAsync(members, chosen, cancellationToken);
             again[chosen] = EtcdStatusReading.Failed(members[chosen].Endpoint, broken.Message);
             var retry = EtcdMemberChoice.Choose(again);
+            if (retry.Chosen is { } other && again[other].Status!.ClusterId != floor.ClusterId)
+            {
+                // The first choice is out of this reading, so the others may agree among themselves and still be another
+                // cluster's (a member listed by mistake that was down at the first reading).
+                Error($"the etcd snapshot from {readings[chosen].Where} broke ({broken.Message}), and no other member can take it over: "
+                    + $"{again[other].Where} answers for cluster {EtcdIds.Hex(again[other].Status!.ClusterId)}, not {EtcdIds.Hex(floor.ClusterId)}",
+                    ProblemReasons.EtcdMisconfigured);
+                return null;
+            }
+
             if (retry.Chosen is not { } next || EtcdMemberChoice.Compare(again[next].Status!, floor) < 0)
             {
                 var why = retry.Chosen is { } behind

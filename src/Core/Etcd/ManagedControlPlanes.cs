@@ -53,7 +53,7 @@ public static class ManagedControlPlanes
     }
 
     /// <summary>The labels kubeadm, k3s and RKE2 put on control-plane nodes (<c>master</c> before Kubernetes 1.24); managed platforms show no such node.</summary>
-    public static IReadOnlyList<string> ControlPlaneLabels { get; } = ["node-role.kubernetes.io/control-plane", "node-role.kubernetes.io/master"];
+    public static IReadOnlyList<string> ControlPlaneLabels { get; } = [ControlPlaneFilesSettings.ControlPlaneLabel, "node-role.kubernetes.io/master"];
 
     /// <summary>
     /// Up to <paramref name="limit"/> names of nodes that carry a <see cref="ControlPlaneLabels">control-plane label</see>

@@ -54,7 +54,7 @@ public sealed class EtcdServerNameTests : IDisposable
             await using var endpoints = await Connector.ConnectAsync(access);
 
             await Assert.ThrowsAsync<EtcdRequestException>(() => endpoints.Members[0].StatusAsync());
-            return await sni.Task;
+            return await sni.Task.WaitAsync(TimeSpan.FromSeconds(30));
         }
         finally
         {

@@ -179,6 +179,26 @@ public sealed class EtcdLayerTests
     }
 
     [Fact]
+    public async Task CaptureAsync_ChosenBreaks_OnlyAMemberOfAnotherClusterAnswersNow_NotTakenFromIt_NothingCommitted()
+    {
+        var breaking = Member(1, 500);
+        breaking.FailAfterBytes = 4096;
+        var foreign = Member(2, 900);
+        foreign.Status = FakeEtcdMember.StatusOf(2, 900, clusterId: 0xd2);
+        (foreign.StatusFailure, foreign.StatusFailuresLeft) = (new EtcdRequestException("etcd at https://10.0.0.12:2379 did not answer", isTransient: true), 1);
+        var connector = new FakeEtcdConnector(breaking, foreign);
+
+        var capture = await Layer(connector).CaptureAsync(Context());
+
+        var problem = Assert.Single(_result.Problems);
+        Assert.Equal(ProblemReasons.EtcdMisconfigured, problem.Reason);
+        Assert.Contains("https://10.0.0.12:2379 answers for cluster 00000000000000d2, not 00000000000000c1", problem.Message, StringComparison.Ordinal);
+        Assert.Equal(0, foreign.SnapshotsStarted);
+        Assert.Empty(_store.Artifacts);
+        Assert.Null(capture.Etcd!.Snapshot);
+    }
+
+    [Fact]
     public async Task CaptureAsync_BothBreak_OneRetryOnly_NothingCommitted()
     {
         var first = Member(1, 500);

@@ -27,6 +27,9 @@ public sealed class FakeEtcdMember(Uri endpoint) : IEtcdMember
     /// <summary>Why <c>Status</c> (and every other call) fails: the member is down.</summary>
     public EtcdRequestException? StatusFailure { get; set; }
 
+    /// <summary>When set, <see cref="StatusFailure"/> fails only this many <c>Status</c> calls, then the member answers (it came back).</summary>
+    public int? StatusFailuresLeft { get; set; }
+
     /// <summary>The member list it answers.</summary>
     public IReadOnlyList<EtcdMember> Members { get; set; } = [];
 
@@ -80,7 +83,13 @@ public sealed class FakeEtcdMember(Uri endpoint) : IEtcdMember
         }
 
         await Task.Delay(StatusDelay, cancellationToken);
-        return StatusFailure is { } failure ? throw failure : Status!;
+        if (StatusFailure is { } failure && StatusFailuresLeft is not <= 0)
+        {
+            StatusFailuresLeft--;
+            throw failure;
+        }
+
+        return Status!;
     }
 
     /// <inheritdoc />
