@@ -73,7 +73,7 @@ internal static class DemoEtcd
         finally
         {
             dir.Delete(recursive: true);
-            LocalEtcdProcess.Delete(nodeFolder);
+            Strata.Sandbox.Databases.ServerPrograms.DeleteFolder(nodeFolder);
         }
     }
 
