@@ -1,3 +1,4 @@
+using System.ComponentModel;
 using System.Diagnostics;
 using System.Text;
 using System.Text.Json.Nodes;
@@ -200,8 +201,6 @@ public sealed class EtcdRestoreGuideCommandTests : IDisposable
     public async Task Script_Confirmed_RestoresARealSnapshot_AndPointsOnlyTheEtcdDataHostPathAtTheNewDirectory()
     {
         var connector = new GrpcEtcdConnector(new SecretResolver(Environment.GetEnvironmentVariable));
-        var ports = LoopbackPorts.Free(2);
-        var (client, peer) = (ports[0], ports[1]);
         byte[] snapshot;
         await using (var etcd = await EtcdServer.StartAsync())
         {
@@ -216,20 +215,36 @@ public sealed class EtcdRestoreGuideCommandTests : IDisposable
             snapshot = bytes.ToArray();
         }
 
-        var node = await NodeAsync(stopped: true, snapshot, [new EtcdMemberRecord("8e9e05c52164694d", "solo", [$"http://127.0.0.1:{peer}"], [$"http://127.0.0.1:{client}"], false)]);
-        var script = await ScriptAsync(node);
+        for (var attempt = 1; ; attempt++)
+        {
+            // The peer port goes into the restored membership, so it is picked right before the restore (the client
+            // port right before etcd starts); a port free then may still be taken by the time etcd binds it, and then
+            // the restore and the start are done again on new ports.
+            var peer = LoopbackPorts.Free();
+            var node = await NodeAsync(stopped: true, snapshot, [new EtcdMemberRecord("8e9e05c52164694d", "solo", [$"http://127.0.0.1:{peer}"], ["http://127.0.0.1:2379"], false)]);
+            var script = await ScriptAsync(node);
 
-        var (code, output, errors) = await BashAsync(node.Bin, script, "restore", "solo");
+            var (code, output, errors) = await BashAsync(node.Bin, script, "restore", "solo");
 
-        Assert.True(code == 0, errors);
-        var etcdYaml = await File.ReadAllTextAsync(Path.Combine(node.Manifests, "etcd.yaml"));
-        Assert.Equal(KubeadmEtcdManifest.Replace("      path: /var/lib/etcd\n", $"      path: {node.DataDir}\n", StringComparison.Ordinal), etcdYaml);
-        Assert.Contains("    - --data-dir=/var/lib/etcd\n", etcdYaml, StringComparison.Ordinal); // the container's side stays
-        Assert.Contains("    - mountPath: /var/lib/etcd\n", etcdYaml, StringComparison.Ordinal);
-        Assert.Equal(StaticPods.Order(), Directory.EnumerateFiles(node.Manifests).Select(Path.GetFileName).Order());
-        Assert.Equal(KubeadmEtcdManifest, await File.ReadAllTextAsync(Path.Combine(node.Parked, "etcd.yaml.before-restore")));
-        Assert.Contains("restart the kubelet on EVERY node", output, StringComparison.Ordinal);
-        Assert.Equal(3, await KeysOfRestoredMemberAsync(connector, node.DataDir, client, peer));
+            Assert.True(code == 0, errors);
+            var etcdYaml = await File.ReadAllTextAsync(Path.Combine(node.Manifests, "etcd.yaml"));
+            Assert.Equal(KubeadmEtcdManifest.Replace("      path: /var/lib/etcd\n", $"      path: {node.DataDir}\n", StringComparison.Ordinal), etcdYaml);
+            Assert.Contains("    - --data-dir=/var/lib/etcd\n", etcdYaml, StringComparison.Ordinal); // the container's side stays
+            Assert.Contains("    - mountPath: /var/lib/etcd\n", etcdYaml, StringComparison.Ordinal);
+            Assert.Equal(StaticPods.Order(), Directory.EnumerateFiles(node.Manifests).Select(Path.GetFileName).Order());
+            Assert.Equal(KubeadmEtcdManifest, await File.ReadAllTextAsync(Path.Combine(node.Parked, "etcd.yaml.before-restore")));
+            Assert.Contains("restart the kubelet on EVERY node", output, StringComparison.Ordinal);
+            var (keys, etcdErrors) = await KeysOfRestoredMemberAsync(connector, node.DataDir, peer);
+            if (keys is null && attempt < 3 && etcdErrors.Contains("address already in use", StringComparison.Ordinal))
+            {
+                StartOver();
+                continue;
+            }
+
+            Assert.True(keys is not null, "the restored etcd exited before it answered: " + etcdErrors);
+            Assert.Equal(3, keys);
+            return;
+        }
     }
 
     [Fact]
@@ -266,6 +281,53 @@ public sealed class EtcdRestoreGuideCommandTests : IDisposable
         Assert.Equal(1, code);
         Assert.Contains($"could not point the etcd-data volume of etcd.yaml at {node.DataDir} (it names {node.DataDir}; 0 lines changed, not 1)", errors, StringComparison.Ordinal);
         await node.AssertUntouchedAsync(stopped: true, manifest);
+    }
+
+    [Fact]
+    public async Task Script_Restore_ProbePathAfterTheEtcdDataVolumeMount_ChangesOnlyTheHostPathLine()
+    {
+        // Hand-ordered: the etcd-data volumeMount comes last, then the liveness probe's 'httpGet: path:', then the
+        // volumes. The old search took the last 'path:' before the item named etcd-data closed: the probe's.
+        var manifest = KubeadmEtcdManifest
+            .Replace(LivenessProbe, "", StringComparison.Ordinal)
+            .Replace(
+                "    - mountPath: /var/lib/etcd\n      name: etcd-data\n    - mountPath: /etc/kubernetes/pki/etcd\n      name: etcd-certs\n",
+                "    - mountPath: /etc/kubernetes/pki/etcd\n      name: etcd-certs\n    - mountPath: /var/lib/etcd\n      name: etcd-data\n" + LivenessProbe,
+                StringComparison.Ordinal);
+        Assert.NotEqual(KubeadmEtcdManifest, manifest);
+        var node = await NodeAsync(stopped: true, etcdManifest: manifest);
+        var script = await ScriptAsync(node, tool: "fake-etcdutl", bump: null);
+
+        var (code, output, errors) = await BashAsync(node.Bin, script, "restore", "solo");
+
+        Assert.True(code == 0, errors);
+        var etcdYaml = await File.ReadAllTextAsync(Path.Combine(node.Manifests, "etcd.yaml"));
+        Assert.Equal(manifest.Replace("      path: /var/lib/etcd\n", $"      path: {node.DataDir}\n", StringComparison.Ordinal), etcdYaml);
+        Assert.Contains("        path: /health?exclude=NOSPACE&serializable=true\n", etcdYaml, StringComparison.Ordinal);
+        Assert.Equal(manifest, await File.ReadAllTextAsync(Path.Combine(node.Parked, "etcd.yaml.before-restore")));
+        Assert.Contains($"hostPath is now {node.DataDir} (was /var/lib/etcd;", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Script_RestoreRunTwice_KeepsTheFirstSavedManifest()
+    {
+        var node = await NodeAsync(stopped: true);
+        var first = await BashAsync(node.Bin, await ScriptAsync(node, tool: "fake-etcdutl", bump: null), "restore", "solo");
+        Assert.True(first.Code == 0, first.Errors);
+        var again = node with { DataDir = node.DataDir + "-again" };
+        var script = Path.Combine(Guide, "restore-etcd.sh");
+        await File.WriteAllTextAsync(script, (await File.ReadAllTextAsync(script)).Replace($"\nDATA_DIR='{node.DataDir}'", $"\nDATA_DIR='{again.DataDir}'", StringComparison.Ordinal));
+        var stop = await BashAsync(again.Bin, script, "stop");
+        Assert.True(stop.Code == 0, stop.Errors);
+
+        var (code, output, errors) = await BashAsync(again.Bin, script, "restore", "solo");
+
+        Assert.True(code == 0, errors);
+        Assert.Contains($"keeping {node.Parked}/etcd.yaml.before-restore from an earlier run", output, StringComparison.Ordinal);
+        Assert.Equal(KubeadmEtcdManifest, await File.ReadAllTextAsync(Path.Combine(node.Parked, "etcd.yaml.before-restore")));
+        Assert.Equal(
+            KubeadmEtcdManifest.Replace("      path: /var/lib/etcd\n", $"      path: {again.DataDir}\n", StringComparison.Ordinal),
+            await File.ReadAllTextAsync(Path.Combine(node.Manifests, "etcd.yaml")));
     }
 
     [Fact]
@@ -357,13 +419,42 @@ public sealed class EtcdRestoreGuideCommandTests : IDisposable
         done
         """;
 
+    /// <summary>What a stub is run with to be executed once, doing nothing (<see cref="StubAsync"/>).</summary>
+    private const string StubProbe = "--strata-stub-probe";
+
+    /// <summary>
+    /// Writes an executable bash script <paramref name="name"/> into <paramref name="bin"/>, and executes it once before
+    /// returning. A process that another test forks while the file is open for writing holds that write until it execs,
+    /// and meanwhile the kernel refuses to execute the file (ETXTBSY, "Text file busy"). The write is closed when
+    /// WriteAllTextAsync returns, so no later fork can hold it; once one exec has succeeded no earlier one does either.
+    /// So the stub is executed here, again while it is busy, and the scripts that run it later never meet ETXTBSY.
+    /// </summary>
     private static async Task StubAsync(string bin, string name, string body)
     {
         var path = Path.Combine(bin, name);
-        await File.WriteAllTextAsync(path, "#!/usr/bin/env bash\n" + body.ReplaceLineEndings("\n") + "\n");
-        if (!OperatingSystem.IsWindows())
+        var text = $"#!/usr/bin/env bash\nif [ \"${{1:-}}\" = {StubProbe} ]; then exit 0; fi\n" + body.ReplaceLineEndings("\n") + "\n";
+        await File.WriteAllTextAsync(path, text);
+        if (OperatingSystem.IsWindows())
         {
-            File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+            return;
+        }
+
+        File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                var start = new ProcessStartInfo(path) { RedirectStandardOutput = true, RedirectStandardError = true };
+                start.ArgumentList.Add(StubProbe);
+                using var probe = Process.Start(start)!;
+                await probe.WaitForExitAsync();
+                Assert.True(probe.ExitCode == 0, $"{path} {StubProbe} exited {probe.ExitCode}: {await probe.StandardError.ReadToEndAsync()}");
+                return;
+            }
+            catch (Win32Exception busy) when (attempt < 100 && (busy.NativeErrorCode == 26 || busy.Message.Contains("Text file busy", StringComparison.Ordinal)))
+            {
+                await Task.Delay(20);
+            }
         }
     }
 
@@ -409,6 +500,18 @@ public sealed class EtcdRestoreGuideCommandTests : IDisposable
             Assert.False(Directory.Exists(DataDir));
         }
     }
+
+    /// <summary>The liveness probe of <see cref="KubeadmEtcdManifest"/>, with its 'httpGet: path:'.</summary>
+    private const string LivenessProbe = """
+            livenessProbe:
+              failureThreshold: 8
+              httpGet:
+                host: 127.0.0.1
+                path: /health?exclude=NOSPACE&serializable=true
+                port: 2381
+                scheme: HTTP
+
+        """;
 
     private const string KubeadmEtcdManifest = """
         apiVersion: v1
@@ -467,9 +570,18 @@ public sealed class EtcdRestoreGuideCommandTests : IDisposable
 
         """;
 
-    /// <summary>Starts etcd on the data directory the script restored, as its member, and counts its keys.</summary>
-    private static async Task<long> KeysOfRestoredMemberAsync(GrpcEtcdConnector connector, string dataDir, int client, int peer)
+    /// <summary>
+    /// Starts etcd on the data directory the script restored, as its member (peer URL on <paramref name="peer"/>, the
+    /// client URL on a port picked right before), and counts its keys; null and etcd's log when it exits first.
+    /// </summary>
+    private static async Task<(long? Keys, string Errors)> KeysOfRestoredMemberAsync(GrpcEtcdConnector connector, string dataDir, int peer)
     {
+        var client = LoopbackPorts.Free();
+        while (client == peer)
+        {
+            client = LoopbackPorts.Free();
+        }
+
         var start = new ProcessStartInfo(EtcdTool.Etcd) { RedirectStandardError = true, RedirectStandardOutput = true };
         foreach (var argument in new[]
         {
@@ -483,13 +595,18 @@ public sealed class EtcdRestoreGuideCommandTests : IDisposable
         }
 
         using var process = Process.Start(start)!;
-        _ = process.StandardError.ReadToEndAsync();
+        var errors = process.StandardError.ReadToEndAsync();
         _ = process.StandardOutput.ReadToEndAsync();
         try
         {
             await using var endpoints = await connector.ConnectAsync(new EtcdAccess { Endpoints = [new Uri($"http://127.0.0.1:{client}")], DialTimeout = TimeSpan.FromSeconds(1) });
             for (var attempt = 0; ; attempt++)
             {
+                if (process.HasExited)
+                {
+                    return (null, $"exit code {process.ExitCode}: {await errors}");
+                }
+
                 try
                 {
                     await endpoints.Members[0].StatusAsync();
@@ -501,12 +618,28 @@ public sealed class EtcdRestoreGuideCommandTests : IDisposable
                 }
             }
 
-            return await endpoints.Members[0].KeysAsync("/registry/").LongCountAsync();
+            return (await endpoints.Members[0].KeysAsync("/registry/").LongCountAsync(), "");
         }
         finally
         {
-            process.Kill(entireProcessTree: true);
+            if (!process.HasExited)
+            {
+                process.Kill(entireProcessTree: true);
+            }
+
             await process.WaitForExitAsync();
+        }
+    }
+
+    /// <summary>Removes the store, the guide and the node, for a test that does its restore again.</summary>
+    private void StartOver()
+    {
+        foreach (var folder in new[] { Store, Guide, Path.Combine(_dir.Path, "node") })
+        {
+            if (Directory.Exists(folder))
+            {
+                Directory.Delete(folder, recursive: true);
+            }
         }
     }
 

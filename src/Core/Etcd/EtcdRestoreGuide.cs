@@ -191,14 +191,49 @@ public static class EtcdRestoreGuide
         }
 
         # Prints "LINE PATH": where the hostPath path of the etcd-data volume is in the static-pod manifest $1, and
-        # what it says; nothing when there is none. kubeadm writes that volume as '- hostPath:', 'path: ...',
-        # 'type: ...', 'name: etcd-data'; the order of the keys inside the list item does not matter here.
+        # what it says; nothing when there is none. kubeadm writes that volume under 'volumes:' as '- hostPath:',
+        # 'path: ...', 'type: ...', 'name: etcd-data'. Only a 'path:' indented under the 'hostPath:' key of the list
+        # item named etcd-data, in the pod's volumes, counts (the order of the item's keys does not matter): a probe's
+        # 'httpGet: path:' or the etcd-data volumeMount are never taken for it.
         etcd_data_host_path() {
           awk '
-            /^ *- / { if (named && at) exit; named = 0; at = 0 }   # a list item begins: stop after the one named etcd-data
-            /^ *(- )?name: etcd-data *$/ { named = 1 }
-            /^ *path: / { at = NR; path = $0; sub(/^ *path: */, "", path) }
-            END { if (named && at) print at, path }
+            function indent(s) { match(s, /^ */); return RLENGTH }
+            function done() { if (named && at) { print at, path; found = 1; exit } }
+            /^ *(#.*)?$/ { next }                                   # blank lines and comments
+            volumes >= 0 && (indent($0) < volumes || (indent($0) == volumes && !/^ *- /)) { done(); volumes = -1 }
+            volumes < 0 { if (/^ *volumes: *$/) { volumes = indent($0); item = -1 } ; next }
+            {
+              line = $0
+              if (line ~ /^ *- / && (item < 0 || indent(line) == item)) {   # a volume begins: stop after etcd-data
+                done(); item = indent(line); named = 0; at = 0; host = -1
+                sub(/- /, "  ", line)                                     # its first key, where its other keys are
+              }
+              if (item < 0) next
+              key = indent(line)
+              if (host >= 0 && key <= host) host = -1                       # past the hostPath mapping
+              if (key == item + 2 && line ~ /^ *name: *"?etcd-data"? *$/) named = 1
+              if (key == item + 2 && line ~ /^ *hostPath: *$/) host = key
+              else if (host >= 0 && key > host && line ~ /^ *path: /) { at = NR; path = line; sub(/^ *path: */, "", path) }
+            }
+            BEGIN { volumes = -1 }
+            END { if (!found) done() }
+          ' "$1"
+        }
+
+        # Prints the line that line $2 of the YAML file $1 sits under: the nearest line before it indented less (a
+        # list item's '- ' counts as indent). The edit's check asks it, apart from the search above.
+        parent_line() {
+          awk -v n="$2" '
+            NR < n { line[NR] = $0; next }
+            NR == n {
+              match($0, /^ */); own = RLENGTH
+              for (i = n - 1; i > 0; i--) {
+                if (line[i] ~ /^ *(#.*)?$/) continue
+                match(line[i], /^ *(- )*/)
+                if (RLENGTH < own) { print line[i]; exit }
+              }
+              exit
+            }
           ' "$1"
         }
 
@@ -286,7 +321,7 @@ public static class EtcdRestoreGuide
         }
 
         restore() {
-          local member="$1" peers found old changed manifest
+          local member="$1" peers found at old changes changed problem manifest
           local flags=()
           preflight
           if [ -z "$INITIAL_CLUSTER" ]; then
@@ -304,23 +339,42 @@ public static class EtcdRestoreGuide
           fi
 
           # Point etcd at the restored data the way the Kubernetes docs do: only the host directory behind the
-          # etcd-data volume changes, to DATA_DIR; the container keeps its --data-dir and mountPath. A partial edit is
-          # worse than none: etcd would start on an empty directory and, where etcd.yaml does not say
-          # --initial-cluster-state=existing, form a new EMPTY cluster. So the edit is checked (exactly one line
-          # changed, and the volume now names DATA_DIR) and undone otherwise, before anything is restored.
-          cp "$PARKED/etcd.yaml" "$PARKED/etcd.yaml.before-restore"
+          # etcd-data volume changes, to DATA_DIR; the container keeps its --data-dir and mountPath. A partial or
+          # misplaced edit is worse than none: etcd would start on an empty directory and, where etcd.yaml does not
+          # say --initial-cluster-state=existing, form a new EMPTY cluster. So the edit goes to a copy, is checked
+          # apart from the search that chose the line (diff must show exactly one line replaced, at the line found;
+          # the old line must be 'path: ' and the hostPath path found, the new one 'path: ' and DATA_DIR; and the line
+          # must sit under a 'hostPath:' key), and replaces etcd.yaml only once the snapshot is restored.
+          # The first saved copy is kept: a second run must not write an edited manifest over the way back.
+          if [ -e "$PARKED/etcd.yaml.before-restore" ]; then
+            echo "keeping $PARKED/etcd.yaml.before-restore from an earlier run: it is etcd.yaml as it was before the first restore, and is not overwritten"
+          else
+            cp "$PARKED/etcd.yaml" "$PARKED/etcd.yaml.before-restore"
+          fi
           found="$(etcd_data_host_path "$PARKED/etcd.yaml")"
+          at="${found%% *}"
           old="${found#* }"
-          awk -v n="${found%% *}" -v dir="$DATA_DIR" 'NR == n { match($0, /path: */); $0 = substr($0, 1, RSTART + RLENGTH - 1) dir } { print }' \
-            "$PARKED/etcd.yaml.before-restore" >"$PARKED/etcd.yaml"
-          changed="$(diff "$PARKED/etcd.yaml.before-restore" "$PARKED/etcd.yaml" | grep -c '^>' || true)"
-          found="$(etcd_data_host_path "$PARKED/etcd.yaml")"
-          if [ "$changed" != 1 ] || [ "${found#* }" != "$DATA_DIR" ]; then
-            cp "$PARKED/etcd.yaml.before-restore" "$PARKED/etcd.yaml"
-            echo "could not point the etcd-data volume of etcd.yaml at $DATA_DIR (it names $old; $changed lines changed, not 1). $PARKED/etcd.yaml is as it was and nothing was restored: set that volume's hostPath path to $DATA_DIR by hand, or choose another DATA_DIR." >&2
+          awk -v n="$at" -v dir="$DATA_DIR" 'NR == n { match($0, /path: */); $0 = substr($0, 1, RSTART + RLENGTH - 1) dir } { print }' \
+            "$PARKED/etcd.yaml" >"$PARKED/etcd.yaml.edited"
+          changes="$(diff "$PARKED/etcd.yaml" "$PARKED/etcd.yaml.edited" || true)"
+          changed="$(grep -c '^>' <<<"$changes" || true)"
+          problem=""
+          if [ "$changed" != 1 ] || [ "$(grep -c '^<' <<<"$changes" || true)" != 1 ]; then
+            problem="$changed lines changed, not 1"
+          elif [ "$(sed -n 1p <<<"$changes")" != "${at}c${at}" ]; then
+            problem="diff says $(sed -n 1p <<<"$changes"), not ${at}c${at}"
+          elif [ "$(sed -n -E 's/^< +path: *//p' <<<"$changes")" != "$old" ]; then
+            problem="the line changed was not 'path: $old'"
+          elif [ "$(sed -n -E 's/^> +path: *//p' <<<"$changes")" != "$DATA_DIR" ]; then
+            problem="the line changed did not become 'path: $DATA_DIR'"
+          elif ! parent_line "$PARKED/etcd.yaml" "$at" | grep -qE '^ *(- )*hostPath: *$'; then
+            problem="line $at is not under a hostPath: key"
+          fi
+          if [ -n "$problem" ]; then
+            rm -f "$PARKED/etcd.yaml.edited"
+            echo "could not point the etcd-data volume of etcd.yaml at $DATA_DIR (it names $old; $problem). $PARKED/etcd.yaml is as it was and nothing was restored: set that volume's hostPath path to $DATA_DIR by hand, or choose another DATA_DIR." >&2
             exit 1
           fi
-          echo "etcd.yaml: the etcd-data volume's hostPath is now $DATA_DIR (was $old; the original is $PARKED/etcd.yaml.before-restore)"
 
           flags=(
             --name "$member"
@@ -338,10 +392,12 @@ public static class EtcdRestoreGuide
           fi
           echo "restoring the snapshot into $DATA_DIR as member $member ($peers)"
           if ! "$RESTORE_TOOL" snapshot restore "$SNAPSHOT" "${flags[@]}"; then
-            cp "$PARKED/etcd.yaml.before-restore" "$PARKED/etcd.yaml"
+            rm -f "$PARKED/etcd.yaml.edited"
             echo "$RESTORE_TOOL failed (above). $PARKED/etcd.yaml is as it was; remove what it left in $DATA_DIR before trying again." >&2
             exit 1
           fi
+          mv "$PARKED/etcd.yaml.edited" "$PARKED/etcd.yaml"
+          echo "etcd.yaml: the etcd-data volume's hostPath is now $DATA_DIR (was $old; the first saved copy is $PARKED/etcd.yaml.before-restore)"
 
           # etcd first, so the API server finds it; then the API server, the controller manager and the scheduler.
           for manifest in etcd.yaml kube-apiserver.yaml kube-controller-manager.yaml kube-scheduler.yaml; do
