@@ -1,6 +1,5 @@
 using Strata.Adapters.Etcd;
 using Strata.Adapters.Secrets;
-using Strata.Core.Etcd;
 using Strata.TestKit.Etcd;
 
 namespace Strata.Adapters.Tests.Etcd;
@@ -25,7 +24,7 @@ public sealed class EtcdIsolatedMemberTests
 
         // Member 1 applied the puts made through it; member 2 gets them from the same leader (at once, or nearly).
         var (current, behind) = (statuses[0], statuses[2]);
-        var peer = await Eventually(() => endpoints.Members[1].StatusAsync(), s => s.RaftAppliedIndex >= current.RaftAppliedIndex);
+        var peer = await EtcdStatusPolling.UntilAsync(() => endpoints.Members[1].StatusAsync(), s => s.RaftAppliedIndex >= current.RaftAppliedIndex);
         Assert.Equal(current.Revision, peer.Revision);
         // The cut-off member answers, for itself, as a follower with a leader (the one it last heard: members 1 and 2 may
         // have elected another meanwhile on a loaded machine), without alarms: only its log is stale — short of at
@@ -35,22 +34,7 @@ public sealed class EtcdIsolatedMemberTests
         Assert.True(behind.Revision + 100 <= current.Revision, $"{current} and {behind}");
 
         cluster.Heal();
-        var caughtUp = await Eventually(() => endpoints.Members[2].StatusAsync(), s => s.RaftAppliedIndex >= current.RaftAppliedIndex);
+        var caughtUp = await EtcdStatusPolling.UntilAsync(() => endpoints.Members[2].StatusAsync(), s => s.RaftAppliedIndex >= current.RaftAppliedIndex);
         Assert.Equal(current.Revision, caughtUp.Revision);
-    }
-
-    private static async Task<EtcdMemberStatus> Eventually(Func<Task<EtcdMemberStatus>> read, Func<EtcdMemberStatus, bool> done)
-    {
-        var deadline = TimeProvider.System.GetTimestamp() + (30 * TimeProvider.System.TimestampFrequency);
-        while (true)
-        {
-            var status = await read();
-            if (done(status) || TimeProvider.System.GetTimestamp() > deadline)
-            {
-                return status;
-            }
-
-            await Task.Delay(100);
-        }
     }
 }

@@ -103,7 +103,7 @@ public sealed class EtcdLayerRealTests
         await using var cluster = await EtcdCluster.StartAsync(members: 3, peerLinks: true);
         cluster.Isolate(2);
         var cutOff = cluster.Members[2];
-        var leaderless = await EventuallyAsync(() => StatusAsync(cutOff), s => s.Leader == 0);
+        var leaderless = await EtcdStatusPolling.UntilAsync(() => StatusAsync(cutOff), s => s.Leader == 0);
         Assert.Contains("etcdserver: no leader", leaderless.Errors);
 
         var access = new EtcdAccess { Endpoints = [cutOff.Endpoint, cluster.Members[0].Endpoint, cluster.Members[1].Endpoint], DialTimeout = DialTimeout };
@@ -215,21 +215,6 @@ public sealed class EtcdLayerRealTests
     {
         await using var endpoints = await Connector.ConnectAsync(member.Access with { DialTimeout = DialTimeout });
         return await endpoints.Members[0].StatusAsync();
-    }
-
-    private static async Task<EtcdMemberStatus> EventuallyAsync(Func<Task<EtcdMemberStatus>> read, Func<EtcdMemberStatus, bool> done)
-    {
-        var deadline = TimeProvider.System.GetTimestamp() + (30 * TimeProvider.System.TimestampFrequency);
-        while (true)
-        {
-            var status = await read();
-            if (done(status) || TimeProvider.System.GetTimestamp() > deadline)
-            {
-                return status;
-            }
-
-            await Task.Delay(100);
-        }
     }
 
     private static async Task AssertEtcdctlReadsAsync(byte[] snapshot, long revision)
