@@ -6,7 +6,6 @@ using Strata.Adapters.Etcd;
 using Strata.Adapters.Hosting;
 using Strata.Adapters.Secrets;
 using Strata.Core.Artifacts;
-using Strata.Core.Etcd;
 using Strata.TestKit;
 using Strata.TestKit.Etcd;
 
@@ -93,7 +92,7 @@ internal static class EtcdBench
         var run = await Timed.RunAsync(strata, ["backup", "create", "--config", world.ConfigPath, "--policy", "etcd", "--cluster", "prod", "--store", counting, "-o", "json"], environment);
         var manifest = await ManifestAsync(counting, JsonNode.Parse(run.Stdout)!["location"]!.GetValue<string>());
         var objects = manifest.Counts.ByResource.SelectMany(c => Enumerable.Range(0, (int)c.Value).Select(i => KeyValuePair.Create(
-            $"{Prefix(c.Key)}shop/{c.Key}-{i}",
+            $"{SampleApplicationKeys.Prefix(c.Key)}shop/{c.Key}-{i}",
             Encoding.UTF8.GetBytes("{}"))));
         var started = TimeProvider.System.GetTimestamp();
         var written = await EtcdWriter.PutAsync(etcd.Endpoint, objects);
@@ -112,12 +111,6 @@ internal static class EtcdBench
         await File.WriteAllTextAsync(world.ConfigPath, yaml.Replace("    tags: { env: prod }\n",
             $"    tags: {{ env: prod }}\n    etcd: {{ endpoints: [{etcd.Endpoint.GetLeftPart(UriPartial.Authority)}] }}\n", StringComparison.Ordinal));
     }
-
-    /// <summary>Custom resources (the sample's demo.strata.dev) and CRDs keep their group in the key, as kube-apiserver stores them; built-in resources do not.</summary>
-    private static string Prefix(string resource) =>
-        resource.EndsWith(".strata.dev", StringComparison.Ordinal) || resource.EndsWith(".apiextensions.k8s.io", StringComparison.Ordinal)
-            ? EtcdKeyspace.GroupPrefix(resource)!
-            : EtcdKeyspace.BuiltInPrefix(resource);
 
     private static async Task<Timed> SaveAsync(EtcdServer etcd, string folder, int round)
     {

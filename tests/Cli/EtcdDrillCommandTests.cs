@@ -1,7 +1,6 @@
 using System.Text;
 using System.Text.Json.Nodes;
 using Strata.Adapters.Etcd;
-using Strata.Core.Etcd;
 using Strata.TestKit;
 using Strata.TestKit.Etcd;
 
@@ -69,18 +68,12 @@ public sealed class EtcdDrillCommandTests
         var (_, described, _) = await RunAsync(world, "backup", "describe", id, "--store", world.Store, "-o", "json");
         var counts = JsonNode.Parse(described)!["manifest"]!["counts"]!["byResource"]!.AsObject().ToDictionary(c => c.Key, c => c.Value!.GetValue<long>());
         Assert.Contains("services", counts.Keys);
-        var keys = counts.SelectMany(c => Enumerable.Range(0, (int)c.Value).Select(i => $"{Prefix(c.Key)}ns/{c.Key}-{i}"));
+        var keys = counts.SelectMany(c => Enumerable.Range(0, (int)c.Value).Select(i => $"{SampleApplicationKeys.Prefix(c.Key)}ns/{c.Key}-{i}"));
         await EtcdWriter.PutAsync(etcd.Endpoint, keys.Select(k => KeyValuePair.Create(k, Encoding.UTF8.GetBytes("{}"))));
         var yaml = await File.ReadAllTextAsync(world.ConfigPath);
         await File.WriteAllTextAsync(world.ConfigPath, yaml.Replace("    tags: { env: prod }\n", $"    tags: {{ env: prod }}\n    etcd: {{ endpoints: [{etcd.Endpoint.GetLeftPart(UriPartial.Authority)}] }}\n", StringComparison.Ordinal));
         Assert.NotEqual(yaml, await File.ReadAllTextAsync(world.ConfigPath));
     }
-
-    /// <summary>Custom resources (the sample's demo.strata.dev) and CRDs keep their group in the key, as kube-apiserver stores them; built-in resources do not.</summary>
-    private static string Prefix(string resource) =>
-        resource.EndsWith(".strata.dev", StringComparison.Ordinal) || resource.EndsWith(".apiextensions.k8s.io", StringComparison.Ordinal)
-            ? EtcdKeyspace.GroupPrefix(resource)!
-            : EtcdKeyspace.BuiltInPrefix(resource);
 
     private static async Task<(int Code, string Out, string Error)> RunAsync(ControlPlaneWorld world, params string[] args)
     {
