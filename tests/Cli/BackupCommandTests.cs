@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Strata.Core.Artifacts;
 using Strata.Adapters.Kubernetes;
 using Strata.Sandbox;
 using Strata.Sandbox.Http;
@@ -88,7 +89,7 @@ public class BackupCommandTests : IAsyncLifetime
         Assert.Equal(0, code);
         var result = JsonNode.Parse(output)!.AsObject();
         var manifest = JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(Store, result["manifest"]!.GetValue<string>())))!;
-        Assert.Equal(1, manifest["formatVersion"]!.GetValue<int>());
+        Assert.Equal(ArtifactFormat.Version, manifest["formatVersion"]!.GetValue<int>());
         Assert.Equal("v1.31.4", manifest["serverVersion"]!.GetValue<string>());
         var artifact = manifest["artifacts"]![0]!;
         var bytes = await File.ReadAllBytesAsync(Path.Combine(Store, result["artifacts"]![0]!["key"]!.GetValue<string>()));

@@ -4,5 +4,5 @@ namespace Strata.Core.Artifacts;
 public static class ArtifactFormat
 {
     /// <summary>Version written into every manifest. Bump it when the layout or a document's meaning changes.</summary>
-    public const int Version = 1;
+    public const int Version = 2; // 2: client-side encryption (manifest 'encryption'), signatures (manifest.sig), wrapped keys (keys/)
 }

@@ -15,6 +15,8 @@ namespace Strata.Core.Artifacts;
 ///   volumes/{ns}/{pvc}.json                       VolumeSnapshot / VolumeSnapshotContent records
 ///   etcd/snapshot.db                              etcd snapshot (bbolt file + etcd's SHA-256 trailer)
 ///   control-plane/{node}.tar                      a control-plane node's PKI, static-pod manifests (kubeconfigs)
+///   keys/{yyyyMMddTHHmmssZ}-{key}.json            the data key wrapped again by another key (strata key rewrap), one blob per wrapping
+///   manifest.sig                                  signature over manifest.json's exact bytes, written just before it
 ///   manifest.json                                 written last: the commit marker
 /// </code>
 /// </summary>
@@ -25,6 +27,12 @@ public static class ArtifactLayout
 
     /// <summary>File name of the manifest.</summary>
     public const string Manifest = "manifest.json";
+
+    /// <summary>File name of the manifest's signature.</summary>
+    public const string ManifestSignature = "manifest.sig";
+
+    /// <summary>The folder of the wrapped-key sidecars (one per later wrapping of the data key).</summary>
+    public const string KeysFolder = "keys/";
 
     /// <summary>The folder of the application-dumps layer's artifacts.</summary>
     public const string ApplicationsFolder = "applications/";
@@ -118,6 +126,13 @@ public static class ArtifactLayout
 
     /// <summary>Path of a control-plane node's files: <c>control-plane/{node}.tar</c>.</summary>
     public static string ControlPlaneFilesPath(string node) => $"{ControlPlaneFolder}{Escape(node)}.tar";
+
+    /// <summary>
+    /// Path of a wrapped-key sidecar: <c>keys/{yyyyMMddTHHmmssZ}-{first 12 hex of SHA-256(key id)}.json</c>, so each
+    /// wrapping is its own write-once blob and they list in the order they were made.
+    /// </summary>
+    public static string WrappedKeyPath(DateTimeOffset wrappedAt, string keyId) =>
+        $"{KeysFolder}{wrappedAt.UtcDateTime.ToString("yyyyMMdd'T'HHmmss'Z'", System.Globalization.CultureInfo.InvariantCulture)}-{Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(keyId)))[..12]}.json";
 
     /// <summary>
     /// Checks a storage key before any store touches it: 1–1024 characters, relative, no empty,

@@ -77,6 +77,9 @@ public sealed record BackupManifest
     /// <summary>The etcd layer: the snapshot and the control-plane files, or why they do not apply; null when the policy has no <c>etcd:</c>.</summary>
     public Etcd.EtcdLayerRecord? Etcd { get; init; }
 
+    /// <summary>How the backup was encrypted, with its wrapped data key; null when nothing is encrypted.</summary>
+    public Encryption.EncryptionRecord? Encryption { get; init; }
+
     /// <summary>Every problem, per item.</summary>
     public IReadOnlyList<Problem> Problems { get; init; } = [];
 }

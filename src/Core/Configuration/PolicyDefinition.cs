@@ -49,6 +49,9 @@ public sealed record PolicyDefinition
     /// <summary>The etcd snapshot and control-plane files each backup takes (the etcd layer); null: none.</summary>
     public Etcd.EtcdSettings? Etcd { get; init; }
 
+    /// <summary>What its backups encrypt (<c>encrypt: none|secrets|all</c>); null: Secret values when keys are configured (<see cref="EncryptionSettings.ModeFor"/>).</summary>
+    public Encryption.EncryptionMode? Encrypt { get; init; }
+
     /// <summary>The line in the file where the policy is defined.</summary>
     public int Line { get; init; }
 }

@@ -15,6 +15,9 @@ public sealed record StrataConfiguration(IReadOnlyList<ClusterDefinition> Cluste
     /// </summary>
     public SecretReference? Heartbeat { get; init; }
 
+    /// <summary>Client-side encryption keys and the manifest signing key (<c>encryption:</c>).</summary>
+    public EncryptionSettings Encryption { get; init; } = EncryptionSettings.None;
+
     /// <summary>The cluster named <paramref name="name"/>, or null.</summary>
     public ClusterDefinition? FindCluster(string name) => Clusters.FirstOrDefault(c => c.Name == name);
 

@@ -14,6 +14,8 @@ namespace Strata.Core.Serialization;
     UseStringEnumConverter = true,
     WriteIndented = true)]
 [JsonSerializable(typeof(BackupManifest))]
+[JsonSerializable(typeof(Encryption.ManifestSignature))]
+[JsonSerializable(typeof(Encryption.WrappedKey))]
 [JsonSerializable(typeof(BackupRecord))]
 [JsonSerializable(typeof(RestoreRecord))]
 [JsonSerializable(typeof(DrillRecord))]
