@@ -140,6 +140,17 @@ public sealed class KeyVaultManifestSignerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task SignAsync_KeyOnAnotherCurve_RefusedNamingItsTypeWithoutSigning()
+    {
+        _vault.CreateEcKey("signing", "P-384");
+
+        var e = await Assert.ThrowsAsync<KeyVaultRequestException>(() => Signer().SignAsync(Manifest));
+
+        Assert.Contains("EC P-384, not EC P-256 (ES256) or RSA (RS256)", e.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(_vault.Requests, r => r.Path.EndsWith("/sign", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void Name_TheConfiguredReference()
     {
         var signer = new KeyVaultManifestSigner(new("strata-kv", "strata-signing"), new KeyVaultKeys(FakeKeyVault.Credential));

@@ -234,6 +234,17 @@ public sealed class KeyVaultKeysTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task WrapKeyAsync_VaultUrlNotHttps_RefusedBeforeAnyToken()
+    {
+        var keys = _vault.Client();
+
+        var e = await Assert.ThrowsAsync<KeyVaultRequestException>(() => keys.WrapKeyAsync(new Core.Configuration.KeyVaultKeyReference("http://127.0.0.1:1/", "kek"), "RSA-OAEP-256", Plain));
+
+        Assert.Equal((0, false), (e.Status, e.IsTransient));
+        Assert.Contains("not HTTPS", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task WrapKeyAsync_CancelledByCaller_OperationCanceled()
     {
         _vault.CreateRsaKey("kek");

@@ -89,8 +89,13 @@ public sealed class FakeKeyVault : IAsyncDisposable
     /// <summary>Creates an RSA key (2048 bits); returns its kid.</summary>
     public string CreateRsaKey(string name) => Add(name, FakeKeyVersion.Rsa(RSA.Create(2048)));
 
-    /// <summary>Creates an EC P-256 key; returns its kid.</summary>
-    public string CreateEcKey(string name) => Add(name, FakeKeyVersion.Ec(ECDsa.Create(ECCurve.NamedCurves.nistP256)));
+    /// <summary>Creates an EC key, on P-256 unless <paramref name="curve"/> is <c>P-384</c> or <c>P-521</c>; returns its kid.</summary>
+    public string CreateEcKey(string name, string curve = "P-256") => Add(name, FakeKeyVersion.Ec(ECDsa.Create(curve switch
+    {
+        "P-384" => ECCurve.NamedCurves.nistP384,
+        "P-521" => ECCurve.NamedCurves.nistP521,
+        _ => ECCurve.NamedCurves.nistP256,
+    })));
 
     /// <summary>A new version of the key, of the same type, which becomes current; returns its kid. Older versions keep working.</summary>
     public string RotateKey(string name)
@@ -98,7 +103,7 @@ public sealed class FakeKeyVault : IAsyncDisposable
         lock (_gate)
         {
             var current = _keys[name][^1];
-            return Add(name, current.IsRsa ? FakeKeyVersion.Rsa(RSA.Create(2048)) : FakeKeyVersion.Ec(ECDsa.Create(ECCurve.NamedCurves.nistP256)));
+            return Add(name, current.IsRsa ? FakeKeyVersion.Rsa(RSA.Create(2048)) : FakeKeyVersion.Ec(ECDsa.Create(((ECDsa)current.Key).ExportParameters(false).Curve)));
         }
     }
 

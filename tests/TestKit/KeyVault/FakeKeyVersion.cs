@@ -32,13 +32,20 @@ internal sealed class FakeKeyVersion
             };
         }
 
-        var q = ((ECDsa)Key).ExportParameters(false).Q;
+        var ec = ((ECDsa)Key).ExportParameters(false);
         return new JsonObject
         {
-            ["kid"] = kid, ["kty"] = "EC", ["key_ops"] = new JsonArray("sign", "verify"), ["crv"] = "P-256",
-            ["x"] = Base64Url.EncodeToString(q.X), ["y"] = Base64Url.EncodeToString(q.Y),
+            ["kid"] = kid, ["kty"] = "EC", ["key_ops"] = new JsonArray("sign", "verify"), ["crv"] = Curve(ec.Q.X!.Length),
+            ["x"] = Base64Url.EncodeToString(ec.Q.X), ["y"] = Base64Url.EncodeToString(ec.Q.Y),
         };
     }
+
+    private static string Curve(int coordinateLength) => coordinateLength switch
+    {
+        32 => "P-256",
+        48 => "P-384",
+        _ => "P-521",
+    };
 
     /// <summary>The answer's value, or null when the algorithm does not fit the key or the operation (or the value does not decrypt).</summary>
     public byte[]? Operate(string operation, string? alg, byte[] value)
@@ -52,7 +59,7 @@ internal sealed class FakeKeyVersion
                 ("unwrapkey", "RSA-OAEP-256", RSA rsa) => rsa.Decrypt(value, RSAEncryptionPadding.OaepSHA256),
                 ("unwrapkey", "RSA-OAEP", RSA rsa) => rsa.Decrypt(value, RSAEncryptionPadding.OaepSHA1),
                 ("sign", "RS256", RSA rsa) when value.Length == 32 => rsa.SignHash(value, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1),
-                ("sign", "ES256", ECDsa ec) when value.Length == 32 => ec.SignHash(value, DSASignatureFormat.IeeeP1363FixedFieldConcatenation),
+                ("sign", "ES256", ECDsa ec) when value.Length == 32 && ec.KeySize == 256 => ec.SignHash(value, DSASignatureFormat.IeeeP1363FixedFieldConcatenation),
                 _ => null,
             };
         }
