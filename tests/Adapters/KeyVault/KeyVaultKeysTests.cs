@@ -1,5 +1,6 @@
 using System.Buffers.Text;
 using System.Security.Cryptography;
+using Azure.Core;
 using Strata.Adapters.KeyVault;
 using Strata.TestKit;
 using Strata.TestKit.KeyVault;
@@ -199,7 +200,8 @@ public sealed class KeyVaultKeysTests : IAsyncLifetime
         var e = await Assert.ThrowsAsync<KeyVaultRequestException>(() => keys.WrapKeyAsync(new KeyVaultKeyId(new Uri($"https://127.0.0.1:{port.Port}/"), "kek"), "RSA-OAEP-256", Plain));
 
         Assert.Equal((0, true), (e.Status, e.IsTransient));
-        Assert.Contains("could not be reached", e.Message, StringComparison.Ordinal);
+        Assert.Contains("could not be reached (after 2 tries: ", e.Message, StringComparison.Ordinal);
+        Assert.Contains($"127.0.0.1:{port.Port}", e.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -231,6 +233,32 @@ public sealed class KeyVaultKeysTests : IAsyncLifetime
 
         Assert.Equal(401, e.Status);
         Assert.Single(_vault.Requests);
+    }
+
+    [Fact]
+    public async Task WrapKeyAsync_ChallengeForTheVaultsOwnHost_FollowedWithVerificationOn()
+    {
+        _vault.CreateRsaKey("kek");
+        _vault.RequiredTenant = "tenant-b";
+        _vault.ChallengeResource = "https://127.0.0.1";
+        var options = _vault.Options();
+        options.DisableChallengeResourceVerification = false;
+
+        await new KeyVaultKeys(FakeKeyVault.Credential, options).WrapKeyAsync(_vault.Reference("kek"), "RSA-OAEP-256", Plain);
+
+        Assert.Equal([401, 200], _vault.Requests.Select(r => r.Status));
+        Assert.Equal(FakeVaultCredential.TokenFor("tenant-b", ["https://127.0.0.1/.default"]), _vault.Requests[1].BearerToken);
+    }
+
+    [Fact]
+    public void Options_Defaults_AsDocumented()
+    {
+        var options = new KeyVaultKeysOptions();
+
+        Assert.Equal("7.4", options.ApiVersion);
+        Assert.Equal((RetryMode.Exponential, 3, TimeSpan.FromSeconds(0.8)), (options.Retry.Mode, options.Retry.MaxRetries, options.Retry.Delay));
+        Assert.False(options.Diagnostics.IsLoggingContentEnabled);
+        Assert.False(options.DisableChallengeResourceVerification);
     }
 
     [Fact]
