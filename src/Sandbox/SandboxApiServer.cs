@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Net;
 using System.Text;
 using System.Text.Json.Nodes;
@@ -25,6 +26,7 @@ public sealed partial class SandboxApiServer : IAsyncDisposable
     private readonly ApiDispatcher _dispatcher;
     private readonly SemaphoreSlim _lifecycle = new(1, 1);
     private readonly CancellationTokenSource _disposing = new();
+    private readonly ConcurrentDictionary<RequestAddress, byte> _addresses = new();
     private readonly ControllerQueue _controllers;
     private WebApplication? _app;
     private Task _restart = Task.CompletedTask;
@@ -92,8 +94,15 @@ public sealed partial class SandboxApiServer : IAsyncDisposable
     /// <summary>Requests served so far.</summary>
     public long RequestCount => Interlocked.Read(ref RequestCounter);
 
+    /// <summary>Each way requests have addressed the server (server name, <c>Host</c>, protocol), once, ordered.</summary>
+    public IReadOnlyList<RequestAddress> RequestAddresses =>
+        [.. _addresses.Keys.OrderBy(a => a.TlsServerName, StringComparer.Ordinal).ThenBy(a => a.Host, StringComparer.Ordinal).ThenBy(a => a.Protocol, StringComparer.Ordinal)];
+
     /// <summary>Whether the server is listening (false while it is stopped or restarting).</summary>
     public bool IsListening => Volatile.Read(ref _app) is not null;
+
+    /// <summary>Notes how a request addressed the server (<see cref="RequestAddresses"/>).</summary>
+    internal void Addressed(RequestAddress address) => _addresses.TryAdd(address, 0);
 
     /// <summary>Object operations, shared by HTTP requests and direct seeding.</summary>
     internal ObjectRequests Objects { get; }
@@ -101,7 +110,7 @@ public sealed partial class SandboxApiServer : IAsyncDisposable
     public static async Task<SandboxApiServer> StartAsync(SandboxOptions? options = null, CancellationToken cancellationToken = default)
     {
         options ??= new SandboxOptions();
-        var server = new SandboxApiServer(options, new SandboxCertificates(options.Time), new ObjectStore(options.Time));
+        var server = new SandboxApiServer(options, new SandboxCertificates(options.Time, options.ServerCertificateNames), new ObjectStore(options.Time));
         await server.ListenAsync(port: 0, cancellationToken);
         server.SeedDefaults();
         return server;
@@ -263,7 +272,9 @@ public sealed partial class SandboxApiServer : IAsyncDisposable
             kestrel.Limits.MaxRequestBodySize = 16 * 1024 * 1024;
             kestrel.Listen(IPAddress.Loopback, port, listen => listen.UseHttps(https =>
             {
-                https.ServerCertificate = Certificates.ServerCertificate;
+                // A selection callback (rather than ServerCertificate) has the handshake read the client's
+                // server name (SNI), which requests then report (ITlsHandshakeFeature.HostName): RequestAddresses.
+                https.ServerCertificateSelector = (_, _) => Certificates.ServerCertificate;
                 https.ClientCertificateMode = ClientCertificateMode.AllowCertificate;
                 https.AllowAnyClientCertificate();
             }));

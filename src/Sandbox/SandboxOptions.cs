@@ -3,6 +3,13 @@ namespace Strata.Sandbox;
 /// <summary>Settings of a sandbox API server.</summary>
 public sealed record SandboxOptions
 {
+    /// <summary>
+    /// The DNS names the server's certificate is for, and only those; null (the default): 127.0.0.1, ::1, localhost and
+    /// the in-cluster names. A certificate that names none of the addresses the server is reached at is checked against
+    /// kubeconfig's <c>tls-server-name</c>, as a control plane behind a load balancer reached by address is.
+    /// </summary>
+    public IReadOnlyList<string>? ServerCertificateNames { get; init; }
+
     /// <summary>What <c>/version</c> reports.</summary>
     public string GitVersion { get; init; } = "v1.31.4";
 

@@ -1,6 +1,7 @@
 using System.Security.Cryptography.X509Certificates;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Connections.Features;
 using Microsoft.AspNetCore.Http;
 using Strata.Sandbox.Security;
 
@@ -14,6 +15,7 @@ internal sealed class ApiDispatcher(SandboxApiServer server)
     public async Task HandleAsync(HttpContext http)
     {
         Interlocked.Increment(ref server.RequestCounter);
+        server.Addressed(new RequestAddress(http.Features.Get<ITlsHandshakeFeature>()?.HostName ?? string.Empty, http.Request.Host.Value ?? string.Empty, http.Request.Protocol));
         try
         {
             var target = RequestTarget.Parse(http.Request.Path.Value ?? "/", server.Store);
