@@ -305,12 +305,11 @@ def export_objects(archive_path, artifact, output, data_key, decrypt_secrets, su
     check(artifact, length, digest.hexdigest())
     try:
         with tarfile.open(archive_path, mode="r|gz") as tar:
+            seen = set()
             for member in tar:
-                if member.isdir():
-                    reason = unsafe(member.name)
-                    if reason:
-                        raise Refused(f"resources.tar.gz: entry '{member.name}': {reason}")
-                    continue
+                if member.name in seen:
+                    raise Refused(f"resources.tar.gz: entry '{member.name}': the same path appears twice")
+                seen.add(member.name)
                 if not member.isfile():
                     raise Refused(f"resources.tar.gz: entry '{member.name}': not a file; archives of objects hold only files")
                 reason = object_path_error(member.name)
