@@ -384,7 +384,7 @@ def main(argv=None):
         data_key = None
         if args.data_key:
             data_key = parse_data_key(args.data_key)
-        elif args.key:
+        elif args.key and manifest.get("encryption"):
             data_key = unwrap(args.key, read_wrappings(args.backup, manifest))
         summary = export(args.backup, data_key, args.output)
     except Refused as e:
