@@ -396,6 +396,9 @@ def main(argv=None):
     except FileNotFoundError as e:
         print(f"strata_decrypt: '{e.filename}' does not exist", file=sys.stderr)
         return 1
+    except (ValueError, KeyError, TypeError, AttributeError) as e:
+        print(f"strata_decrypt: manifest.json or a keys/ sidecar is not what Strata writes ({type(e).__name__})", file=sys.stderr)
+        return 1
     print(f"wrote {summary['files']} files ({summary['bytes']} bytes) to {args.output}; "
           f"{summary['secrets']} Secrets decrypted")
     return 0
