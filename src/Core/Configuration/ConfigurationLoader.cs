@@ -155,7 +155,7 @@ public static class ConfigurationLoader
             return null;
         }
 
-        reader.OnlyKeys(map, path, "name", "clusters", "schedule", "timeZone", "rpo", "scope", "gitops", "retention", "writeOnceDays", "verification", "databases", "applications", "cloudNativePG", "volumes", "etcd");
+        reader.OnlyKeys(map, path, "name", "clusters", "schedule", "timeZone", "rpo", "scope", "gitops", "retention", "writeOnceDays", "verification", "databases", "applications", "cloudNativePG", "volumes", "etcd", "restoreTargets");
         var name = reader.Name(map, path);
         var selectors = reader.List(map, "clusters", required: true, (r, n, p) => r.Scalar(n, p) is { Length: > 0 } s ? new ClusterSelector(s) : null, path);
         var schedule = reader.Cron(map, path, "schedule", required: true);
@@ -191,6 +191,7 @@ public static class ConfigurationLoader
             CloudNativePG = CloudNativePgTargetReader.ReadAll(reader, map, path),
             Volumes = VolumeSettingsReader.Read(reader, map, path),
             Etcd = etcd,
+            RestoreTargets = RestoreTargetsReader.Read(reader, map, path, clusters),
             Line = ConfigurationReader.LineOf(map),
         };
     }
