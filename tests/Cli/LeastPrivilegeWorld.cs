@@ -1,0 +1,137 @@
+using System.Text.Json.Nodes;
+using Strata.Sandbox;
+using Strata.Sandbox.Security;
+using Strata.TestKit;
+using Strata.TestKit.Rbac;
+using Strata.TestKit.Volumes;
+
+namespace Strata.Cli.Tests;
+
+/// <summary>
+/// Two RBAC-enabled sandboxes with the roles of <c>infra/kubernetes</c> applied as shipped (or with one rule left
+/// out): "prod" holds the sample application, a claim snapshotted through CSI, and a pod with a backup hook in
+/// <c>shop</c>; "dr" is empty and shares prod's storage system. Strata backs up prod as <c>strata-backup</c>,
+/// restores into dr as <c>strata-restore</c>, and drills on prod as <c>strata-drill</c>: each its own
+/// ServiceAccount token, nothing else.
+/// </summary>
+internal sealed class LeastPrivilegeWorld : IAsyncDisposable
+{
+    public const string Driver = "disk.csi.azure.com";
+
+    private const string Policy = """
+          - name: nightly
+            clusters: [prod]
+            schedule: "30 2 * * *"
+            scope: { includeNamespaces: [shop] }
+            volumes: snapshot
+            verification:
+              drill: { timeout: 1m }
+        """;
+
+    private LeastPrivilegeWorld(ControlPlaneWorld world) => World = world;
+
+    public ControlPlaneWorld World { get; }
+
+    public SandboxApiServer Prod => World.Prod;
+
+    public SandboxApiServer Dr => World.Dr;
+
+    /// <summary>The shipped roles as a list of (file, object) in apply order.</summary>
+    public static IReadOnlyList<(string File, JsonObject Object)> Manifests { get; } =
+        [.. Directory.GetFiles(KubernetesManifests.RolesFolder, "*.yaml").Order(StringComparer.Ordinal)
+            .SelectMany(f => KubernetesManifests.Read(f).Select(o => (Path.GetFileName(f), o)))];
+
+    /// <summary>Starts the world; <paramref name="withoutRule"/> leaves rule (role name, index) out of its role.</summary>
+    public static async Task<LeastPrivilegeWorld> StartAsync((string Role, int Index)? withoutRule = null)
+    {
+        var storage = new SnapshotBackend();
+        SandboxOptions Options(PodExecHandler? exec) => new()
+        {
+            Authorization = AuthorizationMode.Rbac,
+            Controllers = new SimulatedControllers
+            {
+                WorkloadReadyDelay = TimeSpan.FromMilliseconds(100),
+                VolumeBindDelay = TimeSpan.FromMilliseconds(50),
+                Snapshots = new SimulatedSnapshots { Backend = storage },
+            },
+            NamespaceDeletionDelay = TimeSpan.FromMilliseconds(100),
+            PodExec = exec,
+        };
+        var world = await ControlPlaneWorld.StartAsync(Policy, prodOptions: Options(PodExecHandlers.Answer("")), drOptions: Options(null));
+        foreach (var server in new[] { world.Prod, world.Dr })
+        {
+            VolumeSnapshotCrds.Install(server);
+            server.Create(StorageObjects.VolumeSnapshotClass("csi-azuredisk-vsc", Driver, isDefault: true));
+            server.Create(StorageObjects.CsiDriver(Driver));
+            foreach (var (_, obj) in Manifests)
+            {
+                // What the sandbox serves (not admission policies), where its namespace exists (exec.yaml's shop: prod only).
+                if (server.Store.Types.Any(t => t.Kind == obj["kind"]!.GetValue<string>())
+                    && (obj["metadata"]!["namespace"]?.GetValue<string>() is not { } ns || server.Store.Get(server.Store.FindType("", "namespaces")!, null, ns) is not null))
+                {
+                    server.Create(Without(obj.DeepClone().AsObject(), withoutRule));
+                }
+            }
+        }
+
+        // A pod whose pre-hook runs through pods/exec (strata-exec is bound in shop).
+        var pod = StorageObjects.Pod("shop", "cache-0", [], annotations: new Dictionary<string, string>
+        {
+            ["pre.hook.backup.velero.io/command"] = """["/bin/sh","-c","sync"]""",
+        });
+        pod["spec"]!["nodeName"] = "node-1";
+        pod["status"] = new JsonObject { ["phase"] = "Running" };
+        world.Prod.Create(pod);
+        world.Variables["HOME"] = world.Dir.Path;
+        return new LeastPrivilegeWorld(world);
+    }
+
+    /// <summary><c>strata backup create</c> as strata-backup.</summary>
+    public Task<(int Code, string Out, string Error)> BackUpAsync()
+    {
+        World.Variables["PROD_TOKEN"] = Prod.Access.IssueServiceAccountToken("strata", "strata-backup");
+        return RunAsync("backup", "create", "--config", World.ConfigPath, "--policy", "nightly", "--cluster", "prod", "--store", World.Store, "-o", "json");
+    }
+
+    /// <summary><c>strata restore create</c> of <paramref name="backupId"/> into dr as strata-restore.</summary>
+    public Task<(int Code, string Out, string Error)> RestoreAsync(string backupId)
+    {
+        World.Variables["KUBECONFIG"] = World.Dir.File("dr-restore.yaml", Dr.Kubeconfig("dr", Dr.Access.IssueServiceAccountToken("strata", "strata-restore")));
+        return RunAsync("restore", "create", "--from-backup", backupId, "--to-context", "dr", "--store", World.Store, "-o", "json");
+    }
+
+    /// <summary><c>strata drill run</c> on prod as strata-drill.</summary>
+    public Task<(int Code, string Out, string Error)> DrillAsync()
+    {
+        World.Variables["PROD_TOKEN"] = Prod.Access.IssueServiceAccountToken("strata", "strata-drill");
+        return RunAsync("drill", "run", "--config", World.ConfigPath, "--policy", "nightly", "--cluster", "prod", "--store", World.Store, "-o", "json");
+    }
+
+    /// <summary>A backup made as strata-backup with every rule; its id.</summary>
+    public async Task<string> BackUpOrFailAsync()
+    {
+        var (code, output, error) = await BackUpAsync();
+        Assert.True(code == 0, error + output);
+        return JsonNode.Parse(output)!["id"]!.GetValue<string>();
+    }
+
+    public async ValueTask DisposeAsync() => await World.DisposeAsync();
+
+    private static JsonObject Without(JsonObject obj, (string Role, int Index)? rule)
+    {
+        if (rule is { } r && obj["kind"]!.GetValue<string>() is "Role" or "ClusterRole" && obj["metadata"]!["name"]!.GetValue<string>() == r.Role)
+        {
+            obj["rules"]!.AsArray().RemoveAt(r.Index);
+        }
+
+        return obj;
+    }
+
+    private async Task<(int Code, string Out, string Error)> RunAsync(params string[] args)
+    {
+        var stdout = new StringWriter();
+        var stderr = new StringWriter();
+        var code = await StrataCli.RunAsync(args, new CliEnvironment(stdout, stderr, World.Variable, false, TimeProvider.System));
+        return (code, stdout.ToString(), stderr.ToString());
+    }
+}
