@@ -26,3 +26,60 @@ public sealed class LeastPrivilegeTests
         Assert.True(denied.Count == 0, string.Join('\n', denied));
     }
 }
+
+public sealed class LeastPrivilegeExplore
+{
+    public static TheoryData<string, int> Rules()
+    {
+        var data = new TheoryData<string, int>();
+        foreach (var (_, obj) in LeastPrivilegeWorld.Manifests)
+        {
+            if (obj["kind"]!.GetValue<string>() is "Role" or "ClusterRole")
+            {
+                for (var i = 0; i < obj["rules"]!.AsArray().Count; i++)
+                {
+                    data.Add(obj["metadata"]!["name"]!.GetValue<string>(), i);
+                }
+            }
+        }
+
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(Rules))]
+    public async Task Explore(string role, int index)
+    {
+        All.Clear();
+        await using var world = await LeastPrivilegeWorld.StartAsync((role, index));
+        var lines = new List<string>();
+        var (code, output, error) = await world.BackUpAsync();
+        lines.Add($"backup {code}");
+        lines.AddRange(Forbidden(output + error));
+        if (code == 0 && role is not ("strata-backup" or "strata-exec" or "strata-control-plane-files"))
+        {
+            var id = System.Text.Json.Nodes.JsonNode.Parse(output)!["id"]!.GetValue<string>();
+            var r = await world.RestoreAsync(id);
+            lines.Add($"restore {r.Code}");
+            lines.AddRange(Forbidden(r.Out + r.Error));
+            var d = await world.DrillAsync();
+            lines.Add($"drill {d.Code} {(d.Code == 0 ? System.Text.Json.Nodes.JsonNode.Parse(d.Out)!["status"] : "")}");
+            lines.AddRange(Forbidden(d.Out + d.Error));
+        }
+
+        File.WriteAllLines($"/tmp/rbac/explore-{role}-{index}.txt", lines);
+        File.WriteAllText($"/tmp/rbac/full-{role}-{index}.txt", All.ToString());
+    }
+
+    private static readonly System.Text.StringBuilder All = new();
+
+    private static IEnumerable<string> Forbidden(string text)
+    {
+        All.AppendLine(text);
+        text = text.Replace("\\u0022", "\"", StringComparison.Ordinal);
+        return Forbidden2(text);
+    }
+
+    private static IEnumerable<string> Forbidden2(string text) =>
+        System.Text.RegularExpressions.Regex.Matches(text, "cannot [a-z]+ resource \\\\?\"[^\"\\\\]+\\\\?\"( in API group \\\\?\"[^\"\\\\]*\\\\?\")?").Select(m => "  " + m.Value).Distinct();
+}

@@ -22,7 +22,7 @@ internal sealed class LeastPrivilegeWorld : IAsyncDisposable
           - name: nightly
             clusters: [prod]
             schedule: "30 2 * * *"
-            scope: { includeNamespaces: [shop] }
+            scope: { includeNamespaces: [shop], clusterResources: include }
             volumes: snapshot
             verification:
               drill: { timeout: 1m }
@@ -74,14 +74,43 @@ internal sealed class LeastPrivilegeWorld : IAsyncDisposable
             }
         }
 
-        // A pod whose pre-hook runs through pods/exec (strata-exec is bound in shop).
-        var pod = StorageObjects.Pod("shop", "cache-0", [], annotations: new Dictionary<string, string>
+        // A claim snapshotted through CSI, mounted by a pod whose pre-hook runs through pods/exec (strata-exec is bound in
+        // shop), and one object of each API group the restore role grants that the sample application lacks.
+        var prod = world.Prod;
+        prod.Create(StorageObjects.StorageClass("managed-csi", Driver));
+        prod.Create(StorageObjects.Claim("shop", "uploads", "managed-csi", "1Gi"));
+        var pod = StorageObjects.Pod("shop", "cache-0", ["uploads"], annotations: new Dictionary<string, string>
         {
             ["pre.hook.backup.velero.io/command"] = """["/bin/sh","-c","sync"]""",
         });
         pod["spec"]!["nodeName"] = "node-1";
+        pod["spec"]!["priorityClassName"] = "shop-critical";
         pod["status"] = new JsonObject { ["phase"] = "Running" };
-        world.Prod.Create(pod);
+        prod.Create(pod);
+        prod.Create(SampleApplication.Obj("scheduling.k8s.io/v1", "PriorityClass", null, "shop-critical", extra: o => o["value"] = 1000));
+        prod.Create(SampleApplication.Obj("batch/v1", "CronJob", "shop", "report", extra: o => o["spec"] = new JsonObject
+        {
+            ["schedule"] = "0 * * * *",
+            ["jobTemplate"] = new JsonObject { ["spec"] = new JsonObject { ["template"] = new JsonObject
+            {
+                ["spec"] = new JsonObject
+                {
+                    ["restartPolicy"] = "Never",
+                    ["containers"] = new JsonArray(new JsonObject { ["name"] = "report", ["image"] = "registry.example.com/report:1" }),
+                },
+            } } },
+        }));
+        prod.Create(SampleApplication.Obj("autoscaling/v2", "HorizontalPodAutoscaler", "shop", "web", extra: o => o["spec"] = new JsonObject
+        {
+            ["scaleTargetRef"] = new JsonObject { ["apiVersion"] = "apps/v1", ["kind"] = "Deployment", ["name"] = "web" },
+            ["minReplicas"] = 1,
+            ["maxReplicas"] = 3,
+        }));
+        prod.Create(SampleApplication.Obj("policy/v1", "PodDisruptionBudget", "shop", "web", extra: o => o["spec"] = new JsonObject
+        {
+            ["minAvailable"] = 1,
+            ["selector"] = new JsonObject { ["matchLabels"] = new JsonObject { ["tier"] = "frontend" } },
+        }));
         world.Variables["HOME"] = world.Dir.Path;
         return new LeastPrivilegeWorld(world);
     }
