@@ -51,7 +51,6 @@ internal sealed class LeastPrivilegeWorld : IAsyncDisposable
             Controllers = new SimulatedControllers
             {
                 WorkloadReadyDelay = TimeSpan.FromMilliseconds(100),
-                VolumeBindDelay = TimeSpan.FromMilliseconds(50),
                 Snapshots = new SimulatedSnapshots { Backend = storage },
             },
             NamespaceDeletionDelay = TimeSpan.FromMilliseconds(100),
@@ -135,6 +134,14 @@ internal sealed class LeastPrivilegeWorld : IAsyncDisposable
         World.Variables["PROD_TOKEN"] = Prod.Access.IssueServiceAccountToken("strata", "strata-drill");
         return RunAsync("drill", "run", "--config", World.ConfigPath, "--policy", "nightly", "--cluster", "prod", "--store", World.Store, "-o", "json");
     }
+
+    /// <summary>The ServiceAccount a role of <c>infra/kubernetes</c> is bound to.</summary>
+    public static string Identity(string role) => role switch
+    {
+        "strata-backup" or "strata-exec" or "strata-control-plane-files" => "strata-backup",
+        "strata-drill" => "strata-drill",
+        _ => "strata-restore",
+    };
 
     /// <summary>A backup made as strata-backup with every rule; its id.</summary>
     public async Task<string> BackUpOrFailAsync()

@@ -9,8 +9,9 @@ namespace Strata.Sandbox.Security;
 /// ClusterRoleBindings grant their ClusterRole everywhere; a RoleBinding grants its Role (same namespace)
 /// or ClusterRole only for requests in its own namespace. Subjects are users, groups and ServiceAccounts
 /// (<c>system:serviceaccount:{namespace}:{name}</c>). A binding whose role does not exist grants nothing, and
-/// the denial says so (<c>RBAC: clusterrole.rbac.authorization.k8s.io "x" not found</c>). ClusterRoles with an
-/// <c>aggregationRule</c> also hold the rules of the ClusterRoles their <c>matchLabels</c> select.
+/// the denial says so (<c>RBAC: clusterrole.rbac.authorization.k8s.io "x" not found</c>). A ClusterRole with an
+/// <c>aggregationRule</c> holds the rules of the ClusterRoles its <c>matchLabels</c> select (and not its own, which
+/// the aggregation controller would overwrite).
 /// </summary>
 internal sealed class RbacAuthorizer(ObjectStore store)
 {
@@ -73,16 +74,14 @@ internal sealed class RbacAuthorizer(ObjectStore store)
             return [];
         }
 
-        return PolicyRule.Of(clusterRole).Concat(Aggregated(clusterRole, clusterRoles));
+        return clusterRole["aggregationRule"]?["clusterRoleSelectors"] is JsonArray selectors
+            ? Aggregated(clusterRole, selectors, clusterRoles)
+            : PolicyRule.Of(clusterRole);
     }
 
-    // The rules of the ClusterRoles an aggregationRule selects (what the aggregation controller copies into the role).
-    private static IEnumerable<PolicyRule> Aggregated(JsonObject clusterRole, JsonObject[] clusterRoles)
+    // The rules of the ClusterRoles an aggregationRule selects: the aggregation controller replaces the role's own rules with them.
+    private static IEnumerable<PolicyRule> Aggregated(JsonObject clusterRole, JsonArray selectors, JsonObject[] clusterRoles)
     {
-        if (clusterRole["aggregationRule"]?["clusterRoleSelectors"] is not JsonArray selectors)
-        {
-            return [];
-        }
 
         var labelSets = selectors.Select(s => s?["matchLabels"] as JsonObject).Where(s => s is { Count: > 0 }).ToList();
         return clusterRoles
