@@ -2,7 +2,7 @@ using System.Text.Json.Nodes;
 using Strata.Sandbox;
 using Strata.Sandbox.Security;
 using Strata.TestKit;
-using Strata.TestKit.Rbac;
+using Strata.TestKit.CloudNativePg;
 using Strata.TestKit.Volumes;
 
 namespace Strata.Cli.Tests;
@@ -36,13 +36,23 @@ internal sealed class LeastPrivilegeWorld : IAsyncDisposable
 
     public SandboxApiServer Dr => World.Dr;
 
-    /// <summary>The shipped roles as a list of (file, object) in apply order.</summary>
+    /// <summary>The documents of <c>infra/kubernetes/*.yaml</c> as (file, object), in <c>kubectl apply -f</c> order.</summary>
     public static IReadOnlyList<(string File, JsonObject Object)> Manifests { get; } =
-        [.. Directory.GetFiles(KubernetesManifests.RolesFolder, "*.yaml").Order(StringComparer.Ordinal)
-            .SelectMany(f => KubernetesManifests.Read(f).Select(o => (Path.GetFileName(f), o)))];
+        [.. Directory.GetFiles(Path.Combine(Repository.Root, "infra", "kubernetes"), "*.yaml").Order(StringComparer.Ordinal)
+            .SelectMany(f => YamlJson.Documents(File.ReadAllText(f)).Select(o => (Path.GetFileName(f), o)))];
 
-    /// <summary>Starts the world; <paramref name="withoutRule"/> leaves rule (role name, index) out of its role.</summary>
-    public static async Task<LeastPrivilegeWorld> StartAsync((string Role, int Index)? withoutRule = null)
+    private const string CloudNativePgTarget = """
+            cloudNativePG:
+              - namespace: shop
+                cluster: pg-main
+        """;
+
+    /// <summary>
+    /// Starts the world; <paramref name="withoutRule"/> leaves rule (role name, index) out of its role. With
+    /// <paramref name="cloudNativePg"/> the policy also asks CloudNativePG's operator for a backup of Cluster shop/pg-main
+    /// (the CLI polls it every 5 s, so only where it is needed).
+    /// </summary>
+    public static async Task<LeastPrivilegeWorld> StartAsync((string Role, int Index)? withoutRule = null, bool cloudNativePg = false)
     {
         var storage = new SnapshotBackend();
         SandboxOptions Options(PodExecHandler? exec) => new()
@@ -52,11 +62,12 @@ internal sealed class LeastPrivilegeWorld : IAsyncDisposable
             {
                 WorkloadReadyDelay = TimeSpan.FromMilliseconds(100),
                 Snapshots = new SimulatedSnapshots { Backend = storage },
+                CloudNativePg = cloudNativePg ? new SimulatedCloudNativePg() : null,
             },
             NamespaceDeletionDelay = TimeSpan.FromMilliseconds(100),
             PodExec = exec,
         };
-        var world = await ControlPlaneWorld.StartAsync(Policy, prodOptions: Options(PodExecHandlers.Answer("")), drOptions: Options(null));
+        var world = await ControlPlaneWorld.StartAsync(cloudNativePg ? Policy + "\n" + CloudNativePgTarget : Policy, prodOptions: Options(PodExecHandlers.Answer("")), drOptions: Options(null));
         foreach (var server in new[] { world.Prod, world.Dr })
         {
             VolumeSnapshotCrds.Install(server);
@@ -76,6 +87,12 @@ internal sealed class LeastPrivilegeWorld : IAsyncDisposable
         // A claim snapshotted through CSI, mounted by a pod whose pre-hook runs through pods/exec (strata-exec is bound in
         // shop), and one object of each API group the restore role grants that the sample application lacks.
         var prod = world.Prod;
+        if (cloudNativePg)
+        {
+            CloudNativePgCrds.Install(prod);
+            prod.Create(CloudNativePgCrds.Cluster("shop", "pg-main"));
+            prod.SetContinuousArchiving("shop", "pg-main", working: true);
+        }
         prod.Create(StorageObjects.StorageClass("managed-csi", Driver));
         prod.Create(StorageObjects.Claim("shop", "uploads", "managed-csi", "1Gi"));
         var pod = StorageObjects.Pod("shop", "cache-0", ["uploads"], annotations: new Dictionary<string, string>

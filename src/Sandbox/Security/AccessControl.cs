@@ -72,10 +72,6 @@ public sealed class AccessControl
 
     public void ClearDenials() => _denials.Clear();
 
-    /// <summary>Whether <paramref name="user"/> may <paramref name="verb"/> the resource (a denial rule aside, always in <see cref="AuthorizationMode.AlwaysAllow"/>).</summary>
-    public bool IsAllowed(SandboxUser user, string verb, string group, string resource, string? ns) =>
-        Authorize(user, new AccessRequest(verb, group, resource, null, ns, null)) is null;
-
     /// <summary>Null when <paramref name="user"/> may do what <paramref name="request"/> asks; otherwise the reason a denial gives (often empty).</summary>
     public string? Authorize(SandboxUser user, AccessRequest request)
     {
