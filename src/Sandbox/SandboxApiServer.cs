@@ -37,7 +37,8 @@ public sealed partial class SandboxApiServer : IAsyncDisposable
         Options = options;
         Certificates = certificates;
         Store = store;
-        AdminToken = Access.IssueToken("sandbox-admin", "system:masters");
+        Access = new AccessControl(options.Authorization, store);
+        AdminToken = Access.IssueToken("sandbox-admin", AccessControl.Masters);
         Objects = new ObjectRequests(store, new ObjectLifecycle(options.Time), new AdmissionChain(store, options.Admission), options);
         _controllers = new ControllerQueue(options.Time, _disposing.Token);
         Objects.Observe(new NamespaceController(Objects, _controllers, options.NamespaceDeletionDelay, options.Time));
@@ -78,7 +79,8 @@ public sealed partial class SandboxApiServer : IAsyncDisposable
 
     public ObjectStore Store { get; }
 
-    public AccessControl Access { get; } = new();
+    /// <summary>Tokens, authorization (<see cref="SandboxOptions.Authorization"/>) and denial rules.</summary>
+    public AccessControl Access { get; }
 
     public FaultInjection Faults { get; } = new();
 
@@ -294,6 +296,14 @@ public sealed partial class SandboxApiServer : IAsyncDisposable
         foreach (var ns in new[] { "default", "kube-system", "kube-public", "kube-node-lease" })
         {
             CreateNamespace(ns, new Dictionary<string, string> { ["kubernetes.io/metadata.name"] = ns });
+        }
+
+        if (Options.Authorization == AuthorizationMode.Rbac)
+        {
+            foreach (var obj in DefaultRbac.Objects())
+            {
+                Create(obj);
+            }
         }
     }
 }

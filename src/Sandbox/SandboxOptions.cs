@@ -40,6 +40,15 @@ public sealed record SandboxOptions
     /// </summary>
     public TimeSpan NamespaceDeletionDelay { get; init; }
 
+    /// <summary>
+    /// How requests are authorized: <see cref="Security.AuthorizationMode.AlwaysAllow"/> (the default), or
+    /// <see cref="Security.AuthorizationMode.Rbac"/>: with the Roles, ClusterRoles and bindings the sandbox stores, seeded
+    /// with kube-apiserver's discovery roles (<c>system:discovery</c>, <c>system:public-info-viewer</c>,
+    /// <c>system:basic-user</c>, bound to every authenticated user). Tokens for ServiceAccounts come from
+    /// <see cref="Security.AccessControl.IssueServiceAccountToken"/>.
+    /// </summary>
+    public Security.AuthorizationMode Authorization { get; init; }
+
     /// <summary>Validating admission (webhooks and policies) applied to every create and update, dry runs included.</summary>
     public IReadOnlyList<AdmissionRule> Admission { get; init; } = [];
 

@@ -35,6 +35,11 @@ internal sealed class ApiDispatcher(SandboxApiServer server)
                 }
             }
 
+            if (user is not null)
+            {
+                Authorize(user, AccessRequestOf(http, target, verb));
+            }
+
             await RouteAsync(http, target, verb, user!);
         }
         catch (ApiError e)
@@ -107,11 +112,6 @@ internal sealed class ApiDispatcher(SandboxApiServer server)
                 new JsonObject { ["group"] = type.Group, ["kind"] = type.Plural });
         }
 
-        if (!server.Access.IsAllowed(user, verb, type.Group, type.Plural, target.Namespace))
-        {
-            throw ApiError.Forbidden(user.Name, verb, type.Group, type.Plural, target.Namespace, target.Name);
-        }
-
         if (server.Options.RequestDelay > TimeSpan.Zero)
         {
             await Task.Delay(server.Options.RequestDelay, server.Time, http.RequestAborted);
@@ -145,6 +145,31 @@ internal sealed class ApiDispatcher(SandboxApiServer server)
             default:
                 throw new ApiError(405, "MethodNotAllowed", "the server does not allow this method on the requested resource");
         }
+    }
+
+    private void Authorize(SandboxUser user, AccessRequest request)
+    {
+        if (server.Access.Authorize(user, request) is { } reason)
+        {
+            throw ApiError.Forbidden(user.Name, request, reason);
+        }
+    }
+
+    /// <summary>
+    /// The authorizer's attributes of a request, as kube-apiserver's RequestInfo derives them: an exec is
+    /// <c>create</c> on <c>pods/exec</c> (over WebSocket too, since 1.30); a Namespace addressed by name is in
+    /// itself (so a RoleBinding inside a namespace may allow reading or deleting that namespace); everything
+    /// that is not an object path is a non-resource request on the path, its verb the lower-cased method.
+    /// </summary>
+    private static AccessRequest AccessRequestOf(HttpContext http, RequestTarget? target, string verb)
+    {
+        if (target is not RequestTarget.Objects o)
+        {
+            return AccessRequest.ForPath(http.Request.Method.ToLowerInvariant(), http.Request.Path.Value ?? "/");
+        }
+
+        var ns = o.Type.Key == "namespaces" && o.Name is not null ? o.Name : o.Namespace;
+        return new AccessRequest(o.Subresource == "exec" ? "create" : verb, o.Type.Group, o.Type.Plural, o.Subresource, ns, o.Name);
     }
 
     private static string Verb(HttpContext http, RequestTarget? target)
