@@ -290,6 +290,44 @@ public class RestoreCommandTests : TwoClusterCli
     }
 
     [Fact]
+    public async Task Create_RbacTheApiServerBootstraps_IsCapturedButNotRestored_TheOthersAre()
+    {
+        // RoleBindings to the API server's own ClusterRoles (view: labelled rbac-defaults) and to an add-on's system: one,
+        // beside the sample's binding to its own ClusterRole shop-reader. On a real target both exist already, and
+        // creating them without escalate/bind is refused before their existence is checked.
+        var bootstrap = new Dictionary<string, string> { ["kubernetes.io/bootstrapping"] = "rbac-defaults" };
+        Prod.Create(Sandbox.SampleApplication.Obj("rbac.authorization.k8s.io/v1", "ClusterRole", null, "view", bootstrap, extra: o => o["rules"] = new JsonArray(
+            new JsonObject { ["apiGroups"] = new JsonArray(""), ["resources"] = new JsonArray("pods"), ["verbs"] = new JsonArray("get", "list", "watch") })));
+        Prod.Create(Sandbox.SampleApplication.Obj("rbac.authorization.k8s.io/v1", "ClusterRole", null, "system:aggregated-metrics-reader"));
+        foreach (var (binding, role) in new[] { ("viewers", "view"), ("metrics", "system:aggregated-metrics-reader") })
+        {
+            Prod.Create(Sandbox.SampleApplication.Obj("rbac.authorization.k8s.io/v1", "RoleBinding", "shop", binding, extra: o =>
+            {
+                o["roleRef"] = new JsonObject { ["apiGroup"] = "rbac.authorization.k8s.io", ["kind"] = "ClusterRole", ["name"] = role };
+                o["subjects"] = new JsonArray(new JsonObject { ["kind"] = "ServiceAccount", ["name"] = "api", ["namespace"] = "shop" });
+            }));
+        }
+
+        var backup = await BackupAsync("prod");
+        var (code, result, error) = await RestoreAsync("--from-backup", Id(backup));
+
+        var archive = Archive(backup);
+        Assert.Contains("resources/rbac.authorization.k8s.io/v1/clusterroles/view.json", archive.Keys); // they document the source cluster
+        Assert.Contains("resources/rbac.authorization.k8s.io/v1/clusterroles/system:aggregated-metrics-reader.json", archive.Keys);
+        Assert.True(code == 0, error + result);
+        var skipped = Items(result!, "skippedRecreated").Where(i => i["resource"]!.GetValue<string>() == "clusterroles.rbac.authorization.k8s.io")
+            .ToDictionary(i => i["name"]!.GetValue<string>(), i => i["message"]!.GetValue<string>());
+        Assert.Equal(["system:aggregated-metrics-reader", "view"], skipped.Keys.Order(StringComparer.Ordinal));
+        Assert.StartsWith("bootstrapped by the API server (kubernetes.io/bootstrapping: rbac-defaults)", skipped["view"], StringComparison.Ordinal);
+        Assert.StartsWith("a system: name, reserved for the control plane and its add-ons", skipped["system:aggregated-metrics-reader"], StringComparison.Ordinal);
+        var clusterRoles = Dr.Store.Types.Single(t => t.Key == "clusterroles.rbac.authorization.k8s.io");
+        Assert.Null(Dr.Store.Get(clusterRoles, null, "view"));
+        Assert.NotNull(Dr.Store.Get(clusterRoles, null, "shop-reader"));
+        var bindings = Dr.Store.Types.Single(t => t.Key == "rolebindings.rbac.authorization.k8s.io");
+        Assert.All(new[] { "viewers", "metrics", "api-reads-config" }, b => Assert.NotNull(Dr.Store.Get(bindings, "shop", b)));
+    }
+
+    [Fact]
     public async Task Create_BadInput_FailsWithOneClearLine()
     {
         var (code, _, error) = await RestoreAsync("--from-backup", "20990101-000000-000000");

@@ -43,8 +43,7 @@ public sealed class VolumeVerificationCommandTests : IAsyncLifetime
         var (id, snapshot) = await BackUpWithSnapshotAsync();
 
         var (soundCode, sound, soundError) = await RunAsync("backup", "verify", id, "--store", _world.Store, "--config", _world.ConfigPath, "-o", "json");
-        await _prod.DeleteAsync(VolumeSnapshotApi.VolumeSnapshots, "shop", snapshot);
-        await UntilAsync(async () => await _prod.GetAsync(VolumeSnapshotApi.VolumeSnapshots, "shop", snapshot) is null); // the controller's finalizers go first
+        await DeleteAsync(snapshot);
         var (goneCode, gone, _) = await RunAsync("backup", "verify", id, "--store", _world.Store, "--config", _world.ConfigPath, "-o", "json");
 
         Assert.True(soundCode == 0, soundError);
@@ -78,8 +77,7 @@ public sealed class VolumeVerificationCommandTests : IAsyncLifetime
     public async Task Verify_WithoutConfig_AfterItFailedOnAGoneSnapshot_StaysVerificationFailed_NotVerified_Exit1()
     {
         var (id, snapshot) = await BackUpWithSnapshotAsync();
-        await _prod.DeleteAsync(VolumeSnapshotApi.VolumeSnapshots, "shop", snapshot);
-        await UntilAsync(async () => await _prod.GetAsync(VolumeSnapshotApi.VolumeSnapshots, "shop", snapshot) is null);
+        await DeleteAsync(snapshot);
         var (failedCode, _, _) = await RunAsync("backup", "verify", id, "--store", _world.Store, "--config", _world.ConfigPath);
 
         var (code, output, error) = await RunAsync("backup", "verify", id, "--store", _world.Store);
@@ -113,7 +111,9 @@ public sealed class VolumeVerificationCommandTests : IAsyncLifetime
         body["metadata"]!["labels"] = new JsonObject { [StrataLabels.BackupId] = id, [StrataLabels.ManagedBy] = StrataLabels.Manager };
         await _prod.CreateAsync(VolumeSnapshotApi.VolumeSnapshots, "shop", body);
         var snapshot = await ReadyAsync(name);
-        var content = (await _prod.GetAsync(VolumeSnapshotApi.VolumeSnapshotContents, null, snapshot.GetString("status.boundVolumeSnapshotContentName")!))!;
+        // Retain, as the volumes layer leaves the content (its class says Delete).
+        var content = await _prod.MergePatchAsync(VolumeSnapshotApi.VolumeSnapshotContents, null, snapshot.GetString("status.boundVolumeSnapshotContentName")!,
+            new JsonObject { ["spec"] = new JsonObject { ["deletionPolicy"] = "Retain" } });
         var record = new VolumeSnapshotRecord
         {
             Namespace = "shop",
@@ -140,6 +140,16 @@ public sealed class VolumeVerificationCommandTests : IAsyncLifetime
             Volumes = [record],
         }, StrataJson.Default.BackupManifest));
         return (id, name);
+    }
+
+    /// <summary>Deletes the VolumeSnapshot and its (retained) content, and waits until both are gone: the backup's volume data is lost.</summary>
+    private async Task DeleteAsync(string snapshot)
+    {
+        var content = (await _prod.GetAsync(VolumeSnapshotApi.VolumeSnapshots, "shop", snapshot))!.GetString("status.boundVolumeSnapshotContentName")!;
+        await _prod.DeleteAsync(VolumeSnapshotApi.VolumeSnapshots, "shop", snapshot);
+        await _prod.DeleteAsync(VolumeSnapshotApi.VolumeSnapshotContents, null, content);
+        await UntilAsync(async () => await _prod.GetAsync(VolumeSnapshotApi.VolumeSnapshots, "shop", snapshot) is null // the controller's finalizers go first
+            && await _prod.GetAsync(VolumeSnapshotApi.VolumeSnapshotContents, null, content) is null);
     }
 
     private async Task<KubeObject> ReadyAsync(string name)

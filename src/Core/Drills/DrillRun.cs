@@ -385,11 +385,18 @@ public sealed class DrillRun(IClusterWriter target, IArtifactStore store, IRunHi
         return (names, selector, null);
     }
 
+    /// <summary>
+    /// What the target refused: objects it would not take, and the restore's errors beside them (owner references it
+    /// would not patch back, …) — a drill whose restore had errors did not prove the backup restores, so it fails.
+    /// </summary>
     private static List<DrillRefusal> Refusals(RestoreRecord restore) =>
     [
         .. restore.Items
             .Where(i => i.Outcome is RestoreItemOutcome.Failed or RestoreItemOutcome.SkippedUnsupported)
             .Select(i => new DrillRefusal(ObjectName(i), i.Message ?? i.Outcome.ToString())),
+        .. restore.Problems
+            .Where(p => p.Severity == Results.ProblemSeverity.Error)
+            .Select(p => new DrillRefusal(p.Name is null ? p.Resource ?? "restore" : $"{p.Resource} {(p.Namespace is null ? p.Name : $"{p.Namespace}/{p.Name}")}", p.Message)),
     ];
 
     private static string ObjectName(RestoreItemResult i) => $"{i.Resource} {(i.Namespace is null ? i.Name : $"{i.Namespace}/{i.Name}")}";

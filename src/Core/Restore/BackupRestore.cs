@@ -129,9 +129,11 @@ public sealed class BackupRestore(
         if (!request.DryRun)
         {
             progress?.Report(new RestoreProgress("restoring owner references", done, total, null));
+            // An object left without its owner references is not what the backup held (garbage collection, adoption):
+            // an error of the restore, not a note.
             foreach (var problem in await applier.RelinkDeferredOwnersAsync(cancellationToken))
             {
-                problems.Warning(problem, reason: ProblemReasons.OwnerReferences);
+                problems.Error(problem.Message, problem.Resource, problem.Namespace, problem.Name, ProblemReasons.OwnerReferences);
             }
         }
 
@@ -154,7 +156,7 @@ public sealed class BackupRestore(
         counts[ClaimsFromSnapshotsCount] = snapshots.ClaimsCreated;
 
         var broken = items.Count(i => i.Outcome is RestoreItemOutcome.Failed or RestoreItemOutcome.SkippedUnsupported);
-        var status = broken == 0 ? RestoreStatus.Succeeded
+        var status = broken == 0 ? (problems.HasErrors ? RestoreStatus.PartiallyFailed : RestoreStatus.Succeeded)
             : broken == items.Count ? RestoreStatus.Failed
             : RestoreStatus.PartiallyFailed;
         return record with

@@ -143,9 +143,9 @@ internal sealed class ObjectApplier(IClusterWriter target, RestoreRequest reques
     }
 
     /// <summary>Adds the owner references that had to wait for their owners to be created.</summary>
-    public async Task<List<string>> RelinkDeferredOwnersAsync(CancellationToken cancellationToken)
+    public async Task<List<(string Resource, string? Namespace, string Name, string Message)>> RelinkDeferredOwnersAsync(CancellationToken cancellationToken)
     {
-        var problems = new List<string>();
+        var problems = new List<(string, string?, string, string)>();
         while (_deferred.TryDequeue(out var item))
         {
             var owners = item.Owners.Select(o => o.DeepClone().AsObject())
@@ -185,7 +185,7 @@ internal sealed class ObjectApplier(IClusterWriter target, RestoreRequest reques
             }
             catch (ClusterRequestException e)
             {
-                problems.Add($"{item.Resource.QualifiedName} {item.Namespace}/{item.Name}: owner references could not be restored: {e.Message}");
+                problems.Add((item.Resource.QualifiedName, item.Namespace, item.Name, $"owner references could not be restored: {e.Message}"));
             }
         }
 

@@ -4,11 +4,15 @@ namespace Strata.Core.Restore;
 
 /// <summary>
 /// Objects a restore leaves to the target's controllers, which recreate them from objects that
-/// are restored — or makes anew itself, as Strata's own snapshot objects, which come back through the
-/// claims they were taken of: a table of rules, each with its reason.
+/// are restored — or to its API server, which bootstraps its own RBAC defaults (<see cref="RbacBootstrap"/>) —
+/// or makes anew itself, as Strata's own snapshot objects, which come back through the claims they
+/// were taken of: a table of rules, each with its reason.
 /// </summary>
 public static class RecreatedByControllers
 {
+    private const string BootstrapWhy =
+        "the API server bootstraps its RBAC roles and bindings (and the control plane its system: ones) on every cluster; creating or patching one without escalate/bind is refused before its existence is checked, and would overwrite the target's with the source's";
+
     /// <summary>The rules, by group-qualified resource.</summary>
     public static IReadOnlyList<RecreationRule> Rules { get; } =
     [
@@ -43,6 +47,10 @@ public static class RecreatedByControllers
         new(Snapshots.StrataSnapshotObjects.VolumeSnapshotContents,
             "the contents of Strata's snapshots are made anew, pre-provisioned with deletionPolicy Retain; re-applied, the original would fight over its snapshot handle",
             (o, set) => Snapshots.StrataSnapshotObjects.ContentReason(o, set)),
+        new("clusterroles.rbac.authorization.k8s.io", BootstrapWhy, (o, _) => RbacBootstrap.ClusterReason(o)),
+        new("clusterrolebindings.rbac.authorization.k8s.io", BootstrapWhy, (o, _) => RbacBootstrap.ClusterReason(o)),
+        new("roles.rbac.authorization.k8s.io", BootstrapWhy, (o, _) => RbacBootstrap.Reason(o)),
+        new("rolebindings.rbac.authorization.k8s.io", BootstrapWhy, (o, _) => RbacBootstrap.Reason(o)),
     ];
 
     /// <summary>Why <paramref name="obj"/> is left to a controller, or null when it is restored.</summary>

@@ -9,7 +9,8 @@ namespace Strata.Core.Verification;
 /// <summary>
 /// The volumes layer's check of <c>volumes/{ns}/{pvc}.json</c>: it parses as a <see cref="VolumeSnapshotArtifact"/> whose
 /// record is the manifest's record of that path (the same claim, VolumeSnapshot, content and handle), and whose embedded
-/// VolumeSnapshot is the one named and was <c>readyToUse</c> when it was captured. It proves what the store says of the
+/// VolumeSnapshot is the one named and was <c>readyToUse</c> when it was captured; the record must hold the storage
+/// system's snapshot handle and a content left <c>Retain</c> (else the data goes with its namespace). It proves what the store says of the
 /// snapshot; that the snapshot is still there is the live check's (<see cref="VolumeSnapshotLiveCheck"/>).
 /// </summary>
 public sealed class VolumeRecordCheck : IArtifactCheck
@@ -82,6 +83,17 @@ public sealed class VolumeRecordCheck : IArtifactCheck
         {
             findings.Error(Name, "the VolumeSnapshot was not readyToUse when it was captured" + (SnapshotStatus.Error(snapshot) is { } error ? $": {error}" : ""),
                 artifact.Path, "volumeSnapshot.status.readyToUse", "true", SnapshotStatus.ReadyToUse(snapshot) is false ? "false" : "none");
+        }
+
+        if (record.SnapshotHandle is null)
+        {
+            findings.Error(Name, "the record holds no snapshot handle: the VolumeSnapshotContent was not read at capture, so nothing proves which storage snapshot holds the data, "
+                + "nor that it outlives its VolumeSnapshot", artifact.Path, "record.snapshotHandle", "a handle", "none");
+        }
+        else if (record.DeletionPolicy != "Retain")
+        {
+            findings.Error(Name, $"the VolumeSnapshotContent was left with deletionPolicy {record.DeletionPolicy ?? "none"}: deleting the VolumeSnapshot, or its namespace, deletes the storage snapshot",
+                artifact.Path, "record.deletionPolicy", "Retain", record.DeletionPolicy ?? "none");
         }
 
         if (stored.VolumeSnapshotContent is { } contentObject && record.ContentName is not null)

@@ -14,7 +14,8 @@ namespace Strata.Core.Volumes;
 /// is cut, wait until it is ready (or out of time — a <c>status.error</c> is not the end: the controller retries, and
 /// clears it on success), then record it — the artifact <c>volumes/{ns}/{pvc}.json</c> with the bound
 /// VolumeSnapshotContent (set to <c>Retain</c>, <see cref="BoundContent"/>) when it is ready, its problems in the run's
-/// result; one not ready in time is an error that quotes the controller's last error.
+/// result; one not ready in time is an error that quotes the controller's last error, and so is a content that could not
+/// be read or retained.
 /// </summary>
 internal sealed class SnapshotTaker(IClusterWriter client, LayerContext context, SnapshotWatch watch, TimeSpan timeout)
 {
@@ -112,14 +113,20 @@ internal sealed class SnapshotTaker(IClusterWriter client, LayerContext context,
             record = record with { Error = hookError };
         }
 
-        var content = await _contents.ReadAsync(taken, cancellationToken);
+        var (content, contentError) = await _contents.ReadAsync(taken, cancellationToken);
         string? original = null;
         if (content is not null)
         {
-            (content, original) = await _contents.RetainAsync(taken, content, cancellationToken);
+            (content, original, contentError) = await _contents.RetainAsync(taken, content, cancellationToken);
         }
 
         record = WithContent(record, content) with { OriginalDeletionPolicy = original };
+        if (contentError is not null)
+        {
+            // Recorded and committed all the same: the snapshot is ready, and a restore in this cluster can use it.
+            record = record with { Error = record.Error is { } earlier ? $"{earlier}; {contentError}" : contentError };
+        }
+
         var path = ArtifactLayout.VolumeRecordPath(claim.Namespace, claim.Name);
         record = record with { Path = path };
         var artifact = new VolumeSnapshotArtifact(record, claim.Claim.Json, taken.Latest!.Json, content);

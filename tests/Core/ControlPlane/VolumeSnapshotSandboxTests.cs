@@ -77,12 +77,18 @@ public sealed class VolumeSnapshotSandboxTests : IAsyncLifetime
     public async Task Verification_RealSnapshot_ReadyPasses_DeletedFails()
     {
         var backup = await BackUpAsync("ci-1");
-        var snapshot = await SnapshotAsync(backup, "data", "csi-delete");
+        var taken = await SnapshotAsync(backup, "data", "csi-delete");
+        // Retain, as the volumes layer leaves the content: a record that is not is a failure of its own.
+        var content = await _client.MergePatchAsync(VolumeSnapshotApi.VolumeSnapshotContents, null, taken.Record.ContentName!,
+            new JsonObject { ["spec"] = new JsonObject { ["deletionPolicy"] = "Retain" } });
+        var snapshot = taken with { Record = taken.Record with { DeletionPolicy = "Retain", OriginalDeletionPolicy = "Delete" }, Content = content.Json };
         VolumeSnapshotFakes.AddToBackup(_plane.Store, backup, [snapshot]);
 
         var sound = await VerifyAsync(backup);
         await _client.DeleteAsync(VolumeSnapshotApi.VolumeSnapshots, "shop", snapshot.Record.SnapshotName);
-        await UntilAsync(async () => await GetAsync(VolumeSnapshotApi.VolumeSnapshots, "shop", snapshot.Record.SnapshotName) is null);
+        await _client.DeleteAsync(VolumeSnapshotApi.VolumeSnapshotContents, null, snapshot.Record.ContentName!);
+        await UntilAsync(async () => await GetAsync(VolumeSnapshotApi.VolumeSnapshots, "shop", snapshot.Record.SnapshotName) is null
+            && await GetAsync(VolumeSnapshotApi.VolumeSnapshotContents, null, snapshot.Record.ContentName!) is null);
         var gone = await VerifyAsync(backup);
 
         Assert.Equal(BackupStatus.Verified, sound.Status);

@@ -181,6 +181,36 @@ public sealed class DrillRunTests
     }
 
     [Fact]
+    public async Task Scratch_RestoreWithErrors_OwnerReferencesNotPatchedBack_FailsNamingThem_EvenWithEveryAssertionMet()
+    {
+        var fakes = await DrillFakes.CreateAsync();
+        var web = fakes.Prod.Objects[RecordingCluster.Key("deployments.apps", "shop", "web")]["metadata"]!["uid"]!.GetValue<string>();
+        // Restored before its owner (ConfigMaps come before workloads): its owner reference is patched back once web exists.
+        await fakes.Prod.CreateAsync(DrillFakes.Type("configmaps"), "shop", DrillFakes.Object("v1", "ConfigMap", "shop", "web-flags", extra: o =>
+            o["metadata"]!["ownerReferences"] = new JsonArray(new JsonObject { ["apiVersion"] = "apps/v1", ["kind"] = "Deployment", ["name"] = "web", ["uid"] = web })));
+        var backup = await fakes.BackUpAsync();
+        fakes.Prod.Admission = (resource, body) => resource.Name == "configmaps" && body["metadata"]?["ownerReferences"] is JsonArray { Count: > 0 }
+            && body["metadata"]!["namespace"]!.GetValue<string>().StartsWith("drill-", StringComparison.Ordinal)
+            ? "configmaps may not be patched here" : null;
+
+        var (drill, result, _) = await fakes.DrillAsync(backup);
+
+        Assert.Equal(DrillStatus.Failed, drill!.Status);
+        Assert.All(drill.Assertions, a => Assert.True(a.Passed)); // the copy looks ready; what the restore could not do still fails it
+        var scratch = drill.Namespaces["shop"];
+        var refused = Assert.Single(drill.Refused);
+        Assert.Equal($"configmaps {scratch}/web-flags", refused.Object);
+        Assert.StartsWith("owner references could not be restored: admission webhook", refused.Reason, StringComparison.Ordinal);
+        Assert.StartsWith($"the target refused 1 object(s); first: configmaps {scratch}/web-flags: owner references could not be restored", drill.Error, StringComparison.Ordinal);
+        Assert.Null(drill.RtoSeconds);
+        Assert.NotEmpty(result.Messages); // alerted
+        var restore = (await fakes.Plane.History.FindRestoreAsync(drill.RestoreId!))!;
+        Assert.Equal(RestoreStatus.PartiallyFailed, restore.Status); // every object created, one not as the backup held it
+        var problem = Assert.Single(restore.Problems);
+        Assert.Equal((Results.ProblemSeverity.Error, "configmaps", scratch, "web-flags", "OwnerReferences"), (problem.Severity, problem.Resource, problem.Namespace, problem.Name, problem.Reason));
+    }
+
+    [Fact]
     public async Task Scratch_UserAssertions_OnScratchNamespaces_WithReadinessOff()
     {
         var fakes = await DrillFakes.CreateAsync("""

@@ -107,6 +107,9 @@ public sealed class VolumeSnapshotChecksTests
     public async Task Verify_SnapshotDeleted_ContentLeftWithDeletionPolicyDelete_Fails()
     {
         var (record, snapshot) = await BackUpWithSnapshotAsync();
+        // Retain when captured, set back to Delete since (by hand, or by a tool that reconciles contents).
+        await _cluster.MergePatchAsync(VolumeSnapshotApi.VolumeSnapshotContents, null, snapshot.Record.ContentName!,
+            new JsonObject { ["spec"] = new JsonObject { ["deletionPolicy"] = "Delete" } });
         _cluster.Remove("volumesnapshots.snapshot.storage.k8s.io", "shop", snapshot.Record.SnapshotName);
 
         var (verified, _) = await VerifyAsync(record);
@@ -320,6 +323,34 @@ public sealed class VolumeSnapshotChecksTests
     }
 
     [Fact]
+    public async Task Verify_RecordWithoutASnapshotHandle_Fails_TheContentWasNotReadAtCapture()
+    {
+        var (record, snapshot) = await BackUpWithSnapshotAsync(deletionPolicy: "Delete",
+            artifact: taken => VolumeSnapshotFakes.Artifact(taken with { Record = taken.Record with { SnapshotHandle = null, DeletionPolicy = null } }));
+        VolumeSnapshotFakes.ReplaceVolumes(_plane.Store, record, [snapshot.Record with { SnapshotHandle = null, DeletionPolicy = null }]);
+
+        var (verified, _) = await VerifyAsync(record);
+
+        Assert.Equal(BackupStatus.VerificationFailed, verified.Status);
+        var error = Assert.Single(verified.Verification!.Errors);
+        Assert.Equal(("volume", snapshot.Record.Path, "record.snapshotHandle", "none"), (error.Check, error.Artifact, error.Entry, error.Found));
+        Assert.StartsWith("the record holds no snapshot handle: the VolumeSnapshotContent was not read at capture", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Verify_RecordedContentLeftWithDelete_Fails_ItsDataGoesWithTheNamespace()
+    {
+        var (record, snapshot) = await BackUpWithSnapshotAsync(deletionPolicy: "Delete");
+
+        var (verified, _) = await VerifyAsync(record);
+
+        Assert.Equal(BackupStatus.VerificationFailed, verified.Status);
+        var error = Assert.Single(verified.Verification!.Errors);
+        Assert.Equal(("volume", snapshot.Record.Path, "record.deletionPolicy", "Retain", "Delete"), (error.Check, error.Artifact, error.Entry, error.Expected, error.Found));
+        Assert.Equal("the VolumeSnapshotContent was left with deletionPolicy Delete: deleting the VolumeSnapshot, or its namespace, deletes the storage snapshot", error.Message);
+    }
+
+    [Fact]
     public async Task Verify_CapturedSnapshotWasNotReady_Fails()
     {
         var (record, snapshot) = await BackUpWithSnapshotAsync(artifact: taken =>
@@ -355,7 +386,7 @@ public sealed class VolumeSnapshotChecksTests
 
     /// <summary>A backup of the fakes' cluster "prod" (which serves the snapshot API) with a snapshot of each claim added to it.</summary>
     private async Task<(BackupRecord Record, TakenSnapshot First)> BackUpWithSnapshotAsync(
-        string[]? claims = null, Func<TakenSnapshot, byte[]>? artifact = null, string deletionPolicy = "Delete")
+        string[]? claims = null, Func<TakenSnapshot, byte[]>? artifact = null, string deletionPolicy = "Retain")
     {
         _cluster = await _plane.AddClusterAsync("prod");
         await VolumeSnapshotFakes.ServeSnapshotApiAsync(_cluster);

@@ -290,7 +290,7 @@ public sealed class VolumeLayerTests
     }
 
     [Fact]
-    public async Task CaptureAsync_PatchRefused_IsAWarningNamingTheContentAndTheRisk_AndTheSnapshotIsRecordedWithDelete()
+    public async Task CaptureAsync_PatchRefused_IsAnErrorOfTheClaimNamingTheContentTheRefusalAndTheRisk_AndTheSnapshotIsRecordedWithDelete()
     {
         await using var world = await VolumeSandbox.StartAsync();
         world.Server.Access.Deny("patch", "snapshot.storage.k8s.io", "volumesnapshotcontents");
@@ -301,11 +301,36 @@ public sealed class VolumeLayerTests
 
         var record = Assert.Single(capture.Volumes);
         Assert.Equal((true, "volumes/shop/data.json", "Delete", null), (record.ReadyToUse, record.Path, record.DeletionPolicy, record.OriginalDeletionPolicy));
-        var warning = Assert.Single(context.Result.Problems);
-        Assert.Equal((ProblemSeverity.Warning, "volumes", "shop", "data", "Forbidden"), (warning.Severity, warning.Resource, warning.Namespace, warning.Name, warning.Reason));
-        Assert.Equal($"VolumeSnapshotContent {record.ContentName} of VolumeSnapshot shop/{SnapshotName} of claim shop/data keeps deletionPolicy: Delete, since setting it to Retain failed "
-            + "(Strata may not patch volumesnapshotcontents (grant it patch on them)): deleting the VolumeSnapshot, or namespace shop, deletes the storage snapshot and this backup's copy of claim shop/data with it",
-            warning.Message);
+        Assert.NotNull(record.SnapshotHandle);
+        var error = Assert.Single(context.Result.Problems);
+        Assert.Equal((ProblemSeverity.Error, "volumes", "shop", "data", "Forbidden"), (error.Severity, error.Resource, error.Namespace, error.Name, error.Reason));
+        Assert.StartsWith($"VolumeSnapshotContent {record.ContentName} of VolumeSnapshot shop/{SnapshotName} of claim shop/data keeps deletionPolicy: Delete, since setting it to Retain failed (",
+            error.Message, StringComparison.Ordinal);
+        Assert.Contains("is forbidden", error.Message, StringComparison.Ordinal); // the server's own words
+        Assert.EndsWith("; grant Strata patch on volumesnapshotcontents): deleting the VolumeSnapshot, or namespace shop, deletes the storage snapshot and this backup's copy of claim shop/data with it",
+            error.Message, StringComparison.Ordinal);
+        Assert.Equal(error.Message, record.Error);
+        Assert.Single(capture.Artifacts); // recorded all the same: the snapshot is ready, and a restore in this cluster can use it
+    }
+
+    [Fact]
+    public async Task CaptureAsync_ContentReadRefused_IsAnErrorOfTheClaim_AndTheRecordHasNoHandle()
+    {
+        await using var world = await VolumeSandbox.StartAsync();
+        world.Server.Access.Deny("get", "snapshot.storage.k8s.io", "volumesnapshotcontents");
+        world.Claim("data");
+        var context = world.Context();
+
+        var capture = await world.Layer(VolumeSandbox.Snapshot()).CaptureAsync(context);
+
+        var record = Assert.Single(capture.Volumes);
+        Assert.Equal((true, null, null), (record.ReadyToUse, record.SnapshotHandle, record.DeletionPolicy));
+        var error = Assert.Single(context.Result.Problems);
+        Assert.Equal((ProblemSeverity.Error, "volumes", "shop", "data", "Forbidden"), (error.Severity, error.Resource, error.Namespace, error.Name, error.Reason));
+        Assert.StartsWith($"reading VolumeSnapshotContent {record.ContentName} of VolumeSnapshot shop/{SnapshotName} of claim shop/data failed: ", error.Message, StringComparison.Ordinal);
+        Assert.Contains("is forbidden", error.Message, StringComparison.Ordinal);
+        Assert.EndsWith("the snapshot handle is not recorded, and the content was not set to Retain (deleting the namespace may delete the storage snapshot)", error.Message, StringComparison.Ordinal);
+        Assert.Equal(error.Message, record.Error);
     }
 
     [Fact]
