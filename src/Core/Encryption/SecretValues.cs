@@ -1,0 +1,193 @@
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Strata.Core.Kubernetes;
+
+namespace Strata.Core.Encryption;
+
+/// <summary>
+/// The values of a <c>core/v1</c> Secret that <see cref="SecretValueCipher"/> encrypts: each value of <c>data</c>
+/// (its base64 decoded first, the raw bytes encrypted), of <c>stringData</c> (UTF-8), and the
+/// <c>kubectl.kubernetes.io/last-applied-configuration</c> annotation (which carries the whole Secret in plaintext
+/// when <c>kubectl apply</c> made it). Keys, names and labels stay readable.
+/// </summary>
+public static class SecretValues
+{
+    /// <summary>The annotation <c>kubectl apply</c> leaves, holding the object as applied.</summary>
+    public const string LastAppliedAnnotation = "kubectl.kubernetes.io/last-applied-configuration";
+
+    /// <summary>The field name of the annotations in associated data.</summary>
+    public const string AnnotationsField = "metadata.annotations";
+
+    /// <summary>Encrypts <paramref name="secret"/>'s values in place; returns how many.</summary>
+    /// <exception cref="FormatException">A <c>data</c> value is not base64 (the message names the entry and key).</exception>
+    public static int EncryptInPlace(KubeObject secret, string entryPath, DataKey key)
+    {
+        ArgumentNullException.ThrowIfNull(secret);
+        var count = 0;
+        foreach (var (field, map) in Maps(secret))
+        {
+            foreach (var name in map.Select(p => p.Key).ToList())
+            {
+                if (field == AnnotationsField && name != LastAppliedAnnotation || StringAt(map, name) is not { } value)
+                {
+                    continue;
+                }
+
+                byte[] plaintext;
+                if (field == "data")
+                {
+                    try
+                    {
+                        plaintext = Convert.FromBase64String(value);
+                    }
+                    catch (FormatException)
+                    {
+                        throw new FormatException($"'{entryPath}': data/{name} is not base64, so it cannot be encrypted as bytes");
+                    }
+                }
+                else
+                {
+                    plaintext = Encoding.UTF8.GetBytes(value);
+                }
+
+                map[name] = SecretValueCipher.Encrypt(plaintext, key, entryPath, field, name);
+                count++;
+            }
+        }
+
+        return count;
+    }
+
+    /// <summary>Decrypts every token among <paramref name="secret"/>'s values in place (other values are left); returns how many.</summary>
+    /// <exception cref="ArtifactDecryptionException">A token does not decrypt (names the entry and the field/key, never the value).</exception>
+    public static int DecryptInPlace(KubeObject secret, string entryPath, DataKey key)
+    {
+        ArgumentNullException.ThrowIfNull(secret);
+        var count = 0;
+        foreach (var (field, map) in Maps(secret))
+        {
+            foreach (var name in map.Select(p => p.Key).ToList())
+            {
+                if (field == AnnotationsField && name != LastAppliedAnnotation || StringAt(map, name) is not { } value || !SecretValueCipher.IsToken(value))
+                {
+                    continue;
+                }
+
+                var plaintext = SecretValueCipher.Decrypt(value, key, entryPath, field, name);
+                map[name] = field == "data" ? Convert.ToBase64String(plaintext) : Encoding.UTF8.GetString(plaintext);
+                count++;
+            }
+        }
+
+        return count;
+    }
+
+    /// <summary>
+    /// The textual form <c>strata decrypt</c> writes: each token string literal at an encrypted place of the document
+    /// is replaced by the JSON string literal of its plaintext (for <c>data</c>, standard padded base64 of the bytes;
+    /// otherwise the UTF-8 bytes with only <c>"</c>, <c>\</c> and bytes 0x00–0x1F escaped, as <c>\"</c>, <c>\\</c>,
+    /// <c>\u00xx</c>); every other byte is unchanged.
+    /// </summary>
+    /// <exception cref="ArtifactDecryptionException">Not a JSON document, or a token does not decrypt (named, never the value).</exception>
+    public static byte[] DecryptDocument(byte[] json, string entryPath, DataKey key)
+    {
+        ArgumentNullException.ThrowIfNull(json);
+        var output = new MemoryStream(json.Length);
+        var copied = 0;
+        var containers = new List<(bool IsObject, string? Name)>();
+        var reader = new Utf8JsonReader(json, new JsonReaderOptions { MaxDepth = 256 });
+        try
+        {
+            while (reader.Read())
+            {
+                switch (reader.TokenType)
+                {
+                    case JsonTokenType.StartObject or JsonTokenType.StartArray:
+                        containers.Add((reader.TokenType == JsonTokenType.StartObject, null));
+                        break;
+                    case JsonTokenType.EndObject or JsonTokenType.EndArray:
+                        containers.RemoveAt(containers.Count - 1);
+                        break;
+                    case JsonTokenType.PropertyName:
+                        containers[^1] = (true, reader.GetString());
+                        break;
+                    case JsonTokenType.String when EncryptedPlace(containers) is { } place && reader.GetString() is { } value && SecretValueCipher.IsToken(value):
+                        var start = (int)reader.TokenStartIndex;
+                        output.Write(json, copied, start - copied);
+                        WriteLiteral(output, place.Field, SecretValueCipher.Decrypt(value, key, entryPath, place.Field, place.Name));
+                        copied = (int)reader.BytesConsumed;
+                        break;
+                }
+            }
+        }
+        catch (JsonException e)
+        {
+            throw new ArtifactDecryptionException(entryPath, $"not a JSON document (line {e.LineNumber + 1})", e);
+        }
+
+        output.Write(json, copied, json.Length - copied);
+        return output.ToArray();
+    }
+
+    private static ReadOnlySpan<byte> LowerHex => "0123456789abcdef"u8;
+
+    // data.K and stringData.K of the top-level object, and metadata.annotations[last-applied].
+    private static (string Field, string Name)? EncryptedPlace(List<(bool IsObject, string? Name)> containers) => containers switch
+    {
+        [(true, "data" or "stringData"), (true, { } name)] => (containers[0].Name!, name),
+        [(true, "metadata"), (true, "annotations"), (true, LastAppliedAnnotation)] => (AnnotationsField, LastAppliedAnnotation),
+        _ => null,
+    };
+
+    private static void WriteLiteral(MemoryStream output, string field, byte[] plaintext)
+    {
+        output.WriteByte((byte)'"');
+        if (field == "data")
+        {
+            output.Write(Encoding.ASCII.GetBytes(Convert.ToBase64String(plaintext)));
+        }
+        else
+        {
+            foreach (var b in plaintext)
+            {
+                switch (b)
+                {
+                    case (byte)'"' or (byte)'\\':
+                        output.WriteByte((byte)'\\');
+                        output.WriteByte(b);
+                        break;
+                    case < 0x20:
+                        output.Write("\\u00"u8);
+                        output.WriteByte(LowerHex[b >> 4]);
+                        output.WriteByte(LowerHex[b & 0xF]);
+                        break;
+                    default:
+                        output.WriteByte(b);
+                        break;
+                }
+            }
+        }
+
+        output.WriteByte((byte)'"');
+    }
+
+    private static IEnumerable<(string Field, JsonObject Map)> Maps(KubeObject secret)
+    {
+        foreach (var field in (string[])["data", "stringData"])
+        {
+            if (secret.Json[field] is JsonObject map)
+            {
+                yield return (field, map);
+            }
+        }
+
+        if (secret.Json["metadata"] is JsonObject metadata && metadata["annotations"] is JsonObject annotations)
+        {
+            yield return (AnnotationsField, annotations);
+        }
+    }
+
+    private static string? StringAt(JsonObject map, string name) =>
+        map[name] is JsonValue value && value.GetValueKind() == JsonValueKind.String ? value.GetValue<string>() : null;
+}
