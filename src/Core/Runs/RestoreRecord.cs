@@ -46,4 +46,7 @@ public sealed record RestoreRecord
 
     /// <summary>Why the run was refused or failed as a whole.</summary>
     public string? Error { get; init; }
+
+    /// <summary>What the backup's manifest signature said when the restore read it; null for an older record, or a backup without a manifest.</summary>
+    public Encryption.SignatureCheck? Signature { get; init; }
 }
