@@ -159,7 +159,7 @@ internal static class DemoEtcd
         var root = location.Artifacts is LocalFolderArtifactStore ? location.ArtifactsWhere : Path.GetTempPath();
         var folder = Path.Combine(root, EtcdRestoreGuide.DefaultFolder(backupId));
         await environment.Error.WriteLineAsync($"strata demo: etcd — writing the restore guide, as 'strata restore create --from-backup {backupId} --etcd --to-dir {folder}' would (it touches no cluster)...");
-        var code = await EtcdRestoreGuideExecution.RunAsync(backupId, folder, location, json ? OutputMode.None : OutputMode.Table, environment, cancellationToken);
+        var code = await EtcdRestoreGuideExecution.RunAsync(backupId, folder, location, json ? OutputMode.None : OutputMode.Table, environment, DemoKeys.Keyring, cancellationToken);
         if (code != ExitCodes.Succeeded)
         {
             return null;

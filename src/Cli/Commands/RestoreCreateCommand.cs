@@ -75,7 +75,10 @@ internal static class RestoreCreateCommand
                     return await environment.FailAsync($"{misplaced.Name} does not go with --etcd: the etcd restore guide writes files for the operator and touches no cluster");
                 }
 
-                return await EtcdRestoreGuideExecution.RunAsync(parsed.GetValue(fromBackup)!, parsed.GetValue(toDir), store.Resolve(parsed, environment), outputMode, environment, ct);
+                var (guideKeys, guideKeyError) = keys.Resolve(parsed, environment);
+                return guideKeys is null
+                    ? await environment.FailAsync(guideKeyError!)
+                    : await EtcdRestoreGuideExecution.RunAsync(parsed.GetValue(fromBackup)!, parsed.GetValue(toDir), store.Resolve(parsed, environment), outputMode, environment, guideKeys, ct);
             }
 
             if (parsed.GetValue(toDir) is not null)

@@ -45,7 +45,7 @@ public static class BackupOpening
 
         if (manifest.Encryption is not { } encryption)
         {
-            return new OpenedBackup(prefix, manifest, signature, store, null);
+            return new OpenedBackup(prefix, manifest, signature, store, null) { ManifestBytes = bytes };
         }
 
         if (encryption.Scheme != EncryptionRecord.CurrentScheme)
@@ -57,7 +57,7 @@ public static class BackupOpening
         var wrapped = encryption.WrappedKeys.Concat(await SidecarsAsync(store, prefix, cancellationToken)).ToList();
         var dataKey = await UnwrapAsync(manifest.BackupId, wrapped, keyring, cancellationToken);
         var encrypted = new HashSet<string>(encryption.EncryptedArtifacts, StringComparer.Ordinal);
-        return new OpenedBackup(prefix, manifest, signature, new BackupCipherStore(store, prefix, dataKey, encrypted.Contains), dataKey);
+        return new OpenedBackup(prefix, manifest, signature, new BackupCipherStore(store, prefix, dataKey, encrypted.Contains), dataKey) { ManifestBytes = bytes };
     }
 
     /// <summary>

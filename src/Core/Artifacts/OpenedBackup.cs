@@ -39,6 +39,9 @@ public sealed class OpenedBackup : IDisposable
     /// <summary>The data key; null when the backup is not encrypted.</summary>
     public DataKey? DataKey { get; }
 
+    /// <summary>The manifest's exact bytes, as stored (what its signature covers).</summary>
+    public ReadOnlyMemory<byte> ManifestBytes { get; init; }
+
     /// <summary>Whether Secret values in the object archive are encrypted (and so must be decrypted with <see cref="DataKey"/>).</summary>
     public bool SecretValuesEncrypted => Manifest.Encryption?.SecretValues == true && DataKey is not null;
 
