@@ -1,0 +1,169 @@
+using System.Text;
+using System.Text.Json.Nodes;
+using Strata.Core.Encryption;
+using Strata.Core.Kubernetes;
+
+namespace Strata.Core.Tests.Encryption;
+
+public class SecretValuesTests
+{
+    private const string Entry = "resources/core/v1/secrets/namespaces/shop/db.json";
+    private const string Password = "p\u00e4ss\"w\\rd\n\u0001\u00fc\u20ac";
+
+    private static readonly DataKey Key = DataKey.Create();
+
+    [Fact]
+    public void EncryptInPlace_EveryValue_BecomesAToken_AndKeysStayReadable()
+    {
+        var secret = Secret();
+
+        var count = SecretValues.EncryptInPlace(secret, Entry, Key);
+
+        var document = Encoding.UTF8.GetString(KubeObjectJson.Serialize(secret));
+        Assert.Equal(4, count);
+        Assert.All(
+            [secret.Json["data"]!["password"], secret.Json["data"]!["username"], secret.Json["stringData"]!["token"], secret.Json["metadata"]!["annotations"]![SecretValues.LastAppliedAnnotation]],
+            v => Assert.StartsWith("strata:v1:", v!.GetValue<string>()));
+        Assert.Contains("\"password\":\"strata:v1:", document);
+        Assert.Contains("\"app\":\"shop\"", document);
+        Assert.Contains("\"note\":\"kept\"", document);
+        Assert.DoesNotContain("admin", document);
+        Assert.DoesNotContain("s3cr3t", document);
+        Assert.DoesNotContain(Convert.ToBase64String(Encoding.UTF8.GetBytes(Password)), document);
+    }
+
+    [Fact]
+    public void DecryptInPlace_AfterEncryptInPlace_GivesBackTheObject()
+    {
+        var secret = Secret();
+        var original = secret.Json.ToJsonString();
+        SecretValues.EncryptInPlace(secret, Entry, Key);
+
+        var count = SecretValues.DecryptInPlace(secret, Entry, Key);
+
+        Assert.Equal(4, count);
+        Assert.Equal(original, secret.Json.ToJsonString());
+    }
+
+    [Fact]
+    public void DecryptInPlace_TokenMovedToAnotherKey_NamesEntryAndPlace_NotTheValue()
+    {
+        var secret = Secret();
+        SecretValues.EncryptInPlace(secret, Entry, Key);
+        var data = (JsonObject)secret.Json["data"]!;
+        (data["username"], data["password"]) = (data["password"]!.GetValue<string>(), data["username"]!.GetValue<string>());
+
+        var error = Assert.Throws<ArtifactDecryptionException>(() => SecretValues.DecryptInPlace(secret, Entry, Key));
+
+        Assert.Contains(Entry, error.Message);
+        Assert.Contains("data/", error.Message);
+        Assert.DoesNotContain("strata:v1:", error.Message);
+        Assert.DoesNotContain("admin", error.Message);
+    }
+
+    [Fact]
+    public void DecryptInPlace_AnotherEntry_IsRefused()
+    {
+        var secret = Secret();
+        SecretValues.EncryptInPlace(secret, Entry, Key);
+
+        var error = Assert.Throws<ArtifactDecryptionException>(() => SecretValues.DecryptInPlace(secret, "resources/core/v1/secrets/namespaces/shop/other.json", Key));
+
+        Assert.Contains("other.json", error.Message);
+    }
+
+    [Fact]
+    public void DecryptInPlace_WrongKey_IsRefused()
+    {
+        var secret = Secret();
+        SecretValues.EncryptInPlace(secret, Entry, Key);
+        using var other = DataKey.Create();
+
+        Assert.Throws<ArtifactDecryptionException>(() => SecretValues.DecryptInPlace(secret, Entry, other));
+    }
+
+    [Theory]
+    [InlineData("strata:v1:")]
+    [InlineData("strata:v1:AAAA")]
+    [InlineData("strata:v1:not base64!")]
+    [InlineData("strata:v1:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=")]
+    public void Decrypt_MalformedToken_IsRefused(string token) =>
+        Assert.Throws<ArtifactDecryptionException>(() => SecretValueCipher.Decrypt(token, Key, Entry, "data", "x"));
+
+    [Fact]
+    public void Encrypt_TokenUsesTheDocumentedAssociatedData()
+    {
+        var token = SecretValueCipher.Encrypt("v"u8, Key, Entry, "stringData", "k");
+        var sealedValue = System.Buffers.Text.Base64Url.DecodeFromChars(token.AsSpan("strata:v1:".Length));
+        using var aes = new System.Security.Cryptography.AesGcm(Key.Bytes, 16);
+        var plain = new byte[1];
+
+        aes.Decrypt(sealedValue[..12], sealedValue[12..13], sealedValue[13..], plain, Encoding.UTF8.GetBytes(Entry + "#stringData/k"));
+
+        Assert.Equal("v"u8.ToArray(), plain);
+        Assert.DoesNotContain('=', token);
+    }
+
+    [Fact]
+    public void DecryptDocument_ReplacesOnlyTheTokenLiterals()
+    {
+        var data = SecretValueCipher.Encrypt([0xff, 0x00, 0x41], Key, Entry, "data", "bin");
+        var text = SecretValueCipher.Encrypt(Encoding.UTF8.GetBytes(Password), Key, Entry, "stringData", "pw");
+        var applied = SecretValueCipher.Encrypt("{\"a\":1}"u8, Key, Entry, "metadata.annotations", SecretValues.LastAppliedAnnotation);
+        var document = $$$"""
+            {"kind":"Secret", "metadata": {"name":"db","labels":{"x":"{{{data}}}"},"annotations": {"{{{SecretValues.LastAppliedAnnotation}}}" : "{{{applied}}}"}},
+             "data":{"bin":"{{{data}}}"},"stringData":{"pw":"{{{text}}}"}, "type":"Opaque"}
+            """;
+
+        var output = SecretValues.DecryptDocument(Encoding.UTF8.GetBytes(document), Entry, Key);
+
+        var expected = $$$"""
+            {"kind":"Secret", "metadata": {"name":"db","labels":{"x":"{{{data}}}"},"annotations": {"{{{SecretValues.LastAppliedAnnotation}}}" : "{\"a\":1}"}},
+             "data":{"bin":"/wBB"},"stringData":{"pw":"p\u00e4ss\"w\\rd\u000a\u0001\u00fc\u20ac"}, "type":"Opaque"}
+            """.Replace("\\u00e4", "\u00e4", StringComparison.Ordinal).Replace("\\u00fc", "\u00fc", StringComparison.Ordinal).Replace("\\u20ac", "\u20ac", StringComparison.Ordinal);
+        Assert.Equal(expected, Encoding.UTF8.GetString(output));
+    }
+
+    [Fact]
+    public void DecryptDocument_AgreesWithDecryptInPlace()
+    {
+        var secret = Secret();
+        var original = secret.Json.ToJsonString();
+        SecretValues.EncryptInPlace(secret, Entry, Key);
+
+        var output = SecretValues.DecryptDocument(KubeObjectJson.Serialize(secret), Entry, Key);
+
+        var reparsed = (JsonObject)JsonNode.Parse(output)!;
+        Assert.True(JsonNode.DeepEquals(JsonNode.Parse(original), reparsed));
+    }
+
+    [Fact]
+    public void DecryptDocument_TamperedToken_NamesEntryAndPlace()
+    {
+        var token = SecretValueCipher.Encrypt("s3cr3t"u8, Key, Entry, "stringData", "pw");
+        var tampered = token[..^2] + (token[^2] == 'A' ? 'B' : 'A') + token[^1];
+
+        var error = Assert.Throws<ArtifactDecryptionException>(() => SecretValues.DecryptDocument(Encoding.UTF8.GetBytes($$$"""{"stringData":{"pw":"{{{tampered}}}"}}"""), Entry, Key));
+
+        Assert.Contains(Entry, error.Message);
+        Assert.Contains("stringData/pw", error.Message);
+        Assert.DoesNotContain(tampered, error.Message);
+    }
+
+    [Fact]
+    public void DecryptDocument_NotJson_IsRefused() =>
+        Assert.Throws<ArtifactDecryptionException>(() => SecretValues.DecryptDocument("{\"data\":"u8.ToArray(), Entry, Key));
+
+    internal static KubeObject Secret() => new((JsonObject)JsonNode.Parse($$$"""
+        {
+          "apiVersion": "v1", "kind": "Secret",
+          "metadata": {
+            "name": "db", "namespace": "shop", "labels": {"app": "shop"},
+            "annotations": {"note": "kept", "{{{SecretValues.LastAppliedAnnotation}}}": "{\"apiVersion\":\"v1\",\"stringData\":{\"token\":\"s3cr3t\"}}"}
+          },
+          "type": "Opaque",
+          "data": {"username": "{{{Convert.ToBase64String("admin"u8)}}}", "password": "{{{Convert.ToBase64String(Encoding.UTF8.GetBytes(Password))}}}"},
+          "stringData": {"token": "s3cr3t"}
+        }
+        """)!);
+}
