@@ -86,7 +86,7 @@ public sealed class KeyVaultManifestSigner(KeyVaultKeyReference key, KeyVaultKey
             : publicKey.IsRsa ? Rs256
             : throw new KeyVaultRequestException(
                 $"Key Vault key {key} cannot sign manifests: it is {publicKey.KeyType}{(publicKey.Curve is null ? "" : " " + publicKey.Curve)}, not EC P-256 (ES256) or RSA (RS256)",
-                "sign", publicKey.KeyId, 0, null, false);
+                "sign", publicKey.KeyId, 200, null, false);
     }
 
     private async Task<KeyVaultPublicKey> PublicKeyAsync(KeyVaultKeyId id, CancellationToken cancellationToken)

@@ -125,6 +125,13 @@ public sealed class KeyVaultKeys
 
     private async Task<JsonDocument> SendAsync(string operation, KeyVaultKeyId key, RequestMethod method, Uri uri, byte[]? body, CancellationToken cancellationToken)
     {
+        if (uri.Scheme != Uri.UriSchemeHttps)
+        {
+            // Azure.Core refuses too, with an exception that names neither the key nor the fix.
+            throw new KeyVaultRequestException(
+                $"Key Vault {operation} with key {key} failed: the vault URL is not HTTPS, and tokens are only sent over TLS", operation, key.ToString(), 0, null, false);
+        }
+
         using var message = _pipeline.CreateMessage();
         var request = message.Request;
         request.Method = method;

@@ -25,7 +25,11 @@ public sealed class KeyVaultRequestException : Exception
     /// <summary>The key asked for (a kid, with its version when one was given).</summary>
     public string KeyId { get; }
 
-    /// <summary>The HTTP status; 0 when the vault could not be reached or no token could be had.</summary>
+    /// <summary>
+    /// The HTTP status; 0 when no request was answered (the vault could not be reached, no token could be had, or the
+    /// vault URL is not HTTPS); 200 when the vault answered but the answer cannot be used (not JSON, no value, a key
+    /// that cannot do what was asked).
+    /// </summary>
     public int Status { get; }
 
     /// <summary>The vault's error code (<c>error.code</c>), when it sent one.</summary>
