@@ -23,7 +23,8 @@ internal static class DecryptCommand
         var config = new Option<string?>("--config") { Description = "strata.yaml: its encryption keys (tried after --key) and its signing key." };
         var keys = new KeyOptions();
         var store = new StoreOptions();
-        var output = CommonOptions.Output();
+        // --output is the folder (as the Python recipe names it), so the format is --format here.
+        var output = new Option<string>("--format") { Description = "Output format: table or json.", DefaultValueFactory = _ => "table" }.AcceptOnlyFromAmong("table", "json");
         var command = new Command("decrypt", "Write a backup as plain files (Secret values and encrypted artifacts decrypted) for kubectl apply and pg_restore.")
         {
             backup, outputDir, config, output,
