@@ -77,7 +77,7 @@ internal static class DecryptCommand
                     summary = await PlaintextExport.ExportAsync(opened.Artifacts, prefix, opened.Manifest, opened.ManifestBytes, opened.DataKey,
                         (path, token) => Task.FromResult(Create(folder, path)), ct);
                 }
-                catch (Exception e) when (e is ArtifactRejectedException or InvalidDataException or Core.Ports.ArtifactNotFoundException)
+                catch (Exception e) when (e is ArtifactRejectedException or ArtifactDecryptionException or InvalidDataException or Core.Ports.ArtifactNotFoundException)
                 {
                     return await environment.FailAsync($"backup {backupId}: {e.Message}; what was written to {folder} is incomplete");
                 }

@@ -82,7 +82,7 @@ internal sealed class ObjectApplier(
             {
                 Encryption.SecretValues.DecryptInPlace(obj, spooled.RawPath, secretValuesKey);
             }
-            catch (InvalidDataException e)
+            catch (Encryption.ArtifactDecryptionException e)
             {
                 Record(RestoreItemOutcome.Failed, e.Message);
                 return;
