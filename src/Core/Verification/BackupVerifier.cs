@@ -13,8 +13,9 @@ namespace Strata.Core.Verification;
 /// found equal the manifest's counts; given a connection to the backup's cluster, the volume snapshots it recorded are
 /// still there and ready (<see cref="VolumeSnapshotLiveCheck"/>). Every artifact is streamed once, never held whole in memory.
 /// The backup is opened first (<see cref="BackupOpening"/>): an invalid signature, or an encrypted backup whose data key
-/// none of <c>keyring</c>'s keys unwraps, fails verification before any hash in the manifest is trusted; an unsigned
-/// manifest is a warning (<c>unsigned</c>), an error when the keyring signs manifests; encrypted artifacts are read as
+/// none of <c>keyring</c>'s keys unwraps, fails verification before any hash in the manifest is trusted; a manifest not
+/// signed by the keyring's signer is an error (<c>unsigned</c>) when it has one, else recorded (one signed by a key it
+/// cannot check is a warning); encrypted artifacts are read as
 /// their plaintext, and every encrypted Secret value must decrypt.
 /// </summary>
 public sealed class BackupVerifier(IArtifactStore store, IReadOnlyList<IArtifactCheck> checks, TimeProvider time, Keyring? keyring = null)
@@ -161,17 +162,17 @@ public sealed class BackupVerifier(IArtifactStore store, IReadOnlyList<IArtifact
             findings.Error("manifest", "the manifest belongs to another backup", ArtifactLayout.Manifest, expected: backup.Id, found: opened.Manifest.BackupId);
         }
 
-        if (opened.Signature.State != SignatureState.Valid)
+        // Where manifests are signed, one that is not (or not by the key held) fails; where they are not, an unsigned
+        // manifest is the norm and is only recorded (the report's Signature), while one signed by a key this verifier
+        // cannot check is worth a warning.
+        var message = $"{opened.Signature.Detail}: its hashes are not proven to be the ones written";
+        if (requireSignature && opened.Signature.State != SignatureState.Valid)
         {
-            var message = $"{opened.Signature.Detail}: its hashes are not proven to be the ones written";
-            if (requireSignature)
-            {
-                findings.Error("unsigned", $"{message}, and manifests are signed by {_keyring.Signer!.Name}", ArtifactLayout.ManifestSignature);
-            }
-            else
-            {
-                findings.Warning("unsigned", message, ArtifactLayout.ManifestSignature);
-            }
+            findings.Error("unsigned", $"{message}, and manifests are signed by {_keyring.Signer!.Name}", ArtifactLayout.ManifestSignature);
+        }
+        else if (opened.Signature.State == SignatureState.UnknownKey)
+        {
+            findings.Warning("unsigned", message, ArtifactLayout.ManifestSignature);
         }
 
         return opened;
