@@ -26,7 +26,12 @@ public enum TriggerKind
 /// <param name="Sends">Queues it sends to (each a Service Bus output binding named after the queue).</param>
 /// <param name="HttpMethod">For HTTP functions: the method.</param>
 /// <param name="Anonymous">For HTTP functions: no function key needed.</param>
-public sealed record FunctionDefinition(string Name, TriggerKind Trigger, string Source, IReadOnlyList<string> Sends, string HttpMethod = "get", bool Anonymous = false)
+/// <param name="Role">
+/// For HTTP functions that start work: the Entra ID app role (<see cref="AppRoles"/>) a caller needs when App Service
+/// Authentication is on (<see cref="RequestAuthorization"/>); null: a function key is enough.
+/// </param>
+public sealed record FunctionDefinition(
+    string Name, TriggerKind Trigger, string Source, IReadOnlyList<string> Sends, string HttpMethod = "get", bool Anonymous = false, string? Role = null)
 {
     /// <summary>The name of the trigger binding.</summary>
     public string TriggerBinding => Trigger switch
@@ -87,15 +92,21 @@ public static class FunctionCatalog
     /// <summary>The handler executable's name.</summary>
     public const string Executable = "Strata.Functions";
 
-    /// <summary>The functions: every row of Core's <see cref="ControlPlaneFunctions"/> table (trigger, queues it sends to), and the HTTP ones.</summary>
+    /// <summary>
+    /// The functions: every row of Core's <see cref="ControlPlaneFunctions"/> table (trigger, queues it sends to), and the HTTP
+    /// ones. <c>health</c> is anonymous (platform probes carry no key; it says only whether the control plane loads);
+    /// <c>status</c> needs a function key (monitoring reads it; it starts nothing); the three that start work need a key
+    /// and, with App Service Authentication on, their app role.
+    /// </summary>
     public static IReadOnlyList<FunctionDefinition> All { get; } =
     [
         .. ControlPlaneFunctions.Timer.Select(t => new FunctionDefinition(t.Name, TriggerKind.Timer, t.Schedule, t.Sends)),
         .. ControlPlaneFunctions.Queue.Select(q => new FunctionDefinition(q.Name, TriggerKind.Queue, q.Queue, q.Sends)),
         new("health", TriggerKind.Http, "health", [], Anonymous: true),
         new("status", TriggerKind.Http, "status", []),
-        new("request-backup", TriggerKind.Http, "backups", [Queues.Backups], HttpMethod: "post"),
-        new("request-restore", TriggerKind.Http, "restores", [Queues.Restores], HttpMethod: "post"),
+        new("request-backup", TriggerKind.Http, "backups", [Queues.Backups], HttpMethod: "post", Role: AppRoles.Requester),
+        new("request-restore", TriggerKind.Http, "restores", [Queues.Restores], HttpMethod: "post", Role: AppRoles.Operator),
+        new("request-drill", TriggerKind.Http, "drills", [Queues.Verifications], HttpMethod: "post", Role: AppRoles.Requester),
     ];
 
     /// <summary>The function named <paramref name="name"/>.</summary>

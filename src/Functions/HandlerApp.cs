@@ -19,9 +19,13 @@ public static class HandlerApp
     // Bodies are application/json, never HTML: quotes and apostrophes stay readable.
     private static readonly JsonSerializerOptions BodyJson = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
-    /// <summary>Builds the server. <paramref name="context"/> supplies the control plane (default: from app settings, once, on first use).</summary>
-    public static WebApplication Build(string[] args, Func<CancellationToken, Task<ControlPlaneContext>>? context = null)
+    /// <summary>
+    /// Builds the server. <paramref name="context"/> supplies the control plane (default: from app settings, once, on first
+    /// use); <paramref name="authorization"/> says who may run the HTTP functions (default: from app settings, now).
+    /// </summary>
+    public static WebApplication Build(string[] args, Func<CancellationToken, Task<ControlPlaneContext>>? context = null, RequestAuthorization? authorization = null)
     {
+        var access = authorization ?? RequestAuthorization.FromSettings(Environment.GetEnvironmentVariable);
         var builder = WebApplication.CreateSlimBuilder(args);
         var port = Environment.GetEnvironmentVariable("FUNCTIONS_CUSTOMHANDLER_PORT")
             ?? Environment.GetEnvironmentVariable("FUNCTIONS_HTTPWORKER_PORT");
@@ -35,7 +39,7 @@ public static class HandlerApp
         var controlPlane = new ControlPlaneSource(context ?? FromSettings);
         foreach (var function in FunctionCatalog.All)
         {
-            app.MapPost("/" + function.Name, (HttpRequest request, CancellationToken cancellationToken) => InvokeAsync(function, request, controlPlane, cancellationToken));
+            app.MapPost("/" + function.Name, (HttpRequest request, CancellationToken cancellationToken) => InvokeAsync(function, request, controlPlane, access, cancellationToken));
         }
 
         return app;
@@ -51,7 +55,8 @@ public static class HandlerApp
         return context with { EtcdRehearsals = NoEtcdTools.Instance };
     }
 
-    private static async Task<IResult> InvokeAsync(FunctionDefinition function, HttpRequest request, ControlPlaneSource source, CancellationToken cancellationToken)
+    private static async Task<IResult> InvokeAsync(
+        FunctionDefinition function, HttpRequest request, ControlPlaneSource source, RequestAuthorization authorization, CancellationToken cancellationToken)
     {
         JsonObject payload;
         try
@@ -71,12 +76,22 @@ public static class HandlerApp
                 return await HealthAsync(source, cancellationToken);
             }
 
+            // Authorized before anything is read or loaded: a refused caller learns nothing about the configuration.
+            var http = function.Trigger == TriggerKind.Http ? HostPayload.Http(payload) : null;
+            var caller = http is null ? null : authorization.Authorize(function, http);
+            if (caller is { Allowed: false })
+            {
+                return Results.Json(new HandlerResponse(
+                    new Dictionary<string, object?> { ["res"] = HttpResponse(caller.Status, caller.Problem!, Problems.ContentType) },
+                    [$"{function.Name}: refused ({caller.Status}): {caller.Problem!["title"]}"]));
+            }
+
             var context = await source.GetAsync(cancellationToken);
             var (result, response) = function.Trigger switch
             {
                 TriggerKind.Timer => (await RunTimerAsync(function, context, cancellationToken), null),
                 TriggerKind.Queue => (await RunQueueAsync(function, context, HostPayload.QueueMessage(payload, function.Source, function.TriggerBinding), cancellationToken), null),
-                _ => await RunHttpAsync(function, context, HostPayload.Http(payload), cancellationToken),
+                _ => await RunHttpAsync(function, context, http!, caller!, cancellationToken),
             };
             return Results.Json(Respond(function, result, response));
         }
@@ -96,33 +111,16 @@ public static class HandlerApp
     private static Task<FunctionResult> RunQueueAsync(FunctionDefinition function, ControlPlaneContext context, InboundMessage message, CancellationToken cancellationToken) =>
         ControlPlaneFunctions.Queue.Single(q => q.Name == function.Name).HandleAsync(context, message, cancellationToken);
 
-    private static async Task<(FunctionResult, JsonObject)> RunHttpAsync(FunctionDefinition function, ControlPlaneContext context, HttpInvocation http, CancellationToken cancellationToken)
+    private static async Task<(FunctionResult, JsonObject)> RunHttpAsync(
+        FunctionDefinition function, ControlPlaneContext context, HttpInvocation http, AuthorizationOutcome caller, CancellationToken cancellationToken)
     {
-        var result = new FunctionResult();
-        var now = context.Time.GetUtcNow();
-        switch (function.Name)
+        if (function.Name == "status")
         {
-            case "status":
-                return (result, HttpResponse(200, JsonSerializer.SerializeToNode(await StatusReport.BuildAsync(context, cancellationToken), Core.Serialization.StrataJson.Default.FleetStatus)!));
-            case "request-backup":
-            case "request-restore":
-                var id = http.Headers.TryGetValue("Idempotency-Key", out var key) && !string.IsNullOrWhiteSpace(key) ? key : MessageIds.New("http");
-                var (envelope, error) = function.Name == "request-backup"
-                    ? Requests.Read<BackupRequested>(http.Body, id, now, context.Configuration)
-                    : Requests.Read<RestoreRequested>(http.Body, id, now, context.Configuration);
-                if (envelope is null)
-                {
-                    result.Log($"{function.Name}: refused: {error}");
-                    return (result, HttpResponse(400, new JsonObject { ["error"] = error }));
-                }
-
-                result.Send(envelope);
-                var runId = envelope.Payload is BackupRequested ? BackupWorker.BackupIdFor(envelope) : RestoreWorker.RestoreIdFor(envelope);
-                result.Log($"{function.Name}: accepted {envelope.Id} (run {runId})");
-                return (result, HttpResponse(202, new JsonObject { ["runId"] = runId, ["message"] = MessageCodec.ToJson(envelope) }));
-            default:
-                throw new InvalidOperationException($"no HTTP function {function.Name}");
+            return (new FunctionResult(), HttpResponse(200, JsonSerializer.SerializeToNode(await StatusReport.BuildAsync(context, cancellationToken), Core.Serialization.StrataJson.Default.FleetStatus)!));
         }
+
+        var (result, status, body) = await WorkRequests.RunAsync(function, context, http, caller, cancellationToken);
+        return (result, HttpResponse(status, body, body.ContainsKey("type") ? Problems.ContentType : "application/json"));
     }
 
     private static async Task<IResult> HealthAsync(ControlPlaneSource source, CancellationToken cancellationToken)
@@ -159,10 +157,12 @@ public static class HandlerApp
         return new HandlerResponse(outputs, result.Logs);
     }
 
-    private static JsonObject HttpResponse(int status, JsonNode body) => new()
+    private static JsonObject HttpResponse(int status, JsonNode body, string contentType = "application/json") => new()
     {
         ["statusCode"] = status,
-        ["headers"] = new JsonObject { ["Content-Type"] = "application/json" },
+        ["headers"] = status == 401
+            ? new JsonObject { ["Content-Type"] = contentType, ["WWW-Authenticate"] = "Bearer" }
+            : new JsonObject { ["Content-Type"] = contentType },
         ["body"] = body.ToJsonString(BodyJson),
     };
 

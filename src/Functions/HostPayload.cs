@@ -28,14 +28,35 @@ public static class HostPayload
         return new InboundMessage(queue, body, Text(metadata?["MessageId"]) is { Length: > 0 } id ? id : null, DeliveryCount(metadata?["DeliveryCount"]), properties);
     }
 
-    /// <summary>The HTTP request in <c>Data.req</c>: method, body text, headers and query.</summary>
+    /// <summary>
+    /// The HTTP request in <c>Data.req</c> (<c>Url</c>, <c>Method</c>, <c>Query</c>, <c>Headers</c>, <c>Params</c>,
+    /// <c>Identities</c>, <c>Body</c>): method, body text, headers, query, and the name of the function key the host
+    /// accepted (its <c>WebJobsAuthLevel</c> identity's <c>keyid</c> claim).
+    /// </summary>
     public static HttpInvocation Http(JsonObject request)
     {
         var req = request["Data"]?["req"] as JsonObject;
         var headers = Map(req?["Headers"]);
         var query = Map(req?["Query"]);
-        return new HttpInvocation(Text(req?["Method"]) is { Length: > 0 } method ? method : "GET", req?["Body"] is null ? "" : Body(req["Body"]), headers, query);
+        return new HttpInvocation(Text(req?["Method"]) is { Length: > 0 } method ? method : "GET", req?["Body"] is null ? "" : Body(req["Body"]), headers, query)
+        {
+            FunctionKeyName = KeyName(req?["Identities"]),
+        };
     }
+
+    // The host serializes HttpContext.User.Identities: the key check adds one of type WebJobsAuthLevel whose keyid
+    // claim names the key (default, master, or one the operator made per caller).
+    private static string? KeyName(JsonNode? identities) =>
+        (identities as JsonArray ?? [])
+            .OfType<JsonObject>()
+            .Where(i => Text(i["AuthenticationType"]) == "WebJobsAuthLevel")
+            .SelectMany(i => i["Claims"] as JsonArray ?? [])
+            .OfType<JsonObject>()
+            .Where(c => Text(c["Type"]) == KeyIdClaim)
+            .Select(c => Text(c["Value"]))
+            .FirstOrDefault(v => v.Length is > 0 and <= 128 && v.All(ch => char.IsAsciiLetterOrDigit(ch) || ch is '-' or '_' or '.'));
+
+    private const string KeyIdClaim = "http://schemas.microsoft.com/2017/07/functions/claims/keyid";
 
     private static string Body(JsonNode? node)
     {
@@ -78,4 +99,8 @@ public static class HostPayload
 }
 
 /// <summary>An HTTP request as the host passes it to a custom handler.</summary>
-public sealed record HttpInvocation(string Method, string Body, IReadOnlyDictionary<string, string> Headers, IReadOnlyDictionary<string, string> Query);
+public sealed record HttpInvocation(string Method, string Body, IReadOnlyDictionary<string, string> Headers, IReadOnlyDictionary<string, string> Query)
+{
+    /// <summary>The name of the function key the host accepted, when its identity says (null for an anonymous function).</summary>
+    public string? FunctionKeyName { get; init; }
+}

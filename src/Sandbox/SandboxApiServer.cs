@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Net;
 using System.Text;
 using System.Text.Json.Nodes;
@@ -25,6 +26,7 @@ public sealed partial class SandboxApiServer : IAsyncDisposable
     private readonly ApiDispatcher _dispatcher;
     private readonly SemaphoreSlim _lifecycle = new(1, 1);
     private readonly CancellationTokenSource _disposing = new();
+    private readonly ConcurrentDictionary<RequestAddress, byte> _addresses = new();
     private readonly ControllerQueue _controllers;
     private WebApplication? _app;
     private Task _restart = Task.CompletedTask;
@@ -35,7 +37,8 @@ public sealed partial class SandboxApiServer : IAsyncDisposable
         Options = options;
         Certificates = certificates;
         Store = store;
-        AdminToken = Access.IssueToken("sandbox-admin", "system:masters");
+        Access = new AccessControl(options.Authorization, store);
+        AdminToken = Access.IssueToken("sandbox-admin", AccessControl.Masters);
         Objects = new ObjectRequests(store, new ObjectLifecycle(options.Time), new AdmissionChain(store, options.Admission), options);
         _controllers = new ControllerQueue(options.Time, _disposing.Token);
         Objects.Observe(new NamespaceController(Objects, _controllers, options.NamespaceDeletionDelay, options.Time));
@@ -76,7 +79,8 @@ public sealed partial class SandboxApiServer : IAsyncDisposable
 
     public ObjectStore Store { get; }
 
-    public AccessControl Access { get; } = new();
+    /// <summary>Tokens, authorization (<see cref="SandboxOptions.Authorization"/>) and denial rules.</summary>
+    public AccessControl Access { get; }
 
     public FaultInjection Faults { get; } = new();
 
@@ -92,8 +96,15 @@ public sealed partial class SandboxApiServer : IAsyncDisposable
     /// <summary>Requests served so far.</summary>
     public long RequestCount => Interlocked.Read(ref RequestCounter);
 
+    /// <summary>Each way requests have addressed the server (server name, <c>Host</c>, protocol), once, ordered.</summary>
+    public IReadOnlyList<RequestAddress> RequestAddresses =>
+        [.. _addresses.Keys.OrderBy(a => a.TlsServerName, StringComparer.Ordinal).ThenBy(a => a.Host, StringComparer.Ordinal).ThenBy(a => a.Protocol, StringComparer.Ordinal)];
+
     /// <summary>Whether the server is listening (false while it is stopped or restarting).</summary>
     public bool IsListening => Volatile.Read(ref _app) is not null;
+
+    /// <summary>Notes how a request addressed the server (<see cref="RequestAddresses"/>).</summary>
+    internal void Addressed(RequestAddress address) => _addresses.TryAdd(address, 0);
 
     /// <summary>Object operations, shared by HTTP requests and direct seeding.</summary>
     internal ObjectRequests Objects { get; }
@@ -101,7 +112,7 @@ public sealed partial class SandboxApiServer : IAsyncDisposable
     public static async Task<SandboxApiServer> StartAsync(SandboxOptions? options = null, CancellationToken cancellationToken = default)
     {
         options ??= new SandboxOptions();
-        var server = new SandboxApiServer(options, new SandboxCertificates(options.Time), new ObjectStore(options.Time));
+        var server = new SandboxApiServer(options, new SandboxCertificates(options.Time, options.ServerCertificateNames), new ObjectStore(options.Time));
         await server.ListenAsync(port: 0, cancellationToken);
         server.SeedDefaults();
         return server;
@@ -263,7 +274,9 @@ public sealed partial class SandboxApiServer : IAsyncDisposable
             kestrel.Limits.MaxRequestBodySize = 16 * 1024 * 1024;
             kestrel.Listen(IPAddress.Loopback, port, listen => listen.UseHttps(https =>
             {
-                https.ServerCertificate = Certificates.ServerCertificate;
+                // A selection callback (rather than ServerCertificate) has the handshake read the client's
+                // server name (SNI), which requests then report (ITlsHandshakeFeature.HostName): RequestAddresses.
+                https.ServerCertificateSelector = (_, _) => Certificates.ServerCertificate;
                 https.ClientCertificateMode = ClientCertificateMode.AllowCertificate;
                 https.AllowAnyClientCertificate();
             }));
@@ -283,6 +296,14 @@ public sealed partial class SandboxApiServer : IAsyncDisposable
         foreach (var ns in new[] { "default", "kube-system", "kube-public", "kube-node-lease" })
         {
             CreateNamespace(ns, new Dictionary<string, string> { ["kubernetes.io/metadata.name"] = ns });
+        }
+
+        if (Options.Authorization == AuthorizationMode.Rbac)
+        {
+            foreach (var obj in DefaultRbac.Objects())
+            {
+                Create(obj);
+            }
         }
     }
 }

@@ -3,6 +3,13 @@ namespace Strata.Sandbox;
 /// <summary>Settings of a sandbox API server.</summary>
 public sealed record SandboxOptions
 {
+    /// <summary>
+    /// The DNS names the server's certificate is for, and only those; null (the default): 127.0.0.1, ::1, localhost and
+    /// the in-cluster names. A certificate that names none of the addresses the server is reached at is checked against
+    /// kubeconfig's <c>tls-server-name</c>, as a control plane behind a load balancer reached by address is.
+    /// </summary>
+    public IReadOnlyList<string>? ServerCertificateNames { get; init; }
+
     /// <summary>What <c>/version</c> reports.</summary>
     public string GitVersion { get; init; } = "v1.31.4";
 
@@ -32,6 +39,15 @@ public sealed record SandboxOptions
     /// <c>Terminating</c>), to delete its contents and remove it; zero: before the DELETE returns.
     /// </summary>
     public TimeSpan NamespaceDeletionDelay { get; init; }
+
+    /// <summary>
+    /// How requests are authorized: <see cref="Security.AuthorizationMode.AlwaysAllow"/> (the default), or
+    /// <see cref="Security.AuthorizationMode.Rbac"/>: with the Roles, ClusterRoles and bindings the sandbox stores, seeded
+    /// with kube-apiserver's discovery roles (<c>system:discovery</c>, <c>system:public-info-viewer</c>,
+    /// <c>system:basic-user</c>, bound to every authenticated user). Tokens for ServiceAccounts come from
+    /// <see cref="Security.AccessControl.IssueServiceAccountToken"/>.
+    /// </summary>
+    public Security.AuthorizationMode Authorization { get; init; }
 
     /// <summary>Validating admission (webhooks and policies) applied to every create and update, dry runs included.</summary>
     public IReadOnlyList<AdmissionRule> Admission { get; init; } = [];

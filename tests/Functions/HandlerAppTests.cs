@@ -68,6 +68,19 @@ public class HandlerAppTests
     }
 
     [Fact]
+    public void Layout_FunctionsThatStartWork_NeedAKeyAndARole_StatusAKey_HealthNothing()
+    {
+        string AuthLevel(string name) => FunctionCatalog.Get(name).FunctionJson()["bindings"]![0]!["authLevel"]!.GetValue<string>();
+
+        Assert.Equal(
+            [("request-backup", "function", AppRoles.Requester), ("request-restore", "function", AppRoles.Operator), ("request-drill", "function", AppRoles.Requester)],
+            FunctionCatalog.All.Where(f => f.Sends.Count > 0 && f.Trigger == TriggerKind.Http).Select(f => (f.Name, AuthLevel(f.Name), f.Role!)));
+        Assert.Equal(("function", null), (AuthLevel("status"), FunctionCatalog.Get("status").Role));
+        Assert.Equal("anonymous", AuthLevel("health"));
+        Assert.Equal(("drills", "post", "strata-verifications"), (FunctionCatalog.Get("request-drill").Source, FunctionCatalog.Get("request-drill").HttpMethod, Assert.Single(FunctionCatalog.Get("request-drill").Sends)));
+    }
+
+    [Fact]
     public void RepositoryHostJson_IsTheGeneratedOne()
     {
         using var dir = new TempDirectory();

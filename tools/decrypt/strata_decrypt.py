@@ -305,12 +305,11 @@ def export_objects(archive_path, artifact, output, data_key, decrypt_secrets, su
     check(artifact, length, digest.hexdigest())
     try:
         with tarfile.open(archive_path, mode="r|gz") as tar:
+            seen = set()
             for member in tar:
-                if member.isdir():
-                    reason = unsafe(member.name)
-                    if reason:
-                        raise Refused(f"resources.tar.gz: entry '{member.name}': {reason}")
-                    continue
+                if member.name in seen:
+                    raise Refused(f"resources.tar.gz: entry '{member.name}': the same path appears twice")
+                seen.add(member.name)
                 if not member.isfile():
                     raise Refused(f"resources.tar.gz: entry '{member.name}': not a file; archives of objects hold only files")
                 reason = object_path_error(member.name)
@@ -385,7 +384,7 @@ def main(argv=None):
         data_key = None
         if args.data_key:
             data_key = parse_data_key(args.data_key)
-        elif args.key:
+        elif args.key and manifest.get("encryption"):
             data_key = unwrap(args.key, read_wrappings(args.backup, manifest))
         summary = export(args.backup, data_key, args.output)
     except Refused as e:
@@ -396,6 +395,9 @@ def main(argv=None):
         return 1
     except FileNotFoundError as e:
         print(f"strata_decrypt: '{e.filename}' does not exist", file=sys.stderr)
+        return 1
+    except (ValueError, KeyError, TypeError, AttributeError) as e:
+        print(f"strata_decrypt: manifest.json or a keys/ sidecar is not what Strata writes ({type(e).__name__})", file=sys.stderr)
         return 1
     print(f"wrote {summary['files']} files ({summary['bytes']} bytes) to {args.output}; "
           f"{summary['secrets']} Secrets decrypted")

@@ -6,14 +6,15 @@ namespace Strata.Adapters.Kubernetes;
 /// <summary>
 /// How the API server's certificate is checked: against the kubeconfig's CA (or the system roots,
 /// or not at all with <c>insecure-skip-tls-verify</c>), for the server's host name or the
-/// kubeconfig's <c>tls-server-name</c>, which is also sent as SNI.
+/// kubeconfig's <c>tls-server-name</c>, which is also sent as SNI (<see cref="ServerNameConnector"/>).
 /// </summary>
 /// <remarks>
 /// Strata applies this to the SDK's own <see cref="SocketsHttpHandler"/> rather than handing the CA
 /// to <c>KubernetesClientConfiguration.SslCaCerts</c>: with a CA set, the SDK's check
 /// (<c>Kubernetes.CertificateValidationCallBack</c>) accepts any certificate the CA signed, whatever
-/// host name it is for, and it sends <c>tls-server-name</c> as the HTTP <c>Host</c> header instead
-/// of checking the certificate against it. See docs/kubernetes.md.
+/// host name it is for; and it sends <c>tls-server-name</c> as the HTTP <c>Host</c> header of its typed
+/// calls (so as their SNI too, but not on WebSockets) without checking the certificate against it.
+/// See docs/kubernetes.md.
 /// </remarks>
 public sealed record ServerTrust
 {
@@ -29,12 +30,15 @@ public sealed record ServerTrust
     /// <summary>The name to check the server certificate against and to send as SNI (kubeconfig <c>tls-server-name</c>).</summary>
     public string? TlsServerName { get; init; }
 
-    /// <summary>Sets the server name and the certificate check on <paramref name="handler"/>.</summary>
+    /// <summary>
+    /// Sets the certificate check on <paramref name="handler"/>, and with <see cref="TlsServerName"/> the connections
+    /// that send it (<see cref="ServerNameConnector"/>: the handler ignores <c>SslOptions.TargetHost</c>).
+    /// </summary>
     public void ApplyTo(SocketsHttpHandler handler)
     {
         if (TlsServerName is { } serverName)
         {
-            handler.SslOptions.TargetHost = serverName;
+            handler.ConnectCallback = new ServerNameConnector(serverName, handler).ConnectAsync;
         }
 
         if (CertificateAuthorities.Count > 0 && !InsecureSkipTlsVerify)
@@ -64,7 +68,8 @@ public sealed record ServerTrust
             return false;
         }
 
-        // The handler checks the name against the URL's host; tls-server-name replaces that name.
+        // The platform checks the name the session was opened for: tls-server-name (ServerNameConnector), but the
+        // URL's host through a proxy. tls-server-name replaces that name, so it is checked here.
         if (TlsServerName is not { } name)
         {
             return errors == SslPolicyErrors.None;

@@ -169,6 +169,7 @@ internal static class RestoreCreateCommand
                     DryRun = parsed.GetValue(dryRun),
                     AllowIncomplete = parsed.GetValue(allowIncomplete),
                     Priorities = CommonOptions.Values(parsed.GetValue(priorities)),
+                    RequestedBy = RemoteRequest.RequestedBy(environment, "restore create"),
                 };
                 var location = store.Resolve(parsed, environment);
                 var mode = parsed.GetValue(output) == "json" ? OutputMode.Json : OutputMode.Table;

@@ -169,6 +169,11 @@ internal static class BackupTables
             grid.AddRow("Duration", $"{(completed - record.StartedAt).TotalSeconds:0.0} s");
         }
 
+        if (record.RequestedBy is { } requestedBy)
+        {
+            grid.AddRow("Requested by", Markup.Escape(requestedBy));
+        }
+
         grid.AddRow("Objects", record.ObjectCount.ToString("N0"));
         foreach (var artifact in record.Artifacts)
         {

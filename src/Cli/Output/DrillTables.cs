@@ -23,6 +23,11 @@ internal static class DrillTables
         {
             grid.AddRow("Signature", Markup.Escape(signature));
         }
+        if (drill.RequestedBy is { } requestedBy)
+        {
+            grid.AddRow("Requested by", Markup.Escape(requestedBy));
+        }
+
         if (drill.RestoreSeconds is { } restore)
         {
             grid.AddRow("Restore", Markup.Escape($"{restore:0.00} s: " + string.Join(", ", drill.Counts.Where(c => c.Value > 0).Select(c => $"{c.Value:N0} {c.Key}"))));

@@ -84,6 +84,11 @@ internal static class RestoreTables
         }
 
         grid.AddRow("Started", record.StartedAt.ToString("u"));
+        if (record.RequestedBy is { } requestedBy)
+        {
+            grid.AddRow("Requested by", Markup.Escape(requestedBy));
+        }
+
         if (record.CompletedAt is { } completed)
         {
             var seconds = (completed - record.StartedAt).TotalSeconds;

@@ -158,7 +158,7 @@ public static class ConfigurationLoader
             return null;
         }
 
-        reader.OnlyKeys(map, path, "name", "clusters", "schedule", "timeZone", "rpo", "scope", "gitops", "retention", "writeOnceDays", "verification", "databases", "applications", "cloudNativePG", "volumes", "etcd", "encrypt");
+        reader.OnlyKeys(map, path, "name", "clusters", "schedule", "timeZone", "rpo", "scope", "gitops", "retention", "writeOnceDays", "verification", "databases", "applications", "cloudNativePG", "volumes", "etcd", "encrypt", "restoreTargets");
         var name = reader.Name(map, path);
         var selectors = reader.List(map, "clusters", required: true, (r, n, p) => r.Scalar(n, p) is { Length: > 0 } s ? new ClusterSelector(s) : null, path);
         var schedule = reader.Cron(map, path, "schedule", required: true);
@@ -195,6 +195,7 @@ public static class ConfigurationLoader
             Volumes = VolumeSettingsReader.Read(reader, map, path),
             Etcd = etcd,
             Encrypt = EncryptionSettingsReader.Mode(reader, map, path),
+            RestoreTargets = RestoreTargetsReader.Read(reader, map, path, clusters),
             Line = ConfigurationReader.LineOf(map),
         };
     }

@@ -52,6 +52,12 @@ public sealed record PolicyDefinition
     /// <summary>What its backups encrypt (<c>encrypt: none|secrets|all</c>); null: Secret values when keys are configured (<see cref="EncryptionSettings.ModeFor"/>).</summary>
     public Encryption.EncryptionMode? Encrypt { get; init; }
 
+    /// <summary>
+    /// The clusters its backups may be restored into when the control plane is asked (HTTP, queue, <c>--remote</c>):
+    /// names, globs or tags, as <see cref="Clusters"/>; null: the policy's own clusters.
+    /// </summary>
+    public IReadOnlyList<ClusterSelector>? RestoreTargets { get; init; }
+
     /// <summary>The line in the file where the policy is defined.</summary>
     public int Line { get; init; }
 }

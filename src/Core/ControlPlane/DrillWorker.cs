@@ -26,6 +26,11 @@ public static class DrillWorker
         ? DrillTick.ScheduledDrillId(request.Policy, request.Cluster, scheduledFor)
         : BackupId.Derive(envelope.CreatedAt, "drill", envelope.Id);
 
+    /// <summary>Who asked for the drill: the request says (an HTTP caller's identity), else the drill schedule, or the request's correlation id.</summary>
+    public static string RequestedBy(Envelope envelope) => envelope.Payload is VerifyRequested { RequestedBy: { } requestedBy }
+        ? requestedBy
+        : envelope.Payload is VerifyRequested { ScheduledFor: not null } ? "drill-tick" : envelope.CorrelationId;
+
     /// <summary>Why the drill <paramref name="request"/> asks for can never run, or null.</summary>
     public static string? Refusal(StrataConfiguration configuration, VerifyRequested request, BackupRecord? backup)
     {
@@ -72,7 +77,7 @@ public static class DrillWorker
         var lease = await context.State.TryAcquireLeaseAsync(leaseKey, drillId, now, settings.BoundedTimeout + LeaseMargin, cancellationToken);
         if (!lease.Acquired)
         {
-            var skipped = await SkipAsync(context, backup!, settings, targetName, drillId,
+            var skipped = await SkipAsync(context, backup!, settings, targetName, drillId, RequestedBy(envelope),
                 $"drill {lease.Holder} of policy {request.Policy} on {request.Cluster} is running (lease until {lease.ExpiresAt:O})", cancellationToken);
             result.Log($"drill {drillId} not run: {skipped.Error}");
             return result;
@@ -111,7 +116,7 @@ public static class DrillWorker
 
     /// <summary>Records a drill refused because another drill of the pair holds the lease: the history shows it was asked for.</summary>
     private static async Task<DrillRecord> SkipAsync(
-        ControlPlaneContext context, BackupRecord backup, DrillSettings settings, string target, string drillId, string reason,
+        ControlPlaneContext context, BackupRecord backup, DrillSettings settings, string target, string drillId, string requestedBy, string reason,
         CancellationToken cancellationToken)
     {
         var now = context.Time.GetUtcNow();
@@ -128,6 +133,7 @@ public static class DrillWorker
             CompletedAt = now,
             RtoObjectiveSeconds = settings.RecoveryTimeObjective?.TotalSeconds,
             Error = reason,
+            RequestedBy = requestedBy,
         };
         await context.History.SaveDrillAsync(skipped, cancellationToken);
         return skipped;
@@ -190,7 +196,6 @@ public static class DrillWorker
         ControlPlaneContext context, Envelope envelope, BackupRecord backup, DrillSettings settings, ClusterDefinition targetCluster, string drillId,
         DrillRecord? stale, CancellationToken cancellationToken)
     {
-        var request = (VerifyRequested)envelope.Payload;
         var startedAt = context.Time.GetUtcNow();
         try
         {
@@ -209,7 +214,7 @@ public static class DrillWorker
                 Backup = backup,
                 Target = targetCluster.Name,
                 Settings = settings,
-                RequestedBy = request.ScheduledFor is null ? envelope.CorrelationId : "drill-tick",
+                RequestedBy = RequestedBy(envelope),
             };
             var drill = await run.RunAsync(drillRequest, context.Options.DrillProgress, cancellationToken);
             return await DrillDatabasesAsync(context, backup, drill, drillRequest.ShortId, settings, cancellationToken);
@@ -237,6 +242,7 @@ public static class DrillWorker
                 Namespaces = stale?.Namespaces ?? new Dictionary<string, string>(),
                 KeptNamespaces = stale is null ? [] : [.. stale.Namespaces.Values],
                 Error = $"cluster {targetCluster.Name}: {e.Message}",
+                RequestedBy = RequestedBy(envelope),
             };
             await context.History.SaveDrillAsync(failed, CancellationToken.None);
             return failed;
@@ -258,7 +264,6 @@ public static class DrillWorker
             return await RecordAbandonedAsync(context, stale, "");
         }
 
-        var request = (VerifyRequested)envelope.Payload;
         var drill = new DrillRecord
         {
             Id = drillId,
@@ -270,7 +275,7 @@ public static class DrillWorker
             Status = DrillStatus.InProgress,
             StartedAt = context.Time.GetUtcNow(),
             RtoObjectiveSeconds = settings.RecoveryTimeObjective?.TotalSeconds,
-            RequestedBy = request.ScheduledFor is null ? envelope.CorrelationId : "drill-tick",
+            RequestedBy = RequestedBy(envelope),
         };
         await context.History.SaveDrillAsync(drill, cancellationToken);
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);

@@ -14,6 +14,10 @@ public static class RestoreWorker
     /// <summary>The id of the restore <paramref name="envelope"/> asks for, derived from the message id.</summary>
     public static string RestoreIdFor(Envelope envelope) => BackupId.Derive(envelope.CreatedAt, "restore", envelope.Id);
 
+    /// <summary>Who asked for the restore <paramref name="envelope"/> requests: what the request says, else its correlation id.</summary>
+    public static string RequestedBy(Envelope envelope) =>
+        envelope.Payload is RestoreRequested { RequestedBy: { Length: > 0 } requestedBy } ? requestedBy : envelope.CorrelationId;
+
     /// <summary>Why <paramref name="request"/> can never run under <paramref name="configuration"/>, or null.</summary>
     public static string? Refusal(Configuration.StrataConfiguration configuration, RestoreRequested request) =>
         configuration.FindCluster(request.TargetCluster) is null ? $"cluster '{request.TargetCluster}' is not in {configuration.Source}" : null;
@@ -48,6 +52,13 @@ public static class RestoreWorker
             return result;
         }
 
+        // Checked here as well as by the HTTP function: a message put on the queue directly must not restore where the policy forbids.
+        if (await RestoreTargets.RefusalAsync(context, request, cancellationToken) is { } forbidden)
+        {
+            await MessageIntake.RejectAsync(context, message, envelope.Id, envelope.Type, forbidden, result, cancellationToken);
+            return result;
+        }
+
         NamespaceMapping.TryParse((request.NamespaceMappings ?? new Dictionary<string, string>()).Select(p => $"{p.Key}:{p.Value}"), out var mapping, out _);
         var restoreRequest = new RestoreRequest
         {
@@ -59,6 +70,7 @@ public static class RestoreWorker
             NamespaceMapping = mapping,
             ExistingResourcePolicy = request.ExistingObjects,
             DryRun = request.DryRun,
+            RequestedBy = RequestedBy(envelope),
         };
         RestoreRecord record;
         try
@@ -82,6 +94,7 @@ public static class RestoreWorker
                     CompletedAt = context.Time.GetUtcNow(),
                     Options = restoreRequest.ToSummary(),
                     Error = $"cluster {cluster.Name}: {e.Message}",
+                    RequestedBy = restoreRequest.RequestedBy,
                 };
             await context.History.SaveRestoreAsync(record, CancellationToken.None);
         }

@@ -69,8 +69,10 @@ public enum VerificationKind
 /// <param name="Policy">Its policy.</param>
 /// <param name="Kind">Integrity check or restore drill.</param>
 /// <param name="ScheduledFor">For drills the drill schedule asked for: the occurrence (the drill id derives from it, as a scheduled backup's does).</param>
+/// <param name="RequestedBy">Who or what asked (recorded on the drill); null: the drill schedule, or the request's correlation id.</param>
 public sealed record VerifyRequested(
-    string BackupId, string Cluster, string Policy, VerificationKind Kind = VerificationKind.Integrity, DateTimeOffset? ScheduledFor = null) : MessagePayload
+    string BackupId, string Cluster, string Policy, VerificationKind Kind = VerificationKind.Integrity, DateTimeOffset? ScheduledFor = null,
+    string? RequestedBy = null) : MessagePayload
 {
     /// <inheritdoc />
     public override string? Validate() => Id("backupId", BackupId) ?? Name("cluster", Cluster) ?? Name("policy", Policy);

@@ -43,6 +43,7 @@ public sealed class BackupRestore(
             DryRun = request.DryRun,
             StartedAt = startedAt,
             Options = request.ToSummary(),
+            RequestedBy = request.RequestedBy,
         };
         await history.SaveRestoreAsync(record, cancellationToken);
         try

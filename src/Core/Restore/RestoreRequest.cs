@@ -54,6 +54,9 @@ public sealed record RestoreRequest
     /// <summary>Restore from a backup that has no manifest (its artifacts cannot be checked).</summary>
     public bool AllowIncomplete { get; init; }
 
+    /// <summary>Who or what asked, recorded on the run (<see cref="RestoreRecord.RequestedBy"/>).</summary>
+    public string? RequestedBy { get; init; }
+
     /// <summary>Extra ordering, merged into <see cref="RestoreOrder.Default"/>.</summary>
     public IReadOnlyList<string> Priorities { get; init; } = [];
 

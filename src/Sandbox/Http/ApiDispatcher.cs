@@ -1,6 +1,7 @@
 using System.Security.Cryptography.X509Certificates;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Connections.Features;
 using Microsoft.AspNetCore.Http;
 using Strata.Sandbox.Security;
 
@@ -14,6 +15,7 @@ internal sealed class ApiDispatcher(SandboxApiServer server)
     public async Task HandleAsync(HttpContext http)
     {
         Interlocked.Increment(ref server.RequestCounter);
+        server.Addressed(new RequestAddress(http.Features.Get<ITlsHandshakeFeature>()?.HostName ?? string.Empty, http.Request.Host.Value ?? string.Empty, http.Request.Protocol));
         try
         {
             var target = RequestTarget.Parse(http.Request.Path.Value ?? "/", server.Store);
@@ -31,6 +33,11 @@ internal sealed class ApiDispatcher(SandboxApiServer server)
                 {
                     return;
                 }
+            }
+
+            if (user is not null)
+            {
+                Authorize(user, AccessRequestOf(http, target, verb));
             }
 
             await RouteAsync(http, target, verb, user!);
@@ -105,11 +112,6 @@ internal sealed class ApiDispatcher(SandboxApiServer server)
                 new JsonObject { ["group"] = type.Group, ["kind"] = type.Plural });
         }
 
-        if (!server.Access.IsAllowed(user, verb, type.Group, type.Plural, target.Namespace))
-        {
-            throw ApiError.Forbidden(user.Name, verb, type.Group, type.Plural, target.Namespace, target.Name);
-        }
-
         if (server.Options.RequestDelay > TimeSpan.Zero)
         {
             await Task.Delay(server.Options.RequestDelay, server.Time, http.RequestAborted);
@@ -143,6 +145,31 @@ internal sealed class ApiDispatcher(SandboxApiServer server)
             default:
                 throw new ApiError(405, "MethodNotAllowed", "the server does not allow this method on the requested resource");
         }
+    }
+
+    private void Authorize(SandboxUser user, AccessRequest request)
+    {
+        if (server.Access.Authorize(user, request) is { } reason)
+        {
+            throw ApiError.Forbidden(user.Name, request, reason);
+        }
+    }
+
+    /// <summary>
+    /// The authorizer's attributes of a request, as kube-apiserver's RequestInfo derives them: an exec is
+    /// <c>create</c> on <c>pods/exec</c> (over WebSocket too, since 1.30); a Namespace addressed by name is in
+    /// itself (so a RoleBinding inside a namespace may allow reading or deleting that namespace); everything
+    /// that is not an object path is a non-resource request on the path, its verb the lower-cased method.
+    /// </summary>
+    private static AccessRequest AccessRequestOf(HttpContext http, RequestTarget? target, string verb)
+    {
+        if (target is not RequestTarget.Objects o)
+        {
+            return AccessRequest.ForPath(http.Request.Method.ToLowerInvariant(), http.Request.Path.Value ?? "/");
+        }
+
+        var ns = o.Type.Key == "namespaces" && o.Name is not null ? o.Name : o.Namespace;
+        return new AccessRequest(o.Subresource == "exec" ? "create" : verb, o.Type.Group, o.Type.Plural, o.Subresource, ns, o.Name);
     }
 
     private static string Verb(HttpContext http, RequestTarget? target)

@@ -81,25 +81,44 @@ public sealed class ApiError(int code, string reason, string message, JsonObject
 
     public static ApiError Unauthorized() => new(401, "Unauthorized", "Unauthorized");
 
-    public static ApiError Forbidden(string user, string verb, string group, string resource, string? ns, string? name)
+    /// <summary>
+    /// 403 Forbidden as kube-apiserver answers an authorization denial (<c>responsewriters.Forbidden</c> through
+    /// <c>apierrors.NewForbidden</c>): <c>{resource}.{group} "{name}" is forbidden: User "{user}" cannot {verb} resource
+    /// "{resource/subresource}" in API group "{group}" in the namespace "{ns}"</c> (or <c>at the cluster scope</c>), then
+    /// <c>: {reason}</c> when the authorizer gave one; details name the group, the resource as kind, and the name.
+    /// A non-resource request: <c>forbidden: User "{user}" cannot get path "/apis"</c>, empty details.
+    /// </summary>
+    public static ApiError Forbidden(string user, Security.AccessRequest request, string reason = "")
     {
-        var qualified = group.Length == 0 ? resource : $"{resource}.{group}";
-        var subject = name is null ? qualified : $"{qualified} \"{name}\"";
-        var scope = ns is null ? "at the cluster scope" : $"in the namespace \"{ns}\"";
+        var why = request.IsResourceRequest
+            ? $"User \"{user}\" cannot {request.Verb} resource \"{request.CombinedResource}\" in API group \"{request.Group}\" "
+                + (request.Namespace is { Length: > 0 } ns ? $"in the namespace \"{ns}\"" : "at the cluster scope")
+            : $"User \"{user}\" cannot {request.Verb} path \"{request.Path}\"";
+        if (reason.Length > 0)
+        {
+            why += ": " + reason;
+        }
+
+        if (!request.IsResourceRequest)
+        {
+            return new ApiError(403, "Forbidden", $"forbidden: {why}", new JsonObject());
+        }
+
+        var qualified = request.Group.Length == 0 ? request.Resource : $"{request.Resource}.{request.Group}";
+        var subject = request.Name is null ? qualified : $"{qualified} \"{request.Name}\"";
         var details = new JsonObject();
-        if (name is not null)
+        if (request.Name is not null)
         {
-            details["name"] = name;
+            details["name"] = request.Name;
         }
 
-        if (group.Length > 0)
+        if (request.Group.Length > 0)
         {
-            details["group"] = group;
+            details["group"] = request.Group;
         }
 
-        details["kind"] = resource;
-        return new ApiError(403, "Forbidden",
-            $"{subject} is forbidden: User \"{user}\" cannot {verb} resource \"{resource}\" in API group \"{group}\" {scope}", details);
+        details["kind"] = request.Resource;
+        return new ApiError(403, "Forbidden", $"{subject} is forbidden: {why}", details);
     }
 
     /// <summary>

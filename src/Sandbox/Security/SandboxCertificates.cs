@@ -6,14 +6,16 @@ namespace Strata.Sandbox.Security;
 
 /// <summary>
 /// The sandbox's own certificate authority: it signs the server certificate (for 127.0.0.1,
-/// localhost and the in-cluster names) and the client certificates it issues, as a kubeadm CA does.
+/// localhost and the in-cluster names, or only the names it is given) and the client certificates
+/// it issues, as a kubeadm CA does.
 /// </summary>
 public sealed class SandboxCertificates : IDisposable
 {
     private readonly ECDsa _caKey;
     private readonly TimeProvider _time;
 
-    public SandboxCertificates(TimeProvider time)
+    /// <summary>Creates the CA and the server certificate, for <paramref name="serverNames"/> alone when given.</summary>
+    public SandboxCertificates(TimeProvider time, IReadOnlyList<string>? serverNames = null)
     {
         _time = time;
         var now = time.GetUtcNow();
@@ -23,7 +25,7 @@ public sealed class SandboxCertificates : IDisposable
         request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.KeyCertSign | X509KeyUsageFlags.CrlSign, true));
         request.CertificateExtensions.Add(new X509SubjectKeyIdentifierExtension(request.PublicKey, false));
         Authority = request.CreateSelfSigned(now.AddMinutes(-5), now.AddDays(30));
-        ServerCertificate = IssueServerCertificate(now);
+        ServerCertificate = IssueServerCertificate(now, serverNames);
     }
 
     /// <summary>The CA certificate (public part).</summary>
@@ -75,17 +77,23 @@ public sealed class SandboxCertificates : IDisposable
         ServerCertificate.Dispose();
     }
 
-    private X509Certificate2 IssueServerCertificate(DateTimeOffset now)
+    private X509Certificate2 IssueServerCertificate(DateTimeOffset now, IReadOnlyList<string>? serverNames)
     {
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         var request = new CertificateRequest("CN=kube-apiserver", key, HashAlgorithmName.SHA256);
         var names = new SubjectAlternativeNameBuilder();
-        names.AddIpAddress(IPAddress.Loopback);
-        names.AddIpAddress(IPAddress.IPv6Loopback);
-        names.AddDnsName("localhost");
-        names.AddDnsName("kubernetes");
-        names.AddDnsName("kubernetes.default.svc");
-        names.AddDnsName("kubernetes.default.svc.cluster.local");
+        if (serverNames is null)
+        {
+            names.AddIpAddress(IPAddress.Loopback);
+            names.AddIpAddress(IPAddress.IPv6Loopback);
+            serverNames = ["localhost", "kubernetes", "kubernetes.default.svc", "kubernetes.default.svc.cluster.local"];
+        }
+
+        foreach (var name in serverNames)
+        {
+            names.AddDnsName(name);
+        }
+
         request.CertificateExtensions.Add(names.Build());
         request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid("1.3.6.1.5.5.7.3.1")], false));
         request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.DigitalSignature, false));

@@ -37,11 +37,15 @@ public sealed class StrataDecryptScriptTests : IDisposable
     {
         Rsa,
         Aes,
+
+        /// <summary>The script is given the data key itself (--data-key: after a Key Vault break-glass unwrap).</summary>
+        DataKey,
     }
 
     [Theory]
     [InlineData(Kek.Rsa)]
     [InlineData(Kek.Aes)]
+    [InlineData(Kek.DataKey)]
     public async Task StrataDecrypt_EncryptedBackup_WritesWhatPlaintextExportWrites(Kek kind)
     {
         var (kek, keyFile) = CreateKek(kind);
@@ -50,7 +54,9 @@ public sealed class StrataDecryptScriptTests : IDisposable
         var (manifest, manifestBytes) = await WriteBackupAsync(store, dataKey, kek, sidecar: kind == Kek.Aes);
 
         var python = Path.Combine(_folder.FullName, "python");
-        var run = await RunScriptAsync(Path.Combine(store.Location, _prefix), "--key", keyFile, "--output", python);
+        var run = kind == Kek.DataKey
+            ? await RunScriptAsync(Path.Combine(store.Location, _prefix), "--data-key", Convert.ToBase64String(dataKey.Bytes), "--output", python)
+            : await RunScriptAsync(Path.Combine(store.Location, _prefix), "--key", keyFile, "--output", python);
         Assert.True(run.ExitCode == 0, $"strata_decrypt.py exited {run.ExitCode}: {run.Stderr}");
 
         var dotnet = Path.Combine(_folder.FullName, "dotnet");

@@ -50,6 +50,27 @@ public sealed class DrillWorkerTests
     }
 
     [Fact]
+    public async Task Handle_RequestNamingItsRequester_RecordsThemOnTheDrill()
+    {
+        var fakes = await DrillFakes.CreateAsync();
+        var backup = await fakes.BackUpAsync();
+        var request = new Envelope("http-9", "http-9", fakes.Plane.Clock.GetUtcNow(),
+            new VerifyRequested(backup.Id, "prod", "nightly", VerificationKind.Drill, RequestedBy: "alice@contoso.com (object id 5b54)"));
+
+        await VerifyWorker.HandleAsync(fakes.Plane.Context, ControlPlaneFakes.Delivery(request));
+
+        Assert.Equal("alice@contoso.com (object id 5b54)", (await fakes.Plane.History.FindDrillAsync(DrillWorker.DrillIdFor(request)))!.RequestedBy);
+    }
+
+    [Theory]
+    [InlineData(null, null, "chain-1")]
+    [InlineData(null, "2026-11-22T04:00:00Z", "drill-tick")]
+    [InlineData("ci", null, "ci")]
+    public void RequestedBy_SaysWhoAsked(string? requestedBy, string? scheduledFor, string expected) =>
+        Assert.Equal(expected, DrillWorker.RequestedBy(new Envelope("id-1", "chain-1", DateTimeOffset.UnixEpoch,
+            new VerifyRequested("20261121-093000-0000aa", "prod", "nightly", VerificationKind.Drill, scheduledFor is null ? null : DateTimeOffset.Parse(scheduledFor, System.Globalization.CultureInfo.InvariantCulture), requestedBy))));
+
+    [Fact]
     public async Task Handle_BackupNotVerified_IsRejected()
     {
         var fakes = await DrillFakes.CreateAsync();

@@ -1,0 +1,127 @@
+using System.Text.Json.Nodes;
+
+namespace Strata.Cli.Tests;
+
+/// <summary>
+/// The roles of <c>infra/kubernetes</c> against RBAC-enabled sandboxes: a backup, a restore and a drill each succeed
+/// with exactly their role, and each fails, naming the forbidden verb and resource, when one rule of its role is left
+/// out. A rule the scenario cannot reach is listed in <see cref="NotExercised"/> with why; a new rule is exercised.
+/// </summary>
+public sealed class LeastPrivilegeTests
+{
+    /// <summary>Rules (role: resources) no operation of the scenario needs, and why.</summary>
+    private static readonly Dictionary<string, string> NotExercised = new(StringComparer.Ordinal)
+    {
+        ["strata-backup: secrets,pods,persistentvolumeclaims"] = "database dumps (the password Secret, the pod by name) and claims a policy names one by one: the scenario has no database target",
+        ["strata-control-plane-files: pods"] = "control-plane files of a self-managed control plane: the scenario's policy backs up no etcd",
+        ["strata-control-plane-files: pods/exec"] = "control-plane files of a self-managed control plane: the scenario's policy backs up no etcd",
+        ["strata-drill: storageclasses,priorityclasses"] = "created only where missing: a drill on its source cluster finds them; a drill into another cluster creates them",
+        ["strata-drill: volumesnapshotclasses"] = "read when the drill's target is another cluster than the backup's",
+    };
+
+    /// <summary>Rules whose refusal Strata reports as a warning of an otherwise successful operation, and why.</summary>
+    private static readonly Dictionary<string, string> Warned = new(StringComparer.Ordinal)
+    {
+        ["strata-backup: volumesnapshotcontents"] = "the snapshot is taken and recorded; its handle (read) and Retain (patch) are not, and the backup warns",
+    };
+
+    /// <summary>Rules only a policy with a CloudNativePG target needs (its world takes 5 s more: the CLI's poll).</summary>
+    private static readonly HashSet<string> CloudNativePgRules = new(StringComparer.Ordinal)
+    {
+        "strata-backup: backups", "strata-backup: clusters", "strata-restore-postgresql-cnpg-io: clusters,backups,scheduledbackups",
+    };
+
+    public static TheoryData<string, int> ExercisedRules()
+    {
+        var data = new TheoryData<string, int>();
+        foreach (var (role, index, key) in AllRules())
+        {
+            if (!NotExercised.ContainsKey(key))
+            {
+                data.Add(role, index);
+            }
+        }
+
+        return data;
+    }
+
+    [Fact]
+    public async Task BackupRestoreDrill_EachWithExactlyItsRole_Succeed()
+    {
+        await using var world = await LeastPrivilegeWorld.StartAsync(cloudNativePg: true);
+        world.Prod.Access.RecordDecisions = true;
+        world.Dr.Access.RecordDecisions = true;
+
+        var backupId = await world.BackUpOrFailAsync();
+        var (restoreCode, restoreOut, restoreError) = await world.RestoreAsync(backupId);
+        var (drillCode, drillOut, drillError) = await world.DrillAsync();
+
+        Assert.True(restoreCode == 0, restoreError + restoreOut);
+        Assert.True(drillCode == 0, drillError + drillOut);
+        Assert.True(JsonNode.Parse(restoreOut)!["counts"]!["claimsFromSnapshots"]!.GetValue<long>() > 0, restoreOut);
+        Assert.Equal("Passed", JsonNode.Parse(drillOut)!["status"]!.GetValue<string>());
+        var decisions = world.Prod.Access.Decisions.Concat(world.Dr.Access.Decisions).ToList();
+        Assert.Contains(decisions, d => d.Request.CombinedResource == "pods/exec" && d.User.EndsWith(":strata-backup", StringComparison.Ordinal));
+        Assert.Contains(decisions, d => d.Request is { Verb: "create", Group: "postgresql.cnpg.io", Resource: "backups" } && d.Allowed);
+        var denied = decisions.Where(d => !d.Allowed).Select(d => $"{d.User}: {d.Request}").ToList();
+        Assert.True(denied.Count == 0, string.Join('\n', denied));
+        Assert.DoesNotContain(decisions, d => d.User == "sandbox-admin");
+    }
+
+    [Theory]
+    [MemberData(nameof(ExercisedRules))]
+    public async Task Operation_WithoutOneRuleOfItsRole_FailsNamingTheForbiddenVerbAndResource(string role, int index)
+    {
+        var rule = Rule(role, index);
+        await using var world = await LeastPrivilegeWorld.StartAsync((role, index), CloudNativePgRules.Contains(Key(role, rule)));
+
+        var (code, output, error) = LeastPrivilegeWorld.Identity(role) switch
+        {
+            "strata-backup" => await world.BackUpAsync(),
+            "strata-drill" => await DrillAfterBackupAsync(world),
+            _ => await world.RestoreAsync(await world.BackUpOrFailAsync()),
+        };
+
+        var text = (output + error).Replace("\\u0022", "\"", StringComparison.Ordinal);
+        var user = $"User \"system:serviceaccount:strata:{LeastPrivilegeWorld.Identity(role)}\"";
+        var named = Strings(rule["verbs"]).SelectMany(v => Strings(rule["resources"]).SelectMany(r => Strings(rule["apiGroups"]).Select(g =>
+            r == "*" ? $"{user} cannot {v} resource \"" : $"{user} cannot {v} resource \"{r}\" in API group \"{g}\"")));
+        Assert.True(named.Any(n => text.Contains(n, StringComparison.Ordinal)), $"no refusal of {Key(role, rule)} named in:\n{text}");
+        if (Warned.ContainsKey(Key(role, rule)))
+        {
+            Assert.Contains("\"severity\": \"Warning\"", text, StringComparison.Ordinal);
+        }
+        else
+        {
+            Assert.True(code != 0, $"{Key(role, rule)} left out, yet the operation succeeded:\n{text}");
+        }
+    }
+
+    [Fact]
+    public void NotExercised_NamesRulesThatExist()
+    {
+        var keys = AllRules().Select(r => r.Key).ToHashSet(StringComparer.Ordinal);
+
+        Assert.All(NotExercised.Keys.Concat(Warned.Keys).Concat(CloudNativePgRules), k => Assert.Contains(k, keys));
+    }
+
+    private static async Task<(int Code, string Out, string Error)> DrillAfterBackupAsync(LeastPrivilegeWorld world)
+    {
+        await world.BackUpOrFailAsync();
+        return await world.DrillAsync();
+    }
+
+    private static IEnumerable<(string Role, int Index, string Key)> AllRules() =>
+        LeastPrivilegeWorld.Manifests
+            .Where(m => m.Object["kind"]!.GetValue<string>() is "Role" or "ClusterRole")
+            .SelectMany(m => m.Object["rules"]!.AsArray().Select((rule, i) =>
+                (m.Object["metadata"]!["name"]!.GetValue<string>(), i, Key(m.Object["metadata"]!["name"]!.GetValue<string>(), rule!))));
+
+    private static JsonNode Rule(string role, int index) =>
+        LeastPrivilegeWorld.Manifests.Single(m => m.Object["kind"]!.GetValue<string>() is "Role" or "ClusterRole" && m.Object["metadata"]!["name"]!.GetValue<string>() == role)
+            .Object["rules"]![index]!;
+
+    private static string Key(string role, JsonNode rule) => $"{role}: {string.Join(',', Strings(rule["resources"]))}";
+
+    private static IEnumerable<string> Strings(JsonNode? node) => node!.AsArray().Select(n => n!.GetValue<string>());
+}
