@@ -28,6 +28,10 @@ public static class StrataCli
         var alert = new Command("alert", "Work with alert channels.");
         alert.Subcommands.Add(AlertTestCommand.Build(environment));
         root.Subcommands.Add(alert);
+        root.Subcommands.Add(DecryptCommand.Build(environment));
+        var key = new Command("key", "Manage the keys that wrap backups' data keys.");
+        key.Subcommands.Add(KeyRewrapCommand.Build(environment));
+        root.Subcommands.Add(key);
         root.Subcommands.Add(RunCommand.Build(environment));
         root.Subcommands.Add(DemoCommand.Build(environment));
 

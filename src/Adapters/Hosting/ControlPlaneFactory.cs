@@ -15,7 +15,8 @@ namespace Strata.Adapters.Hosting;
 /// Puts the control plane together from settings, the same way for the Functions handler and for
 /// <c>strata run</c>: the configuration (<c>STRATA_CONFIG</c>: a file, or a blob URL read with the
 /// app's Entra ID identity), the store and history (<c>STRATA_STORE</c>, <c>STRATA_STORE_CONTAINER</c>,
-/// <c>STRATA_HISTORY</c>, see <see cref="StoreLocation"/>), and the clusters.
+/// <c>STRATA_HISTORY</c>, see <see cref="StoreLocation"/>), the clusters, and the keys that encrypt and sign backups
+/// (<see cref="Encryption.KeyringFactory"/>).
 /// </summary>
 public static class ControlPlaneFactory
 {
@@ -54,6 +55,9 @@ public static class ControlPlaneFactory
             // etcdutl/etcdctl and etcd on this host's PATH; where they are missing, the drill checks integrity only and says why.
             EtcdRehearsals = new Etcd.LocalEtcdRehearsals(etcd, time),
             Secrets = secrets,
+
+            // encryption: — local keys read now (a bad PEM file fails here, located), secrets and Key Vault on first use.
+            Keyring = Encryption.KeyringFactory.Create(parsed, secrets, Credential),
         };
         return (context, new Disposables(clusters, channels, heartbeat));
     }

@@ -2,6 +2,7 @@ using Strata.Adapters.Kubernetes;
 using Strata.Adapters.Kubernetes.Configuration;
 using Strata.Cli.Output;
 using Strata.Core.Backup;
+using Strata.Core.Encryption;
 using Strata.Core.Ports;
 using Strata.Core.Verification;
 
@@ -21,9 +22,19 @@ internal static class BackupExecution
     /// <summary>Runs the backup; the outcome is null when it could not start (the reason is on standard error).</summary>
     public static async Task<(int Code, BackupOutcome? Outcome)> RunAsync(
         KubernetesClient client, string clusterName, BackupScope scope, StoreLocation location, OutputMode output,
-        CliEnvironment environment, CancellationToken cancellationToken)
+        CliEnvironment environment, CancellationToken cancellationToken) =>
+        await RunAsync(client, clusterName, scope, location, output, environment, null, cancellationToken);
+
+    /// <summary>
+    /// Runs the backup with <paramref name="keyring"/>: Secret values encrypted when it has a key that wraps, the manifest
+    /// signed when it has a signer; the outcome is null when it could not start (the reason is on standard error).
+    /// </summary>
+    public static async Task<(int Code, BackupOutcome? Outcome)> RunAsync(
+        KubernetesClient client, string clusterName, BackupScope scope, StoreLocation location, OutputMode output,
+        CliEnvironment environment, Keyring? keyring, CancellationToken cancellationToken)
     {
-        var options = new BackupCaptureOptions();
+        keyring ??= Keyring.None;
+        var options = new BackupCaptureOptions { Keyring = keyring };
         if (environment.Variable(RunLeaseSetting) is { Length: > 0 } lease)
         {
             if (!double.TryParse(lease, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var seconds) || seconds < 1)
@@ -40,7 +51,8 @@ internal static class BackupExecution
         BackupOutcome outcome;
         try
         {
-            outcome = await capture.RunAsync(new BackupRequest(clusterName, scope), progress, cancellationToken);
+            outcome = await capture.RunAsync(
+                new BackupRequest(clusterName, scope) { Encrypt = keyring.CanEncrypt ? EncryptionMode.Secrets : EncryptionMode.None }, progress, cancellationToken);
         }
         catch (KubernetesApiException e) when (!cancellationToken.IsCancellationRequested)
         {
@@ -64,7 +76,7 @@ internal static class BackupExecution
             outcome = outcome with
             {
                 Record = await VerificationRun.RunAsync(location.Artifacts, location.History, environment.Time, outcome.Record,
-                    cluster: _ => Task.FromResult<IClusterWriter>(client), cancellationToken: cancellationToken),
+                    cluster: _ => Task.FromResult<IClusterWriter>(client), keyring: keyring, cancellationToken: cancellationToken),
             };
         }
 

@@ -22,10 +22,12 @@ internal static class BackupVerifyCommand
     {
         var id = new Argument<string>("backup-id") { Description = "The backup's id (see 'strata backup list')." };
         var store = new StoreOptions();
+        var keys = new KeyOptions();
         var output = CommonOptions.Output();
         var config = new Option<string?>("--config") { Description = "strata.yaml (a file or blob URL): the policy's drift threshold (default: 50%), and the cluster whose volume snapshots are checked." };
         var command = new Command("verify", "Prove a backup: read every artifact back from the store and check it against the manifest.") { id, output, config };
         store.AddTo(command);
+        keys.AddTo(command);
         command.SetAction(async (parsed, ct) =>
         {
             var location = store.Resolve(parsed, environment);
@@ -57,6 +59,13 @@ internal static class BackupVerifyCommand
                 }
             }
 
+            var (keyring, keyError) = keys.Resolve(parsed, environment, plane?.Keyring);
+            if (keyring is null)
+            {
+                resources?.Dispose();
+                return await environment.FailAsync(keyError!);
+            }
+
             BackupRecord verified;
             using (resources)
             {
@@ -65,7 +74,7 @@ internal static class BackupVerifyCommand
                     ? null
                     : token => plane.ConnectAsync(record.Cluster, token);
                 await environment.Error.WriteLineAsync($"verifying {record.Artifacts.Count} artifact(s) of {backupId} from {location.ArtifactsWhere}…");
-                verified = await VerificationRun.RunAsync(location.Artifacts, location.History, environment.Time, record, threshold, cluster, ct);
+                verified = await VerificationRun.RunAsync(location.Artifacts, location.History, environment.Time, record, threshold, cluster, keyring, ct);
             }
 
             var report = verified.Verification!;

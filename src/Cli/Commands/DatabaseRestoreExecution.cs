@@ -40,8 +40,19 @@ internal static class DatabaseRestoreExecution
                 return await environment.FailAsync($"backup {request.BackupId} is not in {location.HistoryWhere}");
             }
 
-            var manifest = await ManifestFile.ReadAsync(context.Stores.Default, backup.Location, cancellationToken);
-            var dumps = manifest?.Databases ?? [];
+            // Opened like every restore: its signature checked, its data key unwrapped (an encrypted dump decrypts as it streams).
+            OpenedBackup? opened;
+            try
+            {
+                opened = await BackupOpening.OpenAsync(context.Stores.Default, backup.Location, context.Keyring, context.RestoreOptions.RequireSignature, cancellationToken);
+            }
+            catch (Exception e) when (e is BackupTrustException or InvalidDataException)
+            {
+                return await environment.FailAsync($"refused: {e.Message}; nothing was restored");
+            }
+
+            using var openedBackup = opened;
+            var dumps = opened?.Manifest.Databases ?? [];
             if (dumps.FirstOrDefault(d => d.Namespace == ns && d.Target == targetName && d.Database == databaseName) is not { } dump)
             {
                 var held = dumps.Where(d => d.Database is not null).Select(d => $"{d.Namespace}/{d.Target}/{d.Database}").ToList();
@@ -78,7 +89,7 @@ internal static class DatabaseRestoreExecution
                 var connector = new DatabaseConnector(client, client, context.HostCommands, context.Secrets);
                 var session = DatabaseSession.For(await connector.ConnectAsync(target, cancellationToken));
                 await environment.Error.WriteLineAsync($"restoring {dump.Path} ({dump.Size:N0} bytes) into {into} on {session.Database} …");
-                await DumpRestore.RestoreAsync(session, context.Stores.Default, backup.Location, dump, into, request.Clean, cancellationToken);
+                await DumpRestore.RestoreAsync(session, opened!.Artifacts, backup.Location, dump, into, request.Clean, cancellationToken);
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {

@@ -68,7 +68,7 @@ internal static class DemoAlerts
             ["STRATA_DEMO_WEBHOOK"] = receiver.Url("/strata").AbsoluteUri,
             ["STRATA_DEMO_WEBHOOK_SECRET"] = secret,
         };
-        var (context, resources) = await ControlPlaneFactory.CreateAsync(config, location, name => variables.GetValueOrDefault(name) ?? environment.Variable(name), environment.Time,
+        var (context, resources) = await ControlPlaneFactory.CreateAsync(config, location, name => variables.GetValueOrDefault(name) ?? DemoKeys.Variable(name) ?? environment.Variable(name), environment.Time,
             alertDelivery: new AlertDeliveryOptions { Transport = receiver.CreateHandler }, cancellationToken: cancellationToken);
         using (resources)
         {

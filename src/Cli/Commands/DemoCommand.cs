@@ -52,7 +52,7 @@ internal static class DemoCommand
             SampleApplication.Seed(source);
             using var sourceClient = Connect(source, "sandbox", environment);
             await environment.Error.WriteLineAsync($"strata demo: sandbox API server at {source.Url} — backing it up...");
-            var (backupCode, backup) = await BackupExecution.RunAsync(sourceClient, "sandbox", new BackupScope(), location, mode, environment, ct);
+            var (backupCode, backup) = await BackupExecution.RunAsync(sourceClient, "sandbox", new BackupScope(), location, mode, environment, DemoKeys.Keyring, ct);
             if (backup?.Manifest is null)
             {
                 return backupCode;
@@ -64,7 +64,7 @@ internal static class DemoCommand
             using var targetClient = Connect(target, "sandbox-dr", environment);
             NamespaceMapping.TryParse(["shop:shop-restored"], out var mapping, out _);
             var request = new RestoreRequest { BackupId = backup.Record.Id, TargetCluster = "sandbox-dr", NamespaceMapping = mapping };
-            var (restoreCode, restore) = await RestoreExecution.RunAsync(targetClient, request, location, mode, environment, ct);
+            var (restoreCode, restore) = await RestoreExecution.RunAsync(targetClient, request, location, mode, environment, DemoKeys.Keyring, ct);
 
             DrillRecord? drill = null;
             if (backup.Record.IsVerified)

@@ -25,7 +25,7 @@ internal static class DemoConfiguration
                 certificateAuthority: {{ca}}
                 token: { env: {{TokenVariable}} }
 
-            """ + (cluster is null ? "" : $"    {cluster}\n") + sections, cancellationToken);
+            """ + (cluster is null ? "" : $"    {cluster}\n") + DemoKeys.Section + sections, cancellationToken);
         return config;
     }
 }

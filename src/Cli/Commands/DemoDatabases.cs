@@ -101,7 +101,7 @@ internal static class DemoDatabases
                   drill: { readiness: false, timeout: 5m }
             """, cancellationToken: cancellationToken);
         var (context, resources) = await ControlPlaneFactory.CreateAsync(config, location,
-            name => name == DemoConfiguration.TokenVariable ? source.AdminToken : environment.Variable(name), environment.Time, cancellationToken: cancellationToken);
+            name => name == DemoConfiguration.TokenVariable ? source.AdminToken : DemoKeys.Variable(name) ?? environment.Variable(name), environment.Time, cancellationToken: cancellationToken);
         using (resources)
         {
             await environment.Error.WriteLineAsync(
@@ -170,7 +170,7 @@ internal static class DemoDatabases
         using var client = DemoCommand.Connect(source, "sandbox", environment);
         NamespaceMapping.TryParse([$"shop:{Target}"], out var mapping, out _);
         var request = new RestoreRequest { BackupId = backupId, TargetCluster = "sandbox", NamespaceMapping = mapping, IncludeResources = ["persistentvolumeclaims"] };
-        var (_, restore) = await RestoreExecution.RunAsync(client, request, location, json ? OutputMode.None : OutputMode.Table, environment, cancellationToken);
+        var (_, restore) = await RestoreExecution.RunAsync(client, request, location, json ? OutputMode.None : OutputMode.Table, environment, DemoKeys.Keyring, cancellationToken);
 
         var claims = new JsonObject();
         var deadline = environment.Time.GetUtcNow() + TimeSpan.FromSeconds(30);

@@ -88,12 +88,12 @@ internal static class DemoEtcd
                 schedule: "0 */6 * * *"
                 rpo: 7h
                 etcd:
-                  controlPlaneFiles: { image: busybox:1.36, kubeconfigs: true, allowUnencryptedKeys: true }
+                  controlPlaneFiles: { image: busybox:1.36, kubeconfigs: true }
                 verification:
                   drill: { mode: etcdRestore }
             """, $"etcd: {{ endpoints: [{etcd.Endpoint.GetLeftPart(UriPartial.Authority)}] }}", cancellationToken);
         var (context, resources) = await ControlPlaneFactory.CreateAsync(config, location,
-            name => name == DemoConfiguration.TokenVariable ? source.AdminToken : environment.Variable(name), environment.Time, cancellationToken: cancellationToken);
+            name => name == DemoConfiguration.TokenVariable ? source.AdminToken : DemoKeys.Variable(name) ?? environment.Variable(name), environment.Time, cancellationToken: cancellationToken);
         using (resources)
         {
             await environment.Error.WriteLineAsync(
@@ -159,7 +159,7 @@ internal static class DemoEtcd
         var root = location.Artifacts is LocalFolderArtifactStore ? location.ArtifactsWhere : Path.GetTempPath();
         var folder = Path.Combine(root, EtcdRestoreGuide.DefaultFolder(backupId));
         await environment.Error.WriteLineAsync($"strata demo: etcd — writing the restore guide, as 'strata restore create --from-backup {backupId} --etcd --to-dir {folder}' would (it touches no cluster)...");
-        var code = await EtcdRestoreGuideExecution.RunAsync(backupId, folder, location, json ? OutputMode.None : OutputMode.Table, environment, cancellationToken);
+        var code = await EtcdRestoreGuideExecution.RunAsync(backupId, folder, location, json ? OutputMode.None : OutputMode.Table, environment, DemoKeys.Keyring, cancellationToken);
         if (code != ExitCodes.Succeeded)
         {
             return null;

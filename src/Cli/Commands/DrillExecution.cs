@@ -16,7 +16,7 @@ internal static class DrillExecution
     {
         using var progress = Progress.ForDrill(environment);
         var run = new DrillRun(client, location.Artifacts, location.History, environment.Time,
-            new DrillOptions { PollInterval = TimeSpan.FromMilliseconds(250), Restore = new RestoreOptions { Scratch = RestoreExecution.ScratchFile } });
+            new DrillOptions { PollInterval = TimeSpan.FromMilliseconds(250), Restore = new RestoreOptions { Scratch = RestoreExecution.ScratchFile, Keyring = DemoKeys.Keyring } });
         var drill = await run.RunAsync(new DrillRequest
         {
             DrillId = BackupId.New(environment.Time.GetUtcNow()),

@@ -24,11 +24,13 @@ internal static class DrillRunCommand
         var backup = new Option<string?>("--backup") { Description = "The backup to drill (default: the latest verified backup of the policy on the cluster)." };
         var output = CommonOptions.Output();
         var store = new StoreOptions();
+        var keys = new KeyOptions();
         var command = new Command("run", "Run a policy's restore drill now: restore where it harms nothing, wait for the assertions, measure the RTO.")
         {
             config, policy, cluster, backup, output,
         };
         store.AddTo(command);
+        keys.AddTo(command);
         command.SetAction(async (parsed, ct) =>
         {
             var progress = Progress.ForDrill(environment);
@@ -46,7 +48,13 @@ internal static class DrillRunCommand
             using (handle.Resources)
             using (progress)
             {
-                var context = handle.Context;
+                var (keyring, keyError) = keys.Resolve(parsed, environment, handle.Context.Keyring);
+                if (keyring is null)
+                {
+                    return await environment.FailAsync(keyError!);
+                }
+
+                var context = handle.Context with { Keyring = keyring };
                 var (envelope, refusal) = await RequestAsync(context, parsed.GetValue(policy)!, parsed.GetValue(cluster)!, parsed.GetValue(backup), environment, ct);
                 if (envelope is null)
                 {

@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Strata.Cli.Output;
 using Strata.Core.Artifacts;
+using Strata.Core.Encryption;
 using Strata.Core.Etcd;
 using Strata.Core.Runs;
 
@@ -17,7 +18,8 @@ namespace Strata.Cli.Commands;
 /// </summary>
 internal static class EtcdRestoreGuideExecution
 {
-    public static async Task<int> RunAsync(string backupId, string? directory, StoreLocation location, OutputMode output, CliEnvironment environment, CancellationToken cancellationToken)
+    public static async Task<int> RunAsync(
+        string backupId, string? directory, StoreLocation location, OutputMode output, CliEnvironment environment, Keyring? keyring, CancellationToken cancellationToken)
     {
         if (!BackupId.IsValid(backupId))
         {
@@ -30,15 +32,23 @@ internal static class EtcdRestoreGuideExecution
             return await environment.FailAsync($"no backup '{backupId}' in {location.HistoryWhere} or in the store at {location.ArtifactsWhere}");
         }
 
-        BackupManifest? manifest;
+        // Opened like every restore: its signature checked, its data key unwrapped (an encrypted snapshot decrypts as it streams).
+        OpenedBackup? opened;
         try
         {
-            manifest = await ManifestFile.ReadAsync(location.Artifacts, prefix, cancellationToken);
+            opened = await BackupOpening.OpenAsync(location.Artifacts, prefix, keyring ?? Keyring.None, requireSignature: false, cancellationToken);
         }
         catch (InvalidDataException e)
         {
             return await environment.FailAsync($"backup {backupId}: {e.Message}");
         }
+        catch (BackupTrustException e)
+        {
+            return await environment.FailAsync($"refused: {e.Message}; nothing was written");
+        }
+
+        using var openedBackup = opened;
+        var manifest = opened?.Manifest;
 
         if (manifest is null)
         {
@@ -70,7 +80,7 @@ internal static class EtcdRestoreGuideExecution
             await environment.Error.WriteLineAsync($"downloading {snapshot.Path} of backup {backupId} ({snapshot.Size:N0} bytes), checking it on the way …");
             try
             {
-                problem = await EtcdSnapshotDownload.CopyAsync(location.Artifacts, prefix, snapshot, file, cancellationToken);
+                problem = await EtcdSnapshotDownload.CopyAsync(opened!.Artifacts, prefix, snapshot, file, cancellationToken);
             }
             catch
             {

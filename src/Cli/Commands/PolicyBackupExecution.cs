@@ -52,6 +52,7 @@ internal static class PolicyBackupExecution
                 if (record.IsCommitted && await Core.Artifacts.ManifestFile.ReadAsync(location.Artifacts, record.Location, cancellationToken) is { } manifest)
                 {
                     LayerTables.Write(console, manifest);
+                    Spectre.Console.AnsiConsoleExtensions.WriteLine(console, Spectre.Console.Markup.Escape($"Encryption: {SignatureText.Encryption(manifest)}"));
                 }
 
                 BackupTables.Problems(console, record.Problems);

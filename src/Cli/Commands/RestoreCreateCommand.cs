@@ -25,6 +25,7 @@ internal static class RestoreCreateCommand
         var allowIncomplete = new Option<bool>("--allow-incomplete") { Description = "Restore from a backup without a manifest (its artifacts cannot be checked)." };
         var priorities = CommonOptions.List("--priorities", "Resources to restore ahead of the other built-in or custom resources, in this order (merged into the default order, never replacing it).");
         var store = new StoreOptions();
+        var keys = new KeyOptions();
         var remote = new RemoteRequest("restore");
         var toCluster = new Option<string?>("--to-cluster") { Description = "With --remote: the cluster to restore into, by its name in strata.yaml." };
         var output = CommonOptions.Output();
@@ -32,7 +33,7 @@ internal static class RestoreCreateCommand
         var toDatabase = new Option<string?>("--to-database") { Description = "With --database: the database to restore into (default: the dumped database's name); created when missing." };
         var toPod = new Option<string?>("--to-pod") { Description = "With --database: the pod whose tools restore it (default: the target's pod in strata.yaml)." };
         var clean = new Option<bool>("--clean") { Description = "With --database: restore over a database that has tables, dropping what the dump recreates (refused without it)." };
-        var config = new Option<string?>("--config") { Description = "strata.yaml (default $STRATA_CONFIG), for --database." };
+        var config = new Option<string?>("--config") { Description = "strata.yaml (default $STRATA_CONFIG), for --database; for objects, its encryption keys and signing key." };
         var etcd = new Option<bool>("--etcd")
         {
             Description = "Write a restore guide for the backup's etcd snapshot instead of restoring objects: the snapshot (checked) and restore-etcd.sh, "
@@ -49,13 +50,14 @@ internal static class RestoreCreateCommand
         }
 
         store.AddTo(command);
+        keys.AddTo(command);
         remote.AddTo(command, toCluster);
 
         // What a RestoreRequested cannot carry: the control plane reads its own store, with the default order.
         Option[] localOnly =
         [
             .. cluster.All, selection.ExcludeNamespaces, selection.IncludeResources, selection.ExcludeResources, allowIncomplete, priorities,
-            store.Store, store.Container, store.History,
+            store.Store, store.Container, store.History, keys.Keys,
         ];
         // What steers an object or database restore: nothing of it applies to the etcd guide, which restores nothing.
         Option[] notForEtcd =
@@ -73,7 +75,10 @@ internal static class RestoreCreateCommand
                     return await environment.FailAsync($"{misplaced.Name} does not go with --etcd: the etcd restore guide writes files for the operator and touches no cluster");
                 }
 
-                return await EtcdRestoreGuideExecution.RunAsync(parsed.GetValue(fromBackup)!, parsed.GetValue(toDir), store.Resolve(parsed, environment), outputMode, environment, ct);
+                var (guideKeys, guideKeyError) = keys.Resolve(parsed, environment);
+                return guideKeys is null
+                    ? await environment.FailAsync(guideKeyError!)
+                    : await EtcdRestoreGuideExecution.RunAsync(parsed.GetValue(fromBackup)!, parsed.GetValue(toDir), store.Resolve(parsed, environment), outputMode, environment, guideKeys, ct);
             }
 
             if (parsed.GetValue(toDir) is not null)
@@ -141,6 +146,13 @@ internal static class RestoreCreateCommand
                 return await environment.FailAsync(e.Message);
             }
 
+            var (keyring, keyError) = await keys.ResolveAsync(parsed, environment, parsed.GetValue(config), ct);
+            if (keyring is null)
+            {
+                client.Dispose();
+                return await environment.FailAsync(keyError!);
+            }
+
             using (client)
             {
                 var request = new RestoreRequest
@@ -161,7 +173,7 @@ internal static class RestoreCreateCommand
                 };
                 var location = store.Resolve(parsed, environment);
                 var mode = parsed.GetValue(output) == "json" ? OutputMode.Json : OutputMode.Table;
-                return (await RestoreExecution.RunAsync(client, request, location, mode, environment, ct)).Code;
+                return (await RestoreExecution.RunAsync(client, request, location, mode, environment, keyring, ct)).Code;
             }
         });
         return command;

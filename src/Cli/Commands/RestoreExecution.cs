@@ -1,6 +1,7 @@
 using Strata.Adapters.Kubernetes;
 using Strata.Adapters.Kubernetes.Configuration;
 using Strata.Cli.Output;
+using Strata.Core.Encryption;
 using Strata.Core.Restore;
 using Strata.Core.Runs;
 
@@ -11,9 +12,11 @@ internal static class RestoreExecution
 {
     /// <summary>Runs the restore; the record is null when it was refused or could not start (the reason is on standard error).</summary>
     public static async Task<(int Code, RestoreRecord? Record)> RunAsync(
-        KubernetesClient client, RestoreRequest request, StoreLocation location, OutputMode output, CliEnvironment environment, CancellationToken cancellationToken)
+        KubernetesClient client, RestoreRequest request, StoreLocation location, OutputMode output, CliEnvironment environment, Keyring? keyring,
+        CancellationToken cancellationToken)
     {
-        var restore = new BackupRestore(client, location.Artifacts, location.History, environment.Time, new RestoreOptions { Scratch = ScratchFile });
+        var restore = new BackupRestore(client, location.Artifacts, location.History, environment.Time,
+            new RestoreOptions { Scratch = ScratchFile, Keyring = keyring ?? Keyring.None });
         using var progress = Progress.ForRestore(environment);
         RestoreRecord record;
         try

@@ -48,6 +48,7 @@ internal static class BackupTables
 
             console.Write(namespaces);
             BackupTables.Exclusions(console, manifest);
+            console.WriteLine(Markup.Escape($"Encryption: {SignatureText.Encryption(manifest)}"));
             LayerTables.Write(console, manifest);
             if (manifest.GitOps.Objects.Count > 0)
             {
@@ -103,6 +104,7 @@ internal static class BackupTables
         if (outcome.Manifest is { } manifest)
         {
             Exclusions(console, manifest);
+            console.WriteLine(Markup.Escape($"Encryption: {SignatureText.Encryption(manifest)}"));
         }
 
         Problems(console, record.Problems);
@@ -127,6 +129,11 @@ internal static class BackupTables
             + (report.Counts is { } counts ? $", {counts.Total:N0} objects" : "")
             + $"; {report.ErrorCount} error(s), {warnings} warning(s)"
             + (report.BaselineBackupId is { } baseline ? $"; compared with {baseline}" : "; no earlier verified backup to compare with")));
+        if (SignatureText.Of(report.Signature) is { } signature)
+        {
+            console.WriteLine(Markup.Escape($"Signature: {signature}"));
+        }
+
         if (report.Findings.Count == 0)
         {
             return;

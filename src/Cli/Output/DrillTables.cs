@@ -19,6 +19,10 @@ internal static class DrillTables
         grid.AddRow("Target", Markup.Escape(drill.Mode == DrillMode.EtcdRestore ? $"a throwaway etcd on the {drill.Target}, {Mode(drill.Mode)}" : $"{drill.Target}, {Mode(drill.Mode)}"
             + (drill.Namespaces.Count == 0 ? "" : ": " + string.Join(", ", drill.Namespaces.Select(n => $"{n.Key} → {n.Value}")))));
         grid.AddRow("RTO", Markup.Escape(Rto(drill)));
+        if (SignatureText.Of(drill.Signature) is { } signature)
+        {
+            grid.AddRow("Signature", Markup.Escape(signature));
+        }
         if (drill.RequestedBy is { } requestedBy)
         {
             grid.AddRow("Requested by", Markup.Escape(requestedBy));

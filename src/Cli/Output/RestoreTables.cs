@@ -40,6 +40,11 @@ internal static class RestoreTables
     {
         var console = BackupTables.Console(environment);
         Header(console, record);
+        if (SignatureText.Of(record.Signature) is { } signature)
+        {
+            console.WriteLine(Markup.Escape($"Signature: {signature}"));
+        }
+
         ByResource(console, record);
 
         var shown = allItems

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Strata.Core.Encryption;
 using Strata.Core.Ports;
 using Strata.Core.Serialization;
 
@@ -10,11 +11,54 @@ namespace Strata.Core.Artifacts;
 /// </summary>
 public static class ManifestFile
 {
-    /// <summary>Writes the manifest of the backup at <paramref name="backupPrefix"/>, once (the store never overwrites).</summary>
-    public static async Task WriteAsync(IArtifactStore store, string backupPrefix, BackupManifest manifest, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Writes the manifest of the backup at <paramref name="backupPrefix"/>, once (the store never overwrites). With a
+    /// <paramref name="signer"/>: serialize → sign those exact bytes → <c>manifest.sig</c> → <c>manifest.json</c>, so the
+    /// manifest stays the commit marker and is never visible without its signature.
+    /// </summary>
+    /// <returns>The bytes written.</returns>
+    public static async Task<byte[]> WriteAsync(
+        IArtifactStore store, string backupPrefix, BackupManifest manifest, IManifestSigner? signer = null, CancellationToken cancellationToken = default)
     {
-        var bytes = JsonSerializer.SerializeToUtf8Bytes(manifest, StrataJson.Default.BackupManifest);
-        await using var upload = await store.CreateAsync(ArtifactLayout.ArtifactKey(backupPrefix, ArtifactLayout.Manifest), cancellationToken);
+        var bytes = Serialize(manifest);
+        if (signer is not null)
+        {
+            var signature = await signer.SignAsync(bytes, cancellationToken);
+            await WriteBlobAsync(store, ArtifactLayout.ArtifactKey(backupPrefix, ArtifactLayout.ManifestSignature),
+                JsonSerializer.SerializeToUtf8Bytes(signature, StrataJson.Default.ManifestSignature), cancellationToken);
+        }
+
+        await WriteBlobAsync(store, ArtifactLayout.ArtifactKey(backupPrefix, ArtifactLayout.Manifest), bytes, cancellationToken);
+        return bytes;
+    }
+
+    /// <summary>The bytes a manifest is stored (and signed) as.</summary>
+    public static byte[] Serialize(BackupManifest manifest) => JsonSerializer.SerializeToUtf8Bytes(manifest, StrataJson.Default.BackupManifest);
+
+    /// <summary>The stored bytes of the manifest of the backup at <paramref name="backupPrefix"/> (what its signature covers); null when there is none.</summary>
+    public static async Task<byte[]?> ReadBytesAsync(IArtifactStore store, string backupPrefix, CancellationToken cancellationToken = default) =>
+        await ReadBlobAsync(store, ArtifactLayout.ArtifactKey(backupPrefix, ArtifactLayout.Manifest), cancellationToken);
+
+    /// <summary>A small blob's bytes; null when there is none.</summary>
+    internal static async Task<byte[]?> ReadBlobAsync(IArtifactStore store, string key, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await using var stream = await store.OpenReadAsync(key, cancellationToken);
+            using var buffer = new MemoryStream();
+            await stream.CopyToAsync(buffer, cancellationToken);
+            return buffer.ToArray();
+        }
+        catch (ArtifactNotFoundException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Writes a small blob once.</summary>
+    internal static async Task WriteBlobAsync(IArtifactStore store, string key, byte[] bytes, CancellationToken cancellationToken)
+    {
+        await using var upload = await store.CreateAsync(key, cancellationToken);
         await upload.Content.WriteAsync(bytes, cancellationToken);
         await upload.CommitAsync(cancellationToken);
     }
@@ -26,17 +70,7 @@ public static class ManifestFile
     public static async Task<BackupManifest?> ReadAsync(IArtifactStore store, string backupPrefix, CancellationToken cancellationToken = default)
     {
         var key = ArtifactLayout.ArtifactKey(backupPrefix, ArtifactLayout.Manifest);
-        try
-        {
-            await using var stream = await store.OpenReadAsync(key, cancellationToken);
-            using var buffer = new MemoryStream();
-            await stream.CopyToAsync(buffer, cancellationToken);
-            return Read(buffer.ToArray(), key);
-        }
-        catch (ArtifactNotFoundException)
-        {
-            return null;
-        }
+        return await ReadBlobAsync(store, key, cancellationToken) is { } bytes ? Read(bytes, key) : null;
     }
 
     /// <summary>Reads a manifest; a clear <see cref="InvalidDataException"/> when it is not one.</summary>

@@ -1,4 +1,5 @@
 using Strata.Core.Artifacts;
+using Strata.Core.Encryption;
 using Strata.Core.Kubernetes;
 using Strata.Core.Ports;
 using Strata.Core.Results;
@@ -10,8 +11,11 @@ namespace Strata.Core.Backup;
 /// Captures a cluster's API objects: the layers that run beside them start (<see cref="LayerTiming.WithObjects"/>:
 /// volume snapshots) → discover → plan → list every planned type (bounded parallelism) → item actions → one streamed
 /// archive, committed → the layers beside them awaited → the other layers in turn (<see cref="IBackupLayer"/>: database
-/// dumps, CloudNativePG backups, WAL archiver readings) → manifest last → run record. A type, object or layer item that
-/// fails is recorded and the run goes on.
+/// dumps, CloudNativePG backups, WAL archiver readings) → manifest last (signed first, when the keyring has a signer) → run
+/// record. A type, object or layer item that fails is recorded and the run goes on. When the request encrypts, a fresh
+/// data key is wrapped by every key that can wrap before anything is written (a wrap that fails fails the run: nothing
+/// is stored unencrypted that should not be), Secret values are encrypted as the last item action, and the artifacts
+/// <see cref="EncryptionPaths"/> names are written through <see cref="BackupCipherStore"/>.
 /// </summary>
 public sealed class BackupCapture(
     IClusterReader cluster,
@@ -43,10 +47,12 @@ public sealed class BackupCapture(
             RequestedBy = request.RequestedBy,
         };
         var (lease, held) = await RunLease.TakeAsync(history, time, _options.RunLease, record, cancellationToken);
+        Sealing? sealing = null;
         try
         {
-            var run = new CaptureRun(cluster, request.Scope, _options, progress);
-            var outcome = await CaptureAsync(run, record, progress, cancellationToken);
+            sealing = await SealAsync(request.Encrypt, prefix, cancellationToken);
+            var run = new CaptureRun(cluster, request.Scope, _options, progress, sealing?.Key);
+            var outcome = await CaptureAsync(run, record, sealing, progress, cancellationToken);
             await lease.DisposeAsync();
             await history.SaveBackupAsync(outcome.Record, CancellationToken.None);
             return outcome;
@@ -64,22 +70,73 @@ public sealed class BackupCapture(
             await history.SaveBackupAsync(failed, CancellationToken.None);
             throw;
         }
+        finally
+        {
+            sealing?.Key.Dispose();
+        }
     }
 
-    private async Task<BackupOutcome> CaptureAsync(CaptureRun run, BackupRecord record, IProgress<BackupProgress>? progress, CancellationToken cancellationToken)
+    /// <summary>
+    /// A fresh data key, wrapped by every key that can wrap, and the store view that encrypts what <paramref name="mode"/>
+    /// says; null when nothing is encrypted. Runs before anything is written, so a key that cannot wrap fails the run clean.
+    /// </summary>
+    private async Task<Sealing?> SealAsync(EncryptionMode mode, string prefix, CancellationToken cancellationToken)
     {
+        if (mode == EncryptionMode.None)
+        {
+            return null;
+        }
+
+        var keyring = _options.Keyring;
+        if (!keyring.CanEncrypt)
+        {
+            throw new KeyUnwrapException($"the policy encrypts ({mode.ToString().ToLowerInvariant()}), and no configured key can wrap a data key: nothing was written");
+        }
+
+        var key = DataKey.Create();
+        try
+        {
+            var wrapped = new List<WrappedKey>();
+            foreach (var kek in keyring.Keys.Where(k => k.CanWrap))
+            {
+                var one = await kek.WrapAsync(key, cancellationToken);
+                wrapped.Add(one with { Name = one.Name ?? kek.Name, WrappedAt = one.WrappedAt ?? time.GetUtcNow() });
+            }
+
+            return new Sealing(mode, key, wrapped, new BackupCipherStore(store, prefix, key, EncryptionPaths.For(mode)));
+        }
+        catch
+        {
+            key.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>The manifest's record of how the backup was encrypted.</summary>
+    private static EncryptionRecord? Record(Sealing? sealing) => sealing is null ? null : new EncryptionRecord
+    {
+        Scheme = EncryptionRecord.CurrentScheme,
+        Mode = sealing.Mode,
+        WrappedKeys = sealing.Wrapped,
+        SecretValues = true,
+        EncryptedArtifacts = sealing.Store.EncryptedPaths,
+    };
+
+    private async Task<BackupOutcome> CaptureAsync(CaptureRun run, BackupRecord record, Sealing? sealing, IProgress<BackupProgress>? progress, CancellationToken cancellationToken)
+    {
+        IArtifactStore artifacts = sealing?.Store ?? store;
         // The layers beside the objects record into their own result until the objects are judged: their errors must
         // not make the objects look failed.
         var beside = new OperationResult();
         using var besideStop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var started = StartLayers(LayerTiming.WithObjects, Context(record, beside, progress), besideStop.Token);
+        var started = StartLayers(LayerTiming.WithObjects, Context(sealing, record, beside, progress), besideStop.Token);
         ServerVersion version;
         CapturePlan plan;
         ArtifactEntry archiveEntry;
         bool objectsFailed;
         try
         {
-            (version, plan, archiveEntry, objectsFailed) = await CaptureObjectsAsync(run, record, cancellationToken);
+            (version, plan, archiveEntry, objectsFailed) = await CaptureObjectsAsync(run, record, artifacts, cancellationToken);
         }
         catch
         {
@@ -91,7 +148,7 @@ public sealed class BackupCapture(
 
         var layers = (await Task.WhenAll(started)).Aggregate(LayerCapture.Empty, (all, one) => all.Merge(one));
         run.Result.Add(beside.Problems);
-        layers = layers.Merge(await CaptureLayersAsync(Context(record, run.Result, progress), cancellationToken));
+        layers = layers.Merge(await CaptureLayersAsync(Context(sealing, record, run.Result, progress), cancellationToken));
         var committed = !objectsFailed || layers.Artifacts.Count > 0;
         var status = !run.Result.HasErrors ? BackupStatus.Succeeded
             : committed ? BackupStatus.PartiallyFailed
@@ -113,13 +170,14 @@ public sealed class BackupCapture(
             return new BackupOutcome(completed, null);
         }
 
-        var manifest = BuildManifest(completed, run, plan, objectsFailed ? layers : new LayerCapture([archiveEntry]).Merge(layers), version);
-        await ManifestFile.WriteAsync(store, record.Location, manifest, cancellationToken);
+        var manifest = BuildManifest(completed, run, plan, objectsFailed ? layers : new LayerCapture([archiveEntry]).Merge(layers), version) with { Encryption = Record(sealing) };
+        await ManifestFile.WriteAsync(store, record.Location, manifest, _options.Keyring.Signer, cancellationToken);
         return new BackupOutcome(completed with { Artifacts = manifest.Artifacts, CompletedAt = manifest.CompletedAt }, manifest);
     }
 
     /// <summary>Discovers, plans and captures the objects into the archive, committed unless nothing could be captured.</summary>
-    private async Task<(ServerVersion Version, CapturePlan Plan, ArtifactEntry Archive, bool Failed)> CaptureObjectsAsync(CaptureRun run, BackupRecord record, CancellationToken cancellationToken)
+    private async Task<(ServerVersion Version, CapturePlan Plan, ArtifactEntry Archive, bool Failed)> CaptureObjectsAsync(
+        CaptureRun run, BackupRecord record, IArtifactStore artifacts, CancellationToken cancellationToken)
     {
         var version = await cluster.GetServerVersionAsync(cancellationToken);
         var discovery = await cluster.DiscoverAsync(cancellationToken);
@@ -130,7 +188,7 @@ public sealed class BackupCapture(
 
         var plan = CapturePlanner.Plan(discovery, run.Scope);
 
-        await using var upload = await store.CreateAsync(ArtifactLayout.ArtifactKey(record.Location, ArtifactLayout.ResourcesArchive), cancellationToken);
+        await using var upload = await artifacts.CreateAsync(ArtifactLayout.ArtifactKey(record.Location, ArtifactLayout.ResourcesArchive), cancellationToken);
         ArtifactEntry archiveEntry;
         await using (var archive = new ResourceArchiveWriter(upload.Content, record.StartedAt, _options.Compression))
         {
@@ -148,8 +206,14 @@ public sealed class BackupCapture(
         return (version, plan, archiveEntry, objectsFailed);
     }
 
-    private LayerContext Context(BackupRecord record, OperationResult result, IProgress<BackupProgress>? progress) =>
-        new(store, record.Location, result, time, progress) { BackupId = record.Id, Policy = record.Policy, Cluster = record.Cluster };
+    private LayerContext Context(Sealing? sealing, BackupRecord record, OperationResult result, IProgress<BackupProgress>? progress) =>
+        new(sealing?.Store ?? store, record.Location, result, time, progress)
+        {
+            BackupId = record.Id,
+            Policy = record.Policy,
+            Cluster = record.Cluster,
+            Encryption = sealing?.Mode ?? EncryptionMode.None,
+        };
 
     /// <summary>Starts the layers of <paramref name="timing"/>, each on its own (a layer that throws at once still leaves a task to await).</summary>
     private List<Task<LayerCapture>> StartLayers(LayerTiming timing, LayerContext context, CancellationToken cancellationToken) =>
@@ -210,4 +274,7 @@ public sealed class BackupCapture(
         Etcd = artifacts.Etcd,
         Problems = record.Problems,
     };
+
+    /// <summary>An encrypting capture's data key, its wrappings and the store view that encrypts.</summary>
+    private sealed record Sealing(EncryptionMode Mode, DataKey Key, IReadOnlyList<WrappedKey> Wrapped, BackupCipherStore Store);
 }

@@ -20,6 +20,12 @@ public sealed record BackupCaptureOptions
     /// </summary>
     public TimeSpan RunLease { get; init; } = TimeSpan.FromMinutes(2);
 
+    /// <summary>
+    /// The keys that wrap each encrypted backup's data key (every one that can wrap), and the manifest signer (when set,
+    /// every manifest is signed). Default: none.
+    /// </summary>
+    public Encryption.Keyring Keyring { get; init; } = Encryption.Keyring.None;
+
     /// <summary>Version written into manifests.</summary>
     public string ToolVersion { get; init; } = typeof(BackupCapture).Assembly.GetName().Version?.ToString(3) ?? "0.0.0";
 }

@@ -14,6 +14,13 @@ public static class BackupItemActions
         new StripManagedFields(),
     ];
 
+    /// <summary>
+    /// The default pipeline, and with a data key (the policy encrypts) <see cref="Encryption.EncryptSecretValues"/> last:
+    /// after every action that reads or changes the object, so none of them sees a token instead of a value.
+    /// </summary>
+    public static IReadOnlyList<IBackupItemAction> For(BackupScope scope, Encryption.DataKey? secretValuesKey) =>
+        secretValuesKey is null ? For(scope) : [.. For(scope), new Encryption.EncryptSecretValues(secretValuesKey)];
+
     /// <summary>Succeeded and Failed pods have nothing left to run.</summary>
     public sealed class SkipFinishedPods : IBackupItemAction
     {

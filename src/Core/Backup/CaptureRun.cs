@@ -10,9 +10,10 @@ namespace Strata.Core.Backup;
 /// One capture in motion. Lists run in parallel and hand serialized documents to a single archive
 /// writer through a bounded channel, so memory stays flat however large the cluster is.
 /// </summary>
-internal sealed class CaptureRun(IClusterReader cluster, BackupScope scope, BackupCaptureOptions options, IProgress<BackupProgress>? progress)
+internal sealed class CaptureRun(
+    IClusterReader cluster, BackupScope scope, BackupCaptureOptions options, IProgress<BackupProgress>? progress, Encryption.DataKey? secretValuesKey = null)
 {
-    private readonly IReadOnlyList<IBackupItemAction> _actions = BackupItemActions.For(scope);
+    private readonly IReadOnlyList<IBackupItemAction> _actions = BackupItemActions.For(scope, secretValuesKey);
     private int _typesDone;
     private int _typesTotal;
     private long _bytes;

@@ -20,6 +20,12 @@ public sealed record LayerContext(IArtifactStore Store, string BackupPrefix, Ope
     /// <summary>The backup's cluster, by its name in strata.yaml (default: read from <see cref="BackupPrefix"/>).</summary>
     public string Cluster { get; init; } = PrefixSegment(BackupPrefix, 1);
 
+    /// <summary>
+    /// What the backup encrypts client-side: with anything but none, what <see cref="Store"/> writes under
+    /// <c>Encryption.EncryptionPaths</c> is encrypted whole (the control-plane files among it). Default: nothing.
+    /// </summary>
+    public Encryption.EncryptionMode Encryption { get; init; }
+
     private static string PrefixSegment(string prefix, int index) =>
         prefix.Split('/', StringSplitOptions.RemoveEmptyEntries) is { } segments && segments.Length > index ? segments[index] : "";
 }

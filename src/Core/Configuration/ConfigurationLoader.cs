@@ -26,9 +26,10 @@ public static class ConfigurationLoader
         var policies = new List<PolicyDefinition>();
         var alerts = AlertsDefinition.None;
         SecretReference? heartbeat = null;
+        var encryption = EncryptionSettings.None;
         if (root is not null && reader.Mapping(root, "") is { } top)
         {
-            reader.OnlyKeys(top, "", "version", "clusters", "policies", "alerts", "heartbeat");
+            reader.OnlyKeys(top, "", "version", "clusters", "policies", "alerts", "heartbeat", "encryption");
             if (reader.Child(top, "version") is { } version && reader.Scalar(version, "version") is { } text && text != "1")
             {
                 reader.Error(version, "version", $"unsupported version '{text}' (this Strata reads version 1)");
@@ -47,6 +48,8 @@ public static class ConfigurationLoader
                 }
             }
 
+            encryption = reader.Child(top, "encryption") is { } encryptionNode ? EncryptionSettingsReader.Read(reader, encryptionNode) : encryption;
+            EncryptionSettingsReader.CheckPolicies(reader, encryption, policies);
             if (reader.Child(top, "alerts") is { } alertsNode)
             {
                 alerts = AlertsSection.Read(reader, alertsNode, configuration);
@@ -65,7 +68,7 @@ public static class ConfigurationLoader
 
         return reader.Errors.Count > 0
             ? throw new ConfigurationException(source, reader.Errors)
-            : new StrataConfiguration(clusters, policies, source) { Alerts = alerts, Heartbeat = heartbeat };
+            : new StrataConfiguration(clusters, policies, source) { Alerts = alerts, Heartbeat = heartbeat, Encryption = encryption };
     }
 
     private static void Duplicates(ConfigurationReader reader, YamlMappingNode top, string field, IEnumerable<(string Name, int Line)> names)
@@ -155,7 +158,7 @@ public static class ConfigurationLoader
             return null;
         }
 
-        reader.OnlyKeys(map, path, "name", "clusters", "schedule", "timeZone", "rpo", "scope", "gitops", "retention", "writeOnceDays", "verification", "databases", "applications", "cloudNativePG", "volumes", "etcd", "restoreTargets");
+        reader.OnlyKeys(map, path, "name", "clusters", "schedule", "timeZone", "rpo", "scope", "gitops", "retention", "writeOnceDays", "verification", "databases", "applications", "cloudNativePG", "volumes", "etcd", "encrypt", "restoreTargets");
         var name = reader.Name(map, path);
         var selectors = reader.List(map, "clusters", required: true, (r, n, p) => r.Scalar(n, p) is { Length: > 0 } s ? new ClusterSelector(s) : null, path);
         var schedule = reader.Cron(map, path, "schedule", required: true);
@@ -191,6 +194,7 @@ public static class ConfigurationLoader
             CloudNativePG = CloudNativePgTargetReader.ReadAll(reader, map, path),
             Volumes = VolumeSettingsReader.Read(reader, map, path),
             Etcd = etcd,
+            Encrypt = EncryptionSettingsReader.Mode(reader, map, path),
             RestoreTargets = RestoreTargetsReader.Read(reader, map, path, clusters),
             Line = ConfigurationReader.LineOf(map),
         };

@@ -121,13 +121,18 @@ public static class BackupWorker
         var retainFor = policy is { WriteOnceDays: > 0 } ? TimeSpan.FromDays(policy.WriteOnceDays) : (TimeSpan?)null;
         var store = retainFor is { } days ? context.Stores.WriteOnce(days) : context.Stores.Default;
         var backupRequest = new BackupRequest(cluster.Name, policy?.Scope ?? new BackupScope(), request.Policy, backupId,
-            context.Stores.Locks ? retainFor : null, request.RequestedBy ?? envelope.CorrelationId);
+            context.Stores.Locks ? retainFor : null, request.RequestedBy ?? envelope.CorrelationId)
+        {
+            // An ad-hoc backup has no 'encrypt:' of its own: it encrypts Secret values whenever keys are configured.
+            Encrypt = policy is not null ? context.Configuration.Encryption.ModeFor(policy)
+                : context.Configuration.Encryption.Keys.Count > 0 ? Encryption.EncryptionMode.Secrets : Encryption.EncryptionMode.None,
+        };
         var startedAt = context.Time.GetUtcNow();
         try
         {
             var client = await context.Clusters.ConnectAsync(cluster, cancellationToken);
             var layers = Layers(context, policy, cluster, client);
-            var outcome = await new BackupCapture(client, store, context.History, context.Time, context.Options.Capture, layers)
+            var outcome = await new BackupCapture(client, store, context.History, context.Time, context.Options.Capture with { Keyring = context.Keyring }, layers)
                 .RunAsync(backupRequest, context.Options.BackupProgress, cancellationToken);
             return outcome.Record;
         }

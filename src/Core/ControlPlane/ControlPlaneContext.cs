@@ -39,6 +39,15 @@ public sealed record ControlPlaneContext(
     /// <summary>Reaches clusters' etcd members (the etcd layer); hosts set it, as <see cref="AlertChannels"/>.</summary>
     public Etcd.IEtcdConnector Etcd { get; init; } = Core.Etcd.UnwiredEtcd.Instance;
 
+    /// <summary>
+    /// The keys that wrap each encrypted backup's data key and unwrap it again, and the manifest signer (strata.yaml's
+    /// <c>encryption:</c>); hosts build it (<c>KeyringFactory</c>). Default: none — nothing is encrypted or signed.
+    /// </summary>
+    public Encryption.Keyring Keyring { get; init; } = Encryption.Keyring.None;
+
+    /// <summary>Restore tuning with this control plane's keys: what restores and drills open backups with.</summary>
+    public Restore.RestoreOptions RestoreOptions => Options.Restore with { Keyring = Keyring };
+
     /// <summary>Rebuilds etcd snapshots on this host (the rebuild drill); hosts that have the tools set it.</summary>
     public Etcd.IEtcdRehearsals EtcdRehearsals { get; init; } = Core.Etcd.UnwiredEtcd.Instance;
 

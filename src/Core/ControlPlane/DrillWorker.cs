@@ -162,7 +162,7 @@ public static class DrillWorker
             try
             {
                 var cluster = await context.Clusters.ConnectAsync(target, cancellationToken);
-                var run = new DrillRun(cluster, context.Stores.Default, context.History, context.Time, context.Options.Drill with { Restore = context.Options.Restore });
+                var run = new DrillRun(cluster, context.Stores.Default, context.History, context.Time, context.Options.Drill with { Restore = context.RestoreOptions });
                 abandoned = await run.AbandonAsync(previous, settings, cancellationToken);
             }
             catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
@@ -200,7 +200,7 @@ public static class DrillWorker
         try
         {
             var target = await context.Clusters.ConnectAsync(targetCluster, cancellationToken);
-            var run = new DrillRun(target, context.Stores.Default, context.History, context.Time, context.Options.Drill with { Restore = context.Options.Restore });
+            var run = new DrillRun(target, context.Stores.Default, context.History, context.Time, context.Options.Drill with { Restore = context.RestoreOptions });
             if (stale is not null)
             {
                 // Its worker died and its lease ran out: its scratch namespaces are named after its id, so it is
@@ -283,9 +283,11 @@ public static class DrillWorker
         DrillRecord finished;
         try
         {
-            var result = await Artifacts.ManifestFile.ReadAsync(context.Stores.Default, backup.Location, deadline.Token) is { } manifest
-                ? await new Etcd.EtcdRebuildDrill(context.Stores.Default, context.EtcdRehearsals, context.Etcd, context.Time)
-                    .RunAsync(manifest, backup.Location, $"strata-drill-{(drillId.Length > 6 ? drillId[^6..] : drillId)}", deadline.Token)
+            using var opened = await Artifacts.BackupOpening.OpenAsync(context.Stores.Default, backup.Location, context.Keyring, context.RestoreOptions.RequireSignature, deadline.Token);
+            drill = drill with { Signature = opened?.Signature };
+            var result = opened is not null
+                ? await new Etcd.EtcdRebuildDrill(opened.Artifacts, context.EtcdRehearsals, context.Etcd, context.Time)
+                    .RunAsync(opened.Manifest, backup.Location, $"strata-drill-{(drillId.Length > 6 ? drillId[^6..] : drillId)}", deadline.Token)
                 : null;
             finished = result is null
                 ? drill with { Status = DrillStatus.Failed, Error = $"backup {backup.Id} has no manifest at {backup.Location}" }
@@ -319,7 +321,7 @@ public static class DrillWorker
     {
         var targets = context.Configuration.FindPolicy(backup.Policy)?.Databases ?? [];
         if (targets.Count == 0 || drill.Status == DrillStatus.Skipped || settings.Mode == DrillMode.DryRun
-            || await Artifacts.ManifestFile.ReadAsync(context.Stores.Default, backup.Location, cancellationToken) is not { Databases.Count: > 0 } manifest)
+            || await Artifacts.ManifestFile.ReadAsync(context.Stores.Default, backup.Location, cancellationToken) is not { Databases.Count: > 0 })
         {
             // A dry run persists nothing, so it restores no database either.
             return drill;
@@ -333,10 +335,13 @@ public static class DrillWorker
         deadline.CancelAfter(settings.BoundedTimeout);
         try
         {
+            // Opened (its signature checked, its dumps decrypted as they are read) like the objects the drill restored.
+            using var opened = await Artifacts.BackupOpening.OpenAsync(context.Stores.Default, backup.Location, context.Keyring, context.RestoreOptions.RequireSignature, deadline.Token)
+                ?? throw new InvalidDataException($"backup {backup.Id} has no manifest at {backup.Location}");
             var client = await context.Clusters.ConnectAsync(context.Configuration.FindCluster(backup.Cluster)!, deadline.Token);
             var connector = new Databases.DatabaseConnector(client, client, context.HostCommands, context.Secrets);
-            results = await new Databases.DatabaseDrill(connector, context.Stores.Default, context.Time)
-                .RunAsync(manifest, backup.Location, targets, drill.Id, shortId, settings.KeepOnFailure, deadline.Token);
+            results = await new Databases.DatabaseDrill(connector, opened.Artifacts, context.Time)
+                .RunAsync(opened.Manifest, backup.Location, targets, drill.Id, shortId, settings.KeepOnFailure, deadline.Token);
         }
         catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {

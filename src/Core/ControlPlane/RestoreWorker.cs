@@ -76,7 +76,7 @@ public static class RestoreWorker
         try
         {
             var client = await context.Clusters.ConnectAsync(cluster, cancellationToken);
-            record = await new BackupRestore(client, context.Stores.Default, context.History, context.Time, context.Options.Restore)
+            record = await new BackupRestore(client, context.Stores.Default, context.History, context.Time, context.RestoreOptions)
                 .RunAsync(restoreRequest, cancellationToken: cancellationToken);
         }
         catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)

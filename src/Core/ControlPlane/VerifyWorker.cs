@@ -61,7 +61,7 @@ public static class VerifyWorker
     public static Task<BackupRecord> VerifyAsync(ControlPlaneContext context, BackupRecord record, CancellationToken cancellationToken = default) =>
         VerificationRun.RunAsync(context.Stores.Default, context.History, context.Time, record,
             context.Configuration.FindPolicy(record.Policy)?.Verification.DriftThreshold ?? DriftCheck.DefaultThreshold,
-            ct => context.ConnectAsync(record.Cluster, ct), cancellationToken);
+            ct => context.ConnectAsync(record.Cluster, ct), context.Keyring, cancellationToken);
 
     /// <summary>A failed verification pages (critical); drift warns.</summary>
     private static void FollowUp(Envelope request, BackupRecord record, DateTimeOffset now, FunctionResult result)

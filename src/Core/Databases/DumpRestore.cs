@@ -37,8 +37,19 @@ public static class DumpRestore
     {
         await using var stored = await store.OpenReadAsync(ArtifactLayout.ArtifactKey(backupPrefix, dump.Path), cancellationToken);
         await using var hashing = new HashingStream(stored);
+        var watched = new WatchedStream(hashing);
         var command = session.Restore(name, dump.Size, clean, scratch);
-        var exit = await session.Database.Executor.RunAsync(command, new CommandStreams(Stdin: hashing), cancellationToken);
+        CommandExit exit;
+        try
+        {
+            exit = await session.Database.Executor.RunAsync(command, new CommandStreams(Stdin: watched), cancellationToken);
+        }
+        catch (Exception) when (watched.Failure is { } failure)
+        {
+            // The stored dump failed as it was read (an encrypted dump truncated or altered): that, not the aborted exec, is what went wrong.
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failure);
+            throw;
+        }
         if (!exit.Succeeded)
         {
             throw new DatabaseTargetException($"{command.Program} into {name} on {session.Database} failed: {exit.Describe()}");
@@ -49,6 +60,63 @@ public static class DumpRestore
             throw new DatabaseTargetException(
                 $"{dump.Path} in the store is not the dump the manifest recorded ({hashing.BytesHashed} bytes, SHA-256 {hashing.Sha256Hex[..12]}…; expected {dump.Size} bytes, {dump.Sha256[..12]}…): "
                 + $"database {name} was restored from bytes that cannot be trusted — drop it, and verify the backup ('strata backup verify')");
+        }
+    }
+
+    /// <summary>Remembers the first failure reading the stored dump, which the executor only sees as its input breaking off.</summary>
+    private sealed class WatchedStream(Stream inner) : Stream
+    {
+        public Exception? Failure { get; private set; }
+
+        public override bool CanRead => true;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => false;
+
+        public override long Length => throw new NotSupportedException();
+
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+
+        public override int Read(byte[] buffer, int offset, int count) => Watch(() => inner.Read(buffer, offset, count));
+
+        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+        {
+            try
+            {
+                return await inner.ReadAsync(buffer, cancellationToken);
+            }
+            catch (Encryption.ArtifactDecryptionException e)
+            {
+                Failure ??= e;
+                throw;
+            }
+        }
+
+        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+            ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+        public override void Flush()
+        {
+        }
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+        private int Watch(Func<int> read)
+        {
+            try
+            {
+                return read();
+            }
+            catch (Encryption.ArtifactDecryptionException e)
+            {
+                Failure ??= e;
+                throw;
+            }
         }
     }
 }

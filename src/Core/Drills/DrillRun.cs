@@ -107,6 +107,7 @@ public sealed class DrillRun(IClusterWriter target, IArtifactStore store, IRunHi
         {
             Status = refused.Count == 0 && notValidated.Count == 0 ? DrillStatus.Passed : DrillStatus.Failed,
             RestoreSeconds = Seconds(record.StartedAt, restore.CompletedAt),
+            Signature = restore.Signature,
             Counts = counts,
             Refused = refused,
             NotValidated = notValidated,
@@ -156,6 +157,7 @@ public sealed class DrillRun(IClusterWriter target, IArtifactStore store, IRunHi
         record = record with
         {
             RestoreSeconds = Seconds(record.StartedAt, restore.CompletedAt),
+            Signature = restore.Signature,
             Counts = restore.Counts,
             Disarmed = restore.Disarmed,
             Refused = refused,

@@ -17,18 +17,20 @@ namespace Strata.Core.Etcd;
 /// is committed only when tar exited 0 and the stream was a whole tar. The Pod is deleted afterwards whatever happened.
 /// Nodes are copied one after another: a control plane has a handful, each copy is a few hundred kilobytes and takes
 /// about as long as its Pod takes to start, and one reader Pod at a time is the least a control plane is exposed to.
-/// Without <see cref="ControlPlaneFilesSettings.AllowUnencryptedKeys"/> nothing is created, and the backup says why.
+/// The files are stored encrypted whenever the backup encrypts (<c>Encryption.EncryptionPaths</c>: <c>control-plane/</c>);
+/// a backup that does not encrypt takes them only with <see cref="ControlPlaneFilesSettings.AllowUnencryptedKeys"/>, and
+/// otherwise creates nothing and says why.
 /// </summary>
 public sealed class ControlPlaneFiles(ControlPlaneFilesSettings settings, IClusterWriter cluster)
 {
     /// <summary>The name problems carry (per node: <c>control-plane-files/{node}</c>).</summary>
     public const string ProblemName = "control-plane-files";
 
-    /// <summary>Why the files are not taken without <see cref="ControlPlaneFilesSettings.AllowUnencryptedKeys"/>.</summary>
+    /// <summary>Why the files are not taken by a backup that does not encrypt, without <see cref="ControlPlaneFilesSettings.AllowUnencryptedKeys"/>.</summary>
     public const string OffReason =
         "the control-plane files hold private keys (the cluster's CAs, the service-account signing key, etcd's keys), which Strata stores only "
-        + "encrypted once client-side encryption lands; until then they are not taken — set etcd.controlPlaneFiles.allowUnencryptedKeys: true "
-        + "to take them now, unencrypted";
+        + "encrypted, and this backup does not encrypt — configure encryption.keys in strata.yaml (the files are then stored encrypted), "
+        + "or set etcd.controlPlaneFiles.allowUnencryptedKeys: true to take them unencrypted";
 
     /// <summary>How often the Pod is read while it starts.</summary>
     public static readonly TimeSpan PollInterval = TimeSpan.FromSeconds(1);
@@ -59,7 +61,7 @@ public sealed class ControlPlaneFiles(ControlPlaneFilesSettings settings, IClust
     /// <summary>Copies every selected node's files; problems go to the context's result, exceptions only from the store.</summary>
     public async Task<ControlPlaneFilesCapture> CaptureAsync(LayerContext context, CancellationToken cancellationToken = default)
     {
-        if (!settings.AllowUnencryptedKeys)
+        if (!settings.AllowUnencryptedKeys && context.Encryption == Encryption.EncryptionMode.None)
         {
             context.Result.Warning(OffReason, EtcdLayer.Resource, null, ProblemName, ProblemReasons.KeysUnencrypted);
             return new ControlPlaneFilesCapture([], [], OffReason);

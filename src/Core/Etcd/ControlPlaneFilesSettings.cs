@@ -40,8 +40,9 @@ public sealed record ControlPlaneFilesSettings
     public bool Kubeconfigs { get; init; }
 
     /// <summary>
-    /// The policy accepts that private keys are stored as the nodes hold them (unencrypted) until client-side
-    /// encryption lands; without it the control-plane files are not taken, and each backup says so.
+    /// The policy accepts that private keys are stored as the nodes hold them (unencrypted) when its backups do not
+    /// encrypt; without it such a backup does not take the control-plane files, and says so. A backup that encrypts
+    /// (<c>encryption.keys</c> in strata.yaml) stores them encrypted and does not need it.
     /// </summary>
     public bool AllowUnencryptedKeys { get; init; }
 

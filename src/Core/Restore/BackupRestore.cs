@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Strata.Core.Artifacts;
+using Strata.Core.Encryption;
 using Strata.Core.Kubernetes;
 using Strata.Core.Ports;
 using Strata.Core.Results;
@@ -9,7 +10,8 @@ using Strata.Core.Runs;
 namespace Strata.Core.Restore;
 
 /// <summary>
-/// Restores a backup's API objects into a cluster: locate the backup → check every artifact
+/// Restores a backup's API objects into a cluster: locate the backup → open it (<see cref="BackupOpening"/>: an invalid
+/// signature, or an encrypted backup no configured key unwraps, refuses the restore) → check every artifact
 /// against the manifest while reading the archive once (nothing is applied before the whole
 /// backup has passed) → plan the tiers → apply tier by tier, concurrently within a tier, waiting
 /// for CRDs to be Established, and before the claims' tier making the snapshots they are restored
@@ -66,15 +68,15 @@ public sealed class BackupRestore(
     private async Task<RestoreRecord> RestoreAsync(RestoreRequest request, RestoreRecord record, IProgress<RestoreProgress>? progress, CancellationToken cancellationToken)
     {
         var problems = new OperationResult();
-        var backup = await LocateAsync(request, problems, cancellationToken);
-        record = record with { SourceCluster = backup.Cluster };
+        using var backup = await LocateAsync(request, problems, cancellationToken);
+        record = record with { SourceCluster = backup.Cluster, Signature = backup.Signature };
         var discovery = await target.DiscoverAsync(cancellationToken);
         var selection = new RestoreSelection(request, discovery);
         var volumeRecords = await VerifyArtifactsAsync(backup, cancellationToken);
         var inventory = Snapshots.SnapshotInventory.From(request.BackupId, backup.Cluster, backup.Manifest, volumeRecords);
         selection.UseSnapshots(inventory);
         var snapshots = new Snapshots.ClaimsFromSnapshots(target, request, record.Id, inventory, time, _options, problems);
-        var applier = new ObjectApplier(target, request, selection, snapshots);
+        var applier = new ObjectApplier(target, request, selection, snapshots, backup.SecretValuesKey);
 
         await using var spool = new RestoreSpool(_options.Scratch);
         var claims = new List<(string Namespace, string Claim)>();
@@ -204,17 +206,21 @@ public sealed class BackupRestore(
         var prefix = recorded?.Location ?? await FindInStoreAsync(request.BackupId, cancellationToken)
             ?? throw new RestoreRefusedException($"no backup '{request.BackupId}' in the run history or in the store at {store.Location}");
 
-        BackupManifest? manifest;
+        OpenedBackup? opened;
         try
         {
-            manifest = await ManifestFile.ReadAsync(store, prefix, cancellationToken);
+            opened = await BackupOpening.OpenAsync(store, prefix, _options.Keyring, _options.RequireSignature, cancellationToken);
         }
         catch (InvalidDataException e)
         {
             throw new RestoreRefusedException($"backup {request.BackupId}: {e.Message}", e);
         }
+        catch (BackupTrustException e)
+        {
+            throw new RestoreRefusedException($"refused: {e.Message}; nothing was restored", e);
+        }
 
-        if (manifest is null && !request.AllowIncomplete)
+        if (opened is null && !request.AllowIncomplete)
         {
             var status = recorded is null ? string.Empty : $" (its run is {recorded.Status})";
             throw new RestoreRefusedException(
@@ -222,12 +228,16 @@ public sealed class BackupRestore(
                 "Restore what it holds anyway with --allow-incomplete");
         }
 
-        if (manifest is null)
+        if (opened is null)
         {
             problems.Warning($"backup {request.BackupId} has no manifest: it never completed, and its artifacts could not be checked", reason: ProblemReasons.Incomplete);
         }
+        else if (opened.Signature.State != SignatureState.Valid)
+        {
+            problems.Warning($"backup {request.BackupId}: {opened.Signature.Detail}; its hashes are checked, but not proven to be the ones written", reason: ProblemReasons.Unsigned);
+        }
 
-        return new LocatedBackup(prefix, recorded?.Cluster ?? manifest?.Cluster, manifest);
+        return new LocatedBackup(prefix, recorded?.Cluster ?? opened?.Manifest.Cluster, opened?.Manifest, opened?.Artifacts ?? store, opened);
     }
 
     private async Task<string?> FindInStoreAsync(string backupId, CancellationToken cancellationToken)
@@ -257,7 +267,7 @@ public sealed class BackupRestore(
         var kept = new Dictionary<string, byte[]>(StringComparer.Ordinal);
         foreach (var artifact in backup.Manifest?.Artifacts.Where(a => a.Path != ArtifactLayout.ResourcesArchive) ?? [])
         {
-            if (await VerifyAsync(backup.Prefix, artifact, Snapshots.SnapshotInventory.Keeps(artifact), cancellationToken) is { } bytes)
+            if (await VerifyAsync(backup.Artifacts, backup.Prefix, artifact, Snapshots.SnapshotInventory.Keeps(artifact), cancellationToken) is { } bytes)
             {
                 kept[artifact.Path] = bytes;
             }
@@ -279,7 +289,7 @@ public sealed class BackupRestore(
         var key = ArtifactLayout.ArtifactKey(backup.Prefix, ArtifactLayout.ResourcesArchive);
         try
         {
-            await using var stream = await store.OpenReadAsync(key, cancellationToken);
+            await using var stream = await backup.Artifacts.OpenReadAsync(key, cancellationToken);
             var reader = new ResourceArchiveReader(stream, key);
             long read = 0;
             await foreach (var entry in reader.ReadAsync(cancellationToken))
@@ -294,6 +304,12 @@ public sealed class BackupRestore(
                 {
                     applier.RecordUnreadable(type, entry.Path);
                     continue;
+                }
+
+                if (backup.SecretValuesKey is { } secretValuesKey && ObjectApplier.IsSecret(type))
+                {
+                    // Every token must decrypt before anything is applied; the plaintext is dropped here (the spool keeps tokens).
+                    SecretValues.DecryptInPlace(new KubeObject(obj.Json.DeepClone().AsObject()), entry.RawPath, secretValuesKey);
                 }
 
                 var selected = selection.Consider(type, obj);
@@ -321,15 +337,19 @@ public sealed class BackupRestore(
         {
             throw new RestoreRefusedException($"refused: {e.Message}; nothing was restored", e);
         }
+        catch (ArtifactDecryptionException e)
+        {
+            throw new RestoreRefusedException($"refused: {e.Message}; nothing was restored", e);
+        }
     }
 
     /// <summary>Checks one artifact against the manifest; returns its bytes when <paramref name="keep"/>, once they passed.</summary>
-    private async Task<byte[]?> VerifyAsync(string prefix, ArtifactEntry artifact, bool keep, CancellationToken cancellationToken)
+    private static async Task<byte[]?> VerifyAsync(IArtifactStore artifacts, string prefix, ArtifactEntry artifact, bool keep, CancellationToken cancellationToken)
     {
         var key = ArtifactLayout.ArtifactKey(prefix, artifact.Path);
         try
         {
-            await using var stream = await store.OpenReadAsync(key, cancellationToken);
+            await using var stream = await artifacts.OpenReadAsync(key, cancellationToken);
             await using var hashing = new HashingStream(stream);
             using var copy = keep ? new MemoryStream() : null;
             await hashing.CopyToAsync(copy ?? Stream.Null, cancellationToken);
@@ -339,6 +359,10 @@ public sealed class BackupRestore(
         catch (ArtifactNotFoundException e)
         {
             throw new RestoreRefusedException($"{key} is listed in the manifest but missing from the store ({e.Message}); nothing was restored", e);
+        }
+        catch (ArtifactDecryptionException e)
+        {
+            throw new RestoreRefusedException($"refused: {e.Message}; nothing was restored", e);
         }
     }
 
@@ -408,5 +432,14 @@ public sealed class BackupRestore(
         (crd.Json["status"] as JsonObject)?["conditions"] is JsonArray conditions
         && conditions.OfType<JsonObject>().Any(c => c["type"]?.GetValue<string>() == "Established" && c["status"]?.GetValue<string>() == "True");
 
-    private sealed record LocatedBackup(string Prefix, string? Cluster, BackupManifest? Manifest);
+    /// <summary>The backup found: its manifest (null when incomplete), the store view its artifacts read through, and what opened it.</summary>
+    private sealed record LocatedBackup(string Prefix, string? Cluster, BackupManifest? Manifest, IArtifactStore Artifacts, OpenedBackup? Opened) : IDisposable
+    {
+        public SignatureCheck? Signature => Opened?.Signature;
+
+        /// <summary>The data key Secret values are decrypted with; null when they are not encrypted.</summary>
+        public DataKey? SecretValuesKey => Opened is { SecretValuesEncrypted: true } opened ? opened.DataKey : null;
+
+        public void Dispose() => Opened?.Dispose();
+    }
 }

@@ -13,7 +13,8 @@ namespace Strata.Core.Restore;
 /// update as the policy says. Every
 /// outcome is recorded; nothing is thrown for a refused object.
 /// </summary>
-internal sealed class ObjectApplier(IClusterWriter target, RestoreRequest request, RestoreSelection selection, Snapshots.ClaimsFromSnapshots? snapshots = null)
+internal sealed class ObjectApplier(
+    IClusterWriter target, RestoreRequest request, RestoreSelection selection, Snapshots.ClaimsFromSnapshots? snapshots = null, Encryption.DataKey? secretValuesKey = null)
 {
     private readonly ConcurrentQueue<RestoreItemResult> _results = new();
     private readonly ConcurrentDictionary<string, string> _newUids = new(StringComparer.Ordinal);
@@ -45,6 +46,9 @@ internal sealed class ObjectApplier(IClusterWriter target, RestoreRequest reques
     public void RecordUnreadable(SourceType type, Artifacts.ResourceEntryPath path) =>
         _results.Enqueue(new RestoreItemResult(type.QualifiedName, path.Namespace, path.Name, RestoreItemOutcome.Failed, "the document is not a JSON object"));
 
+    /// <summary>Whether documents of <paramref name="type"/> are <c>core/v1</c> Secrets, whose values a backup may have encrypted.</summary>
+    public static bool IsSecret(SourceType type) => type.QualifiedName == "secrets" && type.Version == "v1";
+
     public async Task ApplyAsync(SourceType type, TypeResolution resolution, SpooledDocument spooled, CancellationToken cancellationToken)
     {
         var path = spooled.Path;
@@ -68,6 +72,21 @@ internal sealed class ObjectApplier(IClusterWriter target, RestoreRequest reques
         {
             Record(RestoreItemOutcome.Failed, $"the document names {obj.Key}, its path {path.Namespace}/{path.Name}");
             return;
+        }
+
+        if (secretValuesKey is not null && IsSecret(type))
+        {
+            // Every token was checked as the archive was read (nothing is applied before they all decrypt); the
+            // plaintext exists only here, on its way to the target, never in the spool.
+            try
+            {
+                Encryption.SecretValues.DecryptInPlace(obj, spooled.RawPath, secretValuesKey);
+            }
+            catch (Encryption.ArtifactDecryptionException e)
+            {
+                Record(RestoreItemOutcome.Failed, e.Message);
+                return;
+            }
         }
 
         if (!spooled.Selected && !selection.IsNeeded(type, obj.Name))

@@ -27,4 +27,13 @@ public sealed record RestoreOptions
     /// resource type; read back once, then disposed). Default: memory. The CLI passes temporary files.
     /// </summary>
     public Func<Stream> Scratch { get; init; } = () => new MemoryStream();
+
+    /// <summary>
+    /// The keys that unwrap an encrypted backup's data key, and the signer that checks manifest signatures
+    /// (<see cref="Artifacts.BackupOpening"/>). Default: none — an encrypted backup is refused, a signed one reported unchecked.
+    /// </summary>
+    public Encryption.Keyring Keyring { get; init; } = Encryption.Keyring.None;
+
+    /// <summary>Refuse a backup whose manifest is not signed by <see cref="Keyring"/>'s signer. Default false: an unsigned (older) backup restores, reported unsigned.</summary>
+    public bool RequireSignature { get; init; }
 }

@@ -56,7 +56,7 @@ internal sealed class RestoreSpool(Func<Stream> scratch) : IAsyncDisposable
             var selected = stream.ReadByte() == 1;
             var document = await ReadBlockAsync(stream, header, cancellationToken);
             ResourceEntryPath.TryParse(path, out var parsed, out _);
-            yield return new SpooledDocument(parsed!, selected, document);
+            yield return new SpooledDocument(parsed!, selected, document, path);
         }
     }
 

@@ -101,4 +101,7 @@ public static class ProblemReasons
     /// member missing from its own member list (a load balancer in front), control-plane nodes but no endpoints.
     /// </summary>
     public const string EtcdMisconfigured = "EtcdMisconfigured";
+
+    /// <summary>The backup's manifest is not signed (an older backup), or signed by a key Strata does not hold: its hashes are not proven to be the ones written.</summary>
+    public const string Unsigned = "Unsigned";
 }

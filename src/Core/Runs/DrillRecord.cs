@@ -98,6 +98,9 @@ public sealed record DrillRecord
     /// <summary>What went wrong with the drill as a whole (refused backup, unreachable target, timeout).</summary>
     public string? Error { get; init; }
 
+    /// <summary>What the backup's manifest signature said when the drill read it; null for an older record, or a drill that read no manifest.</summary>
+    public Encryption.SignatureCheck? Signature { get; init; }
+
     /// <summary>Who or what asked for the drill (drill-tick, a person).</summary>
     public string? RequestedBy { get; init; }
 

@@ -47,6 +47,9 @@ public sealed record RestoreRecord
     /// <summary>Why the run was refused or failed as a whole.</summary>
     public string? Error { get; init; }
 
+    /// <summary>What the backup's manifest signature said when the restore read it; null for an older record, or a backup without a manifest.</summary>
+    public Encryption.SignatureCheck? Signature { get; init; }
+
     /// <summary>Who or what asked for the restore (an HTTP caller's Entra ID identity, <c>function-key</c>, a ticket system, a person at the CLI).</summary>
     public string? RequestedBy { get; init; }
 }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Strata.Core.Artifacts;
+using Strata.Core.Encryption;
 using Strata.Core.Ports;
 using Strata.Core.Runs;
 
@@ -11,9 +12,16 @@ namespace Strata.Core.Verification;
 /// artifact's content passes the checks of its layer (<see cref="IArtifactCheck"/>); the objects
 /// found equal the manifest's counts; given a connection to the backup's cluster, the volume snapshots it recorded are
 /// still there and ready (<see cref="VolumeSnapshotLiveCheck"/>). Every artifact is streamed once, never held whole in memory.
+/// The backup is opened first (<see cref="BackupOpening"/>): an invalid signature, or an encrypted backup whose data key
+/// none of <c>keyring</c>'s keys unwraps, fails verification before any hash in the manifest is trusted; a manifest not
+/// signed by the keyring's signer is an error (<c>unsigned</c>) when it has one, else recorded (one signed by a key it
+/// cannot check is a warning); encrypted artifacts are read as
+/// their plaintext, and every encrypted Secret value must decrypt.
 /// </summary>
-public sealed class BackupVerifier(IArtifactStore store, IReadOnlyList<IArtifactCheck> checks, TimeProvider time)
+public sealed class BackupVerifier(IArtifactStore store, IReadOnlyList<IArtifactCheck> checks, TimeProvider time, Keyring? keyring = null)
 {
+    private readonly Keyring _keyring = keyring ?? Keyring.None;
+
     /// <summary>
     /// The checks of the layers Strata has: the objects archive; PostgreSQL dumps and SQL dump scripts (MariaDB/MySQL,
     /// pg_dumpall globals), their rows compared with those the manifest recorded while the dump streamed; CloudNativePG Backups;
@@ -46,23 +54,12 @@ public sealed class BackupVerifier(IArtifactStore store, IReadOnlyList<IArtifact
     {
         var startedAt = time.GetUtcNow();
         var findings = new VerificationFindings();
-        BackupManifest? manifest = null;
-        try
-        {
-            manifest = await ManifestFile.ReadAsync(store, backup.Location, cancellationToken);
-            if (manifest is null)
-            {
-                findings.Error("manifest", "the backup has no manifest: it never completed", ArtifactLayout.Manifest);
-            }
-            else if (manifest.BackupId != backup.Id)
-            {
-                findings.Error("manifest", "the manifest belongs to another backup", ArtifactLayout.Manifest, expected: backup.Id, found: manifest.BackupId);
-            }
-        }
-        catch (InvalidDataException e)
-        {
-            findings.Error("manifest", e.Message, ArtifactLayout.Manifest);
-        }
+        using var opened = await OpenAsync(backup, findings, cancellationToken);
+        var manifest = opened?.Manifest;
+        var artifactStore = opened?.Artifacts ?? store;
+        IReadOnlyList<IArtifactCheck> layerChecks = opened is { SecretValuesEncrypted: true, DataKey: { } secretsKey }
+            ? [.. checks.Select(c => c is ObjectArchiveCheck ? new ObjectArchiveCheck(secretsKey) : c)]
+            : checks;
 
         var artifacts = new List<ArtifactVerification>();
         ObjectCounts? found = null;
@@ -70,7 +67,7 @@ public sealed class BackupVerifier(IArtifactStore store, IReadOnlyList<IArtifact
         if (manifest is not null)
         {
             var stored = new Dictionary<string, long>(StringComparer.Ordinal);
-            await foreach (var info in store.ListAsync(backup.Location, cancellationToken))
+            await foreach (var info in artifactStore.ListAsync(backup.Location, cancellationToken))
             {
                 stored[info.Key] = info.Size;
             }
@@ -79,7 +76,7 @@ public sealed class BackupVerifier(IArtifactStore store, IReadOnlyList<IArtifact
             var tallies = new List<ObjectCounts>();
             foreach (var artifact in manifest.Artifacts)
             {
-                var (verification, counts, readToEnd) = await VerifyArtifactAsync(backup.Location, artifact, manifest, stored, findings, cancellationToken);
+                var (verification, counts, readToEnd) = await VerifyArtifactAsync(artifactStore, layerChecks, backup.Location, artifact, manifest, stored, findings, cancellationToken);
                 artifacts.Add(verification);
                 complete &= readToEnd;
                 if (counts is not null)
@@ -113,6 +110,7 @@ public sealed class BackupVerifier(IArtifactStore store, IReadOnlyList<IArtifact
             Artifacts = artifacts,
             Counts = found,
             UncheckedSnapshots = live.Unchecked,
+            Signature = opened?.Signature,
         };
         if (baseline is not null && manifest is not null)
         {
@@ -129,8 +127,60 @@ public sealed class BackupVerifier(IArtifactStore store, IReadOnlyList<IArtifact
         };
     }
 
-    private async Task<(ArtifactVerification, ObjectCounts?, bool ReadToEnd)> VerifyArtifactAsync(
-        string prefix, ArtifactEntry artifact, BackupManifest manifest, Dictionary<string, long> stored, VerificationFindings findings, CancellationToken cancellationToken)
+    /// <summary>
+    /// Opens the backup (its signature, its data key), recording what is wrong as findings: null when it cannot be read
+    /// on, its artifacts unchecked — no hash of a manifest whose signature fails is worth comparing.
+    /// </summary>
+    private async Task<OpenedBackup?> OpenAsync(BackupRecord backup, VerificationFindings findings, CancellationToken cancellationToken)
+    {
+        var requireSignature = _keyring.Signer is not null;
+        OpenedBackup? opened;
+        try
+        {
+            opened = await BackupOpening.OpenAsync(store, backup.Location, _keyring, requireSignature: false, cancellationToken);
+        }
+        catch (InvalidDataException e)
+        {
+            findings.Error("manifest", e.Message, ArtifactLayout.Manifest);
+            return null;
+        }
+        catch (BackupTrustException e)
+        {
+            findings.Error(e.Reason == BackupTrustReason.InvalidSignature ? "signature" : "key", e.Message,
+                e.Reason == BackupTrustReason.InvalidSignature ? ArtifactLayout.ManifestSignature : ArtifactLayout.Manifest);
+            return null;
+        }
+
+        if (opened is null)
+        {
+            findings.Error("manifest", "the backup has no manifest: it never completed", ArtifactLayout.Manifest);
+            return null;
+        }
+
+        if (opened.Manifest.BackupId != backup.Id)
+        {
+            findings.Error("manifest", "the manifest belongs to another backup", ArtifactLayout.Manifest, expected: backup.Id, found: opened.Manifest.BackupId);
+        }
+
+        // Where manifests are signed, one that is not (or not by the key held) fails; where they are not, an unsigned
+        // manifest is the norm and is only recorded (the report's Signature), while one signed by a key this verifier
+        // cannot check is worth a warning.
+        var message = $"{opened.Signature.Detail}: its hashes are not proven to be the ones written";
+        if (requireSignature && opened.Signature.State != SignatureState.Valid)
+        {
+            findings.Error("unsigned", $"{message}, and manifests are signed by {_keyring.Signer!.Name}", ArtifactLayout.ManifestSignature);
+        }
+        else if (opened.Signature.State == SignatureState.UnknownKey)
+        {
+            findings.Warning("unsigned", message, ArtifactLayout.ManifestSignature);
+        }
+
+        return opened;
+    }
+
+    private static async Task<(ArtifactVerification, ObjectCounts?, bool ReadToEnd)> VerifyArtifactAsync(
+        IArtifactStore store, IReadOnlyList<IArtifactCheck> checks, string prefix, ArtifactEntry artifact, BackupManifest manifest, Dictionary<string, long> stored,
+        VerificationFindings findings, CancellationToken cancellationToken)
     {
         var key = ArtifactLayout.ArtifactKey(prefix, artifact.Path);
         var check = checks.FirstOrDefault(c => c.AppliesTo(artifact));
@@ -148,12 +198,23 @@ public sealed class BackupVerifier(IArtifactStore store, IReadOnlyList<IArtifact
 
         await using var source = await store.OpenReadAsync(key, cancellationToken);
         var hashing = new HashingStream(source);
-        var result = check is null
-            ? new ArtifactCheckResult(new Dictionary<string, string>(), ReadToEnd: true)
-            : await check.CheckAsync(artifact, hashing, manifest, findings, cancellationToken);
+        ArtifactCheckResult result;
+        try
+        {
+            result = check is null
+                ? new ArtifactCheckResult(new Dictionary<string, string>(), ReadToEnd: true)
+                : await check.CheckAsync(artifact, hashing, manifest, findings, cancellationToken);
 
-        // Whatever the check left unread still counts for size and hash.
-        await hashing.CopyToAsync(Stream.Null, cancellationToken);
+            // Whatever the check left unread still counts for size and hash.
+            await hashing.CopyToAsync(Stream.Null, cancellationToken);
+        }
+        catch (ArtifactDecryptionException e)
+        {
+            // Truncated, reordered, swapped or altered ciphertext: the plaintext cannot be trusted, or even read on.
+            findings.Error("decryption", e.Message, artifact.Path);
+            return (new ArtifactVerification(artifact.Path, null, null, names, new Dictionary<string, string>()), null, false);
+        }
+
         var size = hashing.BytesHashed;
         var sha256 = hashing.Sha256Hex;
         if (size == 0 && artifact.Size != 0)

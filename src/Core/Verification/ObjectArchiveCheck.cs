@@ -9,9 +9,11 @@ namespace Strata.Core.Verification;
 /// every entry's path is an object path of the layout; every entry parses as one JSON object whose
 /// <c>apiVersion</c>, <c>metadata.name</c> and <c>metadata.namespace</c> agree with its path, and whose
 /// <c>kind</c> is the same for every object of its resource; no path appears twice. Objects are
-/// counted by resource and namespace for the verifier to compare with the manifest.
+/// counted by resource and namespace for the verifier to compare with the manifest. Given the backup's data key, every
+/// encrypted value of every Secret must decrypt (the plaintext is dropped at once).
 /// </summary>
-public sealed class ObjectArchiveCheck : IArtifactCheck
+/// <param name="secretValuesKey">The data key the archive's Secret values are encrypted with; null when they are not.</param>
+public sealed class ObjectArchiveCheck(Encryption.DataKey? secretValuesKey = null) : IArtifactCheck
 {
     /// <inheritdoc />
     public string Name => "objects";
@@ -28,6 +30,7 @@ public sealed class ObjectArchiveCheck : IArtifactCheck
         var kinds = new Dictionary<string, string>(StringComparer.Ordinal);
         var seen = new HashSet<string>(StringComparer.Ordinal);
         long entries = 0;
+        long secrets = 0;
         var reader = new ResourceArchiveReader(content, artifact.Path);
         try
         {
@@ -54,6 +57,15 @@ public sealed class ObjectArchiveCheck : IArtifactCheck
                     continue;
                 }
 
+                if (secretValuesKey is not null && path is { Group: "", Version: "v1", Resource: "secrets" })
+                {
+                    secrets++;
+                    if (DecryptionProblem(entry, secretValuesKey) is { } undecryptable)
+                    {
+                        findings.Error("secret-values", undecryptable, artifact.Path, entry.RawPath);
+                    }
+                }
+
                 kinds.TryAdd(path.QualifiedResource, kind);
                 Increment(byResource, path.QualifiedResource);
                 if (path.Namespace is { } ns)
@@ -65,7 +77,7 @@ public sealed class ObjectArchiveCheck : IArtifactCheck
         catch (ArtifactRejectedException e)
         {
             findings.Error("archive", e.Reason, artifact.Path);
-            return new ArtifactCheckResult(Facts(entries), ReadToEnd: false);
+            return new ArtifactCheckResult(Facts(entries, secrets), ReadToEnd: false);
         }
 
         if (entries == 0)
@@ -74,13 +86,37 @@ public sealed class ObjectArchiveCheck : IArtifactCheck
         }
 
         var counts = new ObjectCounts(byResource.Values.Sum(), Sorted(byResource), Sorted(byNamespace));
-        return new ArtifactCheckResult(Facts(entries), ReadToEnd: true, counts);
+        return new ArtifactCheckResult(Facts(entries, secrets), ReadToEnd: true, counts);
     }
 
-    private static Dictionary<string, string> Facts(long entries) => new(StringComparer.Ordinal)
+    private Dictionary<string, string> Facts(long entries, long secrets)
     {
-        ["entries"] = entries.ToString(CultureInfo.InvariantCulture),
-    };
+        var facts = new Dictionary<string, string>(StringComparer.Ordinal) { ["entries"] = entries.ToString(CultureInfo.InvariantCulture) };
+        if (secretValuesKey is not null)
+        {
+            facts["secretsDecrypted"] = secrets.ToString(CultureInfo.InvariantCulture);
+        }
+
+        return facts;
+    }
+
+    /// <summary>Why a Secret's encrypted values do not all decrypt (never a value), or null when they do.</summary>
+    private static string? DecryptionProblem(ResourceArchiveEntry entry, Encryption.DataKey key)
+    {
+        try
+        {
+            if (System.Text.Json.Nodes.JsonNode.Parse(entry.Content) is System.Text.Json.Nodes.JsonObject json)
+            {
+                Encryption.SecretValues.DecryptInPlace(new Kubernetes.KubeObject(json), entry.RawPath, key);
+            }
+
+            return null;
+        }
+        catch (Encryption.ArtifactDecryptionException e)
+        {
+            return e.Message;
+        }
+    }
 
     private static void Increment(Dictionary<string, long> counts, string key) =>
         counts[key] = counts.TryGetValue(key, out var n) ? n + 1 : 1;

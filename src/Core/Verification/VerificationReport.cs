@@ -47,6 +47,9 @@ public sealed record VerificationReport
     /// </summary>
     public int UncheckedSnapshots { get; init; }
 
+    /// <summary>What the manifest's signature said; null for an older report, or a backup whose manifest could not be read.</summary>
+    public Encryption.SignatureCheck? Signature { get; init; }
+
     /// <summary>No errors: every artifact is there, whole, readable and agrees with the manifest.</summary>
     public bool Passed => ErrorCount == 0;
 

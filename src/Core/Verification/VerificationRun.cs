@@ -15,14 +15,15 @@ public static class VerificationRun
 {
     /// <summary>
     /// Verifies <paramref name="record"/>'s backup in <paramref name="store"/> and returns the updated, saved record;
-    /// <paramref name="cluster"/> connects to the backup's cluster, for its volume snapshots (see <see cref="BackupVerifier.VerifyAsync"/>).
+    /// <paramref name="cluster"/> connects to the backup's cluster, for its volume snapshots (see <see cref="BackupVerifier.VerifyAsync"/>);
+    /// <paramref name="keyring"/> unwraps an encrypted backup's data key and checks its signature.
     /// </summary>
     public static async Task<BackupRecord> RunAsync(
         IArtifactStore store, IRunHistory history, TimeProvider time, BackupRecord record, double driftThreshold = DriftCheck.DefaultThreshold,
-        Func<CancellationToken, Task<IClusterWriter>>? cluster = null, CancellationToken cancellationToken = default)
+        Func<CancellationToken, Task<IClusterWriter>>? cluster = null, Encryption.Keyring? keyring = null, CancellationToken cancellationToken = default)
     {
         var baseline = await BaselineAsync(history, record, cancellationToken);
-        var report = await new BackupVerifier(store, time).VerifyAsync(record, baseline?.Verification, driftThreshold, cluster, cancellationToken);
+        var report = await new BackupVerifier(store, BackupVerifier.LayerChecks, time, keyring).VerifyAsync(record, baseline?.Verification, driftThreshold, cluster, cancellationToken);
 
         // A partial capture stays PartiallyFailed when its artifacts check out: what it did commit is
         // sound, but it is not a complete backup, so it does not count as verified. A report that left

@@ -76,7 +76,7 @@ public static class EtcdBackups
             await writer.CommitAsync(cancellationToken);
         }
 
-        await ManifestFile.WriteAsync(store, prefix, manifest, cancellationToken);
+        await ManifestFile.WriteAsync(store, prefix, manifest, cancellationToken: cancellationToken);
         return prefix;
     }
 }

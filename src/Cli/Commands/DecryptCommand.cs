@@ -1,0 +1,132 @@
+using System.CommandLine;
+using System.Text.Json.Nodes;
+using Spectre.Console;
+using Strata.Cli.Output;
+using Strata.Core.Artifacts;
+using Strata.Core.Encryption;
+
+namespace Strata.Cli.Commands;
+
+/// <summary>
+/// <c>strata decrypt --backup ID --key REF… --output DIR</c>: writes a backup as plain files that <c>kubectl apply</c>
+/// and <c>pg_restore</c> take (<see cref="PlaintextExport"/>, the same bytes as <c>tools/decrypt/strata_decrypt.py</c>):
+/// the backup opened (its signature checked, its data key unwrapped with the keys given, then strata.yaml's), every
+/// artifact checked against the manifest on the way. Refuses a DIR that exists and is not empty.
+/// Exit 0 written; 2 refused (bad input, invalid signature, no key unwraps, an artifact that does not decrypt or match).
+/// </summary>
+internal static class DecryptCommand
+{
+    public static Command Build(CliEnvironment environment)
+    {
+        var backup = new Option<string>("--backup") { Description = "The backup to decrypt (see 'strata backup list').", Required = true };
+        var outputDir = new Option<string>("--output") { Description = "The folder to write into: created; refused when it exists and is not empty.", Required = true };
+        var config = new Option<string?>("--config") { Description = "strata.yaml: its encryption keys (tried after --key) and its signing key." };
+        var keys = new KeyOptions();
+        var store = new StoreOptions();
+        // --output is the folder (as the Python recipe names it), so the format is --format here.
+        var output = new Option<string>("--format") { Description = "Output format: table or json.", DefaultValueFactory = _ => "table" }.AcceptOnlyFromAmong("table", "json");
+        var command = new Command("decrypt", "Write a backup as plain files (Secret values and encrypted artifacts decrypted) for kubectl apply and pg_restore.")
+        {
+            backup, outputDir, config, output,
+        };
+        keys.AddTo(command);
+        store.AddTo(command);
+        command.SetAction(async (parsed, ct) =>
+        {
+            var folder = Path.GetFullPath(parsed.GetValue(outputDir)!);
+            if (File.Exists(folder) || (Directory.Exists(folder) && Directory.EnumerateFileSystemEntries(folder).Any()))
+            {
+                return await environment.FailAsync($"{folder} exists and is not empty: give a new or empty --output folder");
+            }
+
+            var (keyring, keyError) = await keys.ResolveAsync(parsed, environment, parsed.GetValue(config), ct);
+            if (keyring is null)
+            {
+                return await environment.FailAsync(keyError!);
+            }
+
+            var location = store.Resolve(parsed, environment);
+            var backupId = parsed.GetValue(backup)!;
+            var (prefix, notFound) = await BackupLookup.FindAsync(location, backupId, ct);
+            if (prefix is null)
+            {
+                return await environment.FailAsync(notFound!);
+            }
+
+            OpenedBackup? opened;
+            try
+            {
+                opened = await BackupOpening.OpenAsync(location.Artifacts, prefix, keyring, requireSignature: false, ct);
+            }
+            catch (Exception e) when (e is BackupTrustException or InvalidDataException)
+            {
+                return await environment.FailAsync($"refused: {e.Message}; nothing was written");
+            }
+
+            if (opened is null)
+            {
+                return await environment.FailAsync($"backup {backupId} has no manifest: it never completed, so nothing in it can be checked");
+            }
+
+            using (opened)
+            {
+                Directory.CreateDirectory(folder);
+                PlaintextExportSummary summary;
+                try
+                {
+                    summary = await PlaintextExport.ExportAsync(opened.Artifacts, prefix, opened.Manifest, opened.ManifestBytes, opened.DataKey,
+                        (path, token) => Task.FromResult(Create(folder, path)), ct);
+                }
+                catch (Exception e) when (e is ArtifactRejectedException or ArtifactDecryptionException or InvalidDataException or Core.Ports.ArtifactNotFoundException)
+                {
+                    return await environment.FailAsync($"backup {backupId}: {e.Message}; what was written to {folder} is incomplete");
+                }
+
+                var signature = SignatureText.Of(opened.Signature)!;
+                if (parsed.GetValue(output) == "json")
+                {
+                    await environment.Out.WriteLineAsync(new JsonObject
+                    {
+                        ["backupId"] = backupId,
+                        ["folder"] = folder,
+                        ["files"] = summary.Files,
+                        ["bytes"] = summary.Bytes,
+                        ["secretsDecrypted"] = summary.SecretsDecrypted,
+                        ["encrypted"] = opened.Manifest.Encryption is not null,
+                        ["signature"] = opened.Signature.State.ToString(),
+                        ["signatureKeyId"] = opened.Signature.Signature?.KeyId,
+                    }.ToJsonString(BackupJson.Indented));
+                }
+                else
+                {
+                    var console = BackupTables.Console(environment);
+                    var grid = new Grid().AddColumn().AddColumn();
+                    grid.AddRow("Backup", Markup.Escape(backupId));
+                    grid.AddRow("Written to", Markup.Escape(folder));
+                    grid.AddRow("Files", Markup.Escape($"{summary.Files:N0} ({Bytes.Format(summary.Bytes)})"));
+                    grid.AddRow("Encryption", Markup.Escape(SignatureText.Encryption(opened.Manifest)));
+                    grid.AddRow("Secrets", Markup.Escape($"{summary.SecretsDecrypted:N0} decrypted"));
+                    grid.AddRow("Signature", Markup.Escape(signature));
+                    console.Write(grid);
+                    console.WriteLine($"Apply the objects with: kubectl apply -R -f {Markup.Escape(Path.Combine(folder, "resources"))}");
+                }
+
+                return ExitCodes.Succeeded;
+            }
+        });
+        return command;
+    }
+
+    /// <summary>A new file at <paramref name="relative"/> ('/'-separated) under <paramref name="folder"/>, never one that exists.</summary>
+    private static Stream Create(string folder, string relative)
+    {
+        var path = Path.GetFullPath(Path.Combine(folder, relative.Replace('/', Path.DirectorySeparatorChar)));
+        if (!path.StartsWith(folder + Path.DirectorySeparatorChar, StringComparison.Ordinal))
+        {
+            throw new ArtifactRejectedException(relative, "the path leaves the output folder");
+        }
+
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        return new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, 64 * 1024, FileOptions.Asynchronous);
+    }
+}
