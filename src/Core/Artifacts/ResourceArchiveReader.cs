@@ -10,7 +10,7 @@ namespace Strata.Core.Artifacts;
 /// <summary>
 /// Reads <c>resources.tar.gz</c> entry by entry, refusing anything that could escape the folder it would be extracted
 /// into or exhaust the machine reading it: absolute paths, <c>..</c>, links, devices, FIFOs, directories, paths outside
-/// the layout, a path that appears twice, names that are not UTF-8, gzip bombs, oversized tar metadata records and
+/// the layout, a path that appears twice, names or documents that are not UTF-8, gzip bombs, oversized tar metadata records and
 /// documents too large to be objects (limits in <see cref="ArchiveLimits"/>). A refusal is an
 /// <see cref="ArtifactRejectedException"/> naming the artifact, the entry or offset and the limit. The SHA-256 of the
 /// compressed bytes is computed on the way, for comparison with the manifest once the archive is read.
@@ -55,7 +55,9 @@ public sealed class ResourceArchiveReader(Stream source, string artifactName, Ar
                     Refuse(entry.Name, "the same path appears twice; which one would be restored is not for the reader to guess");
                 }
 
-                yield return new ResourceArchiveEntry(path!, entry.Name, await ReadContentAsync(entry, cancellationToken));
+                var content = await ReadContentAsync(entry, cancellationToken);
+                Refuse(entry.Name, JsonText.Problem(content));
+                yield return new ResourceArchiveEntry(path!, entry.Name, content);
             }
         }
 

@@ -28,6 +28,8 @@ public class ResourceArchiveReaderTests
         { "PAX global header", HostileArchives.Build(t => t.WriteEntry(new PaxGlobalExtendedAttributesTarEntry(new Dictionary<string, string> { ["a"] = "b" })), TarEntryFormat.Pax), ["GlobalExtendedAttributes entry"] },
         { "document past the limit", HostileArchives.Build(t => HostileArchives.File(t, HostileArchives.ConfigMap, new byte[ResourceArchiveReader.MaxDocumentBytes + 1])), ["8,388,609 bytes", "MaxEntryBytes"] },
         { "non-UTF-8 name", HostileArchives.BuildRaw(HostileArchives.RawFile([.. "resources/core/v1/configmaps/namespaces/shop/"u8, 0xC3, 0x28, .. ".json"u8], HostileArchives.Document(HostileArchives.ConfigMap))), ["not valid UTF-8"] },
+        { "document not UTF-8", HostileArchives.Build(t => HostileArchives.File(t, HostileArchives.ConfigMap, [.. "{\"apiVersion\":\"v1\",\"kind\":\""u8, 0xC3, 0x28, .. "\"}"u8])), [HostileArchives.ConfigMap, "not valid UTF-8"] },
+        { "unpaired surrogate escape", HostileArchives.Build(t => HostileArchives.File(t, HostileArchives.ConfigMap, "{\"metadata\":{\"name\":\"\\ud800\"}}"u8.ToArray())), [HostileArchives.ConfigMap, "half a surrogate pair"] },
         { "garbage after a valid entry", HostileArchives.BuildRaw(Enumerable.Repeat((byte)'z', 512).ToArray()), ["tar header at offset 1,024 has an unreadable size field"] },
     };
 
@@ -117,6 +119,18 @@ public class ResourceArchiveReaderTests
 
         Assert.Null(refused);
         Assert.Equal(2_001, read);
+    }
+
+    [Fact]
+    public async Task ReadAsync_EscapedTextAndPairedSurrogates_Read()
+    {
+        var archive = HostileArchives.Build(t => HostileArchives.File(t, HostileArchives.ConfigMap,
+            "{\"metadata\":{\"name\":\"\\ud83d\\ude00 \\u0026 \\\\ud800 é\"}}"u8.ToArray()));
+
+        var (read, refused) = await ReadAsync(archive);
+
+        Assert.Null(refused);
+        Assert.Equal(2, read);
     }
 
     [Fact]

@@ -17,6 +17,7 @@ public class HostileArchiveRestoreTests
         { "duplicate", HostileArchives.Build(t => HostileArchives.File(t, HostileArchives.Namespace, HostileArchives.Document(HostileArchives.Namespace))), "appears twice" },
         { "nested 10,000 deep", HostileArchives.Build(t => HostileArchives.File(t, HostileArchives.ConfigMap, HostileArchives.Nested(10_000))), "MaxJsonDepth" },
         { "header claiming 1 GiB", HostileArchives.BuildRaw(HostileArchives.Header("././@LongLink"u8.ToArray(), 'L', 1L << 30)), "MaxHeaderBytes" },
+        { "document not UTF-8", HostileArchives.Build(t => HostileArchives.File(t, HostileArchives.ConfigMap, [.. "{\"apiVersion\":\"v1\",\"kind\":\""u8, 0xFF, .. "\"}"u8])), "not valid UTF-8" },
         { "non-UTF-8 name", HostileArchives.BuildRaw(HostileArchives.RawFile([.. "resources/core/v1/configmaps/namespaces/shop/"u8, 0xFF, .. ".json"u8], HostileArchives.Document(HostileArchives.ConfigMap))), "not valid UTF-8" },
     };
 
