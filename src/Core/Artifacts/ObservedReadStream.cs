@@ -31,9 +31,23 @@ internal abstract class ObservedReadStream(Stream inner) : Stream
         return read;
     }
 
-    public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+    public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
-        var read = await inner.ReadAsync(buffer, cancellationToken);
+        // Inflating mostly completes synchronously: no state machine then (the tar reader reads several times an entry).
+        var pending = inner.ReadAsync(buffer, cancellationToken);
+        if (pending.IsCompletedSuccessfully)
+        {
+            var read = pending.Result;
+            Pass(buffer.Span[..read]);
+            return new ValueTask<int>(read);
+        }
+
+        return AwaitAsync(pending, buffer);
+    }
+
+    private async ValueTask<int> AwaitAsync(ValueTask<int> pending, Memory<byte> buffer)
+    {
+        var read = await pending;
         Pass(buffer.Span[..read]);
         return read;
     }
