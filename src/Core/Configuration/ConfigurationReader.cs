@@ -20,8 +20,7 @@ internal sealed class ConfigurationReader(string source, ITimeZones zones)
     {
         try
         {
-            var stream = new YamlStream();
-            stream.Load(new StringReader(yaml));
+            var stream = BoundedYaml.Load(yaml);
             if (stream.Documents.Count == 0)
             {
                 Errors.Add(new ConfigurationError(source, 1, 1, "", "the file is empty"));

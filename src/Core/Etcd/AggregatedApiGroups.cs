@@ -32,11 +32,17 @@ public static class AggregatedApiGroups
         }
 
         await using var source = await store.OpenReadAsync(ArtifactLayout.ArtifactKey(backupPrefix, ArtifactLayout.ResourcesArchive), cancellationToken);
-        await foreach (var entry in new ResourceArchiveReader(source, ArtifactLayout.ResourcesArchive).ReadAsync(cancellationToken))
+        var reader = new ResourceArchiveReader(source, ArtifactLayout.ResourcesArchive);
+        await foreach (var entry in reader.ReadAsync(cancellationToken))
         {
             if (entry.Path is { Group: Group, Resource: Resource } && Aggregated(entry.Content) is { } group)
             {
                 groups.Add(group);
+            }
+            else if (entry.Path is { Group: Group, Resource: Resource })
+            {
+                // A document that does not read names no group, unless it is hostile (nested past the limit).
+                reader.ThrowIfNestedTooDeep(entry);
             }
         }
 

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Formats.Tar;
+using Strata.Core.Artifacts;
 
 namespace Strata.Core.Etcd;
 
@@ -27,7 +28,8 @@ public static class ControlPlaneTar
             // Forward only, whatever the stream can do: a seekable one lets TarReader take its end for the end of the
             // archive, so a tar cut at an entry's boundary would read as whole; a forward-only one must show the marker.
             var forward = new TeeStream(content, null);
-            await using var reader = new TarReader(forward, leaveOpen: true);
+            await using var guarded = new TarHeaderGuardStream(forward, "control-plane tar", ArchiveLimits.Default);
+            await using var reader = new TarReader(guarded, leaveOpen: true);
             while (await reader.GetNextEntryAsync(copyData: false, cancellationToken) is { } entry)
             {
                 entries++;
@@ -66,6 +68,10 @@ public static class ControlPlaneTar
         catch (InvalidDataException e)
         {
             throw new InvalidDataException($"not a readable tar after {entries} entries: {e.Message}", e);
+        }
+        catch (ArtifactRejectedException e)
+        {
+            throw new InvalidDataException($"refused after {entries} entries: {e.Reason}", e);
         }
 
         return new ControlPlaneTarContents

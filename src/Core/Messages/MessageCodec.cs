@@ -58,10 +58,28 @@ public static class MessageCodec
         {
             return new MessageParseResult(null, $"not JSON: {e.Message}", null, null);
         }
+        catch (ArgumentException)
+        {
+            // JsonDocument transcodes the text to UTF-8 first; an unpaired surrogate cannot be (found by fuzzing).
+            return new MessageParseResult(null, "not JSON: the text holds an unpaired UTF-16 surrogate", null, null);
+        }
     }
 
     /// <summary>Parses an envelope already read as JSON.</summary>
     public static MessageParseResult Parse(JsonElement root)
+    {
+        try
+        {
+            return ParseElement(root);
+        }
+        catch (InvalidOperationException)
+        {
+            // A string escaping half a surrogate pair (\ud800) reads as JSON but not as text (found by fuzzing).
+            return new MessageParseResult(null, "a string or field name holds an unpaired UTF-16 surrogate escape", null, null);
+        }
+    }
+
+    private static MessageParseResult ParseElement(JsonElement root)
     {
         if (root.ValueKind != JsonValueKind.Object)
         {

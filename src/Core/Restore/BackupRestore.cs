@@ -300,7 +300,7 @@ public sealed class BackupRestore(
                 }
 
                 var type = SourceType.Of(entry.Path);
-                if (TryParse(entry.Content) is not { } obj)
+                if (TryParse(reader, entry) is not { } obj)
                 {
                     applier.RecordUnreadable(type, entry.Path);
                     continue;
@@ -376,14 +376,16 @@ public sealed class BackupRestore(
         }
     }
 
-    private static KubeObject? TryParse(byte[] content)
+    /// <summary>The object of one entry; null when it does not parse (recorded as unreadable); a document nested too deep refuses the archive.</summary>
+    private static KubeObject? TryParse(ResourceArchiveReader reader, ResourceArchiveEntry entry)
     {
         try
         {
-            return JsonNode.Parse(content) is JsonObject json ? new KubeObject(json) : null;
+            return JsonNode.Parse(entry.Content) is JsonObject json ? new KubeObject(json) : null;
         }
         catch (JsonException)
         {
+            reader.ThrowIfNestedTooDeep(entry);
             return null;
         }
     }

@@ -8,7 +8,8 @@ namespace Strata.Core.Verification;
 /// The objects layer's check of <c>resources.tar.gz</c>: the gzip and tar structure reads to the end;
 /// every entry's path is an object path of the layout; every entry parses as one JSON object whose
 /// <c>apiVersion</c>, <c>metadata.name</c> and <c>metadata.namespace</c> agree with its path, and whose
-/// <c>kind</c> is the same for every object of its resource; no path appears twice. Objects are
+/// <c>kind</c> is the same for every object of its resource. A path that appears twice, a document nested too deep
+/// and the rest of what <see cref="ResourceArchiveReader"/> refuses fail the archive as a whole. Objects are
 /// counted by resource and namespace for the verifier to compare with the manifest. Given the backup's data key, every
 /// encrypted value of every Secret must decrypt (the plaintext is dropped at once).
 /// </summary>
@@ -28,7 +29,6 @@ public sealed class ObjectArchiveCheck(Encryption.DataKey? secretValuesKey = nul
         var byResource = new Dictionary<string, long>(StringComparer.Ordinal);
         var byNamespace = new Dictionary<string, long>(StringComparer.Ordinal);
         var kinds = new Dictionary<string, string>(StringComparer.Ordinal);
-        var seen = new HashSet<string>(StringComparer.Ordinal);
         long entries = 0;
         long secrets = 0;
         var reader = new ResourceArchiveReader(content, artifact.Path);
@@ -38,13 +38,7 @@ public sealed class ObjectArchiveCheck(Encryption.DataKey? secretValuesKey = nul
             {
                 entries++;
                 var path = entry.Path;
-                if (!seen.Add(entry.RawPath))
-                {
-                    findings.Error("entry", "the same object path appears twice", artifact.Path, entry.RawPath);
-                    continue;
-                }
-
-                var (problem, kind) = CheckDocument(entry.Content, path);
+                var (problem, kind) = CheckDocument(reader, entry);
                 if (problem is not null)
                 {
                     findings.Error("entry", problem.Message, artifact.Path, entry.RawPath, problem.Expected, problem.Found);
@@ -126,15 +120,17 @@ public sealed class ObjectArchiveCheck(Encryption.DataKey? secretValuesKey = nul
     private sealed record DocumentProblem(string Message, string? Expected = null, string? Found = null);
 
     /// <summary>What is wrong with one object document against its path (or null), and its kind.</summary>
-    private static (DocumentProblem? Problem, string Kind) CheckDocument(byte[] json, ResourceEntryPath path)
+    private static (DocumentProblem? Problem, string Kind) CheckDocument(ResourceArchiveReader reader, ResourceArchiveEntry entry)
     {
+        var path = entry.Path;
         ObjectIdentity identity;
         try
         {
-            identity = ObjectIdentity.Read(json);
+            identity = ObjectIdentity.Read(entry.Content);
         }
         catch (JsonException e)
         {
+            reader.ThrowIfNestedTooDeep(entry);
             return (new DocumentProblem($"not a JSON object ({e.Message})"), "");
         }
 

@@ -4,6 +4,7 @@ using Strata.Core.Artifacts;
 using Strata.Core.Backup;
 using Strata.Core.Etcd;
 using Strata.Core.Runs;
+using Strata.Core.Tests.Artifacts;
 using Strata.Core.Verification;
 
 namespace Strata.Core.Tests.Verification;
@@ -75,6 +76,18 @@ public sealed class ControlPlaneFilesCheckTests
         var (findings, _) = await CheckAsync(Tar(Kubeadm), Record(files: 6, keys: 2));
 
         Assert.Equal([("files", "6", "5"), ("private-key files", "2", "3")], findings.Kept.Select(f => (f.Entry, f.Expected, f.Found)));
+    }
+
+    [Fact]
+    public async Task ReadAsync_LongNameClaimingAGibibyte_IsRefusedBeforeItIsRead()
+    {
+        var tar = Tar(Kubeadm);
+        byte[] hostile = [.. tar.AsSpan(0, tar.Length - 1024), .. HostileArchives.Header("././@LongLink"u8.ToArray(), 'L', 1L << 30), .. new byte[1024]];
+
+        var refused = await Assert.ThrowsAsync<InvalidDataException>(() => ControlPlaneTar.ReadAsync(new MemoryStream(hostile)));
+
+        Assert.Contains("GNU long name of 1,073,741,824 bytes", refused.Message, StringComparison.Ordinal);
+        Assert.Contains("MaxHeaderBytes", refused.Message, StringComparison.Ordinal);
     }
 
     [Fact]

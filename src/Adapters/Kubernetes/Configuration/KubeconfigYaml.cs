@@ -1,3 +1,4 @@
+using Strata.Core.Configuration;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
@@ -13,8 +14,7 @@ internal static class KubeconfigYaml
 {
     public static KubeconfigDocument? Read(string yaml)
     {
-        var stream = new YamlStream();
-        stream.Load(new StringReader(yaml));
+        var stream = BoundedYaml.Load(yaml);
         if (stream.Documents.Count == 0 || stream.Documents[0].RootNode is YamlScalarNode { Value: null or "" or "~" or "null" })
         {
             return null;
