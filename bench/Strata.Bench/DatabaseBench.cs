@@ -142,7 +142,7 @@ internal static class DatabaseBench
     }
 
     /// <summary>Decimal sizes: <c>100MB</c> is 100,000,000 bytes, <c>1GB</c> 10⁹.</summary>
-    private static long ParseSize(string text)
+    internal static long ParseSize(string text)
     {
         var unit = text.TrimEnd().ToUpperInvariant() switch
         {

@@ -50,12 +50,15 @@ internal sealed class DatabaseRuns(string strata, PostgresServer server, Control
         return new DumpRun(run, run.Seconds, 0, new FileInfo(file).Length);
     }
 
-    /// <summary><c>strata backup create --policy</c> into a fresh local folder, or into Azurite (<paramref name="blob"/>, a connection string) with the history in a local folder.</summary>
-    public async Task<DumpRun> StrataAsync(string policy, int round, string? blob = null)
+    /// <summary>
+    /// <c>strata backup create --policy</c> into a fresh local folder, or into Azurite (<paramref name="blob"/>, a connection string) with the history in a
+    /// local folder; with the world's strata.yaml, or <paramref name="config"/> (another file naming the same clusters).
+    /// </summary>
+    public async Task<DumpRun> StrataAsync(string policy, int round, string? blob = null, string? config = null)
     {
         var store = Path.Combine(folder, $"{policy}-{(blob is null ? "local" : "blob")}-{round}");
         string[] where = blob is null ? ["--store", store] : ["--store", blob, "--store-container", "bench", "--history", Path.Combine(store, "history")];
-        var run = Checked(await Timed.RunAsync(strata, ["backup", "create", "--config", world.ConfigPath, "--policy", policy, "--cluster", "prod", .. where, "-o", "json"], Strata), "strata backup create");
+        var run = Checked(await Timed.RunAsync(strata, ["backup", "create", "--config", config ?? world.ConfigPath, "--policy", policy, "--cluster", "prod", .. where, "-o", "json"], Strata), "strata backup create");
         await SyncAsync();
         var record = JsonNode.Parse(run.Stdout)!;
         if (record["status"]!.GetValue<string>() != "Verified")

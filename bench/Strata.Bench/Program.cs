@@ -15,6 +15,9 @@ using Strata.Sandbox;
 // PostgreSQL dumps against pg_dump, and drills against pg_restore: strata-bench --strata PATH --databases 100MB,1GB [--rounds 3]
 // Volume snapshots, concurrently and beside the objects, against kubectl create + wait: strata-bench --volumes 50 [--objects 10000] [--snapshot-seconds 2] [--rounds 3]
 // etcd snapshots against etcdctl snapshot save, and the rebuild drill's RTO: strata-bench --strata PATH --etcd-mb 200 [--rounds 3]
+// Client-side encryption's cost, each variant alternating: strata-bench --strata PATH --encryption-objects 100000 [--rounds 3]
+//   strata-bench --strata PATH --encryption-dump 1GB [--rounds 3]   (with pg_dump -Fc for reference)
+//   strata-bench --encryption-micro 1024 [--rounds 5]   (MiB through the chunked streams in memory, and the Secret-value cipher)
 if (Arg("--alert-latency") is { } alertRounds)
 {
     Console.WriteLine("| rounds | run ended → trigger at the sink | median | request → trigger (backup included) | median |");
@@ -62,11 +65,34 @@ if (Arg("--blob-gb") is { } gigabytes)
     return 0;
 }
 
+if (Arg("--encryption-micro") is { } microMiB)
+{
+    Console.WriteLine(EncryptionBench.Micro(long.Parse(microMiB, CultureInfo.InvariantCulture) << 20, int.Parse(Arg("--rounds") ?? "5", CultureInfo.InvariantCulture)));
+    return 0;
+}
+
 var strata = Arg("--strata") ?? throw new ArgumentException("--strata PATH (a published strata executable) is required");
 var kubectl = Arg("--kubectl") ?? "kubectl";
 if (Arg("--etcd-mb") is { } etcdMegabytes)
 {
     Console.WriteLine(await EtcdBench.RunAsync(strata, int.Parse(etcdMegabytes, CultureInfo.InvariantCulture), int.Parse(Arg("--rounds") ?? "3", CultureInfo.InvariantCulture)));
+    return 0;
+}
+
+if (Arg("--encryption-objects") is { } encryptionObjects)
+{
+    var objectRows = await EncryptionBench.ObjectsAsync(strata, int.Parse(encryptionObjects, CultureInfo.InvariantCulture), int.Parse(Arg("--rounds") ?? "3", CultureInfo.InvariantCulture));
+    Console.WriteLine(EncryptionBench.ObjectsHeader);
+    Console.WriteLine(objectRows);
+    return 0;
+}
+
+if (Arg("--encryption-dump") is { } encryptionDump)
+{
+    var rounds = Math.Min(3, int.Parse(Arg("--rounds") ?? "3", CultureInfo.InvariantCulture));
+    var dumpRows = await EncryptionBench.DumpAsync(strata, encryptionDump, rounds);
+    Console.WriteLine(EncryptionBench.DumpHeader);
+    Console.WriteLine(dumpRows);
     return 0;
 }
 
