@@ -174,11 +174,69 @@ public sealed class EncryptionCommandTests(AzuriteFixture azurite) : IClassFixtu
 
         Assert.Contains(_canary, Encoding.UTF8.GetString(Convert.FromBase64String(
             JsonNode.Parse(expected["resources/core/v1/secrets/namespaces/shop/canary.json"])!["data"]!["token"]!.GetValue<string>())));
+        if (!OperatingSystem.IsWindows())
+        {
+            // Plaintext Secrets: the folder and every folder under it 0700, every file 0600, whatever the umask.
+            const UnixFileMode ReadWrite = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+            foreach (var root in new[] { strata, python })
+            {
+                Assert.Equal(ReadWrite | UnixFileMode.UserExecute, File.GetUnixFileMode(root));
+                foreach (var folder in Directory.EnumerateDirectories(root, "*", SearchOption.AllDirectories))
+                {
+                    Assert.Equal(ReadWrite | UnixFileMode.UserExecute, File.GetUnixFileMode(folder));
+                }
+
+                foreach (var file in Directory.EnumerateFiles(root, "*", SearchOption.AllDirectories))
+                {
+                    Assert.Equal(ReadWrite, File.GetUnixFileMode(file));
+                }
+            }
+        }
 
         // A second decrypt into the same (now not empty) folder is refused.
         var (again, _, againError) = await RunAsync(world, "decrypt", "--backup", Id(backup), "--key", "env:STRATA_KEK", "--output", strata, "--store", world.Store);
         Assert.Equal(2, again);
         Assert.Contains("exists and is not empty", againError);
+    }
+
+    [Fact]
+    public async Task Decrypt_TamperedArchive_RefusedAndLeavesNothing()
+    {
+        await using var world = await StartAsync();
+        var backup = await BackUpAsync(world);
+        var archive = Path.Combine(Folder(world, backup), ArtifactLayout.ResourcesArchive);
+        var bytes = await File.ReadAllBytesAsync(archive);
+        bytes[bytes.Length / 2] ^= 0x01;
+        await File.WriteAllBytesAsync(archive, bytes);
+        var output = Path.Combine(world.Dir.Path, "decrypted");
+
+        var (code, _, error) = await RunAsync(world, "decrypt", "--backup", Id(backup), "--key", "env:STRATA_KEK", "--output", output, "--store", world.Store);
+
+        Assert.Equal(2, code);
+        Assert.Contains(ArtifactLayout.ResourcesArchive, error);
+        Assert.Contains("was deleted", error);
+        Assert.False(Path.Exists(output), "a failed decrypt leaves no plaintext behind");
+    }
+
+    [Fact]
+    public async Task Decrypt_FolderOpenToGroup_RefusedNamingIt()
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            return; // Unix modes
+        }
+
+        await using var world = await StartAsync();
+        var backup = await BackUpAsync(world);
+        var output = Path.Combine(world.Dir.Path, "shared");
+        Directory.CreateDirectory(output);
+        File.SetUnixFileMode(output, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute | UnixFileMode.GroupRead | UnixFileMode.GroupExecute);
+
+        var (code, _, error) = await RunAsync(world, "decrypt", "--backup", Id(backup), "--key", "env:STRATA_KEK", "--output", output, "--store", world.Store);
+
+        Assert.Equal(2, code);
+        Assert.Contains($"{output} exists with mode 0750", error);
+        Assert.Empty(Directory.EnumerateFileSystemEntries(output));
     }
 
     [Fact]

@@ -10,7 +10,9 @@ BACKUP_DIR  a backup folder as Strata's local store writes it (the folder holdin
             keys/*.json sidecars.
 --data-key  the data key itself, base64 (for a Key Vault key-encryption key: unwrap it with
             az keyvault key decrypt --algorithm RSA-OAEP-256, see docs/encryption.md).
---output    a folder to write into; nothing in it is overwritten.
+--output    a folder to write into; nothing in it is overwritten. Created 0700 with every file 0600 (the plaintext
+            holds every Secret); an existing folder that group or others can access is refused, and a failed
+            export deletes what it wrote.
 
 Writes exactly what `strata decrypt --output DIR` writes: manifest.json as stored, resources/... (each object
 document of resources.tar.gz; Secret values decrypted in place), and every other artifact the manifest lists at
@@ -24,6 +26,7 @@ import hashlib
 import json
 import os
 import re
+import stat
 import struct
 import sys
 import tarfile
@@ -149,10 +152,54 @@ def object_path_error(path):
     return None
 
 
-def create(output, relative):
+class Written:
+    """What this run created under the output folder: folders 0700, files 0600 from their first byte (the plaintext
+    holds every Secret), deleted again when the export fails so no partial plaintext is left behind."""
+
+    def __init__(self):
+        self.files = []
+        self.folders = []
+
+    def folder(self, path):
+        missing = []
+        while path and not os.path.isdir(path):
+            missing.append(path)
+            parent = os.path.dirname(path)
+            if parent == path:
+                break
+            path = parent
+        for folder in reversed(missing):
+            os.mkdir(folder, 0o700)
+            self.folders.append(folder)
+
+    def delete(self):
+        for path in reversed(self.files):
+            try:
+                os.remove(path)
+            except FileNotFoundError:
+                pass
+        for path in reversed(self.folders):
+            try:
+                os.rmdir(path)
+            except OSError:
+                pass
+
+
+def open_output(output):
+    """Refuses an output folder that exists and is open to group or others; the caller creates it 0700."""
+    if os.path.isdir(output) and os.name == "posix":
+        mode = stat.S_IMODE(os.stat(output).st_mode)
+        if mode & 0o077:
+            raise Refused(f"'{output}' exists with mode {mode:04o}, open to group or others: the plaintext written into it "
+                          "would be readable by other users; give a new folder or 'chmod 700' it")
+
+
+def create(output, relative, written):
     target = os.path.join(output, *relative.split("/"))
-    os.makedirs(os.path.dirname(target), exist_ok=True)
-    return open(target, "xb")
+    written.folder(os.path.dirname(target))
+    fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o600)
+    written.files.append(target)
+    return os.fdopen(fd, "wb")
 
 
 # ---- Secret values -----------------------------------------------------------------------------------------------
@@ -295,7 +342,7 @@ def check(artifact, length, sha256):
                       f"but the manifest says {artifact['size']} bytes with {artifact['sha256']}")
 
 
-def export_objects(archive_path, artifact, output, data_key, decrypt_secrets, summary):
+def export_objects(archive_path, artifact, output, data_key, decrypt_secrets, summary, written):
     digest = hashlib.sha256()
     length = 0
     with open(archive_path, "rb") as f:
@@ -322,7 +369,7 @@ def export_objects(archive_path, artifact, output, data_key, decrypt_secrets, su
                 if decrypt_secrets and segments[1] == "core" and segments[3] == "secrets":
                     content = decrypt_document(content, member.name, data_key)
                     summary["secrets"] += 1
-                with create(output, member.name) as out:
+                with create(output, member.name, written) as out:
                     out.write(content)
                 summary["files"] += 1
                 summary["bytes"] += len(content)
@@ -344,8 +391,19 @@ def export(backup, data_key, output):
     if (decrypt_secrets or encrypted) and data_key is None:
         raise Refused("the backup is encrypted: give --key or --data-key")
     summary = {"files": 1, "bytes": len(manifest_bytes), "secrets": 0}
-    os.makedirs(output, exist_ok=True)
-    with create(output, "manifest.json") as out:
+    open_output(output)
+    written = Written()
+    try:
+        export_all(backup, manifest, manifest_bytes, data_key, output, decrypt_secrets, encrypted, summary, written)
+    except BaseException:
+        written.delete()
+        raise
+    return summary
+
+
+def export_all(backup, manifest, manifest_bytes, data_key, output, decrypt_secrets, encrypted, summary, written):
+    written.folder(output)
+    with create(output, "manifest.json", written) as out:
         out.write(manifest_bytes)
     for artifact in manifest.get("artifacts") or []:
         path = artifact["path"]
@@ -354,11 +412,11 @@ def export(backup, data_key, output):
             raise Refused(f"'{path}': the manifest lists an unsafe path: {reason}")
         source_path = os.path.join(backup, *path.split("/"))
         if path == "resources.tar.gz":
-            export_objects(source_path, artifact, output, data_key, decrypt_secrets, summary)
+            export_objects(source_path, artifact, output, data_key, decrypt_secrets, summary, written)
             continue
         digest = hashlib.sha256()
         length = 0
-        with open(source_path, "rb") as source, create(output, path) as out:
+        with open(source_path, "rb") as source, create(output, path, written) as out:
             blocks = chunks(source, data_key, path) if path in encrypted else plain_blocks(source)
             for block in blocks:
                 digest.update(block)
@@ -367,7 +425,6 @@ def export(backup, data_key, output):
         check(artifact, length, digest.hexdigest())
         summary["files"] += 1
         summary["bytes"] += length
-    return summary
 
 
 def main(argv=None):

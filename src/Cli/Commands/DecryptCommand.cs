@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Text.Json.Nodes;
-using Spectre.Console;
 using Strata.Cli.Output;
 using Strata.Core.Artifacts;
 using Strata.Core.Encryption;
@@ -11,7 +10,8 @@ namespace Strata.Cli.Commands;
 /// <c>strata decrypt --backup ID --key REF… --output DIR</c>: writes a backup as plain files that <c>kubectl apply</c>
 /// and <c>pg_restore</c> take (<see cref="PlaintextExport"/>, the same bytes as <c>tools/decrypt/strata_decrypt.py</c>):
 /// the backup opened (its signature checked, its data key unwrapped with the keys given, then strata.yaml's), every
-/// artifact checked against the manifest on the way. Refuses a DIR that exists and is not empty.
+/// artifact checked against the manifest on the way. Refuses a DIR that exists and is not empty, or that group or others
+/// can access; DIR is created 0700 and every file 0600 (<see cref="PrivateOutput"/>), and a failed export deletes what it wrote.
 /// Exit 0 written; 2 refused (bad input, invalid signature, no key unwraps, an artifact that does not decrypt or match).
 /// </summary>
 internal static class DecryptCommand
@@ -37,6 +37,11 @@ internal static class DecryptCommand
             if (File.Exists(folder) || (Directory.Exists(folder) && Directory.EnumerateFileSystemEntries(folder).Any()))
             {
                 return await environment.FailAsync($"{folder} exists and is not empty: give a new or empty --output folder");
+            }
+
+            if (PrivateOutput.Refusal(folder) is { } open)
+            {
+                return await environment.FailAsync(open);
             }
 
             var (keyring, keyError) = await keys.ResolveAsync(parsed, environment, parsed.GetValue(config), ct);
@@ -70,16 +75,22 @@ internal static class DecryptCommand
 
             using (opened)
             {
-                Directory.CreateDirectory(folder);
+                var written = PrivateOutput.Create(folder);
                 PlaintextExportSummary summary;
                 try
                 {
                     summary = await PlaintextExport.ExportAsync(opened.Artifacts, prefix, opened.Manifest, opened.ManifestBytes, opened.DataKey,
-                        (path, token) => Task.FromResult(Create(folder, path)), ct);
+                        (path, token) => Task.FromResult(written.CreateFile(path)), ct);
                 }
                 catch (Exception e) when (e is ArtifactRejectedException or ArtifactDecryptionException or InvalidDataException or Core.Ports.ArtifactNotFoundException)
                 {
-                    return await environment.FailAsync($"backup {backupId}: {e.Message}; what was written to {folder} is incomplete");
+                    written.DeleteWritten();
+                    return await environment.FailAsync($"backup {backupId}: {e.Message}; what was written to {folder} was deleted");
+                }
+                catch
+                {
+                    written.DeleteWritten();
+                    throw;
                 }
 
                 var signature = SignatureText.Of(opened.Signature)!;
@@ -99,34 +110,12 @@ internal static class DecryptCommand
                 }
                 else
                 {
-                    var console = BackupTables.Console(environment);
-                    var grid = new Grid().AddColumn().AddColumn();
-                    grid.AddRow("Backup", Markup.Escape(backupId));
-                    grid.AddRow("Written to", Markup.Escape(folder));
-                    grid.AddRow("Files", Markup.Escape($"{summary.Files:N0} ({Bytes.Format(summary.Bytes)})"));
-                    grid.AddRow("Encryption", Markup.Escape(SignatureText.Encryption(opened.Manifest)));
-                    grid.AddRow("Secrets", Markup.Escape($"{summary.SecretsDecrypted:N0} decrypted"));
-                    grid.AddRow("Signature", Markup.Escape(signature));
-                    console.Write(grid);
-                    console.WriteLine($"Apply the objects with: kubectl apply -R -f {Markup.Escape(Path.Combine(folder, "resources"))}");
+                    EncryptionTables.Decrypted(environment, backupId, folder, summary, opened.Manifest, signature);
                 }
 
                 return ExitCodes.Succeeded;
             }
         });
         return command;
-    }
-
-    /// <summary>A new file at <paramref name="relative"/> ('/'-separated) under <paramref name="folder"/>, never one that exists.</summary>
-    private static Stream Create(string folder, string relative)
-    {
-        var path = Path.GetFullPath(Path.Combine(folder, relative.Replace('/', Path.DirectorySeparatorChar)));
-        if (!path.StartsWith(folder + Path.DirectorySeparatorChar, StringComparison.Ordinal))
-        {
-            throw new ArtifactRejectedException(relative, "the path leaves the output folder");
-        }
-
-        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        return new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, 64 * 1024, FileOptions.Asynchronous);
     }
 }

@@ -4,7 +4,6 @@ using Strata.Cli.Output;
 using Strata.Core.Artifacts;
 using Strata.Core.Encryption;
 using Strata.Core.Etcd;
-using Strata.Core.Runs;
 
 namespace Strata.Cli.Commands;
 
@@ -21,15 +20,10 @@ internal static class EtcdRestoreGuideExecution
     public static async Task<int> RunAsync(
         string backupId, string? directory, StoreLocation location, OutputMode output, CliEnvironment environment, Keyring? keyring, CancellationToken cancellationToken)
     {
-        if (!BackupId.IsValid(backupId))
-        {
-            return await environment.FailAsync($"'{backupId}' is not a backup id");
-        }
-
-        var prefix = (await location.History.FindBackupAsync(backupId, cancellationToken))?.Location ?? await FindInStoreAsync(location, backupId, cancellationToken);
+        var (prefix, notFound) = await BackupLookup.FindAsync(location, backupId, cancellationToken);
         if (prefix is null)
         {
-            return await environment.FailAsync($"no backup '{backupId}' in {location.HistoryWhere} or in the store at {location.ArtifactsWhere}");
+            return await environment.FailAsync(notFound!);
         }
 
         // Opened like every restore: its signature checked, its data key unwrapped (an encrypted snapshot decrypts as it streams).
@@ -68,16 +62,23 @@ internal static class EtcdRestoreGuideExecution
             return await environment.FailAsync($"{existing} exists: give another --to-dir, or remove it");
         }
 
+        if (PrivateOutput.Refusal(folder) is { } open)
+        {
+            return await environment.FailAsync(open);
+        }
+
         // The snapshot holds every Secret of the cluster: the folder is the owner's alone (0700) and every file is
-        // created 0600 (the script 0700), never readable by others even for a moment.
-        CreatePrivateFolder(folder);
+        // created 0600 (the script 0700), never readable by others even for a moment. An encrypted snapshot is written
+        // decrypted (opened.Artifacts is the decrypting view): etcdutl reads only plaintext.
+        PrivateOutput.Create(folder);
         var partial = files[0] + ".part";
         File.Delete(partial); // a leftover of an interrupted run would keep its mode: start afresh
         string? problem;
         var started = environment.Time.GetTimestamp();
-        await using (var file = new FileStream(partial, PrivateFile(FileMode.Create, OwnerReadWrite)))
+        await using (var file = new FileStream(partial, PrivateOutput.FileOptionsFor(FileMode.Create)))
         {
-            await environment.Error.WriteLineAsync($"downloading {snapshot.Path} of backup {backupId} ({snapshot.Size:N0} bytes), checking it on the way …");
+            await environment.Error.WriteLineAsync($"downloading {snapshot.Path} of backup {backupId} ({snapshot.Size:N0} bytes), checking it on the way"
+                + (opened!.Manifest.Encryption?.EncryptedArtifacts.Contains(snapshot.Path) == true ? " and decrypting it (etcdutl reads plaintext; the file is 0600 in a 0700 folder)" : "") + " …");
             try
             {
                 problem = await EtcdSnapshotDownload.CopyAsync(opened!.Artifacts, prefix, snapshot, file, cancellationToken);
@@ -99,8 +100,8 @@ internal static class EtcdRestoreGuideExecution
 
         File.Move(partial, files[0]);
         var now = environment.Time.GetUtcNow();
-        await WriteAsync(files[1], EtcdRestoreGuide.Script(manifest, now), OwnerReadWrite | UnixFileMode.UserExecute, cancellationToken);
-        await WriteAsync(files[2], EtcdRestoreGuide.Readme(manifest, now), OwnerReadWrite, cancellationToken);
+        await WriteAsync(files[1], EtcdRestoreGuide.Script(manifest, now), PrivateOutput.OwnerOnly, cancellationToken);
+        await WriteAsync(files[2], EtcdRestoreGuide.Readme(manifest, now), PrivateOutput.OwnerReadWrite, cancellationToken);
         var seconds = environment.Time.GetElapsedTime(started).TotalSeconds;
         if (output == OutputMode.Json)
         {
@@ -129,50 +130,10 @@ internal static class EtcdRestoreGuideExecution
         return ExitCodes.Succeeded;
     }
 
-    private const UnixFileMode OwnerReadWrite = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-
-    /// <summary>Creates <paramref name="folder"/> (and missing parents) 0700; a folder that exists keeps its mode.</summary>
-    private static void CreatePrivateFolder(string folder)
-    {
-        if (OperatingSystem.IsWindows())
-        {
-            Directory.CreateDirectory(folder);
-        }
-        else
-        {
-            Directory.CreateDirectory(folder, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-        }
-    }
-
-    /// <summary>Options that create a file with <paramref name="mode"/> from its first byte (Unix; Windows keeps its ACLs).</summary>
-    private static FileStreamOptions PrivateFile(FileMode fileMode, UnixFileMode mode)
-    {
-        var options = new FileStreamOptions { Mode = fileMode, Access = FileAccess.Write, Share = FileShare.None, BufferSize = 1 << 16, Options = FileOptions.Asynchronous };
-        if (!OperatingSystem.IsWindows())
-        {
-            options.UnixCreateMode = mode;
-        }
-
-        return options;
-    }
-
     private static async Task WriteAsync(string path, string text, UnixFileMode mode, CancellationToken cancellationToken)
     {
-        await using var file = new FileStream(path, PrivateFile(FileMode.CreateNew, mode));
+        await using var file = new FileStream(path, PrivateOutput.FileOptionsFor(FileMode.CreateNew, mode));
         await using var writer = new StreamWriter(file, new System.Text.UTF8Encoding(encoderShouldEmitUTF8Identifier: false));
         await writer.WriteAsync(text.AsMemory(), cancellationToken);
-    }
-
-    private static async Task<string?> FindInStoreAsync(StoreLocation location, string backupId, CancellationToken cancellationToken)
-    {
-        await foreach (var artifact in location.Artifacts.ListAsync(ArtifactLayout.BackupsRoot, cancellationToken))
-        {
-            if (ArtifactLayout.TryParseKey(artifact.Key, out var key) && key.BackupId == backupId)
-            {
-                return key.BackupPrefix;
-            }
-        }
-
-        return null;
     }
 }

@@ -3,7 +3,6 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Azure.Core;
 using Azure.Identity;
-using Spectre.Console;
 using Strata.Adapters.Encryption;
 using Strata.Adapters.Secrets;
 using Strata.Cli.Output;
@@ -124,16 +123,7 @@ internal static class KeyRewrapCommand
                 }
                 else
                 {
-                    var console = BackupTables.Console(environment);
-                    console.WriteLine(Markup.Escape($"Backup {backupId}: data key wrapped with {wrapped.KeyId} ({target.Name}), written to {location.Where(sidecar)}"));
-                    var table = new Table().Border(TableBorder.Simple).AddColumns("KEY ID", "NAME", "ALGORITHM");
-                    foreach (var w in all)
-                    {
-                        table.AddRow(Markup.Escape(w.KeyId), Markup.Escape(w.Name ?? "-"), Markup.Escape(w.Algorithm));
-                    }
-
-                    console.WriteLine("Keys that can now unwrap it:");
-                    console.Write(table);
+                    EncryptionTables.Rewrapped(environment, backupId, wrapped, target.Name, location.Where(sidecar), all);
                 }
 
                 return ExitCodes.Succeeded;

@@ -7,7 +7,7 @@ public static class EncryptionPaths
     private static readonly (string Path, EncryptionMode? From, string Reason)[] Rules =
     [
         ("control-plane/", EncryptionMode.Secrets, "a node's PKI private keys and kubeconfigs: as secret as any Secret, so encrypted whenever encryption is on"),
-        ("etcd/", EncryptionMode.All, "the etcd snapshot holds every Secret of the cluster in plaintext"),
+        ("etcd/", EncryptionMode.Secrets, "the etcd snapshot holds every Secret of the cluster in plaintext: encrypted whenever Secret values are, or they would sit readable beside their encrypted copies"),
         ("databases/", EncryptionMode.All, "database dumps hold the application's data"),
         ("applications/", EncryptionMode.All, "application dumps hold the application's data"),
         ("resources.tar.gz", null, "objects stay readable for inspection and restore planning; Secret values inside are encrypted one by one"),

@@ -9,7 +9,8 @@ namespace Strata.Core.Encryption;
 /// <c>manifest.json</c> as stored; each document of <c>resources.tar.gz</c> as its own file at its archive path
 /// (Secret documents in <see cref="SecretValues.DecryptDocument"/>'s textual form); every other artifact the
 /// manifest lists at its path, in plaintext, streamed. Each artifact's size and SHA-256 are checked against the
-/// manifest on the way (of the compressed archive for <c>resources.tar.gz</c>, of the plaintext otherwise).
+/// manifest (of the compressed archive for <c>resources.tar.gz</c>, read and checked once before any of its documents
+/// is written; of the plaintext otherwise, on the way). The caller deletes what was written when this throws.
 /// </summary>
 public static class PlaintextExport
 {
@@ -57,6 +58,17 @@ public static class PlaintextExport
             }
 
             var storageKey = ArtifactLayout.ArtifactKey(backupPrefix, artifact.Path);
+            if (artifact.Path == ArtifactLayout.ResourcesArchive)
+            {
+                // Its documents are written one by one as the archive is read, so the archive is held to the manifest
+                // first (read once, nothing kept): a tampered archive writes no Secret at all.
+                await using (var check = await artifacts.OpenReadAsync(storageKey, cancellationToken))
+                {
+                    var (archiveLength, archiveSha256) = await CopyAsync(check, Stream.Null, cancellationToken);
+                    Check(artifact, archiveLength, archiveSha256);
+                }
+            }
+
             await using var source = await artifacts.OpenReadAsync(storageKey, cancellationToken);
             if (artifact.Path == ArtifactLayout.ResourcesArchive)
             {

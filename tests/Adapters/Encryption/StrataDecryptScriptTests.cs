@@ -78,6 +78,19 @@ public sealed class StrataDecryptScriptTests : IDisposable
         Assert.Contains("\"password\":\"" + Convert.ToBase64String(Encoding.UTF8.GetBytes(Password)) + "\"", secret);
         Assert.Contains("p\u00e4ss\\\"w\\\\rd\\u0001\\u000a\\u0009\u00fc\u20ac\ud83d\udd11 \\u0000end", secret);
         Assert.Contains("wrote " + expected.Count + " files", run.Stdout);
+        if (!OperatingSystem.IsWindows())
+        {
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, File.GetUnixFileMode(python));
+            foreach (var folder in Directory.EnumerateDirectories(python, "*", SearchOption.AllDirectories))
+            {
+                Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, File.GetUnixFileMode(folder));
+            }
+
+            foreach (var file in Directory.EnumerateFiles(python, "*", SearchOption.AllDirectories))
+            {
+                Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(file));
+            }
+        }
     }
 
     [Fact]
@@ -92,10 +105,35 @@ public sealed class StrataDecryptScriptTests : IDisposable
         bytes[ChunkedFormat.HeaderSize + ChunkedFormat.DefaultChunkSize + 100] ^= 0x40;
         await File.WriteAllBytesAsync(dump, bytes);
 
-        var run = await RunScriptAsync(Path.Combine(store.Location, _prefix), "--key", keyFile, "--output", Path.Combine(_folder.FullName, "out"));
+        var output = Path.Combine(_folder.FullName, "out");
+        var run = await RunScriptAsync(Path.Combine(store.Location, _prefix), "--key", keyFile, "--output", output);
 
         Assert.Equal(1, run.ExitCode);
         Assert.Contains("'databases/shop/pg/app.dump': chunk 1 does not authenticate", run.Stderr);
+        Assert.False(Path.Exists(output), "the manifest and Secrets written before the tampered dump are deleted");
+    }
+
+    [Fact]
+    public async Task StrataDecrypt_GroupReadableFolder_RefusedNamingIt()
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            return; // Unix modes
+        }
+
+        var (kek, keyFile) = CreateKek(Kek.Aes);
+        var store = new LocalFolderArtifactStore(Path.Combine(_folder.FullName, "store"));
+        using var dataKey = DataKey.Create();
+        await WriteBackupAsync(store, dataKey, kek, sidecar: false);
+        var output = Path.Combine(_folder.FullName, "shared");
+        Directory.CreateDirectory(output);
+        File.SetUnixFileMode(output, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute | UnixFileMode.GroupRead | UnixFileMode.GroupExecute);
+
+        var run = await RunScriptAsync(Path.Combine(store.Location, _prefix), "--key", keyFile, "--output", output);
+
+        Assert.Equal(1, run.ExitCode);
+        Assert.Contains($"'{output}' exists with mode 0750", run.Stderr);
+        Assert.Empty(Directory.EnumerateFileSystemEntries(output));
     }
 
     [Fact]

@@ -7,7 +7,7 @@ public class EncryptionPathsTests
     [Theory]
     [InlineData("databases/shop/pg/app.dump", false, false, true)]
     [InlineData("applications/shop/redis/dump.rdb", false, false, true)]
-    [InlineData("etcd/snapshot.db", false, false, true)]
+    [InlineData("etcd/snapshot.db", false, true, true)]
     [InlineData("control-plane/node-1.tar", false, true, true)]
     [InlineData("resources.tar.gz", false, false, false)]
     [InlineData("volumes/shop/data.json", false, false, false)]

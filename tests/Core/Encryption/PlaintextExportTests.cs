@@ -101,6 +101,21 @@ public class PlaintextExportTests
     }
 
     [Fact]
+    public async Task ExportAsync_ArchiveDiffersFromTheManifest_WritesNoDocument()
+    {
+        var store = new MemoryArtifactStore();
+        var archive = await ArchiveAsync(store, (SecretPath, "{\"data\":{}}"u8.ToArray()));
+        var manifest = Manifest([archive with { Sha256 = new string('0', 64) }]);
+        var files = new Dictionary<string, MemoryStream>();
+
+        var error = await Assert.ThrowsAsync<ArtifactRejectedException>(() =>
+            PlaintextExport.ExportAsync(store, Prefix, manifest, "{}"u8.ToArray(), null, (p, _) => Create(files, p)));
+
+        Assert.Contains(ArtifactLayout.ResourcesArchive, error.Message);
+        Assert.Equal(["manifest.json"], files.Keys);
+    }
+
+    [Fact]
     public async Task ExportAsync_EncryptedSecretsWithoutAKey_IsRefused()
     {
         var manifest = Manifest([]) with { Encryption = new EncryptionRecord { Scheme = EncryptionRecord.CurrentScheme, Mode = EncryptionMode.Secrets, WrappedKeys = [], SecretValues = true } };
