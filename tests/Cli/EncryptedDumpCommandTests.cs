@@ -71,9 +71,11 @@ public sealed class EncryptedDumpCommandTests(PostgresServer server) : IClassFix
         Assert.True(stored.Length > dump["size"]!.GetValue<long>(), "the stored dump is the plaintext plus the format's header and tags");
 
         var restored = PostgresServer.UniqueDatabaseName("enc_restored");
-        var (restoreCode, _, restoreError) = await RunAsync(world, "restore", "create", "--config", world.ConfigPath, "--store", world.Store,
+        var (restoreCode, restoreOut, restoreError) = await RunAsync(world, "restore", "create", "--config", world.ConfigPath, "--store", world.Store,
             "--from-backup", backupId, "--database", $"db/main/{source}", "--to-database", restored);
         Assert.True(restoreCode == 0, restoreError);
+        Assert.Contains("checking the encrypted dump", restoreError);
+        Assert.Contains("checked against the manifest before it was applied", restoreOut);
         Assert.Equal(200L, await server.QueryScalarAsync<long>(restored, "select count(*) from sales.orders"));
 
         // Truncated: the last chunk (and its final flag) is gone.
@@ -90,6 +92,9 @@ public sealed class EncryptedDumpCommandTests(PostgresServer server) : IClassFix
             "--from-backup", backupId, "--database", $"db/main/{source}", "--to-database", again);
         Assert.Equal(2, truncatedCode);
         Assert.Contains(dump["path"]!.GetValue<string>(), truncatedError);
+        Assert.Contains("nothing was restored", truncatedError);
+        // Refused by the pre-read: the target database was never even created.
+        Assert.Equal(0L, await server.QueryScalarAsync<long>("postgres", $"select count(*) from pg_database where datname = '{again}'"));
 
         var (verifyCode, verifyOut, verifyError) = await RunAsync(world, "backup", "verify", backupId, "--config", world.ConfigPath, "--store", world.Store, "-o", "json");
         Assert.True(verifyCode == 1, verifyError + verifyOut);

@@ -9,7 +9,8 @@ namespace Strata.Cli.Commands;
 /// <summary>
 /// <c>strata restore create --from-backup ID --database NS/TARGET/DB [--to-database NAME] [--to-pod POD] [--clean]</c>:
 /// streams one dump of a backup into a database through the target's executor, as strata.yaml defines the target (its
-/// pod or host, its password) — into a new database by default; over a non-empty one only with <c>--clean</c>.
+/// pod or host, its password) — into a new database by default; over a non-empty one only with <c>--clean</c>. An
+/// encrypted dump is read once first (<see cref="DumpRestore.CheckAsync"/>), so a damaged one is refused before anything is applied.
 /// </summary>
 internal static class DatabaseRestoreExecution
 {
@@ -83,13 +84,30 @@ internal static class DatabaseRestoreExecution
 
             var into = request.ToDatabase ?? databaseName;
             var started = environment.Time.GetTimestamp();
+            var encrypted = opened!.Manifest.Encryption?.EncryptedArtifacts.Contains(dump.Path) == true;
+            if (encrypted)
+            {
+                // An encrypted dump is authenticated chunk by chunk as it is read: streamed straight into pg_restore, a
+                // truncated or altered one would be found out only after part of it was applied. So it is read once first
+                // (decrypted, every chunk and the manifest's SHA-256 checked, nothing kept), then applied.
+                await environment.Error.WriteLineAsync($"checking the encrypted dump {dump.Path} ({dump.Size:N0} bytes): decrypting it and its SHA-256 against the manifest before anything is applied …");
+                try
+                {
+                    await DumpRestore.CheckAsync(opened.Artifacts, backup.Location, dump, cancellationToken);
+                }
+                catch (Exception e) when (e is Core.Encryption.ArtifactDecryptionException or DatabaseTargetException or Core.Ports.ArtifactNotFoundException)
+                {
+                    return await environment.FailAsync($"refused: {e.Message}; nothing was restored");
+                }
+            }
+
             try
             {
                 var client = await context.Clusters.ConnectAsync(cluster, cancellationToken);
                 var connector = new DatabaseConnector(client, client, context.HostCommands, context.Secrets);
                 var session = DatabaseSession.For(await connector.ConnectAsync(target, cancellationToken));
                 await environment.Error.WriteLineAsync($"restoring {dump.Path} ({dump.Size:N0} bytes) into {into} on {session.Database} …");
-                await DumpRestore.RestoreAsync(session, opened!.Artifacts, backup.Location, dump, into, request.Clean, cancellationToken);
+                await DumpRestore.RestoreAsync(session, opened.Artifacts, backup.Location, dump, into, request.Clean, cancellationToken);
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
@@ -107,6 +125,7 @@ internal static class DatabaseRestoreExecution
                     ["restoredInto"] = into,
                     ["cluster"] = cluster.Name,
                     ["bytes"] = dump.Size,
+                    ["checkedBeforeApplying"] = encrypted,
                     ["seconds"] = Math.Round(seconds, 3),
                     ["tables"] = dump.Contents?.Tables.Count,
                     ["rows"] = dump.Contents?.TotalRows,
@@ -116,7 +135,8 @@ internal static class DatabaseRestoreExecution
             else
             {
                 await environment.Out.WriteLineAsync($"Restored {request.Database} of backup {backup.Id} into database {into} ({cluster.Name}) in {seconds:0.0} s: "
-                    + $"{dump.Size:N0} bytes" + (dump.Contents is { } c ? $", {c.Tables.Count} tables, {c.TotalRows:N0} rows" : ""));
+                    + $"{dump.Size:N0} bytes" + (dump.Contents is { } c ? $", {c.Tables.Count} tables, {c.TotalRows:N0} rows" : "")
+                    + (encrypted ? " (encrypted: decrypted and checked against the manifest before it was applied)" : ""));
             }
 
             return ExitCodes.Succeeded;

@@ -2,7 +2,9 @@ namespace Strata.Core.Artifacts;
 
 /// <summary>
 /// A forward-only read stream that shows every byte read from <paramref name="inner"/> to <see cref="Observe"/> before
-/// handing it on: a guard throws there, so the bytes that break a limit never reach the reader above it.
+/// handing it on: a guard throws there, so the bytes that break a limit never reach the reader above it. It also
+/// remembers the first exception reading <paramref name="inner"/> threw (<see cref="ReadFailure"/>): a reader above
+/// that swallows it (a process whose stdin merely breaks off) cannot hide what went wrong.
 /// </summary>
 internal abstract class ObservedReadStream(Stream inner) : Stream
 {
@@ -19,6 +21,9 @@ internal abstract class ObservedReadStream(Stream inner) : Stream
 
     public override long Position { get => BytesRead; set => throw new NotSupportedException(); }
 
+    /// <summary>The first exception reading the inner stream threw (not one <see cref="Observe"/> threw); null while none did.</summary>
+    public Exception? ReadFailure { get; private set; }
+
     /// <summary>Sees <paramref name="read"/>, which starts at offset <see cref="BytesRead"/>; throws to refuse it.</summary>
     protected abstract void Observe(ReadOnlySpan<byte> read);
 
@@ -26,7 +31,16 @@ internal abstract class ObservedReadStream(Stream inner) : Stream
 
     public override int Read(Span<byte> buffer)
     {
-        var read = inner.Read(buffer);
+        int read;
+        try
+        {
+            read = inner.Read(buffer);
+        }
+        catch (Exception e) when (Remember(e))
+        {
+            throw; // never reached: Remember only records
+        }
+
         Pass(buffer[..read]);
         return read;
     }
@@ -34,7 +48,16 @@ internal abstract class ObservedReadStream(Stream inner) : Stream
     public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
         // Inflating mostly completes synchronously: no state machine then (the tar reader reads several times an entry).
-        var pending = inner.ReadAsync(buffer, cancellationToken);
+        ValueTask<int> pending;
+        try
+        {
+            pending = inner.ReadAsync(buffer, cancellationToken);
+        }
+        catch (Exception e) when (Remember(e))
+        {
+            throw; // never reached: Remember only records
+        }
+
         if (pending.IsCompletedSuccessfully)
         {
             var read = pending.Result;
@@ -47,7 +70,16 @@ internal abstract class ObservedReadStream(Stream inner) : Stream
 
     private async ValueTask<int> AwaitAsync(ValueTask<int> pending, Memory<byte> buffer)
     {
-        var read = await pending;
+        int read;
+        try
+        {
+            read = await pending;
+        }
+        catch (Exception e) when (Remember(e))
+        {
+            throw; // never reached: Remember only records
+        }
+
         Pass(buffer.Span[..read]);
         return read;
     }
@@ -64,6 +96,12 @@ internal abstract class ObservedReadStream(Stream inner) : Stream
     public override void SetLength(long value) => throw new NotSupportedException();
 
     public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+    private bool Remember(Exception failure)
+    {
+        ReadFailure ??= failure;
+        return false;
+    }
 
     private void Pass(ReadOnlySpan<byte> read)
     {

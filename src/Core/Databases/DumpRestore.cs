@@ -63,60 +63,32 @@ public static class DumpRestore
         }
     }
 
-    /// <summary>Remembers the first failure reading the stored dump, which the executor only sees as its input breaking off.</summary>
-    private sealed class WatchedStream(Stream inner) : Stream
+    /// <summary>
+    /// Reads <paramref name="dump"/> once to its end through <paramref name="store"/> (a decrypting view for an encrypted
+    /// backup), every chunk authenticated and the plaintext's size and SHA-256 held to the manifest, keeping nothing: an
+    /// encrypted dump truncated or altered is refused before anything is applied, not found out after a partial restore.
+    /// </summary>
+    /// <exception cref="Encryption.ArtifactDecryptionException">A chunk does not authenticate, or the dump is truncated.</exception>
+    /// <exception cref="DatabaseTargetException">The plaintext is not the dump the manifest recorded.</exception>
+    public static async Task CheckAsync(IArtifactStore store, string backupPrefix, DatabaseDump dump, CancellationToken cancellationToken = default)
     {
-        public Exception? Failure { get; private set; }
-
-        public override bool CanRead => true;
-
-        public override bool CanSeek => false;
-
-        public override bool CanWrite => false;
-
-        public override long Length => throw new NotSupportedException();
-
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-
-        public override int Read(byte[] buffer, int offset, int count) => Watch(() => inner.Read(buffer, offset, count));
-
-        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+        await using var stored = await store.OpenReadAsync(ArtifactLayout.ArtifactKey(backupPrefix, dump.Path), cancellationToken);
+        await using var hashing = new HashingStream(stored);
+        await hashing.CopyToAsync(Stream.Null, cancellationToken);
+        if (hashing.BytesHashed != dump.Size || hashing.Sha256Hex != dump.Sha256)
         {
-            try
-            {
-                return await inner.ReadAsync(buffer, cancellationToken);
-            }
-            catch (Encryption.ArtifactDecryptionException e)
-            {
-                Failure ??= e;
-                throw;
-            }
+            throw new DatabaseTargetException(
+                $"{dump.Path} in the store is not the dump the manifest recorded ({hashing.BytesHashed} bytes, SHA-256 {hashing.Sha256Hex[..12]}…; expected {dump.Size} bytes, {dump.Sha256[..12]}…): nothing was restored");
         }
+    }
 
-        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-            ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+    /// <summary>Remembers the first failure reading the stored dump (<see cref="ObservedReadStream.ReadFailure"/>), which the executor only sees as its input breaking off.</summary>
+    private sealed class WatchedStream(Stream inner) : ObservedReadStream(inner)
+    {
+        public Exception? Failure => ReadFailure as Encryption.ArtifactDecryptionException;
 
-        public override void Flush()
+        protected override void Observe(ReadOnlySpan<byte> read)
         {
-        }
-
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-        public override void SetLength(long value) => throw new NotSupportedException();
-
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-        private int Watch(Func<int> read)
-        {
-            try
-            {
-                return read();
-            }
-            catch (Encryption.ArtifactDecryptionException e)
-            {
-                Failure ??= e;
-                throw;
-            }
         }
     }
 }
