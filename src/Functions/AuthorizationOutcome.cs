@@ -14,7 +14,12 @@ public sealed record AuthorizationOutcome(string? Identity, int Status = 200, Js
     /// <summary>
     /// What the run records as its requester: the authenticated caller, followed by what the request body states when
     /// that says something else (a pipeline's run URL behind a shared key) — a stated name never replaces a proven one.
+    /// The stated name is cleaned like a claim (<see cref="ClientPrincipal"/>: control characters dropped, length
+    /// bounded): it comes from the body, unauthenticated, and lands in run records, logs and tables.
     /// </summary>
-    public string RequestedBy(string? stated) =>
-        string.IsNullOrWhiteSpace(stated) || stated == Identity ? Identity! : $"{Identity} (stated: {stated})";
+    public string RequestedBy(string? stated)
+    {
+        var cleaned = stated is null ? null : ClientPrincipal.Clean(stated);
+        return string.IsNullOrWhiteSpace(cleaned) || cleaned == Identity ? Identity! : $"{Identity} (stated: {cleaned})";
+    }
 }

@@ -110,8 +110,8 @@ public sealed record ClientPrincipal(string? Name, string? ObjectId, string? App
         }
         : null;
 
-    // A recorded name is one line of readable text: control characters dropped, length bounded.
-    private static string Clean(string value)
+    /// <summary>A recorded name as one line of readable text: control characters dropped, trimmed, at most the claim-value length.</summary>
+    internal static string Clean(string value)
     {
         var text = new string([.. value.Where(c => !char.IsControl(c))]).Trim();
         return text.Length > MaxValueLength ? text[..MaxValueLength] : text;

@@ -70,4 +70,20 @@ public sealed class RequestAuthorizationTests
     [InlineData("servicenow INC42", "function-key (stated: servicenow INC42)")]
     public void RequestedBy_AProvenIdentityFirst_WhatTheBodyStatesBeside(string? stated, string expected) =>
         Assert.Equal(expected, new AuthorizationOutcome("function-key").RequestedBy(stated));
+
+    [Fact]
+    public void RequestedBy_StatedNameWithControlCharactersAndTooLong_IsCleanedLikeAClaim()
+    {
+        var stated = "pipeline\n2026-11-30 forged log line\u001b[31m " + new string('x', 1000);
+
+        var recorded = new AuthorizationOutcome("function-key").RequestedBy(stated);
+
+        Assert.DoesNotContain(recorded, char.IsControl);
+        Assert.StartsWith("function-key (stated: pipeline2026-11-30 forged log line[31m xxx", recorded, StringComparison.Ordinal);
+        Assert.Equal("function-key (stated: ".Length + 256 + 1, recorded.Length);
+    }
+
+    [Fact]
+    public void RequestedBy_StatedOnlyControlCharacters_RecordsTheIdentityAlone() =>
+        Assert.Equal("function-key", new AuthorizationOutcome("function-key").RequestedBy("\r\n\t"));
 }

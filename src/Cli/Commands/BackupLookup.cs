@@ -19,12 +19,9 @@ internal static class BackupLookup
             return (recorded, null);
         }
 
-        await foreach (var artifact in location.Artifacts.ListAsync(ArtifactLayout.BackupsRoot, cancellationToken))
+        if (await StoredBackups.FindPrefixAsync(location.Artifacts, backupId, cancellationToken) is { } stored)
         {
-            if (ArtifactLayout.TryParseKey(artifact.Key, out var key) && key.BackupId == backupId)
-            {
-                return (key.BackupPrefix, null);
-            }
+            return (stored, null);
         }
 
         return (null, $"no backup '{backupId}' in {location.HistoryWhere} or in the store at {location.ArtifactsWhere}");

@@ -203,7 +203,7 @@ public sealed class BackupRestore(
         }
 
         var recorded = await history.FindBackupAsync(request.BackupId, cancellationToken);
-        var prefix = recorded?.Location ?? await FindInStoreAsync(request.BackupId, cancellationToken)
+        var prefix = recorded?.Location ?? await StoredBackups.FindPrefixAsync(store, request.BackupId, cancellationToken)
             ?? throw new RestoreRefusedException($"no backup '{request.BackupId}' in the run history or in the store at {store.Location}");
 
         OpenedBackup? opened;
@@ -238,19 +238,6 @@ public sealed class BackupRestore(
         }
 
         return new LocatedBackup(prefix, recorded?.Cluster ?? opened?.Manifest.Cluster, opened?.Manifest, opened?.Artifacts ?? store, opened);
-    }
-
-    private async Task<string?> FindInStoreAsync(string backupId, CancellationToken cancellationToken)
-    {
-        await foreach (var artifact in store.ListAsync(ArtifactLayout.BackupsRoot, cancellationToken))
-        {
-            if (ArtifactLayout.TryParseKey(artifact.Key, out var key) && key.BackupId == backupId)
-            {
-                return key.BackupPrefix;
-            }
-        }
-
-        return null;
     }
 
     /// <summary>
