@@ -2,11 +2,13 @@ using System.ComponentModel;
 using System.Diagnostics;
 using System.Text;
 using System.Text.Json.Nodes;
+using Strata.Adapters.Encryption;
 using Strata.Adapters.Etcd;
 using Strata.Adapters.Hosting;
 using Strata.Adapters.Local;
 using Strata.Adapters.Secrets;
 using Strata.Core.Artifacts;
+using Strata.Core.Encryption;
 using Strata.Core.Etcd;
 using Strata.TestKit;
 using Strata.TestKit.Etcd;
@@ -136,6 +138,68 @@ public sealed class EtcdRestoreGuideCommandTests : IDisposable
         Assert.Equal(ReadWrite, File.GetUnixFileMode(Path.Combine(Guide, "snapshot.db")));
         Assert.Equal(ReadWrite, File.GetUnixFileMode(Path.Combine(Guide, "README.md")));
         Assert.Equal(ReadWrite | UnixFileMode.UserExecute, File.GetUnixFileMode(Path.Combine(Guide, "restore-etcd.sh")));
+    }
+
+    [Fact]
+    public async Task RestoreCreateEtcd_EncryptedSnapshot_WritesItDecryptedAndSaysSo()
+    {
+        // Under encrypt: secrets (the default) the snapshot is stored encrypted: etcdutl reads only plaintext, so the guide writes it decrypted (0600).
+        var snapshot = BoltSnapshots.Build(fillerPages: 3);
+        var kekBytes = System.Security.Cryptography.RandomNumberGenerator.GetBytes(32);
+        var kek = LocalAesKeyEncryptionKey.FromBytes("local", kekBytes);
+        using var dataKey = DataKey.Create();
+        var store = new LocalFolderArtifactStore(Store);
+        var manifest = EtcdBackups.Manifest(BackupId, snapshot, Objects);
+        var prefix = ArtifactLayout.BackupPrefix(manifest.Cluster, manifest.Policy, manifest.BackupId);
+        var view = new BackupCipherStore(store, prefix, dataKey, EncryptionPaths.For(EncryptionMode.Secrets));
+        await using (var writer = await view.CreateAsync(ArtifactLayout.ArtifactKey(prefix, ArtifactLayout.EtcdSnapshotPath)))
+        {
+            await writer.Content.WriteAsync(snapshot);
+            await writer.CommitAsync();
+        }
+
+        manifest = manifest with
+        {
+            Encryption = new EncryptionRecord
+            {
+                Scheme = EncryptionRecord.CurrentScheme, Mode = EncryptionMode.Secrets, SecretValues = false, EncryptedArtifacts = view.EncryptedPaths,
+                WrappedKeys = [await kek.WrapAsync(dataKey)],
+            },
+        };
+        await ManifestFile.WriteAsync(store, prefix, manifest);
+        Assert.Equal([ArtifactLayout.EtcdSnapshotPath], view.EncryptedPaths);
+        Assert.NotEqual(snapshot, await File.ReadAllBytesAsync(Path.Combine(Store, prefix, ArtifactLayout.EtcdSnapshotPath)));
+
+        var (code, output, error) = await RunAsync(
+            name => name == "GUIDE_KEK" ? Convert.ToBase64String(kekBytes) : null,
+            "restore", "create", "--from-backup", BackupId, "--etcd", "--to-dir", Guide, "--store", Store, "--key", "env:GUIDE_KEK");
+
+        Assert.True(code == 0, error + output);
+        Assert.Equal(snapshot, await File.ReadAllBytesAsync(Path.Combine(Guide, "snapshot.db")));
+        Assert.Contains("decrypting it", error);
+        if (!OperatingSystem.IsWindows())
+        {
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(Path.Combine(Guide, "snapshot.db")));
+        }
+    }
+
+    [Fact]
+    public async Task RestoreCreateEtcd_FolderOpenToOthers_RefusedNamingIt()
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            return; // Unix modes only
+        }
+
+        await BackUpAsync(BoltSnapshots.Build());
+        Directory.CreateDirectory(Guide);
+        File.SetUnixFileMode(Guide, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute);
+
+        var (code, _, error) = await RunAsync("restore", "create", "--from-backup", BackupId, "--etcd", "--to-dir", Guide, "--store", Store);
+
+        Assert.Equal(2, code);
+        Assert.Contains($"{Guide} exists with mode 0705", error);
+        Assert.Empty(Directory.EnumerateFileSystemEntries(Guide));
     }
 
     [Fact]
@@ -646,11 +710,13 @@ public sealed class EtcdRestoreGuideCommandTests : IDisposable
     private async Task<string> BackUpAsync(byte[] snapshot, IReadOnlyList<EtcdMemberRecord>? members = null) =>
         await EtcdBackups.StoreAsync(new LocalFolderArtifactStore(Store), EtcdBackups.Manifest(BackupId, snapshot, Objects, members), snapshot);
 
-    private async Task<(int Code, string Out, string Error)> RunAsync(params string[] args)
+    private static Task<(int Code, string Out, string Error)> RunAsync(params string[] args) => RunAsync(_ => null, args);
+
+    private static async Task<(int Code, string Out, string Error)> RunAsync(Func<string, string?> variables, params string[] args)
     {
         var stdout = new StringWriter();
         var stderr = new StringWriter();
-        var code = await StrataCli.RunAsync(args, new CliEnvironment(stdout, stderr, _ => null, false, TimeProvider.System));
+        var code = await StrataCli.RunAsync(args, new CliEnvironment(stdout, stderr, variables, false, TimeProvider.System));
         return (code, stdout.ToString(), stderr.ToString());
     }
 
