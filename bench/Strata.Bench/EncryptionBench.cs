@@ -28,7 +28,7 @@ using Strata.TestKit.Databases;
 /// <c>pg_dump -Fc -f</c> in the same rounds for reference (<see cref="DatabaseRuns"/>).</item>
 /// <item><b>Micro</b> (<see cref="Micro"/>): <see cref="ChunkedEncryptionStream"/> and <see cref="ChunkedDecryptionStream"/>
 /// over 1 GiB in memory, to <see cref="Stream.Null"/>, single-threaded, against a plain copy; and
-/// <see cref="SecretValues.EncryptInPlace"/> over the seeder's 35,000 Secrets, and the verification's decryption of them,
+/// <see cref="SecretValues.EncryptInPlace(KubeObject, string, SecretValueKey)"/> over the seeder's 35,000 Secrets, and the verification's decryption of them,
 /// split into their parts.</item>
 /// </list>
 /// With <c>STRATA_BENCH_PERF=DIR</c> the object runs go under <c>perf record -F 499 -g</c> (the runtime's perf map on, W^X off so that JIT-compiled frames resolve),
@@ -276,11 +276,12 @@ internal static class EncryptionBench
         void Fresh() => copies = secrets.Select(s => new KubeObject(s.DeepClone().AsObject())).ToList();
         var perValue = new (string Name, Action Run)[]
         {
-            ("`SecretValues.EncryptInPlace` (as capture runs it)", () =>
+            ("capture: `SecretValues.EncryptInPlace` with one `SecretValueKey` (as `EncryptSecretValues` runs it)", () =>
             {
+                using var values = new SecretValueKey(key);
                 for (var i = 0; i < copies.Count; i++)
                 {
-                    SecretValues.EncryptInPlace(copies[i], paths[i], key);
+                    SecretValues.EncryptInPlace(copies[i], paths[i], values);
                 }
             }),
             ("of which: `new AesGcm(key)` + `Dispose`, once per value", () =>
@@ -333,7 +334,15 @@ internal static class EncryptionBench
         var documents = copies.Select(c => Encoding.UTF8.GetBytes(c.Json.ToJsonString())).ToList();
         (string Name, Action Run)[] verifying =
         {
-            ("verification: `JsonNode.Parse` + `SecretValues.DecryptInPlace` of each Secret (as `ObjectArchiveCheck` runs it)", () =>
+            ("verification: `SecretValues.CheckDocument` of each Secret (as `ObjectArchiveCheck` runs it)", () =>
+            {
+                using var values = new SecretValueKey(key);
+                for (var i = 0; i < documents.Count; i++)
+                {
+                    _ = SecretValues.CheckDocument(documents[i], paths[i], values);
+                }
+            }),
+            ("before the fix, verification: `JsonNode.Parse` + `SecretValues.DecryptInPlace` of each Secret", () =>
             {
                 for (var i = 0; i < documents.Count; i++)
                 {

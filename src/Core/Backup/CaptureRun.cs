@@ -62,6 +62,14 @@ internal sealed class CaptureRun(
             await SuppressAsync(writer);
             throw;
         }
+        finally
+        {
+            // The listing is over: free what the actions hold (the Secret values' cipher context).
+            foreach (var action in _actions.OfType<IDisposable>())
+            {
+                action.Dispose();
+            }
+        }
 
         await writer;
         ReportMissingDependencies(plan);

@@ -1,3 +1,5 @@
+using System.Buffers;
+using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -23,35 +25,29 @@ public static class SecretValues
     /// <exception cref="FormatException">A <c>data</c> value is not base64 (the message names the entry and key).</exception>
     public static int EncryptInPlace(KubeObject secret, string entryPath, DataKey key)
     {
+        using var values = new SecretValueKey(key);
+        return EncryptInPlace(secret, entryPath, values);
+    }
+
+    /// <summary>Encrypts <paramref name="secret"/>'s values in place with a cipher context set up once for the backup; returns how many.</summary>
+    /// <exception cref="FormatException">A <c>data</c> value is not base64 (the message names the entry and key).</exception>
+    public static int EncryptInPlace(KubeObject secret, string entryPath, SecretValueKey key)
+    {
         ArgumentNullException.ThrowIfNull(secret);
+        ArgumentNullException.ThrowIfNull(key);
         var count = 0;
         foreach (var (field, map) in Maps(secret))
         {
-            foreach (var name in map.Select(p => p.Key).ToList())
+            // By index: the keys stay where they are and no list of them is made per Secret.
+            for (var i = 0; i < map.Count; i++)
             {
-                if (field == AnnotationsField && name != LastAppliedAnnotation || StringAt(map, name) is not { } value)
+                var (name, node) = map.GetAt(i);
+                if (field == AnnotationsField && name != LastAppliedAnnotation || StringOf(node) is not { } value)
                 {
                     continue;
                 }
 
-                byte[] plaintext;
-                if (field == "data")
-                {
-                    try
-                    {
-                        plaintext = Convert.FromBase64String(value);
-                    }
-                    catch (FormatException)
-                    {
-                        throw new FormatException($"'{entryPath}': data/{name} is not base64, so it cannot be encrypted as bytes");
-                    }
-                }
-                else
-                {
-                    plaintext = Encoding.UTF8.GetBytes(value);
-                }
-
-                map[name] = SecretValueCipher.Encrypt(plaintext, key, entryPath, field, name);
+                map.SetAt(i, EncryptValue(value, key, entryPath, field, name));
                 count++;
             }
         }
@@ -64,6 +60,7 @@ public static class SecretValues
     public static int DecryptInPlace(KubeObject secret, string entryPath, DataKey key)
     {
         ArgumentNullException.ThrowIfNull(secret);
+        using var values = new SecretValueKey(key);
         var count = 0;
         foreach (var (field, map) in Maps(secret))
         {
@@ -74,7 +71,7 @@ public static class SecretValues
                     continue;
                 }
 
-                var plaintext = SecretValueCipher.Decrypt(value, key, entryPath, field, name);
+                var plaintext = SecretValueCipher.Decrypt(value, values, entryPath, field, name);
                 map[name] = field == "data" ? Convert.ToBase64String(plaintext) : Encoding.UTF8.GetString(plaintext);
                 count++;
             }
@@ -93,6 +90,7 @@ public static class SecretValues
     public static byte[] DecryptDocument(byte[] json, string entryPath, DataKey key)
     {
         ArgumentNullException.ThrowIfNull(json);
+        using var values = new SecretValueKey(key);
         var output = new MemoryStream(json.Length);
         var copied = 0;
         var containers = new List<(bool IsObject, string? Name)>();
@@ -115,7 +113,7 @@ public static class SecretValues
                     case JsonTokenType.String when EncryptedPlace(containers) is { } place && reader.GetString() is { } value && SecretValueCipher.IsToken(value):
                         var start = (int)reader.TokenStartIndex;
                         output.Write(json, copied, start - copied);
-                        WriteLiteral(output, place.Field, SecretValueCipher.Decrypt(value, key, entryPath, place.Field, place.Name));
+                        WriteLiteral(output, place.Field, SecretValueCipher.Decrypt(value, values, entryPath, place.Field, place.Name));
                         copied = (int)reader.BytesConsumed;
                         break;
                 }
@@ -129,6 +127,192 @@ public static class SecretValues
         output.Write(json, copied, json.Length - copied);
         return output.ToArray();
     }
+
+    /// <summary>
+    /// Checks that every token at an encrypted place of <paramref name="json"/> (the places
+    /// <see cref="DecryptDocument"/> replaces) decrypts, reading the document once without building a tree of it; each
+    /// plaintext goes to a pooled buffer, zeroed at once. Returns how many tokens decrypted. What verification runs.
+    /// </summary>
+    /// <exception cref="ArtifactDecryptionException">Not a JSON document, or a token does not decrypt (the first such, named, never the value).</exception>
+    public static int CheckDocument(ReadOnlySpan<byte> json, string entryPath, SecretValueKey key)
+    {
+        ArgumentNullException.ThrowIfNull(entryPath);
+        ArgumentNullException.ThrowIfNull(key);
+        var reader = new Utf8JsonReader(json, new JsonReaderOptions { MaxDepth = 256 });
+        var count = 0;
+        try
+        {
+            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+            {
+                return 0;
+            }
+
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                if (reader.ValueTextEquals("data"u8))
+                {
+                    count += CheckMap(ref reader, "data", entryPath, key);
+                }
+                else if (reader.ValueTextEquals("stringData"u8))
+                {
+                    count += CheckMap(ref reader, "stringData", entryPath, key);
+                }
+                else if (reader.ValueTextEquals("metadata"u8))
+                {
+                    count += CheckMetadata(ref reader, entryPath, key);
+                }
+                else
+                {
+                    reader.Read();
+                    reader.Skip();
+                }
+            }
+        }
+        catch (JsonException e)
+        {
+            throw new ArtifactDecryptionException(entryPath, $"not a JSON document (line {e.LineNumber + 1})", e);
+        }
+
+        return count;
+    }
+
+    // Every value of the object that follows (data or stringData).
+    private static int CheckMap(ref Utf8JsonReader reader, string field, string entryPath, SecretValueKey key)
+    {
+        reader.Read();
+        if (reader.TokenType != JsonTokenType.StartObject)
+        {
+            reader.Skip();
+            return 0;
+        }
+
+        var count = 0;
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            // The key's bytes as written (a slice of the document), or unescaped when the writer escaped them.
+            ReadOnlySpan<byte> name = reader.ValueIsEscaped ? Encoding.UTF8.GetBytes(reader.GetString()!) : reader.ValueSpan;
+            reader.Read();
+            if (CheckValue(ref reader, field, name, entryPath, key))
+            {
+                count++;
+            }
+        }
+
+        return count;
+    }
+
+    // The last-applied annotation of the metadata object that follows.
+    private static int CheckMetadata(ref Utf8JsonReader reader, string entryPath, SecretValueKey key)
+    {
+        reader.Read();
+        if (reader.TokenType != JsonTokenType.StartObject)
+        {
+            reader.Skip();
+            return 0;
+        }
+
+        var count = 0;
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            if (!reader.ValueTextEquals("annotations"u8))
+            {
+                reader.Read();
+                reader.Skip();
+                continue;
+            }
+
+            reader.Read();
+            if (reader.TokenType != JsonTokenType.StartObject)
+            {
+                reader.Skip();
+                continue;
+            }
+
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                var isLastApplied = reader.ValueTextEquals(LastAppliedAnnotationUtf8);
+                reader.Read();
+                if (!isLastApplied)
+                {
+                    reader.Skip();
+                }
+                else if (CheckValue(ref reader, AnnotationsField, LastAppliedAnnotationUtf8, entryPath, key))
+                {
+                    count++;
+                }
+            }
+        }
+
+        return count;
+    }
+
+    // Whether the value the reader is on is a token (then it must decrypt); any other value is skipped.
+    private static bool CheckValue(ref Utf8JsonReader reader, string field, ReadOnlySpan<byte> name, string entryPath, SecretValueKey key)
+    {
+        if (reader.TokenType != JsonTokenType.String)
+        {
+            reader.Skip();
+            return false;
+        }
+
+        if (reader.ValueIsEscaped)
+        {
+            // No writer of ours escapes a token (its alphabet needs none); read it as a string like any other reader.
+            var value = reader.GetString()!;
+            if (!SecretValueCipher.IsToken(value))
+            {
+                return false;
+            }
+
+            CryptographicOperations.ZeroMemory(SecretValueCipher.Decrypt(value, key, entryPath, field, Encoding.UTF8.GetString(name)));
+            return true;
+        }
+
+        var span = reader.ValueSpan;
+        if (!span.StartsWith(SecretValueCipher.Utf8Prefix))
+        {
+            return false;
+        }
+
+        SecretValueCipher.Check(span[SecretValueCipher.Utf8Prefix.Length..], key, entryPath, field, name);
+        return true;
+    }
+
+    private static ReadOnlySpan<byte> LastAppliedAnnotationUtf8 => "kubectl.kubernetes.io/last-applied-configuration"u8;
+
+    private static string EncryptValue(string value, SecretValueKey key, string entryPath, string field, string name)
+    {
+        // The plaintext goes to a pooled buffer, zeroed before it goes back: data's decoded bytes, or the string's UTF-8.
+        var isData = field == "data";
+        var max = isData ? value.Length / 4 * 3 + 3 : Encoding.UTF8.GetMaxByteCount(value.Length);
+        var buffer = ArrayPool<byte>.Shared.Rent(max);
+        var used = max;
+        try
+        {
+            int length;
+            if (isData)
+            {
+                if (!Convert.TryFromBase64String(value, buffer, out length))
+                {
+                    throw new FormatException($"'{entryPath}': data/{name} is not base64, so it cannot be encrypted as bytes");
+                }
+            }
+            else
+            {
+                length = used = Encoding.UTF8.GetBytes(value, buffer);
+            }
+
+            return SecretValueCipher.Encrypt(buffer.AsSpan(0, length), key, entryPath, field, name);
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(buffer.AsSpan(0, used));
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    private static string? StringOf(JsonNode? node) =>
+        node is JsonValue value && value.GetValueKind() == JsonValueKind.String ? value.GetValue<string>() : null;
 
     private static ReadOnlySpan<byte> LowerHex => "0123456789abcdef"u8;
 

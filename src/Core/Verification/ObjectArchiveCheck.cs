@@ -32,6 +32,8 @@ public sealed class ObjectArchiveCheck(Encryption.DataKey? secretValuesKey = nul
         long entries = 0;
         long secrets = 0;
         var reader = new ResourceArchiveReader(content, artifact.Path);
+        // One cipher context for the archive's Secrets (the check reads entries one at a time).
+        using var values = secretValuesKey is null ? null : new Encryption.SecretValueKey(secretValuesKey);
         try
         {
             await foreach (var entry in reader.ReadAsync(cancellationToken))
@@ -51,10 +53,10 @@ public sealed class ObjectArchiveCheck(Encryption.DataKey? secretValuesKey = nul
                     continue;
                 }
 
-                if (secretValuesKey is not null && path is { Group: "", Version: "v1", Resource: "secrets" })
+                if (values is not null && path is { Group: "", Version: "v1", Resource: "secrets" })
                 {
                     secrets++;
-                    if (DecryptionProblem(entry, secretValuesKey) is { } undecryptable)
+                    if (DecryptionProblem(entry, values) is { } undecryptable)
                     {
                         findings.Error("secret-values", undecryptable, artifact.Path, entry.RawPath);
                     }
@@ -95,15 +97,12 @@ public sealed class ObjectArchiveCheck(Encryption.DataKey? secretValuesKey = nul
     }
 
     /// <summary>Why a Secret's encrypted values do not all decrypt (never a value), or null when they do.</summary>
-    private static string? DecryptionProblem(ResourceArchiveEntry entry, Encryption.DataKey key)
+    private static string? DecryptionProblem(ResourceArchiveEntry entry, Encryption.SecretValueKey key)
     {
         try
         {
-            if (System.Text.Json.Nodes.JsonNode.Parse(entry.Content) is System.Text.Json.Nodes.JsonObject json)
-            {
-                Encryption.SecretValues.DecryptInPlace(new Kubernetes.KubeObject(json), entry.RawPath, key);
-            }
-
+            // A check-only pass over the document's bytes: no tree, nothing re-encoded, each plaintext dropped at once.
+            Encryption.SecretValues.CheckDocument(entry.Content, entry.RawPath, key);
             return null;
         }
         catch (Encryption.ArtifactDecryptionException e)

@@ -35,6 +35,31 @@ public class EncryptSecretValuesTests
     }
 
     [Fact]
+    public void Execute_FromManyThreadsAtOnce_EveryTokenDecryptsWhereItIs()
+    {
+        using var action = new EncryptSecretValues(Key);
+        var secrets = Enumerable.Range(0, 400).Select(i => new KubeObject((JsonObject)JsonNode.Parse(
+            $$$"""{"kind":"Secret","metadata":{"name":"s{{{i}}}","namespace":"a"},"data":{"k":"{{{Convert.ToBase64String(BitConverter.GetBytes(i))}}}"}}""")!)).ToList();
+
+        Parallel.ForEach(secrets, new ParallelOptions { MaxDegreeOfParallelism = 8 }, s => Assert.False(action.Execute(new BackupItem(Secrets, s)).IsSkip));
+
+        Assert.All(secrets, (s, i) => Assert.Equal(
+            BitConverter.GetBytes(i), SecretValueCipher.Decrypt(s.Json["data"]!["k"]!.GetValue<string>(), Key, $"resources/core/v1/secrets/namespaces/a/s{i}.json", "data", "k")));
+    }
+
+    [Fact]
+    public void Execute_AfterDispose_StillEncrypts()
+    {
+        var action = new EncryptSecretValues(Key);
+        action.Dispose();
+        var secret = SecretValuesTests.Secret();
+
+        Assert.False(action.Execute(new BackupItem(Secrets, secret)).IsSkip);
+        Assert.StartsWith(SecretValueCipher.Prefix, secret.Json["data"]!["password"]!.GetValue<string>(), StringComparison.Ordinal);
+        action.Dispose();
+    }
+
+    [Fact]
     public void Execute_DataNotBase64_LeavesTheSecretOut()
     {
         var secret = new KubeObject((JsonObject)JsonNode.Parse("""{"kind":"Secret","metadata":{"name":"x","namespace":"a"},"data":{"k":"not base64!"}}""")!);

@@ -10,6 +10,9 @@ public class SecretValuesTests
     private const string Entry = "resources/core/v1/secrets/namespaces/shop/db.json";
     private const string Password = "p\u00e4ss\"w\\rd\n\u0001\u00fc\u20ac";
 
+    // 30 bytes and a last character whose low bits are not zero: base64url no writer of the format produces.
+    private const string NonCanonical = "strata:v1:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAB";
+
     private static readonly DataKey Key = DataKey.Create();
 
     [Fact]
@@ -87,8 +90,124 @@ public class SecretValuesTests
     [InlineData("strata:v1:AAAA")]
     [InlineData("strata:v1:not base64!")]
     [InlineData("strata:v1:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=")]
+    [InlineData(NonCanonical)]
     public void Decrypt_MalformedToken_IsRefused(string token) =>
         Assert.Throws<ArtifactDecryptionException>(() => SecretValueCipher.Decrypt(token, Key, Entry, "data", "x"));
+
+    [Theory]
+    [InlineData("strata:v1:", "too short")]
+    [InlineData("strata:v1:AAAA", "too short")]
+    [InlineData("strata:v1:not base64!", "not unpadded base64url")]
+    [InlineData(NonCanonical, "not unpadded base64url")]
+    public void CheckDocument_MalformedToken_IsRefusedAsDecryptRefusesIt(string token, string reason)
+    {
+        var expected = Assert.Throws<ArtifactDecryptionException>(() => SecretValueCipher.Decrypt(token, Key, Entry, "data", "x"));
+        using var values = new SecretValueKey(Key);
+
+        var error = Assert.Throws<ArtifactDecryptionException>(() => SecretValues.CheckDocument(Encoding.UTF8.GetBytes($$$"""{"data":{"x":"{{{token}}}"}}"""), Entry, values));
+
+        Assert.Equal(expected.Message, error.Message);
+        Assert.Contains(reason, error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void CheckDocument_AfterEncryptInPlace_ChecksEveryValue()
+    {
+        var secret = Secret();
+        using var values = new SecretValueKey(Key);
+        SecretValues.EncryptInPlace(secret, Entry, values);
+
+        var count = SecretValues.CheckDocument(KubeObjectJson.Serialize(secret), Entry, values);
+
+        Assert.Equal(4, count);
+    }
+
+    [Fact]
+    public void CheckDocument_TokenMovedToAnotherKey_SameMessageAsDecryptInPlace_NotTheValue()
+    {
+        var secret = Secret();
+        SecretValues.EncryptInPlace(secret, Entry, Key);
+        var data = (JsonObject)secret.Json["data"]!;
+        (data["username"], data["password"]) = (data["password"]!.GetValue<string>(), data["username"]!.GetValue<string>());
+        var document = KubeObjectJson.Serialize(secret);
+        var expected = Assert.Throws<ArtifactDecryptionException>(() => SecretValues.DecryptInPlace(secret, Entry, Key));
+        using var values = new SecretValueKey(Key);
+
+        var error = Assert.Throws<ArtifactDecryptionException>(() => SecretValues.CheckDocument(document, Entry, values));
+
+        Assert.Equal(expected.Message, error.Message);
+        Assert.Contains("data/username does not authenticate", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("strata:v1:", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("admin", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void CheckDocument_WrongKeyOrAnotherEntry_IsRefused()
+    {
+        var secret = Secret();
+        SecretValues.EncryptInPlace(secret, Entry, Key);
+        var document = KubeObjectJson.Serialize(secret);
+        using var other = DataKey.Create();
+        using var otherValues = new SecretValueKey(other);
+        using var values = new SecretValueKey(Key);
+
+        Assert.Throws<ArtifactDecryptionException>(() => SecretValues.CheckDocument(document, Entry, otherValues));
+        var error = Assert.Throws<ArtifactDecryptionException>(() => SecretValues.CheckDocument(document, "resources/core/v1/secrets/namespaces/shop/other.json", values));
+        Assert.Contains("other.json", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void CheckDocument_EscapedKeyAndToken_AreReadAsAnyJsonReaderReadsThem()
+    {
+        var token = SecretValueCipher.Encrypt("s3cr3t"u8, Key, Entry, "stringData", "p\\w\u00e9");
+        var escapedToken = "\\u0073" + token[1..];
+        using var values = new SecretValueKey(Key);
+
+        var count = SecretValues.CheckDocument(Encoding.UTF8.GetBytes($$$"""{"stringData":{"p\\w\u00e9":"{{{escapedToken}}}"}}"""), Entry, values);
+
+        Assert.Equal(1, count);
+    }
+
+    [Fact]
+    public void CheckDocument_TokensElsewhere_AreNotChecked()
+    {
+        var document = """
+            {"metadata":{"labels":{"x":"BAD"},"annotations":{"note":"BAD","LAST":{"nested":"BAD"}}},
+             "data":{"list":["BAD"],"object":{"deep":"BAD"},"number":1},"other":{"data":{"k":"BAD"}},"type":"BAD"}
+            """.Replace("LAST", SecretValues.LastAppliedAnnotation, StringComparison.Ordinal).Replace("BAD", "strata:v1:not base64!", StringComparison.Ordinal);
+        using var values = new SecretValueKey(Key);
+
+        Assert.Equal(0, SecretValues.CheckDocument(Encoding.UTF8.GetBytes(document), Entry, values));
+        Assert.Equal(0, SecretValues.CheckDocument("[1]"u8, Entry, values));
+    }
+
+    [Fact]
+    public void EncryptAndCheck_LongEntryPathAndValue_UsePooledBuffersAndStillAgree()
+    {
+        var entry = "resources/example.com/v1/secrets/namespaces/" + new string('n', 300) + "/" + new string('s', 300) + ".json";
+        var big = new string('x', 100_000);
+        var secret = new KubeObject(new JsonObject { ["data"] = new JsonObject { ["k"] = Convert.ToBase64String(Encoding.UTF8.GetBytes(big)) }, ["stringData"] = new JsonObject { ["t"] = big } });
+        using var values = new SecretValueKey(Key);
+
+        SecretValues.EncryptInPlace(secret, entry, values);
+
+        Assert.Equal(2, SecretValues.CheckDocument(KubeObjectJson.Serialize(secret), entry, values));
+        Assert.Equal(big, Encoding.UTF8.GetString(SecretValueCipher.Decrypt(secret.Json["stringData"]!["t"]!.GetValue<string>(), Key, entry, "stringData", "t")));
+    }
+
+    [Fact]
+    public void Encrypt_WithSecretValueKey_IsTheSameFormat()
+    {
+        using var values = new SecretValueKey(Key);
+
+        var first = SecretValueCipher.Encrypt("v"u8, values, Entry, "stringData", "k");
+        var second = SecretValueCipher.Encrypt("v"u8, values, Entry, "stringData", "k");
+
+        Assert.Equal("v"u8.ToArray(), SecretValueCipher.Decrypt(first, Key, Entry, "stringData", "k"));
+        Assert.Equal("v"u8.ToArray(), SecretValueCipher.Decrypt(second, values, Entry, "stringData", "k"));
+        Assert.NotEqual(first, second);
+        Assert.Equal("strata:v1:".Length + 39, first.Length);
+    }
 
     [Fact]
     public void Encrypt_TokenUsesTheDocumentedAssociatedData()

@@ -1,6 +1,9 @@
 using System.Formats.Tar;
+using System.Text;
 using Strata.Core.Artifacts;
 using Strata.Core.Backup;
+using Strata.Core.Encryption;
+using Strata.Core.Kubernetes;
 using Strata.Core.Runs;
 using Strata.Core.Tests.Artifacts;
 using Strata.Core.Verification;
@@ -47,7 +50,44 @@ public sealed class ObjectArchiveCheckTests
         Assert.Contains("Fifo", Assert.Single(findings.Kept).Message, StringComparison.Ordinal);
     }
 
-    private static async Task<(VerificationFindings Findings, ArtifactCheckResult Result)> CheckAsync(byte[] archive)
+    [Fact]
+    public async Task CheckAsync_EncryptedSecrets_EveryValueDecrypts()
+    {
+        using var key = DataKey.Create();
+        var (findings, result) = await CheckAsync(HostileArchives.Build(t => HostileArchives.File(t, SecretPath, EncryptedSecret(key))), key);
+
+        Assert.Empty(findings.Kept);
+        Assert.Equal("1", result.Facts["secretsDecrypted"]);
+    }
+
+    [Fact]
+    public async Task CheckAsync_TamperedSecretValue_IsASecretValuesFindingNamingThePlaceNotTheValue()
+    {
+        using var key = DataKey.Create();
+        var document = Encoding.UTF8.GetString(EncryptedSecret(key));
+        var token = System.Text.Json.Nodes.JsonNode.Parse(document)!["data"]!["password"]!.GetValue<string>();
+        var tampered = token[..^2] + (token[^2] == 'A' ? 'B' : 'A') + token[^1];
+
+        var (findings, result) = await CheckAsync(HostileArchives.Build(t => HostileArchives.File(t, SecretPath, Encoding.UTF8.GetBytes(document.Replace(token, tampered, StringComparison.Ordinal)))), key);
+
+        var finding = Assert.Single(findings.Kept);
+        Assert.Equal("secret-values", finding.Check);
+        Assert.Contains("data/password does not authenticate", finding.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(tampered, finding.Message, StringComparison.Ordinal);
+        Assert.True(result.ReadToEnd);
+    }
+
+    private const string SecretPath = "resources/core/v1/secrets/namespaces/shop/db.json";
+
+    private static byte[] EncryptedSecret(DataKey key)
+    {
+        var secret = new KubeObject((System.Text.Json.Nodes.JsonObject)System.Text.Json.Nodes.JsonNode.Parse(
+            """{"apiVersion":"v1","kind":"Secret","metadata":{"name":"db","namespace":"shop"},"data":{"password":"czNjcjN0"}}""")!);
+        SecretValues.EncryptInPlace(secret, SecretPath, key);
+        return KubeObjectJson.Serialize(secret);
+    }
+
+    private static async Task<(VerificationFindings Findings, ArtifactCheckResult Result)> CheckAsync(byte[] archive, DataKey? key = null)
     {
         var findings = new VerificationFindings();
         var manifest = new BackupManifest
@@ -57,7 +97,7 @@ public sealed class ObjectArchiveCheckTests
             Counts = new ObjectCounts(0, new Dictionary<string, long>(), new Dictionary<string, long>()), GitOps = new GitOpsSummary(0, 0, new Dictionary<string, long>(), []),
             Artifacts = [],
         };
-        var result = await new ObjectArchiveCheck().CheckAsync(
+        var result = await new ObjectArchiveCheck(key).CheckAsync(
             new ArtifactEntry(ArtifactLayout.ResourcesArchive, archive.Length, ""), new MemoryStream(archive), manifest, findings);
         return (findings, result);
     }
