@@ -1,5 +1,6 @@
 using System.Net.Http.Headers;
 using System.Text;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using Strata.Core.Kubernetes;
 
@@ -71,7 +72,7 @@ public sealed partial class KubernetesClient
         {
             using var response = await SendAsync(method, path, body is null ? null : JsonContent(body, mediaType!), ct);
             await using var stream = await response.Content.ReadAsStreamAsync(ct);
-            var node = await JsonNode.ParseAsync(stream, cancellationToken: ct) as JsonObject
+            var node = await JsonNode.ParseAsync(stream, documentOptions: new JsonDocumentOptions { MaxDepth = Core.Artifacts.ArchiveLimits.Default.MaxJsonDepth }, cancellationToken: ct) as JsonObject
                 ?? throw new KubernetesApiException("the server answered with something other than an object", (int)response.StatusCode, null);
             return new KubeObject(node);
         }, cancellationToken);

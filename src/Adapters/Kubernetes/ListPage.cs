@@ -29,5 +29,8 @@ internal sealed class ListMeta
     public string? ResourceVersion { get; set; }
 }
 
+// The API server nests as deep as a CRD's schema goes (kubectl reads any depth): 64, the serializer's default, is
+// reached by a schema of some thirty nested properties. 258 = the 256 the archive reader accepts (ArchiveLimits.MaxJsonDepth) + the page and its items array, so what capture takes, restore reads.
+[JsonSourceGenerationOptions(MaxDepth = 258)]
 [JsonSerializable(typeof(KubeListPage))]
 internal sealed partial class ListPageJson : JsonSerializerContext;

@@ -55,7 +55,7 @@ public static class SecretValues
         return count;
     }
 
-    /// <summary>Decrypts every token among <paramref name="secret"/>'s values in place (other values are left); returns how many.</summary>
+    /// <summary>Decrypts every value at an encrypted place of <paramref name="secret"/> in place; returns how many. A plain string there is refused.</summary>
     /// <exception cref="ArtifactDecryptionException">A token does not decrypt (names the entry and the field/key, never the value).</exception>
     public static int DecryptInPlace(KubeObject secret, string entryPath, DataKey key)
     {
@@ -66,9 +66,14 @@ public static class SecretValues
         {
             foreach (var name in map.Select(p => p.Key).ToList())
             {
-                if (field == AnnotationsField && name != LastAppliedAnnotation || StringAt(map, name) is not { } value || !SecretValueCipher.IsToken(value))
+                if (field == AnnotationsField && name != LastAppliedAnnotation || StringAt(map, name) is not { } value)
                 {
                     continue;
+                }
+
+                if (!SecretValueCipher.IsToken(value))
+                {
+                    throw NotEncrypted(entryPath, field, name);
                 }
 
                 var plaintext = SecretValueCipher.Decrypt(value, values, entryPath, field, name);
@@ -246,7 +251,7 @@ public static class SecretValues
         return count;
     }
 
-    // Whether the value the reader is on is a token (then it must decrypt); any other value is skipped.
+    // Whether the value the reader is on is a token (then it must decrypt); a plain string is refused, any other value skipped.
     private static bool CheckValue(ref Utf8JsonReader reader, string field, ReadOnlySpan<byte> name, string entryPath, SecretValueKey key)
     {
         if (reader.TokenType != JsonTokenType.String)
@@ -261,7 +266,7 @@ public static class SecretValues
             var value = reader.GetString()!;
             if (!SecretValueCipher.IsToken(value))
             {
-                return false;
+                throw NotEncrypted(entryPath, field, Encoding.UTF8.GetString(name));
             }
 
             CryptographicOperations.ZeroMemory(SecretValueCipher.Decrypt(value, key, entryPath, field, Encoding.UTF8.GetString(name)));
@@ -271,12 +276,16 @@ public static class SecretValues
         var span = reader.ValueSpan;
         if (!span.StartsWith(SecretValueCipher.Utf8Prefix))
         {
-            return false;
+            throw NotEncrypted(entryPath, field, Encoding.UTF8.GetString(name));
         }
 
         SecretValueCipher.Check(span[SecretValueCipher.Utf8Prefix.Length..], key, entryPath, field, name);
         return true;
     }
+
+    // Capture encrypts every string value at an encrypted place, so a plain one was put there afterwards.
+    private static ArtifactDecryptionException NotEncrypted(string entryPath, string field, string name) =>
+        new(entryPath, $"{field}/{name} is not encrypted, though this backup encrypts every Secret value: it was changed after the backup was written");
 
     private static ReadOnlySpan<byte> LastAppliedAnnotationUtf8 => "kubectl.kubernetes.io/last-applied-configuration"u8;
 

@@ -368,7 +368,7 @@ public sealed class BackupRestore(
     {
         try
         {
-            return JsonNode.Parse(entry.Content) is JsonObject json ? new KubeObject(json) : null;
+            return JsonNode.Parse(entry.Content, documentOptions: new JsonDocumentOptions { MaxDepth = reader.Limits.MaxJsonDepth }) is JsonObject json ? new KubeObject(json) : null;
         }
         catch (JsonException)
         {

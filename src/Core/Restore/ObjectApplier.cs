@@ -60,7 +60,7 @@ internal sealed class ObjectApplier(
         KubeObject obj;
         try
         {
-            obj = new KubeObject(JsonNode.Parse(spooled.Document) as JsonObject ?? throw new JsonException("not a JSON object"));
+            obj = new KubeObject(JsonNode.Parse(spooled.Document, documentOptions: new JsonDocumentOptions { MaxDepth = Artifacts.ArchiveLimits.Default.MaxJsonDepth }) as JsonObject ?? throw new JsonException("not a JSON object"));
         }
         catch (JsonException e)
         {
