@@ -15,7 +15,7 @@ public sealed class LeastPrivilegeTests
         ["strata-backup: secrets,pods,persistentvolumeclaims"] = "database dumps (the password Secret, the pod by name) and claims a policy names one by one: the scenario has no database target",
         ["strata-control-plane-files: pods"] = "control-plane files of a self-managed control plane: the scenario's policy backs up no etcd",
         ["strata-control-plane-files: pods/exec"] = "control-plane files of a self-managed control plane: the scenario's policy backs up no etcd",
-        ["strata-drill: storageclasses,priorityclasses"] = "created only where missing: a drill on its source cluster finds them; a drill into another cluster creates them",
+        ["strata-drill: clusterroles [strata-drill-namespace]"] = "bind: the sandbox authorizes requests only and does not model RBAC's escalation check (a real server refuses the scratch namespaces' RoleBinding without it)",
         ["strata-drill: volumesnapshotclasses"] = "read when the drill's target is another cluster than the backup's",
     };
 
@@ -60,6 +60,25 @@ public sealed class LeastPrivilegeTests
         var denied = decisions.Where(d => !d.Allowed).Select(d => $"{d.User}: {d.Request}").ToList();
         Assert.True(denied.Count == 0, string.Join('\n', denied));
         Assert.DoesNotContain(decisions, d => d.User == "sandbox-admin");
+        // The drill reads and writes namespaced objects only in its scratch namespaces (through strata-drill-namespace).
+        var drillNamespaced = decisions.Where(d => d.User.EndsWith(":strata-drill", StringComparison.Ordinal) && !string.IsNullOrEmpty(d.Request.Namespace)).ToList();
+        Assert.NotEmpty(drillNamespaced);
+        Assert.All(drillNamespaced, d => Assert.StartsWith("drill-", d.Request.Namespace, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void StrataDrill_ClusterWide_GrantsNoReadOrWriteOfNamespacedObjects()
+    {
+        var role = LeastPrivilegeWorld.Manifests.Single(m => m.Object["kind"]!.GetValue<string>() == "ClusterRole" && m.Object["metadata"]!["name"]!.GetValue<string>() == "strata-drill").Object;
+        string[] clusterScoped = ["namespaces", "clusterroles", "customresourcedefinitions", "storageclasses", "volumesnapshotcontents", "volumesnapshotclasses"];
+
+        var namespaced = role["rules"]!.AsArray().SelectMany(r => Strings(r!["resources"]).Select(res => (res, Verbs: string.Join(',', Strings(r["verbs"])))))
+            .Where(g => !clusterScoped.Contains(g.res)).ToList();
+
+        // Only the scratch namespaces' RoleBinding is created cluster-wide: secrets, configmaps, pods and the rest come
+        // from strata-drill-namespace, bound in scratch namespaces only; priority classes are not granted at all.
+        Assert.Equal([("rolebindings", "create")], namespaced);
+        Assert.DoesNotContain(role["rules"]!.AsArray(), r => Strings(r!["resources"]).Contains("priorityclasses"));
     }
 
     [Theory]
@@ -110,7 +129,8 @@ public sealed class LeastPrivilegeTests
         LeastPrivilegeWorld.Manifests.Single(m => m.Object["kind"]!.GetValue<string>() is "Role" or "ClusterRole" && m.Object["metadata"]!["name"]!.GetValue<string>() == role)
             .Object["rules"]![index]!;
 
-    private static string Key(string role, JsonNode rule) => $"{role}: {string.Join(',', Strings(rule["resources"]))}";
+    private static string Key(string role, JsonNode rule) =>
+        $"{role}: {string.Join(',', Strings(rule["resources"]))}" + (rule["resourceNames"] is { } names ? $" [{string.Join(',', Strings(names))}]" : "");
 
     private static IEnumerable<string> Strings(JsonNode? node) => node!.AsArray().Select(n => n!.GetValue<string>());
 }

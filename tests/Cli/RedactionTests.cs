@@ -1,3 +1,5 @@
+using System.IO.Compression;
+using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
@@ -12,10 +14,12 @@ namespace Strata.Cli.Tests;
 
 /// <summary>
 /// Canary secret values — a cluster bearer token, a storage account key in a connection string, webhook URLs with a
-/// secret path and query, a webhook signing secret, a database password, a Secret's data — through backup, restore,
-/// drill, alerts (one channel delivered, one failing) and failures (an unreachable cluster, a bad database password, a
-/// wrong storage key); then every log line, queue message, run record and report, CLI output and alert payload is
-/// searched for them (as they are and in base64): none may appear.
+/// secret path and query, a webhook signing secret, a database password, a Secret's data, the key encryption key (its
+/// base64 and its raw bytes as base64url) and the HMAC signing key — through encrypted, signed backup, restore, drill,
+/// alerts (one channel delivered, one failing), failures (an unreachable cluster, a bad database password, a wrong
+/// storage key, a verify with a wrong <c>--key</c>), <c>strata decrypt</c> and <c>strata key rewrap</c>; then every log
+/// line, queue message, run record and report, CLI output and alert payload is searched for them (as they are and in
+/// base64): none may appear. The Secret's data must also appear in no byte the store holds (archives decompressed).
 /// </summary>
 public sealed partial class RedactionTests(AzuriteFixture azurite, PostgresServer postgres)
     : IClassFixture<AzuriteFixture>, IClassFixture<PostgresServer>
@@ -31,6 +35,10 @@ public sealed partial class RedactionTests(AzuriteFixture azurite, PostgresServe
     private const string DatabasePassword = "canary-db-password-9Fj4";
 
     private readonly List<(string Source, string Text)> _seen = [];
+    private readonly byte[] _kek = RandomNumberGenerator.GetBytes(32);
+    private readonly byte[] _newKek = RandomNumberGenerator.GetBytes(32);
+    private readonly byte[] _otherKek = RandomNumberGenerator.GetBytes(32);
+    private readonly byte[] _signingKey = RandomNumberGenerator.GetBytes(32);
 
     [Fact]
     public async Task Run_CanarySecretsThroughEveryPath_AppearInNoLogMessageRecordOutputOrAlert()
@@ -48,11 +56,15 @@ public sealed partial class RedactionTests(AzuriteFixture azurite, PostgresServe
         world.Variables["HOOK_SECRET"] = HookSecret;
         world.Variables["GONE_TOKEN"] = GoneToken;
         world.Variables["PG_PASSWORD"] = DatabasePassword;
+        world.Variables["STRATA_KEK"] = Convert.ToBase64String(_kek);
+        world.Variables["NEW_KEK"] = Convert.ToBase64String(_newKek);
+        world.Variables["OTHER_KEK"] = Convert.ToBase64String(_otherKek);
+        world.Variables["STRATA_SIGNING_KEY"] = Convert.ToBase64String(_signingKey);
         AddClusterAndDatabase(world, gone);
         await world.LoadAsync();
         PutSecret(world.Prod);
         string[] canaries = [world.Prod.AdminToken, world.Dr.AdminToken, SecretData, GoneToken, StorageKeyText, StorageKey, SlackPath, SlackQuery,
-            FailingPath, FailingQuery, HookSecret, DatabasePassword];
+            FailingPath, FailingQuery, HookSecret, DatabasePassword, .. KeyForms(_kek), .. KeyForms(_newKek), .. KeyForms(_otherKek), .. KeyForms(_signingKey)];
 
         // A backup (its database dump fails on the password), its integrity check, the alerts it raises.
         var backup = await PipelineAsync(world, new BackupRequested("prod", "nightly", Reason: "redaction test"));
@@ -80,6 +92,22 @@ public sealed partial class RedactionTests(AzuriteFixture azurite, PostgresServe
         await CliAsync(world, "backup", "create", "--config", world.ConfigPath, "--policy", "nightly", "--cluster", "prod", "--store", wrongKey, "--store-container", "redaction");
         world.Variables["STRATA_STORE"] = wrongKey;
         await CliAsync(world, "backup", "list", "--store-container", "redaction");
+        world.Variables.Remove("STRATA_STORE");
+
+        // The key commands: a verify with a key that unwraps nothing, a decrypt (its files hold the plaintext, by design:
+        // written outside the world, only its output is searched), a rewrap to a new key.
+        await CliAsync(world, "backup", "verify", backupId, "--store", world.Store, "--key", "env:OTHER_KEK");
+        var plaintext = Directory.CreateTempSubdirectory("strata-redaction-");
+        try
+        {
+            Assert.Equal(0, await CliAsync(world, "decrypt", "--backup", backupId, "--key", "env:STRATA_KEK", "--output", Path.Combine(plaintext.FullName, "out"), "--store", world.Store));
+        }
+        finally
+        {
+            plaintext.Delete(recursive: true);
+        }
+
+        Assert.Equal(0, await CliAsync(world, "key", "rewrap", "--backup", backupId, "--key", "env:STRATA_KEK", "--new-key", "env:NEW_KEK", "--store", world.Store, "-o", "json"));
 
         // What left the process for the alert channels: bodies and headers (the URL itself is where it went).
         Assert.NotEmpty(sink.Requests);
@@ -109,11 +137,46 @@ public sealed partial class RedactionTests(AzuriteFixture azurite, PostgresServe
         Assert.Contains(_seen, s => s.Text.Contains("403", StringComparison.Ordinal));
         Assert.Contains(_seen, s => s.Source == "log" && s.Text.Contains("drill", StringComparison.OrdinalIgnoreCase) && s.Text.Contains("Passed", StringComparison.Ordinal));
         Assert.Contains(_seen, s => s.Text.Contains("platform: delivered", StringComparison.Ordinal) && s.Text.Contains("failing: FAILED", StringComparison.Ordinal));
+        Assert.Contains(_seen, s => s.Source.StartsWith("cli backup verify (exit ", StringComparison.Ordinal) && !s.Source.Contains("(exit 0)", StringComparison.Ordinal));
         var leaks = (from seen in _seen
                      from canary in canaries.SelectMany(Forms)
                      where seen.Text.Contains(canary, StringComparison.Ordinal)
                      select $"{seen.Source} holds '{canary}'").Distinct().ToList();
         Assert.True(leaks.Count == 0, string.Join('\n', leaks));
+
+        // The Secret's value is in no stored byte: every file of the store, gzip archives decompressed (resources.tar.gz).
+        var stored = await StoredBytesAsync(world.Store);
+        Assert.Contains(stored, f => f.Path.EndsWith("resources.tar.gz", StringComparison.Ordinal) && f.Bytes.AsSpan().IndexOf("\"canary\""u8) >= 0);
+        var inStore = (from file in stored
+                       from form in Forms(SecretData)
+                       where file.Bytes.AsSpan().IndexOf(Encoding.UTF8.GetBytes(form)) >= 0
+                       select $"{file.Path} holds '{form}'").Distinct().ToList();
+        Assert.True(inStore.Count == 0, string.Join('\n', inStore));
+    }
+
+    /// <summary>A key's base64 and its raw bytes as base64url (without padding), each a canary.</summary>
+    private static string[] KeyForms(byte[] key) =>
+        [Convert.ToBase64String(key), Convert.ToBase64String(key).TrimEnd('=').Replace('+', '-').Replace('/', '_')];
+
+    /// <summary>Every file under the store as bytes; a gzip file (resources.tar.gz) as its decompressed bytes.</summary>
+    private static async Task<List<(string Path, byte[] Bytes)>> StoredBytesAsync(string store)
+    {
+        var files = new List<(string, byte[])>();
+        foreach (var file in Directory.EnumerateFiles(store, "*", SearchOption.AllDirectories))
+        {
+            var bytes = await File.ReadAllBytesAsync(file);
+            if (bytes is [0x1f, 0x8b, ..])
+            {
+                await using var gzip = new GZipStream(new MemoryStream(bytes), CompressionMode.Decompress);
+                using var plain = new MemoryStream();
+                await gzip.CopyToAsync(plain);
+                bytes = plain.ToArray();
+            }
+
+            files.Add((Path.GetRelativePath(store, file), bytes));
+        }
+
+        return files;
     }
 
     private static string StorageKey => Convert.ToBase64String(Encoding.ASCII.GetBytes(StorageKeyText));
@@ -147,7 +210,7 @@ public sealed partial class RedactionTests(AzuriteFixture azurite, PostgresServe
         return outcome;
     }
 
-    private async Task CliAsync(ControlPlaneWorld world, params string[] args)
+    private async Task<int> CliAsync(ControlPlaneWorld world, params string[] args)
     {
         var stdout = new StringWriter();
         var stderr = new StringWriter();
@@ -155,6 +218,7 @@ public sealed partial class RedactionTests(AzuriteFixture azurite, PostgresServe
         var code = await StrataCli.RunAsync(args, environment);
         _seen.Add(($"cli {string.Join(' ', args.Take(2))} (exit {code}) stdout", stdout.ToString()));
         _seen.Add(($"cli {string.Join(' ', args.Take(2))} (exit {code}) stderr", stderr.ToString()));
+        return code;
     }
 
     private static string Policies() => """
@@ -176,6 +240,12 @@ public sealed partial class RedactionTests(AzuriteFixture azurite, PostgresServe
           channels:
             - { name: platform, type: slack, url: { env: SLACK_URL } }
             - { name: failing, type: webhook, url: { env: HOOK_URL }, secret: { env: HOOK_SECRET } }
+        encryption:
+          keys:
+            - name: local
+              secret: { env: STRATA_KEK }
+          signing:
+            hmac: { env: STRATA_SIGNING_KEY }
         """;
 
     /// <summary>A third cluster nobody answers for (its token a canary), and a database whose password is wrong.</summary>

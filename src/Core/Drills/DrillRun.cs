@@ -22,6 +22,7 @@ namespace Strata.Core.Drills;
 public sealed class DrillRun(IClusterWriter target, IArtifactStore store, IRunHistory history, TimeProvider time, DrillOptions? options = null)
 {
     private static readonly ApiResource Namespaces = new("", "v1", "namespaces", "Namespace", false, ["create", "delete", "get"]);
+    private static readonly ApiResource RoleBindings = new("rbac.authorization.k8s.io", "v1", "rolebindings", "RoleBinding", true, ["create", "get"]);
     private const string SnapshotContents = "volumesnapshotcontents.snapshot.storage.k8s.io";
     private readonly DrillOptions _options = options ?? new DrillOptions();
 
@@ -136,10 +137,9 @@ public sealed class DrillRun(IClusterWriter target, IArtifactStore store, IRunHi
         scratch.Claimed.AddRange(mapping.Pairs.Values); // free until now: whatever is in them from here on is the drill's
         record = record with { Namespaces = mapping.Pairs.ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal) };
         await history.SaveDrillAsync(record, cancellationToken); // a worker that dies from here on leaves its namespaces named in the history
-        if (backup.Scope?.ClusterResources == "exclude")
-        {
-            await CreateNamespacesAsync(mapping, cancellationToken);
-        }
+        // Created here, not by the restore, so that each holds the drill's grant before anything is restored into it
+        // (the restore then finds the backup's Namespace objects existing, and leaves them).
+        await CreateNamespacesAsync(mapping, cancellationToken);
 
         var restore = await RestoreAsync(new RestoreRequest
         {
@@ -220,17 +220,40 @@ public sealed class DrillRun(IClusterWriter target, IArtifactStore store, IRunHi
         }
     }
 
-    /// <summary>Creates the scratch namespaces for a backup that holds no Namespace objects (a scope without cluster resources).</summary>
+    /// <summary>
+    /// Creates the scratch namespaces, each with a RoleBinding of <see cref="DrillOptions.NamespaceRole"/> to
+    /// <see cref="DrillOptions.NamespaceSubject"/>: the drill identity's reads and writes inside a scratch namespace
+    /// come from that binding, not from a cluster-wide grant (infra/kubernetes/drill.yaml). A refused binding fails the drill.
+    /// </summary>
     private async Task CreateNamespacesAsync(NamespaceMapping mapping, CancellationToken cancellationToken)
     {
+        var discovery = await target.DiscoverAsync(cancellationToken);
+        var namespaces = discovery.Find("", "namespaces") ?? Namespaces;
+        var roleBindings = discovery.Find(RoleBindings.Group, RoleBindings.Name) ?? RoleBindings;
         foreach (var name in mapping.Pairs.Values)
         {
-            await target.CreateAsync(Namespaces, null, new JsonObject
+            await target.CreateAsync(namespaces, null, new JsonObject
             {
                 ["apiVersion"] = "v1",
                 ["kind"] = "Namespace",
                 ["metadata"] = new JsonObject { ["name"] = name, ["labels"] = new JsonObject { [NamespaceMapping.NamespaceNameLabel] = name } },
             }, cancellationToken: cancellationToken);
+            if (_options.NamespaceRole is { } role)
+            {
+                await target.CreateAsync(roleBindings, name, new JsonObject
+                {
+                    ["apiVersion"] = "rbac.authorization.k8s.io/v1",
+                    ["kind"] = "RoleBinding",
+                    ["metadata"] = new JsonObject { ["name"] = role, ["namespace"] = name },
+                    ["roleRef"] = new JsonObject { ["apiGroup"] = "rbac.authorization.k8s.io", ["kind"] = "ClusterRole", ["name"] = role },
+                    ["subjects"] = new JsonArray(new JsonObject
+                    {
+                        ["kind"] = "ServiceAccount",
+                        ["name"] = _options.NamespaceSubject.Name,
+                        ["namespace"] = _options.NamespaceSubject.Namespace,
+                    }),
+                }, cancellationToken: cancellationToken);
+            }
         }
     }
 

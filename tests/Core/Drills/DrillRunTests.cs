@@ -43,7 +43,25 @@ public sealed class DrillRunTests
         Assert.Contains(RecordingCluster.Key("namespaces", null, scratch.Value), fakes.Prod.Deletes);
         Assert.DoesNotContain(fakes.Prod.Objects.Keys, k => k.Contains(scratch.Value, StringComparison.Ordinal));
         Assert.Equal("pv-data", fakes.Prod.Objects[RecordingCluster.Key("persistentvolumeclaims", "shop", "data")]["spec"]!["volumeName"]!.GetValue<string>());
-        Assert.Equal(2, drill.Counts["skippedExisting"]); // ClusterRoles reader and writer exist on prod: left as they are
+        // ClusterRoles reader and writer exist on prod, and the drill created the scratch namespace before the restore: left as they are.
+        Assert.Equal(3, drill.Counts["skippedExisting"]);
+    }
+
+    [Fact]
+    public async Task Scratch_EachScratchNamespace_GetsTheDrillRoleBindingBeforeAnythingIsRestoredIntoIt()
+    {
+        var fakes = await DrillFakes.CreateAsync();
+        var backup = await fakes.BackUpAsync();
+
+        var (drill, _, _) = await fakes.DrillAsync(backup);
+
+        Assert.Equal(DrillStatus.Passed, drill!.Status);
+        var scratch = Assert.Single(drill.Namespaces).Value;
+        var binding = RecordingCluster.Key("rolebindings.rbac.authorization.k8s.io", scratch, "strata-drill-namespace");
+        Assert.Contains(binding, fakes.Prod.Creates.Keys);
+        var inside = fakes.Prod.Creates.Where(c => c.Key != binding && c.Key.Split('/')[1] == scratch).ToList();
+        Assert.NotEmpty(inside);
+        Assert.All(inside, c => Assert.True(c.Value.Started > fakes.Prod.Creates[binding].Finished, $"{c.Key} was created before the drill's RoleBinding"));
     }
 
     [Fact]
