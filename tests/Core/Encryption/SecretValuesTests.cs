@@ -65,6 +65,23 @@ public class SecretValuesTests
     }
 
     [Fact]
+    public void DecryptInPlaceAndCheckDocument_PlainValueWhereEveryValueIsEncrypted_AreRefusedNamingIt_NotTheValue()
+    {
+        var secret = Secret();
+        SecretValues.EncryptInPlace(secret, Entry, Key);
+        secret.Json["data"]!["password"] = Convert.ToBase64String(Encoding.UTF8.GetBytes("planted"));
+        var document = KubeObjectJson.Serialize(secret);
+        using var values = new SecretValueKey(Key);
+
+        var restored = Assert.Throws<ArtifactDecryptionException>(() => SecretValues.DecryptInPlace(secret, Entry, Key));
+        var verified = Assert.Throws<ArtifactDecryptionException>(() => SecretValues.CheckDocument(document, Entry, values));
+
+        Assert.Equal(restored.Message, verified.Message);
+        Assert.Contains("data/password is not encrypted", restored.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(Convert.ToBase64String(Encoding.UTF8.GetBytes("planted")), restored.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void DecryptInPlace_AnotherEntry_IsRefused()
     {
         var secret = Secret();
