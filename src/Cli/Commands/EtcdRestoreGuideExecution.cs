@@ -4,6 +4,7 @@ using Strata.Cli.Output;
 using Strata.Core.Artifacts;
 using Strata.Core.Encryption;
 using Strata.Core.Etcd;
+using Strata.Core.Restore;
 using Strata.Core.Runs;
 
 namespace Strata.Cli.Commands;
@@ -19,14 +20,16 @@ namespace Strata.Cli.Commands;
 internal static class EtcdRestoreGuideExecution
 {
     public static async Task<int> RunAsync(
-        string backupId, string? directory, StoreLocation location, OutputMode output, CliEnvironment environment, Keyring? keyring, CancellationToken cancellationToken)
+        string backupId, string? directory, StoreLocation location, OutputMode output, CliEnvironment environment, Keyring? keyring, CancellationToken cancellationToken,
+        bool allowUnsigned = false)
     {
         if (!BackupId.IsValid(backupId))
         {
             return await environment.FailAsync($"'{backupId}' is not a backup id");
         }
 
-        var prefix = (await location.History.FindBackupAsync(backupId, cancellationToken))?.Location ?? await FindInStoreAsync(location, backupId, cancellationToken);
+        var recorded = await location.History.FindBackupAsync(backupId, cancellationToken);
+        var prefix = recorded?.Location ?? await FindInStoreAsync(location, backupId, cancellationToken);
         if (prefix is null)
         {
             return await environment.FailAsync($"no backup '{backupId}' in {location.HistoryWhere} or in the store at {location.ArtifactsWhere}");
@@ -36,7 +39,8 @@ internal static class EtcdRestoreGuideExecution
         OpenedBackup? opened;
         try
         {
-            opened = await BackupOpening.OpenAsync(location.Artifacts, prefix, keyring ?? Keyring.None, requireSignature: false, cancellationToken);
+            var trust = new RestoreOptions { Keyring = keyring ?? Keyring.None };
+            opened = await BackupOpening.OpenAsync(location.Artifacts, prefix, trust.Keyring, trust.SignatureRequiredFor(recorded, allowUnsigned), cancellationToken);
         }
         catch (InvalidDataException e)
         {
@@ -53,6 +57,11 @@ internal static class EtcdRestoreGuideExecution
         if (manifest is null)
         {
             return await environment.FailAsync($"backup {backupId} has no manifest: it never completed, so its etcd snapshot cannot be checked");
+        }
+
+        if (opened!.Signature.State != SignatureState.Valid)
+        {
+            await environment.Error.WriteLineAsync($"warning: backup {backupId}: {opened.Signature.Detail}; its hashes are checked, but not proven to be the ones written");
         }
 
         if (manifest.Etcd?.Snapshot is not { } snapshot)

@@ -118,6 +118,7 @@ public sealed class BackupCapture(
         Scheme = EncryptionRecord.CurrentScheme,
         Mode = sealing.Mode,
         WrappedKeys = sealing.Wrapped,
+        KeyCheck = KeyCheckValue.Of(sealing.Key),
         SecretValues = true,
         EncryptedArtifacts = sealing.Store.EncryptedPaths,
     };
@@ -171,8 +172,8 @@ public sealed class BackupCapture(
         }
 
         var manifest = BuildManifest(completed, run, plan, objectsFailed ? layers : new LayerCapture([archiveEntry]).Merge(layers), version) with { Encryption = Record(sealing) };
-        await ManifestFile.WriteAsync(store, record.Location, manifest, _options.Keyring.Signer, cancellationToken);
-        return new BackupOutcome(completed with { Artifacts = manifest.Artifacts, CompletedAt = manifest.CompletedAt }, manifest);
+        var (_, signature) = await ManifestFile.WriteAsync(store, record.Location, manifest, _options.Keyring.Signer, cancellationToken);
+        return new BackupOutcome(completed with { Artifacts = manifest.Artifacts, CompletedAt = manifest.CompletedAt, SignedBy = signature?.KeyId }, manifest);
     }
 
     /// <summary>Discovers, plans and captures the objects into the archive, committed unless nothing could be captured.</summary>
