@@ -42,7 +42,8 @@ public static class BackupOpening
         if (requireSignature && signature.State != SignatureState.Valid)
         {
             throw new BackupTrustException(BackupTrustReason.NotSigned,
-                $"backup {manifest.BackupId}: {signature.Detail}, and a valid signature by {keyring.Signer?.Name ?? "the configured signing key"} is required "
+                $"backup {manifest.BackupId}: {signature.Detail}, and a valid signature"
+                + (keyring.Signer is { } signer ? $" by {signer.Name}" : " (checked with strata.yaml's signing key: give --config)") + " is required "
                 + "(the run history records it as signed, or it is not in the run history and manifests are signed): its manifest and artifacts may have been replaced. "
                 + "Only for a backup known to be written unsigned, go ahead with --allow-unsigned");
         }

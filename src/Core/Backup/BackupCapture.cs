@@ -50,6 +50,7 @@ public sealed class BackupCapture(
         Sealing? sealing = null;
         try
         {
+            await ProbeSignerAsync(cancellationToken);
             sealing = await SealAsync(request.Encrypt, prefix, cancellationToken);
             var run = new CaptureRun(cluster, request.Scope, _options, progress, sealing?.Key);
             var outcome = await CaptureAsync(run, record, sealing, progress, cancellationToken);
@@ -73,6 +74,18 @@ public sealed class BackupCapture(
         finally
         {
             sealing?.Key.Dispose();
+        }
+    }
+
+    /// <summary>
+    /// Signs an empty probe with the keyring's signer (if any) before anything is written: a signing secret that cannot be
+    /// read or a Key Vault that cannot be reached fails the run up front, not after every artifact has been uploaded.
+    /// </summary>
+    private async Task ProbeSignerAsync(CancellationToken cancellationToken)
+    {
+        if (_options.Keyring.Signer is { } signer)
+        {
+            _ = await signer.SignAsync(ReadOnlyMemory<byte>.Empty, cancellationToken);
         }
     }
 
