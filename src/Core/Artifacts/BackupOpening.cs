@@ -62,7 +62,7 @@ public static class BackupOpening
         var wrapped = encryption.WrappedKeys.Concat(await SidecarsAsync(store, prefix, cancellationToken)).ToList();
         var dataKey = await UnwrapAsync(manifest.BackupId, wrapped, keyring, encryption.KeyCheck, cancellationToken);
         var encrypted = new HashSet<string>(encryption.EncryptedArtifacts, StringComparer.Ordinal);
-        return new OpenedBackup(prefix, manifest, signature, new BackupCipherStore(store, prefix, dataKey, encrypted.Contains), dataKey) { ManifestBytes = bytes };
+        return new OpenedBackup(prefix, manifest, signature, new BackupCipherStore(store, prefix, dataKey, encrypted.Contains) { ChunkSize = encryption.ChunkSize is > 0 and <= ChunkedFormat.MaxChunkSize ? encryption.ChunkSize : ChunkedFormat.DefaultChunkSize }, dataKey) { ManifestBytes = bytes };
     }
 
     /// <summary>
