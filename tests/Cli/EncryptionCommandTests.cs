@@ -158,7 +158,7 @@ public sealed class EncryptionCommandTests(AzuriteFixture azurite) : IClassFixtu
 
         // strata decrypt and the Python recipe write the same tree, byte for byte.
         var strata = Path.Combine(world.Dir.Path, "decrypted");
-        var (decryptCode, decryptOut, decryptError) = await RunAsync(world, "decrypt", "--backup", Id(backup), "--key", "env:STRATA_KEK", "--output", strata, "--store", world.Store);
+        var (decryptCode, decryptOut, decryptError) = await RunAsync(world, "decrypt", "--backup", Id(backup), "--config", world.ConfigPath, "--key", "env:STRATA_KEK", "--output", strata, "--store", world.Store);
         Assert.True(decryptCode == 0, decryptError + decryptOut);
         Assert.Contains("Signature", decryptOut);
         var keyFile = world.Dir.File("kek.b64", _kek);
@@ -194,7 +194,7 @@ public sealed class EncryptionCommandTests(AzuriteFixture azurite) : IClassFixtu
         }
 
         // A second decrypt into the same (now not empty) folder is refused.
-        var (again, _, againError) = await RunAsync(world, "decrypt", "--backup", Id(backup), "--key", "env:STRATA_KEK", "--output", strata, "--store", world.Store);
+        var (again, _, againError) = await RunAsync(world, "decrypt", "--backup", Id(backup), "--config", world.ConfigPath, "--key", "env:STRATA_KEK", "--output", strata, "--store", world.Store);
         Assert.Equal(2, again);
         Assert.Contains("exists and is not empty", againError);
     }
@@ -265,7 +265,7 @@ public sealed class EncryptionCommandTests(AzuriteFixture azurite) : IClassFixtu
         Assert.Equal(Secrets(world.Prod, "shop"), Secrets(world.Dr, "shop"));
 
         var strata = Path.Combine(world.Dir.Path, "decrypted");
-        var (decryptCode, _, decryptError) = await RunAsync(world, ["decrypt", "--backup", Id(backup), "--key", "env:STRATA_KEK", "--output", strata, .. remote]);
+        var (decryptCode, _, decryptError) = await RunAsync(world, ["decrypt", "--backup", Id(backup), "--config", world.ConfigPath, "--key", "env:STRATA_KEK", "--output", strata, .. remote]);
         Assert.True(decryptCode == 0, decryptError);
         Assert.True(File.Exists(Path.Combine(strata, "resources", "core", "v1", "secrets", "namespaces", "shop", "canary.json")));
     }
@@ -334,6 +334,87 @@ public sealed class EncryptionCommandTests(AzuriteFixture azurite) : IClassFixtu
         Assert.Equal(("signature", "manifest.sig"), (finding["check"]!.GetValue<string>(), finding["artifact"]!.GetValue<string>()));
     }
 
+    /// <summary>Puts the second backup's archive under the first with a manifest that agrees with it, as someone with write access to the store could.</summary>
+    private static async Task<byte[]> ReplaceManifestAndArchiveAsync(ControlPlaneWorld world, JsonObject first, JsonObject second)
+    {
+        var folder = Folder(world, first);
+        var archive = await File.ReadAllBytesAsync(Path.Combine(Folder(world, second), ArtifactLayout.ResourcesArchive));
+        Overwrite(Path.Combine(folder, ArtifactLayout.ResourcesArchive), archive);
+        var manifest = JsonNode.Parse(await File.ReadAllBytesAsync(Path.Combine(folder, ArtifactLayout.Manifest)))!;
+        var entry = manifest["artifacts"]!.AsArray().Single(a => a!["path"]!.GetValue<string>() == ArtifactLayout.ResourcesArchive)!;
+        entry["sha256"] = Convert.ToHexStringLower(SHA256.HashData(archive));
+        entry["size"] = archive.Length;
+        var bytes = Encoding.UTF8.GetBytes(manifest.ToJsonString());
+        Overwrite(Path.Combine(folder, ArtifactLayout.Manifest), bytes);
+        return bytes;
+    }
+
+    [Fact]
+    public async Task SignatureDeleted_ManifestAndArchiveReplaced_IsRefusedByRestoreAndDrill_NamingTheMissingSignature()
+    {
+        await using var world = await StartAsync();
+        var first = await BackUpAsync(world);
+        world.Prod.Create(SampleApplication.Obj("v1", "ConfigMap", "shop", "planted", extra: o => o["data"] = new JsonObject { ["x"] = "y" }));
+        var second = await BackUpAsync(world);
+        Assert.StartsWith("local:hmac:", first["signedBy"]!.GetValue<string>(), StringComparison.Ordinal); // the run history knows it was signed
+        await ReplaceManifestAndArchiveAsync(world, first, second);
+        var signature = Path.Combine(Folder(world, first), ArtifactLayout.ManifestSignature);
+        File.SetAttributes(signature, FileAttributes.Normal);
+        File.Delete(signature);
+
+        var (drillCode, drillOut, drillError) = await RunAsync(world, "drill", "run", "--config", world.ConfigPath, "--policy", "nightly", "--cluster", "prod",
+            "--backup", Id(first), "--store", world.Store, "-o", "json");
+        var (restoreCode, _, restoreError) = await RestoreAsync(world, Id(first), "--config", world.ConfigPath);
+
+        Assert.True(drillCode != 0, drillError + drillOut);
+        Assert.Contains("the manifest is not signed", drillOut + drillError);
+        Assert.Equal(2, restoreCode);
+        Assert.Contains("the manifest is not signed", restoreError);
+        Assert.Contains("--allow-unsigned", restoreError);
+        Assert.Contains("nothing was restored", restoreError);
+        Assert.Null(world.Dr.Store.Get(world.Dr.Store.FindType("", "configmaps")!, "shop", "planted"));
+
+        // Without the signature, only encryption stands in the way (the planted archive's Secret values are under another data
+        // key). A backup whose signature is gone but whose artifacts are its own goes ahead when asked for by name, reported unsigned.
+        var (plantedCode, _, plantedError) = await RestoreAsync(world, Id(first), "--config", world.ConfigPath, "--allow-unsigned");
+        Assert.Equal(2, plantedCode);
+        Assert.Contains("does not authenticate", plantedError);
+        var secondSignature = Path.Combine(Folder(world, second), ArtifactLayout.ManifestSignature);
+        File.SetAttributes(secondSignature, FileAttributes.Normal);
+        File.Delete(secondSignature);
+        var (refusedCode, _, _) = await RestoreAsync(world, Id(second), "--config", world.ConfigPath);
+        Assert.Equal(2, refusedCode);
+        var (allowedCode, allowedOut, allowedError) = await RestoreAsync(world, Id(second), "--config", world.ConfigPath, "--allow-unsigned");
+        Assert.True(allowedCode == 0, allowedError + allowedOut);
+        var restore = JsonNode.Parse(allowedOut)!;
+        Assert.Equal("Unsigned", restore["signature"]!["state"]!.GetValue<string>());
+        Assert.Contains(restore["problems"]!.AsArray(), p => p!["reason"]?.GetValue<string>() == "Unsigned");
+    }
+
+    [Fact]
+    public async Task SignatureForgedWithAnotherKey_ManifestAndArchiveReplaced_IsRefusedByRestore_NamingTheKey()
+    {
+        await using var world = await StartAsync();
+        var first = await BackUpAsync(world);
+        world.Prod.Create(SampleApplication.Obj("v1", "ConfigMap", "shop", "planted", extra: o => o["data"] = new JsonObject { ["x"] = "y" }));
+        var second = await BackUpAsync(world);
+        var manifest = await ReplaceManifestAndArchiveAsync(world, first, second);
+        var forger = Strata.Adapters.Encryption.HmacManifestSigner.FromBytes(RandomNumberGenerator.GetBytes(32));
+        var forged = await forger.SignAsync(manifest);
+        Overwrite(Path.Combine(Folder(world, first), ArtifactLayout.ManifestSignature),
+            System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(forged, Strata.Core.Serialization.StrataJson.Default.ManifestSignature));
+
+        var (restoreCode, _, restoreError) = await RestoreAsync(world, Id(first), "--config", world.ConfigPath);
+        var (decryptCode, _, decryptError) = await RunAsync(world, "decrypt", "--backup", Id(first), "--config", world.ConfigPath, "--output", Path.Combine(world.Dir.Path, "out"), "--store", world.Store);
+
+        Assert.Equal(2, restoreCode);
+        Assert.Contains(forged.KeyId, restoreError);
+        Assert.Contains("--allow-unsigned", restoreError);
+        Assert.Null(world.Dr.Store.Get(world.Dr.Store.FindType("", "configmaps")!, "shop", "planted"));
+        Assert.Equal(2, decryptCode);
+        Assert.Contains(forged.KeyId, decryptError);
+    }
+
     [Fact]
     public async Task WrongKey_IsRefused_NamingTheKeysTheBackupIsWrappedFor()
     {
@@ -341,7 +422,8 @@ public sealed class EncryptionCommandTests(AzuriteFixture azurite) : IClassFixtu
         var backup = await BackUpAsync(world);
         world.Variables["OTHER_KEK"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
 
-        var (code, _, error) = await RestoreAsync(world, Id(backup), "--key", "env:OTHER_KEK");
+        // No strata.yaml here, so nothing checks the (valid) signature of this signed backup: past it by name, to the keys.
+        var (code, _, error) = await RestoreAsync(world, Id(backup), "--key", "env:OTHER_KEK", "--allow-unsigned");
 
         Assert.Equal(2, code);
         Assert.Contains($"backup {Id(backup)} is encrypted, and no key unwraps its data key", error);
@@ -351,7 +433,7 @@ public sealed class EncryptionCommandTests(AzuriteFixture azurite) : IClassFixtu
         Assert.DoesNotContain(_kek, error);
         Assert.Null(world.Dr.Store.Get(world.Dr.Store.FindType("", "namespaces")!, null, "shop"));
 
-        var (decryptCode, _, decryptError) = await RunAsync(world, "decrypt", "--backup", Id(backup), "--key", "env:OTHER_KEK", "--output", Path.Combine(world.Dir.Path, "out"), "--store", world.Store);
+        var (decryptCode, _, decryptError) = await RunAsync(world, "decrypt", "--backup", Id(backup), "--key", "env:OTHER_KEK", "--allow-unsigned", "--output", Path.Combine(world.Dir.Path, "out"), "--store", world.Store);
         Assert.Equal(2, decryptCode);
         Assert.Contains("no key unwraps its data key", decryptError);
     }
@@ -411,7 +493,7 @@ public sealed class EncryptionCommandTests(AzuriteFixture azurite) : IClassFixtu
 
         world.Variables.Remove("STRATA_KEK");
         var strata = Path.Combine(world.Dir.Path, "decrypted");
-        var (decryptCode, _, decryptError) = await RunAsync(world, "decrypt", "--backup", Id(backup), "--key", "env:NEW_KEK", "--output", strata, "--store", world.Store);
+        var (decryptCode, _, decryptError) = await RunAsync(world, "decrypt", "--backup", Id(backup), "--config", world.ConfigPath, "--key", "env:NEW_KEK", "--output", strata, "--store", world.Store);
         Assert.True(decryptCode == 0, decryptError);
         Assert.Contains(_canary, Encoding.UTF8.GetString(Convert.FromBase64String(
             JsonNode.Parse(File.ReadAllBytes(Path.Combine(strata, "resources", "core", "v1", "secrets", "namespaces", "shop", "canary.json")))!["data"]!["token"]!.GetValue<string>())));

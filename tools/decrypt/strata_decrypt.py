@@ -23,6 +23,7 @@ import argparse
 import base64
 import binascii
 import hashlib
+import hmac
 import json
 import os
 import re
@@ -44,6 +45,7 @@ TAG_SIZE = 16
 MAX_CHUNK_SIZE = 16 * 1024 * 1024
 MAX_DOCUMENT_BYTES = 8 * 1024 * 1024
 KEK_AAD = b"strata:v1:kek"
+KEY_CHECK_LABEL = b"strata:v1:key-check"
 LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration"
 BASE64URL = re.compile(r"^[A-Za-z0-9_-]*$")
 COPY_BUFFER = 1 << 16
@@ -90,8 +92,21 @@ def load_key_file(path):
     return ("local:aes:" + hashlib.sha256(b"strata-kek-id" + kek).hexdigest()[:16], "A256GCM", kek)
 
 
-def unwrap(key_file, wrappings):
+def key_check_passes(data_key, key_check):
+    """The manifest's encryption.keyCheck (base64 of HMAC-SHA256(data key, "strata:v1:key-check")); none: no check."""
+    if key_check is None:
+        return True
+    expected = hmac.new(data_key, KEY_CHECK_LABEL, hashlib.sha256).digest()
+    try:
+        stored = base64.b64decode(key_check, validate=True)
+    except binascii.Error:
+        return False
+    return hmac.compare_digest(expected, stored)
+
+
+def unwrap(key_file, wrappings, key_check=None):
     key_id, algorithm, key = load_key_file(key_file)
+    failed = []
     for wrapped in wrappings:
         if wrapped.get("keyId") != key_id or wrapped.get("algorithm") != algorithm:
             continue
@@ -106,7 +121,14 @@ def unwrap(key_file, wrappings):
             raise Refused(f"key {key_id} cannot unwrap the data key (the wrapping is damaged)") from None
         if len(data_key) != 32:
             raise Refused(f"the data key unwrapped by {key_id} has {len(data_key)} bytes, not 32")
+        if not key_check_passes(data_key, key_check):
+            # A keys/ sidecar is not signed: anyone with a public key can wrap a key of their own. Try the next wrapping.
+            failed.append(wrapped.get("keyId", "?"))
+            continue
         return data_key
+    if failed:
+        raise Refused(f"key {key_id} unwraps a key that fails the manifest's keyCheck ({len(failed)} wrapping(s)): "
+                      "not this backup's data key (a planted keys/ sidecar?)")
     listed = ", ".join(sorted({w.get("keyId", "?") for w in wrappings})) or "none"
     raise Refused(f"key {key_id} ({algorithm}) did not wrap this backup's data key; it is wrapped by: {listed}")
 
@@ -439,10 +461,13 @@ def main(argv=None):
         with open(os.path.join(args.backup, "manifest.json"), "rb") as f:
             manifest = json.load(f)
         data_key = None
+        key_check = (manifest.get("encryption") or {}).get("keyCheck")
         if args.data_key:
             data_key = parse_data_key(args.data_key)
+            if not key_check_passes(data_key, key_check):
+                raise Refused("--data-key fails the manifest's keyCheck: it is not this backup's data key")
         elif args.key and manifest.get("encryption"):
-            data_key = unwrap(args.key, read_wrappings(args.backup, manifest))
+            data_key = unwrap(args.key, read_wrappings(args.backup, manifest), key_check)
         summary = export(args.backup, data_key, args.output)
     except Refused as e:
         print(f"strata_decrypt: {e}", file=sys.stderr)

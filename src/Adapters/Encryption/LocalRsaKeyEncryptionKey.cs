@@ -86,7 +86,7 @@ public sealed class LocalRsaKeyEncryptionKey : IKeyEncryptionKey
     public Task<WrappedKey> WrapAsync(DataKey dataKey, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(dataKey);
-        var wrapped = _rsa.Encrypt(dataKey.Bytes.ToArray(), RSAEncryptionPadding.OaepSHA256);
+        var wrapped = _rsa.Encrypt(dataKey.Bytes, RSAEncryptionPadding.OaepSHA256); // from the span: no copy of the key left to zero
         return Task.FromResult(new WrappedKey(KeyId, KeyWrapAlgorithms.RsaOaep256, Convert.ToBase64String(wrapped)) { Name = Name });
     }
 

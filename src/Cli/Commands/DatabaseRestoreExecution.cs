@@ -14,7 +14,7 @@ namespace Strata.Cli.Commands;
 /// </summary>
 internal static class DatabaseRestoreExecution
 {
-    public sealed record Request(string BackupId, string Database, string? ToDatabase, string? ToPod, string? ToCluster, bool Clean);
+    public sealed record Request(string BackupId, string Database, string? ToDatabase, string? ToPod, string? ToCluster, bool Clean, bool AllowUnsigned = false);
 
     public static async Task<int> RunAsync(string? configuration, Request request, StoreLocation location, OutputMode output, CliEnvironment environment, CancellationToken cancellationToken)
     {
@@ -45,7 +45,7 @@ internal static class DatabaseRestoreExecution
             OpenedBackup? opened;
             try
             {
-                opened = await BackupOpening.OpenAsync(context.Stores.Default, backup.Location, context.Keyring, context.RestoreOptions.RequireSignature, cancellationToken);
+                opened = await BackupOpening.OpenAsync(context.Stores.Default, backup.Location, context.Keyring, context.RestoreOptions.SignatureRequiredFor(backup, request.AllowUnsigned), cancellationToken);
             }
             catch (Exception e) when (e is BackupTrustException or InvalidDataException)
             {
@@ -53,6 +53,11 @@ internal static class DatabaseRestoreExecution
             }
 
             using var openedBackup = opened;
+            if (opened is { Signature.State: not Core.Encryption.SignatureState.Valid })
+            {
+                await environment.Error.WriteLineAsync($"warning: backup {backup.Id}: {opened.Signature.Detail}; its hashes are checked, but not proven to be the ones written");
+            }
+
             var dumps = opened?.Manifest.Databases ?? [];
             if (dumps.FirstOrDefault(d => d.Namespace == ns && d.Target == targetName && d.Database == databaseName) is not { } dump)
             {

@@ -23,11 +23,15 @@ internal static class DecryptCommand
         var config = new Option<string?>("--config") { Description = "strata.yaml: its encryption keys (tried after --key) and its signing key." };
         var keys = new KeyOptions();
         var store = new StoreOptions();
+        var allowUnsigned = new Option<bool>("--allow-unsigned")
+        {
+            Description = "Decrypt a backup without a valid manifest signature where one is required: only for a backup known to be written unsigned.",
+        };
         // --output is the folder (as the Python recipe names it), so the format is --format here.
         var output = new Option<string>("--format") { Description = "Output format: table or json.", DefaultValueFactory = _ => "table" }.AcceptOnlyFromAmong("table", "json");
         var command = new Command("decrypt", "Write a backup as plain files (Secret values and encrypted artifacts decrypted) for kubectl apply and pg_restore.")
         {
-            backup, outputDir, config, output,
+            backup, outputDir, config, output, allowUnsigned,
         };
         keys.AddTo(command);
         store.AddTo(command);
@@ -61,7 +65,9 @@ internal static class DecryptCommand
             OpenedBackup? opened;
             try
             {
-                opened = await BackupOpening.OpenAsync(location.Artifacts, prefix, keyring, requireSignature: false, ct);
+                var recorded = await location.History.FindBackupAsync(backupId, ct);
+                var required = new Core.Restore.RestoreOptions { Keyring = keyring }.SignatureRequiredFor(recorded, parsed.GetValue(allowUnsigned));
+                opened = await BackupOpening.OpenAsync(location.Artifacts, prefix, keyring, required, ct);
             }
             catch (Exception e) when (e is BackupTrustException or InvalidDataException)
             {

@@ -138,7 +138,13 @@ internal static class DemoDatabases
             }
 
             await environment.Error.WriteLineAsync("strata demo: databases — restoring the dump into a new database, shop_restored, as 'strata restore create --database shop/shop-db/shop --to-database shop_restored' would...");
-            await DumpRestore.RestoreAsync(admin, context.Stores.Default, record.Location, dump, "shop_restored", clean: false, cancellationToken);
+            // Opened like every restore (its signature checked, an encrypted dump decrypted as it streams), not read raw from the store.
+            using (var opened = await BackupOpening.OpenAsync(context.Stores.Default, record.Location, context.Keyring, context.RestoreOptions.SignatureRequiredFor(record), cancellationToken)
+                ?? throw new InvalidDataException($"backup {record.Id} has no manifest at {record.Location}"))
+            {
+                await DumpRestore.RestoreAsync(admin, opened.Artifacts, record.Location, dump, "shop_restored", clean: false, cancellationToken);
+            }
+
             var restored = await admin.QueryValueAsync("shop_restored", "select count(*) from sales.orders", cancellationToken);
             var original = await admin.QueryValueAsync("shop", "select count(*) from sales.orders", cancellationToken);
             await environment.Error.WriteLineAsync($"strata demo: databases — sales.orders: {original} rows in shop, {restored} in shop_restored.");

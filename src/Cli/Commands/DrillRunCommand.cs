@@ -25,16 +25,20 @@ internal static class DrillRunCommand
         var output = CommonOptions.Output();
         var store = new StoreOptions();
         var keys = new KeyOptions();
+        var allowUnsigned = new Option<bool>("--allow-unsigned")
+        {
+            Description = "Drill a backup without a valid manifest signature where one is required: only for a backup known to be written unsigned. It is reported unsigned.",
+        };
         var command = new Command("run", "Run a policy's restore drill now: restore where it harms nothing, wait for the assertions, measure the RTO.")
         {
-            config, policy, cluster, backup, output,
+            config, policy, cluster, backup, output, allowUnsigned,
         };
         store.AddTo(command);
         keys.AddTo(command);
         command.SetAction(async (parsed, ct) =>
         {
             var progress = Progress.ForDrill(environment);
-            var options = new ControlPlaneOptions { Restore = new RestoreOptions { Scratch = RestoreExecution.ScratchFile }, DrillProgress = progress };
+            var options = new ControlPlaneOptions { Restore = new RestoreOptions { Scratch = RestoreExecution.ScratchFile, AllowUnsigned = parsed.GetValue(allowUnsigned) }, DrillProgress = progress };
             (ControlPlaneContext Context, IDisposable Resources) handle;
             try
             {

@@ -4,6 +4,7 @@ using Strata.Cli.Output;
 using Strata.Core.Artifacts;
 using Strata.Core.Encryption;
 using Strata.Core.Etcd;
+using Strata.Core.Restore;
 
 namespace Strata.Cli.Commands;
 
@@ -18,7 +19,8 @@ namespace Strata.Cli.Commands;
 internal static class EtcdRestoreGuideExecution
 {
     public static async Task<int> RunAsync(
-        string backupId, string? directory, StoreLocation location, OutputMode output, CliEnvironment environment, Keyring? keyring, CancellationToken cancellationToken)
+        string backupId, string? directory, StoreLocation location, OutputMode output, CliEnvironment environment, Keyring? keyring, CancellationToken cancellationToken,
+        bool allowUnsigned = false)
     {
         var (prefix, notFound) = await BackupLookup.FindAsync(location, backupId, cancellationToken);
         if (prefix is null)
@@ -26,11 +28,14 @@ internal static class EtcdRestoreGuideExecution
             return await environment.FailAsync(notFound!);
         }
 
+        var recorded = await location.History.FindBackupAsync(backupId, cancellationToken);
+
         // Opened like every restore: its signature checked, its data key unwrapped (an encrypted snapshot decrypts as it streams).
         OpenedBackup? opened;
         try
         {
-            opened = await BackupOpening.OpenAsync(location.Artifacts, prefix, keyring ?? Keyring.None, requireSignature: false, cancellationToken);
+            var trust = new RestoreOptions { Keyring = keyring ?? Keyring.None };
+            opened = await BackupOpening.OpenAsync(location.Artifacts, prefix, trust.Keyring, trust.SignatureRequiredFor(recorded, allowUnsigned), cancellationToken);
         }
         catch (InvalidDataException e)
         {
@@ -47,6 +52,11 @@ internal static class EtcdRestoreGuideExecution
         if (manifest is null)
         {
             return await environment.FailAsync($"backup {backupId} has no manifest: it never completed, so its etcd snapshot cannot be checked");
+        }
+
+        if (opened!.Signature.State != SignatureState.Valid)
+        {
+            await environment.Error.WriteLineAsync($"warning: backup {backupId}: {opened.Signature.Detail}; its hashes are checked, but not proven to be the ones written");
         }
 
         if (manifest.Etcd?.Snapshot is not { } snapshot)

@@ -23,6 +23,11 @@ internal static class RestoreCreateCommand
         }.AcceptOnlyFromAmong("skip", "update");
         var dryRun = new Option<bool>("--dry-run") { Description = "Have the server validate every object (dryRun=All) and report what would happen; nothing is changed." };
         var allowIncomplete = new Option<bool>("--allow-incomplete") { Description = "Restore from a backup without a manifest (its artifacts cannot be checked)." };
+        var allowUnsigned = new Option<bool>("--allow-unsigned")
+        {
+            Description = "Restore from a backup without a valid manifest signature where one is required (the run history records it as signed, or it is "
+                + "only in the store and manifests are signed): only for a backup known to be written unsigned. It is reported unsigned.",
+        };
         var priorities = CommonOptions.List("--priorities", "Resources to restore ahead of the other built-in or custom resources, in this order (merged into the default order, never replacing it).");
         var store = new StoreOptions();
         var keys = new KeyOptions();
@@ -33,7 +38,7 @@ internal static class RestoreCreateCommand
         var toDatabase = new Option<string?>("--to-database") { Description = "With --database: the database to restore into (default: the dumped database's name); created when missing." };
         var toPod = new Option<string?>("--to-pod") { Description = "With --database: the pod whose tools restore it (default: the target's pod in strata.yaml)." };
         var clean = new Option<bool>("--clean") { Description = "With --database: restore over a database that has tables, dropping what the dump recreates (refused without it)." };
-        var config = new Option<string?>("--config") { Description = "strata.yaml (default $STRATA_CONFIG), for --database; for objects, its encryption keys and signing key." };
+        var config = new Option<string?>("--config") { Description = "strata.yaml (default $STRATA_CONFIG), for --database; for objects and --etcd, its encryption keys and signing key." };
         var etcd = new Option<bool>("--etcd")
         {
             Description = "Write a restore guide for the backup's etcd snapshot instead of restoring objects: the snapshot (checked) and restore-etcd.sh, "
@@ -44,7 +49,7 @@ internal static class RestoreCreateCommand
         var command = new Command("create", "Restore a backup's objects into a cluster, in dependency order — or, with --remote, ask the control plane to; with --etcd, write the etcd snapshot and a restore script for the operator.") { fromBackup };
         cluster.AddTo(command);
         selection.AddTo(command);
-        foreach (var option in new Option[] { mappings, existing, dryRun, allowIncomplete, priorities, output, database, toDatabase, toPod, clean, config, etcd, toDir })
+        foreach (var option in new Option[] { mappings, existing, dryRun, allowIncomplete, allowUnsigned, priorities, output, database, toDatabase, toPod, clean, config, etcd, toDir })
         {
             command.Options.Add(option);
         }
@@ -62,7 +67,7 @@ internal static class RestoreCreateCommand
         // What steers an object or database restore: nothing of it applies to the etcd guide, which restores nothing.
         Option[] notForEtcd =
         [
-            .. cluster.All, selection.IncludeNamespaces, selection.ExcludeNamespaces, selection.Selector, selection.IncludeResources, selection.ExcludeResources, mappings, existing, dryRun, allowIncomplete, priorities, database, toDatabase, toPod, clean, config,
+            .. cluster.All, selection.IncludeNamespaces, selection.ExcludeNamespaces, selection.Selector, selection.IncludeResources, selection.ExcludeResources, mappings, existing, dryRun, allowIncomplete, priorities, database, toDatabase, toPod, clean,
             remote.Remote, toCluster,
         ];
         command.SetAction(async (parsed, ct) =>
@@ -75,10 +80,12 @@ internal static class RestoreCreateCommand
                     return await environment.FailAsync($"{misplaced.Name} does not go with --etcd: the etcd restore guide writes files for the operator and touches no cluster");
                 }
 
-                var (guideKeys, guideKeyError) = keys.Resolve(parsed, environment);
+                // strata.yaml's keyring, signer included: the guide hands the operator a snapshot to restore, so its signature is checked like any restore's.
+                var (guideKeys, guideKeyError) = await keys.ResolveAsync(parsed, environment, parsed.GetValue(config), ct);
                 return guideKeys is null
                     ? await environment.FailAsync(guideKeyError!)
-                    : await EtcdRestoreGuideExecution.RunAsync(parsed.GetValue(fromBackup)!, parsed.GetValue(toDir), store.Resolve(parsed, environment), outputMode, environment, guideKeys, ct);
+                    : await EtcdRestoreGuideExecution.RunAsync(parsed.GetValue(fromBackup)!, parsed.GetValue(toDir), store.Resolve(parsed, environment), outputMode, environment, guideKeys, ct,
+                        parsed.GetValue(allowUnsigned));
             }
 
             if (parsed.GetValue(toDir) is not null)
@@ -94,7 +101,7 @@ internal static class RestoreCreateCommand
                 }
 
                 var databaseRequest = new DatabaseRestoreExecution.Request(
-                    parsed.GetValue(fromBackup)!, dumped, parsed.GetValue(toDatabase), parsed.GetValue(toPod), parsed.GetValue(toCluster), parsed.GetValue(clean));
+                    parsed.GetValue(fromBackup)!, dumped, parsed.GetValue(toDatabase), parsed.GetValue(toPod), parsed.GetValue(toCluster), parsed.GetValue(clean), parsed.GetValue(allowUnsigned));
                 var databaseOutput = parsed.GetValue(output) == "json" ? OutputMode.Json : OutputMode.Table;
                 return await DatabaseRestoreExecution.RunAsync(parsed.GetValue(config), databaseRequest, store.Resolve(parsed, environment), databaseOutput, environment, ct);
             }
@@ -168,6 +175,7 @@ internal static class RestoreCreateCommand
                     ExistingResourcePolicy = existingPolicy,
                     DryRun = parsed.GetValue(dryRun),
                     AllowIncomplete = parsed.GetValue(allowIncomplete),
+                    AllowUnsigned = parsed.GetValue(allowUnsigned),
                     Priorities = CommonOptions.Values(parsed.GetValue(priorities)),
                     RequestedBy = RemoteRequest.RequestedBy(environment, "restore create"),
                 };

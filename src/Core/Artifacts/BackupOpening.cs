@@ -37,10 +37,15 @@ public static class BackupOpening
                 $"backup {manifest.BackupId}: {signature.Detail}: the manifest was changed after it was signed, so no hash in it can be trusted");
         }
 
+        // A missing signature, one by a key Strata does not hold, and one the signer could not check are all "not valid":
+        // anyone who can write to the store can delete manifest.sig or sign with a key of their own.
         if (requireSignature && signature.State != SignatureState.Valid)
         {
             throw new BackupTrustException(BackupTrustReason.NotSigned,
-                $"backup {manifest.BackupId}: {signature.Detail}, and a signature by {keyring.Signer?.Name ?? "the configured signing key"} is required");
+                $"backup {manifest.BackupId}: {signature.Detail}, and a valid signature"
+                + (keyring.Signer is { } signer ? $" by {signer.Name}" : " (checked with strata.yaml's signing key: give --config)") + " is required "
+                + "(the run history records it as signed, or it is not in the run history and manifests are signed): its manifest and artifacts may have been replaced. "
+                + "Only for a backup known to be written unsigned, go ahead with --allow-unsigned");
         }
 
         if (manifest.Encryption is not { } encryption)
@@ -55,14 +60,15 @@ public static class BackupOpening
         }
 
         var wrapped = encryption.WrappedKeys.Concat(await SidecarsAsync(store, prefix, cancellationToken)).ToList();
-        var dataKey = await UnwrapAsync(manifest.BackupId, wrapped, keyring, cancellationToken);
+        var dataKey = await UnwrapAsync(manifest.BackupId, wrapped, keyring, encryption.KeyCheck, cancellationToken);
         var encrypted = new HashSet<string>(encryption.EncryptedArtifacts, StringComparer.Ordinal);
-        return new OpenedBackup(prefix, manifest, signature, new BackupCipherStore(store, prefix, dataKey, encrypted.Contains), dataKey) { ManifestBytes = bytes };
+        return new OpenedBackup(prefix, manifest, signature, new BackupCipherStore(store, prefix, dataKey, encrypted.Contains) { ChunkSize = encryption.ChunkSize is > 0 and <= ChunkedFormat.MaxChunkSize ? encryption.ChunkSize : ChunkedFormat.DefaultChunkSize }, dataKey) { ManifestBytes = bytes };
     }
 
     /// <summary>
     /// What <c>manifest.sig</c> says about <paramref name="manifest"/>'s bytes: unsigned when there is none; invalid when it
-    /// is unreadable or does not match; unknown key when <paramref name="signer"/> (if any) cannot check its key.
+    /// is unreadable or does not match; unknown key when <paramref name="signer"/> (if any) cannot check its key;
+    /// unverifiable when the signer failed (its exception's message in the detail).
     /// </summary>
     public static async Task<SignatureCheck> CheckSignatureAsync(
         IArtifactStore store, string prefix, byte[] manifest, IManifestSigner? signer, CancellationToken cancellationToken = default)
@@ -92,7 +98,20 @@ public static class BackupOpening
             return new SignatureCheck(SignatureState.UnknownKey, signature, $"signed by {signature.KeyId} ({signature.Algorithm}); no signing key is configured to check it");
         }
 
-        return await signer.VerifyAsync(manifest, signature, cancellationToken) switch
+        bool? verified;
+        try
+        {
+            verified = await signer.VerifyAsync(manifest, signature, cancellationToken);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // Core cannot name the adapters' exceptions (a Key Vault outage, a secret that cannot be read, a bad key): the
+            // signature is then not known to be valid, which is refused like an invalid one where a signature is required.
+            return new SignatureCheck(SignatureState.Unverifiable, signature,
+                $"the signature by {signature.KeyId} ({signature.Algorithm}) could not be checked with {signer.Name}: {e.Message}");
+        }
+
+        return verified switch
         {
             true => new SignatureCheck(SignatureState.Valid, signature, $"valid ({signature.Algorithm}, key {signature.KeyId})"),
             false => new SignatureCheck(SignatureState.Invalid, signature, $"the signature by {signature.KeyId} ({signature.Algorithm}) does not match the manifest"),
@@ -130,9 +149,13 @@ public static class BackupOpening
 
     /// <summary>
     /// The data key, unwrapped by the first key that can: those that say they made one of the wrappings first, then every
-    /// other key that can unwrap, against each wrapping of its algorithm. None: one error naming what is there and what was tried.
+    /// other key that can unwrap, against each wrapping of its algorithm. With <paramref name="keyCheck"/> (the signed
+    /// manifest's <see cref="EncryptionRecord.KeyCheck"/>), an unwrapped key that does not match it is passed over: a
+    /// sidecar is not signed, and anyone with a public key-encryption key can wrap a key of their own. None: one error
+    /// naming what is there and what was tried.
     /// </summary>
-    public static async Task<DataKey> UnwrapAsync(string backupId, IReadOnlyList<WrappedKey> wrapped, Keyring keyring, CancellationToken cancellationToken = default)
+    public static async Task<DataKey> UnwrapAsync(
+        string backupId, IReadOnlyList<WrappedKey> wrapped, Keyring keyring, string? keyCheck = null, CancellationToken cancellationToken = default)
     {
         var tried = new List<string>();
         var transient = false;
@@ -143,15 +166,25 @@ public static class BackupOpening
         {
             foreach (var candidate in candidates)
             {
+                DataKey unwrapped;
                 try
                 {
-                    return await kek.UnwrapAsync(candidate, cancellationToken);
+                    unwrapped = await kek.UnwrapAsync(candidate, cancellationToken);
                 }
                 catch (KeyUnwrapException e)
                 {
                     transient |= e.IsTransient;
                     tried.Add($"{kek.Name} on {candidate.KeyId}: {e.Message}");
+                    continue;
                 }
+
+                if (keyCheck is null || KeyCheckValue.Matches(unwrapped, keyCheck))
+                {
+                    return unwrapped;
+                }
+
+                unwrapped.Dispose();
+                tried.Add($"{kek.Name} on {candidate.KeyId}{(candidate.Name is null ? "" : $" ({candidate.Name})")}: unwraps a key that fails the manifest's key check (not this backup's data key; a planted sidecar?)");
             }
 
             if (candidates.Count == 0)

@@ -16,20 +16,21 @@ public static class ManifestFile
     /// <paramref name="signer"/>: serialize → sign those exact bytes → <c>manifest.sig</c> → <c>manifest.json</c>, so the
     /// manifest stays the commit marker and is never visible without its signature.
     /// </summary>
-    /// <returns>The bytes written.</returns>
-    public static async Task<byte[]> WriteAsync(
+    /// <returns>The bytes written, and the signature written beside them (null when unsigned).</returns>
+    public static async Task<(byte[] Bytes, ManifestSignature? Signature)> WriteAsync(
         IArtifactStore store, string backupPrefix, BackupManifest manifest, IManifestSigner? signer = null, CancellationToken cancellationToken = default)
     {
         var bytes = Serialize(manifest);
+        ManifestSignature? signature = null;
         if (signer is not null)
         {
-            var signature = await signer.SignAsync(bytes, cancellationToken);
+            signature = await signer.SignAsync(bytes, cancellationToken);
             await WriteBlobAsync(store, ArtifactLayout.ArtifactKey(backupPrefix, ArtifactLayout.ManifestSignature),
                 JsonSerializer.SerializeToUtf8Bytes(signature, StrataJson.Default.ManifestSignature), cancellationToken);
         }
 
         await WriteBlobAsync(store, ArtifactLayout.ArtifactKey(backupPrefix, ArtifactLayout.Manifest), bytes, cancellationToken);
-        return bytes;
+        return (bytes, signature);
     }
 
     /// <summary>The bytes a manifest is stored (and signed) as.</summary>

@@ -50,6 +50,7 @@ public sealed class BackupCapture(
         Sealing? sealing = null;
         try
         {
+            await ProbeSignerAsync(cancellationToken);
             sealing = await SealAsync(request.Encrypt, prefix, cancellationToken);
             var run = new CaptureRun(cluster, request.Scope, _options, progress, sealing?.Key);
             var outcome = await CaptureAsync(run, record, sealing, progress, cancellationToken);
@@ -73,6 +74,18 @@ public sealed class BackupCapture(
         finally
         {
             sealing?.Key.Dispose();
+        }
+    }
+
+    /// <summary>
+    /// Signs an empty probe with the keyring's signer (if any) before anything is written: a signing secret that cannot be
+    /// read or a Key Vault that cannot be reached fails the run up front, not after every artifact has been uploaded.
+    /// </summary>
+    private async Task ProbeSignerAsync(CancellationToken cancellationToken)
+    {
+        if (_options.Keyring.Signer is { } signer)
+        {
+            _ = await signer.SignAsync(ReadOnlyMemory<byte>.Empty, cancellationToken);
         }
     }
 
@@ -118,6 +131,7 @@ public sealed class BackupCapture(
         Scheme = EncryptionRecord.CurrentScheme,
         Mode = sealing.Mode,
         WrappedKeys = sealing.Wrapped,
+        KeyCheck = KeyCheckValue.Of(sealing.Key),
         SecretValues = true,
         EncryptedArtifacts = sealing.Store.EncryptedPaths,
     };
@@ -171,8 +185,8 @@ public sealed class BackupCapture(
         }
 
         var manifest = BuildManifest(completed, run, plan, objectsFailed ? layers : new LayerCapture([archiveEntry]).Merge(layers), version) with { Encryption = Record(sealing) };
-        await ManifestFile.WriteAsync(store, record.Location, manifest, _options.Keyring.Signer, cancellationToken);
-        return new BackupOutcome(completed with { Artifacts = manifest.Artifacts, CompletedAt = manifest.CompletedAt }, manifest);
+        var (_, signature) = await ManifestFile.WriteAsync(store, record.Location, manifest, _options.Keyring.Signer, cancellationToken);
+        return new BackupOutcome(completed with { Artifacts = manifest.Artifacts, CompletedAt = manifest.CompletedAt, SignedBy = signature?.KeyId }, manifest);
     }
 
     /// <summary>Discovers, plans and captures the objects into the archive, committed unless nothing could be captured.</summary>

@@ -283,7 +283,7 @@ public static class DrillWorker
         DrillRecord finished;
         try
         {
-            using var opened = await Artifacts.BackupOpening.OpenAsync(context.Stores.Default, backup.Location, context.Keyring, context.RestoreOptions.RequireSignature, deadline.Token);
+            using var opened = await Artifacts.BackupOpening.OpenAsync(context.Stores.Default, backup.Location, context.Keyring, context.RestoreOptions.SignatureRequiredFor(backup), deadline.Token);
             drill = drill with { Signature = opened?.Signature };
             var result = opened is not null
                 ? await new Etcd.EtcdRebuildDrill(opened.Artifacts, context.EtcdRehearsals, context.Etcd, context.Time)
@@ -336,7 +336,7 @@ public static class DrillWorker
         try
         {
             // Opened (its signature checked, its dumps decrypted as they are read) like the objects the drill restored.
-            using var opened = await Artifacts.BackupOpening.OpenAsync(context.Stores.Default, backup.Location, context.Keyring, context.RestoreOptions.RequireSignature, deadline.Token)
+            using var opened = await Artifacts.BackupOpening.OpenAsync(context.Stores.Default, backup.Location, context.Keyring, context.RestoreOptions.SignatureRequiredFor(backup), deadline.Token)
                 ?? throw new InvalidDataException($"backup {backup.Id} has no manifest at {backup.Location}");
             var client = await context.Clusters.ConnectAsync(context.Configuration.FindCluster(backup.Cluster)!, deadline.Token);
             var connector = new Databases.DatabaseConnector(client, client, context.HostCommands, context.Secrets);

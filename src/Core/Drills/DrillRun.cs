@@ -120,12 +120,33 @@ public sealed class DrillRun(IClusterWriter target, IArtifactStore store, IRunHi
         };
     }
 
+    /// <summary>
+    /// The backup's manifest as <see cref="BackupOpening"/> reads it (its signature checked as the restore will check it),
+    /// so the drill plans its namespaces from a manifest it can trust, not one read raw from the store.
+    /// </summary>
+    private async Task<BackupManifest> OpenedManifestAsync(BackupRecord backup, CancellationToken cancellationToken)
+    {
+        OpenedBackup? opened;
+        try
+        {
+            opened = await BackupOpening.OpenAsync(store, backup.Location, _options.Restore.Keyring, _options.Restore.SignatureRequiredFor(backup), cancellationToken);
+        }
+        catch (BackupTrustException e)
+        {
+            throw new DrillAbortedException($"refused: {e.Message}; nothing was restored");
+        }
+
+        using (opened)
+        {
+            return opened?.Manifest ?? throw new DrillAbortedException($"backup {backup.Id} has no manifest: it never completed");
+        }
+    }
+
     private async Task<DrillRecord> ScratchAsync(
         DrillRequest request, DrillRecord record, ScratchState scratch, IProgress<DrillProgress>? progress, CancellationToken cancellationToken)
     {
         var backup = request.Backup;
-        var manifest = await ManifestFile.ReadAsync(store, backup.Location, cancellationToken)
-            ?? throw new DrillAbortedException($"backup {backup.Id} has no manifest: it never completed");
+        var manifest = await OpenedManifestAsync(backup, cancellationToken);
         var sources = manifest.Counts.ByNamespace.Keys.Order(StringComparer.Ordinal).ToList();
         if (sources.Count == 0)
         {

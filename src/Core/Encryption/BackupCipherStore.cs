@@ -46,9 +46,12 @@ public sealed class BackupCipherStore(IArtifactStore inner, string backupPrefix,
     {
         await foreach (var info in inner.ListAsync(prefix, cancellationToken))
         {
-            yield return EncryptedPath(info.Key) is not null && ChunkedFormat.PlaintextLength(info.Size) is { } size ? info with { Size = size } : info;
+            yield return EncryptedPath(info.Key) is not null && ChunkedFormat.PlaintextLength(info.Size, ChunkSize) is { } size ? info with { Size = size } : info;
         }
     }
+
+    /// <summary>Plaintext bytes per chunk of the encrypted artifacts (the manifest's <see cref="EncryptionRecord.ChunkSize"/>), for the sizes <see cref="ListAsync"/> reports. Default <see cref="ChunkedFormat.DefaultChunkSize"/>.</summary>
+    public int ChunkSize { get; init; } = ChunkedFormat.DefaultChunkSize;
 
     /// <inheritdoc />
     public Task<ArtifactDeletion> DeleteAsync(string key, CancellationToken cancellationToken = default) => inner.DeleteAsync(key, cancellationToken);

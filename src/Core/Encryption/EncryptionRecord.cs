@@ -27,6 +27,13 @@ public sealed record EncryptionRecord
     /// <summary>Artifacts stored whole in the chunked format, by path; their manifest size and SHA-256 are of the plaintext.</summary>
     public IReadOnlyList<string> EncryptedArtifacts { get; init; } = [];
 
+    /// <summary>
+    /// The data key's check value (<see cref="KeyCheckValue"/>): every key unwrapped from a wrapping (in the manifest or a
+    /// sidecar) must match it, or it is not this backup's key. Written by every capture; a manifest without it is read
+    /// without the check.
+    /// </summary>
+    public string? KeyCheck { get; init; }
+
     /// <summary>Plaintext bytes per chunk of the encrypted artifacts.</summary>
     public int ChunkSize { get; init; } = 64 * 1024;
 }

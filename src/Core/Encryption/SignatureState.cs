@@ -14,4 +14,7 @@ public enum SignatureState
 
     /// <summary>Signed by a key Strata does not hold, so it cannot be checked.</summary>
     UnknownKey,
+
+    /// <summary>The signer failed while checking it (a Key Vault outage, a secret that cannot be read): it is not known to be valid.</summary>
+    Unverifiable,
 }

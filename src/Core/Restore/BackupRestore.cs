@@ -209,7 +209,7 @@ public sealed class BackupRestore(
         OpenedBackup? opened;
         try
         {
-            opened = await BackupOpening.OpenAsync(store, prefix, _options.Keyring, _options.RequireSignature, cancellationToken);
+            opened = await BackupOpening.OpenAsync(store, prefix, _options.Keyring, _options.SignatureRequiredFor(recorded, request.AllowUnsigned), cancellationToken);
         }
         catch (InvalidDataException e)
         {

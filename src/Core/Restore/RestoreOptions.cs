@@ -34,6 +34,26 @@ public sealed record RestoreOptions
     /// </summary>
     public Encryption.Keyring Keyring { get; init; } = Encryption.Keyring.None;
 
-    /// <summary>Refuse a backup whose manifest is not signed by <see cref="Keyring"/>'s signer. Default false: an unsigned (older) backup restores, reported unsigned.</summary>
+    /// <summary>
+    /// Refuse every backup whose manifest is not signed by <see cref="Keyring"/>'s signer, whatever the run history says.
+    /// Default false: the signature is required as <see cref="SignatureRequiredFor"/> says.
+    /// </summary>
     public bool RequireSignature { get; init; }
+
+    /// <summary>
+    /// Open a backup without a valid signature (reported unsigned) even where one is required: <c>--allow-unsigned</c>, for
+    /// a backup known to be written before signing. Default false.
+    /// </summary>
+    public bool AllowUnsigned { get; init; }
+
+    /// <summary>
+    /// Whether the backup <paramref name="recorded"/> (null: found only in the store) must carry a valid signature to be
+    /// opened: when the run history says it was signed (<see cref="Runs.BackupRecord.SignedBy"/> — the history is kept
+    /// apart from the artifacts, so deleting <c>manifest.sig</c> does not change it), or when it is not in the history and
+    /// <see cref="Keyring"/> has a signer; never with <see cref="AllowUnsigned"/> or <paramref name="allowUnsigned"/>. A
+    /// backup the history records as unsigned (written before signing) opens, reported unsigned.
+    /// </summary>
+    public bool SignatureRequiredFor(Runs.BackupRecord? recorded, bool allowUnsigned = false) =>
+        !AllowUnsigned && !allowUnsigned
+        && (RequireSignature || recorded?.SignedBy is not null || (recorded is null && Keyring.Signer is not null));
 }

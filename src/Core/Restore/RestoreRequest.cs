@@ -54,6 +54,12 @@ public sealed record RestoreRequest
     /// <summary>Restore from a backup that has no manifest (its artifacts cannot be checked).</summary>
     public bool AllowIncomplete { get; init; }
 
+    /// <summary>
+    /// Restore from a backup without a valid manifest signature where one is required (<see cref="RestoreOptions.SignatureRequiredFor"/>):
+    /// <c>--allow-unsigned</c>, for a backup written before signing. It is reported unsigned.
+    /// </summary>
+    public bool AllowUnsigned { get; init; }
+
     /// <summary>Who or what asked, recorded on the run (<see cref="RestoreRecord.RequestedBy"/>).</summary>
     public string? RequestedBy { get; init; }
 

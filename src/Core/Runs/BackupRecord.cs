@@ -55,6 +55,13 @@ public sealed record BackupRecord
     /// <summary>When retention deleted the artifacts; the record stays as history.</summary>
     public DateTimeOffset? ExpiredAt { get; init; }
 
+    /// <summary>
+    /// The key id that signed the manifest at capture (<c>manifest.sig</c>); null when it was written unsigned. The run
+    /// history is kept apart from the artifacts, so this is what tells a restore that a missing or foreign signature was
+    /// not there to begin with: a backup recorded as signed is opened only with a valid signature.
+    /// </summary>
+    public string? SignedBy { get; init; }
+
     /// <summary>Who or what asked for the backup (schedule-tick, a CI pipeline, a person).</summary>
     public string? RequestedBy { get; init; }
 

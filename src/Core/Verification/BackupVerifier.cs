@@ -133,7 +133,8 @@ public sealed class BackupVerifier(IArtifactStore store, IReadOnlyList<IArtifact
     /// </summary>
     private async Task<OpenedBackup?> OpenAsync(BackupRecord backup, VerificationFindings findings, CancellationToken cancellationToken)
     {
-        var requireSignature = _keyring.Signer is not null;
+        // Signed manifests are required where manifests are signed, and for a backup the run history records as signed.
+        var requireSignature = _keyring.Signer is not null || backup.SignedBy is not null;
         OpenedBackup? opened;
         try
         {
@@ -168,7 +169,9 @@ public sealed class BackupVerifier(IArtifactStore store, IReadOnlyList<IArtifact
         var message = $"{opened.Signature.Detail}: its hashes are not proven to be the ones written";
         if (requireSignature && opened.Signature.State != SignatureState.Valid)
         {
-            findings.Error("unsigned", $"{message}, and manifests are signed by {_keyring.Signer!.Name}", ArtifactLayout.ManifestSignature);
+            findings.Error(opened.Signature.State == SignatureState.Unverifiable ? "signature" : "unsigned",
+                backup.SignedBy is { } signedBy ? $"{message}, and the run history records it as signed by {signedBy}" : $"{message}, and manifests are signed by {_keyring.Signer!.Name}",
+                ArtifactLayout.ManifestSignature);
         }
         else if (opened.Signature.State == SignatureState.UnknownKey)
         {

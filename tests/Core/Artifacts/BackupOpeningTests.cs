@@ -130,6 +130,65 @@ public sealed class BackupOpeningTests
     }
 
     [Fact]
+    public async Task Capture_Signed_RecordsTheSigningKeyIdAndTheKeyCheck()
+    {
+        var outcome = await CaptureAsync(new Keyring([_kek], _signer), EncryptionMode.Secrets);
+
+        using var opened = await BackupOpening.OpenAsync(_store, Prefix(outcome), new Keyring([_kek], _signer), requireSignature: true);
+
+        Assert.Equal(opened!.Signature.Signature!.KeyId, outcome.Record.SignedBy);
+        Assert.StartsWith("local:hmac:", outcome.Record.SignedBy, StringComparison.Ordinal);
+        Assert.True(KeyCheckValue.Matches(opened.DataKey!, opened.Manifest.Encryption!.KeyCheck!));
+    }
+
+    [Fact]
+    public async Task OpenAsync_PlantedSidecarWrappingAnotherKey_IsPassedOver_AndTheRealKeyOpens()
+    {
+        var outcome = await CaptureAsync(new Keyring([_kek], _signer), EncryptionMode.Secrets);
+        var planter = LocalAesKeyEncryptionKey.FromBytes("planter", RandomNumberGenerator.GetBytes(32));
+        using var chosen = DataKey.Create();
+        var planted = await planter.WrapAsync(chosen);
+        _store.Artifacts[ArtifactLayout.ArtifactKey(Prefix(outcome), ArtifactLayout.WrappedKeyPath(DateTimeOffset.UtcNow, planted.KeyId))] =
+            JsonSerializer.SerializeToUtf8Bytes(planted, StrataJson.Default.WrappedKey);
+
+        using var opened = await BackupOpening.OpenAsync(_store, Prefix(outcome), new Keyring([planter, _kek], _signer), requireSignature: true);
+        var refused = await Assert.ThrowsAsync<BackupTrustException>(() => BackupOpening.OpenAsync(_store, Prefix(outcome), new Keyring([planter], _signer), requireSignature: true));
+
+        Assert.False(opened!.DataKey!.Bytes.SequenceEqual(chosen.Bytes));
+        Assert.True(KeyCheckValue.Matches(opened.DataKey, opened.Manifest.Encryption!.KeyCheck!));
+        Assert.Equal(BackupTrustReason.NoKeyUnwraps, refused.Reason);
+        Assert.Contains($"planter on {planted.KeyId}", refused.Message);
+        Assert.Contains("fails the manifest's key check", refused.Message);
+    }
+
+    [Fact]
+    public async Task OpenAsync_SignerFails_IsUnverifiable_RefusedWhenASignatureIsRequired()
+    {
+        var outcome = await CaptureAsync(new Keyring([_kek], _signer), EncryptionMode.Secrets);
+        var failing = new FailingSigner(new CryptographicException("the vault is down"));
+
+        var refused = await Assert.ThrowsAsync<BackupTrustException>(() => BackupOpening.OpenAsync(_store, Prefix(outcome), new Keyring([_kek], failing), requireSignature: true));
+        using var opened = await BackupOpening.OpenAsync(_store, Prefix(outcome), new Keyring([_kek], failing), requireSignature: false);
+
+        Assert.Equal(BackupTrustReason.NotSigned, refused.Reason);
+        Assert.Contains("could not be checked", refused.Message);
+        Assert.Contains("the vault is down", refused.Message);
+        Assert.Contains("--allow-unsigned", refused.Message);
+        Assert.Equal(SignatureState.Unverifiable, opened!.Signature.State);
+    }
+
+    [Fact]
+    public async Task OpenAsync_SignedByAnotherKey_IsRefusedWhenASignatureIsRequired()
+    {
+        var outcome = await CaptureAsync(new Keyring([_kek], HmacManifestSigner.FromBytes(RandomNumberGenerator.GetBytes(32))), EncryptionMode.Secrets);
+
+        var refused = await Assert.ThrowsAsync<BackupTrustException>(() => BackupOpening.OpenAsync(_store, Prefix(outcome), new Keyring([_kek], _signer), requireSignature: true));
+
+        Assert.Equal(BackupTrustReason.NotSigned, refused.Reason);
+        Assert.Contains(outcome.Record.SignedBy!, refused.Message);
+    }
+
+    [Fact]
     public async Task Capture_KeyThatFailsToWrap_FailsTheRunBeforeAnythingIsWritten()
     {
         var error = await Assert.ThrowsAsync<KeyUnwrapException>(() => CaptureAsync(new Keyring([new RecordingKey("broken")], null), EncryptionMode.All));
@@ -139,11 +198,29 @@ public sealed class BackupOpeningTests
     }
 
     [Fact]
+    public async Task Capture_SignerThatCannotSign_FailsTheRunBeforeAnythingIsWritten()
+    {
+        await Assert.ThrowsAsync<CryptographicException>(() => CaptureAsync(new Keyring([_kek], new FailingSigner(new CryptographicException("no secret"))), EncryptionMode.All));
+
+        Assert.Empty(_store.Artifacts);
+    }
+
+    [Fact]
     public async Task Capture_EncryptWithoutAnyKey_FailsTheRunBeforeAnythingIsWritten()
     {
         await Assert.ThrowsAsync<KeyUnwrapException>(() => CaptureAsync(Keyring.None, EncryptionMode.Secrets));
 
         Assert.Empty(_store.Artifacts);
+    }
+
+    /// <summary>A signer whose checks fail as an adapter's would (a Key Vault outage, a secret that cannot be read).</summary>
+    private sealed class FailingSigner(Exception failure) : IManifestSigner
+    {
+        public string Name => "failing";
+
+        public Task<ManifestSignature> SignAsync(ReadOnlyMemory<byte> manifest, CancellationToken cancellationToken = default) => Task.FromException<ManifestSignature>(failure);
+
+        public Task<bool?> VerifyAsync(ReadOnlyMemory<byte> manifest, ManifestSignature signature, CancellationToken cancellationToken = default) => Task.FromException<bool?>(failure);
     }
 
     /// <summary>A key that matches nothing, fails to wrap, and counts the unwraps asked of it.</summary>
