@@ -210,7 +210,7 @@ public sealed class EncryptionCommandTests(AzuriteFixture azurite) : IClassFixtu
         await File.WriteAllBytesAsync(archive, bytes);
         var output = Path.Combine(world.Dir.Path, "decrypted");
 
-        var (code, _, error) = await RunAsync(world, "decrypt", "--backup", Id(backup), "--key", "env:STRATA_KEK", "--output", output, "--store", world.Store);
+        var (code, _, error) = await RunAsync(world, "decrypt", "--backup", Id(backup), "--config", world.ConfigPath, "--key", "env:STRATA_KEK", "--output", output, "--store", world.Store);
 
         Assert.Equal(2, code);
         Assert.Contains(ArtifactLayout.ResourcesArchive, error);
@@ -232,7 +232,7 @@ public sealed class EncryptionCommandTests(AzuriteFixture azurite) : IClassFixtu
         Directory.CreateDirectory(output);
         File.SetUnixFileMode(output, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute | UnixFileMode.GroupRead | UnixFileMode.GroupExecute);
 
-        var (code, _, error) = await RunAsync(world, "decrypt", "--backup", Id(backup), "--key", "env:STRATA_KEK", "--output", output, "--store", world.Store);
+        var (code, _, error) = await RunAsync(world, "decrypt", "--backup", Id(backup), "--config", world.ConfigPath, "--key", "env:STRATA_KEK", "--output", output, "--store", world.Store);
 
         Assert.Equal(2, code);
         Assert.Contains($"{output} exists with mode 0750", error);

@@ -100,7 +100,7 @@ public sealed partial class RedactionTests(AzuriteFixture azurite, PostgresServe
         var plaintext = Directory.CreateTempSubdirectory("strata-redaction-");
         try
         {
-            Assert.Equal(0, await CliAsync(world, "decrypt", "--backup", backupId, "--key", "env:STRATA_KEK", "--output", Path.Combine(plaintext.FullName, "out"), "--store", world.Store));
+            Assert.Equal(0, await CliAsync(world, "decrypt", "--backup", backupId, "--config", world.ConfigPath, "--key", "env:STRATA_KEK", "--output", Path.Combine(plaintext.FullName, "out"), "--store", world.Store));
         }
         finally
         {
