@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.IO.Compression;
 using System.Security.Cryptography;
 using System.Text;
@@ -18,7 +17,6 @@ namespace Strata.Cli.Tests;
 /// </summary>
 public sealed class EncryptionCommandTests(AzuriteFixture azurite) : IClassFixture<AzuriteFixture>
 {
-    private const string Python = "/usr/bin/python3";
     private const string Policies = """
           - name: nightly
             clusters: [prod]
@@ -108,28 +106,7 @@ public sealed class EncryptionCommandTests(AzuriteFixture azurite) : IClassFixtu
             }), StringComparer.Ordinal);
     }
 
-    private static SortedDictionary<string, byte[]> Tree(string root) => new(
-        Directory.EnumerateFiles(root, "*", SearchOption.AllDirectories)
-            .ToDictionary(f => Path.GetRelativePath(root, f).Replace(Path.DirectorySeparatorChar, '/'), File.ReadAllBytes),
-        StringComparer.Ordinal);
 
-    private static async Task<(int ExitCode, string Stdout, string Stderr)> PythonAsync(params string[] arguments)
-    {
-        Assert.True(File.Exists(Python), $"{Python} is needed to check strata decrypt against tools/decrypt/strata_decrypt.py (.ci/run installs python3-cryptography)");
-        var start = new ProcessStartInfo(Python) { RedirectStandardOutput = true, RedirectStandardError = true };
-        start.ArgumentList.Add(Path.Combine(Repository.Root, "tools", "decrypt", "strata_decrypt.py"));
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
-        await process.WaitForExitAsync(timeout.Token);
-        return (process.ExitCode, await stdout, await stderr);
-    }
 
     [Fact]
     public async Task BackupRestoreDecrypt_LocalStore_NoPlaintextStored_SecretsRestoredByteForByte_DecryptEqualsPython()
@@ -163,11 +140,11 @@ public sealed class EncryptionCommandTests(AzuriteFixture azurite) : IClassFixtu
         Assert.Contains("Signature", decryptOut);
         var keyFile = world.Dir.File("kek.b64", _kek);
         var python = Path.Combine(world.Dir.Path, "python");
-        var run = await PythonAsync(Folder(world, backup), "--key", keyFile, "--output", python);
+        var run = await StrataDecryptScript.RunAsync(Folder(world, backup), "--key", keyFile, "--output", python);
         Assert.True(run.ExitCode == 0, $"strata_decrypt.py exited {run.ExitCode}: {run.Stderr}");
-        var expected = Tree(strata);
-        Assert.Equal(expected.Keys, Tree(python).Keys);
-        foreach (var (path, bytes) in Tree(python))
+        var expected = StrataDecryptScript.Tree(strata);
+        Assert.Equal(expected.Keys, StrataDecryptScript.Tree(python).Keys);
+        foreach (var (path, bytes) in StrataDecryptScript.Tree(python))
         {
             Assert.True(expected[path].AsSpan().SequenceEqual(bytes), $"{path} differs between strata decrypt and strata_decrypt.py");
         }
@@ -479,7 +456,7 @@ public sealed class EncryptionCommandTests(AzuriteFixture azurite) : IClassFixtu
         var backup = await BackUpAsync(world);
         var newKek = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
         world.Variables["NEW_KEK"] = newKek;
-        var artifactsBefore = Tree(Folder(world, backup));
+        var artifactsBefore = StrataDecryptScript.Tree(Folder(world, backup));
 
         var (code, output, error) = await RunAsync(world, "key", "rewrap", "--backup", Id(backup), "--key", "env:STRATA_KEK", "--new-key", "env:NEW_KEK", "--store", world.Store, "-o", "json");
 
@@ -487,7 +464,7 @@ public sealed class EncryptionCommandTests(AzuriteFixture azurite) : IClassFixtu
         var result = JsonNode.Parse(output)!;
         Assert.Equal(2, result["keys"]!.AsArray().Count);
         Assert.StartsWith(Folder(world, backup), Path.Combine(world.Store, result["sidecar"]!.GetValue<string>()), StringComparison.Ordinal);
-        var after = Tree(Folder(world, backup));
+        var after = StrataDecryptScript.Tree(Folder(world, backup));
         Assert.All(artifactsBefore, a => Assert.Equal(a.Value, after[a.Key])); // nothing rewritten
         Assert.Single(after.Keys.Except(artifactsBefore.Keys), k => k.StartsWith(ArtifactLayout.KeysFolder, StringComparison.Ordinal));
 

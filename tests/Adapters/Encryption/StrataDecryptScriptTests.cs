@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
@@ -23,7 +22,6 @@ namespace Strata.Adapters.Tests.Encryption;
 /// </summary>
 public sealed class StrataDecryptScriptTests : IDisposable
 {
-    private const string Python = "/usr/bin/python3";
     private const string Password = "p\u00e4ss\"w\\rd\u0001\n\t\u00fc\u20ac\ud83d\udd11 \u0000end";
 
     private static readonly ApiResource Secrets = new("", "v1", "secrets", "Secret", true, ["get", "list"]);
@@ -55,8 +53,8 @@ public sealed class StrataDecryptScriptTests : IDisposable
 
         var python = Path.Combine(_folder.FullName, "python");
         var run = kind == Kek.DataKey
-            ? await RunScriptAsync(Path.Combine(store.Location, _prefix), "--data-key", Convert.ToBase64String(dataKey.Bytes), "--output", python)
-            : await RunScriptAsync(Path.Combine(store.Location, _prefix), "--key", keyFile, "--output", python);
+            ? await StrataDecryptScript.RunAsync(Path.Combine(store.Location, _prefix), "--data-key", Convert.ToBase64String(dataKey.Bytes), "--output", python)
+            : await StrataDecryptScript.RunAsync(Path.Combine(store.Location, _prefix), "--key", keyFile, "--output", python);
         Assert.True(run.ExitCode == 0, $"strata_decrypt.py exited {run.ExitCode}: {run.Stderr}");
 
         var dotnet = Path.Combine(_folder.FullName, "dotnet");
@@ -65,9 +63,9 @@ public sealed class StrataDecryptScriptTests : IDisposable
         var view = new BackupCipherStore(store, _prefix, unwrapped, manifest.Encryption.EncryptedArtifacts.Contains);
         var summary = await PlaintextExport.ExportAsync(view, _prefix, manifest, manifestBytes, unwrapped, (path, ct) => CreateAsync(dotnet, path));
 
-        var expected = Tree(dotnet);
-        Assert.Equal(expected.Keys, Tree(python).Keys);
-        foreach (var (path, bytes) in Tree(python))
+        var expected = StrataDecryptScript.Tree(dotnet);
+        Assert.Equal(expected.Keys, StrataDecryptScript.Tree(python).Keys);
+        foreach (var (path, bytes) in StrataDecryptScript.Tree(python))
         {
             Assert.True(expected[path].AsSpan().SequenceEqual(bytes), $"{path} differs between strata_decrypt.py and PlaintextExport");
         }
@@ -106,7 +104,7 @@ public sealed class StrataDecryptScriptTests : IDisposable
         await File.WriteAllBytesAsync(dump, bytes);
 
         var output = Path.Combine(_folder.FullName, "out");
-        var run = await RunScriptAsync(Path.Combine(store.Location, _prefix), "--key", keyFile, "--output", output);
+        var run = await StrataDecryptScript.RunAsync(Path.Combine(store.Location, _prefix), "--key", keyFile, "--output", output);
 
         Assert.Equal(1, run.ExitCode);
         Assert.Contains("'databases/shop/pg/app.dump': chunk 1 does not authenticate", run.Stderr);
@@ -129,7 +127,7 @@ public sealed class StrataDecryptScriptTests : IDisposable
         Directory.CreateDirectory(output);
         File.SetUnixFileMode(output, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute | UnixFileMode.GroupRead | UnixFileMode.GroupExecute);
 
-        var run = await RunScriptAsync(Path.Combine(store.Location, _prefix), "--key", keyFile, "--output", output);
+        var run = await StrataDecryptScript.RunAsync(Path.Combine(store.Location, _prefix), "--key", keyFile, "--output", output);
 
         Assert.Equal(1, run.ExitCode);
         Assert.Contains($"'{output}' exists with mode 0750", run.Stderr);
@@ -145,7 +143,7 @@ public sealed class StrataDecryptScriptTests : IDisposable
         using var dataKey = DataKey.Create();
         await WriteBackupAsync(store, dataKey, kek, sidecar: false);
 
-        var run = await RunScriptAsync(Path.Combine(store.Location, _prefix), "--key", otherKeyFile, "--output", Path.Combine(_folder.FullName, "out"));
+        var run = await StrataDecryptScript.RunAsync(Path.Combine(store.Location, _prefix), "--key", otherKeyFile, "--output", Path.Combine(_folder.FullName, "out"));
 
         Assert.Equal(1, run.ExitCode);
         Assert.Contains("did not wrap this backup's data key", run.Stderr);
@@ -285,25 +283,5 @@ public sealed class StrataDecryptScriptTests : IDisposable
         return Task.FromResult<Stream>(new FileStream(file, FileMode.CreateNew, FileAccess.Write));
     }
 
-    private static SortedDictionary<string, byte[]> Tree(string root) => new(
-        Directory.EnumerateFiles(root, "*", SearchOption.AllDirectories)
-            .ToDictionary(f => Path.GetRelativePath(root, f).Replace(Path.DirectorySeparatorChar, '/'), File.ReadAllBytes),
-        StringComparer.Ordinal);
 
-    private static async Task<(int ExitCode, string Stdout, string Stderr)> RunScriptAsync(params string[] arguments)
-    {
-        var start = new ProcessStartInfo(Python) { RedirectStandardOutput = true, RedirectStandardError = true };
-        start.ArgumentList.Add(Path.Combine(Repository.Root, "tools", "decrypt", "strata_decrypt.py"));
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
-        await process.WaitForExitAsync(timeout.Token);
-        return (process.ExitCode, await stdout, await stderr);
-    }
 }
