@@ -20,5 +20,6 @@ namespace Strata.Core.Serialization;
 [JsonSerializable(typeof(RestoreRecord))]
 [JsonSerializable(typeof(DrillRecord))]
 [JsonSerializable(typeof(Status.FleetStatus))]
+[JsonSerializable(typeof(Coverage.CoverageReport))]
 [JsonSerializable(typeof(Volumes.VolumeSnapshotArtifact))]
 public sealed partial class StrataJson : JsonSerializerContext;

@@ -25,4 +25,7 @@ public sealed record FleetStatus
 
     /// <summary>Messages rejected so far.</summary>
     public int RejectedMessages { get; init; }
+
+    /// <summary>The latest coverage survey of each configured cluster that has one (what nothing protects), in configuration order.</summary>
+    public IReadOnlyList<Coverage.CoverageReport> Coverage { get; init; } = [];
 }
