@@ -27,8 +27,8 @@ public static class HandlerApp
     {
         var access = authorization ?? RequestAuthorization.FromSettings(Environment.GetEnvironmentVariable);
         var builder = WebApplication.CreateSlimBuilder(args);
-        var port = Environment.GetEnvironmentVariable("FUNCTIONS_CUSTOMHANDLER_PORT")
-            ?? Environment.GetEnvironmentVariable("FUNCTIONS_HTTPWORKER_PORT");
+        var port = Environment.GetEnvironmentVariable(AppSettings.CustomHandlerPort)
+            ?? Environment.GetEnvironmentVariable(AppSettings.HttpWorkerPort);
         if (port is not null)
         {
             builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
@@ -47,7 +47,7 @@ public static class HandlerApp
 
     private static async Task<ControlPlaneContext> FromSettings(CancellationToken cancellationToken)
     {
-        var home = Environment.GetEnvironmentVariable("STRATA_HOME") ?? Path.Combine(Path.GetTempPath(), "strata");
+        var home = Environment.GetEnvironmentVariable(AppSettings.Home) ?? Path.Combine(Path.GetTempPath(), "strata");
         var location = StoreLocation.Resolve(null, null, null, Environment.GetEnvironmentVariable, home);
         var (context, _) = await ControlPlaneFactory.CreateAsync(null, location, Environment.GetEnvironmentVariable, TimeProvider.System, cancellationToken: cancellationToken);
 
