@@ -93,10 +93,10 @@ resource app 'Microsoft.Web/sites@2024-04-01' = {
     serverFarmId: plan.id
     httpsOnly: true
     virtualNetworkSubnetId: empty(subnetId) ? null : subnetId
+    // Only what Flex Consumption accepts: ftpsState, alwaysOn, linuxFxVersion, functionAppScaleLimit and the like are
+    // rejected or moved to functionAppConfig there ("Flex Consumption plan deprecations").
     siteConfig: {
       minTlsVersion: '1.2'
-      ftpsState: 'Disabled'
-      http20Enabled: true
       appSettings: [for setting in items(union(hostSettings, strataSettings)): { name: setting.key, value: setting.value }]
     }
     functionAppConfig: {

@@ -7,7 +7,8 @@ namespace Strata.Infra.Tests;
 /// infra/ through the Bicep CLI as CI runs it: build and lint with no diagnostic at all, the production parameter
 /// file compiles, a parameter file missing a required value fails naming it, and nothing needs the network.
 /// </summary>
-public sealed partial class BicepCliTests(CompiledInfra compiled) : IClassFixture<CompiledInfra>
+[Collection(InfraCollection.Name)]
+public sealed partial class BicepCliTests(CompiledInfra compiled)
 {
     private static string MainBicep => Path.Combine(Bicep.InfraFolder, "main.bicep");
 

@@ -2,7 +2,7 @@ using System.Text.Json.Nodes;
 
 namespace Strata.Infra.Tests;
 
-/// <summary>infra/main.bicep compiled once per test class (bicep build into a temporary folder), and the run that did it.</summary>
+/// <summary>infra/main.bicep compiled once for the test collection (bicep build into a temporary folder), and the run that did it.</summary>
 public sealed class CompiledInfra : IAsyncLifetime
 {
     private readonly string _folder = Path.Combine(Path.GetTempPath(), "strata-infra-" + Guid.NewGuid().ToString("N"));

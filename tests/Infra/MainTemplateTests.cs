@@ -11,7 +11,8 @@ namespace Strata.Infra.Tests;
 /// with no shared keys, the pipeline's queues as the code names them, Key Vault that cannot be purged, and a
 /// Flex Consumption custom handler whose settings are the ones the code reads, all identity-based.
 /// </summary>
-public sealed class MainTemplateTests(CompiledInfra compiled) : IClassFixture<CompiledInfra>
+[Collection(InfraCollection.Name)]
+public sealed class MainTemplateTests(CompiledInfra compiled)
 {
     private ArmTemplate Main => compiled.Main;
 
@@ -177,6 +178,11 @@ public sealed class MainTemplateTests(CompiledInfra compiled) : IClassFixture<Co
         Assert.Equal("[parameters('instanceMemoryMB')]", (string?)config["scaleAndConcurrency"]!["instanceMemoryMB"]);
         Assert.Equal("[parameters('maximumInstanceCount')]", (string?)config["scaleAndConcurrency"]!["maximumInstanceCount"]);
         Assert.True((bool)app["properties"]!["httpsOnly"]!);
+
+        // Site properties Flex Consumption rejects or replaced with functionAppConfig.
+        string[] notOnFlex = ["ftpsState", "alwaysOn", "linuxFxVersion", "windowsFxVersion", "use32BitWorkerProcess", "functionAppScaleLimit", "preWarmedInstanceCount", "netFrameworkVersion", "javaVersion", "powerShellVersion"];
+        var siteConfig = app["properties"]!["siteConfig"]!.AsObject();
+        Assert.All(notOnFlex, name => Assert.False(siteConfig.ContainsKey(name) || app["properties"]!.AsObject().ContainsKey(name), $"{name} is not valid on Flex Consumption"));
     }
 
     [Fact]

@@ -7,7 +7,8 @@ namespace Strata.Infra.Tests;
 /// asks for — the artifact container (not the account), each queue, the vault, each AKS cluster as an existing
 /// resource — and no assignment beyond this list.
 /// </summary>
-public sealed partial class RoleAssignmentTests(CompiledInfra compiled) : IClassFixture<CompiledInfra>
+[Collection(InfraCollection.Name)]
+public sealed partial class RoleAssignmentTests(CompiledInfra compiled)
 {
     // The built-in roles' ids as Azure publishes them ("Azure built-in roles"): a typo in infra/modules/roles.bicep fails here.
     private static readonly Dictionary<string, string> KnownRoles = new()
