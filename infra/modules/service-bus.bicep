@@ -44,7 +44,7 @@ param principalId string
 @description('Tags for every resource.')
 param tags object
 
-resource namespace 'Microsoft.ServiceBus/namespaces@2022-10-01-preview' = {
+resource namespace 'Microsoft.ServiceBus/namespaces@2024-01-01' = {
   name: namespaceName
   location: location
   tags: tags
@@ -56,7 +56,7 @@ resource namespace 'Microsoft.ServiceBus/namespaces@2022-10-01-preview' = {
   }
 }
 
-resource queueResources 'Microsoft.ServiceBus/namespaces/queues@2022-10-01-preview' = [
+resource queueResources 'Microsoft.ServiceBus/namespaces/queues@2024-01-01' = [
   for q in queues: {
     parent: namespace
     name: q.name

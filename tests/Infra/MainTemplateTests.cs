@@ -238,6 +238,17 @@ public sealed class MainTemplateTests(CompiledInfra compiled)
     }
 
     [Fact]
+    public void Resources_UseGenerallyAvailableApiVersions()
+    {
+        var preview = Main.All()
+            .SelectMany(t => t.Template.Resources.Select(r => (t.Path, Name: r.Key, Version: (string?)r.Value!["apiVersion"])))
+            .Where(r => r.Version?.Contains("preview", StringComparison.OrdinalIgnoreCase) == true)
+            .Select(r => $"{r.Path}/{r.Name}@{r.Version}");
+
+        Assert.Empty(preview);
+    }
+
+    [Fact]
     public void Outputs_TheAppsUrlAndTheCliSettings()
     {
         string[] expected = ["appUrl", "STRATA_STORE", "STRATA_HISTORY", "STRATA_CONFIG", "STRATA_SERVICE_BUS", "identityClientId", "identityPrincipalId"];
