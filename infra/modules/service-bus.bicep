@@ -96,7 +96,10 @@ resource senders 'Microsoft.Authorization/roleAssignments@2022-04-01' = [
   }
 ]
 
-// Receiver only on the queues a function consumes (strata-events is for other systems).
+// Receiver only on the queues a function consumes (strata-events is for other systems). Not Data Owner: the Service
+// Bus extension reads exact queue lengths for scaling through the administration API, which needs it (or a custom role
+// with namespaces/*/read); without it the extension estimates by peeking, which is accurate enough for Strata's
+// handful of messages a minute and does not let the app create, change or delete entities.
 resource receivers 'Microsoft.Authorization/roleAssignments@2022-04-01' = [
   for (q, i) in queues: if (q.consumed) {
     name: guid(queueResources[i].id, identityId, 'Azure Service Bus Data Receiver')
