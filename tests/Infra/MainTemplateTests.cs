@@ -267,6 +267,37 @@ public sealed class MainTemplateTests(CompiledInfra compiled)
         Assert.Equal((string?)Main.Outputs["STRATA_CONFIG"]!["value"], (string?)strata[AppSettings.Config]);
     }
 
+    [Fact]
+    public void Outputs_ParseAsTheCliAndTheAppReadThem()
+    {
+        // Endpoints as Azure reports them for a deployment named strataprod; the template's outputs computed from them.
+        var values = new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["reference('account').primaryEndpoints.blob"] = "https://strataprodart1a2b3c4d.blob.core.windows.net/",
+            ["reference('account').primaryEndpoints.table"] = "https://strataprodart1a2b3c4d.table.core.windows.net/",
+            ["reference('namespace').serviceBusEndpoint"] = "https://strataprod-bus-1a2b3c4d.servicebus.windows.net:443/",
+            ["parameters('artifactContainer')"] = Main.ModuleArgument("artifacts", "artifactContainer"),
+            ["parameters('configContainer')"] = Main.ModuleArgument("artifacts", "configContainer"),
+            ["parameters('tablePrefix')"] = (string)Main.Parameters["tablePrefix"]!["defaultValue"]!,
+        };
+        string Output(string module, string name) => ArmExpression.Evaluate((string)Main.Module(module).Outputs[name]!["value"]!, path => values[path]);
+
+        var store = Output("artifacts", "store");
+        var history = Output("artifacts", "history");
+        var location = StoreLocation.Resolve(store, null, history, _ => null, Path.GetTempPath());
+        Assert.Equal("https://strataprodart1a2b3c4d.blob.core.windows.net/backups", location.ArtifactsWhere.TrimEnd('/'));
+        Assert.StartsWith("https://strataprodart1a2b3c4d.table.core.windows.net", location.HistoryWhere, StringComparison.Ordinal);
+        Assert.Contains("StrataBackups", location.HistoryWhere, StringComparison.Ordinal);
+
+        // STRATA_CONFIG: a blob URL ControlPlaneFactory reads (https://ACCOUNT.blob…/CONTAINER/PATH, no SAS).
+        var config = new Uri(Output("artifacts", "config"));
+        Assert.Equal(["config", "strata.yaml"], config.AbsolutePath.Trim('/').Split('/'));
+        Assert.Equal(Uri.UriSchemeHttps, config.Scheme);
+
+        Assert.Equal("strataprod-bus-1a2b3c4d.servicebus.windows.net",
+            Adapters.Azure.ServiceBus.ServiceBusNamespace.Parse(Output("serviceBus", "fullyQualifiedNamespace"), "STRATA_SERVICE_BUS"));
+    }
+
     private HashSet<string> AppSettingNames()
     {
         var module = Main.Module("app");
