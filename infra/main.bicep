@@ -44,6 +44,9 @@ param location string = resourceGroup().location
 @description('Days each backup blob version is kept write-once (the artifact container\'s default immutability policy). Once the policy is locked it can be lengthened, never shortened: choose deliberately.')
 param artifactRetentionDays int
 
+@description('Set to true once the artifact container\'s retention policy is locked (docs/deploy.md): the deployment then leaves the policy alone, since a locked policy can only be extended (az storage container immutability-policy extend), not re-created.')
+param artifactRetentionLocked bool = false
+
 @description('AKS clusters Strata reaches with its identity (Entra ID tokens, Azure RBAC for Kubernetes authorization). Empty when every cluster uses a token from Key Vault.')
 param aksClusters aksCluster[]
 
@@ -153,6 +156,7 @@ module artifacts 'modules/artifacts.bicep' = {
     artifactContainer: 'backups'
     configContainer: 'config'
     retentionDays: artifactRetentionDays
+    retentionLocked: artifactRetentionLocked
     softDeleteDays: softDeleteDays
     tablePrefix: tablePrefix
     historyTables: historyTables

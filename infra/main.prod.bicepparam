@@ -9,6 +9,10 @@ param name = 'strataprod'
 // data often needs years. Once the container policy is locked it can only be lengthened.
 param artifactRetentionDays = 35
 
+// After `az storage container immutability-policy lock` (docs/deploy.md), set this to true: a locked policy can only
+// be extended, so re-deployments must leave it alone.
+param artifactRetentionLocked = false
+
 // PLACEHOLDER: the AKS clusters Strata signs in to with its identity (or [] if every cluster uses a token from Key
 // Vault). A cluster listed here must exist: the deployment fails naming it otherwise.
 param aksClusters = [

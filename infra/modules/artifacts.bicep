@@ -20,6 +20,9 @@ param configContainer string
 @description('Days every new blob version in the artifact container is kept write-once (the container default).')
 param retentionDays int
 
+@description('The default retention policy has been locked: leave it alone (a locked policy cannot be updated in place).')
+param retentionLocked bool
+
 @description('Days deleted blobs and containers stay recoverable.')
 param softDeleteDays int
 
@@ -89,8 +92,9 @@ resource artifacts 'Microsoft.Storage/storageAccounts/blobServices/containers@20
 }
 
 // The container's default version-level policy: every new version is kept retentionDays from its creation. It is
-// created unlocked; once locked (docs/deploy.md) it can be lengthened but never shortened or removed.
-resource retention 'Microsoft.Storage/storageAccounts/blobServices/containers/immutabilityPolicies@2023-05-01' = {
+// created unlocked; once locked (docs/deploy.md) it can be lengthened but never shortened or removed, and this
+// resource (create or update of an unlocked policy) must be skipped: retentionLocked.
+resource retention 'Microsoft.Storage/storageAccounts/blobServices/containers/immutabilityPolicies@2023-05-01' = if (!retentionLocked) {
   parent: artifacts
   name: 'default'
   properties: {

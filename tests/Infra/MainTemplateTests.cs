@@ -55,6 +55,11 @@ public sealed class MainTemplateTests(CompiledInfra compiled)
         Assert.Equal("[parameters('retentionDays')]", (string?)retention["properties"]!["immutabilityPeriodSinceCreationInDays"]);
         Assert.Equal("[parameters('artifactRetentionDays')]", Main.ModuleArgument("artifacts", "retentionDays"));
 
+        // Left alone once locked (ARM creates or updates only unlocked policies); managed until then.
+        Assert.Equal("[not(parameters('retentionLocked'))]", (string?)retention["condition"]);
+        Assert.Equal("[parameters('artifactRetentionLocked')]", Main.ModuleArgument("artifacts", "retentionLocked"));
+        Assert.False((bool)Main.Parameters["artifactRetentionLocked"]!["defaultValue"]!);
+
         // Required, and within what Azure accepts for a retention period.
         var parameter = Main.Parameters["artifactRetentionDays"]!;
         Assert.Null(parameter["defaultValue"]);
