@@ -33,7 +33,7 @@ type aksCluster = {
 
 @minLength(3)
 @maxLength(11)
-@description('Short lowercase name every resource name starts with, e.g. "strataprod" (letters and digits).')
+@description('Short lowercase name every resource name starts with, e.g. "strataprod": letters and digits, starting with a letter (Key Vault and Service Bus names must).')
 param name string
 
 @description('Azure region of every resource (one where Flex Consumption is offered: az functionapp list-flexconsumption-locations).')
@@ -211,7 +211,7 @@ module keyVault 'modules/key-vault.bicep' = {
 
 module clusters 'modules/aks-access.bicep' = [
   for cluster in aksClusters: {
-    name: 'aks-${cluster.name}'
+    name: take('aks-${cluster.name}', 64)
     scope: resourceGroup(cluster.?subscriptionId ?? subscription().subscriptionId, cluster.resourceGroup)
     params: {
       clusterName: cluster.name
