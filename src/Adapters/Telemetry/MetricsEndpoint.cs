@@ -4,6 +4,7 @@ using Microsoft.Extensions.Hosting;
 using OpenTelemetry;
 using OpenTelemetry.Exporter;
 using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
 using Strata.Core.ControlPlane;
 using Strata.Core.Telemetry;
 
@@ -24,6 +25,7 @@ public static class MetricsEndpoint
     {
         var metrics = new StrataMetrics(context, options);
         var provider = Sdk.CreateMeterProviderBuilder()
+            .ConfigureResource(r => r.AddService("strata"))
             .AddMeter(StrataActivities.SourceName)
             .AddPrometheusExporter(o =>
             {
@@ -31,6 +33,7 @@ public static class MetricsEndpoint
                 // exactly those names — no `_seconds_seconds`, no `_ratio`, nothing for a dashboard to guess.
                 o.TranslationStrategy = PrometheusAspNetCoreTranslationStrategy.UnderscoreEscapingWithoutSuffixes;
                 o.ScrapeResponseCacheDurationMilliseconds = 0; // the readings are cached already (StrataMetricsOptions.MaxAge)
+                o.ScopeInfoEnabled = false; // no otel_scope_* label on every series: the labels are cluster, policy, layer
             })
             .Build();
         app.Services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopped.Register(() =>
