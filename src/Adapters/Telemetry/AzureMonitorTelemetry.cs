@@ -1,6 +1,7 @@
 using Azure.Monitor.OpenTelemetry.Exporter;
 using Microsoft.Extensions.DependencyInjection;
 using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
 using Strata.Core.ControlPlane;
 using Strata.Core.Telemetry;
@@ -41,6 +42,7 @@ public static class AzureMonitorTelemetry
 
         services.AddSingleton(_ => new StrataMetrics(context, new StrataMetricsOptions { MaxAge = ReadingMaxAge }));
         services.AddOpenTelemetry()
+            .ConfigureResource(r => r.AddService("strata")) // the cloud role name Application Insights shows
             .WithTracing(tracing => tracing.AddSource(StrataActivities.SourceName).AddAzureMonitorTraceExporter(Configure))
             .WithMetrics(metrics => metrics.AddMeter(StrataActivities.SourceName).AddAzureMonitorMetricExporter(Configure)
                 .AddInstrumentation(sp => sp.GetRequiredService<StrataMetrics>()));

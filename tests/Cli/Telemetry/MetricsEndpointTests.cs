@@ -5,7 +5,8 @@ using Strata.Core.Status;
 namespace Strata.Cli.Tests.Telemetry;
 
 /// <summary><c>GET /metrics</c> after a backup, its verification and a drill ran through the control plane's functions.</summary>
-public sealed class MetricsEndpointTests(ScrapedFleet fleet) : IClassFixture<ScrapedFleet>
+[Collection(TelemetryCollection.Name)]
+public sealed class MetricsEndpointTests(ScrapedFleet fleet)
 {
     private static readonly string[] LayerLabels = ["cluster", "layer", "policy"];
     private static readonly string[] PairLabels = ["cluster", "policy"];
