@@ -34,6 +34,10 @@ public static class AzureMonitorTelemetry
         void Configure(AzureMonitorExporterOptions options)
         {
             options.ConnectionString = settings.ConnectionString;
+
+            // Every span kept: a few backups a day, each a handful of spans — rate-limited sampling would drop the ones people look for.
+            options.TracesPerSecond = null;
+            options.SamplingRatio = 1F;
             if (settings.Credential is { } credential)
             {
                 options.Credential = credential;
