@@ -21,9 +21,15 @@ public static class MetricsEndpoint
     public const string Path = "/metrics";
 
     /// <summary>Maps <see cref="Path"/> on <paramref name="app"/> to the metrics of <paramref name="context"/>.</summary>
-    public static IEndpointConventionBuilder MapMetrics(WebApplication app, ControlPlaneContext context, StrataMetricsOptions? options = null)
+    public static IEndpointConventionBuilder MapMetrics(WebApplication app, ControlPlaneContext context, StrataMetricsOptions? options = null) =>
+        Map(app, new StrataMetrics(context, options));
+
+    /// <summary>Maps <see cref="Path"/> on <paramref name="app"/> to the metrics of the control plane <paramref name="context"/> builds (on the first scrape).</summary>
+    public static IEndpointConventionBuilder MapMetrics(WebApplication app, Func<CancellationToken, Task<ControlPlaneContext>> context, StrataMetricsOptions? options = null) =>
+        Map(app, new StrataMetrics(context, options));
+
+    private static IEndpointConventionBuilder Map(WebApplication app, StrataMetrics metrics)
     {
-        var metrics = new StrataMetrics(context, options);
         var provider = Sdk.CreateMeterProviderBuilder()
             .ConfigureResource(r => r.AddService("strata"))
             .AddMeter(StrataActivities.SourceName)

@@ -17,7 +17,7 @@ namespace Strata.Cli.Tests.Telemetry;
 /// <summary>
 /// A fleet whose control plane ran, in process, through the queue functions: prod and dr backed up and verified, three
 /// hours later prod again (dr is now past its 2 h RPO), and a scratch drill of prod's backup; then <c>/metrics</c> on a
-/// Kestrel app on port 0 with <see cref="MetricsEndpoint.MapMetrics"/>, scraped once. The spans of that work are kept.
+/// Kestrel app on port 0 with <c>MetricsEndpoint.MapMetrics</c>, scraped once. The spans of that work are kept.
 /// </summary>
 public sealed class ScrapedFleet : IAsyncLifetime
 {
