@@ -36,8 +36,9 @@ public static class HandlerApp
         }
 
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
-        var app = builder.Build();
         var controlPlane = new ControlPlaneSource(context ?? FromSettings);
+        Adapters.Telemetry.AzureMonitorTelemetry.AddAzureMonitor(builder.Services, Environment.GetEnvironmentVariable, controlPlane.GetAsync);
+        var app = builder.Build();
         foreach (var function in FunctionCatalog.All)
         {
             app.MapPost("/" + function.Name, (HttpRequest request, CancellationToken cancellationToken) => InvokeAsync(function, request, controlPlane, access, cancellationToken));

@@ -30,7 +30,16 @@ internal static class RunCommand
                 + $"(given alone: ${RemoteRequest.NamespaceVariable}). Signs in with Entra ID (managed or workload identity in a container).",
             Arity = ArgumentArity.ZeroOrOne,
         };
-        var command = new Command("run", "Run the control plane here: schedules, backups, retention, alerts — until Ctrl-C.") { config, maxDeliveries, serviceBus };
+        var metricsPort = new Option<int?>("--metrics-port")
+        {
+            Description = "Serve Prometheus metrics at http://ADDRESS:PORT/metrics (0: a free port, printed at start). Off by default.",
+        };
+        var metricsAddress = new Option<string>("--metrics-address")
+        {
+            Description = "The address --metrics-port listens on (default 127.0.0.1, this machine only; in a container 0.0.0.0, so that Prometheus can reach it).",
+            DefaultValueFactory = _ => "127.0.0.1",
+        };
+        var command = new Command("run", "Run the control plane here: schedules, backups, retention, alerts — until Ctrl-C.") { config, maxDeliveries, serviceBus, metricsPort, metricsAddress };
         store.AddTo(command);
         command.SetAction(async (parsed, ct) =>
         {
@@ -54,6 +63,21 @@ internal static class RunCommand
                 }
             }
 
+            if (parsed.GetValue(metricsPort) is < 0 or > 65535)
+            {
+                return await environment.FailAsync($"--metrics-port {parsed.GetValue(metricsPort)}: a port is 0 to 65535 (0: a free one)");
+            }
+
+            if (parsed.GetResult(metricsAddress) is { Implicit: false } && parsed.GetValue(metricsPort) is null)
+            {
+                return await environment.FailAsync("--metrics-address needs --metrics-port: metrics are served only when a port is given");
+            }
+
+            if (!System.Net.IPAddress.TryParse(parsed.GetValue(metricsAddress), out _) && parsed.GetValue(metricsAddress) != "localhost")
+            {
+                return await environment.FailAsync($"--metrics-address '{parsed.GetValue(metricsAddress)}' is not an IP address (127.0.0.1, 0.0.0.0, ::)");
+            }
+
             var location = store.Resolve(parsed, environment);
             (ControlPlaneContext Context, IDisposable Resources) handle;
             try
@@ -72,6 +96,23 @@ internal static class RunCommand
                     $"strata: running {configuration.Policies.Count} polic{(configuration.Policies.Count == 1 ? "y" : "ies")} on {configuration.Clusters.Count} cluster(s) "
                     + $"from {configuration.Source}; artifacts in {location.ArtifactsWhere}, history in {location.HistoryWhere}; "
                     + $"queues {(fullyQualifiedNamespace is null ? "in process" : "in " + fullyQualifiedNamespace)}. Ctrl-C stops.");
+                Adapters.Telemetry.MetricsListener? metrics = null;
+                if (parsed.GetValue(metricsPort) is { } port)
+                {
+                    try
+                    {
+                        metrics = await Adapters.Telemetry.MetricsListener.StartAsync(handle.Context, parsed.GetValue(metricsAddress)!, port, ct);
+                    }
+                    catch (IOException e)
+                    {
+                        return await environment.FailAsync($"--metrics-port {port}: cannot listen on {parsed.GetValue(metricsAddress)}: {e.Message}");
+                    }
+
+                    await environment.Out.WriteLineAsync($"strata: metrics at {metrics.Url}");
+                }
+
+                await using var stopMetrics = metrics;
+
                 void Log(string line) => environment.Out.WriteLine($"{environment.Time.GetLocalNow():HH:mm:ss} {line}");
                 if (fullyQualifiedNamespace is null)
                 {

@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Strata.Adapters.Telemetry;
 using Strata.Core.Configuration;
 using Strata.Core.ControlPlane;
 
@@ -13,7 +14,7 @@ namespace Strata.Cli.Commands;
 
 /// <summary>
 /// <c>strata serve --config strata.yaml</c>: the status page on this machine, the same page the Functions app's
-/// <c>dashboard</c> function renders, over the same store and history — plus <c>/status</c> (JSON) and <c>/health</c>.
+/// <c>dashboard</c> function renders, over the same store and history — plus <c>/status</c> (JSON), <c>/health</c> and <c>/metrics</c> (Prometheus).
 /// Listens on loopback by default: the page has no sign-in of its own. Ctrl-C stops it.
 /// </summary>
 internal static class ServeCommand
@@ -28,7 +29,7 @@ internal static class ServeCommand
             DefaultValueFactory = _ => "127.0.0.1",
         };
         var port = new Option<int>("--port") { Description = "The TCP port (default 8080; 0 picks a free one).", DefaultValueFactory = _ => 8080 };
-        var command = new Command("serve", "Serve the status page (and /status, /health) over HTTP until Ctrl-C.") { config, address, port };
+        var command = new Command("serve", "Serve the status page (and /status, /health, /metrics) over HTTP until Ctrl-C.") { config, address, port };
         store.AddTo(command);
         command.SetAction(async (parsed, ct) =>
         {
@@ -61,7 +62,7 @@ internal static class ServeCommand
                 await using var app = builder.Build();
                 app.MapStatusPageEndpoints(handle.Context, environment.Error);
 
-                // The metrics helper maps /metrics here, beside the status page (MapMetricsEndpoints).
+                MetricsEndpoint.MapMetrics(app, handle.Context);
                 try
                 {
                     await app.StartAsync(ct);

@@ -4,6 +4,7 @@ using Strata.Core.Kubernetes;
 using Strata.Core.Ports;
 using Strata.Core.Results;
 using Strata.Core.Runs;
+using Strata.Core.Telemetry;
 
 namespace Strata.Core.Backup;
 
@@ -46,6 +47,7 @@ public sealed class BackupCapture(
             RetainUntil = startedAt + request.RetainFor,
             RequestedBy = request.RequestedBy,
         };
+        using var span = StrataActivities.Start("backup", request.Cluster, request.Policy, id);
         var (lease, held) = await RunLease.TakeAsync(history, time, _options.RunLease, record, cancellationToken);
         Sealing? sealing = null;
         try
@@ -56,10 +58,12 @@ public sealed class BackupCapture(
             var outcome = await CaptureAsync(run, record, sealing, progress, cancellationToken);
             await lease.DisposeAsync();
             await history.SaveBackupAsync(outcome.Record, CancellationToken.None);
+            span?.SetTag(StrataActivities.StatusTag, outcome.Record.Status.ToString());
             return outcome;
         }
         catch (Exception e)
         {
+            span?.SetTag(StrataActivities.StatusTag, nameof(BackupStatus.Failed)).SetStatus(System.Diagnostics.ActivityStatusCode.Error, e.Message);
             await lease.DisposeAsync();
             var failed = held with
             {
@@ -185,7 +189,12 @@ public sealed class BackupCapture(
         }
 
         var manifest = BuildManifest(completed, run, plan, objectsFailed ? layers : new LayerCapture([archiveEntry]).Merge(layers), version) with { Encryption = Record(sealing) };
-        var (_, signature) = await ManifestFile.WriteAsync(store, record.Location, manifest, _options.Keyring.Signer, cancellationToken);
+        ManifestSignature? signature;
+        using (StrataActivities.Start("backup.manifest", record.Cluster, record.Policy, record.Id))
+        {
+            (_, signature) = await ManifestFile.WriteAsync(store, record.Location, manifest, _options.Keyring.Signer, cancellationToken);
+        }
+
         return new BackupOutcome(completed with { Artifacts = manifest.Artifacts, CompletedAt = manifest.CompletedAt, SignedBy = signature?.KeyId }, manifest);
     }
 
@@ -193,15 +202,21 @@ public sealed class BackupCapture(
     private async Task<(ServerVersion Version, CapturePlan Plan, ArtifactEntry Archive, bool Failed)> CaptureObjectsAsync(
         CaptureRun run, BackupRecord record, IArtifactStore artifacts, CancellationToken cancellationToken)
     {
-        var version = await cluster.GetServerVersionAsync(cancellationToken);
-        var discovery = await cluster.DiscoverAsync(cancellationToken);
-        foreach (var failure in discovery.Failures)
+        ServerVersion version;
+        CapturePlan plan;
+        using (StrataActivities.Start("backup.plan", record.Cluster, record.Policy, record.Id))
         {
-            run.RecordDiscoveryFailure(failure);
+            version = await cluster.GetServerVersionAsync(cancellationToken);
+            var discovery = await cluster.DiscoverAsync(cancellationToken);
+            foreach (var failure in discovery.Failures)
+            {
+                run.RecordDiscoveryFailure(failure);
+            }
+
+            plan = CapturePlanner.Plan(discovery, run.Scope);
         }
 
-        var plan = CapturePlanner.Plan(discovery, run.Scope);
-
+        using var span = StrataActivities.Start("backup.capture", record.Cluster, record.Policy, record.Id)?.SetTag(StrataActivities.LayerTag, Status.BackupLayers.Objects);
         await using var upload = await artifacts.CreateAsync(ArtifactLayout.ArtifactKey(record.Location, ArtifactLayout.ResourcesArchive), cancellationToken);
         ArtifactEntry archiveEntry;
         await using (var archive = new ResourceArchiveWriter(upload.Content, record.StartedAt, _options.Compression))
@@ -231,7 +246,14 @@ public sealed class BackupCapture(
 
     /// <summary>Starts the layers of <paramref name="timing"/>, each on its own (a layer that throws at once still leaves a task to await).</summary>
     private List<Task<LayerCapture>> StartLayers(LayerTiming timing, LayerContext context, CancellationToken cancellationToken) =>
-        [.. _layers.Where(l => l.Timing == timing).Select(l => Task.Run(() => l.CaptureAsync(context, cancellationToken), cancellationToken))];
+        [.. _layers.Where(l => l.Timing == timing).Select(l => Task.Run(() => CaptureLayerAsync(l, context, cancellationToken), cancellationToken))];
+
+    /// <summary>One layer's capture, in its own span.</summary>
+    private static async Task<LayerCapture> CaptureLayerAsync(IBackupLayer layer, LayerContext context, CancellationToken cancellationToken)
+    {
+        using var span = StrataActivities.Start("backup.capture", context.Cluster, context.Policy, context.BackupId)?.SetTag(StrataActivities.LayerTag, layer.Name);
+        return await layer.CaptureAsync(context, cancellationToken);
+    }
 
     /// <summary>Waits for <paramref name="tasks"/> to end, however they end (the run failed already; what they met is of no further use).</summary>
     private static async Task SettleAsync(IReadOnlyList<Task> tasks)
@@ -252,7 +274,7 @@ public sealed class BackupCapture(
         var capture = LayerCapture.Empty;
         foreach (var layer in _layers.Where(l => l.Timing == LayerTiming.AfterObjects))
         {
-            capture = capture.Merge(await layer.CaptureAsync(context, cancellationToken));
+            capture = capture.Merge(await CaptureLayerAsync(layer, context, cancellationToken));
         }
 
         return capture;

@@ -92,6 +92,7 @@ public static class DrillWorker
         // From here the lease is this drill's. One that started longer ago than any drill lasts has a dead worker (its
         // redelivery renewed the lease): RunAsync abandons it rather than waiting for it.
         DrillRecord drill;
+        using var span = Telemetry.StrataActivities.Start("drill", request.Cluster, request.Policy, request.BackupId)?.SetTag(Telemetry.StrataActivities.DrillIdTag, drillId);
         try
         {
             if (lease.TakenOverFrom is { } previous && previous != drillId)
@@ -108,6 +109,7 @@ public static class DrillWorker
             await context.State.ReleaseLeaseAsync(leaseKey, drillId, CancellationToken.None);
         }
 
+        span?.SetTag(Telemetry.StrataActivities.StatusTag, drill.Status.ToString());
         result.Log($"drill {drill.Id} of backup {drill.BackupId} ({drill.Policy}/{drill.Cluster}) into {drill.Target}, {drill.Mode}: {drill.Status}"
             + (drill.RtoSeconds is { } rto ? $", RTO {rto:0.0} s" : "") + (drill.Error is null ? "" : $"; {drill.Error}"));
         await FollowUpAsync(context, envelope, drill, result, cancellationToken);

@@ -58,10 +58,15 @@ public static class VerifyWorker
     /// Verifies <paramref name="record"/>'s backup with its policy's drift threshold, and its volume snapshots against its
     /// cluster (connected only when it has some; a cluster no longer configured cannot prove them); returns the updated, saved record.
     /// </summary>
-    public static Task<BackupRecord> VerifyAsync(ControlPlaneContext context, BackupRecord record, CancellationToken cancellationToken = default) =>
-        VerificationRun.RunAsync(context.Stores.Default, context.History, context.Time, record,
+    public static async Task<BackupRecord> VerifyAsync(ControlPlaneContext context, BackupRecord record, CancellationToken cancellationToken = default)
+    {
+        using var span = Telemetry.StrataActivities.Start("backup.verify", record.Cluster, record.Policy, record.Id);
+        var verified = await VerificationRun.RunAsync(context.Stores.Default, context.History, context.Time, record,
             context.Configuration.FindPolicy(record.Policy)?.Verification.DriftThreshold ?? DriftCheck.DefaultThreshold,
             ct => context.ConnectAsync(record.Cluster, ct), context.Keyring, cancellationToken);
+        span?.SetTag(Telemetry.StrataActivities.StatusTag, verified.Status.ToString());
+        return verified;
+    }
 
     /// <summary>A failed verification pages (critical); drift warns.</summary>
     private static void FollowUp(Envelope request, BackupRecord record, DateTimeOffset now, FunctionResult result)

@@ -1,0 +1,47 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Strata.Core.ControlPlane;
+
+namespace Strata.Adapters.Telemetry;
+
+/// <summary>
+/// The scrape endpoint of <c>strata run --metrics-port</c>: a small Kestrel server answering <see cref="MetricsEndpoint.Path"/>
+/// only, beside the runner, until disposed.
+/// </summary>
+public sealed class MetricsListener : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+
+    private MetricsListener(WebApplication app, Uri url)
+    {
+        _app = app;
+        Url = url;
+    }
+
+    /// <summary>Where to scrape (<c>http://ADDRESS:PORT/metrics</c>, the port the system chose when asked for 0).</summary>
+    public Uri Url { get; }
+
+    /// <summary>Starts listening on <paramref name="address"/>:<paramref name="port"/> (0: a free port).</summary>
+    public static async Task<MetricsListener> StartAsync(ControlPlaneContext context, string address, int port, CancellationToken cancellationToken = default)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.UseUrls($"http://{(address.Contains(':', StringComparison.Ordinal) ? $"[{address}]" : address)}:{port}");
+        var app = builder.Build();
+        MetricsEndpoint.MapMetrics(app, context);
+        await app.StartAsync(cancellationToken);
+        var bound = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
+        return new MetricsListener(app, new Uri(bound, MetricsEndpoint.Path));
+    }
+
+    /// <inheritdoc />
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+    }
+}

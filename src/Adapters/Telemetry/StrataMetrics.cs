@@ -1,0 +1,107 @@
+using System.Diagnostics.Metrics;
+using Strata.Core.ControlPlane;
+using Strata.Core.Status;
+using Strata.Core.Telemetry;
+
+namespace Strata.Adapters.Telemetry;
+
+/// <summary>
+/// Strata's metrics: gauges of recoverability read from the run history (<see cref="FleetReadings"/>), so they say the same as
+/// the freshness timer and the status page, and a restarted process reports the truth at once. Every value is a state, so
+/// every instrument is an observable gauge over one cached reading (<see cref="FleetReadingsCache"/>: the history is read at
+/// most once per <see cref="StrataMetricsOptions.MaxAge"/>, whoever scrapes how often). The backup duration is the last
+/// backup's, not a histogram: backups run a few times a day, too rarely for rate()-based quantiles, and a gauge from history
+/// survives a restart. Names carry their unit suffix already and each instrument its UCUM unit, so Prometheus shows
+/// them exactly as <see cref="Names"/> (the scrape endpoint also turns suffixing off) and Azure Monitor knows the unit.
+/// </summary>
+public sealed class StrataMetrics : IDisposable
+{
+    /// <summary>Per (cluster, policy, layer): the recovery point of the layer's last successful backup, Unix seconds.</summary>
+    public const string LastSuccessTimestamp = "strata_backup_last_success_timestamp_seconds";
+
+    /// <summary>Per (cluster, policy, layer): the recovery point of the last verified backup holding the layer, Unix seconds.</summary>
+    public const string LastVerifiedTimestamp = "strata_backup_last_verified_timestamp_seconds";
+
+    /// <summary>Per (cluster, policy): how long the last committed backup took, seconds.</summary>
+    public const string BackupDuration = "strata_backup_duration_seconds";
+
+    /// <summary>Per (cluster, policy, layer): the artifact bytes of the layer's last successful backup.</summary>
+    public const string BackupBytes = "strata_backup_bytes";
+
+    /// <summary>Per (cluster, policy): API objects in the last backup whose objects layer succeeded.</summary>
+    public const string BackupObjects = "strata_backup_objects";
+
+    /// <summary>Per (cluster, policy): the RTO the last drill that measured one measured, seconds.</summary>
+    public const string DrillRto = "strata_drill_rto_seconds";
+
+    /// <summary>Per (cluster, policy): 1 when the recovery-point objective is breached, else 0 (every configured pair).</summary>
+    public const string RpoBreached = "strata_rpo_breached";
+
+    /// <summary>Per (cluster, policy): the policy's recovery-point objective, seconds (pairs whose policy sets one); for alert rules.</summary>
+    public const string RpoObjective = "strata_rpo_objective_seconds";
+
+    /// <summary>Per (cluster, policy): the RTO objective the last measured drill ran under, seconds; for alert rules.</summary>
+    public const string DrillRtoObjective = "strata_drill_rto_objective_seconds";
+
+    /// <summary>Label: the cluster, as strata.yaml names it.</summary>
+    public const string ClusterLabel = "cluster";
+
+    /// <summary>Label: the policy.</summary>
+    public const string PolicyLabel = "policy";
+
+    /// <summary>Label: the layer (<see cref="BackupLayers"/>: objects, volumes, databases, etcd).</summary>
+    public const string LayerLabel = "layer";
+
+    private readonly Meter _meter;
+    private readonly FleetReadingsCache _readings;
+
+    /// <summary>Every metric name Strata exports, as Prometheus shows it.</summary>
+    public static IReadOnlyList<string> Names { get; } =
+        [LastSuccessTimestamp, LastVerifiedTimestamp, BackupDuration, BackupBytes, BackupObjects, DrillRto, RpoBreached, RpoObjective, DrillRtoObjective];
+
+    /// <summary>The metrics of the control plane <paramref name="context"/> gives (read lazily: a Functions app builds it on first use).</summary>
+    public StrataMetrics(Func<CancellationToken, Task<ControlPlaneContext>> context, StrataMetricsOptions? options = null)
+        : this(async ct => await FleetReadings.ReadAsync(await context(ct), ct), options)
+    {
+    }
+
+    /// <summary>The metrics of <paramref name="context"/>.</summary>
+    public StrataMetrics(ControlPlaneContext context, StrataMetricsOptions? options = null)
+        : this(ct => FleetReadings.ReadAsync(context, ct), options)
+    {
+    }
+
+    private StrataMetrics(Func<CancellationToken, Task<FleetReadings>> read, StrataMetricsOptions? options)
+    {
+        options ??= new StrataMetricsOptions();
+        _readings = new FleetReadingsCache(read, options.MaxAge, options.ReadTimeout, options.Stopwatch);
+        _meter = new Meter(StrataActivities.SourceName);
+        _meter.CreateObservableGauge(LastSuccessTimestamp, () => Layers(l => Seconds(l.LastSuccess)), "s",
+            "Recovery point of the newest committed backup whose artifacts hold the layer with no error in it (Unix time)");
+        _meter.CreateObservableGauge(LastVerifiedTimestamp, () => Layers(l => Seconds(l.LastVerified)), "s",
+            "Recovery point of the newest verified backup holding the layer (Unix time)");
+        _meter.CreateObservableGauge(BackupBytes, () => Layers(l => l.Bytes), "By", "Artifact bytes of the layer in its last successful backup");
+        _meter.CreateObservableGauge(BackupDuration, () => Pairs(p => p.LastDurationSeconds), "s", "Duration of the newest committed backup");
+        _meter.CreateObservableGauge(BackupObjects, () => Pairs(p => p.Objects), "{object}", "API objects in the newest backup whose objects layer succeeded");
+        _meter.CreateObservableGauge(DrillRto, () => Pairs(p => p.LastDrillRtoSeconds), "s", "RTO measured by the newest restore drill that measured one");
+        _meter.CreateObservableGauge(RpoBreached, () => Pairs(p => (int?)(p.Breached ? 1 : 0)), null, "1 when the recovery-point objective is breached, else 0");
+        _meter.CreateObservableGauge(RpoObjective, () => Pairs(p => p.RpoSeconds), "s", "The policy's recovery-point objective");
+        _meter.CreateObservableGauge(DrillRtoObjective, () => Pairs(p => p.RtoObjectiveSeconds), "s", "The RTO objective of the newest drill that measured an RTO");
+    }
+
+    /// <summary>Why the last read of the history failed (the gauges keep the reading before it), or null.</summary>
+    public string? LastReadError => _readings.LastError;
+
+    /// <inheritdoc />
+    public void Dispose() => _meter.Dispose();
+
+    private static double? Seconds(DateTimeOffset? at) => at?.ToUnixTimeMilliseconds() / 1000.0;
+
+    private IEnumerable<Measurement<T>> Layers<T>(Func<LayerReading, T?> value) where T : struct =>
+        (_readings.Current()?.Layers ?? []).Where(l => value(l) is not null).Select(l => new Measurement<T>(value(l)!.Value,
+            new(ClusterLabel, l.Cluster), new(PolicyLabel, l.Policy), new(LayerLabel, l.Layer)));
+
+    private IEnumerable<Measurement<T>> Pairs<T>(Func<PairReading, T?> value) where T : struct =>
+        (_readings.Current()?.Pairs ?? []).Where(p => value(p) is not null).Select(p => new Measurement<T>(value(p)!.Value,
+            new(ClusterLabel, p.Cluster), new(PolicyLabel, p.Policy)));
+}

@@ -1,0 +1,72 @@
+using Strata.Adapters.Telemetry;
+using Strata.Core.Freshness;
+using Strata.Core.Status;
+
+namespace Strata.Cli.Tests.Telemetry;
+
+/// <summary><c>GET /metrics</c> after a backup, its verification and a drill ran through the control plane's functions.</summary>
+[Collection(TelemetryCollection.Name)]
+public sealed class MetricsEndpointTests(ScrapedFleet fleet)
+{
+    private static readonly string[] LayerLabels = ["cluster", "layer", "policy"];
+    private static readonly string[] PairLabels = ["cluster", "policy"];
+
+    private PrometheusSample One(string name, string cluster, string? layer = null) =>
+        Assert.Single(fleet.Samples, s => s.Name == name && s.Labels["cluster"] == cluster && s.Labels["policy"] == "hourly"
+            && (layer is null || s.Labels.GetValueOrDefault("layer") == layer));
+
+    [Fact]
+    public void MapMetrics_AfterABackup_ExposesExactlyStratasNames_WithNoSuffixAdded()
+    {
+        var strata = fleet.Samples.Select(s => s.Name).Where(n => n.StartsWith("strata_", StringComparison.Ordinal)).ToHashSet();
+
+        Assert.Equal(StrataMetrics.Names.Order(), strata.Order());
+        Assert.DoesNotContain("_seconds_seconds", fleet.Text, StringComparison.Ordinal);
+        Assert.DoesNotContain("_ratio", fleet.Text, StringComparison.Ordinal);
+        Assert.DoesNotContain("strata_backup_bytes_bytes", fleet.Text, StringComparison.Ordinal);
+        Assert.All(fleet.Samples.Where(s => s.Name.StartsWith("strata_", StringComparison.Ordinal)), s => Assert.Equal(
+            s.Name is StrataMetrics.LastSuccessTimestamp or StrataMetrics.LastVerifiedTimestamp or StrataMetrics.BackupBytes ? LayerLabels : PairLabels,
+            s.Labels.Keys.Order()));
+    }
+
+    [Fact]
+    public void MapMetrics_LastVerified_IsTheRunsRecoveryPoint_PerLayerItHolds()
+    {
+        var recoveryPoint = RecoveryPointObjectives.RecoveryPoint(fleet.Prod).ToUnixTimeMilliseconds() / 1000.0;
+
+        Assert.Equal(Core.Runs.BackupStatus.Verified, fleet.Prod.Status);
+        Assert.Equal(recoveryPoint, One(StrataMetrics.LastVerifiedTimestamp, "prod", BackupLayers.Objects).Value, 3);
+        Assert.Equal(recoveryPoint, One(StrataMetrics.LastSuccessTimestamp, "prod", BackupLayers.Objects).Value, 3);
+        Assert.Equal(BackupLayers.Held(fleet.Prod), fleet.Samples.Where(s => s.Name == StrataMetrics.LastVerifiedTimestamp && s.Labels["cluster"] == "prod").Select(s => s.Labels["layer"]));
+    }
+
+    [Fact]
+    public void MapMetrics_Bytes_AreTheRecordsArtifactSizesPerLayer_AndObjectsItsCount()
+    {
+        foreach (var (layer, bytes) in BackupLayers.Bytes(fleet.Prod))
+        {
+            Assert.Equal(bytes, One(StrataMetrics.BackupBytes, "prod", layer).Value);
+        }
+
+        Assert.True(fleet.Prod.ObjectCount > 0);
+        Assert.Equal(fleet.Prod.ObjectCount, One(StrataMetrics.BackupObjects, "prod").Value);
+        Assert.Equal((fleet.Prod.CompletedAt!.Value - fleet.Prod.StartedAt).TotalSeconds, One(StrataMetrics.BackupDuration, "prod").Value, 3);
+    }
+
+    [Fact]
+    public void MapMetrics_RpoBreached_IsOneForTheBreachedPairOnly_WithItsObjective()
+    {
+        Assert.Equal(0, One(StrataMetrics.RpoBreached, "prod").Value);
+        Assert.Equal(1, One(StrataMetrics.RpoBreached, "dr").Value);
+        Assert.Equal(7200, One(StrataMetrics.RpoObjective, "dr").Value);
+    }
+
+    [Fact]
+    public void MapMetrics_DrillRto_IsTheDrillsMeasuredRto_AgainstItsObjective()
+    {
+        Assert.Equal(Core.Runs.DrillStatus.Passed, fleet.Drill.Status);
+        Assert.Equal(fleet.Drill.RtoSeconds!.Value, One(StrataMetrics.DrillRto, "prod").Value, 6);
+        Assert.Equal(600, One(StrataMetrics.DrillRtoObjective, "prod").Value);
+        Assert.DoesNotContain(fleet.Samples, s => s.Name == StrataMetrics.DrillRto && s.Labels["cluster"] == "dr"); // never drilled
+    }
+}

@@ -1,0 +1,88 @@
+using Strata.Core.Artifacts;
+using Strata.Core.Results;
+using Strata.Core.Runs;
+using Strata.Core.Status;
+using Strata.Core.Tests.ControlPlane;
+
+namespace Strata.Core.Tests.Status;
+
+/// <summary>The metrics' readings of the run history: per layer, per pair, judged as the freshness timer judges.</summary>
+public sealed class FleetReadingsTests
+{
+    private const string Hourly = """
+          - name: hourly
+            clusters: ["*"]
+            schedule: "0 * * * *"
+            rpo: 2h
+        """;
+
+    private static readonly DateTimeOffset T0 = new(2026, 11, 21, 10, 0, 0, TimeSpan.Zero);
+
+    private readonly ControlPlaneFakes _plane = ControlPlaneFakes.Create(Hourly, T0);
+
+    private static BackupRecord Record(string id, string cluster, BackupStatus status, DateTimeOffset end, params Problem[] problems) => new()
+    {
+        Id = id,
+        Cluster = cluster,
+        Policy = "hourly",
+        Status = status,
+        StartedAt = end - TimeSpan.FromMinutes(4),
+        CompletedAt = end,
+        Location = ArtifactLayout.BackupPrefix(cluster, "hourly", id),
+        ObjectCount = 40,
+        Problems = problems,
+        Artifacts =
+        [
+            new(ArtifactLayout.ResourcesArchive, 1000, "a"),
+            new("volumes/shop/data.json", 200, "b"),
+            new("databases/shop-db.dump", 3000, "c"),
+            new("databases/orders.dump", 500, "d"),
+        ],
+    };
+
+    [Fact]
+    public void Of_PartialInOneLayer_TheOtherLayersStillSucceed_AndOnlyVerifiedBackupsCountAsVerified()
+    {
+        var verified = Record("b1", "prod", BackupStatus.Verified, T0);
+        var partial = Record("b2", "prod", BackupStatus.PartiallyFailed, T0.AddHours(1),
+            new Problem(ProblemSeverity.Error, "snapshot timed out", Core.Volumes.VolumeLayer.Resource, "shop", "data"),
+            new Problem(ProblemSeverity.Warning, "a warning is no failure", "configmaps", "shop", "x"));
+
+        var readings = FleetReadings.Of(_plane.Context.Configuration, [verified, partial], [], T0.AddHours(1.5));
+
+        var prod = readings.Layers.Where(l => l.Cluster == "prod").ToDictionary(l => l.Layer);
+        Assert.Equal([BackupLayers.Objects, BackupLayers.Volumes, BackupLayers.Databases], prod.Keys);
+        Assert.Equal((T0.AddHours(1), T0, 1000L), (prod["objects"].LastSuccess, prod["objects"].LastVerified, prod["objects"].Bytes));
+        Assert.Equal((T0, T0, 200L), (prod["volumes"].LastSuccess, prod["volumes"].LastVerified, prod["volumes"].Bytes)); // b2's volumes failed
+        Assert.Equal(3500L, prod["databases"].Bytes);
+        var pair = readings.Pairs.Single(p => p.Cluster == "prod");
+        Assert.Equal((false, 7200d, 240d, 40L), (pair.Breached, pair.RpoSeconds!.Value, pair.LastDurationSeconds!.Value, pair.Objects!.Value));
+    }
+
+    [Fact]
+    public void Of_FailedVerification_IsNoSuccess_AndTheBreachIsTheFreshnessTimersJudgement()
+    {
+        var damaged = Record("b1", "prod", BackupStatus.VerificationFailed, T0);
+        var old = Record("b0", "dr", BackupStatus.Verified, T0.AddHours(-3));
+        var drills = new[]
+        {
+            new DrillRecord { Id = "d1", BackupId = "b0", Policy = "hourly", Cluster = "dr", Target = "dr", Mode = Core.Configuration.DrillMode.Scratch, Status = DrillStatus.Passed, StartedAt = T0.AddHours(-2), RtoSeconds = 42, RtoObjectiveSeconds = 600 },
+            new DrillRecord { Id = "d2", BackupId = "b0", Policy = "hourly", Cluster = "dr", Target = "dr", Mode = Core.Configuration.DrillMode.Scratch, Status = DrillStatus.Failed, StartedAt = T0.AddHours(-1) },
+        };
+
+        var readings = FleetReadings.Of(_plane.Context.Configuration, [damaged, old], drills, T0);
+
+        Assert.DoesNotContain(readings.Layers, l => l.Cluster == "prod" && l.LastSuccess is not null);
+        Assert.True(readings.Pairs.Single(p => p.Cluster == "dr").Breached);
+        Assert.Equal((42d, 600d), (readings.Pairs.Single(p => p.Cluster == "dr").LastDrillRtoSeconds!.Value, readings.Pairs.Single(p => p.Cluster == "dr").RtoObjectiveSeconds!.Value));
+    }
+
+    [Theory]
+    [InlineData("deployments.apps", BackupLayers.Objects)]
+    [InlineData(Core.Volumes.VolumeLayer.Resource, BackupLayers.Volumes)]
+    [InlineData(Core.Databases.CloudNativePg.CloudNativePgLayer.Resource, BackupLayers.Databases)]
+    [InlineData(Core.Applications.ApplicationLayer.Resource, BackupLayers.Databases)]
+    [InlineData(Core.Etcd.EtcdLayer.Resource, BackupLayers.Etcd)]
+    public void LayerOf_AProblemsResource_NamesItsLayer(string resource, string layer) =>
+        Assert.Equal(layer, FleetReadings.LayerOf(new Problem(ProblemSeverity.Error, "x", resource)));
+}
