@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
+using Strata.Adapters.Dashboard;
 using Strata.Adapters.Hosting;
 using Strata.Core.ControlPlane;
 using Strata.Core.Messages;
@@ -119,6 +120,12 @@ public static class HandlerApp
             return (new FunctionResult(), HttpResponse(200, JsonSerializer.SerializeToNode(await StatusReport.BuildAsync(context, cancellationToken), Core.Serialization.StrataJson.Default.FleetStatus)!));
         }
 
+        if (function.Name == "dashboard")
+        {
+            var page = await StatusPage.RespondAsync(context, http.Query.GetValueOrDefault("cluster"), cancellationToken);
+            return (new FunctionResult(), HttpResponse(page.StatusCode, page.Html, page.Headers));
+        }
+
         var (result, status, body) = await WorkRequests.RunAsync(function, context, http, caller, cancellationToken);
         return (result, HttpResponse(status, body, body.ContainsKey("type") ? Problems.ContentType : "application/json"));
     }
@@ -164,6 +171,14 @@ public static class HandlerApp
             ? new JsonObject { ["Content-Type"] = contentType, ["WWW-Authenticate"] = "Bearer" }
             : new JsonObject { ["Content-Type"] = contentType },
         ["body"] = body.ToJsonString(BodyJson),
+    };
+
+    // The status page: its body is the document itself, and its headers (CSP among them) go out as the page asks.
+    private static JsonObject HttpResponse(int status, string body, IReadOnlyDictionary<string, string> headers) => new()
+    {
+        ["statusCode"] = status,
+        ["headers"] = new JsonObject(headers.Select(h => KeyValuePair.Create(h.Key, (JsonNode?)JsonValue.Create(h.Value)))),
+        ["body"] = body,
     };
 
     /// <summary>The control plane, built once on first use; a failed build is retried on the next invocation.</summary>

@@ -19,14 +19,23 @@ public static class StatusReport
     public const int MaxAlerts = 50;
 
     /// <summary>Builds the report.</summary>
-    public static async Task<FleetStatus> BuildAsync(ControlPlaneContext context, CancellationToken cancellationToken = default)
+    public static Task<FleetStatus> BuildAsync(ControlPlaneContext context, CancellationToken cancellationToken = default) =>
+        BuildAsync(context, null, null, cancellationToken);
+
+    /// <summary>
+    /// Builds the report, showing every backup and drill record to <paramref name="onBackup"/> and <paramref name="onDrill"/>
+    /// as the history is read: the status page's series come from the same single pass.
+    /// </summary>
+    internal static async Task<FleetStatus> BuildAsync(
+        ControlPlaneContext context, Action<BackupRecord>? onBackup, Action<DrillRecord>? onDrill, CancellationToken cancellationToken = default)
     {
         var now = context.Time.GetUtcNow();
-        var records = new List<BackupRecord>();
+        var judged = new JudgedRecords();
         var latest = new Dictionary<(string, string), BackupRecord>();
         await foreach (var record in context.History.ListBackupsAsync(cancellationToken))
         {
-            records.Add(record);
+            onBackup?.Invoke(record);
+            judged.Add(record);
             // By start time, not list order: run ids sort by the second they started in, and two runs can share one.
             var key = (record.Policy, record.Cluster);
             if (!latest.TryGetValue(key, out var known) || record.StartedAt > known.StartedAt)
@@ -38,6 +47,7 @@ public static class StatusReport
         var drills = new Dictionary<(string, string), DrillRecord>();
         await foreach (var drill in context.History.ListDrillsAsync(cancellationToken))
         {
+            onDrill?.Invoke(drill);
             if (drill.Status != DrillStatus.Skipped) // a drill that never ran says nothing about the backup
             {
                 drills.TryAdd((drill.Policy, drill.Cluster), drill);
@@ -63,7 +73,7 @@ public static class StatusReport
         }
 
         var configuration = context.Configuration;
-        var rows = RecoveryPointObjectives.Judge(configuration, records, now).Select(judgment =>
+        var rows = RecoveryPointObjectives.Judge(configuration, judged.Records, now).Select(judgment =>
         {
             var policy = configuration.FindPolicy(judgment.Policy)!;
             var last = latest.GetValueOrDefault((judgment.Policy, judgment.Cluster));
@@ -97,5 +107,46 @@ public static class StatusReport
                 : new ChannelStatus(c.Name, c.Type, "unused", 0, null, null, null)).ToList(),
             RejectedMessages = rejected,
         };
+    }
+
+    /// <summary>
+    /// Of every record, only those the RPO judgment can pick per pair — the newest verified, the newest committed awaiting
+    /// verification, the oldest run — so that memory stays bounded per pair however long the history is.
+    /// </summary>
+    private sealed class JudgedRecords
+    {
+        private readonly Dictionary<(string, string), BackupRecord> _newestVerified = [];
+        private readonly Dictionary<(string, string), BackupRecord> _newestAwaiting = [];
+        private readonly Dictionary<(string, string), BackupRecord> _oldestRun = [];
+
+        public IEnumerable<BackupRecord> Records => _newestVerified.Values.Concat(_newestAwaiting.Values).Concat(_oldestRun.Values).Distinct();
+
+        public void Add(BackupRecord record)
+        {
+            var key = (record.Policy, record.Cluster);
+            if (record.IsVerified)
+            {
+                KeepNewest(_newestVerified, key, record);
+            }
+
+            if (record.Status == BackupStatus.Succeeded && record.ExpiredAt is null)
+            {
+                KeepNewest(_newestAwaiting, key, record);
+            }
+
+            if (!_oldestRun.TryGetValue(key, out var oldest) || record.StartedAt < oldest.StartedAt)
+            {
+                _oldestRun[key] = record;
+            }
+        }
+
+        // First seen wins a tie, as in the judgment itself.
+        private static void KeepNewest(Dictionary<(string, string), BackupRecord> newest, (string, string) key, BackupRecord record)
+        {
+            if (!newest.TryGetValue(key, out var known) || RecoveryPointObjectives.RecoveryPoint(record) > RecoveryPointObjectives.RecoveryPoint(known))
+            {
+                newest[key] = record;
+            }
+        }
     }
 }
