@@ -175,16 +175,17 @@ public sealed class DashboardBrowserTests(ServedFleet fleet, ITestOutputHelper o
 
         await page.Page.Keyboard.PressAsync("Tab");
 
-        var focus = await page.Page.EvaluateAsync<FocusStyle>(
+        var focus = await page.Page.EvaluateAsync<string[]>(
             """
             () => {
               const e = document.activeElement, s = getComputedStyle(e);
-              return { tag: e.tagName.toLowerCase(), outlineStyle: s.outlineStyle, outlineWidth: parseFloat(s.outlineWidth) || 0, boxShadow: s.boxShadow };
+              return [e.tagName.toLowerCase(), s.outlineStyle, String(parseFloat(s.outlineWidth) || 0), s.boxShadow];
             }
             """);
-        Assert.NotEqual("body", focus.Tag);
-        Assert.True((focus.OutlineStyle != "none" && focus.OutlineWidth > 0) || focus.BoxShadow != "none",
-            $"the focused <{focus.Tag}> shows no focus: outline {focus.OutlineStyle} {focus.OutlineWidth}px, box-shadow {focus.BoxShadow}");
+        var (tag, outlineStyle, outlineWidth, boxShadow) = (focus[0], focus[1], double.Parse(focus[2], System.Globalization.CultureInfo.InvariantCulture), focus[3]);
+        Assert.NotEqual("body", tag);
+        Assert.True((outlineStyle != "none" && outlineWidth > 0) || boxShadow != "none",
+            $"the focused <{tag}> shows no focus: outline {outlineStyle} {outlineWidth}px, box-shadow {boxShadow}");
     }
 
     [Fact]
@@ -233,8 +234,6 @@ public sealed class DashboardBrowserTests(ServedFleet fleet, ITestOutputHelper o
 
         await using var unknown = await LoadAsync("?cluster=unknown", status: 404);
         Assert.Contains("cluster 'unknown' is not in strata.yaml", await unknown.Page.Locator("body").InnerTextAsync());
-        unknown.AssertQuiet();
+        unknown.AssertQuiet(documentStatus: 404);
     }
-
-    private sealed record FocusStyle(string Tag, string OutlineStyle, double OutlineWidth, string BoxShadow);
 }

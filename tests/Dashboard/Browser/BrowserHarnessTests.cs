@@ -48,7 +48,7 @@ public sealed class BrowserHarnessTests(Chromium chromium) : IClassFixture<Chrom
         await page.Page.GotoAsync(served.Url.AbsoluteUri);
 
         Assert.Equal(["http://127.0.0.1:9/pixel.png"], page.Blocked);
-        Assert.Throws<Xunit.Sdk.TrueException>(page.AssertQuiet);
+        Assert.Throws<Xunit.Sdk.TrueException>(() => page.AssertQuiet());
     }
 
     [Fact]
