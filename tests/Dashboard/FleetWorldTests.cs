@@ -37,6 +37,7 @@ public sealed class FleetWorldTests
         Assert.Equal(3, drills.Count);
         Assert.All(drills, d => Assert.True((d.Cluster, d.Policy, d.Status) == ("prod-eu", "nightly", DrillStatus.Passed) && d.RtoSeconds > 0, $"{d.Id}: {d.Status}, RTO {d.RtoSeconds}"));
         Assert.All(drills, d => Assert.InRange(d.StartedAt, FleetWorld.Start, world.Clock.GetUtcNow()));
+        Assert.True(drills.Select(d => d.RtoSeconds).Distinct().Count() == 3, "the cluster rolls out at another pace each time: RTOs " + string.Join(", ", drills.Select(d => d.RtoSeconds)));
 
         var breach = Assert.Single(status.Alerts, a => a.DedupKey == RecoveryPointObjectives.DedupKey("nightly", "staging"));
         Assert.Equal(IncidentStatus.Open, breach.Status);

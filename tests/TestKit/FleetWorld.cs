@@ -12,7 +12,8 @@ namespace Strata.TestKit;
 /// policies in a real strata.yaml, the local store and history in a temporary folder, and a clock the world moves
 /// across thirty hours. At the end (<see cref="Clock"/> at <see cref="Start"/> + 30 h):
 /// <list type="bullet">
-/// <item>nightly on prod-eu — fresh: three verified backups of a growing application, each drilled (three RTOs);</item>
+/// <item>nightly on prod-eu — fresh: three verified backups of a growing application, each drilled, the cluster rolling
+/// out at a different pace each time (three distinct RTOs, measured);</item>
 /// <item>nightly on prod-us — at risk: its one verified backup is 22 h old against a 26 h objective (past 75 %);</item>
 /// <item>nightly on staging — breached: verified 30 h ago, then the cluster went down and its backup failed; the
 /// freshness sweep raised the RPO breach, which stays open;</item>
@@ -61,7 +62,7 @@ public sealed partial class FleetWorld : IAsyncDisposable
             schedule: "0 2 * * *"
             rpo: 26h
             verification:
-              drill: { rto: 10m }
+              drill: { rto: 10s }
           - name: hourly
             clusters: [edge]
             schedule: "0 * * * *"
@@ -69,6 +70,7 @@ public sealed partial class FleetWorld : IAsyncDisposable
         """;
 
     private readonly Dictionary<string, SandboxApiServer> _clusters;
+    private readonly Pace _pace = new();
     private IDisposable? _resources;
     private int _requests;
 
@@ -123,7 +125,7 @@ public sealed partial class FleetWorld : IAsyncDisposable
             foreach (var name in ClusterNames)
             {
                 // prod-eu is drilled: its controllers roll restored workloads out and bind claims, on real time.
-                clusters[name] = await SandboxApiServer.StartAsync(name == FreshPair.Cluster ? DrillControllers : null);
+                clusters[name] = await SandboxApiServer.StartAsync(name == FreshPair.Cluster ? world.DrillControllers : null);
                 SampleApplication.Seed(clusters[name]);
                 world.Variables[TokenVariable(name)] = clusters[name].AdminToken;
             }
@@ -149,7 +151,7 @@ public sealed partial class FleetWorld : IAsyncDisposable
 
         // prod-eu: three verified backups, 12 h apart, each drilled; the application grows between them (drift in the charts).
         Clock.Advance(TimeSpan.FromHours(5));
-        await DrillAsync(await BackUpAsync("prod-eu", "nightly", BackupStatus.Verified));
+        await DrillAsync(await BackUpAsync("prod-eu", "nightly", BackupStatus.Verified), pace: 1);
 
         // prod-us: verified at 8 h, 22 h old at the end (at risk: past 75 % of 26 h).
         Clock.Advance(TimeSpan.FromHours(3));
@@ -157,11 +159,11 @@ public sealed partial class FleetWorld : IAsyncDisposable
 
         Clock.Advance(TimeSpan.FromHours(9));
         Grow(_clusters["prod-eu"], "release-2", 6);
-        await DrillAsync(await BackUpAsync("prod-eu", "nightly", BackupStatus.Verified));
+        await DrillAsync(await BackUpAsync("prod-eu", "nightly", BackupStatus.Verified), pace: 1.8);
 
         Clock.Advance(TimeSpan.FromHours(12));
         Grow(_clusters["prod-eu"], "release-3", 14);
-        await DrillAsync(await BackUpAsync("prod-eu", "nightly", BackupStatus.Verified));
+        await DrillAsync(await BackUpAsync("prod-eu", "nightly", BackupStatus.Verified), pace: 1.4);
 
         // staging goes down: its backup fails (the backup worker alerts).
         await _clusters["staging"].StopListeningAsync();
@@ -213,10 +215,11 @@ public sealed partial class FleetWorld : IAsyncDisposable
     /// <summary>
     /// Drills <paramref name="backup"/> through the verify worker. The drill waits for the sandbox's controllers, which run
     /// on real time, so it runs on a clock that starts at the world's time and moves with real time (its RTO is measured);
-    /// the world's clock then moves on by as long as it took.
+    /// the world's clock then moves on by as long as it took. prod-eu's controllers take <paramref name="pace"/> times their delays.
     /// </summary>
-    private async Task DrillAsync(BackupRecord backup)
+    private async Task DrillAsync(BackupRecord backup, double pace)
     {
+        _pace.Set(pace);
         var id = $"fleet-drill-{Interlocked.Increment(ref _requests)}";
         var request = new Envelope(id, id, Clock.GetUtcNow(), new VerifyRequested(backup.Id, backup.Cluster, backup.Policy, VerificationKind.Drill));
         var running = new RunningClock(Clock.GetUtcNow());
@@ -272,9 +275,10 @@ public sealed partial class FleetWorld : IAsyncDisposable
 
     private static string TokenVariable(string cluster) => cluster.ToUpperInvariant().Replace('-', '_') + "_TOKEN";
 
-    /// <summary>As the drill tests set them: workloads ready after 1.5 s, claims bound after 0.5 s, namespaces gone after 0.3 s.</summary>
-    private static SandboxOptions DrillControllers => new()
+    /// <summary>As the drill tests set them (workloads ready after 1.5 s, claims bound after 0.5 s, namespaces gone after 0.3 s), at the world's pace.</summary>
+    private SandboxOptions DrillControllers => new()
     {
+        Time = _pace,
         Controllers = new SimulatedControllers
         {
             WorkloadReadyDelay = TimeSpan.FromMilliseconds(1500),
