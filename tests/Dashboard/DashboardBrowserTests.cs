@@ -71,6 +71,12 @@ public sealed class DashboardBrowserTests(ServedFleet fleet, ITestOutputHelper o
             }
         }
 
+        // The fresh pair's cell names its last drill's RTO, as measured.
+        var lastDrill = (await fleet.World.DrillsAsync()).Where(d => (d.Cluster, d.Policy) == FleetWorld.FreshPair).MaxBy(d => d.StartedAt)!;
+        var fresh = await page.Page.Locator(Cell(FleetWorld.FreshPair.Cluster, FleetWorld.FreshPair.Policy)).InnerTextAsync();
+        Assert.True(fresh.Contains("RTO", StringComparison.Ordinal) && fresh.Contains(lastDrill.RtoSeconds!.Value.ToString("0.0", System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal),
+            $"the fresh cell should show the last drill's RTO ({lastDrill.RtoSeconds:0.000} s): '{fresh}'");
+
         // The layers of the last verified backup (this fleet's policies take the API objects).
         foreach (var (cluster, policy) in new[] { ("prod-eu", "nightly"), ("prod-us", "nightly"), ("staging", "nightly") })
         {
