@@ -21,6 +21,17 @@ public sealed class BrowserHarnessTests(Chromium chromium) : IClassFixture<Chrom
         $"<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>tiny</title><style>{Style}</style></head><body>{body}</body></html>";
 
     [Fact]
+    public async Task InitializeAsync_BrowserMissing_FailsSayingWhatToInstall()
+    {
+        var missing = new Chromium { Executable = "/nonexistent/chromium" };
+
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(missing.InitializeAsync);
+
+        Assert.Equal("the browser tests need Debian's Chromium at /nonexistent/chromium, which is missing: install it with 'apt-get install chromium' (.ci/run does)", error.Message);
+        await missing.DisposeAsync();
+    }
+
+    [Fact]
     public async Task OpenAsync_SelfContainedPage_RecordsItsRequestAndNothingElse()
     {
         await using var served = await TinyPage.StartAsync(Document(

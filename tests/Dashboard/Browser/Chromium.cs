@@ -26,15 +26,18 @@ public sealed class Chromium : IAsyncLifetime
 
     private IPlaywright? _playwright;
 
+    /// <summary>The browser to start: <see cref="ExecutablePath"/> (a test of the fixture names one that is missing).</summary>
+    internal string Executable { get; init; } = ExecutablePath;
+
     /// <summary>The browser.</summary>
     public IBrowser Browser { get; private set; } = null!;
 
     public async Task InitializeAsync()
     {
-        if (!File.Exists(ExecutablePath))
+        if (!File.Exists(Executable))
         {
             throw new InvalidOperationException(
-                $"the browser tests need Debian's Chromium at {ExecutablePath}, which is missing: install it with 'apt-get install chromium' (.ci/run does)");
+                $"the browser tests need Debian's Chromium at {Executable}, which is missing: install it with 'apt-get install chromium' (.ci/run does)");
         }
 
         _playwright = await Playwright.CreateAsync();
@@ -42,7 +45,7 @@ public sealed class Chromium : IAsyncLifetime
         // LaunchAsync starts Chromium on a fresh temporary profile (--user-data-dir), deleted when the browser closes.
         Browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {
-            ExecutablePath = ExecutablePath,
+            ExecutablePath = Executable,
             Headless = true,
             Args = Flags,
             Timeout = 60_000,
