@@ -58,6 +58,7 @@ public static class PageStyle
         caption { text-align: left; padding: 0.25rem 0; }
         th, td { border: 1px solid; padding: 0.4rem 0.55rem; text-align: left; vertical-align: top; }
         #fleet td { min-width: 14rem; }
+        #fleet td a, #fleet td .muted { color: inherit; } /* a cell's own colours are the checked pair */
         .state { font-weight: 700; display: block; margin-bottom: 0.25rem; }
         .icon { display: inline-block; width: 1.2em; text-align: center; }
         dl { margin: 0; display: grid; grid-template-columns: auto 1fr; gap: 0.1rem 0.6rem; }
@@ -67,9 +68,11 @@ public static class PageStyle
         ul.alerts { padding: 0; list-style: none; }
         ul.alerts li { padding: 0.4rem 0.6rem; margin: 0.3rem 0; border-radius: 4px; }
         .pair { margin-bottom: 2rem; }
-        .charts { display: grid; grid-template-columns: repeat(auto-fit, minmax(20rem, 1fr)); gap: 1rem; }
+        .charts { display: grid; grid-template-columns: repeat(auto-fit, minmax(22rem, 1fr)); gap: 1rem; }
+        figure { margin: 0; }
+        figcaption { font-weight: 600; }
         .chart { width: 100%; height: auto; max-width: 40rem; }
-        .chart text { font-size: 11px; }
+        .chart text { font-size: 16px; }
         .chart .axis { stroke-width: 1; }
         .chart .series { fill: none; stroke-width: 1.5; }
         .chart circle { stroke-width: 2; }

@@ -186,9 +186,9 @@ public static class StatusPageRenderer
             var id = PairId(view, pair);
             var name = $"{pair.Cluster} / {pair.Policy}";
             html.Append($"<article class=\"pair\" id=\"{id}\" aria-labelledby=\"{id}-heading\">\n<h3 id=\"{id}-heading\">{PageText.Encode(name)}</h3>\n<div class=\"charts\">\n")
-                .Append(SvgChart.Render(RtoChart(pair, id, name))).Append('\n')
-                .Append(SvgChart.Render(SizeChart(pair, id, name))).Append('\n')
-                .Append(SvgChart.Render(ObjectsChart(pair, id, name))).Append("\n</div>\n");
+                .Append(Figure("Recovery time (RTO) per drill", RtoChart(pair, id, name)))
+                .Append(Figure("Backup size", SizeChart(pair, id, name)))
+                .Append(Figure("Objects per backup", ObjectsChart(pair, id, name))).Append("</div>\n");
             DrillTable(html, pair, name);
             BackupTable(html, pair, name);
             html.Append("</article>\n");
@@ -196,6 +196,9 @@ public static class StatusPageRenderer
 
         html.Append("</section>\n");
     }
+
+    private static string Figure(string caption, SvgChart.Spec chart) =>
+        $"<figure><figcaption>{PageText.Encode(caption)}</figcaption>\n{SvgChart.Render(chart)}\n</figure>\n";
 
     private static SvgChart.Spec RtoChart(ProtectionHistory pair, string id, string name)
     {

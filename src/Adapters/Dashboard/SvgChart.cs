@@ -9,7 +9,7 @@ namespace Strata.Adapters.Dashboard;
 /// </summary>
 internal static class SvgChart
 {
-    private const double Width = 600, Height = 200, Left = 72, Right = 16, Top = 14, Bottom = 34;
+    private const double Width = 600, Height = 200, Left = 92, Right = 16, Top = 14, Bottom = 34;
     private const double PlotWidth = Width - Left - Right, PlotHeight = Height - Top - Bottom;
 
     /// <summary>What one chart draws.</summary>

@@ -98,6 +98,7 @@ internal static class DemoCommand
                 await environment.Error.WriteLineAsync($"strata demo: measured RTO of the scratch drill: {rto:0.0} s (from the drill's start to the last assertion holding).");
             }
 
+            await WriteStatusPageAsync(source, location, environment, ct);
             await environment.Error.WriteLineAsync(
                 $"strata demo: done. Those were sandboxes, not real clusters. 'strata backup list --store {location.ArtifactsWhere}', 'strata restore list' and 'strata drill list' show the runs; "
                 + "with a kubeconfig, 'strata backup create --context NAME' and 'strata restore create --from-backup ID --to-context NAME' do the same against real clusters, "
@@ -106,6 +107,51 @@ internal static class DemoCommand
             return Math.Max(Math.Max(backupCode, restoreCode), drill is null ? ExitCodes.Succeeded : ExitCodes.For(drill));
         });
         return command;
+    }
+
+    /// <summary>
+    /// Writes the status page of what the demo ran — each policy it ran on the sandbox, judged from the store's history as
+    /// <c>strata serve</c> and the <c>dashboard</c> function judge it — to <c>status.html</c> in the store's folder, and says where.
+    /// The page's strata.yaml names those policies only (no RPO: the page judges them on their verified backups alone).
+    /// </summary>
+    private static async Task WriteStatusPageAsync(SandboxApiServer source, StoreLocation location, CliEnvironment environment, CancellationToken cancellationToken)
+    {
+        var policies = new SortedSet<string>(StringComparer.Ordinal);
+        await foreach (var record in location.History.ListBackupsAsync(cancellationToken))
+        {
+            if (record.Cluster == "sandbox" && record.Policy != Core.ControlPlane.BackupWorker.AdHocPolicy)
+            {
+                policies.Add(record.Policy);
+            }
+        }
+
+        if (policies.Count == 0)
+        {
+            return; // no policy ran (the demo stopped early): nothing for a page to judge
+        }
+
+        var dir = Directory.CreateTempSubdirectory("strata-demo-page-");
+        try
+        {
+            var config = await DemoConfiguration.WriteAsync(source, dir.FullName, "policies:\n" + string.Concat(policies.Select(p =>
+                $"  - {{ name: {p}, clusters: [sandbox], schedule: \"0 * * * *\" }}\n")), cancellationToken: cancellationToken);
+            var (context, resources) = await ControlPlaneFactory.CreateAsync(config, location,
+                name => name == DemoConfiguration.TokenVariable ? source.AdminToken : DemoKeys.Variable(name) ?? environment.Variable(name), environment.Time,
+                cancellationToken: cancellationToken);
+            using (resources)
+            {
+                var page = await Adapters.Dashboard.StatusPage.RespondAsync(context, null, cancellationToken);
+                var folder = Directory.Exists(location.ArtifactsWhere) ? location.ArtifactsWhere : environment.StrataHome;
+                Directory.CreateDirectory(folder);
+                var path = Path.Combine(folder, "status.html");
+                await File.WriteAllTextAsync(path, page.Html, cancellationToken);
+                await environment.Error.WriteLineAsync($"strata demo: status page written to {path} ('strata serve' serves it live).");
+            }
+        }
+        finally
+        {
+            dir.Delete(recursive: true);
+        }
     }
 
     /// <summary>The first sandbox's simulated controllers: a rollout takes 2 s, a claim binds in 1 s, a Job runs for 1 s, a CSI snapshot is ready in 1 s once the snapshot API is installed, a Pod on a node starts in 0.5 s (real clusters take longer: image pulls, probes, disk copies).</summary>
