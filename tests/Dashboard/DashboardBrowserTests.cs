@@ -152,6 +152,20 @@ public sealed class DashboardBrowserTests(ServedFleet fleet, ITestOutputHelper o
     }
 
     [Fact]
+    public async Task Dashboard_Coverage_HasItsSection_AndEachEntryAKnownStateOnAFleetCluster()
+    {
+        await using var page = await LoadAsync();
+
+        Assert.Equal(1, await page.Page.Locator("section#coverage").CountAsync());
+        foreach (var entry in await page.Page.Locator("section#coverage tr[data-state]").AllAsync())
+        {
+            Assert.Contains(await entry.GetAttributeAsync("data-cluster"), FleetWorld.ClusterNames);
+            Assert.Contains(await entry.GetAttributeAsync("data-state"), new[] { "protected", "rebuildable", "unprotected" });
+            Assert.False(string.IsNullOrEmpty(await entry.GetAttributeAsync("data-kind")));
+        }
+    }
+
+    [Fact]
     public async Task Dashboard_Loaded_LogsNoErrorAndAsksForNothingOffItsOrigin_AndIsScreenshotted()
     {
         await using var page = await LoadAsync();
