@@ -124,7 +124,7 @@ public sealed partial class FleetWorld : IAsyncDisposable
         {
             foreach (var name in ClusterNames)
             {
-                // prod-eu is drilled: its controllers roll restored workloads out and bind claims, on real time.
+                // prod-eu is drilled: its controllers roll restored workloads out and bind claims, on real time at the world's pace.
                 clusters[name] = await SandboxApiServer.StartAsync(name == FreshPair.Cluster ? world.DrillControllers : null);
                 SampleApplication.Seed(clusters[name]);
                 world.Variables[TokenVariable(name)] = clusters[name].AdminToken;
