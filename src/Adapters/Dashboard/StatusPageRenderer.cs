@@ -53,6 +53,7 @@ public static class StatusPageRenderer
         html.Append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n")
             .Append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n")
             .Append("<meta name=\"referrer\" content=\"no-referrer\">\n")
+            .Append("<link rel=\"icon\" href=\"data:,\">\n") // no favicon request: the page asks its server for nothing but itself
             .Append($"<title>{PageText.Encode(title)}</title>\n<style>{PageStyle.Css}</style>\n</head>\n<body>\n")
             .Append("<a class=\"skip\" href=\"#main\">Skip to content</a>\n");
 
@@ -257,7 +258,7 @@ public static class StatusPageRenderer
             .Append("<thead><tr><th scope=\"col\">Drill</th><th scope=\"col\">Started</th><th scope=\"col\">RTO</th><th scope=\"col\">Objective</th><th scope=\"col\">Result</th></tr></thead>\n<tbody>\n");
         foreach (var drill in pair.Drills)
         {
-            html.Append($"<tr><th scope=\"row\"><code>{PageText.Encode(drill.Id)}</code></th><td>{PageText.Time(drill.At)}</td><td>{PageText.Seconds(drill.RtoSeconds)}</td>")
+            html.Append($"<tr><th scope=\"row\"><code>{PageText.Encode(drill.Id)}</code></th><td>{PageText.Short(drill.At)}</td><td>{PageText.Seconds(drill.RtoSeconds)}</td>")
                 .Append($"<td>{(drill.ObjectiveSeconds is { } o ? PageText.Seconds(o) : "none")}</td><td>{(drill.ExceededObjective ? "passed, slower than the objective" : "passed")}</td></tr>\n");
         }
 
@@ -284,7 +285,7 @@ public static class StatusPageRenderer
         foreach (var backup in pair.Backups)
         {
             html.Append($"<tr data-backup=\"{PageText.Encode(backup.Id)}\" data-layers=\"{PageText.Encode(string.Join(' ', backup.Layers))}\">")
-                .Append($"<th scope=\"row\"><code>{PageText.Encode(backup.Id)}</code></th><td>{PageText.Time(backup.At)}</td><td>{PageText.Encode(backup.Status.ToString())}</td>")
+                .Append($"<th scope=\"row\"><code>{PageText.Encode(backup.Id)}</code></th><td>{PageText.Short(backup.At)}</td><td>{PageText.Encode(backup.Status.ToString())}</td>")
                 .Append($"<td>{PageText.Count(backup.ObjectCount)}</td><td>{PageText.Bytes(backup.TotalBytes)}</td>");
             foreach (var layer in BackupLayers.All)
             {

@@ -82,7 +82,7 @@ internal static class SvgChart
         {
             svg.Append($"<circle {spec.PointAttribute}=\"{PageText.Encode(point.Id)}\" cx=\"{C(X(point.At))}\" cy=\"{C(Y(point.Value))}\" r=\"4\"")
                 .Append(point.Hollow ? " class=\"hollow\"" : "")
-                .Append($"><title>{PageText.Encode($"{point.Id}: {point.Label}, {PageText.Short(point.At)}")}</title></circle>\n");
+                .Append($"><title>{PageText.Encode($"{point.Id}: {point.Label}")}</title></circle>\n");
         }
 
         return svg.Append("</svg>").ToString();

@@ -24,7 +24,8 @@ public static class DashboardReport
             throw new UnknownClusterException(cluster, ConfigurationName(configuration.Source));
         }
 
-        limits ??= DashboardLimits.Default;
+        var pairCount = configuration.Policies.Sum(p => configuration.ClustersOf(p).Count(c => cluster is null || c.Name == cluster));
+        limits = (limits ?? DashboardLimits.Default).For(pairCount);
         var drills = new Dictionary<(string, string), NewestPoints<DrillPoint>>();
         var backups = new Dictionary<(string, string), NewestPoints<BackupPoint>>();
         var verified = new Dictionary<(string, string), BackupRecord>();

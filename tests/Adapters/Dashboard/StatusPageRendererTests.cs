@@ -181,7 +181,7 @@ public sealed class StatusPageRendererTests
         Assert.DoesNotContain("http://", html);
         Assert.DoesNotContain("https://", html);
         Assert.DoesNotContain("src=", html);
-        Assert.All(Regex.Matches(html, "href=\"([^\"]*)\"").Select(m => m.Groups[1].Value), href => Assert.StartsWith("#", href));
+        Assert.All(Regex.Matches(html, "href=\"([^\"]*)\"").Select(m => m.Groups[1].Value), href => Assert.True(href.StartsWith('#') || href == "data:,", href));
         Assert.DoesNotContain("/etc/strata", html); // the configuration by file name, not its path
     }
 
@@ -225,6 +225,21 @@ public sealed class StatusPageRendererTests
 
         Assert.Contains("cluster &#39;staging&#39; is not in strata.yaml", page.Html);
         Assert.Equal(PageStyle.ContentSecurityPolicy, page.ContentSecurityPolicy);
+    }
+
+    [Fact]
+    public void Render_FleetOf200PairsAtTheirLimits_StaysAFewMegabytes()
+    {
+        var limits = DashboardLimits.Default.For(200);
+        var clusters = Enumerable.Range(0, 50).Select(i => $"cluster-{i:00}").ToList();
+        string[] policies = ["hourly", "nightly", "volumes", "etcd"];
+        var pairs = clusters.SelectMany(c => policies.Select(p => Pair(c, p, RecoveryPointState.Ok, true, limits.MaxDrills, limits.MaxBackups))).ToList();
+        var view = View() with { Clusters = clusters, Policies = policies, Pairs = pairs, Status = View().Status with { Protection = [.. pairs.Select(p => p.Status)] } };
+
+        var html = Html(view);
+
+        Assert.Equal(200 * limits.MaxDrills, Regex.Matches(html, "<circle data-drill=").Count);
+        Assert.True(html.Length < 4_000_000, $"{html.Length:N0} characters");
     }
 
     [Theory]

@@ -57,6 +57,7 @@ public sealed class DashboardReportTests
         var view = await DashboardReport.BuildAsync(_plane.Context);
 
         Assert.Equal(["prod", "dr"], view.Clusters);
+        Assert.Equal((90, 30), (view.Limits.MaxBackups, view.Limits.MaxDrills)); // three pairs: each its full share
         Assert.Equal(["hourly", "prod-only"], view.Policies);
         Assert.Equal((Recoverability.Fresh, "verified, and within the RPO"), (view.Find("prod", "hourly")!.Recoverability.Result, view.Find("prod", "hourly")!.Recoverability.Reason));
         Assert.Equal(["objects", "volumes"], view.Find("prod", "hourly")!.VerifiedLayers);
@@ -94,6 +95,18 @@ public sealed class DashboardReportTests
         Assert.Equal((1099L, 99L), (pair.Backups[^1].TotalBytes, pair.Backups[^1].ObjectCount));
         Assert.Equal(1099L, pair.Backups[^1].BytesByLayer["objects"]);
         Assert.Empty(view.Find("dr", "hourly")!.Backups);
+    }
+
+    [Theory]
+    [InlineData(4, 90, 30)]
+    [InlineData(40, 90, 30)]
+    [InlineData(200, 18, 6)]
+    [InlineData(5000, 10, 5)]
+    public void Limits_BigFleet_FewerPointsPerPair_NeverBelowTheMinimum(int pairs, int backups, int drills)
+    {
+        var limits = DashboardLimits.Default.For(pairs);
+
+        Assert.Equal((backups, drills), (limits.MaxBackups, limits.MaxDrills));
     }
 
     [Fact]
