@@ -181,6 +181,14 @@ public sealed class DashboardBrowserTests(ServedFleet fleet, ITestOutputHelper o
             directive => Assert.Contains(directive, csp, StringComparison.Ordinal));
         Assert.DoesNotContain("unsafe-inline", csp, StringComparison.Ordinal);
         Assert.Equal(0, await page.Page.Locator("[style], script, link[rel=stylesheet], iframe").CountAsync());
+
+        // No URL to anywhere else in the document: links stay on the page's origin (a fragment, a query, a path), sources are inline.
+        var hrefs = await AttributesAsync(page.Page.Locator("[href]"), "href");
+        Assert.All(hrefs, href => Assert.True(
+            href.StartsWith('#') || href.StartsWith('?') || href.StartsWith("data:", StringComparison.Ordinal) || (href.StartsWith('/') && !href.StartsWith("//", StringComparison.Ordinal)),
+            $"href '{href}' leaves the page's origin"));
+        var sources = await AttributesAsync(page.Page.Locator("[src], [srcset], [poster]"), "src");
+        Assert.All(sources, src => Assert.StartsWith("data:", src, StringComparison.Ordinal));
         await page.Page.WaitForTimeoutAsync(250); // CSP reports reach the console asynchronously
         page.AssertQuiet();
         Assert.True(new FileInfo(path).Length > 0);
