@@ -1,5 +1,6 @@
 using Microsoft.Playwright;
 using Strata.Core.Freshness;
+using Strata.Core.Status;
 using Strata.Dashboard.Tests.Browser;
 using Strata.TestKit;
 using Xunit.Abstractions;
@@ -77,11 +78,13 @@ public sealed class DashboardBrowserTests(ServedFleet fleet, ITestOutputHelper o
         Assert.True(fresh.Contains("RTO", StringComparison.Ordinal) && fresh.Contains(lastDrill.RtoSeconds!.Value.ToString("0.0", System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal),
             $"the fresh cell should show the last drill's RTO ({lastDrill.RtoSeconds:0.000} s): '{fresh}'");
 
-        // The layers of the last verified backup (this fleet's policies take the API objects).
-        foreach (var (cluster, policy) in new[] { ("prod-eu", "nightly"), ("prod-us", "nightly"), ("staging", "nightly") })
+        // The layers of each pair's last verified backup, as BackupLayers reads them off its artifacts; none for a pair never verified.
+        var backups = await fleet.World.BackupsAsync();
+        foreach (var ((cluster, policy), _) in FleetWorld.ExpectedStates.Where(e => e.Value != "none"))
         {
-            var layers = await page.Page.Locator(Cell(cluster, policy)).GetAttributeAsync("data-layers") ?? "";
-            Assert.True(layers.Split(' ').Contains("objects"), $"{Cell(cluster, policy)} data-layers '{layers}'");
+            var verified = backups.Where(b => b.Cluster == cluster && b.Policy == policy && b.IsVerified).MaxBy(b => b.StartedAt);
+            var layers = verified is null ? "" : string.Join(' ', BackupLayers.Held(verified));
+            Assert.Equal(layers, await page.Page.Locator(Cell(cluster, policy)).GetAttributeAsync("data-layers") ?? "");
         }
 
         page.AssertQuiet();
