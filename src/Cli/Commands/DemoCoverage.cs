@@ -22,7 +22,7 @@ internal static class DemoCoverage
           - name: demo-coverage
             clusters: [sandbox]
             schedule: "0 2 * * *"
-            scope: { includeNamespaces: [shop] }
+            scope: { includeNamespaces: [shop, shop-volumes] } # shop-volumes: where the databases part restored its claims
             volumes: snapshot
             databases:
               - { name: accounts, namespace: shop, pod: accounts-db-0, passwordSecret: { name: accounts-db, key: password }, databases: [accounts] }

@@ -29,12 +29,12 @@ internal static class CoverageTables
             return;
         }
 
-        var table = new Table().Border(TableBorder.Simple).AddColumns("STATE", "KIND", "NAME", "DETAIL", "PROTECTED BY / REASON");
+        var table = new Table().Border(TableBorder.Simple).AddColumns("STATE", "KIND", "NAME", "DETAIL", "LAYER: HOW, OR WHY NOT");
         foreach (var entry in report.Entries.OrderByDescending(e => e.State == CoverageState.Unprotected))
         {
             table.AddRow(
                 State(entry.State), Kind(entry.Kind), Markup.Escape(entry.Namespace is { } ns ? $"{ns}/{entry.Name}" : entry.Name), Markup.Escape(entry.Detail),
-                Markup.Escape(entry.ProtectedBy.Count > 0 ? string.Join(", ", entry.ProtectedBy.Select(p => $"{p.Policy} ({p.Layer})")) + ": " + entry.Reason : entry.Reason));
+                Markup.Escape(entry.ProtectedBy.Count > 0 ? string.Join(", ", entry.ProtectedBy.Select(p => p.Layer).Distinct()) + ": " + entry.Reason : entry.Reason));
         }
 
         console.Write(table);

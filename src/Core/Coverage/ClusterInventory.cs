@@ -1,4 +1,3 @@
-using Strata.Core.Etcd;
 using Strata.Core.Kubernetes;
 using Strata.Core.Ports;
 using Strata.Core.Volumes;
@@ -41,9 +40,6 @@ internal sealed class ClusterInventory
 
     /// <summary>The operators' database resources, with their operator.</summary>
     public List<(DatabaseOperator Operator, KubeObject Database)> OperatorDatabases { get; } = [];
-
-    /// <summary>The managed platform (AKS, EKS, GKE) the cluster runs on, when recognised.</summary>
-    public string? ManagedPlatform { get; private set; }
 
     public static async Task<ClusterInventory> ReadAsync(IClusterReader client, CancellationToken cancellationToken)
     {
@@ -100,7 +96,6 @@ internal sealed class ClusterInventory
             }
         }
 
-        inventory.ManagedPlatform = await ManagedControlPlanes.RecognizeAsync(client, cancellationToken);
         return inventory;
     }
 
