@@ -87,6 +87,19 @@ public sealed class CoverageSweepTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task StatusReport_AfterASweep_CarriesEachConfiguredClustersLatestReport_InConfigurationOrder()
+    {
+        await _plane.State.SaveCoverageAsync(new Core.Coverage.CoverageReport { Cluster = "retired", SurveyedAt = _plane.Clock.GetUtcNow() });
+        await CoverageSweep.RunAsync(_plane.Context);
+
+        var status = await StatusReport.BuildAsync(_plane.Context);
+
+        Assert.Equal(["prod", "dr"], status.Coverage.Select(r => r.Cluster));
+        Assert.Equal("scratch", Assert.Single(status.Coverage[0].Unprotected).Name);
+        Assert.NotNull(status.Coverage[1].Error);
+    }
+
+    [Fact]
     public void Timer_IsDaily_OffTheHour()
     {
         var timer = ControlPlaneFunctions.Timer.Single(t => t.Name == "coverage");
