@@ -24,6 +24,8 @@ public static class CoverageSweep
     public static async Task<FunctionResult> RunAsync(ControlPlaneContext context, CancellationToken cancellationToken = default)
     {
         var result = new FunctionResult();
+
+        // One cluster at a time: a survey holds one cluster's claims and workloads in memory, and a daily pass has time.
         foreach (var cluster in context.Configuration.Clusters)
         {
             var report = await CoverageSurvey.RunAsync(context.Configuration, cluster, context.Clusters, context.Time, cancellationToken);

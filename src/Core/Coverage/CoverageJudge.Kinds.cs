@@ -62,6 +62,7 @@ internal sealed partial class CoverageJudge
 
         var owner = pod.ControllerOwner is { } o ? $", {o.Kind} {o.Name}" : "";
         Add(StatefulKind.DatabasePod, pod, $"{database.Engine}, image {image}{owner}", verdict, VolumeSnapshotApi.Pods, extra);
+        _podEntries[pod.Key] = _entries[^1];
     }
 
     private void OperatorDatabase(DatabaseOperator op, KubeObject database, Verdict dumps)
@@ -164,9 +165,7 @@ internal sealed partial class CoverageJudge
 
     /// <summary>A database pod's final verdict, as its entry says it.</summary>
     private Verdict PodVerdict(KubeObject pod) =>
-        _entries.FirstOrDefault(e => e.Kind == StatefulKind.DatabasePod && e.Namespace == pod.Namespace && e.Name == pod.Name) is { State: CoverageState.Protected } entry
-            ? Lent(entry)
-            : _databasePods[pod.Key];
+        _podEntries.GetValueOrDefault(pod.Key) is { State: CoverageState.Protected } entry ? Lent(entry) : _databasePods[pod.Key];
 
     private static Verdict Lent(CoverageEntry entry)
     {

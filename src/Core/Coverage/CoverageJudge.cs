@@ -19,6 +19,7 @@ internal sealed partial class CoverageJudge
     private readonly List<PolicyDefinition> _policies;
     private readonly Dictionary<string, Verdict> _claims = new(StringComparer.Ordinal);
     private readonly Dictionary<string, Verdict> _databasePods = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, CoverageEntry> _podEntries = new(StringComparer.Ordinal);
     private readonly List<CoverageEntry> _entries = [];
 
     public CoverageJudge(StrataConfiguration configuration, ClusterDefinition cluster, ClusterInventory inventory)
