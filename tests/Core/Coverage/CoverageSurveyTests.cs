@@ -26,6 +26,7 @@ public sealed class CoverageSurveyTests : IClassFixture<CoverageSurveyTests.Clus
             volumes: snapshot
             databases:
               - { name: shop-db, namespace: shop, pod: postgres-0, passwordSecret: { name: pg, key: password }, databases: [shop] }
+              - { name: acid, namespace: db, pod: acid-main-0, passwordSecret: { name: acid, key: password }, databases: [app] }
             cloudNativePG:
               - { namespace: db, cluster: pg-main }
           - name: control-plane
@@ -140,6 +141,42 @@ public sealed class CoverageSurveyTests : IClassFixture<CoverageSurveyTests.Clus
     }
 
     [Fact]
+    public async Task SurveyAsync_ZalandoPostgres_ProtectedByATargetOnItsPod_TheOtherNot_ItsStatefulSetNotListedAgain()
+    {
+        var report = await SurveyAsync();
+
+        var main = Find(report, StatefulKind.DatabaseOperator, "db", "acid-main");
+        var other = Find(report, StatefulKind.DatabaseOperator, "db", "acid-other");
+        Assert.Equal((CoverageState.Protected, "Zalando PostgreSQL (postgresqls.acid.zalan.do)"), (main.State, main.Detail));
+        Assert.Equal([new CoverageProtection("nightly", "databases")], main.ProtectedBy);
+        Assert.Equal(CoverageState.Unprotected, other.State);
+        Assert.Contains("no policy's databases: target points at its pods", other.Reason);
+        Assert.DoesNotContain(report.Entries, e => e.Kind == StatefulKind.StatefulSet && e.Name == "acid-main");
+        Assert.DoesNotContain(report.Entries, e => e.Namespace == "db" && e.Kind == StatefulKind.DatabaseOperator && e.Detail.Contains("Crunchy", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task SurveyAsync_DeploymentMountingAnUnprotectedClaim_UnprotectedNamingIt()
+    {
+        var uploader = Find(await SurveyAsync(), StatefulKind.Deployment, "shop", "uploader");
+
+        Assert.Equal((CoverageState.Unprotected, "1 claim(s)"), (uploader.State, uploader.Detail));
+        Assert.Contains("nothing protects its claim uploads", uploader.Reason);
+    }
+
+    [Fact]
+    public async Task SurveyAsync_StatelessImperativeStatefulSet_ProtectedByTheObjectsLayerOfItsScope()
+    {
+        var inScope = Find(await SurveyAsync(), StatefulKind.StatefulSet, "shop", "workers");
+        var outOfScope = Find(await SurveyAsync(Policies.Replace("includeNamespaces: [shop, db]", "includeNamespaces: [db]", StringComparison.Ordinal)), StatefulKind.StatefulSet, "shop", "workers");
+
+        Assert.Equal(CoverageState.Protected, inScope.State);
+        Assert.Equal([new CoverageProtection("nightly", "objects")], inScope.ProtectedBy);
+        Assert.Equal(CoverageState.Unprotected, outOfScope.State);
+        Assert.Contains("no policy's objects layer takes it", outOfScope.Reason);
+    }
+
+    [Fact]
     public async Task SurveyAsync_ArgoCdManagedStatelessDeployment_Rebuildable_ImperativeOneNotListed()
     {
         var report = await SurveyAsync();
@@ -240,6 +277,13 @@ public sealed class CoverageSurveyTests : IClassFixture<CoverageSurveyTests.Clus
             _server.Create(StatefulSet("shop", "queue", "rabbitmq:3"));
             _server.Create(SampleApplication.Deployment("shop", "web", "frontend", annotations: new() { ["argocd.argoproj.io/tracking-id"] = "shop:apps/Deployment:shop/web" }));
             _server.Create(SampleApplication.Deployment("shop", "api", "backend"));
+            _server.Create(Crd("acid.zalan.do", "postgresqls", "postgresql"));
+            _server.Create(SampleApplication.Obj("acid.zalan.do/v1", "postgresql", "db", "acid-main", extra: o => o["spec"] = new JsonObject { ["numberOfInstances"] = 2 }));
+            _server.Create(SampleApplication.Obj("acid.zalan.do/v1", "postgresql", "db", "acid-other", extra: o => o["spec"] = new JsonObject { ["numberOfInstances"] = 1 }));
+            _server.Create(StatefulSet("db", "acid-main", "ghcr.io/zalando/spilo-16:3.2", new() { ["cluster-name"] = "acid-main" }));
+            _server.Create(StorageObjects.Claim("shop", "uploads", "local-path"));
+            _server.Create(Deployment("shop", "uploader", "registry.example/uploader:2", "uploads"));
+            _server.Create(StatefulSet("shop", "workers", "registry.example/worker:1", claimTemplates: false));
             _server.Create(CloudNativePgCrds.Cluster("db", "pg-main"));
             _server.Create(CloudNativePgCrds.Cluster("db", "pg-other"));
             Client = new KubernetesClient(Kubeconfig.Parse(_server.Kubeconfig("prod"), "test kubeconfig").Resolve());
@@ -283,8 +327,37 @@ public sealed class CoverageSurveyTests : IClassFixture<CoverageSurveyTests.Clus
             return pod;
         }
 
-        private static JsonObject StatefulSet(string ns, string name, string image) =>
-            SampleApplication.Obj("apps/v1", "StatefulSet", ns, name, new() { ["app"] = name }, extra: o => o["spec"] = new JsonObject
+        private static JsonObject Crd(string group, string plural, string kind) => new()
+        {
+            ["apiVersion"] = "apiextensions.k8s.io/v1",
+            ["kind"] = "CustomResourceDefinition",
+            ["metadata"] = new JsonObject { ["name"] = $"{plural}.{group}" },
+            ["spec"] = new JsonObject
+            {
+                ["group"] = group,
+                ["scope"] = "Namespaced",
+                ["names"] = new JsonObject { ["plural"] = plural, ["singular"] = kind.ToLowerInvariant(), ["kind"] = kind, ["listKind"] = kind + "List" },
+                ["versions"] = new JsonArray(new JsonObject
+                {
+                    ["name"] = "v1",
+                    ["served"] = true,
+                    ["storage"] = true,
+                    ["schema"] = new JsonObject { ["openAPIV3Schema"] = new JsonObject { ["type"] = "object", ["x-kubernetes-preserve-unknown-fields"] = true } },
+                }),
+            },
+        };
+
+        private static JsonObject Deployment(string ns, string name, string image, string claim)
+        {
+            var deployment = SampleApplication.Deployment(ns, name, "backend");
+            var template = deployment["spec"]!["template"]!["spec"]!;
+            template["containers"]![0]!["image"] = image;
+            template["volumes"] = new JsonArray(new JsonObject { ["name"] = "data", ["persistentVolumeClaim"] = new JsonObject { ["claimName"] = claim } });
+            return deployment;
+        }
+
+        private static JsonObject StatefulSet(string ns, string name, string image, Dictionary<string, string>? labels = null, bool claimTemplates = true) =>
+            SampleApplication.Obj("apps/v1", "StatefulSet", ns, name, new(labels ?? []) { ["app"] = name }, extra: o => o["spec"] = new JsonObject
             {
                 ["serviceName"] = name,
                 ["replicas"] = 1,
@@ -294,15 +367,17 @@ public sealed class CoverageSurveyTests : IClassFixture<CoverageSurveyTests.Clus
                     ["metadata"] = new JsonObject { ["labels"] = new JsonObject { ["app"] = name } },
                     ["spec"] = new JsonObject { ["containers"] = new JsonArray(new JsonObject { ["name"] = name, ["image"] = image }) },
                 },
-                ["volumeClaimTemplates"] = new JsonArray(new JsonObject
-                {
-                    ["metadata"] = new JsonObject { ["name"] = "data" },
-                    ["spec"] = new JsonObject
+                ["volumeClaimTemplates"] = claimTemplates
+                    ? new JsonArray(new JsonObject
                     {
-                        ["accessModes"] = new JsonArray("ReadWriteOnce"),
-                        ["resources"] = new JsonObject { ["requests"] = new JsonObject { ["storage"] = "1Gi" } },
-                    },
-                }),
+                        ["metadata"] = new JsonObject { ["name"] = "data" },
+                        ["spec"] = new JsonObject
+                        {
+                            ["accessModes"] = new JsonArray("ReadWriteOnce"),
+                            ["resources"] = new JsonObject { ["requests"] = new JsonObject { ["storage"] = "1Gi" } },
+                        },
+                    })
+                    : new JsonArray(),
             });
     }
 }
