@@ -269,7 +269,7 @@ public class BackupCommandTests : IAsyncLifetime
 
         // The coverage survey, as 'strata coverage' prints it: unprotected first.
         Assert.Contains("sandbox: ", output);
-        Assert.Contains("UNPROTECTED   database pod   shop/orders-db-0", output);
+        Assert.Contains(output.Split('\n'), l => l.Contains("UNPROTECTED", StringComparison.Ordinal) && l.Contains("database pod", StringComparison.Ordinal) && l.Contains("shop/orders-db-0", StringComparison.Ordinal));
     }
 
     [Fact]

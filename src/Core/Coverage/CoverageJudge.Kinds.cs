@@ -98,7 +98,7 @@ internal sealed partial class CoverageJudge
             foreach (var workload in workloads)
             {
                 var template = WorkloadShape.Template(workload);
-                if (ManagedByOperator(workload, operators) || ManagedByOperator(new KubeObject(new JsonObject { ["metadata"] = new JsonObject { ["namespace"] = workload.Namespace, ["labels"] = template.Metadata["labels"]?.DeepClone() } }), operators))
+                if (ManagedByOperator(workload.Namespace, workload.Labels, operators) || ManagedByOperator(workload.Namespace, template.Labels, operators))
                 {
                     continue; // the operator's database is listed, with its claims
                 }

@@ -39,19 +39,18 @@ internal sealed partial class CoverageJudge
             _claims[claim.Key] = ClaimSnapshots(claim);
         }
 
-        var databasePods = _inventory.Pods.Where(p => WorkloadShape.Database(p.Json) is not null && !ManagedByOperator(p, operators.Select(o => (o.Operator, o.Database)))).ToList();
+        var databasePods = _inventory.Pods.Where(p => WorkloadShape.Database(p.Json) is not null && !ManagedByOperator(p.Namespace, p.Labels, operators.Select(o => (o.Operator, o.Database)))).ToList();
         foreach (var pod in databasePods)
         {
             _databasePods[pod.Key] = PodDumps(pod);
         }
 
         // A dump protects the claims that hold the dumped data: the layered view asks whether the data survives, not how.
-        var extra = new Dictionary<string, Verdict>(StringComparer.Ordinal);
         foreach (var pod in databasePods.Where(p => _databasePods[p.Key].Protected))
         {
             foreach (var claim in PodVolumes.Claims(pod))
             {
-                Extra(extra, $"{pod.Namespace}/{claim}").Merge(Protections(_databasePods[pod.Key]));
+                _claims.GetValueOrDefault($"{pod.Namespace}/{claim}")?.Merge(Protections(_databasePods[pod.Key]));
             }
         }
 
@@ -59,15 +58,7 @@ internal sealed partial class CoverageJudge
         {
             foreach (var claim in _inventory.Claims.Where(c => c.Namespace == database.Namespace && c.Label(op.InstanceLabel) == database.Name))
             {
-                Extra(extra, claim.Key).Merge(Protections(verdict));
-            }
-        }
-
-        foreach (var (key, verdict) in extra)
-        {
-            if (_claims.TryGetValue(key, out var claim))
-            {
-                claim.Merge(verdict);
+                _claims[claim.Key].Merge(Protections(verdict));
             }
         }
 
@@ -188,11 +179,9 @@ internal sealed partial class CoverageJudge
     private static bool Points(string? pod, LabelSelector? selector, KubeObject candidate) =>
         pod is not null ? pod == candidate.Name : selector?.Matches(candidate.Labels) == true;
 
-    private static bool ManagedByOperator(KubeObject obj, IEnumerable<(DatabaseOperator Operator, KubeObject Database)> operators) =>
-        operators.Any(o => o.Database.Namespace == obj.Namespace && obj.Label(o.Operator.InstanceLabel) == o.Database.Name);
-
-    private static Verdict Extra(Dictionary<string, Verdict> extra, string key) =>
-        extra.TryGetValue(key, out var verdict) ? verdict : extra[key] = new Verdict();
+    /// <summary>Whether an operator's database in the same namespace claims the object by its instance label.</summary>
+    private static bool ManagedByOperator(string? ns, IReadOnlyDictionary<string, string> labels, IEnumerable<(DatabaseOperator Operator, KubeObject Database)> operators) =>
+        operators.Any(o => o.Database.Namespace == ns && labels.GetValueOrDefault(o.Operator.InstanceLabel) == o.Database.Name);
 
     /// <summary>Only what protects, without the reasons: what one thing lends another.</summary>
     private static Verdict Protections(Verdict verdict)
