@@ -26,6 +26,7 @@ public static class StrataCli
         root.Subcommands.Add(DrillCommand.Build(environment));
         root.Subcommands.Add(StatusCommand.Build(environment));
         root.Subcommands.Add(ServeCommand.Build(environment));
+        root.Subcommands.Add(CoverageCommand.Build(environment));
         var alert = new Command("alert", "Work with alert channels.");
         alert.Subcommands.Add(AlertTestCommand.Build(environment));
         root.Subcommands.Add(alert);

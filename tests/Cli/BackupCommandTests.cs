@@ -266,6 +266,10 @@ public class BackupCommandTests : IAsyncLifetime
         Assert.Contains("CONTROL-PLANE NODE", output);
         Assert.Contains("rebuilt: restored, started as a throwaway member on loopback, keys compared", output);
         Assert.Contains("the sandbox keeps its objects in memory, so the demo writes them into that etcd as kube-apiserver lays them out", error);
+
+        // The coverage survey, as 'strata coverage' prints it: unprotected first.
+        Assert.Contains("sandbox: ", output);
+        Assert.Contains(output.Split('\n'), l => l.Contains("UNPROTECTED", StringComparison.Ordinal) && l.Contains("database pod", StringComparison.Ordinal) && l.Contains("shop/orders-db-0", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -303,6 +307,16 @@ public class BackupCommandTests : IAsyncLifetime
         var alerts = result["alerts"]!.AsArray();
         Assert.Equal(["AlertRaised backup-partial/demo-hourly/sandbox true", "AlertResolved backup-partial/demo-hourly/sandbox true"],
             alerts.Select(a => $"{a!["type"]} {a["dedupKey"]} {a["signatureValid"]}"));
+
+        // Coverage: a claim and a database protected (by which layer), what nothing protects with the reason, what Git rebuilds.
+        var coverage = result["coverage"]!["entries"]!.AsArray();
+        string State(string kind, string name) => coverage.Single(e => e!["kind"]!.GetValue<string>() == kind && e["namespace"]?.GetValue<string>() == "shop" && e["name"]!.GetValue<string>() == name)!["state"]!.GetValue<string>();
+        Assert.Equal("Protected", State("PersistentVolumeClaim", "data"));
+        Assert.Equal("Unprotected", State("PersistentVolumeClaim", "scratch"));
+        Assert.Equal("Protected", State("DatabasePod", "accounts-db-0"));
+        Assert.Equal("Unprotected", State("DatabasePod", "orders-db-0"));
+        Assert.Equal("Rebuildable", State("Deployment", "web"));
+        Assert.Contains(coverage, e => e!["name"]!.GetValue<string>() == "accounts-db-0" && e["protectedBy"]![0]!["layer"]!.GetValue<string>() == "databases");
 
         // etcd, against a real etcd standing in for the sandbox control plane's: the snapshot and the control-plane node's
         // files verified, the snapshot rebuilt in the etcdRestore drill with an RTO, the restore guide written under the store.

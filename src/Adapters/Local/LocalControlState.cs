@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Strata.Core.Coverage;
 using Strata.Core.Messages;
 using Strata.Core.Ports;
 
@@ -10,7 +11,7 @@ namespace Strata.Adapters.Local;
 
 /// <summary>
 /// The control state in the local history folder, under <c>control/</c>: <c>leases.json</c>,
-/// <c>schedule.json</c>, one file per rejected message, per incident and per alert channel's health. Read-modify-write
+/// <c>schedule.json</c>, one file per rejected message, per incident, per alert channel's health and per cluster's latest coverage survey. Read-modify-write
 /// operations hold an exclusive lock file, so several processes on one machine agree too.
 /// </summary>
 public sealed class LocalControlState(string root) : IControlState
@@ -154,6 +155,31 @@ public sealed class LocalControlState(string root) : IControlState
         }
     }
 
+    /// <inheritdoc />
+    public async Task SaveCoverageAsync(CoverageReport report, CancellationToken cancellationToken = default)
+    {
+        await using var exclusive = await LockAsync(cancellationToken);
+        await WriteAsync(LocalStateJson.Default.CoverageReport, Path.Combine("coverage", FileName(report.Cluster) + ".json"), report, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public async IAsyncEnumerable<CoverageReport> ListCoverageAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        var all = new List<CoverageReport>();
+        foreach (var name in Files("coverage"))
+        {
+            if (await ReadAsync(LocalStateJson.Default.CoverageReport, Path.Combine("coverage", name), cancellationToken) is { } report)
+            {
+                all.Add(report);
+            }
+        }
+
+        foreach (var report in all.OrderBy(r => r.Cluster, StringComparer.Ordinal))
+        {
+            yield return report;
+        }
+    }
+
     private static string AlertFile(string dedupKey) => Path.Combine("alerts", FileName(dedupKey) + ".json");
 
     /// <summary>Read, change and write one incident under the lock; written only when the change made a new record.</summary>
@@ -245,4 +271,5 @@ internal sealed record LocalLease(string Holder, DateTimeOffset ExpiresAt);
 [JsonSerializable(typeof(RejectedMessage))]
 [JsonSerializable(typeof(AlertRecord))]
 [JsonSerializable(typeof(ChannelHealth))]
+[JsonSerializable(typeof(CoverageReport))]
 internal sealed partial class LocalStateJson : JsonSerializerContext;

@@ -23,7 +23,8 @@ namespace Strata.Cli.Commands;
 /// sandbox's objects, with a control-plane node's files read through a Pod's exec, rebuilds the snapshot in a drill with
 /// a measured RTO and writes its restore guide (<see cref="DemoEtcd"/>); then shows
 /// alerting through the control plane's own functions (<see cref="DemoAlerts"/>): a partial backup pages a signed
-/// webhook, the next verified backup resolves it, and the status against the RPO.
+/// webhook, the next verified backup resolves it, and the status against the RPO; last, the coverage survey of the sandbox
+/// (<see cref="DemoCoverage"/>): what holds state, what protects it, and what nothing does.
 /// </summary>
 internal static class DemoCommand
 {
@@ -79,6 +80,7 @@ internal static class DemoCommand
             var databases = await DemoDatabases.RunAsync(source, location, json, environment, ct);
             var etcd = await DemoEtcd.RunAsync(source, nodeFolder, location, json, environment, ct);
             var alerts = await DemoAlerts.RunAsync(source, location, json, environment, ct);
+            var coverage = await DemoCoverage.RunAsync(source, json, environment, ct);
             if (json)
             {
                 var combined = new JsonObject
@@ -89,6 +91,7 @@ internal static class DemoCommand
                     ["databases"] = databases,
                     ["etcd"] = etcd,
                     ["alerts"] = alerts,
+                    ["coverage"] = coverage,
                 };
                 await environment.Out.WriteLineAsync(combined.ToJsonString(BackupJson.Indented));
             }

@@ -29,6 +29,10 @@ public static class ControlPlaneFunctions
 
         // Hourly, off the hour (minute 7) so it does not meet the top-of-the-hour backup burst.
         new("retention", "0 7 * * * *", TimeSpan.FromHours(1), [Queues.Alerts], RetentionSweep.RunAsync),
+
+        // Daily at 04:23 UTC: off the hour and its half (where backup schedules cluster), off retention's minute 7, and
+        // before the working day in Europe, so the warning about what nothing protects is waiting when people arrive.
+        new("coverage", "0 23 4 * * *", TimeSpan.FromDays(1), [Queues.Alerts], CoverageSweep.RunAsync),
     ];
 
     /// <summary>The function that consumes <paramref name="queue"/>, or null when none does (e.g. <c>strata-events</c>, which is for other systems).</summary>

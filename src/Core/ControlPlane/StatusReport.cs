@@ -73,6 +73,14 @@ public static class StatusReport
         }
 
         var configuration = context.Configuration;
+
+        // The coverage timer's latest survey per cluster, in configuration order (a cluster no longer configured is left out).
+        var coverage = new Dictionary<string, Coverage.CoverageReport>(StringComparer.Ordinal);
+        await foreach (var report in context.State.ListCoverageAsync(cancellationToken))
+        {
+            coverage[report.Cluster] = report;
+        }
+
         var rows = RecoveryPointObjectives.Judge(configuration, judged.Records, now).Select(judgment =>
         {
             var policy = configuration.FindPolicy(judgment.Policy)!;
@@ -106,6 +114,7 @@ public static class StatusReport
                 ? new ChannelStatus(c.Name, c.Type, h.ConsecutiveFailures == 0 ? "ok" : "failing", h.ConsecutiveFailures, h.LastSuccessAt, h.LastFailureAt, h.LastError)
                 : new ChannelStatus(c.Name, c.Type, "unused", 0, null, null, null)).ToList(),
             RejectedMessages = rejected,
+            Coverage = configuration.Clusters.Select(c => coverage.GetValueOrDefault(c.Name)).OfType<Coverage.CoverageReport>().ToList(),
         };
     }
 

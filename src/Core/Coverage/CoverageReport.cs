@@ -18,6 +18,16 @@ public sealed record CoverageReport
     /// <summary>Why the survey could not finish (the cluster could not be reached), when it could not; never a secret.</summary>
     public string? Error { get; init; }
 
+    /// <summary>
+    /// How many protected and rebuildable entries were left out of <see cref="Entries"/> because the report was too large
+    /// to keep whole (<see cref="WithoutCovered"/>); 0 when it is whole.
+    /// </summary>
+    public int OmittedCovered { get; init; }
+
+    /// <summary>The report with only its unprotected entries, counting the others in <see cref="OmittedCovered"/>: what a store keeps of a report too large for it.</summary>
+    public CoverageReport WithoutCovered() =>
+        this with { Entries = Unprotected.ToList(), OmittedCovered = OmittedCovered + Entries.Count(e => e.State != CoverageState.Unprotected) };
+
     /// <summary>The entries nothing protects.</summary>
     [System.Text.Json.Serialization.JsonIgnore]
     public IEnumerable<CoverageEntry> Unprotected => Entries.Where(e => e.State == CoverageState.Unprotected);

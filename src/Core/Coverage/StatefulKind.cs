@@ -17,4 +17,10 @@ public enum StatefulKind
 
     /// <summary>etcd of a self-managed control plane.</summary>
     Etcd,
+
+    /// <summary>
+    /// A Deployment: listed when it mounts claims or runs a database image (stateful), or when GitOps manages it and it is
+    /// stateless (rebuildable); a stateless Deployment applied by hand holds no state and is not listed.
+    /// </summary>
+    Deployment,
 }

@@ -5,8 +5,8 @@ namespace Strata.Core.Ports;
 /// <summary>
 /// What the control plane remembers between invocations, beside the run records: leases (one
 /// backup per policy and cluster at a time), schedule marks (the last occurrence each policy
-/// fired), rejected messages, alert incidents (open or resolved, and which channels were told), and each
-/// alert channel's delivery health. Lives with the run history.
+/// fired), rejected messages, alert incidents (open or resolved, and which channels were told), each
+/// alert channel's delivery health, and the latest coverage survey of each cluster. Lives with the run history.
 /// </summary>
 public interface IControlState
 {
@@ -60,4 +60,10 @@ public interface IControlState
 
     /// <summary>The delivery health of every channel that has had a delivery, by name.</summary>
     IAsyncEnumerable<ChannelHealth> ListChannelHealthAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>Keeps <paramref name="report"/> as the latest coverage survey of its cluster, replacing the one before.</summary>
+    Task SaveCoverageAsync(Coverage.CoverageReport report, CancellationToken cancellationToken = default);
+
+    /// <summary>The latest coverage survey of every cluster that has one, by cluster name.</summary>
+    IAsyncEnumerable<Coverage.CoverageReport> ListCoverageAsync(CancellationToken cancellationToken = default);
 }

@@ -1,6 +1,7 @@
 using Strata.Adapters.Azure.Table;
 using Strata.Adapters.Local;
 using Strata.Core.Alerts;
+using Strata.Core.Coverage;
 using Strata.Core.Messages;
 using Strata.Core.Ports;
 using Strata.TestKit;
@@ -174,6 +175,43 @@ public abstract class ControlStateContract
 
         Assert.Equal(6, (await State.FindAlertAsync(key))!.Notifications.Count);
     }
+
+    [Fact]
+    public async Task Coverage_SavedTwice_TheLatestPerClusterIsKept()
+    {
+        Assert.Empty(await State.ListCoverageAsync().ToListAsync());
+        var shop = new CoverageEntry(StatefulKind.PersistentVolumeClaim, "shop", "data", CoverageState.Protected, "StorageClass fast-ssd", "snapshotted by policy nightly")
+        {
+            ProtectedBy = [new CoverageProtection("nightly", "volumes")],
+        };
+        var etcd = new CoverageEntry(StatefulKind.Etcd, null, "etcd", CoverageState.Unprotected, "static pod(s) etcd-cp1 in kube-system", "no policy takes the etcd layer");
+
+        await State.SaveCoverageAsync(new CoverageReport { Cluster = "prod/weu", SurveyedAt = Now, Entries = [shop] });
+        await State.SaveCoverageAsync(new CoverageReport { Cluster = "dr", SurveyedAt = Now, Error = "cannot reach https://dr.example:6443" });
+        await State.SaveCoverageAsync(new CoverageReport { Cluster = "prod/weu", SurveyedAt = Now.AddDays(1), Entries = [shop, etcd] });
+
+        var reports = await State.ListCoverageAsync().ToListAsync();
+        Assert.Equal(["dr", "prod/weu"], reports.Select(r => r.Cluster));
+        Assert.Equal("cannot reach https://dr.example:6443", reports[0].Error);
+        Assert.Equal(Now.AddDays(1), reports[1].SurveyedAt);
+        Assert.Equal([shop.Name, etcd.Name], reports[1].Entries.Select(e => e.Name));
+        Assert.Equal([new CoverageProtection("nightly", "volumes")], reports[1].Entries[0].ProtectedBy);
+        Assert.Equal((CoverageState.Unprotected, (string?)null, StatefulKind.Etcd), (reports[1].Entries[1].State, reports[1].Entries[1].Namespace, reports[1].Entries[1].Kind));
+    }
+
+    [Fact]
+    public async Task Coverage_ThousandsOfEntries_RoundTrip()
+    {
+        var entries = Enumerable.Range(0, 5000).Select(i => new CoverageEntry(StatefulKind.PersistentVolumeClaim, $"team-{i % 50}", $"data-{i}",
+            i % 7 == 0 ? CoverageState.Unprotected : CoverageState.Protected, "StorageClass managed-csi, driver disk.csi.azure.com", $"reason {i}")).ToList();
+
+        await State.SaveCoverageAsync(new CoverageReport { Cluster = "big", SurveyedAt = Now, Entries = entries });
+
+        var report = Assert.Single(await State.ListCoverageAsync().ToListAsync());
+        Assert.Equal(5000, report.Entries.Count);
+        Assert.Equal(entries.Count(e => e.State == CoverageState.Unprotected), report.Unprotected.Count());
+        Assert.Equal(0, report.OmittedCovered);
+    }
 }
 
 public sealed class LocalControlStateTests : ControlStateContract, IDisposable
@@ -191,4 +229,19 @@ public sealed class TableControlStateTests(AzuriteFixture azurite) : ControlStat
 {
     protected override IControlState State { get; } =
         new TableControlState(azurite.Account.CreateTableServiceClient(), AzuriteFixture.UniqueName("c"));
+
+    [Fact]
+    public async Task Coverage_LargerThanAnEntityHolds_KeepsTheUnprotectedAndCountsTheRest()
+    {
+        // Random names defeat gzip: 100,000 entries are several MiB compressed, over the entity's 1 MiB.
+        var entries = Enumerable.Range(0, 100_000).Select(i => new CoverageEntry(StatefulKind.PersistentVolumeClaim, "ns", Guid.NewGuid().ToString("N"),
+            i % 100 == 0 ? CoverageState.Unprotected : CoverageState.Protected, Guid.NewGuid().ToString("N"), "r")).ToList();
+
+        await State.SaveCoverageAsync(new CoverageReport { Cluster = "huge", SurveyedAt = DateTimeOffset.UnixEpoch, Entries = entries });
+
+        var report = Assert.Single(await State.ListCoverageAsync().ToListAsync());
+        Assert.Equal(1000, report.Entries.Count);
+        Assert.All(report.Entries, e => Assert.Equal(CoverageState.Unprotected, e.State));
+        Assert.Equal(99_000, report.OmittedCovered);
+    }
 }

@@ -82,7 +82,10 @@ public sealed class LocalRunnerTests : IAsyncLifetime
         Assert.Equal(BackupStatus.Verified, latest.Single(b => b.Cluster == "prod").Status);
         var failed = latest.Single(b => b.Cluster == "dr");
         Assert.Equal(BackupStatus.Failed, failed.Status);
-        var incident = Assert.Single(await _world.Context.State.ListAlertsAsync().ToListAsync());
+        // The coverage timer ran at start too (prod's sample claim is unprotected): its warning is another incident.
+        var incidents = await _world.Context.State.ListAlertsAsync().ToListAsync();
+        Assert.Equal("coverage-unprotected/prod", Assert.Single(incidents, i => i.Kind == Core.ControlPlane.CoverageSweep.Kind).DedupKey);
+        var incident = Assert.Single(incidents, i => i.Kind != Core.ControlPlane.CoverageSweep.Kind);
         Assert.Equal("backup-failed/minutely/dr", incident.DedupKey);
         Assert.Equal(AlertSeverity.Critical, incident.Severity);
         Assert.Equal(failed.Id, incident.RunId);

@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using Strata.Core.Coverage;
 using Strata.Core.Messages;
 using Strata.Core.Ports;
 
@@ -13,6 +14,7 @@ public sealed class MemoryControlState : IControlState
     private readonly Dictionary<string, RejectedMessage> _rejected = new(StringComparer.Ordinal);
     private readonly Dictionary<string, AlertRecord> _alerts = new(StringComparer.Ordinal);
     private readonly Dictionary<string, ChannelHealth> _channels = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, CoverageReport> _coverage = new(StringComparer.Ordinal);
 
     /// <summary>Leases now held, by key.</summary>
     public IReadOnlyDictionary<string, (string Holder, DateTimeOffset ExpiresAt)> Leases
@@ -143,6 +145,31 @@ public sealed class MemoryControlState : IControlState
             }
 
             return Task.FromResult(record);
+        }
+    }
+
+    public Task SaveCoverageAsync(CoverageReport report, CancellationToken cancellationToken = default)
+    {
+        lock (_gate)
+        {
+            _coverage[report.Cluster] = report;
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public async IAsyncEnumerable<CoverageReport> ListCoverageAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        await Task.Yield();
+        List<CoverageReport> snapshot;
+        lock (_gate)
+        {
+            snapshot = [.. _coverage.Values.OrderBy(r => r.Cluster, StringComparer.Ordinal)];
+        }
+
+        foreach (var report in snapshot)
+        {
+            yield return report;
         }
     }
 

@@ -7,4 +7,5 @@ namespace Strata.Adapters.Azure.Table;
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, UseStringEnumConverter = true)]
 [JsonSerializable(typeof(RejectedMessage))]
 [JsonSerializable(typeof(AlertRecord))]
+[JsonSerializable(typeof(Core.Coverage.CoverageReport))]
 internal sealed partial class ControlStateJson : JsonSerializerContext;

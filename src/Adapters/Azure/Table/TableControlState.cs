@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using global::Azure;
 using global::Azure.Data.Tables;
+using Strata.Core.Coverage;
 using Strata.Core.Messages;
 using Strata.Core.Ports;
 
@@ -12,7 +13,8 @@ namespace Strata.Adapters.Azure.Table;
 /// <c>If-Match</c> when expired, so two workers never both win), <c>schedule</c> (one row per
 /// policy, saved in entity group transactions), <c>rejected</c> (insert-if-absent per message
 /// key; the message kept as gzip JSON), <c>alert</c> (one row per dedup key, updated with <c>If-Match</c>),
-/// <c>channel</c> (one row per alert channel: its delivery health, updated with <c>If-Match</c>).
+/// <c>channel</c> (one row per alert channel: its delivery health, updated with <c>If-Match</c>), <c>coverage</c> (one row
+/// per cluster: its latest coverage survey as gzip JSON, replaced by the next).
 /// </summary>
 public sealed class TableControlState : IControlState
 {
@@ -200,6 +202,43 @@ public sealed class TableControlState : IControlState
         foreach (var health in all.OrderBy(h => h.Channel, StringComparer.Ordinal))
         {
             yield return health;
+        }
+    }
+
+    /// <inheritdoc />
+    public async Task SaveCoverageAsync(CoverageReport report, CancellationToken cancellationToken = default)
+    {
+        await _created.RunAsync(cancellationToken);
+        var entity = new TableEntity("coverage", Row(report.Cluster)) { ["SurveyedAt"] = report.SurveyedAt };
+        var kept = report;
+        try
+        {
+            CompressedRecord.Write(entity, kept, ControlStateJson.Default.CoverageReport, $"coverage of {report.Cluster}");
+        }
+        catch (InvalidOperationException)
+        {
+            // Over the entity's 1 MiB even compressed (hundreds of thousands of claims): keep what needs a person — the
+            // unprotected entries — and say how many protected and rebuildable ones were left out.
+            kept = report.WithoutCovered();
+            entity = new TableEntity("coverage", Row(report.Cluster)) { ["SurveyedAt"] = report.SurveyedAt };
+            CompressedRecord.Write(entity, kept, ControlStateJson.Default.CoverageReport, $"coverage of {report.Cluster}");
+        }
+
+        await Call("Upsert Entity", Resource(entity), () => _table.UpsertEntityAsync(entity, TableUpdateMode.Replace, cancellationToken), cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public async IAsyncEnumerable<CoverageReport> ListCoverageAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        var all = new List<CoverageReport>();
+        await foreach (var entity in PartitionAsync("coverage", cancellationToken))
+        {
+            all.Add(CompressedRecord.Read(entity, ControlStateJson.Default.CoverageReport, $"{_table.Name}/coverage/{entity.RowKey}", "coverage report"));
+        }
+
+        foreach (var report in all.OrderBy(r => r.Cluster, StringComparer.Ordinal))
+        {
+            yield return report;
         }
     }
 
