@@ -20,22 +20,25 @@ public static class StatusReport
 
     /// <summary>Builds the report.</summary>
     public static Task<FleetStatus> BuildAsync(ControlPlaneContext context, CancellationToken cancellationToken = default) =>
-        BuildAsync(context, null, null, cancellationToken);
+        BuildAsync(context, null, null, null, null, cancellationToken);
 
     /// <summary>
-    /// Builds the report, showing every backup and drill record to <paramref name="onBackup"/> and <paramref name="onDrill"/>
-    /// as the history is read: the status page's series come from the same single pass.
+    /// Builds the report of the fleet, or of <paramref name="cluster"/> alone (its rows, and its incidents before the cut to
+    /// <see cref="MaxAlerts"/>), showing every backup and drill record to <paramref name="onBackup"/> and <paramref name="onDrill"/>
+    /// as the history is read, and each row's judgment to <paramref name="onJudgment"/>: the status page's series and layers
+    /// come from the same single pass.
     /// </summary>
     internal static async Task<FleetStatus> BuildAsync(
-        ControlPlaneContext context, Action<BackupRecord>? onBackup, Action<DrillRecord>? onDrill, CancellationToken cancellationToken = default)
+        ControlPlaneContext context, string? cluster, Action<BackupRecord>? onBackup, Action<DrillRecord>? onDrill, Action<RecoveryPointJudgment>? onJudgment,
+        CancellationToken cancellationToken = default)
     {
         var now = context.Time.GetUtcNow();
-        var judged = new JudgedRecords();
+        var evidence = new RecoveryPointObjectives.Evidence();
         var latest = new Dictionary<(string, string), BackupRecord>();
         await foreach (var record in context.History.ListBackupsAsync(cancellationToken))
         {
             onBackup?.Invoke(record);
-            judged.Add(record);
+            evidence.Add(record);
             // By start time, not list order: run ids sort by the second they started in, and two runs can share one.
             var key = (record.Policy, record.Cluster);
             if (!latest.TryGetValue(key, out var known) || record.StartedAt > known.StartedAt)
@@ -81,8 +84,9 @@ public static class StatusReport
             coverage[report.Cluster] = report;
         }
 
-        var rows = RecoveryPointObjectives.Judge(configuration, judged.Records, now).Select(judgment =>
+        var rows = evidence.Judge(configuration, now).Where(j => cluster is null || j.Cluster == cluster).Select(judgment =>
         {
+            onJudgment?.Invoke(judgment);
             var policy = configuration.FindPolicy(judgment.Policy)!;
             var last = latest.GetValueOrDefault((judgment.Policy, judgment.Cluster));
             var drill = drills.GetValueOrDefault((judgment.Policy, judgment.Cluster));
@@ -109,53 +113,12 @@ public static class StatusReport
             GeneratedAt = now,
             Configuration = configuration.Source,
             Protection = rows,
-            Alerts = alerts.Take(MaxAlerts).ToList(),
+            Alerts = alerts.Where(a => cluster is null || a.Cluster == cluster).Take(MaxAlerts).ToList(),
             AlertChannels = configuration.Alerts.Channels.Select(c => health.GetValueOrDefault(c.Name) is { } h
                 ? new ChannelStatus(c.Name, c.Type, h.ConsecutiveFailures == 0 ? "ok" : "failing", h.ConsecutiveFailures, h.LastSuccessAt, h.LastFailureAt, h.LastError)
                 : new ChannelStatus(c.Name, c.Type, "unused", 0, null, null, null)).ToList(),
             RejectedMessages = rejected,
             Coverage = configuration.Clusters.Select(c => coverage.GetValueOrDefault(c.Name)).OfType<Coverage.CoverageReport>().ToList(),
         };
-    }
-
-    /// <summary>
-    /// Of every record, only those the RPO judgment can pick per pair — the newest verified, the newest committed awaiting
-    /// verification, the oldest run — so that memory stays bounded per pair however long the history is.
-    /// </summary>
-    private sealed class JudgedRecords
-    {
-        private readonly Dictionary<(string, string), BackupRecord> _newestVerified = [];
-        private readonly Dictionary<(string, string), BackupRecord> _newestAwaiting = [];
-        private readonly Dictionary<(string, string), BackupRecord> _oldestRun = [];
-
-        public IEnumerable<BackupRecord> Records => _newestVerified.Values.Concat(_newestAwaiting.Values).Concat(_oldestRun.Values).Distinct();
-
-        public void Add(BackupRecord record)
-        {
-            var key = (record.Policy, record.Cluster);
-            if (record.IsVerified)
-            {
-                KeepNewest(_newestVerified, key, record);
-            }
-
-            if (record.Status == BackupStatus.Succeeded && record.ExpiredAt is null)
-            {
-                KeepNewest(_newestAwaiting, key, record);
-            }
-
-            if (!_oldestRun.TryGetValue(key, out var oldest) || record.StartedAt < oldest.StartedAt)
-            {
-                _oldestRun[key] = record;
-            }
-        }
-
-        // First seen wins a tie, as in the judgment itself.
-        private static void KeepNewest(Dictionary<(string, string), BackupRecord> newest, (string, string) key, BackupRecord record)
-        {
-            if (!newest.TryGetValue(key, out var known) || RecoveryPointObjectives.RecoveryPoint(record) > RecoveryPointObjectives.RecoveryPoint(known))
-            {
-                newest[key] = record;
-            }
-        }
     }
 }

@@ -28,7 +28,7 @@ public static class DashboardReport
         limits = (limits ?? DashboardLimits.Default).For(pairCount);
         var drills = new Dictionary<(string, string), NewestPoints<DrillPoint>>();
         var backups = new Dictionary<(string, string), NewestPoints<BackupPoint>>();
-        var verified = new Dictionary<(string, string), BackupRecord>();
+        var verifiedLayers = new Dictionary<(string, string), IReadOnlyList<string>>();
         bool Wanted(string recordCluster) => cluster is null || recordCluster == cluster;
 
         void OnBackup(BackupRecord record)
@@ -43,13 +43,6 @@ public static class DashboardReport
             {
                 Points(backups, key, limits.MaxBackups, p => p.At).Add(BackupPoint.Of(record));
             }
-
-            // The same newest-by-recovery-point rule the RPO judgment picks the pair's last verified backup by.
-            if (record.IsVerified && (!verified.TryGetValue(key, out var known)
-                || RecoveryPointObjectives.RecoveryPoint(record) > RecoveryPointObjectives.RecoveryPoint(known)))
-            {
-                verified[key] = record;
-            }
         }
 
         void OnDrill(DrillRecord drill)
@@ -61,13 +54,21 @@ public static class DashboardReport
             }
         }
 
-        var status = await StatusReport.BuildAsync(context, OnBackup, OnDrill, cancellationToken);
+        // The layers of the backup the row's judgment rests on: the very record, not one picked again by a rule of our own.
+        void OnJudgment(RecoveryPointJudgment judgment)
+        {
+            if (judgment.LastVerified is { } verified)
+            {
+                verifiedLayers[(judgment.Cluster, judgment.Policy)] = BackupLayers.Held(verified);
+            }
+        }
+
+        // Rows and incidents come filtered from the report (the incidents before its cut to the newest MaxAlerts).
+        var status = await StatusReport.BuildAsync(context, cluster, OnBackup, OnDrill, OnJudgment, cancellationToken);
         if (cluster is not null)
         {
             status = status with
             {
-                Protection = [.. status.Protection.Where(p => p.Cluster == cluster)],
-                Alerts = [.. status.Alerts.Where(a => a.Cluster == cluster)],
                 Coverage = [.. status.Coverage.Where(c => c.Cluster == cluster)],
             };
         }
@@ -76,12 +77,11 @@ public static class DashboardReport
         {
             var key = (row.Cluster, row.Policy);
             var policy = configuration.FindPolicy(row.Policy);
-            var last = verified.GetValueOrDefault(key);
             return new ProtectionHistory
             {
                 Status = row,
                 Recoverability = RecoverabilityRules.For(row),
-                VerifiedLayers = last is not null && last.Id == row.LastVerified?.Id ? BackupLayers.Held(last) : [],
+                VerifiedLayers = verifiedLayers.GetValueOrDefault(key) ?? [],
                 RtoObjectiveSeconds = policy?.Verification.Drill?.RecoveryTimeObjective?.TotalSeconds,
                 Drills = drills.GetValueOrDefault(key)?.OldestFirst() ?? [],
                 Backups = backups.GetValueOrDefault(key)?.OldestFirst() ?? [],

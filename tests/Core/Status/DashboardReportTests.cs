@@ -139,6 +139,24 @@ public sealed class DashboardReportTests
     }
 
     [Fact]
+    public async Task BuildAsync_OneCluster_KeepsItsAlertsThatTheFleetsFirstFiftyLeaveOut()
+    {
+        await _plane.State.RecordAlertAsync(_plane.Alert("dr-alert", cluster: "dr", policy: "hourly"), Now);
+        for (var i = 0; i < StatusReport.MaxAlerts + 5; i++)
+        {
+            _plane.Clock.Advance(TimeSpan.FromMinutes(1));
+            await _plane.State.RecordAlertAsync(_plane.Alert($"prod-{i}", kind: $"backup-failed-{i}", cluster: "prod", policy: "hourly"), Now);
+        }
+
+        var dr = await DashboardReport.BuildAsync(_plane.Context, "dr");
+        var fleet = await DashboardReport.BuildAsync(_plane.Context);
+
+        Assert.Equal("backup-failed/hourly/dr", Assert.Single(dr.Status.Alerts).DedupKey);
+        Assert.Equal(StatusReport.MaxAlerts, fleet.Status.Alerts.Count);
+        Assert.All(fleet.Status.Alerts, a => Assert.Equal("prod", a.Cluster)); // the fleet page still lists the newest fifty
+    }
+
+    [Fact]
     public async Task BuildAsync_UnknownCluster_ThrowsNamingTheConfigurationFile()
     {
         var e = await Assert.ThrowsAsync<UnknownClusterException>(() => DashboardReport.BuildAsync(_plane.Context, "staging"));

@@ -77,6 +77,57 @@ public sealed class FleetReadingsTests
         Assert.Equal((42d, 600d), (readings.Pairs.Single(p => p.Cluster == "dr").LastDrillRtoSeconds!.Value, readings.Pairs.Single(p => p.Cluster == "dr").RtoObjectiveSeconds!.Value));
     }
 
+    [Fact]
+    public void Of_LayerDroppedFromThePolicy_HasNoSeries_EvenWhileOlderBackupsHoldIt()
+    {
+        var withDumps = Record("b1", "prod", BackupStatus.Verified, T0);
+        var objectsOnly = ObjectsOnly(Record("b2", "prod", BackupStatus.Verified, T0.AddHours(1)));
+
+        var readings = FleetReadings.Of(_plane.Context.Configuration, [objectsOnly, withDumps], [], T0.AddHours(1.5));
+
+        Assert.Equal([BackupLayers.Objects], readings.Layers.Where(l => l.Cluster == "prod").Select(l => l.Layer));
+    }
+
+    [Fact]
+    public void Of_LayerThatFailedInTheNewestBackup_KeepsItsSeriesOnThePreviousSuccess()
+    {
+        var withDumps = Record("b1", "prod", BackupStatus.Verified, T0);
+        var dumpFailed = ObjectsOnly(Record("b2", "prod", BackupStatus.PartiallyFailed, T0.AddHours(1),
+            new Problem(ProblemSeverity.Error, "dump failed", Core.Databases.DatabaseLayer.Resource, "shop", "db")));
+
+        var readings = FleetReadings.Of(_plane.Context.Configuration, [dumpFailed, withDumps], [], T0.AddHours(1.5));
+
+        var databases = Assert.Single(readings.Layers, l => l.Cluster == "prod" && l.Layer == BackupLayers.Databases);
+        Assert.Equal((T0, T0), (databases.LastSuccess, databases.LastVerified)); // its age grows, so the per-layer rule fires
+    }
+
+    [Fact]
+    public void Of_ExpiredBackups_AreNoSuccess_NorHoldALayersSeries()
+    {
+        var expired = Record("b1", "prod", BackupStatus.Verified, T0.AddHours(1)) with { ExpiredAt = T0.AddHours(1.2) };
+        var kept = ObjectsOnly(Record("b0", "prod", BackupStatus.Succeeded, T0) with { StartedAt = T0.AddMinutes(-10) });
+
+        var readings = FleetReadings.Of(_plane.Context.Configuration, [expired, kept], [], T0.AddHours(1.5));
+
+        var objects = Assert.Single(readings.Layers, l => l.Cluster == "prod");
+        Assert.Equal((BackupLayers.Objects, T0, (DateTimeOffset?)null, 1000L), (objects.Layer, objects.LastSuccess, objects.LastVerified, objects.Bytes));
+        Assert.Equal(600d, readings.Pairs.Single(p => p.Cluster == "prod").LastDurationSeconds); // the kept backup's, not the deleted one's
+    }
+
+    [Fact]
+    public async Task ReadAsync_LongHistory_HoldsOnlyWhatEachPairsReadingNeeds()
+    {
+        var history = new StreamedHistory(count: 600, T0, Record);
+
+        var readings = await FleetReadings.ReadAsync(_plane.Context with { History = history });
+
+        Assert.True(history.HeldAtEnd <= 60, $"{history.HeldAtEnd} of 600 records were still held when the listing ended");
+        Assert.Equal(["prod", "dr"], readings.Pairs.Select(p => p.Cluster));
+        Assert.Equal(T0.AddHours(-1), readings.Layers.Single(l => l is { Cluster: "prod", Layer: BackupLayers.Objects }).LastSuccess);
+    }
+
+    private static BackupRecord ObjectsOnly(BackupRecord record) => record with { Artifacts = [record.Artifacts[0]] };
+
     [Theory]
     [InlineData("deployments.apps", BackupLayers.Objects)]
     [InlineData(Core.Volumes.VolumeLayer.Resource, BackupLayers.Volumes)]
