@@ -76,7 +76,7 @@ param logRetentionDays int = 90
 param serviceBusSku string = 'Standard'
 
 @allowed(['Enabled', 'Disabled'])
-@description('Public network access of the storage accounts, Key Vault and Service Bus. Disabled needs private endpoints (not created here) and VNet integration.')
+@description('Public network access of the storage accounts, Key Vault and Service Bus. Disabled needs private endpoints (not created here), VNet integration and serviceBusSku Premium.')
 param publicNetworkAccess string = 'Enabled'
 
 @description('Resource id of an existing subnet delegated to Microsoft.App/environments for VNet integration (to reach private API servers and databases), or empty for none.')
@@ -181,6 +181,13 @@ module runtime 'modules/runtime-storage.bicep' = {
   }
 }
 
+// Standard Service Bus has no private endpoints: with public access off, nothing could reach its namespace and every queue
+// would stall. Parameters cannot be checked against each other before deployment, so the namespace's setting goes
+// through fail(): the deployment stops at validation, before creating anything, and says why.
+var serviceBusNetworkAccess = serviceBusSku == 'Standard' && publicNetworkAccess == 'Disabled'
+  ? fail('publicNetworkAccess \'Disabled\' needs serviceBusSku \'Premium\': a Standard Service Bus namespace has no private endpoints, so with public access off nothing could reach it')
+  : publicNetworkAccess
+
 module serviceBus 'modules/service-bus.bicep' = {
   name: 'service-bus'
   params: {
@@ -188,7 +195,7 @@ module serviceBus 'modules/service-bus.bicep' = {
     location: location
     sku: serviceBusSku
     queues: queues
-    publicNetworkAccess: publicNetworkAccess
+    publicNetworkAccess: serviceBusNetworkAccess
     identityId: identity.id
     principalId: identity.properties.principalId
     tags: tags

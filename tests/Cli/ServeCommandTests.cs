@@ -49,16 +49,16 @@ public sealed class ServeCommandTests : IAsyncLifetime
     }
 
     /// <summary>Starts <c>strata serve</c> on port 0, waits for its first line, and returns where it serves.</summary>
-    private async Task<Server> ServeAsync()
+    private async Task<Server> ServeAsync(string address = "127.0.0.1")
     {
         var stdout = new LineWriter();
         var stderr = new StringWriter();
         var stop = new CancellationTokenSource();
         var run = StrataCli.RunAsync(
-            ["serve", "--config", _world.ConfigPath, "--store", _world.Store, "--port", "0"],
+            ["serve", "--config", _world.ConfigPath, "--store", _world.Store, "--address", address, "--port", "0"],
             new CliEnvironment(stdout, TextWriter.Synchronized(stderr), _world.Variable, false, _world.Clock), stop.Token);
         var first = await stdout.Lines.Reader.ReadAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(30));
-        Assert.Matches(@"^strata: serving http://127\.0\.0\.1:\d+/$", first);
+        Assert.Matches(@"^strata: serving http://(\d+\.\d+\.\d+\.\d+|\[[0-9a-f:]+\]):\d+/$", first);
         var url = new Uri(first["strata: serving ".Length..]);
         Assert.NotEqual(0, url.Port);
         return new Server(url, run, stop, stderr);
@@ -116,6 +116,67 @@ public sealed class ServeCommandTests : IAsyncLifetime
         Assert.Equal(["prod", "dr"], status["protection"]!.AsArray().Select(r => r!["cluster"]!.GetValue<string>()));
         Assert.Equal("Pending", status["protection"]![0]!["rpoState"]!.GetValue<string>());
         Assert.Equal(("ok", "1 policies, 2 clusters from strata.yaml"), (health["status"]!.GetValue<string>(), health["detail"]!.GetValue<string>()));
+    }
+
+    [Theory]
+    [InlineData("/")]
+    [InlineData("/status")]
+    [InlineData("/metrics")]
+    [InlineData("/health")]
+    public async Task Serve_OnLoopback_ForeignHost_Answers400WithNothingOfTheFleet(string path)
+    {
+        // DNS rebinding: a page the operator visits points its own name at 127.0.0.1; the browser then sends that name as Host.
+        await using var server = await ServeAsync();
+        using var http = new HttpClient { BaseAddress = server.Url };
+
+        foreach (var host in new[] { "rebind.example", $"rebind.example:{server.Url.Port}", $"127.0.0.1.rebind.example:{server.Url.Port}", "localhost.example" })
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, path);
+            request.Headers.Host = host;
+            using var response = await http.SendAsync(request);
+            var body = await response.Content.ReadAsStringAsync();
+
+            Assert.True(response.StatusCode == HttpStatusCode.BadRequest, $"Host {host}: {(int)response.StatusCode}");
+            Assert.DoesNotContain("prod", body);
+            Assert.DoesNotContain("strata_", body);
+        }
+    }
+
+    [Theory]
+    [InlineData("localhost")]
+    [InlineData("127.0.0.1")]
+    [InlineData("[::1]")]
+    [InlineData("LOCALHOST")]
+    public async Task Serve_OnLoopback_LoopbackHost_IsAnswered(string name)
+    {
+        await using var server = await ServeAsync();
+        using var http = new HttpClient { BaseAddress = server.Url };
+
+        foreach (var host in new[] { name, $"{name}:{server.Url.Port}" })
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, "/status");
+            request.Headers.Host = host;
+            using var response = await http.SendAsync(request);
+
+            Assert.True(response.StatusCode == HttpStatusCode.OK, $"Host {host}: {(int)response.StatusCode}");
+        }
+    }
+
+    [Fact]
+    public async Task Serve_OnEveryInterface_AnswersAnyHost_AndTheHelpSaysItIsUnprotected()
+    {
+        // The operator chose to serve beyond this machine: the Host is then whatever name reaches it, and protection is a proxy's job.
+        await using var server = await ServeAsync("0.0.0.0");
+        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{server.Url.Port}/") };
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/health");
+        request.Headers.Host = "strata.internal.example";
+
+        using var response = await http.SendAsync(request);
+        var (code, help, _) = await RunAsync("serve", "--help");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(0, code);
+        Assert.Contains("authenticating proxy", help);
     }
 
     [Fact]

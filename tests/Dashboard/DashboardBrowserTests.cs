@@ -192,7 +192,7 @@ public sealed class DashboardBrowserTests(ServedFleet fleet, ITestOutputHelper o
             $"href '{href}' leaves the page's origin"));
         var sources = await AttributesAsync(page.Page.Locator("[src], [srcset], [poster]"), "src");
         Assert.All(sources, src => Assert.StartsWith("data:", src, StringComparison.Ordinal));
-        await page.Page.WaitForTimeoutAsync(250); // CSP reports reach the console asynchronously
+        await page.SettleAsync(); // CSP reports reach the console asynchronously: wait until all the page said has arrived
         page.AssertQuiet();
         Assert.True(new FileInfo(path).Length > 0);
     }

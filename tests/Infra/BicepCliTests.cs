@@ -5,7 +5,8 @@ namespace Strata.Infra.Tests;
 
 /// <summary>
 /// infra/ through the Bicep CLI as CI runs it: build and lint with no diagnostic at all, the production parameter
-/// file compiles, a parameter file missing a required value fails naming it, and nothing needs the network.
+/// file compiles, a parameter file missing a required value fails naming it, a parameter combination that cannot work
+/// (private Service Bus on Standard) fails its offline evaluation (<c>bicep snapshot</c>) saying why, and nothing needs the network.
 /// </summary>
 [Collection(InfraCollection.Name)]
 public sealed partial class BicepCliTests(CompiledInfra compiled)
@@ -97,6 +98,58 @@ public sealed partial class BicepCliTests(CompiledInfra compiled)
                     $"{Path.GetRelativePath(Bicep.InfraFolder, file)} refers to a registry ({path}): CI builds offline");
                 Assert.True(File.Exists(Path.Combine(Path.GetDirectoryName(file)!, path)), $"{Path.GetRelativePath(Bicep.InfraFolder, file)}: {path} does not exist");
             }
+        }
+    }
+
+    [Theory]
+    [InlineData("Standard", "Enabled")]
+    [InlineData("Premium", "Disabled")]
+    [InlineData("Premium", "Enabled")]
+    public async Task Snapshot_ServiceBusSkuAndNetworkAccessThatWork_Evaluate(string sku, string access)
+    {
+        var run = await SnapshotAsync(sku, access);
+
+        Assert.True(run.ExitCode == 0, $"serviceBusSku {sku} with publicNetworkAccess {access}:\n{run.All}");
+    }
+
+    [Fact]
+    public async Task Snapshot_PrivateServiceBusOnStandard_FailsSayingPremiumIsNeeded()
+    {
+        // Standard has no private endpoints: a namespace with public access off would be reachable by nothing.
+        var run = await SnapshotAsync("Standard", "Disabled");
+
+        Assert.True(run.ExitCode != 0, $"bicep snapshot accepted serviceBusSku Standard with publicNetworkAccess Disabled:\n{run.All}");
+        Assert.Contains("publicNetworkAccess 'Disabled' needs serviceBusSku 'Premium'", run.All, StringComparison.Ordinal);
+        Assert.Contains("no private endpoints", run.All, StringComparison.Ordinal);
+    }
+
+    // The production file with the Service Bus tier and network access replaced, evaluated offline as a deployment would be
+    // (`bicep snapshot`: parameters, variables and fail() resolved against placeholder subscription and resource group).
+    private static async Task<BicepRun> SnapshotAsync(string sku, string access)
+    {
+        var production = await File.ReadAllLinesAsync(ProductionParameters);
+        Assert.Contains("param serviceBusSku = 'Standard'", production);
+        Assert.Contains("param publicNetworkAccess = 'Enabled'", production);
+        var folder = Directory.CreateTempSubdirectory("strata-params-").FullName;
+        try
+        {
+            var relative = Path.GetRelativePath(folder, MainBicep).Replace('\\', '/');
+            var file = Path.Combine(folder, "network.bicepparam");
+            await File.WriteAllLinesAsync(file, production.Select(line => line switch
+            {
+                _ when line.StartsWith("using ", StringComparison.Ordinal) => $"using '{relative}'",
+                "param serviceBusSku = 'Standard'" => $"param serviceBusSku = '{sku}'",
+                "param publicNetworkAccess = 'Enabled'" => $"param publicNetworkAccess = '{access}'",
+                _ => line,
+            }));
+
+            return await Bicep.RunAsync(
+                "snapshot", file, "--mode", "overwrite",
+                "--subscription-id", "00000000-0000-0000-0000-000000000000", "--resource-group", "rg-strata", "--location", "westeurope");
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
         }
     }
 

@@ -15,7 +15,10 @@ namespace Strata.Cli.Commands;
 /// <summary>
 /// <c>strata serve --config strata.yaml</c>: the status page on this machine, the same page the Functions app's
 /// <c>dashboard</c> function renders, over the same store and history — plus <c>/status</c> (JSON), <c>/health</c> and <c>/metrics</c> (Prometheus).
-/// Listens on loopback by default: the page has no sign-in of its own. Ctrl-C stops it.
+/// Listens on loopback by default: the page has no sign-in of its own. On a loopback address it answers only requests whose
+/// Host names loopback (<c>localhost</c>, <c>127.0.0.1</c>, <c>[::1]</c>, the bound address), 400 otherwise: a web page the
+/// operator visits could otherwise point its own name at 127.0.0.1 (DNS rebinding) and read the page, <c>/status</c> and
+/// <c>/metrics</c>. On any other address it has no protection of its own. Ctrl-C stops it.
 /// </summary>
 internal static class ServeCommand
 {
@@ -25,7 +28,8 @@ internal static class ServeCommand
         var config = new Option<string?>("--config") { Description = $"strata.yaml (default: ${ControlPlaneFactory.ConfigSetting})." };
         var address = new Option<string>("--address")
         {
-            Description = "The IP address to listen on (default 127.0.0.1: this machine only; the page has no sign-in of its own).",
+            Description = "The IP address to listen on (default 127.0.0.1: this machine only, and only for Host names of loopback). "
+                + "Any other address (0.0.0.0, a LAN address) serves anyone who reaches it: the page has no sign-in of its own, so put it behind an authenticating proxy.",
             DefaultValueFactory = _ => "127.0.0.1",
         };
         var port = new Option<int>("--port") { Description = "The TCP port (default 8080; 0 picks a free one).", DefaultValueFactory = _ => 8080 };
@@ -59,7 +63,22 @@ internal static class ServeCommand
                 var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
                 builder.Logging.ClearProviders(); // standard output is the command's: its first line says where it serves
                 builder.WebHost.UseKestrel(kestrel => kestrel.Listen(ip, number));
+                var loopback = IPAddress.IsLoopback(ip);
+                if (loopback)
+                {
+                    builder.Services.AddHostFiltering(filter =>
+                    {
+                        filter.AllowedHosts = LoopbackHosts(ip);
+                        filter.AllowEmptyHosts = false;
+                    });
+                }
+
                 await using var app = builder.Build();
+                if (loopback)
+                {
+                    app.UseHostFiltering(); // first: a request with a foreign Host reaches no endpoint
+                }
+
                 app.MapStatusPageEndpoints(handle.Context, environment.Error);
 
                 MetricsEndpoint.MapMetrics(app, handle.Context);
@@ -90,6 +109,13 @@ internal static class ServeCommand
         return command;
     }
 
+    // The Host values a browser sends for this machine. Ports are not compared: a rebinding page names its own host.
+    internal static List<string> LoopbackHosts(IPAddress bound) =>
+        [.. new[] { "localhost", "127.0.0.1", "[::1]", Authority(bound) }.Distinct(StringComparer.OrdinalIgnoreCase)];
+
+    private static string Authority(IPAddress ip) =>
+        ip.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? $"[{ip}]" : ip.ToString();
+
     // The address as a browser takes it, with the port the system chose when asked for 0.
     private static string Bound(WebApplication app, IPAddress ip, int requested)
     {
@@ -104,7 +130,6 @@ internal static class ServeCommand
             }
         }
 
-        var host = ip.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? $"[{ip}]" : ip.ToString();
-        return $"http://{host}:{port}/";
+        return $"http://{Authority(ip)}:{port}/";
     }
 }

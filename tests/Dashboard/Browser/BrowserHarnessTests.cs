@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using Microsoft.Playwright;
 
 namespace Strata.Dashboard.Tests.Browser;
 
@@ -69,8 +70,15 @@ public sealed class BrowserHarnessTests(Chromium chromium) : IClassFixture<Chrom
         await using var served = await TinyPage.StartAsync(Document("<p style=\"color:red\">red</p>"), Strict);
         await using var page = await chromium.OpenAsync(served.Url);
 
+        // The report is asynchronous: wait for it (armed before the navigation, so an early one is not missed), with a
+        // deadline generous enough for a loaded CI machine; a page that never reports fails the test with a timeout.
+        var report = page.Page.WaitForConsoleMessageAsync(new PageWaitForConsoleMessageOptions
+        {
+            Predicate = m => m.Type == "error" && m.Text.Contains("Content Security Policy", StringComparison.Ordinal),
+            Timeout = 30_000,
+        });
         await page.Page.GotoAsync(served.Url.AbsoluteUri);
-        await page.Page.WaitForTimeoutAsync(200); // the report is asynchronous
+        await report;
 
         Assert.Contains(page.ConsoleErrors, e => e.Contains("Content Security Policy", StringComparison.Ordinal));
     }

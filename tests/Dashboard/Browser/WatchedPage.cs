@@ -81,6 +81,21 @@ public sealed class WatchedPage : IAsyncDisposable
     }
 
     /// <summary>
+    /// Waits until everything the page has logged so far has been recorded, without a timed sleep: the network goes idle
+    /// (nothing left to load, so nothing left to refuse), then a marker is logged in the page and awaited. The page's
+    /// console messages — a CSP violation's included — reach us in the order the page produced them, so once the marker
+    /// has arrived every earlier message has too.
+    /// </summary>
+    public async Task SettleAsync()
+    {
+        await Page.WaitForLoadStateAsync(LoadState.NetworkIdle, new PageWaitForLoadStateOptions { Timeout = 30_000 });
+        var marker = $"strata-settled-{Guid.NewGuid():N}";
+        var arrived = Page.WaitForConsoleMessageAsync(new PageWaitForConsoleMessageOptions { Predicate = m => m.Text == marker, Timeout = 30_000 });
+        await Page.EvaluateAsync("marker => console.info(marker)", marker);
+        await arrived;
+    }
+
+    /// <summary>
     /// Asserts the page logged no error, threw none, and asked for nothing off its origin. A document answered with an
     /// error status (<paramref name="documentStatus"/>: a 404 page) is logged by Chromium as a resource that failed to load:
     /// that one line, for the page's own address, is expected.
