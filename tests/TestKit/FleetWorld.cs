@@ -180,6 +180,14 @@ public sealed partial class FleetWorld : IAsyncDisposable
         {
             await InlinePipeline.RunAsync(Context, message);
         }
+
+        // The coverage timer's daily pass: every listening cluster surveyed (the sample application's claims and database
+        // pod, which no policy here protects beyond their objects), staging's survey failing as its cluster is down.
+        var coverage = await CoverageSweep.RunAsync(Context);
+        foreach (var message in coverage.Messages)
+        {
+            await InlinePipeline.RunAsync(Context, message);
+        }
     }
 
     /// <summary>Asks for a backup of (policy, cluster), as a CI pipeline would, and runs it with its verification and alerts.</summary>
