@@ -5,6 +5,7 @@ using Strata.Core.Runs;
 using Strata.Core.Status;
 using Strata.Core.Telemetry;
 using Strata.Core.Tests.ControlPlane;
+using Strata.Core.Tests.Drills;
 
 namespace Strata.Core.Tests.Telemetry;
 
@@ -102,6 +103,22 @@ public sealed class StrataActivitiesTests : IDisposable
 
         var span = Span("backup.verify", record.Id);
         Assert.Equal((ActivityStatusCode.Error, "cancelled"), (span.Status, span.StatusDescription));
+    }
+
+    [Fact]
+    public async Task Drill_AFailedDrill_IsAnErrorSpan_WithTheAddressRedacted()
+    {
+        var fakes = await DrillFakes.CreateAsync("{ target: dr }");
+        var backup = await fakes.BackUpAsync("telemetry-drill");
+        fakes.Plane.Clusters.Clusters.Remove("dr");
+
+        var (drill, _, _) = await fakes.DrillAsync(backup, "telemetry-drill-request");
+
+        Assert.Equal(DrillStatus.Failed, drill!.Status);
+        var span = Assert.Single(_spans, s => s.OperationName == "drill" && s.GetTagItem(StrataActivities.DrillIdTag) as string == drill.Id);
+        Assert.Equal(ActivityStatusCode.Error, span.Status);
+        Assert.StartsWith("cluster dr: cannot reach [address]", span.StatusDescription, StringComparison.Ordinal);
+        Assert.DoesNotContain("://", span.StatusDescription, StringComparison.Ordinal);
     }
 
     private async Task<BackupRecord> BackUpAsync(string messageId)
