@@ -22,18 +22,6 @@ internal sealed class FleetReadingsCache(Func<CancellationToken, Task<FleetReadi
     /// <summary>Why the last read failed, or null.</summary>
     public string? LastError { get; private set; }
 
-    /// <summary>The last reading that succeeded, without reading or waiting; null before any did.</summary>
-    public FleetReadings? Snapshot
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return _current;
-            }
-        }
-    }
-
     /// <summary>
     /// Reads the history when the reading is stale, waiting (asynchronously) no later than the read's answer-by moment:
     /// what a scrape does once before it collects, so that the gauge callbacks find the reading ready.
