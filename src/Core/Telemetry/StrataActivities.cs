@@ -11,7 +11,7 @@ namespace Strata.Core.Telemetry;
 /// </summary>
 public static class StrataActivities
 {
-    /// <summary>The name hosts subscribe to (<c>AddSource("Strata")</c>); also the meter's name.</summary>
+    /// <summary>The name hosts subscribe to (<c>AddSource("Strata")</c>); the metrics' meters are named after it (<c>Strata.Metrics…</c>, each its own).</summary>
     public const string SourceName = "Strata";
 
     /// <summary>Tag: the cluster.</summary>
