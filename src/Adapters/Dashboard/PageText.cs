@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using System.Text.RegularExpressions;
+using Strata.Core.Telemetry;
 
 namespace Strata.Adapters.Dashboard;
 
@@ -15,7 +16,7 @@ internal static partial class PageText
     /// server's or a channel's address says nothing a reader needs, may carry a token in its query, and the page names
     /// no URL at all.
     /// </summary>
-    public static string Prose(string? value) => Encode(Url().Replace(value ?? "", "[address]"));
+    public static string Prose(string? value) => Encode(AddressRedaction.Redact(value));
 
     /// <summary>A time as the page shows it (UTC, to the minute) inside a <c>time</c> element that carries the exact instant.</summary>
     public static string Time(DateTimeOffset? at) => at is { } value
@@ -55,9 +56,6 @@ internal static partial class PageText
 
     /// <summary>An enum's name as the page's data attributes spell it (<c>PersistentVolumeClaim</c> → <c>persistent-volume-claim</c>).</summary>
     public static string Kebab(string name) => Capital().Replace(name, "-$1").ToLowerInvariant();
-
-    [GeneratedRegex(@"[a-z][a-z0-9+.-]*://\S+", RegexOptions.IgnoreCase)]
-    private static partial Regex Url();
 
     [GeneratedRegex(@"(?<=[a-z0-9])([A-Z])")]
     private static partial Regex Capital();

@@ -20,6 +20,9 @@ public static class AzureMonitorTelemetry
     /// </summary>
     public static readonly TimeSpan ReadingMaxAge = TimeSpan.FromMinutes(5);
 
+    /// <summary>The Functions app's one <see cref="StrataMetrics"/>' meter: a name no scrape endpoint subscribes to (theirs are each their own).</summary>
+    public const string MeterName = StrataActivities.SourceName + ".Metrics";
+
     /// <summary>
     /// Adds the exporters to <paramref name="services"/> when <paramref name="variable"/> has a connection string; the
     /// gauges read the control plane <paramref name="context"/> builds (on first export). Returns whether it did.
@@ -44,11 +47,11 @@ public static class AzureMonitorTelemetry
             }
         }
 
-        services.AddSingleton(_ => new StrataMetrics(context, new StrataMetricsOptions { MaxAge = ReadingMaxAge }));
+        services.AddSingleton(_ => new StrataMetrics(context, new StrataMetricsOptions { MaxAge = ReadingMaxAge, MeterName = MeterName }));
         services.AddOpenTelemetry()
             .ConfigureResource(r => r.AddService("strata")) // the cloud role name Application Insights shows
             .WithTracing(tracing => tracing.AddSource(StrataActivities.SourceName).AddAzureMonitorTraceExporter(Configure))
-            .WithMetrics(metrics => metrics.AddMeter(StrataActivities.SourceName).AddAzureMonitorMetricExporter(Configure)
+            .WithMetrics(metrics => metrics.AddMeter(MeterName).AddAzureMonitorMetricExporter(Configure)
                 .AddInstrumentation(sp => sp.GetRequiredService<StrataMetrics>()));
         return true;
     }

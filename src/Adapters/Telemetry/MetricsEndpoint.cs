@@ -6,7 +6,6 @@ using OpenTelemetry.Exporter;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
 using Strata.Core.ControlPlane;
-using Strata.Core.Telemetry;
 
 namespace Strata.Adapters.Telemetry;
 
@@ -28,11 +27,17 @@ public static class MetricsEndpoint
     public static IEndpointConventionBuilder MapMetrics(WebApplication app, Func<CancellationToken, Task<ControlPlaneContext>> context, StrataMetricsOptions? options = null) =>
         Map(app, new StrataMetrics(context, options));
 
-    private static IEndpointConventionBuilder Map(WebApplication app, StrataMetrics metrics)
+    private static IEndpointConventionBuilder Map(WebApplication app, StrataMetrics metrics) => Map(app, metrics, out _);
+
+    /// <summary>
+    /// Maps the endpoint; <paramref name="owned"/> disposes its provider and meter (idempotent) — with the app once it
+    /// stops, or by a caller whose app never started.
+    /// </summary>
+    internal static IEndpointConventionBuilder Map(WebApplication app, StrataMetrics metrics, out IDisposable owned)
     {
         var provider = Sdk.CreateMeterProviderBuilder()
             .ConfigureResource(r => r.AddService("strata"))
-            .AddMeter(StrataActivities.SourceName)
+            .AddMeter(metrics.MeterName) // this endpoint's instance only (StrataMetrics.MeterPrefix)
             .AddPrometheusExporter(o =>
             {
                 // The names already end in their unit (StrataMetrics.Names): no suffix is added, so what Prometheus sees is
@@ -42,11 +47,31 @@ public static class MetricsEndpoint
                 o.ScopeInfoEnabled = false; // no otel_scope_* label on every series: the labels are cluster, policy, layer
             })
             .Build();
-        app.Services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopped.Register(() =>
+        var disposal = new Disposal(provider, metrics);
+        owned = disposal;
+        app.Services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopped.Register(disposal.Dispose);
+
+        // The history is read here, asynchronously and at most once per scrape (StrataMetricsOptions.ReadTimeout), before
+        // the exporter collects: the gauge callbacks then find the reading ready and never block a Kestrel thread on it.
+        return app.MapPrometheusScrapingEndpoint(Path, provider, branch => branch.Use(async (http, next) =>
         {
-            provider.Dispose();
-            metrics.Dispose();
-        });
-        return app.MapPrometheusScrapingEndpoint(Path, provider, null, null);
+            await metrics.RefreshAsync(http.RequestAborted);
+            await next(http);
+        }), null);
+    }
+
+    /// <summary>The provider and the metrics, disposed once whoever asks first.</summary>
+    private sealed class Disposal(MeterProvider provider, StrataMetrics metrics) : IDisposable
+    {
+        private int _disposed;
+
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref _disposed, 1) == 0)
+            {
+                provider.Dispose();
+                metrics.Dispose();
+            }
+        }
     }
 }

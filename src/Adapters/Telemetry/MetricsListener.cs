@@ -26,16 +26,30 @@ public sealed class MetricsListener : IAsyncDisposable
     public Uri Url { get; }
 
     /// <summary>Starts listening on <paramref name="address"/>:<paramref name="port"/> (0: a free port).</summary>
-    public static async Task<MetricsListener> StartAsync(ControlPlaneContext context, string address, int port, CancellationToken cancellationToken = default)
+    public static Task<MetricsListener> StartAsync(ControlPlaneContext context, string address, int port, CancellationToken cancellationToken = default) =>
+        StartAsync(new StrataMetrics(context), address, port, cancellationToken);
+
+    /// <summary>Starts listening with <paramref name="metrics"/> (owned from here: disposed with the listener, or at once if it cannot start).</summary>
+    internal static async Task<MetricsListener> StartAsync(StrataMetrics metrics, string address, int port, CancellationToken cancellationToken = default)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.WebHost.UseUrls($"http://{(address.Contains(':', StringComparison.Ordinal) ? $"[{address}]" : address)}:{port}");
         var app = builder.Build();
-        MetricsEndpoint.MapMetrics(app, context);
-        await app.StartAsync(cancellationToken);
-        var bound = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
-        return new MetricsListener(app, new Uri(bound, MetricsEndpoint.Path));
+        MetricsEndpoint.Map(app, metrics, out var owned);
+        try
+        {
+            await app.StartAsync(cancellationToken);
+            var bound = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
+            return new MetricsListener(app, new Uri(bound, MetricsEndpoint.Path));
+        }
+        catch
+        {
+            // An app that never started never stops: its provider and meter would outlive it, still subscribed.
+            owned.Dispose();
+            await app.DisposeAsync();
+            throw;
+        }
     }
 
     /// <inheritdoc />

@@ -1,4 +1,5 @@
 using System.Diagnostics.Metrics;
+using System.Globalization;
 using Strata.Core.ControlPlane;
 using Strata.Core.Status;
 using Strata.Core.Telemetry;
@@ -43,6 +44,16 @@ public sealed class StrataMetrics : IDisposable
     /// <summary>Per (cluster, policy): the RTO objective the last measured drill ran under, seconds; for alert rules.</summary>
     public const string DrillRtoObjective = "strata_drill_rto_objective_seconds";
 
+    /// <summary>
+    /// No labels: when the history was last read successfully, Unix seconds (the control plane's clock). It stops advancing
+    /// while reads fail — every other gauge then keeps the last good reading — so its age is what tells an unreadable
+    /// history from a healthy one.
+    /// </summary>
+    public const string HistoryReadTimestamp = "strata_history_read_timestamp_seconds";
+
+    /// <summary>The prefix of each <see cref="StrataMetrics"/>' own meter name (<c>Strata.Metrics.1</c>, …; <see cref="StrataMetricsOptions.MeterName"/>).</summary>
+    public const string MeterPrefix = StrataActivities.SourceName + ".Metrics.";
+
     /// <summary>Label: the cluster, as strata.yaml names it.</summary>
     public const string ClusterLabel = "cluster";
 
@@ -52,12 +63,14 @@ public sealed class StrataMetrics : IDisposable
     /// <summary>Label: the layer (<see cref="BackupLayers"/>: objects, volumes, databases, etcd).</summary>
     public const string LayerLabel = "layer";
 
+    private static int s_instances;
+
     private readonly Meter _meter;
     private readonly FleetReadingsCache _readings;
 
     /// <summary>Every metric name Strata exports, as Prometheus shows it.</summary>
     public static IReadOnlyList<string> Names { get; } =
-        [LastSuccessTimestamp, LastVerifiedTimestamp, BackupDuration, BackupBytes, BackupObjects, DrillRto, RpoBreached, RpoObjective, DrillRtoObjective];
+        [LastSuccessTimestamp, LastVerifiedTimestamp, BackupDuration, BackupBytes, BackupObjects, DrillRto, RpoBreached, RpoObjective, DrillRtoObjective, HistoryReadTimestamp];
 
     /// <summary>The metrics of the control plane <paramref name="context"/> gives (read lazily: a Functions app builds it on first use).</summary>
     public StrataMetrics(Func<CancellationToken, Task<ControlPlaneContext>> context, StrataMetricsOptions? options = null)
@@ -71,11 +84,14 @@ public sealed class StrataMetrics : IDisposable
     {
     }
 
-    private StrataMetrics(Func<CancellationToken, Task<FleetReadings>> read, StrataMetricsOptions? options)
+    /// <summary>The metrics of whatever <paramref name="read"/> reads (tests give a slow or failing history).</summary>
+    internal StrataMetrics(Func<CancellationToken, Task<FleetReadings>> read, StrataMetricsOptions? options)
     {
         options ??= new StrataMetricsOptions();
         _readings = new FleetReadingsCache(read, options.MaxAge, options.ReadTimeout, options.Stopwatch);
-        _meter = new Meter(StrataActivities.SourceName);
+        // A name of its own, so that a provider subscribing to it hears this instance only: two endpoints in one process
+        // (strata serve beside a test's, two tests at once) would otherwise each export the other's series too.
+        _meter = new Meter(options.MeterName ?? MeterPrefix + Interlocked.Increment(ref s_instances).ToString(CultureInfo.InvariantCulture));
         _meter.CreateObservableGauge(LastSuccessTimestamp, () => Layers(l => Seconds(l.LastSuccess)), "s",
             "Recovery point of the newest committed backup whose artifacts hold the layer with no error in it (Unix time)");
         _meter.CreateObservableGauge(LastVerifiedTimestamp, () => Layers(l => Seconds(l.LastVerified)), "s",
@@ -87,7 +103,15 @@ public sealed class StrataMetrics : IDisposable
         _meter.CreateObservableGauge(RpoBreached, () => Pairs(p => (int?)(p.Breached ? 1 : 0)), null, "1 when the recovery-point objective is breached, else 0");
         _meter.CreateObservableGauge(RpoObjective, () => Pairs(p => p.RpoSeconds), "s", "The policy's recovery-point objective");
         _meter.CreateObservableGauge(DrillRtoObjective, () => Pairs(p => p.RtoObjectiveSeconds), "s", "The RTO objective of the newest drill that measured an RTO");
+        _meter.CreateObservableGauge(HistoryReadTimestamp, HistoryRead, "s",
+            "When the run history was last read successfully (Unix time); stops advancing while reads fail");
     }
+
+    /// <summary>The name of this instance's meter (<see cref="MeterPrefix"/> and a number): what its provider subscribes to.</summary>
+    public string MeterName => _meter.Name;
+
+    /// <summary>Reads the history if the reading is stale, waiting at most the read timeout (asynchronously): a scrape's step before it collects.</summary>
+    internal Task RefreshAsync(CancellationToken cancellationToken) => _readings.RefreshAsync(cancellationToken);
 
     /// <summary>Why the last read of the history failed (the gauges keep the reading before it), or null.</summary>
     public string? LastReadError => _readings.LastError;
@@ -96,6 +120,9 @@ public sealed class StrataMetrics : IDisposable
     public void Dispose() => _meter.Dispose();
 
     private static double? Seconds(DateTimeOffset? at) => at?.ToUnixTimeMilliseconds() / 1000.0;
+
+    private IEnumerable<Measurement<double>> HistoryRead() =>
+        _readings.Current() is { } reading ? [new Measurement<double>(Seconds(reading.At)!.Value)] : [];
 
     private IEnumerable<Measurement<T>> Layers<T>(Func<LayerReading, T?> value) where T : struct =>
         (_readings.Current()?.Layers ?? []).Where(l => value(l) is not null).Select(l => new Measurement<T>(value(l)!.Value,

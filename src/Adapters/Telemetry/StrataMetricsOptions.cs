@@ -13,6 +13,12 @@ public sealed record StrataMetricsOptions
     /// <summary>How long a scrape waits for a history read before it answers with the previous reading (the read goes on). Default 10 s.</summary>
     public TimeSpan ReadTimeout { get; init; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>
+    /// The meter's name, which the exporting provider subscribes to (<c>AddMeter</c>); null (the default) for one of this
+    /// instance's own (<see cref="StrataMetrics.MeterPrefix"/> and a number), so that a provider hears only its instance.
+    /// </summary>
+    public string? MeterName { get; init; }
+
     /// <summary>What measures <see cref="MaxAge"/>: elapsed real time (default <see cref="TimeProvider.System"/>), not the control plane's clock.</summary>
     public TimeProvider Stopwatch { get; init; } = TimeProvider.System;
 }

@@ -78,6 +78,12 @@ internal static class RunCommand
                 return await environment.FailAsync($"--metrics-address '{parsed.GetValue(metricsAddress)}' is not an IP address (127.0.0.1, 0.0.0.0, ::)");
             }
 
+            if (parsed.GetValue(metricsAddress) == "localhost" && parsed.GetValue(metricsPort) == 0)
+            {
+                // Kestrel binds localhost on both loopbacks, so it cannot let the system choose one free port for both.
+                return await environment.FailAsync("--metrics-address localhost cannot take --metrics-port 0: a free port is picked only on an IP address; use --metrics-address 127.0.0.1 (or ::1), or a fixed port");
+            }
+
             var location = store.Resolve(parsed, environment);
             (ControlPlaneContext Context, IDisposable Resources) handle;
             try
@@ -103,8 +109,10 @@ internal static class RunCommand
                     {
                         metrics = await Adapters.Telemetry.MetricsListener.StartAsync(handle.Context, parsed.GetValue(metricsAddress)!, port, ct);
                     }
-                    catch (IOException e)
+                    catch (Exception e) when (e is IOException or InvalidOperationException)
                     {
+                        // IOException: the port is taken or the address is not this machine's; InvalidOperationException:
+                        // an address and port Kestrel refuses to bind as given.
                         return await environment.FailAsync($"--metrics-port {port}: cannot listen on {parsed.GetValue(metricsAddress)}: {e.Message}");
                     }
 

@@ -59,11 +59,16 @@ public sealed class BackupCapture(
             await lease.DisposeAsync();
             await history.SaveBackupAsync(outcome.Record, CancellationToken.None);
             span?.SetTag(StrataActivities.StatusTag, outcome.Record.Status.ToString());
+            if (outcome.Record.Status == BackupStatus.Failed)
+            {
+                StrataActivities.Fail(span, outcome.Record.Error ?? "nothing usable was committed");
+            }
+
             return outcome;
         }
         catch (Exception e)
         {
-            span?.SetTag(StrataActivities.StatusTag, nameof(BackupStatus.Failed)).SetStatus(System.Diagnostics.ActivityStatusCode.Error, e.Message);
+            StrataActivities.Fail(span?.SetTag(StrataActivities.StatusTag, nameof(BackupStatus.Failed)), e);
             await lease.DisposeAsync();
             var failed = held with
             {
@@ -216,7 +221,7 @@ public sealed class BackupCapture(
             plan = CapturePlanner.Plan(discovery, run.Scope);
         }
 
-        using var span = StrataActivities.Start("backup.capture", record.Cluster, record.Policy, record.Id)?.SetTag(StrataActivities.LayerTag, Status.BackupLayers.Objects);
+        using var span = StrataActivities.TagLayer(StrataActivities.Start("backup.capture", record.Cluster, record.Policy, record.Id), Status.BackupLayers.Objects);
         await using var upload = await artifacts.CreateAsync(ArtifactLayout.ArtifactKey(record.Location, ArtifactLayout.ResourcesArchive), cancellationToken);
         ArtifactEntry archiveEntry;
         await using (var archive = new ResourceArchiveWriter(upload.Content, record.StartedAt, _options.Compression))
@@ -251,8 +256,16 @@ public sealed class BackupCapture(
     /// <summary>One layer's capture, in its own span.</summary>
     private static async Task<LayerCapture> CaptureLayerAsync(IBackupLayer layer, LayerContext context, CancellationToken cancellationToken)
     {
-        using var span = StrataActivities.Start("backup.capture", context.Cluster, context.Policy, context.BackupId)?.SetTag(StrataActivities.LayerTag, layer.Name);
-        return await layer.CaptureAsync(context, cancellationToken);
+        using var span = StrataActivities.TagLayer(StrataActivities.Start("backup.capture", context.Cluster, context.Policy, context.BackupId), layer.Name);
+        try
+        {
+            return await layer.CaptureAsync(context, cancellationToken);
+        }
+        catch (Exception e)
+        {
+            StrataActivities.Fail(span, e);
+            throw;
+        }
     }
 
     /// <summary>Waits for <paramref name="tasks"/> to end, however they end (the run failed already; what they met is of no further use).</summary>

@@ -104,12 +104,22 @@ public static class DrillWorker
                 ? await RunEtcdAsync(context, envelope, backup!, settings, drillId, existing, cancellationToken)
                 : await RunAsync(context, envelope, backup!, settings, context.Configuration.FindCluster(targetName)!, drillId, existing, cancellationToken);
         }
+        catch (Exception e)
+        {
+            Telemetry.StrataActivities.Fail(span, e);
+            throw;
+        }
         finally
         {
             await context.State.ReleaseLeaseAsync(leaseKey, drillId, CancellationToken.None);
         }
 
         span?.SetTag(Telemetry.StrataActivities.StatusTag, drill.Status.ToString());
+        if (drill.Status == DrillStatus.Failed)
+        {
+            Telemetry.StrataActivities.Fail(span, drill.Error ?? "the drill failed");
+        }
+
         result.Log($"drill {drill.Id} of backup {drill.BackupId} ({drill.Policy}/{drill.Cluster}) into {drill.Target}, {drill.Mode}: {drill.Status}"
             + (drill.RtoSeconds is { } rto ? $", RTO {rto:0.0} s" : "") + (drill.Error is null ? "" : $"; {drill.Error}"));
         await FollowUpAsync(context, envelope, drill, result, cancellationToken);

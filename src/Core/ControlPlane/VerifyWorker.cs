@@ -61,10 +61,25 @@ public static class VerifyWorker
     public static async Task<BackupRecord> VerifyAsync(ControlPlaneContext context, BackupRecord record, CancellationToken cancellationToken = default)
     {
         using var span = Telemetry.StrataActivities.Start("backup.verify", record.Cluster, record.Policy, record.Id);
-        var verified = await VerificationRun.RunAsync(context.Stores.Default, context.History, context.Time, record,
-            context.Configuration.FindPolicy(record.Policy)?.Verification.DriftThreshold ?? DriftCheck.DefaultThreshold,
-            ct => context.ConnectAsync(record.Cluster, ct), context.Keyring, cancellationToken);
+        BackupRecord verified;
+        try
+        {
+            verified = await VerificationRun.RunAsync(context.Stores.Default, context.History, context.Time, record,
+                context.Configuration.FindPolicy(record.Policy)?.Verification.DriftThreshold ?? DriftCheck.DefaultThreshold,
+                ct => context.ConnectAsync(record.Cluster, ct), context.Keyring, cancellationToken);
+        }
+        catch (Exception e)
+        {
+            Telemetry.StrataActivities.Fail(span, e);
+            throw;
+        }
+
         span?.SetTag(Telemetry.StrataActivities.StatusTag, verified.Status.ToString());
+        if (verified.Verification is { Passed: false } report)
+        {
+            Telemetry.StrataActivities.Fail(span, $"{report.ErrorCount} problem(s), first: {report.Errors.FirstOrDefault()}");
+        }
+
         return verified;
     }
 

@@ -8,7 +8,7 @@ public sealed class FleetReadingsCacheTests
 {
     private static readonly TimeSpan MaxAge = TimeSpan.FromSeconds(30);
 
-    private readonly Ticks _stopwatch = new();
+    private readonly ManualStopwatch _stopwatch = new();
 
     private static FleetReadings Reading(int n) => new(DateTimeOffset.UnixEpoch.AddSeconds(n), [], []);
 
@@ -55,30 +55,90 @@ public sealed class FleetReadingsCacheTests
     {
         var slow = new TaskCompletionSource<FleetReadings>(TaskCreationOptions.RunContinuationsAsynchronously);
         var reads = 0;
-        var cache = new FleetReadingsCache(_ => ++reads == 1 ? Task.FromResult(Reading(1)) : slow.Task, MaxAge, TimeSpan.FromMilliseconds(50), _stopwatch);
-        var first = cache.Current();
+        var cache = new FleetReadingsCache(_ => Interlocked.Increment(ref reads) == 1 ? Task.FromResult(Reading(1)) : slow.Task, MaxAge, TimeSpan.FromMilliseconds(50), _stopwatch);
+        var first = await Eventually(cache, r => r is not null); // however long the first read takes to get through Task.Run
         _stopwatch.Advance(MaxAge);
 
-        var whileSlow = cache.Current();
+        var whileSlow = cache.Current(); // the read cannot have ended: the test holds it
         var again = cache.Current(); // the same read goes on: no second one
         slow.SetResult(Reading(2));
-        await slow.Task;
-        var landed = cache.Current();
+        var landed = await Eventually(cache, r => r?.At == Reading(2).At);
 
         Assert.Same(first, whileSlow);
         Assert.Same(first, again);
         Assert.Equal((Reading(2).At, 2), (landed!.At, reads));
     }
 
-    /// <summary>A stopwatch the test moves.</summary>
-    private sealed class Ticks : TimeProvider
+    [Fact]
+    public async Task Current_ASlowRead_NineGaugesOfOneCollect_WaitOnceBetweenThem_NotEachItsOwnWait()
     {
-        private long _now;
+        var held = new TaskCompletionSource<FleetReadings>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var reads = 0;
+        var wait = TimeSpan.FromSeconds(1);
+        var cache = new FleetReadingsCache(_ => Interlocked.Increment(ref reads) == 1 ? Task.FromResult(Reading(1)) : held.Task, MaxAge, wait, _stopwatch);
+        var first = await Eventually(cache, r => r is not null);
+        _stopwatch.Advance(MaxAge);
 
-        public override long TimestampFrequency => TimeSpan.TicksPerSecond;
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var collect = Enumerable.Range(0, 9).Select(_ => cache.Current()).ToList(); // one collect: nine gauge callbacks
+        var took = clock.Elapsed;
+        held.SetResult(Reading(2));
 
-        public override long GetTimestamp() => Interlocked.Read(ref _now);
+        Assert.All(collect, r => Assert.Same(first, r));
+        Assert.Equal(2, reads);
+        Assert.True(took >= wait * 0.9, $"the first callback should give the read its wait; the collect took {took}");
+        Assert.True(took < wait * 4.5, $"nine callbacks took {took}: each waited on its own (9 × {wait})");
+    }
 
-        public void Advance(TimeSpan by) => Interlocked.Add(ref _now, by.Ticks);
+    [Fact]
+    public async Task RefreshAsync_ASlowRead_WaitsOnce_ThenTheGaugesAnswerWithoutWaiting()
+    {
+        var held = new TaskCompletionSource<FleetReadings>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var cache = new FleetReadingsCache(_ => held.Task, MaxAge, TimeSpan.FromSeconds(1), _stopwatch);
+
+        await cache.RefreshAsync(CancellationToken.None);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var collect = Enumerable.Range(0, 9).Select(_ => cache.Current()).ToList();
+        var took = clock.Elapsed;
+        held.SetResult(Reading(1));
+
+        Assert.All(collect, Assert.Null); // nothing read yet: no series rather than a wait
+        Assert.True(took < TimeSpan.FromSeconds(0.5), $"the gauges waited {took} after the scrape's refresh had waited already");
+    }
+
+    [Fact]
+    public void Current_AFailedRead_KeepsTheTimeOfTheLastGoodReading()
+    {
+        var fail = false;
+        var reads = 0;
+        var cache = new FleetReadingsCache(_ => fail ? throw new IOException("history unreachable") : Task.FromResult(Reading(++reads)), MaxAge, TimeSpan.FromSeconds(10), _stopwatch);
+        var good = cache.Current()!.At;
+
+        fail = true;
+        _stopwatch.Advance(MaxAge);
+        var afterOneFailure = cache.Current()!.At;
+        _stopwatch.Advance(MaxAge);
+        var afterTwo = cache.Current()!.At;
+
+        Assert.Equal(good, afterOneFailure);
+        Assert.Equal(good, afterTwo);
+        Assert.Equal("history unreachable", cache.LastError);
+    }
+
+    /// <summary>Asks <paramref name="cache"/> until its reading satisfies <paramref name="done"/> (a minute at most: a loaded machine is slow, never wrong).</summary>
+    private static async Task<FleetReadings?> Eventually(FleetReadingsCache cache, Func<FleetReadings?, bool> done)
+    {
+        var deadline = DateTimeOffset.UtcNow.AddMinutes(1);
+        while (true)
+        {
+            var reading = cache.Current();
+            if (done(reading))
+            {
+                return reading;
+            }
+
+            Assert.True(DateTimeOffset.UtcNow < deadline, "the read did not land within a minute");
+            await Task.Delay(20);
+        }
     }
 }

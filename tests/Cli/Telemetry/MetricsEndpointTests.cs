@@ -25,8 +25,18 @@ public sealed class MetricsEndpointTests(ScrapedFleet fleet)
         Assert.DoesNotContain("_ratio", fleet.Text, StringComparison.Ordinal);
         Assert.DoesNotContain("strata_backup_bytes_bytes", fleet.Text, StringComparison.Ordinal);
         Assert.All(fleet.Samples.Where(s => s.Name.StartsWith("strata_", StringComparison.Ordinal)), s => Assert.Equal(
-            s.Name is StrataMetrics.LastSuccessTimestamp or StrataMetrics.LastVerifiedTimestamp or StrataMetrics.BackupBytes ? LayerLabels : PairLabels,
+            s.Name is StrataMetrics.LastSuccessTimestamp or StrataMetrics.LastVerifiedTimestamp or StrataMetrics.BackupBytes ? LayerLabels
+            : s.Name is StrataMetrics.HistoryReadTimestamp ? []
+            : PairLabels,
             s.Labels.Keys.Order()));
+    }
+
+    [Fact]
+    public void MapMetrics_HistoryReadTimestamp_IsWhenTheScrapeReadTheHistory_OnTheControlPlanesClock()
+    {
+        var read = Assert.Single(fleet.Samples, s => s.Name == StrataMetrics.HistoryReadTimestamp);
+
+        Assert.Equal(fleet.World.Clock.GetUtcNow().ToUnixTimeMilliseconds() / 1000.0, read.Value, 3);
     }
 
     [Fact]

@@ -31,6 +31,7 @@ public sealed class RunMetricsTests(ScrapedFleet fleet)
     [InlineData("--metrics-port 70000", "--metrics-port 70000: a port is 0 to 65535")]
     [InlineData("--metrics-address 0.0.0.0", "--metrics-address needs --metrics-port")]
     [InlineData("--metrics-port 0 --metrics-address prometheus.local", "--metrics-address 'prometheus.local' is not an IP address")]
+    [InlineData("--metrics-port 0 --metrics-address localhost", "--metrics-address localhost cannot take --metrics-port 0")]
     public async Task Run_BadMetricsOptions_FailWithAClearError(string options, string error)
     {
         var stderr = new StringWriter();

@@ -9,7 +9,7 @@ namespace Strata.Cli.Tests.Telemetry;
 public sealed class StrataActivitiesTests(ScrapedFleet fleet)
 {
     private static readonly string[] Tags =
-        [StrataActivities.ClusterTag, StrataActivities.PolicyTag, StrataActivities.BackupIdTag, StrataActivities.LayerTag, StrataActivities.StatusTag, StrataActivities.DrillIdTag];
+        [StrataActivities.ClusterTag, StrataActivities.PolicyTag, StrataActivities.BackupIdTag, StrataActivities.LayerTag, StrataActivities.LayerReportTag, StrataActivities.StatusTag, StrataActivities.DrillIdTag];
 
     private List<Activity> Of(string backupId) => [.. fleet.Spans.Where(s => s.GetTagItem(StrataActivities.BackupIdTag) as string == backupId)];
 
