@@ -11,6 +11,9 @@ internal static class CommonOptions
         DefaultValueFactory = _ => "table",
     }.AcceptOnlyFromAmong("table", "json");
 
+    /// <summary><c>--config</c>: strata.yaml, a path or a blob URL, defaulting to the setting the hosts read.</summary>
+    public static Option<string?> Config() => new("--config") { Description = $"strata.yaml: a path or a blob URL (default: ${ControlPlaneFactory.ConfigSetting})." };
+
     public static Option<string[]> List(string name, string description) => new(name)
     {
         Description = description + " Comma-separated; may be repeated.",

@@ -23,7 +23,7 @@ internal static class CoverageCommand
     {
         var store = new StoreOptions();
         var output = CommonOptions.Output();
-        var config = new Option<string?>("--config") { Description = $"strata.yaml (default: ${ControlPlaneFactory.ConfigSetting})." };
+        var config = CommonOptions.Config();
         var clusterOption = new Option<string?>("--cluster") { Description = "Survey only this cluster (its name in strata.yaml); default: every cluster." };
         var command = new Command("coverage", "List each cluster's stateful things — claims, StatefulSets, database pods, operators' databases, etcd — and which policy and layer protects each, which Git rebuilds, and which nothing protects.")
         {

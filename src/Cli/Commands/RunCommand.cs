@@ -18,7 +18,7 @@ internal static class RunCommand
     public static Command Build(CliEnvironment environment)
     {
         var store = new StoreOptions();
-        var config = new Option<string?>("--config") { Description = "strata.yaml (default: $STRATA_CONFIG)." };
+        var config = CommonOptions.Config();
         var maxDeliveries = new Option<int>("--max-deliveries")
         {
             Description = "In-process queues: deliveries before a failing message is dead-lettered (default 10; with --service-bus the queue's MaxDeliveryCount applies).",

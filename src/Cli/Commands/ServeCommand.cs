@@ -25,7 +25,7 @@ internal static class ServeCommand
     public static Command Build(CliEnvironment environment)
     {
         var store = new StoreOptions();
-        var config = new Option<string?>("--config") { Description = $"strata.yaml (default: ${ControlPlaneFactory.ConfigSetting})." };
+        var config = CommonOptions.Config();
         var address = new Option<string>("--address")
         {
             Description = "The IP address to listen on (default 127.0.0.1: this machine only, and only for Host names of loopback). "

@@ -18,7 +18,7 @@ internal static class StatusCommand
     {
         var store = new StoreOptions();
         var output = CommonOptions.Output();
-        var config = new Option<string?>("--config") { Description = $"strata.yaml (default: ${ControlPlaneFactory.ConfigSetting})." };
+        var config = CommonOptions.Config();
         var command = new Command("status", "Show, per cluster and policy, the last backup, the last verified one, the RPO state, the last drill with its RTO, and open alerts.") { config, output };
         store.AddTo(command);
         command.SetAction(async (parsed, ct) =>
