@@ -4,13 +4,15 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Strata.Adapters.Hosting;
 using Strata.Core.ControlPlane;
 
 namespace Strata.Adapters.Telemetry;
 
 /// <summary>
 /// The scrape endpoint of <c>strata run --metrics-port</c>: a small Kestrel server answering <see cref="MetricsEndpoint.Path"/>
-/// only, beside the runner, until disposed.
+/// only, beside the runner, until disposed. On a loopback address it answers only Host names of loopback
+/// (<see cref="LoopbackHostFilter"/>), as <c>strata serve</c> does.
 /// </summary>
 public sealed class MetricsListener : IAsyncDisposable
 {
@@ -34,7 +36,8 @@ public sealed class MetricsListener : IAsyncDisposable
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
-        builder.WebHost.UseUrls($"http://{(address.Contains(':', StringComparison.Ordinal) ? $"[{address}]" : address)}:{port}");
+        builder.WebHost.UseUrls($"http://{LoopbackHostFilter.Authority(address)}:{port}");
+        LoopbackHostFilter.AddTo(builder, address); // on loopback, as strata serve: no answer to a rebound foreign Host
         var app = builder.Build();
         MetricsEndpoint.Map(app, metrics, out var owned);
         try

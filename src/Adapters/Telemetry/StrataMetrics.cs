@@ -10,7 +10,8 @@ namespace Strata.Adapters.Telemetry;
 /// Strata's metrics: gauges of recoverability read from the run history (<see cref="FleetReadings"/>), so they say the same as
 /// the freshness timer and the status page, and a restarted process reports the truth at once. Every value is a state, so
 /// every instrument is an observable gauge over one cached reading (<see cref="FleetReadingsCache"/>: the history is read at
-/// most once per <see cref="StrataMetricsOptions.MaxAge"/>, whoever scrapes how often). The backup duration is the last
+/// most once per <see cref="StrataMetricsOptions.MaxAge"/>, whoever scrapes how often), the same one for every gauge of a
+/// collect (<see cref="ReadingPerCollect"/>). The backup duration is the last
 /// backup's, not a histogram: backups run a few times a day, too rarely for rate()-based quantiles, and a gauge from history
 /// survives a restart. Names carry their unit suffix already and each instrument its UCUM unit, so Prometheus shows
 /// them exactly as <see cref="Names"/> (the scrape endpoint also turns suffixing off) and Azure Monitor knows the unit.
@@ -67,6 +68,7 @@ public sealed class StrataMetrics : IDisposable
 
     private readonly Meter _meter;
     private readonly FleetReadingsCache _readings;
+    private readonly ReadingPerCollect _collect;
 
     /// <summary>Every metric name Strata exports, as Prometheus shows it.</summary>
     public static IReadOnlyList<string> Names { get; } =
@@ -88,21 +90,22 @@ public sealed class StrataMetrics : IDisposable
     internal StrataMetrics(Func<CancellationToken, Task<FleetReadings>> read, StrataMetricsOptions? options)
     {
         options ??= new StrataMetricsOptions();
-        _readings = new FleetReadingsCache(read, options.MaxAge, options.ReadTimeout, options.Stopwatch);
+        _readings = new FleetReadingsCache(read, options.MaxAge, options.ReadTimeout, options.ReadDeadline, options.Stopwatch);
+        _collect = new ReadingPerCollect(_readings.Current);
         // A name of its own, so that a provider subscribing to it hears this instance only: two endpoints in one process
         // (strata serve beside a test's, two tests at once) would otherwise each export the other's series too.
         _meter = new Meter(options.MeterName ?? MeterPrefix + Interlocked.Increment(ref s_instances).ToString(CultureInfo.InvariantCulture));
-        _meter.CreateObservableGauge(LastSuccessTimestamp, () => Layers(l => Seconds(l.LastSuccess)), "s",
+        _meter.CreateObservableGauge(LastSuccessTimestamp, () => Layers(LastSuccessTimestamp, l => Seconds(l.LastSuccess)), "s",
             "Recovery point of the newest committed backup whose artifacts hold the layer with no error in it (Unix time)");
-        _meter.CreateObservableGauge(LastVerifiedTimestamp, () => Layers(l => Seconds(l.LastVerified)), "s",
+        _meter.CreateObservableGauge(LastVerifiedTimestamp, () => Layers(LastVerifiedTimestamp, l => Seconds(l.LastVerified)), "s",
             "Recovery point of the newest verified backup holding the layer (Unix time)");
-        _meter.CreateObservableGauge(BackupBytes, () => Layers(l => l.Bytes), "By", "Artifact bytes of the layer in its last successful backup");
-        _meter.CreateObservableGauge(BackupDuration, () => Pairs(p => p.LastDurationSeconds), "s", "Duration of the newest committed backup");
-        _meter.CreateObservableGauge(BackupObjects, () => Pairs(p => p.Objects), "{object}", "API objects in the newest backup whose objects layer succeeded");
-        _meter.CreateObservableGauge(DrillRto, () => Pairs(p => p.LastDrillRtoSeconds), "s", "RTO measured by the newest restore drill that measured one");
-        _meter.CreateObservableGauge(RpoBreached, () => Pairs(p => (int?)(p.Breached ? 1 : 0)), null, "1 when the recovery-point objective is breached, else 0");
-        _meter.CreateObservableGauge(RpoObjective, () => Pairs(p => p.RpoSeconds), "s", "The policy's recovery-point objective");
-        _meter.CreateObservableGauge(DrillRtoObjective, () => Pairs(p => p.RtoObjectiveSeconds), "s", "The RTO objective of the newest drill that measured an RTO");
+        _meter.CreateObservableGauge(BackupBytes, () => Layers(BackupBytes, l => l.Bytes), "By", "Artifact bytes of the layer in its last successful backup");
+        _meter.CreateObservableGauge(BackupDuration, () => Pairs(BackupDuration, p => p.LastDurationSeconds), "s", "Duration of the newest committed backup");
+        _meter.CreateObservableGauge(BackupObjects, () => Pairs(BackupObjects, p => p.Objects), "{object}", "API objects in the newest backup whose objects layer succeeded");
+        _meter.CreateObservableGauge(DrillRto, () => Pairs(DrillRto, p => p.LastDrillRtoSeconds), "s", "RTO measured by the newest restore drill that measured one");
+        _meter.CreateObservableGauge(RpoBreached, () => Pairs(RpoBreached, p => (int?)(p.Breached ? 1 : 0)), null, "1 when the recovery-point objective is breached, else 0");
+        _meter.CreateObservableGauge(RpoObjective, () => Pairs(RpoObjective, p => p.RpoSeconds), "s", "The policy's recovery-point objective");
+        _meter.CreateObservableGauge(DrillRtoObjective, () => Pairs(DrillRtoObjective, p => p.RtoObjectiveSeconds), "s", "The RTO objective of the newest drill that measured an RTO");
         _meter.CreateObservableGauge(HistoryReadTimestamp, HistoryRead, "s",
             "When the run history was last read successfully (Unix time); stops advancing while reads fail");
     }
@@ -122,13 +125,13 @@ public sealed class StrataMetrics : IDisposable
     private static double? Seconds(DateTimeOffset? at) => at?.ToUnixTimeMilliseconds() / 1000.0;
 
     private IEnumerable<Measurement<double>> HistoryRead() =>
-        _readings.Current() is { } reading ? [new Measurement<double>(Seconds(reading.At)!.Value)] : [];
+        _collect.For(HistoryReadTimestamp) is { } reading ? [new Measurement<double>(Seconds(reading.At)!.Value)] : [];
 
-    private IEnumerable<Measurement<T>> Layers<T>(Func<LayerReading, T?> value) where T : struct =>
-        (_readings.Current()?.Layers ?? []).Where(l => value(l) is not null).Select(l => new Measurement<T>(value(l)!.Value,
+    private IEnumerable<Measurement<T>> Layers<T>(string instrument, Func<LayerReading, T?> value) where T : struct =>
+        (_collect.For(instrument)?.Layers ?? []).Where(l => value(l) is not null).Select(l => new Measurement<T>(value(l)!.Value,
             new(ClusterLabel, l.Cluster), new(PolicyLabel, l.Policy), new(LayerLabel, l.Layer)));
 
-    private IEnumerable<Measurement<T>> Pairs<T>(Func<PairReading, T?> value) where T : struct =>
-        (_readings.Current()?.Pairs ?? []).Where(p => value(p) is not null).Select(p => new Measurement<T>(value(p)!.Value,
+    private IEnumerable<Measurement<T>> Pairs<T>(string instrument, Func<PairReading, T?> value) where T : struct =>
+        (_collect.For(instrument)?.Pairs ?? []).Where(p => value(p) is not null).Select(p => new Measurement<T>(value(p)!.Value,
             new(ClusterLabel, p.Cluster), new(PolicyLabel, p.Policy)));
 }

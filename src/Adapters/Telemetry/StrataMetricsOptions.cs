@@ -14,11 +14,21 @@ public sealed record StrataMetricsOptions
     public TimeSpan ReadTimeout { get; init; } = TimeSpan.FromSeconds(10);
 
     /// <summary>
+    /// How long one history read may take. At this deadline its cancellation token is cancelled and the read is abandoned
+    /// as failed (the next one starts after <see cref="MaxAge"/>), so a read that hangs cannot stop the metrics for good.
+    /// Default 1 minute.
+    /// </summary>
+    public TimeSpan ReadDeadline { get; init; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>
     /// The meter's name, which the exporting provider subscribes to (<c>AddMeter</c>); null (the default) for one of this
     /// instance's own (<see cref="StrataMetrics.MeterPrefix"/> and a number), so that a provider hears only its instance.
     /// </summary>
     public string? MeterName { get; init; }
 
-    /// <summary>What measures <see cref="MaxAge"/>: elapsed real time (default <see cref="TimeProvider.System"/>), not the control plane's clock.</summary>
+    /// <summary>
+    /// What measures <see cref="MaxAge"/> and runs the waits and deadlines (<see cref="ReadTimeout"/>, <see cref="ReadDeadline"/>):
+    /// elapsed real time (default <see cref="TimeProvider.System"/>), not the control plane's clock.
+    /// </summary>
     public TimeProvider Stopwatch { get; init; } = TimeProvider.System;
 }

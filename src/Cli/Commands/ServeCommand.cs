@@ -16,9 +16,8 @@ namespace Strata.Cli.Commands;
 /// <c>strata serve --config strata.yaml</c>: the status page on this machine, the same page the Functions app's
 /// <c>dashboard</c> function renders, over the same store and history — plus <c>/status</c> (JSON), <c>/health</c> and <c>/metrics</c> (Prometheus).
 /// Listens on loopback by default: the page has no sign-in of its own. On a loopback address it answers only requests whose
-/// Host names loopback (<c>localhost</c>, <c>127.0.0.1</c>, <c>[::1]</c>, the bound address), 400 otherwise: a web page the
-/// operator visits could otherwise point its own name at 127.0.0.1 (DNS rebinding) and read the page, <c>/status</c> and
-/// <c>/metrics</c>. On any other address it has no protection of its own. Ctrl-C stops it.
+/// Host names loopback (<see cref="LoopbackHostFilter"/>, against DNS rebinding), 400 otherwise. On any other address it has
+/// no protection of its own. Ctrl-C stops it.
 /// </summary>
 internal static class ServeCommand
 {
@@ -63,22 +62,8 @@ internal static class ServeCommand
                 var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
                 builder.Logging.ClearProviders(); // standard output is the command's: its first line says where it serves
                 builder.WebHost.UseKestrel(kestrel => kestrel.Listen(ip, number));
-                var loopback = IPAddress.IsLoopback(ip);
-                if (loopback)
-                {
-                    builder.Services.AddHostFiltering(filter =>
-                    {
-                        filter.AllowedHosts = LoopbackHosts(ip);
-                        filter.AllowEmptyHosts = false;
-                    });
-                }
-
+                LoopbackHostFilter.AddTo(builder, ip.ToString()); // on loopback: a request with a foreign Host reaches no endpoint
                 await using var app = builder.Build();
-                if (loopback)
-                {
-                    app.UseHostFiltering(); // first: a request with a foreign Host reaches no endpoint
-                }
-
                 app.MapStatusPageEndpoints(handle.Context, environment.Error);
 
                 MetricsEndpoint.MapMetrics(app, handle.Context);
@@ -109,13 +94,6 @@ internal static class ServeCommand
         return command;
     }
 
-    // The Host values a browser sends for this machine. Ports are not compared: a rebinding page names its own host.
-    internal static List<string> LoopbackHosts(IPAddress bound) =>
-        [.. new[] { "localhost", "127.0.0.1", "[::1]", Authority(bound) }.Distinct(StringComparer.OrdinalIgnoreCase)];
-
-    private static string Authority(IPAddress ip) =>
-        ip.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? $"[{ip}]" : ip.ToString();
-
     // The address as a browser takes it, with the port the system chose when asked for 0.
     private static string Bound(WebApplication app, IPAddress ip, int requested)
     {
@@ -130,6 +108,6 @@ internal static class ServeCommand
             }
         }
 
-        return $"http://{Authority(ip)}:{port}/";
+        return $"http://{LoopbackHostFilter.Authority(ip.ToString())}:{port}/";
     }
 }

@@ -7,6 +7,7 @@ namespace Strata.Adapters.Tests.Telemetry;
 public sealed class FleetReadingsCacheTests
 {
     private static readonly TimeSpan MaxAge = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan Deadline = TimeSpan.FromMinutes(1);
 
     private readonly ManualStopwatch _stopwatch = new();
 
@@ -16,7 +17,7 @@ public sealed class FleetReadingsCacheTests
     public void Current_WithinTheMaximumAge_ReadsTheHistoryOnce_HoweverOftenItIsAsked()
     {
         var reads = 0;
-        var cache = new FleetReadingsCache(_ => Task.FromResult(Reading(++reads)), MaxAge, TimeSpan.FromSeconds(10), _stopwatch);
+        var cache = new FleetReadingsCache(_ => Task.FromResult(Reading(++reads)), MaxAge, TimeSpan.FromSeconds(10), Deadline, _stopwatch);
 
         var first = Enumerable.Range(0, 9).Select(_ => cache.Current()).ToList(); // nine gauges, one scrape
         _stopwatch.Advance(TimeSpan.FromSeconds(29));
@@ -33,7 +34,7 @@ public sealed class FleetReadingsCacheTests
     public void Current_AFailedRead_KeepsThePreviousReading_SaysWhy_AndRetriesAfterTheMaximumAge()
     {
         var fail = false;
-        var cache = new FleetReadingsCache(_ => fail ? throw new IOException("history unreachable") : Task.FromResult(Reading(1)), MaxAge, TimeSpan.FromSeconds(10), _stopwatch);
+        var cache = new FleetReadingsCache(_ => fail ? throw new IOException("history unreachable") : Task.FromResult(Reading(1)), MaxAge, TimeSpan.FromSeconds(10), Deadline, _stopwatch);
         var good = cache.Current();
 
         fail = true;
@@ -55,7 +56,7 @@ public sealed class FleetReadingsCacheTests
     {
         var slow = new TaskCompletionSource<FleetReadings>(TaskCreationOptions.RunContinuationsAsynchronously);
         var reads = 0;
-        var cache = new FleetReadingsCache(_ => Interlocked.Increment(ref reads) == 1 ? Task.FromResult(Reading(1)) : slow.Task, MaxAge, TimeSpan.FromMilliseconds(50), _stopwatch);
+        var cache = new FleetReadingsCache(_ => Interlocked.Increment(ref reads) == 1 ? Task.FromResult(Reading(1)) : slow.Task, MaxAge, TimeSpan.Zero, Deadline, _stopwatch);
         var first = await Eventually(cache, r => r is not null); // however long the first read takes to get through Task.Run
         _stopwatch.Advance(MaxAge);
 
@@ -75,35 +76,102 @@ public sealed class FleetReadingsCacheTests
         var held = new TaskCompletionSource<FleetReadings>(TaskCreationOptions.RunContinuationsAsynchronously);
         var reads = 0;
         var wait = TimeSpan.FromSeconds(1);
-        var cache = new FleetReadingsCache(_ => Interlocked.Increment(ref reads) == 1 ? Task.FromResult(Reading(1)) : held.Task, MaxAge, wait, _stopwatch);
+        var cache = new FleetReadingsCache(_ => Interlocked.Increment(ref reads) == 1 ? Task.FromResult(Reading(1)) : held.Task, MaxAge, wait, Deadline, _stopwatch);
         var first = await Eventually(cache, r => r is not null);
         _stopwatch.Advance(MaxAge);
+        var timers = _stopwatch.TimersCreated;
 
-        var clock = System.Diagnostics.Stopwatch.StartNew();
-        var collect = Enumerable.Range(0, 9).Select(_ => cache.Current()).ToList(); // one collect: nine gauge callbacks
-        var took = clock.Elapsed;
+        var collect = Task.Run(() => Enumerable.Range(0, 9).Select(_ => cache.Current()).ToList()); // one collect: nine gauge callbacks
+        await Until(() => _stopwatch.TimersCreated == timers + 2); // the read's deadline and its one wait
+        var waiting = !collect.IsCompleted; // the held read cannot end, so only the wait can release the collect
+        _stopwatch.Advance(wait);
+        var gauges = await collect.WaitAsync(TimeSpan.FromMinutes(1)); // each callback waiting on its own would never end
         held.SetResult(Reading(2));
 
-        Assert.All(collect, r => Assert.Same(first, r));
+        Assert.True(waiting, "the first callback should give the read its wait");
+        Assert.All(gauges, r => Assert.Same(first, r));
         Assert.Equal(2, reads);
-        Assert.True(took >= wait * 0.9, $"the first callback should give the read its wait; the collect took {took}");
-        Assert.True(took < wait * 4.5, $"nine callbacks took {took}: each waited on its own (9 × {wait})");
+        Assert.Equal(timers + 2, _stopwatch.TimersCreated);
     }
 
     [Fact]
     public async Task RefreshAsync_ASlowRead_WaitsOnce_ThenTheGaugesAnswerWithoutWaiting()
     {
         var held = new TaskCompletionSource<FleetReadings>(TaskCreationOptions.RunContinuationsAsynchronously);
-        var cache = new FleetReadingsCache(_ => held.Task, MaxAge, TimeSpan.FromSeconds(1), _stopwatch);
+        var wait = TimeSpan.FromSeconds(1);
+        var cache = new FleetReadingsCache(_ => held.Task, MaxAge, wait, Deadline, _stopwatch);
 
-        await cache.RefreshAsync(CancellationToken.None);
-        var clock = System.Diagnostics.Stopwatch.StartNew();
-        var collect = Enumerable.Range(0, 9).Select(_ => cache.Current()).ToList();
-        var took = clock.Elapsed;
+        var refresh = cache.RefreshAsync(CancellationToken.None);
+        await Until(() => _stopwatch.TimersCreated == 2);
+        var waiting = !refresh.IsCompleted;
+        _stopwatch.Advance(wait);
+        await refresh.WaitAsync(TimeSpan.FromMinutes(1));
+        var collect = await Task.Run(() => Enumerable.Range(0, 9).Select(_ => cache.Current()).ToList()).WaitAsync(TimeSpan.FromMinutes(1));
         held.SetResult(Reading(1));
 
+        Assert.True(waiting, "the refresh should wait for the read");
         Assert.All(collect, Assert.Null); // nothing read yet: no series rather than a wait
-        Assert.True(took < TimeSpan.FromSeconds(0.5), $"the gauges waited {took} after the scrape's refresh had waited already");
+        Assert.Equal(2, _stopwatch.TimersCreated); // no wait of the gauges' own after the scrape's refresh had waited already
+    }
+
+    [Fact]
+    public async Task Current_AReadThatHangsPastItsDeadline_IsAbandonedAsFailed_AndANewReadStartsAfterTheMaximumAge()
+    {
+        var hung = new TaskCompletionSource<FleetReadings>(TaskCreationOptions.RunContinuationsAsynchronously); // never ends, ignores its token
+        var token = new TaskCompletionSource<CancellationToken>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var reads = 0;
+        Task<FleetReadings> Hang(CancellationToken ct)
+        {
+            token.TrySetResult(ct);
+            return hung.Task;
+        }
+
+        var cache = new FleetReadingsCache(
+            ct => Interlocked.Increment(ref reads) switch
+            {
+                1 => Task.FromResult(Reading(1)),
+                2 => Hang(ct),
+                var n => Task.FromResult(Reading(n)),
+            },
+            MaxAge, TimeSpan.Zero, Deadline, _stopwatch);
+        var first = await Eventually(cache, r => r is not null);
+        _stopwatch.Advance(MaxAge);
+
+        var whileHung = cache.Current();
+        var told = await token.Task.WaitAsync(TimeSpan.FromMinutes(1));
+        _stopwatch.Advance(Deadline);
+        var atDeadline = cache.Current();
+        var error = cache.LastError;
+        await Until(() => told.IsCancellationRequested);
+        _stopwatch.Advance(MaxAge);
+        var next = await Eventually(cache, r => r?.At == Reading(3).At);
+
+        Assert.Same(first, whileHung);
+        Assert.Same(first, atDeadline);
+        Assert.Equal("reading the run history took longer than 60 s; abandoned", error);
+        Assert.Equal(3, reads);
+        Assert.Null(cache.LastError);
+        Assert.False(hung.Task.IsCompleted);
+        Assert.NotNull(next);
+    }
+
+    [Fact]
+    public async Task Current_AReadThatHonoursItsToken_IsCancelledAtItsDeadline_AndCountsAsFailed()
+    {
+        var reads = 0;
+        var cache = new FleetReadingsCache(
+            ct => Interlocked.Increment(ref reads) == 1 ? Task.FromResult(Reading(1)) : Task.Delay(Timeout.Infinite, ct).ContinueWith(_ => Reading(2), ct, TaskContinuationOptions.None, TaskScheduler.Default),
+            MaxAge, TimeSpan.Zero, Deadline, _stopwatch);
+        var first = await Eventually(cache, r => r is not null);
+        _stopwatch.Advance(MaxAge);
+        _ = cache.Current();
+        await Until(() => Volatile.Read(ref reads) == 2);
+
+        _stopwatch.Advance(Deadline);
+        await Until(() => cache.Current() is not null && cache.LastError is not null);
+
+        Assert.Same(first, cache.Current());
+        Assert.Equal("reading the run history took longer than 60 s; abandoned", cache.LastError);
     }
 
     [Fact]
@@ -111,7 +179,7 @@ public sealed class FleetReadingsCacheTests
     {
         var fail = false;
         var reads = 0;
-        var cache = new FleetReadingsCache(_ => fail ? throw new IOException("history unreachable") : Task.FromResult(Reading(++reads)), MaxAge, TimeSpan.FromSeconds(10), _stopwatch);
+        var cache = new FleetReadingsCache(_ => fail ? throw new IOException("history unreachable") : Task.FromResult(Reading(++reads)), MaxAge, TimeSpan.FromSeconds(10), Deadline, _stopwatch);
         var good = cache.Current()!.At;
 
         fail = true;
@@ -123,6 +191,17 @@ public sealed class FleetReadingsCacheTests
         Assert.Equal(good, afterOneFailure);
         Assert.Equal(good, afterTwo);
         Assert.Equal("history unreachable", cache.LastError);
+    }
+
+    /// <summary>Polls <paramref name="done"/> until it holds (a minute at most): a background step the test cannot await.</summary>
+    private static async Task Until(Func<bool> done)
+    {
+        var deadline = DateTimeOffset.UtcNow.AddMinutes(1);
+        while (!done())
+        {
+            Assert.True(DateTimeOffset.UtcNow < deadline, "the condition did not hold within a minute");
+            await Task.Delay(5);
+        }
     }
 
     /// <summary>Asks <paramref name="cache"/> until its reading satisfies <paramref name="done"/> (a minute at most: a loaded machine is slow, never wrong).</summary>
