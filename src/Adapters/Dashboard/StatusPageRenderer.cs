@@ -309,13 +309,25 @@ public static class StatusPageRenderer
 
         foreach (var report in view.Status.Coverage)
         {
-            var unprotected = report.Unprotected.Count();
-            html.Append($"<h3>{PageText.Encode(report.Cluster)}</h3>\n<p>Surveyed {PageText.Time(report.SurveyedAt)}: {report.Entries.Count} stateful things, ")
-                .Append($"<strong>{unprotected} unprotected</strong>.</p>\n");
+            html.Append($"<h3>{PageText.Encode(report.Cluster)}</h3>\n");
             if (report.Error is { } error)
             {
-                html.Append($"<p><strong>The survey did not finish:</strong> {PageText.Prose(error)}</p>\n");
+                // Never surveyed: no count, which would read as "0 unprotected" while nothing is known.
+                html.Append($"<p><strong>Not surveyed</strong> ({PageText.Time(report.SurveyedAt)}): {PageText.Prose(error)}</p>\n");
+                continue;
             }
+
+            if (report.LastError is { } lastError)
+            {
+                var attempt = report.LastAttemptAt is { } at ? $", last tried {PageText.Time(at)}" : "";
+                html.Append($"<p><strong>Not surveyed since {PageText.Time(report.SurveyedAt)}</strong>{attempt}: {PageText.Prose(lastError)}. What that survey found:</p>\n");
+            }
+
+            // The counts include what a store too small for the whole report left out (OmittedCovered, OmittedUnprotected).
+            html.Append($"<p>Surveyed {PageText.Time(report.SurveyedAt)}: {report.StatefulCount} stateful things, ")
+                .Append($"<strong>{report.UnprotectedCount} unprotected</strong>")
+                .Append(report.OmittedCovered + report.OmittedUnprotected > 0 ? $" ({report.OmittedCovered + report.OmittedUnprotected} not listed: the report was too large to keep whole)" : "")
+                .Append(".</p>\n");
 
             if (report.Entries.Count == 0)
             {

@@ -23,6 +23,11 @@ internal static class CoverageTables
             return;
         }
 
+        if (report.LastError is { } lastError)
+        {
+            console.WriteLine($"{report.Cluster}: NOT SURVEYED since {report.SurveyedAt:u}{(report.LastAttemptAt is { } at ? $" (last tried {at:u})" : "")}: {lastError}");
+        }
+
         console.WriteLine($"{report.Cluster}: {Counts(report)} (surveyed {report.SurveyedAt:u})");
         if (report.Entries.Count == 0)
         {
@@ -43,10 +48,11 @@ internal static class CoverageTables
     /// <summary><c>7 stateful thing(s): 4 protected, 1 rebuildable, 2 UNPROTECTED</c>.</summary>
     public static string Counts(CoverageReport report)
     {
-        var unprotected = report.Entries.Count(e => e.State == CoverageState.Unprotected);
-        return $"{report.Entries.Count} stateful thing(s): {report.Entries.Count(e => e.State == CoverageState.Protected)} protected, "
+        var unprotected = report.UnprotectedCount;
+        var omitted = report.OmittedCovered + report.OmittedUnprotected;
+        return $"{report.StatefulCount} stateful thing(s): {report.Entries.Count(e => e.State == CoverageState.Protected)} protected, "
             + $"{report.Entries.Count(e => e.State == CoverageState.Rebuildable)} rebuildable, {unprotected} {(unprotected > 0 ? "UNPROTECTED" : "unprotected")}"
-            + (report.OmittedCovered > 0 ? $" ({report.OmittedCovered} covered entries not kept)" : "");
+            + (omitted > 0 ? $" ({omitted} entries not kept: {report.OmittedCovered} protected or rebuildable, {report.OmittedUnprotected} unprotected)" : "");
     }
 
     private static string State(CoverageState state) => state switch

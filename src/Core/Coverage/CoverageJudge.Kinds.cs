@@ -211,7 +211,8 @@ internal sealed partial class CoverageJudge
         var detail = string.Join("; ", new[]
         {
             _inventory.EtcdPods.Count > 0 ? $"static pod(s) {string.Join(", ", _inventory.EtcdPods.Select(p => p.Name).Order(StringComparer.Ordinal))} in kube-system" : null,
-            _cluster.Etcd is { } access ? $"endpoints {string.Join(", ", access.Endpoints)}" : "no etcd: settings in strata.yaml",
+            // A count, not the endpoints: they are addresses of the control plane, and the detail reaches the page and /status.
+            _cluster.Etcd is { } access ? $"{access.Endpoints.Count} etcd endpoint(s) configured" : "no etcd: settings in strata.yaml",
         }.OfType<string>());
         var objects = _policies.Any(p => p.Scope.AllNamespaces) ? "its API objects are backed up (objects layer), but rebuilding the whole control plane needs a snapshot" : null;
         _entries.Add(Entry(StatefulKind.Etcd, null, "etcd", detail, verdict, [], objects));

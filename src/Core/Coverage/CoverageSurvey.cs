@@ -40,7 +40,9 @@ public static class CoverageSurvey
         catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
             // As a backup does: a cluster that cannot be reached or read is reported, and the other clusters are still surveyed.
-            return new CoverageReport { Cluster = cluster.Name, SurveyedAt = at, Error = e.Message };
+            // The error reaches /status, the status function and the stored report, not only the page that redacts: the
+            // API server's address (and whatever a URL carries) is left out where the error is made.
+            return new CoverageReport { Cluster = cluster.Name, SurveyedAt = at, Error = Telemetry.AddressRedaction.Redact(e.Message) };
         }
     }
 }

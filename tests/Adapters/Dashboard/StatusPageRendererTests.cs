@@ -154,6 +154,43 @@ public sealed class StatusPageRendererTests
     }
 
     [Fact]
+    public void Render_Coverage_FailedSurveyAfterAGoodOne_SaysNotSurveyedSince_AndShowsTheLastGoodEntries()
+    {
+        var html = Html(View(coverage:
+        [
+            new CoverageReport
+            {
+                Cluster = "prod", SurveyedAt = Now.AddDays(-1), LastError = "cannot reach [address]: Connection refused", LastAttemptAt = Now,
+                Entries = [new CoverageEntry(StatefulKind.DatabasePod, "shop", "pg-0", CoverageState.Unprotected, "image postgres:16", "no policy's databases: target points at it")],
+            },
+            new CoverageReport { Cluster = "dr", SurveyedAt = Now, Error = "cannot reach [address]: Connection refused" },
+        ]));
+
+        var section = Regex.Match(html, "<section id=\"coverage\".*?</section>", RegexOptions.Singleline).Value;
+        Assert.Contains("Not surveyed since", section);
+        Assert.Contains("cannot reach [address]: Connection refused", section);
+        Assert.Contains("<tr data-cluster=\"prod\" data-kind=\"database-pod\" data-state=\"unprotected\">", section);
+        Assert.Contains("1 stateful things, <strong>1 unprotected</strong>", section);
+        Assert.DoesNotContain("0 unprotected", section); // dr was never surveyed: no count that reads as all clear
+    }
+
+    [Fact]
+    public void Render_Coverage_TrimmedReport_CountsWhatTheStoreLeftOut()
+    {
+        var html = Html(View(coverage:
+        [
+            new CoverageReport
+            {
+                Cluster = "huge", SurveyedAt = Now, OmittedCovered = 99_000, OmittedUnprotected = 500,
+                Entries = [new CoverageEntry(StatefulKind.PersistentVolumeClaim, "shop", "scratch", CoverageState.Unprotected, "StorageClass local-path", "no VolumeSnapshotClass")],
+            },
+        ]));
+
+        var section = Regex.Match(html, "<section id=\"coverage\".*?</section>", RegexOptions.Singleline).Value;
+        Assert.Contains("99501 stateful things, <strong>501 unprotected</strong> (99500 not listed", section);
+    }
+
+    [Fact]
     public void Render_StyleSheet_IsTheOneTheCspHashes_AndNothingElseStylesOrScripts()
     {
         var page = StatusPageRenderer.Render(View());

@@ -212,6 +212,19 @@ public abstract class ControlStateContract
         Assert.Equal(entries.Count(e => e.State == CoverageState.Unprotected), report.Unprotected.Count());
         Assert.Equal(0, report.OmittedCovered);
     }
+
+    [Fact]
+    public async Task Coverage_FailureBesideTheLastGoodReport_RoundTrips()
+    {
+        var etcd = new CoverageEntry(StatefulKind.Etcd, null, "etcd", CoverageState.Unprotected, "static pod(s) etcd-cp1 in kube-system", "no policy takes the etcd layer");
+        var good = new CoverageReport { Cluster = "prod", SurveyedAt = Now, Entries = [etcd], OmittedCovered = 3, OmittedUnprotected = 2 };
+
+        await State.SaveCoverageAsync(good.AfterFailedSurvey(new CoverageReport { Cluster = "prod", SurveyedAt = Now.AddDays(1), Error = "cannot reach [address]" }));
+
+        var report = Assert.Single(await State.ListCoverageAsync().ToListAsync());
+        Assert.Equal((Now, (string?)null, "cannot reach [address]", (DateTimeOffset?)Now.AddDays(1)), (report.SurveyedAt, report.Error, report.LastError, report.LastAttemptAt));
+        Assert.Equal(("etcd", 3, 2, 6, 3), (Assert.Single(report.Entries).Name, report.OmittedCovered, report.OmittedUnprotected, report.StatefulCount, report.UnprotectedCount));
+    }
 }
 
 public sealed class LocalControlStateTests : ControlStateContract, IDisposable
@@ -243,5 +256,20 @@ public sealed class TableControlStateTests(AzuriteFixture azurite) : ControlStat
         Assert.Equal(1000, report.Entries.Count);
         Assert.All(report.Entries, e => Assert.Equal(CoverageState.Unprotected, e.State));
         Assert.Equal(99_000, report.OmittedCovered);
+    }
+
+    [Fact]
+    public async Task Coverage_UnprotectedAloneLargerThanAnEntityHolds_KeepsAsManyAsFit_AndCountsTheRest()
+    {
+        // 60,000 unprotected entries with random names and details: several MiB compressed even without the covered ones.
+        var entries = Enumerable.Range(0, 60_000).Select(i => new CoverageEntry(StatefulKind.PersistentVolumeClaim, "ns", Guid.NewGuid().ToString("N"),
+            i % 2 == 0 ? CoverageState.Unprotected : CoverageState.Protected, Guid.NewGuid().ToString("N") + Guid.NewGuid().ToString("N"), Guid.NewGuid().ToString("N"))).ToList();
+
+        await State.SaveCoverageAsync(new CoverageReport { Cluster = "huge", SurveyedAt = DateTimeOffset.UnixEpoch, Entries = entries });
+
+        var report = Assert.Single(await State.ListCoverageAsync().ToListAsync());
+        Assert.InRange(report.Entries.Count, 1, 29_999);
+        Assert.All(report.Entries, e => Assert.Equal(CoverageState.Unprotected, e.State));
+        Assert.Equal((30_000, 30_000, 60_000), (report.OmittedCovered, report.UnprotectedCount, report.StatefulCount));
     }
 }

@@ -1,5 +1,6 @@
 using Strata.Adapters.Kubernetes;
 using Strata.Adapters.Kubernetes.Configuration;
+using Strata.Core.Alerts;
 using Strata.Core.ControlPlane;
 using Strata.Core.Messages;
 using Strata.Core.Volumes;
@@ -66,7 +67,7 @@ public sealed class CoverageSweepTests : IAsyncLifetime
         var nextDay = await CoverageSweep.RunAsync(_plane.Context);
 
         Assert.Empty(sameDay.Messages);
-        Assert.Equal("alert-coverage-prod-20261122", Assert.Single(nextDay.Messages).Id);
+        Assert.Equal("alert-coverage-prod-20261122-0", Assert.Single(nextDay.Messages).Id);
     }
 
     [Fact]
@@ -84,6 +85,96 @@ public sealed class CoverageSweepTests : IAsyncLifetime
         Assert.Equal(("coverage-unprotected/prod", "prod"), (resolve.DedupKey, resolve.Cluster));
         Assert.Empty(after.Messages);
         Assert.Empty((await _plane.State.ListCoverageAsync().ToListAsync()).Single(r => r.Cluster == "prod").Entries);
+    }
+
+    [Fact]
+    public async Task RunAsync_UnprotectedAgainAfterAResolveTheSameDay_RaisesWithANewMessageId()
+    {
+        var first = await CoverageSweep.RunAsync(_plane.Context);
+        await RecordAsync(first);
+        await _client.DeleteAsync(VolumeSnapshotApi.Claims, "shop", "scratch");
+        await UntilGoneAsync();
+        _plane.Clock.Advance(TimeSpan.FromHours(1));
+        await RecordAsync(await CoverageSweep.RunAsync(_plane.Context));
+        _server.Create(StorageObjects.Claim("shop", "scratch", "local-path"));
+        _plane.Clock.Advance(TimeSpan.FromHours(1));
+
+        var again = await CoverageSweep.RunAsync(_plane.Context);
+        var replay = await CoverageSweep.RunAsync(_plane.Context);
+
+        var raise = Assert.Single(again.Messages);
+        Assert.IsType<AlertRaised>(raise.Payload);
+        Assert.NotEqual(Assert.Single(first.Messages).Id, raise.Id); // else Service Bus drops it as a duplicate of the morning's
+        Assert.Equal(raise.Id, Assert.Single(replay.Messages).Id); // not yet recorded: the same message, once a day
+    }
+
+    [Fact]
+    public async Task RunAsync_SurveyFailsAfterAGoodOne_KeepsTheEntriesAndTheIncident_RecordsTheFailureBeside()
+    {
+        var surveyedAt = _plane.Clock.GetUtcNow();
+        await RecordAsync(await CoverageSweep.RunAsync(_plane.Context));
+        _plane.Clusters.Clusters.Remove("prod");
+        _plane.Clock.Advance(TimeSpan.FromDays(1));
+
+        var failed = await CoverageSweep.RunAsync(_plane.Context);
+
+        var prod = (await _plane.State.ListCoverageAsync().ToListAsync()).Single(r => r.Cluster == "prod");
+        Assert.Equal(surveyedAt, prod.SurveyedAt);
+        Assert.Equal("scratch", Assert.Single(prod.Unprotected).Name);
+        Assert.Null(prod.Error);
+        Assert.Contains("cannot reach", prod.LastError);
+        Assert.Equal(_plane.Clock.GetUtcNow(), prod.LastAttemptAt);
+        Assert.Empty(failed.Messages);
+        Assert.Equal(IncidentStatus.Open, (await _plane.State.FindAlertAsync(CoverageSweep.DedupKey("prod")))!.Status);
+        Assert.Contains(failed.Logs, l => l.StartsWith("coverage: prod: not surveyed: cannot reach", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task RunAsync_NeverSurveyed_StoresTheFailureAlone()
+    {
+        await CoverageSweep.RunAsync(_plane.Context);
+        _plane.Clock.Advance(TimeSpan.FromDays(1));
+        await CoverageSweep.RunAsync(_plane.Context);
+
+        var dr = (await _plane.State.ListCoverageAsync().ToListAsync()).Single(r => r.Cluster == "dr");
+        Assert.Equal((_plane.Clock.GetUtcNow(), (string?)null), (dr.SurveyedAt, dr.LastError));
+        Assert.Contains("cannot reach", dr.Error);
+    }
+
+    [Fact]
+    public async Task RunAsync_ClusterRemovedFromStrataYaml_ResolvesItsOpenIncident()
+    {
+        var raised = new Envelope("alert-coverage-retired-20261120-0", "coverage", _plane.Clock.GetUtcNow().AddDays(-1),
+            new AlertRaised(AlertSeverity.Warning, CoverageSweep.Kind, "1 stateful thing(s) in retired …", CoverageSweep.DedupKey("retired"), "retired"));
+        await _plane.State.RecordAlertAsync(raised, raised.CreatedAt);
+
+        var result = await CoverageSweep.RunAsync(_plane.Context);
+
+        var resolve = result.Messages.Select(m => m.Payload).OfType<AlertResolved>().Single();
+        Assert.Equal(("coverage-unprotected/retired", "retired"), (resolve.DedupKey, resolve.Cluster));
+        Assert.Contains("no longer in strata.yaml", resolve.Summary);
+    }
+
+    [Fact]
+    public async Task RunAsync_OneSaveFails_LogsIt_StillAlerts_AndSurveysTheRest()
+    {
+        _plane.State.CoverageSaveFailure = r => r.Cluster == "prod" ? new IOException("the table is away") : null;
+
+        var result = await CoverageSweep.RunAsync(_plane.Context);
+
+        Assert.Contains("coverage: prod: report not saved: the table is away", result.Logs);
+        Assert.IsType<AlertRaised>(Assert.Single(result.Messages).Payload);
+        Assert.Equal(["dr"], (await _plane.State.ListCoverageAsync().ToListAsync()).Select(r => r.Cluster));
+    }
+
+    [Fact]
+    public async Task RunAsync_EverySaveFails_Throws_SoTheHostRetries()
+    {
+        _plane.State.CoverageSaveFailure = _ => new IOException("the table is away");
+
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => CoverageSweep.RunAsync(_plane.Context));
+
+        Assert.Contains("the table is away", error.Message);
     }
 
     [Fact]

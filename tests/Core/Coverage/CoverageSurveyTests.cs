@@ -198,6 +198,7 @@ public sealed class CoverageSurveyTests : IClassFixture<CoverageSurveyTests.Clus
         Assert.StartsWith("static pod(s) etcd-cp1 in kube-system", without.Detail);
         Assert.Equal(CoverageState.Protected, with.State);
         Assert.Equal([new CoverageProtection("control-plane", "etcd")], with.ProtectedBy);
+        Assert.Equal("static pod(s) etcd-cp1 in kube-system; 1 etcd endpoint(s) configured", with.Detail);
     }
 
     [Fact]
@@ -216,7 +217,8 @@ public sealed class CoverageSurveyTests : IClassFixture<CoverageSurveyTests.Clus
         var report = await CoverageSurvey.RunAsync(configuration, configuration.Clusters[0], new TestKit.Fakes.FakeClusters(), TimeProvider.System);
 
         Assert.Empty(report.Entries);
-        Assert.Contains("cannot reach", report.Error);
+        Assert.Contains("cannot reach [address]", report.Error);
+        Assert.DoesNotContain("://", report.Error);
     }
 
     [Theory]

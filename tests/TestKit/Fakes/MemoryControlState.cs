@@ -148,8 +148,16 @@ public sealed class MemoryControlState : IControlState
         }
     }
 
+    /// <summary>Set to make <see cref="SaveCoverageAsync"/> fail for some reports (a store that is away): what it throws, or null to save.</summary>
+    public Func<CoverageReport, Exception?> CoverageSaveFailure { get; set; } = _ => null;
+
     public Task SaveCoverageAsync(CoverageReport report, CancellationToken cancellationToken = default)
     {
+        if (CoverageSaveFailure(report) is { } failure)
+        {
+            return Task.FromException(failure);
+        }
+
         lock (_gate)
         {
             _coverage[report.Cluster] = report;

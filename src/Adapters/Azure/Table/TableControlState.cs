@@ -209,22 +209,33 @@ public sealed class TableControlState : IControlState
     public async Task SaveCoverageAsync(CoverageReport report, CancellationToken cancellationToken = default)
     {
         await _created.RunAsync(cancellationToken);
+        // Over the entity's 1 MiB even compressed (hundreds of thousands of claims): keep what needs a person — the
+        // unprotected entries — and say how many protected and rebuildable ones were left out; when even those are too
+        // many, keep the first half of them, then a quarter…, counting the rest, down to none (which always fits).
+        var entity = CoverageEntity(report);
+        for (var keep = report.Unprotected.Count(); entity is null && keep > 0; keep /= 2)
+        {
+            entity = CoverageEntity(report.WithFirstUnprotected(keep));
+        }
+
+        entity ??= CoverageEntity(report.WithFirstUnprotected(0))
+            ?? throw new InvalidOperationException($"coverage of {report.Cluster}: even without entries the report does not fit a table entity");
+        await Call("Upsert Entity", Resource(entity), () => _table.UpsertEntityAsync(entity, TableUpdateMode.Replace, cancellationToken), cancellationToken);
+    }
+
+    /// <summary>The row of <paramref name="report"/>, or null when it is too large for one entity.</summary>
+    private static TableEntity? CoverageEntity(CoverageReport report)
+    {
         var entity = new TableEntity("coverage", Row(report.Cluster)) { ["SurveyedAt"] = report.SurveyedAt };
-        var kept = report;
         try
         {
-            CompressedRecord.Write(entity, kept, ControlStateJson.Default.CoverageReport, $"coverage of {report.Cluster}");
+            CompressedRecord.Write(entity, report, ControlStateJson.Default.CoverageReport, $"coverage of {report.Cluster}");
+            return entity;
         }
         catch (InvalidOperationException)
         {
-            // Over the entity's 1 MiB even compressed (hundreds of thousands of claims): keep what needs a person — the
-            // unprotected entries — and say how many protected and rebuildable ones were left out.
-            kept = report.WithoutCovered();
-            entity = new TableEntity("coverage", Row(report.Cluster)) { ["SurveyedAt"] = report.SurveyedAt };
-            CompressedRecord.Write(entity, kept, ControlStateJson.Default.CoverageReport, $"coverage of {report.Cluster}");
+            return null;
         }
-
-        await Call("Upsert Entity", Resource(entity), () => _table.UpsertEntityAsync(entity, TableUpdateMode.Replace, cancellationToken), cancellationToken);
     }
 
     /// <inheritdoc />
