@@ -1,3 +1,5 @@
+using System.Text.Json.Nodes;
+using Strata.Core.Databases;
 using Strata.Core.Kubernetes;
 using Strata.Core.Ports;
 using Strata.Core.Volumes;
@@ -34,6 +36,13 @@ internal sealed class ClusterInventory
 
     /// <summary>Pods that run a database image or mount a claim (Succeeded and Failed ones left out).</summary>
     public List<KubeObject> Pods { get; } = [];
+
+    /// <summary>
+    /// Every pod, trimmed to what choosing one takes (name, labels, phase, Ready): where a databases target's <c>pod:</c>
+    /// or <c>podSelector:</c> lands, picked as a backup picks it (<see cref="PodLocator.Choose"/>), and which operator's
+    /// instance that pod is.
+    /// </summary>
+    public List<KubeObject> Selectable { get; } = [];
 
     /// <summary>etcd's static pods (<c>component=etcd</c> in <c>kube-system</c>).</summary>
     public List<KubeObject> EtcdPods { get; } = [];
@@ -73,6 +82,7 @@ internal sealed class ClusterInventory
 
         await foreach (var pod in client.ListAsync(VolumeSnapshotApi.Pods, new ListRequest(), cancellationToken))
         {
+            inventory.Selectable.Add(Trimmed(pod));
             if (pod.Namespace == "kube-system" && pod.Label("component") == "etcd")
             {
                 inventory.EtcdPods.Add(pod);
@@ -98,6 +108,22 @@ internal sealed class ClusterInventory
 
         return inventory;
     }
+
+    /// <summary>A pod's name, namespace, labels, phase and conditions: a large cluster's pods, kept whole, would not fit.</summary>
+    private static KubeObject Trimmed(KubeObject pod) => new(new JsonObject
+    {
+        ["metadata"] = new JsonObject
+        {
+            ["name"] = pod.Name,
+            ["namespace"] = pod.Namespace,
+            ["labels"] = pod.Metadata["labels"]?.DeepClone(),
+        },
+        ["status"] = new JsonObject
+        {
+            ["phase"] = pod.GetString("status.phase"),
+            ["conditions"] = pod.Json["status"]?["conditions"]?.DeepClone(),
+        },
+    });
 
     private static async Task ByNameAsync(IClusterReader client, ApiResource resource, Dictionary<string, KubeObject> into, CancellationToken cancellationToken)
     {

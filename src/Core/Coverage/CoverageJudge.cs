@@ -45,10 +45,11 @@ internal sealed partial class CoverageJudge
             _databasePods[pod.Key] = PodDumps(pod);
         }
 
-        // A dump protects the claims that hold the dumped data: the layered view asks whether the data survives, not how.
+        // A dump protects the claims that hold the dumped data — those the database's own container mounts, not a sidecar's
+        // or the application's: the layered view asks whether the data survives, not how.
         foreach (var pod in databasePods.Where(p => _databasePods[p.Key].Protected))
         {
-            foreach (var claim in PodVolumes.Claims(pod))
+            foreach (var claim in WorkloadShape.DatabaseClaims(pod))
             {
                 _claims.GetValueOrDefault($"{pod.Namespace}/{claim}")?.Merge(Protections(_databasePods[pod.Key]));
             }
@@ -119,25 +120,47 @@ internal sealed partial class CoverageJudge
         return verdict;
     }
 
-    /// <summary>Whether a policy's databases or applications target dumps the pod (exec targets in its namespace, by name or selector).</summary>
+    /// <summary>
+    /// Whether a policy's databases or applications target dumps the pod: an exec target in its namespace that lands on it
+    /// (by <c>pod:</c>, or its <c>podSelector:</c> picking it as a backup does) and whose engine dumps what the pod's image
+    /// runs. An application dump runs the application's own command, so any engine will do.
+    /// </summary>
     private Verdict PodDumps(KubeObject pod)
     {
         var verdict = new Verdict();
         var ns = pod.Namespace ?? "";
+        var engine = WorkloadShape.Database(pod.Json)!.Value.Database.Engine;
         foreach (var policy in _policies)
         {
-            foreach (var target in policy.Databases.Where(t => t.Executor == DatabaseExecutor.Exec && t.Namespace == ns && Points(t.Pod, t.PodSelector, pod)))
+            foreach (var target in policy.Databases.Where(t => t.Executor == DatabaseExecutor.Exec && t.Namespace == ns))
             {
-                verdict.Protect(policy.Name, BackupLayers.Databases, $"dumped by policy {policy.Name}'s databases target {target.Name}");
+                var what = $"policy {policy.Name}'s databases target {target.Name}";
+                if (!LandsOn(what, ns, target.Pod, target.PodSelector, pod, verdict))
+                {
+                    continue;
+                }
+
+                if (TargetEngines.Dumps(target.Engine, engine))
+                {
+                    verdict.Protect(policy.Name, BackupLayers.Databases, $"dumped by {what}");
+                }
+                else
+                {
+                    verdict.Not($"{what} points at it, but {TargetEngines.WhyNot(target.Engine, engine)}");
+                }
             }
 
-            foreach (var dump in policy.Applications.Where(a => a.Namespace == ns && Points(a.Pod, a.PodSelector, pod)))
+            foreach (var dump in policy.Applications.Where(a => a.Namespace == ns))
             {
-                verdict.Protect(policy.Name, BackupLayers.Databases, $"dumped by policy {policy.Name}'s application dump {dump.Name}");
+                var what = $"policy {policy.Name}'s application dump {dump.Name}";
+                if (LandsOn(what, ns, dump.Pod, dump.PodSelector, pod, verdict))
+                {
+                    verdict.Protect(policy.Name, BackupLayers.Databases, $"dumped by {what}");
+                }
             }
         }
 
-        if (!verdict.Protected)
+        if (!verdict.Protected && verdict.WhyNot.Count == 0)
         {
             verdict.Not("no policy's databases: target points at it");
         }
@@ -145,12 +168,16 @@ internal sealed partial class CoverageJudge
         return verdict;
     }
 
-    /// <summary>Whether a policy backs up an operator's database: CloudNativePG through its cloudNativePG: targets; the others through a databases target on their pods.</summary>
+    /// <summary>
+    /// Whether a policy backs up an operator's database: CloudNativePG through its cloudNativePG: targets; every operator
+    /// through a databases target whose pod (by name, or the one its selector picks) carries the operator's instance label
+    /// with the database's name, and whose engine dumps the operator's.
+    /// </summary>
     private Verdict OperatorDumps(DatabaseOperator op, KubeObject database)
     {
         var verdict = new Verdict();
         var ns = database.Namespace ?? "";
-        var podLabels = new Dictionary<string, string>(StringComparer.Ordinal) { [op.InstanceLabel] = database.Name };
+        var instances = _inventory.Selectable.Where(p => p.Namespace == ns && p.Label(op.InstanceLabel) == database.Name).ToList();
         foreach (var policy in _policies)
         {
             if (op.IsCloudNativePg)
@@ -161,23 +188,65 @@ internal sealed partial class CoverageJudge
                 }
             }
 
-            foreach (var target in policy.Databases.Where(t => t.Executor == DatabaseExecutor.Exec && t.Namespace == ns
-                && (t.Pod?.StartsWith(database.Name + "-", StringComparison.Ordinal) == true || (t.Pod is null && t.PodSelector?.Matches(podLabels) == true))))
+            foreach (var target in policy.Databases.Where(t => t.Executor == DatabaseExecutor.Exec && t.Namespace == ns))
             {
-                verdict.Protect(policy.Name, BackupLayers.Databases, $"dumped by policy {policy.Name}'s databases target {target.Name}");
+                var what = $"policy {policy.Name}'s databases target {target.Name}";
+                var pod = instances.FirstOrDefault(i => LandsOn(what, ns, target.Pod, target.PodSelector, i, verdict));
+                if (pod is null)
+                {
+                    continue;
+                }
+
+                if (TargetEngines.Dumps(target.Engine, op.Engine))
+                {
+                    verdict.Protect(policy.Name, BackupLayers.Databases, $"dumped by {what} (pod {pod.Name})");
+                }
+                else
+                {
+                    verdict.Not($"{what} points at its pod {pod.Name}, but {TargetEngines.WhyNot(target.Engine, op.Engine)}");
+                }
             }
         }
 
-        if (!verdict.Protected)
+        if (!verdict.Protected && verdict.WhyNot.Count == 0)
         {
-            verdict.Not(op.IsCloudNativePg ? "not in any policy's cloudNativePG: targets" : "no policy's databases: target points at its pods");
+            verdict.Not(op.IsCloudNativePg
+                ? "not in any policy's cloudNativePG: targets"
+                : $"no policy's databases: target points at its pods (label {op.InstanceLabel}={database.Name})");
         }
 
         return verdict;
     }
 
-    private static bool Points(string? pod, LabelSelector? selector, KubeObject candidate) =>
-        pod is not null ? pod == candidate.Name : selector?.Matches(candidate.Labels) == true;
+    /// <summary>
+    /// Whether a target's <c>pod:</c> or <c>podSelector:</c> lands on <paramref name="candidate"/> as a backup finds its pod
+    /// (<see cref="PodLocator.Choose"/>): a selector dumps one pod, the first Running and Ready it matches by name. When the
+    /// selector matches the candidate but picks another pod (or none), <paramref name="verdict"/> says so.
+    /// </summary>
+    private bool LandsOn(string what, string ns, string? pod, LabelSelector? selector, KubeObject candidate, Verdict verdict)
+    {
+        if (pod is not null)
+        {
+            return pod == candidate.Name;
+        }
+
+        if (selector?.Matches(candidate.Labels) != true)
+        {
+            return false;
+        }
+
+        var matched = _inventory.Selectable.Where(p => p.Namespace == ns && selector.Matches(p.Labels)).ToList();
+        var chosen = PodLocator.Choose(matched);
+        if (chosen?.Name == candidate.Name)
+        {
+            return true;
+        }
+
+        verdict.Not(chosen is null
+            ? $"{what} selects {matched.Count} pod(s) ({selector}), none Running and Ready: a backup finds no pod to dump"
+            : $"{what} selects {matched.Count} pods ({selector}); a backup dumps only {chosen.Name} (the first Running and Ready by name)");
+        return false;
+    }
 
     /// <summary>Whether an operator's database in the same namespace claims the object by its instance label.</summary>
     private static bool ManagedByOperator(string? ns, IReadOnlyDictionary<string, string> labels, IEnumerable<(DatabaseOperator Operator, KubeObject Database)> operators) =>

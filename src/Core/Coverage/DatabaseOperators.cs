@@ -10,17 +10,17 @@ public static class DatabaseOperators
     /// <summary>The operators' resources.</summary>
     public static IReadOnlyList<DatabaseOperator> Table { get; } =
     [
-        new("postgresql.cnpg.io", "clusters", "CloudNativePG PostgreSQL", "cnpg.io/cluster",
+        new("postgresql.cnpg.io", "clusters", "CloudNativePG PostgreSQL", "PostgreSQL", "cnpg.io/cluster",
             "a PostgreSQL cluster; a policy's cloudNativePG: targets back it up through the operator (a Backup object)"),
-        new("acid.zalan.do", "postgresqls", "Zalando PostgreSQL", "cluster-name",
+        new("acid.zalan.do", "postgresqls", "Zalando PostgreSQL", "PostgreSQL", "cluster-name",
             "a PostgreSQL cluster (Spilo); a databases target on its primary pod dumps it"),
-        new("postgres-operator.crunchydata.com", "postgresclusters", "Crunchy PostgreSQL", "postgres-operator.crunchydata.com/cluster",
+        new("postgres-operator.crunchydata.com", "postgresclusters", "Crunchy PostgreSQL", "PostgreSQL", "postgres-operator.crunchydata.com/cluster",
             "a PostgreSQL cluster (PGO); a databases target on its primary pod dumps it"),
-        new("pxc.percona.com", "perconaxtradbclusters", "Percona XtraDB Cluster (MySQL)", "app.kubernetes.io/instance",
+        new("pxc.percona.com", "perconaxtradbclusters", "Percona XtraDB Cluster (MySQL)", "MySQL", "app.kubernetes.io/instance",
             "a MySQL Galera cluster; a databases target (engine: mysql) on one of its pods dumps it"),
-        new("psmdb.percona.com", "perconaservermongodbs", "Percona Server for MongoDB", "app.kubernetes.io/instance",
+        new("psmdb.percona.com", "perconaservermongodbs", "Percona Server for MongoDB", "MongoDB", "app.kubernetes.io/instance",
             "a MongoDB replica set; Strata has no MongoDB dump: snapshot its claims (volumes: snapshot)"),
-        new("pgv2.percona.com", "perconapgclusters", "Percona PostgreSQL", "postgres-operator.crunchydata.com/cluster",
+        new("pgv2.percona.com", "perconapgclusters", "Percona PostgreSQL", "PostgreSQL", "postgres-operator.crunchydata.com/cluster",
             "a PostgreSQL cluster (Percona's PGO); a databases target on its primary pod dumps it"),
     ];
 }

@@ -11,11 +11,35 @@ internal static class WorkloadShape
     public static IEnumerable<string> Images(JsonObject json) =>
         new[] { "containers", "initContainers" }
             .SelectMany(list => ((json["spec"] as JsonObject)?[list] as JsonArray)?.OfType<JsonObject>() ?? [])
-            .Select(c => c["image"]?.GetValue<string>()).OfType<string>();
+            .Select(Image).OfType<string>();
 
     /// <summary>The first database a pod (or template) runs, with the image; null when none.</summary>
     public static (DatabaseImage Database, string Image)? Database(JsonObject json) =>
-        Images(json).Select(i => (Row: DatabaseImages.Recognize(i), Image: i)).Where(p => p.Row is not null).Select(p => ((DatabaseImage, string)?)(p.Row!, p.Image)).FirstOrDefault();
+        DatabaseContainer(json) is { } container ? (DatabaseImages.Recognize(Image(container))!, Image(container)!) : null;
+
+    /// <summary>
+    /// The claims the database's own container (the one <see cref="Database"/> recognised) mounts: its
+    /// <c>volumeMounts</c> → the pod's <c>volumes</c> → <c>persistentVolumeClaim.claimName</c> (or a generic ephemeral
+    /// volume's <c>{pod}-{volume}</c>). A sidecar's or the application's claims are not in the dump.
+    /// </summary>
+    public static IReadOnlyList<string> DatabaseClaims(KubeObject pod)
+    {
+        var mounted = (DatabaseContainer(pod.Json)?["volumeMounts"] as JsonArray)?.OfType<JsonObject>()
+            .Select(m => m["name"]?.GetValue<string>()).OfType<string>().ToHashSet(StringComparer.Ordinal) ?? [];
+        return ((pod.Json["spec"] as JsonObject)?["volumes"] as JsonArray)?.OfType<JsonObject>()
+            .Where(v => v["name"]?.GetValue<string>() is { } name && mounted.Contains(name))
+            .Select(v => v["persistentVolumeClaim"]?["claimName"]?.GetValue<string>()
+                ?? (v["ephemeral"] is JsonObject ? $"{pod.Name}-{v["name"]!.GetValue<string>()}" : null))
+            .OfType<string>().ToList() ?? [];
+    }
+
+    /// <summary>The first container or init container whose image is a database; null when none.</summary>
+    private static JsonObject? DatabaseContainer(JsonObject json) =>
+        new[] { "containers", "initContainers" }
+            .SelectMany(list => ((json["spec"] as JsonObject)?[list] as JsonArray)?.OfType<JsonObject>() ?? [])
+            .FirstOrDefault(c => DatabaseImages.Recognize(Image(c)) is not null);
+
+    private static string? Image(JsonObject container) => container["image"]?.GetValue<string>();
 
     /// <summary>A workload's pod template (<c>spec.template</c>), empty when it has none.</summary>
     public static KubeObject Template(KubeObject workload) =>

@@ -40,22 +40,28 @@ public static class PodLocator
 
     private static async Task<string> BySelectorAsync(IClusterReader cluster, string ns, LabelSelector selector, string what, CancellationToken cancellationToken)
     {
-        var seen = new List<string>();
-        string? chosen = null;
+        var matched = new List<KubeObject>();
         await foreach (var candidate in cluster.ListAsync(Pods, new ListRequest(ns, selector.ToString()), cancellationToken))
         {
-            var ready = Phase(candidate) == "Running" && IsReady(candidate);
-            seen.Add($"{candidate.Name} {Phase(candidate) ?? "Pending"}{(IsReady(candidate) ? "" : ", not Ready")}");
-            if (ready && (chosen is null || string.CompareOrdinal(candidate.Name, chosen) < 0))
-            {
-                chosen = candidate.Name;
-            }
+            matched.Add(candidate);
         }
 
-        return chosen ?? throw new DatabaseTargetException(seen.Count == 0
+        return Choose(matched)?.Name ?? throw new DatabaseTargetException(matched.Count == 0
             ? $"{what}: no pod in namespace {ns} matches '{selector}'"
-            : $"{what}: no Running and Ready pod in namespace {ns} matches '{selector}' ({string.Join("; ", seen.Take(5))})");
+            : $"{what}: no Running and Ready pod in namespace {ns} matches '{selector}' ({string.Join("; ", matched.Take(5).Select(Described))})");
     }
+
+    /// <summary>
+    /// The pod a selector's command runs in, among the pods it matches: the first Running and Ready one by name (ordinal);
+    /// null when none is. Pure, so the coverage survey predicts the very pod a backup will dump.
+    /// </summary>
+    public static KubeObject? Choose(IEnumerable<KubeObject> matched) =>
+        matched.Where(IsRunningAndReady).MinBy(p => p.Name, StringComparer.Ordinal);
+
+    /// <summary>Whether a command may run in the pod a selector matched: phase Running and condition Ready True.</summary>
+    public static bool IsRunningAndReady(KubeObject pod) => Phase(pod) == "Running" && IsReady(pod);
+
+    private static string Described(KubeObject pod) => $"{pod.Name} {Phase(pod) ?? "Pending"}{(IsReady(pod) ? "" : ", not Ready")}";
 
     private static string? Phase(KubeObject pod) => (pod.Json["status"] as JsonObject)?["phase"]?.GetValue<string>();
 

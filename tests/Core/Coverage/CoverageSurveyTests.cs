@@ -283,6 +283,7 @@ public sealed class CoverageSurveyTests : IClassFixture<CoverageSurveyTests.Clus
             _server.Create(SampleApplication.Obj("acid.zalan.do/v1", "postgresql", "db", "acid-main", extra: o => o["spec"] = new JsonObject { ["numberOfInstances"] = 2 }));
             _server.Create(SampleApplication.Obj("acid.zalan.do/v1", "postgresql", "db", "acid-other", extra: o => o["spec"] = new JsonObject { ["numberOfInstances"] = 1 }));
             _server.Create(StatefulSet("db", "acid-main", "ghcr.io/zalando/spilo-16:3.2", new() { ["cluster-name"] = "acid-main" }));
+            _server.Create(Pod("db", "acid-main-0", "ghcr.io/zalando/spilo-16:3.2", labels: new() { ["cluster-name"] = "acid-main", ["spilo-role"] = "master" }));
             _server.Create(StorageObjects.Claim("shop", "uploads", "local-path"));
             _server.Create(Deployment("shop", "uploader", "registry.example/uploader:2", "uploads"));
             _server.Create(StatefulSet("shop", "workers", "registry.example/worker:1", claimTemplates: false));
@@ -318,13 +319,19 @@ public sealed class CoverageSurveyTests : IClassFixture<CoverageSurveyTests.Clus
         {
             var pod = SampleApplication.Obj("v1", "Pod", ns, name, labels, extra: o =>
             {
-                o["spec"] = new JsonObject { ["containers"] = new JsonArray(new JsonObject { ["name"] = "main", ["image"] = image }) };
+                var container = new JsonObject { ["name"] = "main", ["image"] = image };
+                o["spec"] = new JsonObject { ["containers"] = new JsonArray(container) };
                 if (claim is not null)
                 {
+                    container["volumeMounts"] = new JsonArray(new JsonObject { ["name"] = "data", ["mountPath"] = "/data" });
                     o["spec"]!["volumes"] = new JsonArray(new JsonObject { ["name"] = "data", ["persistentVolumeClaim"] = new JsonObject { ["claimName"] = claim } });
                 }
 
-                o["status"] = new JsonObject { ["phase"] = "Running" };
+                o["status"] = new JsonObject
+                {
+                    ["phase"] = "Running",
+                    ["conditions"] = new JsonArray(new JsonObject { ["type"] = "Ready", ["status"] = "True" }),
+                };
             });
             return pod;
         }
