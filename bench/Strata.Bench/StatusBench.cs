@@ -36,45 +36,51 @@ internal static class StatusBench
             }
         });
 
-        var config = Path.Combine(dir.FullName, "strata.yaml");
-        await File.WriteAllTextAsync(config, StatusHistory.Configuration(new Uri($"https://127.0.0.1:{((IPEndPoint)listener.LocalEndpoint).Port}/")));
-        var store = Path.Combine(dir.FullName, "store");
-        var seeding = Stopwatch.StartNew();
-        var drills = await StatusHistory.SeedAsync(new LocalRunHistory(Path.Combine(store, "history")), backups, DateTimeOffset.UtcNow);
-        var historyBytes = Directory.EnumerateFiles(Path.Combine(store, "history"), "*.json", SearchOption.AllDirectories).Sum(f => new FileInfo(f).Length);
-        Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"seeded {backups:N0} backups and {drills:N0} drills ({historyBytes / 1048576.0:0} MiB of JSON) in {seeding.Elapsed.TotalSeconds:0.0} s"));
-
-        var rows = new List<string>();
-        for (var round = 0; round < rounds; round++)
+        try
         {
-            Timed? reference = null;
-            if (round % 2 == 1)
+            var config = Path.Combine(dir.FullName, "strata.yaml");
+            await File.WriteAllTextAsync(config, StatusHistory.Configuration(new Uri($"https://127.0.0.1:{((IPEndPoint)listener.LocalEndpoint).Port}/")));
+            var store = Path.Combine(dir.FullName, "store");
+            var seeding = Stopwatch.StartNew();
+            var drills = await StatusHistory.SeedAsync(new LocalRunHistory(Path.Combine(store, "history")), backups, DateTimeOffset.UtcNow);
+            var historyBytes = Directory.EnumerateFiles(Path.Combine(store, "history"), "*.json", SearchOption.AllDirectories).Sum(f => new FileInfo(f).Length);
+            Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"seeded {backups:N0} backups and {drills:N0} drills ({historyBytes / 1048576.0:0} MiB of JSON) in {seeding.Elapsed.TotalSeconds:0.0} s"));
+
+            var rows = new List<string>();
+            for (var round = 0; round < rounds; round++)
             {
-                reference = await JqAsync(jq, store);
+                Timed? reference = null;
+                if (round % 2 == 1)
+                {
+                    reference = await JqAsync(jq, store);
+                }
+
+                var serve = await ServeRoundAsync(strata, config, store);
+                reference ??= await JqAsync(jq, store);
+                var disagreements = Disagreements(serve.StatusJson, reference.Stdout.Split('\n')[0]);
+                if (disagreements > 0)
+                {
+                    throw new InvalidOperationException($"jq and /status disagree on the newest run or newest verified backup of {disagreements} pairs");
+                }
+                rows.Add(string.Create(CultureInfo.InvariantCulture,
+                    $"| {backups:N0} + {drills:N0} | {historyBytes / 1048576.0:0} MiB | {round + 1} | {serve.Ready:0.00} s | {serve.PageFirst:0.00} s | {serve.PageAgain:0.00} s | {serve.PageBytes / 1024.0:0} KiB | {serve.Status:0.00} s | {serve.StatusBytes / 1024.0:0} KiB | {serve.MetricsFirst:0.00} s | {serve.MetricsCached * 1000:0} ms | {serve.Series} | {serve.RssAfterHealth:0} MiB | {serve.PeakRss:0} MiB | {reference.Seconds:0.00} s | {reference.Seconds / serve.Status:0.0}× | {reference.PeakRssMiB:0} MiB | {Figures.Load()} |"));
+                Console.Error.WriteLine(rows[^1]);
             }
 
-            var serve = await ServeRoundAsync(strata, config, store);
-            reference ??= await JqAsync(jq, store);
-            var disagreements = Disagreements(serve.StatusJson, reference.Stdout.Split('\n')[0]);
-            if (disagreements > 0)
+            Console.Error.WriteLine($"connections to the clusters' API server while serving: {connections}");
+            if (connections != 0)
             {
-                throw new InvalidOperationException($"jq and /status disagree on the newest run or newest verified backup of {disagreements} pairs");
+                rows.Add($"| (serve opened {connections} connections to the clusters' API server) |");
             }
-            rows.Add(string.Create(CultureInfo.InvariantCulture,
-                $"| {backups:N0} + {drills:N0} | {historyBytes / 1048576.0:0} MiB | {round + 1} | {serve.Ready:0.00} s | {serve.PageFirst:0.00} s | {serve.PageAgain:0.00} s | {serve.PageBytes / 1024.0:0} KiB | {serve.Status:0.00} s | {serve.StatusBytes / 1024.0:0} KiB | {serve.MetricsFirst:0.00} s | {serve.MetricsCached * 1000:0} ms | {serve.Series} | {serve.RssAfterHealth:0} MiB | {serve.PeakRss:0} MiB | {reference.Seconds:0.00} s | {reference.Seconds / serve.Status:0.0}× | {reference.PeakRssMiB:0} MiB | {Figures.Load()} |"));
-            Console.Error.WriteLine(rows[^1]);
-        }
 
-        Console.Error.WriteLine($"connections to the clusters' API server while serving: {connections}");
-        if (connections != 0)
+            return string.Join('\n', rows);
+        }
+        finally
         {
-            rows.Add($"| (serve opened {connections} connections to the clusters' API server) |");
+            listener.Stop();
+            dir.Delete(recursive: true); // hundreds of MiB at 100,000 records: gone even when a round fails
         }
-
-        listener.Stop();
-        dir.Delete(recursive: true);
-        return string.Join('\n', rows);
     }
 
     private sealed record ServeRound(
