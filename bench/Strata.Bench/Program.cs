@@ -18,6 +18,7 @@ using Strata.Sandbox;
 // Client-side encryption's cost, each variant alternating: strata-bench --strata PATH --encryption-objects 100000 [--rounds 3]
 //   strata-bench --strata PATH --encryption-dump 1GB [--rounds 3]   (with pg_dump -Fc for reference)
 //   strata-bench --encryption-micro 1024 [--rounds 5]   (MiB through the chunked streams in memory, and the Secret-value cipher)
+// strata serve's page, /status and /metrics over a long run history, against jq over the same files: strata-bench --strata PATH --status-history 10000,100000 [--rounds 3] [--jq jq]
 if (Arg("--alert-latency") is { } alertRounds)
 {
     Console.WriteLine("| rounds | run ended → trigger at the sink | median | request → trigger (backup included) | median |");
@@ -76,6 +77,21 @@ var kubectl = Arg("--kubectl") ?? "kubectl";
 if (Arg("--etcd-mb") is { } etcdMegabytes)
 {
     Console.WriteLine(await EtcdBench.RunAsync(strata, int.Parse(etcdMegabytes, CultureInfo.InvariantCulture), int.Parse(Arg("--rounds") ?? "3", CultureInfo.InvariantCulture)));
+    return 0;
+}
+
+if (Arg("--status-history") is { } historySizes)
+{
+    var rounds = int.Parse(Arg("--rounds") ?? "3", CultureInfo.InvariantCulture);
+    var statusRows = new List<string>();
+    foreach (var size in historySizes.Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture)))
+    {
+        statusRows.Add(await StatusBench.RunAsync(strata, size, rounds, Arg("--jq") ?? "jq"));
+    }
+
+    Console.WriteLine(StatusBench.Header);
+    Console.WriteLine(StatusBench.Rule);
+    statusRows.ForEach(Console.WriteLine);
     return 0;
 }
 
