@@ -315,46 +315,11 @@ public sealed class CoverageSurveyTests : IClassFixture<CoverageSurveyTests.Clus
             throw new TimeoutException("the sandbox's claims did not bind");
         }
 
-        private static JsonObject Pod(string ns, string name, string image, string? claim = null, Dictionary<string, string>? labels = null)
-        {
-            var pod = SampleApplication.Obj("v1", "Pod", ns, name, labels, extra: o =>
-            {
-                var container = new JsonObject { ["name"] = "main", ["image"] = image };
-                o["spec"] = new JsonObject { ["containers"] = new JsonArray(container) };
-                if (claim is not null)
-                {
-                    container["volumeMounts"] = new JsonArray(new JsonObject { ["name"] = "data", ["mountPath"] = "/data" });
-                    o["spec"]!["volumes"] = new JsonArray(new JsonObject { ["name"] = "data", ["persistentVolumeClaim"] = new JsonObject { ["claimName"] = claim } });
-                }
+        // A Ready pod of one container running image, mounting claim when given.
+        private static JsonObject Pod(string ns, string name, string image, string? claim = null, Dictionary<string, string>? labels = null) =>
+            CoveragePods.Pod(ns, name, labels, ready: true, claim is null ? new CoveragePods.Container(image) : new CoveragePods.Container(image, claim));
 
-                o["status"] = new JsonObject
-                {
-                    ["phase"] = "Running",
-                    ["conditions"] = new JsonArray(new JsonObject { ["type"] = "Ready", ["status"] = "True" }),
-                };
-            });
-            return pod;
-        }
-
-        private static JsonObject Crd(string group, string plural, string kind) => new()
-        {
-            ["apiVersion"] = "apiextensions.k8s.io/v1",
-            ["kind"] = "CustomResourceDefinition",
-            ["metadata"] = new JsonObject { ["name"] = $"{plural}.{group}" },
-            ["spec"] = new JsonObject
-            {
-                ["group"] = group,
-                ["scope"] = "Namespaced",
-                ["names"] = new JsonObject { ["plural"] = plural, ["singular"] = kind.ToLowerInvariant(), ["kind"] = kind, ["listKind"] = kind + "List" },
-                ["versions"] = new JsonArray(new JsonObject
-                {
-                    ["name"] = "v1",
-                    ["served"] = true,
-                    ["storage"] = true,
-                    ["schema"] = new JsonObject { ["openAPIV3Schema"] = new JsonObject { ["type"] = "object", ["x-kubernetes-preserve-unknown-fields"] = true } },
-                }),
-            },
-        };
+        private static JsonObject Crd(string group, string plural, string kind) => CoveragePods.Crd(group, plural, kind);
 
         private static JsonObject Deployment(string ns, string name, string image, string claim)
         {
