@@ -135,9 +135,7 @@ public sealed class CoverageJudgeTests : IClassFixture<CoverageJudgeTests.Cluste
         Assert.Contains("points at its pod mongo-rs-rs0-0, but it is an engine: postgresql target and the server runs MongoDB", rs.Reason);
     }
 
-    private static CoverageEntry Find(CoverageReport report, StatefulKind kind, string? ns, string name) =>
-        report.Entries.SingleOrDefault(e => e.Kind == kind && e.Namespace == ns && e.Name == name)
-        ?? throw new Xunit.Sdk.XunitException($"no {kind} {ns}/{name} in: {string.Join("; ", report.Entries.Select(e => $"{e.Kind} {e.Namespace}/{e.Name}"))}");
+    private static CoverageEntry Find(CoverageReport report, StatefulKind kind, string? ns, string name) => CoveragePods.Find(report, kind, ns, name);
 
     private Task<CoverageReport> SurveyAsync(string policies = Policies)
     {

@@ -1,11 +1,17 @@
 using System.Text.Json.Nodes;
+using Strata.Core.Coverage;
 using Strata.Sandbox;
 
 namespace Strata.Core.Tests.Coverage;
 
-/// <summary>Pods and CRDs as the coverage tests seed them into the sandbox: each container mounting the claims it names.</summary>
+/// <summary>Pods and CRDs as the coverage tests seed them into the sandbox (each container mounting the claims it names), and the lookup of an entry in a report.</summary>
 internal static class CoveragePods
 {
+    /// <summary>The one entry of <paramref name="kind"/> at <paramref name="ns"/>/<paramref name="name"/>; fails listing what the report holds.</summary>
+    public static CoverageEntry Find(CoverageReport report, StatefulKind kind, string? ns, string name) =>
+        report.Entries.SingleOrDefault(e => e.Kind == kind && e.Namespace == ns && e.Name == name)
+        ?? throw new Xunit.Sdk.XunitException($"no {kind} {ns}/{name} in: {string.Join("; ", report.Entries.Select(e => $"{e.Kind} {e.Namespace}/{e.Name}"))}");
+
     /// <summary>A container: its image and the claims it mounts (each as a volume named after the claim).</summary>
     public sealed record Container(string Image, params string[] Claims);
 

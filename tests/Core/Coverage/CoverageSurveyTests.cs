@@ -232,9 +232,7 @@ public sealed class CoverageSurveyTests : IClassFixture<CoverageSurveyTests.Clus
     public void Recognize_ByTheRepositorysLastSegment(string image, string? engine) =>
         Assert.Equal(engine, DatabaseImages.Recognize(image)?.Engine);
 
-    private static CoverageEntry Find(CoverageReport report, StatefulKind kind, string? ns, string name) =>
-        report.Entries.SingleOrDefault(e => e.Kind == kind && e.Namespace == ns && e.Name == name)
-        ?? throw new Xunit.Sdk.XunitException($"no {kind} {ns}/{name} in: {string.Join("; ", report.Entries.Select(e => $"{e.Kind} {e.Namespace}/{e.Name}"))}");
+    private static CoverageEntry Find(CoverageReport report, StatefulKind kind, string? ns, string name) => CoveragePods.Find(report, kind, ns, name);
 
     private Task<CoverageReport> SurveyAsync(string policies = Policies, string? etcd = null)
     {
