@@ -19,6 +19,9 @@ internal sealed class EtcdSnapshotCapture(IEtcdEndpoints endpoints, LayerContext
     /// <summary>The report between progress reports of the stream, in bytes.</summary>
     private const long ProgressEvery = 1 << 20;
 
+    /// <summary>How many times the member list is asked for when the member does not answer in time.</summary>
+    private const int MemberListAttempts = 3;
+
     private readonly DateTimeOffset _startedAt = context.Time.GetUtcNow();
     private readonly long _started = context.Time.GetTimestamp();
 
@@ -142,19 +145,35 @@ internal sealed class EtcdSnapshotCapture(IEtcdEndpoints endpoints, LayerContext
         }
     }
 
-    /// <summary>The member list, for the restore guide; a member that will not give it leaves a warning and an empty list.</summary>
+    /// <summary>
+    /// The member list, for the restore guide; a member that will not give it leaves a warning and an empty list. The
+    /// member has just answered its status and served the snapshot, so a transient failure (a call past its dial timeout
+    /// on a busy host) is tried again, up to <see cref="MemberListAttempts"/> times, before the guide goes without it.
+    /// </summary>
     private async Task<IReadOnlyList<EtcdMember>> MemberListAsync(IEtcdMember member, CancellationToken cancellationToken)
     {
-        try
+        for (var attempt = 1; ; attempt++)
         {
-            return await member.MemberListAsync(cancellationToken);
+            try
+            {
+                return await member.MemberListAsync(cancellationToken);
+            }
+            catch (EtcdRequestException e) when (e.IsTransient && attempt < MemberListAttempts)
+            {
+                // Tried again at once: the call's own dial timeout already waited.
+            }
+            catch (EtcdRequestException e)
+            {
+                return MemberListMissing(member, e);
+            }
         }
-        catch (EtcdRequestException e)
-        {
-            context.Result.Warning($"the etcd member list could not be read from {EtcdEndpointText.Describe(member.Endpoint)} ({e.Message}): "
-                + "the snapshot is kept, but its record names no members for the restore guide", EtcdLayer.Resource, null, "snapshot", ProblemReasons.EtcdUnreachable);
-            return [];
-        }
+    }
+
+    private IReadOnlyList<EtcdMember> MemberListMissing(IEtcdMember member, EtcdRequestException e)
+    {
+        context.Result.Warning($"the etcd member list could not be read from {EtcdEndpointText.Describe(member.Endpoint)} ({e.Message}): "
+            + "the snapshot is kept, but its record names no members for the restore guide", EtcdLayer.Resource, null, "snapshot", ProblemReasons.EtcdUnreachable);
+        return [];
     }
 
     /// <summary>

@@ -260,6 +260,24 @@ public sealed class EtcdLayerTests
         Assert.Empty(capture.Etcd!.Snapshot!.Members);
         Assert.Null(capture.Etcd.Snapshot.MemberName);
         Assert.True(_store.Artifacts.ContainsKey(SnapshotKey));
+        Assert.Equal(1, member.ListCalls);
+    }
+
+    [Theory]
+    [InlineData(2, 0)]
+    [InlineData(3, 1)]
+    public async Task CaptureAsync_MemberListSlow_AskedAgain_WarnsOnlyWhenEveryAttemptFailed(int transientFailures, int warnings)
+    {
+        var member = new FailingListMember(Member(1, 10), transientFailures);
+        var layer = new EtcdLayer(new EtcdSettings(), new ClusterDefinition { Name = "prod", Context = "c", Etcd = new EtcdAccess { Endpoints = [member.Endpoint] } },
+            new SingleMemberConnector(member), new RecordingCluster());
+
+        var capture = await layer.CaptureAsync(Context());
+
+        Assert.Equal(warnings, _result.Problems.Count);
+        Assert.Equal(3, member.ListCalls);
+        Assert.Equal(warnings == 0 ? ["cp-1", "cp-2", "cp-3"] : [], capture.Etcd!.Snapshot!.Members.Select(m => m.Name));
+        Assert.True(_store.Artifacts.ContainsKey(SnapshotKey));
     }
 
     [Fact]
@@ -394,14 +412,29 @@ public sealed class EtcdLayerTests
         public void Report(BackupProgress value) => reports.Add(value);
     }
 
-    private sealed class FailingListMember(FakeEtcdMember inner) : IEtcdMember
+    /// <summary>A member whose member list fails: for good (a refusal), or <paramref name="transientFailures"/> times (it did not answer in time).</summary>
+    private sealed class FailingListMember(FakeEtcdMember inner, int? transientFailures = null) : IEtcdMember
     {
+        private int _failuresLeft = transientFailures ?? 0;
+
         public Uri Endpoint => inner.Endpoint;
+
+        public int ListCalls { get; private set; }
 
         public Task<EtcdMemberStatus> StatusAsync(CancellationToken cancellationToken = default) => inner.StatusAsync(cancellationToken);
 
-        public Task<IReadOnlyList<EtcdMember>> MemberListAsync(CancellationToken cancellationToken = default) =>
-            Task.FromException<IReadOnlyList<EtcdMember>>(new EtcdRequestException($"{Endpoint}: permission denied", isTransient: false));
+        public Task<IReadOnlyList<EtcdMember>> MemberListAsync(CancellationToken cancellationToken = default)
+        {
+            ListCalls++;
+            if (transientFailures is null)
+            {
+                return Task.FromException<IReadOnlyList<EtcdMember>>(new EtcdRequestException($"{Endpoint}: permission denied", isTransient: false));
+            }
+
+            return _failuresLeft-- > 0
+                ? Task.FromException<IReadOnlyList<EtcdMember>>(new EtcdRequestException($"etcd at {Endpoint} did not answer within 5 s", isTransient: true))
+                : inner.MemberListAsync(cancellationToken);
+        }
 
         public IAsyncEnumerable<EtcdSnapshotChunk> SnapshotAsync(CancellationToken cancellationToken = default) => inner.SnapshotAsync(cancellationToken);
 
