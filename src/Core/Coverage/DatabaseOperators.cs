@@ -18,6 +18,10 @@ public static class DatabaseOperators
             "a PostgreSQL cluster (PGO); a databases target on its primary pod dumps it"),
         new("pxc.percona.com", "perconaxtradbclusters", "Percona XtraDB Cluster (MySQL)", "MySQL", "app.kubernetes.io/instance",
             "a MySQL Galera cluster; a databases target (engine: mysql) on one of its pods dumps it"),
+        // The Percona Server for MySQL operator sets app.kubernetes.io/instance to the PerconaServerMySQL's name on what it
+        // makes (its naming.LabelInstance), and marks the primary pod mysql.percona.com/primary=true.
+        new("ps.percona.com", "perconaservermysqls", "Percona Server for MySQL", "MySQL", "app.kubernetes.io/instance",
+            "a MySQL cluster (group or asynchronous replication); a databases target (engine: mysql) on its primary pod dumps it"),
         new("psmdb.percona.com", "perconaservermongodbs", "Percona Server for MongoDB", "MongoDB", "app.kubernetes.io/instance",
             "a MongoDB replica set; Strata has no MongoDB dump: snapshot its claims (volumes: snapshot)"),
         new("pgv2.percona.com", "perconapgclusters", "Percona PostgreSQL", "PostgreSQL", "postgres-operator.crunchydata.com/cluster",

@@ -4,10 +4,11 @@ using Strata.Core.Artifacts;
 namespace Strata.Core.Verification;
 
 /// <summary>
-/// Compares a backup with the last verified backup of the same policy and cluster, for the failures
+/// Compares a backup with its baseline — the last verified backup of the same policy, cluster and scope that showed no
+/// drift itself (<see cref="VerificationRun"/> chooses it) — for the failures
 /// that pass every integrity check: the silent 0-byte dump and "half the cluster missing". An object
-/// count or artifact size that shrank by more than the threshold, or a resource type or namespace
-/// that vanished, is a warning (the cluster may really have shrunk; a person decides).
+/// count (in total, per resource type, per namespace) or artifact size that shrank by more than the threshold, or a
+/// resource type or namespace that vanished, is a warning (the cluster may really have shrunk; a person decides).
 /// </summary>
 public static class DriftCheck
 {
@@ -17,7 +18,7 @@ public static class DriftCheck
     /// <summary>The default threshold: a shrink of more than half.</summary>
     public const double DefaultThreshold = 0.5;
 
-    /// <summary>Resource types with fewer objects than this in the baseline are too small for a ratio to mean anything; only their vanishing is reported.</summary>
+    /// <summary>Resource types and namespaces with fewer objects than this in the baseline are too small for a ratio to mean anything; only their vanishing is reported.</summary>
     public const int MinimumForRatio = 10;
 
     /// <summary>The drift warnings of <paramref name="report"/> (other checks warn too: a volume snapshot not checked against its cluster is not drift).</summary>
@@ -25,7 +26,7 @@ public static class DriftCheck
 
     /// <summary>Adds a warning to <paramref name="findings"/> for each way <paramref name="current"/> shrank against <paramref name="baseline"/>.</summary>
     /// <param name="current">The backup being verified.</param>
-    /// <param name="baseline">The last verified backup of the same policy and cluster.</param>
+    /// <param name="baseline">The baseline: the last verified, drift-free backup of the same policy, cluster and scope.</param>
     /// <param name="threshold">The shrink (0–1) beyond which a count or size is reported.</param>
     /// <param name="findings">Where warnings go.</param>
     public static void Compare(VerificationReport current, VerificationReport baseline, double threshold, VerificationFindings findings)
@@ -53,9 +54,19 @@ public static class DriftCheck
                 }
             }
 
-            foreach (var (ns, was) in before.ByNamespace.Where(p => p.Value > 0 && !now.ByNamespace.ContainsKey(p.Key)))
+            // A namespace half gone is "half the cluster missing" in one team's corner: the same rule as a resource type's.
+            foreach (var (ns, was) in before.ByNamespace.Where(p => p.Value > 0))
             {
-                findings.Warning(Name, $"namespace {ns} vanished {since}", ArtifactLayout.Manifest, expected: $"{Count(was)} objects", found: "0");
+                var count = now.ByNamespace.GetValueOrDefault(ns);
+                if (count == 0)
+                {
+                    findings.Warning(Name, $"namespace {ns} vanished {since}", ArtifactLayout.Manifest, expected: $"{Count(was)} objects", found: "0");
+                }
+                else if (Shrank(was, count, threshold, MinimumForRatio))
+                {
+                    findings.Warning(Name, $"objects of namespace {ns} shrank by {Percent(was, count)} {since}", ArtifactLayout.Manifest,
+                        expected: Count(was), found: Count(count));
+                }
             }
         }
 

@@ -32,6 +32,10 @@ public sealed class CoverageJudgeTests : IClassFixture<CoverageJudgeTests.Cluste
               - { name: acid, namespace: ops, selector: "cluster-name=acid,spilo-role=master", databases: [app] }
               - { name: hippo, namespace: ops, selector: "postgres-operator.crunchydata.com/cluster=hippo,postgres-operator.crunchydata.com/role=master", databases: [app] }
               - { name: rs, namespace: ops, pod: mongo-rs-rs0-0, databases: [app] }
+              - { name: galera, namespace: ops, engine: mysql, pod: galera-pxc-0, databases: [app] }
+              - { name: percona-pg, namespace: ops, selector: "postgres-operator.crunchydata.com/cluster=percona-pg,postgres-operator.crunchydata.com/role=master", databases: [app] }
+              - { name: ps, namespace: ops, engine: mysql, selector: "app.kubernetes.io/instance=ps1,mysql.percona.com/primary=true", databases: [app] }
+              - { name: ps-wrong, namespace: ops, pod: ps2-mysql-0, databases: [app] }
             applications:
               - { name: cache, namespace: eng, pod: cache-0, command: [redis-cli, --rdb, /dev/stdout] }
         """;
@@ -135,6 +139,44 @@ public sealed class CoverageJudgeTests : IClassFixture<CoverageJudgeTests.Cluste
         Assert.Contains("points at its pod mongo-rs-rs0-0, but it is an engine: postgresql target and the server runs MongoDB", rs.Reason);
     }
 
+    [Fact]
+    public async Task SurveyAsync_MySqlTargetOnAPerconaXtraDbClusterPod_ProtectedAndItsPodsNotListedAgain()
+    {
+        var report = await SurveyAsync();
+
+        var galera = Find(report, StatefulKind.DatabaseOperator, "ops", "galera");
+        Assert.Equal(CoverageState.Protected, galera.State);
+        Assert.Contains("dumped by policy nightly's databases target galera (pod galera-pxc-0)", galera.Reason);
+        Assert.Equal(CoverageState.Protected, Find(report, StatefulKind.PersistentVolumeClaim, "ops", "datadir-galera-pxc-0").State);
+        Assert.DoesNotContain(report.Entries, e => e.Name == "galera-pxc-0");
+    }
+
+    [Fact]
+    public async Task SurveyAsync_SelectorOnAPerconaPostgresPrimary_Protected()
+    {
+        var report = await SurveyAsync();
+
+        var pg = Find(report, StatefulKind.DatabaseOperator, "ops", "percona-pg");
+        Assert.Equal(CoverageState.Protected, pg.State);
+        Assert.Contains("dumped by policy nightly's databases target percona-pg (pod percona-pg-instance1-wxyz-0)", pg.Reason);
+        Assert.DoesNotContain(report.Entries, e => e.Name.StartsWith("percona-pg-instance1", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task SurveyAsync_PerconaServerForMySql_ProtectedThroughItsPrimary_ItsPodsListedUnderTheDatabase()
+    {
+        var report = await SurveyAsync();
+
+        var ps1 = Find(report, StatefulKind.DatabaseOperator, "ops", "ps1");
+        Assert.Equal(CoverageState.Protected, ps1.State);
+        Assert.Contains("dumped by policy nightly's databases target ps (pod ps1-mysql-1)", ps1.Reason); // the primary, not the first by name
+        var ps2 = Find(report, StatefulKind.DatabaseOperator, "ops", "ps2");
+        Assert.Equal(CoverageState.Unprotected, ps2.State);
+        Assert.Contains("points at its pod ps2-mysql-0, but it is an engine: postgresql target and the server runs MySQL", ps2.Reason);
+        // percona-server images are databases by themselves; the operator's pods are listed under their database only.
+        Assert.DoesNotContain(report.Entries, e => e.Kind == StatefulKind.DatabasePod && e.Name.StartsWith("ps", StringComparison.Ordinal));
+    }
+
     private static CoverageEntry Find(CoverageReport report, StatefulKind kind, string? ns, string name) => CoveragePods.Find(report, kind, ns, name);
 
     private Task<CoverageReport> SurveyAsync(string policies = Policies)
@@ -174,6 +216,9 @@ public sealed class CoverageJudgeTests : IClassFixture<CoverageJudgeTests.Cluste
             _server.Create(Crd("acid.zalan.do", "postgresqls", "postgresql"));
             _server.Create(Crd("postgres-operator.crunchydata.com", "postgresclusters", "PostgresCluster"));
             _server.Create(Crd("psmdb.percona.com", "perconaservermongodbs", "PerconaServerMongoDB"));
+            _server.Create(Crd("pxc.percona.com", "perconaxtradbclusters", "PerconaXtraDBCluster"));
+            _server.Create(Crd("pgv2.percona.com", "perconapgclusters", "PerconaPGCluster"));
+            _server.Create(Crd("ps.percona.com", "perconaservermysqls", "PerconaServerMySQL"));
             foreach (var name in new[] { "pg", "pg-analytics", "acid" })
             {
                 _server.Create(SampleApplication.Obj("acid.zalan.do/v1", "postgresql", "ops", name));
@@ -192,6 +237,28 @@ public sealed class CoverageJudgeTests : IClassFixture<CoverageJudgeTests.Cluste
                 ["postgres-operator.crunchydata.com/role"] = "master",
             }, ready: true, new Container("registry.developers.crunchydata.com/crunchydata/crunchy-postgres:ubi8-16.2-0")));
             _server.Create(Pod("ops", "mongo-rs-rs0-0", new() { ["app.kubernetes.io/instance"] = "mongo-rs" }, ready: true, new Container("percona/percona-server-mongodb:7.0")));
+
+            // Percona XtraDB Cluster: its pods and their claims carry app.kubernetes.io/instance with the cluster's name.
+            _server.Create(SampleApplication.Obj("pxc.percona.com/v1", "PerconaXtraDBCluster", "ops", "galera"));
+            _server.Create(StorageObjects.Claim("ops", "datadir-galera-pxc-0", "managed-csi", labels: new Dictionary<string, string> { ["app.kubernetes.io/instance"] = "galera" }));
+            _server.Create(Pod("ops", "galera-pxc-0", new() { ["app.kubernetes.io/instance"] = "galera", ["app.kubernetes.io/component"] = "pxc" }, ready: true,
+                new Container("percona/percona-xtradb-cluster:8.0.36", "datadir-galera-pxc-0")));
+
+            // Percona Operator for PostgreSQL v2, a PGO fork: Crunchy's labels (served as v1 here, as every CRD the helper makes).
+            _server.Create(SampleApplication.Obj("pgv2.percona.com/v1", "PerconaPGCluster", "ops", "percona-pg"));
+            _server.Create(Pod("ops", "percona-pg-instance1-wxyz-0", new()
+            {
+                ["postgres-operator.crunchydata.com/cluster"] = "percona-pg",
+                ["postgres-operator.crunchydata.com/role"] = "master",
+            }, ready: true, new Container("percona/percona-postgresql-operator:2.5.0-ppg16.4-postgres")));
+
+            // Percona Server for MySQL: the instance label, and mysql.percona.com/primary on the primary (here not the first by name).
+            _server.Create(SampleApplication.Obj("ps.percona.com/v1", "PerconaServerMySQL", "ops", "ps1"));
+            _server.Create(SampleApplication.Obj("ps.percona.com/v1", "PerconaServerMySQL", "ops", "ps2"));
+            _server.Create(Pod("ops", "ps1-mysql-0", new() { ["app.kubernetes.io/instance"] = "ps1" }, ready: true, new Container("percona/percona-server:8.0.40")));
+            _server.Create(Pod("ops", "ps1-mysql-1", new() { ["app.kubernetes.io/instance"] = "ps1", ["mysql.percona.com/primary"] = "true" }, ready: true,
+                new Container("percona/percona-server:8.0.40")));
+            _server.Create(Pod("ops", "ps2-mysql-0", new() { ["app.kubernetes.io/instance"] = "ps2" }, ready: true, new Container("percona/percona-server:8.0.40")));
             Client = new KubernetesClient(Kubeconfig.Parse(_server.Kubeconfig("prod"), "test kubeconfig").Resolve());
         }
 
