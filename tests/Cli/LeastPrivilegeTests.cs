@@ -23,6 +23,7 @@ public sealed class LeastPrivilegeTests
     private static readonly HashSet<string> CloudNativePgRules = new(StringComparer.Ordinal)
     {
         "strata-backup: backups", "strata-backup: clusters", "strata-restore-postgresql-cnpg-io: clusters,backups,scheduledbackups",
+        "strata-drill-postgresql-cnpg-io: clusters,backups,scheduledbackups",
     };
 
     public static TheoryData<string, int> ExercisedRules()
@@ -69,16 +70,36 @@ public sealed class LeastPrivilegeTests
     [Fact]
     public void StrataDrill_ClusterWide_GrantsNoReadOrWriteOfNamespacedObjects()
     {
-        var role = LeastPrivilegeWorld.Manifests.Single(m => m.Object["kind"]!.GetValue<string>() == "ClusterRole" && m.Object["metadata"]!["name"]!.GetValue<string>() == "strata-drill").Object;
         string[] clusterScoped = ["namespaces", "clusterroles", "customresourcedefinitions", "storageclasses", "volumesnapshotcontents", "volumesnapshotclasses"];
+        var bound = ClusterWideRolesOf("strata-drill");
 
-        var namespaced = role["rules"]!.AsArray().SelectMany(r => Strings(r!["resources"]).Select(res => (res, Verbs: string.Join(',', Strings(r["verbs"])))))
+        var namespaced = bound.SelectMany(role => role["rules"]!.AsArray().SelectMany(r => Strings(r!["resources"])
+                .Select(res => (Role: role["metadata"]!["name"]!.GetValue<string>(), res, Verbs: string.Join(',', Strings(r["verbs"]))))))
             .Where(g => !clusterScoped.Contains(g.res)).ToList();
 
-        // Only the scratch namespaces' RoleBinding is created cluster-wide: secrets, configmaps, pods and the rest come
-        // from strata-drill-namespace, bound in scratch namespaces only; priority classes are not granted at all.
-        Assert.Equal([("rolebindings", "create")], namespaced);
-        Assert.DoesNotContain(role["rules"]!.AsArray(), r => Strings(r!["resources"]).Contains("priorityclasses"));
+        // Every ClusterRole bound cluster-wide to the drill identity, custom-resources.example.yaml's included: only the
+        // scratch namespaces' RoleBinding is created cluster-wide; secrets, configmaps, pods, custom resources and the rest
+        // come from strata-drill-namespace, bound in scratch namespaces only; priority classes are not granted at all.
+        Assert.Equal(["strata-drill"], bound.Select(r => r["metadata"]!["name"]!.GetValue<string>()));
+        Assert.Equal([("strata-drill", "rolebindings", "create")], namespaced);
+        Assert.DoesNotContain(bound.SelectMany(r => r["rules"]!.AsArray()), r => Strings(r!["resources"]).Contains("priorityclasses"));
+    }
+
+    [Fact]
+    public void StrataDrillNamespace_AggregatesTheCustomResourceGroups_NoneBoundElsewhereToTheDrill()
+    {
+        var aggregated = LeastPrivilegeWorld.Manifests.Where(m => m.Object["kind"]!.GetValue<string>() == "ClusterRole"
+                && m.Object["metadata"]!["labels"]?["strata.dev/aggregate-to-drill-namespace"]?.GetValue<string>() == "true")
+            .ToList();
+        var names = aggregated.Select(m => m.Object["metadata"]!["name"]!.GetValue<string>()).ToHashSet(StringComparer.Ordinal);
+        var drillNamespace = LeastPrivilegeWorld.Manifests.Single(m => m.Object["kind"]!.GetValue<string>() == "ClusterRole" && m.Object["metadata"]!["name"]!.GetValue<string>() == "strata-drill-namespace").Object;
+
+        // The custom-resource example's drill grants reach the drill through the per-scratch-namespace role, and through no binding.
+        Assert.Equal("true", drillNamespace["aggregationRule"]!["clusterRoleSelectors"]![0]!["matchLabels"]!["strata.dev/aggregate-to-drill-namespace"]!.GetValue<string>());
+        Assert.Contains(aggregated, m => m.File == "custom-resources.example.yaml" && Strings(m.Object["rules"]![0]!["apiGroups"]).Contains("demo.strata.dev"));
+        Assert.Contains("strata-drill-namespace-builtin", names);
+        Assert.DoesNotContain(LeastPrivilegeWorld.Manifests, m => m.Object["kind"]!.GetValue<string>() is "ClusterRoleBinding" or "RoleBinding"
+            && names.Contains(m.Object["roleRef"]!["name"]!.GetValue<string>()));
     }
 
     [Theory]
@@ -124,6 +145,24 @@ public sealed class LeastPrivilegeTests
             .Where(m => m.Object["kind"]!.GetValue<string>() is "Role" or "ClusterRole")
             .SelectMany(m => m.Object["rules"]!.AsArray().Select((rule, i) =>
                 (m.Object["metadata"]!["name"]!.GetValue<string>(), i, Key(m.Object["metadata"]!["name"]!.GetValue<string>(), rule!))));
+
+    /// <summary>
+    /// The ClusterRoles bound cluster-wide to ServiceAccount strata/<paramref name="identity"/>, an aggregated one by the
+    /// ClusterRoles it aggregates (what the API server grants through the binding).
+    /// </summary>
+    private static List<JsonObject> ClusterWideRolesOf(string identity)
+    {
+        var clusterRoles = LeastPrivilegeWorld.Manifests.Where(m => m.Object["kind"]!.GetValue<string>() == "ClusterRole").Select(m => m.Object).ToList();
+        var roleNames = LeastPrivilegeWorld.Manifests
+            .Where(m => m.Object["kind"]!.GetValue<string>() == "ClusterRoleBinding" && m.Object["subjects"]!.AsArray().Any(s =>
+                s!["kind"]!.GetValue<string>() == "ServiceAccount" && s["name"]!.GetValue<string>() == identity && s["namespace"]!.GetValue<string>() == "strata"))
+            .Select(m => m.Object["roleRef"]!["name"]!.GetValue<string>());
+        return [.. roleNames.SelectMany(name => clusterRoles.Where(r => r["metadata"]!["name"]!.GetValue<string>() == name)).SelectMany(role =>
+            role["aggregationRule"]?["clusterRoleSelectors"] is JsonArray selectors
+                ? clusterRoles.Where(r => selectors.Any(s => s!["matchLabels"]!.AsObject().All(l =>
+                    r["metadata"]!["labels"]?[l.Key]?.GetValue<string>() == l.Value!.GetValue<string>())))
+                : [role])];
+    }
 
     private static JsonNode Rule(string role, int index) =>
         LeastPrivilegeWorld.Manifests.Single(m => m.Object["kind"]!.GetValue<string>() is "Role" or "ClusterRole" && m.Object["metadata"]!["name"]!.GetValue<string>() == role)

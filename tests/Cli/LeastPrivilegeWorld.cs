@@ -156,7 +156,7 @@ internal sealed class LeastPrivilegeWorld : IAsyncDisposable
     public static string Identity(string role) => role switch
     {
         "strata-backup" or "strata-exec" or "strata-control-plane-files" => "strata-backup",
-        "strata-drill" or "strata-drill-namespace" => "strata-drill",
+        _ when role.StartsWith("strata-drill", StringComparison.Ordinal) => "strata-drill",
         _ => "strata-restore",
     };
 
