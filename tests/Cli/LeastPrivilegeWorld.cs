@@ -3,6 +3,7 @@ using Strata.Sandbox;
 using Strata.Sandbox.Security;
 using Strata.TestKit;
 using Strata.TestKit.CloudNativePg;
+using Strata.TestKit.Databases;
 using Strata.TestKit.Volumes;
 
 namespace Strata.Cli.Tests;
@@ -12,7 +13,9 @@ namespace Strata.Cli.Tests;
 /// out): "prod" holds the sample application, a claim snapshotted through CSI, and a pod with a backup hook in
 /// <c>shop</c>; "dr" is empty and shares prod's storage system. Strata backs up prod as <c>strata-backup</c>,
 /// restores into dr as <c>strata-restore</c>, and drills on prod as <c>strata-drill</c>: each its own
-/// ServiceAccount token, nothing else.
+/// ServiceAccount token, nothing else. With a database, <c>shop</c> also holds pod <c>postgres-0</c> in front of a real
+/// PostgreSQL (<see cref="PostgresPod"/>): the backup dumps it, the drill restores the dump into a scratch database, and
+/// <see cref="RestoreDatabaseAsync"/> restores it into a new database on prod as <c>strata-restore</c>.
 /// </summary>
 internal sealed class LeastPrivilegeWorld : IAsyncDisposable
 {
@@ -28,7 +31,15 @@ internal sealed class LeastPrivilegeWorld : IAsyncDisposable
               drill: { timeout: 1m }
         """;
 
-    private LeastPrivilegeWorld(ControlPlaneWorld world) => World = world;
+    private readonly PostgresServer? _database;
+    private readonly string? _databaseName;
+
+    private LeastPrivilegeWorld(ControlPlaneWorld world, PostgresServer? database, string? databaseName)
+    {
+        World = world;
+        _database = database;
+        _databaseName = databaseName;
+    }
 
     public ControlPlaneWorld World { get; }
 
@@ -47,13 +58,54 @@ internal sealed class LeastPrivilegeWorld : IAsyncDisposable
                 cluster: pg-main
         """;
 
+    /// <summary>A database target in shop (the namespace of exec.yaml's and the database templates' Roles), drilled too.</summary>
+    private static string DatabaseTarget(string database) => $$"""
+            databases:
+              - name: main
+                namespace: shop
+                pod: postgres-0
+                container: postgres
+                passwordSecret: { name: {{PostgresPod.Secret}}, key: password }
+                databases: [{{database}}]
+                drill:
+                  queries:
+                    - { equalsBackup: true }
+        """;
+
+    /// <summary>
+    /// Control-plane files of a self-managed control plane, without an etcd snapshot (the sandbox has no etcd): a
+    /// collector Pod per control-plane node in kube-system, read through exec.
+    /// </summary>
+    private const string ControlPlaneFilesTarget = """
+            etcd:
+              snapshot: false
+              controlPlaneFiles: { image: "registry.k8s.io/busybox:1.36", allowUnencryptedKeys: true }
+        """;
+
     /// <summary>
     /// Starts the world; <paramref name="withoutRule"/> leaves rule (role name, index) out of its role. With
     /// <paramref name="cloudNativePg"/> the policy also asks CloudNativePG's operator for a backup of Cluster shop/pg-main
-    /// (the CLI polls it every 5 s, so only where it is needed).
+    /// (the CLI polls it every 5 s, so only where it is needed); with <paramref name="database"/> it also dumps a fresh
+    /// database of that server through pod shop/postgres-0; with <paramref name="controlPlaneFiles"/> prod gets a kubeadm
+    /// control-plane node (cp-1, its /etc/kubernetes a folder here, the simulated kubelet running Pods) whose files the
+    /// backup copies.
     /// </summary>
-    public static async Task<LeastPrivilegeWorld> StartAsync((string Role, int Index)? withoutRule = null, bool cloudNativePg = false)
+    public static async Task<LeastPrivilegeWorld> StartAsync(
+        (string Role, int Index)? withoutRule = null, bool cloudNativePg = false, PostgresServer? database = null, bool controlPlaneFiles = false)
     {
+        var nodeFolders = new Dictionary<string, string>(StringComparer.Ordinal);
+        var hooks = PodExecHandlers.Answer("");
+        PodExecHandler prodExec = controlPlaneFiles
+            ? (session, ct) => session.Request.Namespace == "kube-system" ? new NodeFilesExec(nodeFolders).RunAsync(session, ct) : hooks(session, ct)
+            : hooks;
+        string? databaseName = null;
+        if (database is not null)
+        {
+            databaseName = PostgresServer.UniqueDatabaseName("least_privilege");
+            await database.CreateDatabaseAsync(databaseName);
+            await database.SeedAsync(databaseName, rows: 20);
+        }
+
         var storage = new SnapshotBackend();
         SandboxOptions Options(PodExecHandler? exec) => new()
         {
@@ -63,11 +115,24 @@ internal sealed class LeastPrivilegeWorld : IAsyncDisposable
                 WorkloadReadyDelay = TimeSpan.FromMilliseconds(100),
                 Snapshots = new SimulatedSnapshots { Backend = storage },
                 CloudNativePg = cloudNativePg ? new SimulatedCloudNativePg() : null,
+                Kubelet = controlPlaneFiles && exec is not null ? new SimulatedKubelet { StartDelay = TimeSpan.FromMilliseconds(50) } : null,
             },
             NamespaceDeletionDelay = TimeSpan.FromMilliseconds(100),
             PodExec = exec,
         };
-        var world = await ControlPlaneWorld.StartAsync(cloudNativePg ? Policy + "\n" + CloudNativePgTarget : Policy, prodOptions: Options(PodExecHandlers.Answer("")), drOptions: Options(null));
+        var policy = Policy + (cloudNativePg ? "\n" + CloudNativePgTarget : "") + (databaseName is null ? "" : "\n" + DatabaseTarget(databaseName))
+            + (controlPlaneFiles ? "\n" + ControlPlaneFilesTarget : "");
+        var world = await ControlPlaneWorld.StartAsync(policy, prodOptions: Options(prodExec), drOptions: Options(null));
+        if (controlPlaneFiles)
+        {
+            world.Prod.CreateNode("cp-1", controlPlane: true);
+            nodeFolders["cp-1"] = SampleControlPlaneFiles.Write(Path.Combine(world.Dir.Path, "cp-1"), "cp-1");
+        }
+
+        if (database is not null)
+        {
+            PostgresPod.Create(world.Prod, database, "shop", "postgres-0");
+        }
         foreach (var server in new[] { world.Prod, world.Dr })
         {
             VolumeSnapshotCrds.Install(server);
@@ -128,7 +193,7 @@ internal sealed class LeastPrivilegeWorld : IAsyncDisposable
             ["selector"] = new JsonObject { ["matchLabels"] = new JsonObject { ["tier"] = "frontend" } },
         }));
         world.Variables["HOME"] = world.Dir.Path;
-        return new LeastPrivilegeWorld(world);
+        return new LeastPrivilegeWorld(world, database, databaseName);
     }
 
     /// <summary><c>strata backup create</c> as strata-backup.</summary>
@@ -145,6 +210,23 @@ internal sealed class LeastPrivilegeWorld : IAsyncDisposable
         return RunAsync("restore", "create", "--from-backup", backupId, "--to-context", "dr", "--store", World.Store, "-o", "json");
     }
 
+    /// <summary>
+    /// <c>strata restore create --database</c> of the world's database in <paramref name="backupId"/> into a new database on
+    /// prod as strata-restore; the new database's name.
+    /// </summary>
+    public async Task<(int Code, string Out, string Error, string Target)> RestoreDatabaseAsync(string backupId)
+    {
+        var target = PostgresServer.UniqueDatabaseName("least_privilege_restored");
+        World.Variables["PROD_TOKEN"] = Prod.Access.IssueServiceAccountToken("strata", "strata-restore");
+        var (code, output, error) = await RunAsync("restore", "create", "--config", World.ConfigPath, "--store", World.Store,
+            "--from-backup", backupId, "--database", $"shop/main/{_databaseName}", "--to-database", target);
+        return (code, output, error, target);
+    }
+
+    /// <summary>The checksums of the world's database and of <paramref name="restored"/>, for a restore's proof.</summary>
+    public async Task<(IReadOnlyDictionary<string, string> Source, IReadOnlyDictionary<string, string> Restored)> ChecksumsAsync(string restored) =>
+        (await _database!.ChecksumsAsync(_databaseName!), await _database.ChecksumsAsync(restored));
+
     /// <summary><c>strata drill run</c> on prod as strata-drill.</summary>
     public Task<(int Code, string Out, string Error)> DrillAsync()
     {
@@ -156,7 +238,7 @@ internal sealed class LeastPrivilegeWorld : IAsyncDisposable
     public static string Identity(string role) => role switch
     {
         "strata-backup" or "strata-exec" or "strata-control-plane-files" => "strata-backup",
-        "strata-drill" or "strata-drill-namespace" => "strata-drill",
+        _ when role.StartsWith("strata-drill", StringComparison.Ordinal) => "strata-drill",
         _ => "strata-restore",
     };
 

@@ -24,19 +24,30 @@ public sealed class StrataMetrics : IDisposable
     /// <summary>Per (cluster, policy, layer): the recovery point of the last verified backup holding the layer, Unix seconds.</summary>
     public const string LastVerifiedTimestamp = "strata_backup_last_verified_timestamp_seconds";
 
-    /// <summary>Per (cluster, policy): how long the last committed backup took, seconds.</summary>
+    /// <summary>
+    /// Per (cluster, policy): how long the last committed backup took, seconds. No layer label: the run record and the
+    /// manifest hold the start and end of the whole backup only, not of each layer.
+    /// </summary>
     public const string BackupDuration = "strata_backup_duration_seconds";
 
     /// <summary>Per (cluster, policy, layer): the artifact bytes of the layer's last successful backup.</summary>
     public const string BackupBytes = "strata_backup_bytes";
 
-    /// <summary>Per (cluster, policy): API objects in the last backup whose objects layer succeeded.</summary>
+    /// <summary>Per (cluster, policy, layer="objects"): API objects in the last backup whose objects layer succeeded.</summary>
     public const string BackupObjects = "strata_backup_objects";
 
-    /// <summary>Per (cluster, policy): the RTO the last drill that measured one measured, seconds.</summary>
+    /// <summary>
+    /// The RTO the last drill that measured one measured, seconds: per (cluster, policy) without a layer label — the whole
+    /// drill, the value the RTO objective is set for — and per (cluster, policy, layer) each layer's own measurement
+    /// (<see cref="FleetReadings.DrillRtoByLayer"/>).
+    /// </summary>
     public const string DrillRto = "strata_drill_rto_seconds";
 
-    /// <summary>Per (cluster, policy): 1 when the recovery-point objective is breached, else 0 (every configured pair).</summary>
+    /// <summary>
+    /// 1 when the recovery-point objective is breached, else 0: per (cluster, policy) without a layer label — the freshness
+    /// timer's judgement on the pair's last verified backup, for every configured pair — and per (cluster, policy, layer) the
+    /// same rule on the layer's own last verified backup, for every layer the pair's newest backup holds or failed in.
+    /// </summary>
     public const string RpoBreached = "strata_rpo_breached";
 
     /// <summary>Per (cluster, policy): the policy's recovery-point objective, seconds (pairs whose policy sets one); for alert rules.</summary>
@@ -101,9 +112,11 @@ public sealed class StrataMetrics : IDisposable
             "Recovery point of the newest verified backup holding the layer (Unix time)");
         _meter.CreateObservableGauge(BackupBytes, () => Layers(BackupBytes, l => l.Bytes), "By", "Artifact bytes of the layer in its last successful backup");
         _meter.CreateObservableGauge(BackupDuration, () => Pairs(BackupDuration, p => p.LastDurationSeconds), "s", "Duration of the newest committed backup");
-        _meter.CreateObservableGauge(BackupObjects, () => Pairs(BackupObjects, p => p.Objects), "{object}", "API objects in the newest backup whose objects layer succeeded");
-        _meter.CreateObservableGauge(DrillRto, () => Pairs(DrillRto, p => p.LastDrillRtoSeconds), "s", "RTO measured by the newest restore drill that measured one");
-        _meter.CreateObservableGauge(RpoBreached, () => Pairs(RpoBreached, p => (int?)(p.Breached ? 1 : 0)), null, "1 when the recovery-point objective is breached, else 0");
+        _meter.CreateObservableGauge(BackupObjects, () => Pairs(BackupObjects, p => p.Objects, BackupLayers.Objects), "{object}", "API objects in the newest backup whose objects layer succeeded");
+        _meter.CreateObservableGauge(DrillRto, () => PairsAndLayers(DrillRto, p => p.LastDrillRtoSeconds, l => l.DrillRtoSeconds), "s",
+            "RTO measured by the newest restore drill that measured one (without layer: the whole drill; with: that layer's)");
+        _meter.CreateObservableGauge(RpoBreached, () => PairsAndLayers(RpoBreached, p => (int?)(p.Breached ? 1 : 0), l => (int?)(l.Breached ? 1 : 0)), null,
+            "1 when the recovery-point objective is breached, else 0 (without layer: the pair's last verified backup; with: the layer's)");
         _meter.CreateObservableGauge(RpoObjective, () => Pairs(RpoObjective, p => p.RpoSeconds), "s", "The policy's recovery-point objective");
         _meter.CreateObservableGauge(DrillRtoObjective, () => Pairs(DrillRtoObjective, p => p.RtoObjectiveSeconds), "s", "The RTO objective of the newest drill that measured an RTO");
         _meter.CreateObservableGauge(HistoryReadTimestamp, HistoryRead, "s",
@@ -128,10 +141,25 @@ public sealed class StrataMetrics : IDisposable
         _collect.For(HistoryReadTimestamp) is { } reading ? [new Measurement<double>(Seconds(reading.At)!.Value)] : [];
 
     private IEnumerable<Measurement<T>> Layers<T>(string instrument, Func<LayerReading, T?> value) where T : struct =>
-        (_collect.For(instrument)?.Layers ?? []).Where(l => value(l) is not null).Select(l => new Measurement<T>(value(l)!.Value,
+        Layers(_collect.For(instrument), value);
+
+    // Both series of one instrument from one reading: asking the collect twice for the same instrument would start the next collect.
+    private IEnumerable<Measurement<T>> PairsAndLayers<T>(string instrument, Func<PairReading, T?> pair, Func<LayerReading, T?> layer) where T : struct
+    {
+        var reading = _collect.For(instrument);
+        return [.. Pairs(reading, pair), .. Layers(reading, layer)];
+    }
+
+    private static IEnumerable<Measurement<T>> Layers<T>(FleetReadings? reading, Func<LayerReading, T?> value) where T : struct =>
+        (reading?.Layers ?? []).Where(l => value(l) is not null).Select(l => new Measurement<T>(value(l)!.Value,
             new(ClusterLabel, l.Cluster), new(PolicyLabel, l.Policy), new(LayerLabel, l.Layer)));
 
-    private IEnumerable<Measurement<T>> Pairs<T>(string instrument, Func<PairReading, T?> value) where T : struct =>
-        (_collect.For(instrument)?.Pairs ?? []).Where(p => value(p) is not null).Select(p => new Measurement<T>(value(p)!.Value,
-            new(ClusterLabel, p.Cluster), new(PolicyLabel, p.Policy)));
+    // A pair's series, with no layer label or, for a value of one layer (objects), with that layer's.
+    private IEnumerable<Measurement<T>> Pairs<T>(string instrument, Func<PairReading, T?> value, string? layer = null) where T : struct =>
+        Pairs(_collect.For(instrument), value, layer);
+
+    private static IEnumerable<Measurement<T>> Pairs<T>(FleetReadings? reading, Func<PairReading, T?> value, string? layer = null) where T : struct =>
+        (reading?.Pairs ?? []).Where(p => value(p) is not null).Select(p => layer is null
+            ? new Measurement<T>(value(p)!.Value, new(ClusterLabel, p.Cluster), new(PolicyLabel, p.Policy))
+            : new Measurement<T>(value(p)!.Value, new(ClusterLabel, p.Cluster), new(PolicyLabel, p.Policy), new(LayerLabel, layer)));
 }

@@ -52,20 +52,7 @@ public static partial class RecoveryPointObjectives
                     var pair = _pairs.GetValueOrDefault((policy.Name, cluster.Name));
                     var verified = pair?.NewestVerified;
                     var age = verified is null ? (TimeSpan?)null : now - RecoveryPoint(verified);
-                    var state = policy.RecoveryPointObjective switch
-                    {
-                        null => RecoveryPointState.NoObjective,
-                        { } objective when age is { } a => a > objective ? RecoveryPointState.Breached
-                            : a > objective * AtRiskFraction ? RecoveryPointState.AtRisk
-                            : RecoveryPointState.Ok,
-
-                        // Never verified: pending while a complete backup within the objective waits for its verification (a
-                        // new pair, or history from before verification existed), a breach once runs have been failing
-                        // for longer than the objective allows.
-                        { } objective => pair?.NewestAwaiting is { } awaiting && now - awaiting <= objective ? RecoveryPointState.Pending
-                            : pair is not null && now - pair.OldestRun > objective ? RecoveryPointState.Breached
-                            : RecoveryPointState.Pending,
-                    };
+                    var state = StateOf(policy.RecoveryPointObjective, verified is null ? null : RecoveryPoint(verified), pair?.NewestAwaiting, pair?.OldestRun, now);
                     judgments.Add(new RecoveryPointJudgment(policy.Name, cluster.Name, state, policy.RecoveryPointObjective, verified, age));
                 }
             }

@@ -32,6 +32,27 @@ public static partial class RecoveryPointObjectives
         return evidence.Judge(configuration, now);
     }
 
+    /// <summary>
+    /// The one rule, for a pair or for one layer of it: <paramref name="verified"/> is the recovery point of the newest verified
+    /// backup (holding the layer), <paramref name="awaiting"/> that of the newest complete backup awaiting verification,
+    /// <paramref name="oldestRun"/> the start of the pair's oldest run (null: it never ran).
+    /// </summary>
+    public static RecoveryPointState StateOf(TimeSpan? objective, DateTimeOffset? verified, DateTimeOffset? awaiting, DateTimeOffset? oldestRun, DateTimeOffset now) =>
+        objective switch
+        {
+            null => RecoveryPointState.NoObjective,
+            { } o when verified is { } v => now - v > o ? RecoveryPointState.Breached
+                : now - v > o * AtRiskFraction ? RecoveryPointState.AtRisk
+                : RecoveryPointState.Ok,
+
+            // Never verified: pending while a complete backup within the objective waits for its verification (a new pair,
+            // or history from before verification existed), a breach once runs have been failing for longer than the
+            // objective allows.
+            { } o => awaiting is { } a && now - a <= o ? RecoveryPointState.Pending
+                : oldestRun is { } oldest && now - oldest > o ? RecoveryPointState.Breached
+                : RecoveryPointState.Pending,
+        };
+
     /// <summary>When a backup's data was taken: the end of its capture.</summary>
     public static DateTimeOffset RecoveryPoint(BackupRecord record) => record.CompletedAt ?? record.StartedAt;
 }

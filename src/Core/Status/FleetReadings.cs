@@ -10,13 +10,14 @@ namespace Strata.Core.Status;
 /// The numbers the metrics export, read from the run history — not from what one process happened to see — so a restarted
 /// process reports the truth: per configured (cluster, policy), the RPO judgement the freshness timer alerts on and the status
 /// page shows (<see cref="RecoveryPointObjectives.Judge"/>), the last backup's duration and object count, the last measured drill
-/// RTO; per layer its newest backup holds, its last success, last verified backup and size.
+/// RTO; per layer its newest backup holds, its last success, last verified backup and size, the same RPO rule applied to the
+/// layer's own last verified backup, and the RTO the newest drill that measured the layer measured.
 /// </summary>
 /// <param name="At">When it was read (the control plane's clock).</param>
 /// <param name="Pairs">Every configured (cluster, policy), in configuration order.</param>
 /// <param name="Layers">
-/// Per configured pair, every layer its newest committed, unexpired backup holds or recorded an error in and that an unexpired
-/// backup succeeded in or verified, in <see cref="BackupLayers.All"/>' order.
+/// Per configured pair, every layer its newest committed, unexpired backup holds or recorded an error in, in
+/// <see cref="BackupLayers.All"/>' order.
 /// </param>
 public sealed record FleetReadings(DateTimeOffset At, IReadOnlyList<PairReading> Pairs, IReadOnlyList<LayerReading> Layers)
 {
@@ -62,6 +63,38 @@ public sealed record FleetReadings(DateTimeOffset At, IReadOnlyList<PairReading>
         record.IsCommitted && record.Status != BackupStatus.VerificationFailed && BackupLayers.Held(record).Contains(layer)
         && !record.Problems.Any(p => p.Severity == ProblemSeverity.Error && LayerOf(p) == layer);
 
+    /// <summary>
+    /// The recovery time <paramref name="drill"/> measured per layer, for a passed drill that measured one: the scratch restore
+    /// brings back the API objects and, from their snapshots, the volumes' claims in one restore, so its RTO (to the last
+    /// assertion, claims Bound included, or to the restore's end) is both layers'; each database drill measures its own
+    /// (from its restore's start; the slowest counts); the etcd rebuild its own. A dry run measures nothing.
+    /// </summary>
+    public static IReadOnlyDictionary<string, double> DrillRtoByLayer(DrillRecord drill)
+    {
+        var rto = new Dictionary<string, double>(StringComparer.Ordinal);
+        if (drill.RtoSeconds is null)
+        {
+            return rto;
+        }
+
+        if (drill.Mode == DrillMode.Scratch && (drill.Assertions.Max(a => a.Seconds) ?? drill.RestoreSeconds) is { } restore)
+        {
+            rto[BackupLayers.Objects] = rto[BackupLayers.Volumes] = restore;
+        }
+
+        if (drill.Databases.Max(d => d.RtoSeconds) is { } databases)
+        {
+            rto[BackupLayers.Databases] = databases;
+        }
+
+        if (drill.Etcd?.RtoSeconds is { } etcd)
+        {
+            rto[BackupLayers.Etcd] = etcd;
+        }
+
+        return rto;
+    }
+
     /// <summary>The layer a capture problem is in: the layers record theirs under their own name; everything else is about API objects.</summary>
     public static string LayerOf(Problem problem) => problem.Resource switch
     {
@@ -81,10 +114,16 @@ public sealed record FleetReadings(DateTimeOffset At, IReadOnlyList<PairReading>
     {
         private readonly RecoveryPointObjectives.Evidence _evidence = new();
         private readonly Dictionary<(string Cluster, string Policy), PairFold> _pairs = [];
+        private readonly Dictionary<(string Cluster, string Policy), DateTimeOffset> _oldestRun = [];
 
         public void Add(BackupRecord record)
         {
             _evidence.Add(record);
+            var key = (record.Cluster, record.Policy);
+            if (!_oldestRun.TryGetValue(key, out var oldest) || record.StartedAt < oldest)
+            {
+                _oldestRun[key] = record.StartedAt;
+            }
 
             // Retention deleted its artifacts: nothing of it can be restored, so it is no layer's success and holds no series.
             if (record.IsCommitted && record.ExpiredAt is null)
@@ -101,6 +140,14 @@ public sealed record FleetReadings(DateTimeOffset At, IReadOnlyList<PairReading>
                 if (pair.Drill is null || drill.StartedAt > pair.Drill.StartedAt)
                 {
                     pair.Drill = drill;
+                }
+
+                foreach (var (layer, rto) in DrillRtoByLayer(drill))
+                {
+                    if (!pair.DrillRto.TryGetValue(layer, out var known) || drill.StartedAt > known.StartedAt)
+                    {
+                        pair.DrillRto[layer] = (drill.StartedAt, rto);
+                    }
                 }
             }
         }
@@ -119,18 +166,21 @@ public sealed record FleetReadings(DateTimeOffset At, IReadOnlyList<PairReading>
                     pair.Drill?.RtoSeconds, pair.Drill?.RtoObjectiveSeconds));
 
                 // A layer the newest backup neither holds nor failed in was dropped from the policy: no series, so that its
-                // per-layer alerts do not fire forever. One that failed in it stays on its previous success and ages.
+                // per-layer alerts do not fire forever. One that failed in it stays on its previous success and ages; one that
+                // never succeeded has only its RPO judgement, which breaches once its runs fail for longer than the objective.
                 foreach (var layer in BackupLayers.All.Where(l => newest is not null && Attempted(newest, l)))
                 {
                     var success = pair.Success.GetValueOrDefault(layer);
-                    var verified = pair.Verified.GetValueOrDefault(layer);
-                    if (success is not null || verified is not null)
-                    {
-                        layers.Add(new LayerReading(judgment.Cluster, judgment.Policy, layer,
-                            success is null ? null : RecoveryPointObjectives.RecoveryPoint(success),
-                            verified is null ? null : RecoveryPointObjectives.RecoveryPoint(verified),
-                            success is null ? null : BackupLayers.Bytes(success).GetValueOrDefault(layer)));
-                    }
+                    var verified = pair.Verified.GetValueOrDefault(layer) is { } v ? RecoveryPointObjectives.RecoveryPoint(v) : (DateTimeOffset?)null;
+                    var awaiting = pair.Awaiting.GetValueOrDefault(layer) is { } a ? RecoveryPointObjectives.RecoveryPoint(a) : (DateTimeOffset?)null;
+                    var state = RecoveryPointObjectives.StateOf(judgment.Objective, verified, awaiting,
+                        _oldestRun.TryGetValue((judgment.Cluster, judgment.Policy), out var oldest) ? oldest : null, now);
+                    layers.Add(new LayerReading(judgment.Cluster, judgment.Policy, layer,
+                        success is null ? null : RecoveryPointObjectives.RecoveryPoint(success),
+                        verified,
+                        success is null ? null : BackupLayers.Bytes(success).GetValueOrDefault(layer),
+                        state == RecoveryPointState.Breached,
+                        pair.DrillRto.TryGetValue(layer, out var rto) ? rto.Seconds : null));
                 }
             }
 
@@ -160,7 +210,13 @@ public sealed record FleetReadings(DateTimeOffset At, IReadOnlyList<PairReading>
 
         public Dictionary<string, BackupRecord> Verified { get; } = new(StringComparer.Ordinal);
 
+        /// <summary>Per layer the newest complete backup awaiting verification (status Succeeded): the RPO rule's "pending".</summary>
+        public Dictionary<string, BackupRecord> Awaiting { get; } = new(StringComparer.Ordinal);
+
         public DrillRecord? Drill { get; set; }
+
+        /// <summary>Per layer the RTO of the newest drill that measured it, and when that drill started.</summary>
+        public Dictionary<string, (DateTimeOffset StartedAt, double Seconds)> DrillRto { get; } = new(StringComparer.Ordinal);
 
         /// <summary>Takes a committed, unexpired backup.</summary>
         public void Add(BackupRecord record)
@@ -180,6 +236,11 @@ public sealed record FleetReadings(DateTimeOffset At, IReadOnlyList<PairReading>
                 if (record.IsVerified && Newer(record, Verified.GetValueOrDefault(layer)))
                 {
                     Verified[layer] = record;
+                }
+
+                if (record.Status == BackupStatus.Succeeded && Newer(record, Awaiting.GetValueOrDefault(layer)))
+                {
+                    Awaiting[layer] = record;
                 }
             }
         }

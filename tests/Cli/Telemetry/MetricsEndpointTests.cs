@@ -11,9 +11,10 @@ public sealed class MetricsEndpointTests(ScrapedFleet fleet)
     private static readonly string[] LayerLabels = ["cluster", "layer", "policy"];
     private static readonly string[] PairLabels = ["cluster", "policy"];
 
+    /// <summary>The sample of <paramref name="name"/> for prod or dr under hourly: the pair's (no layer label) when <paramref name="layer"/> is null.</summary>
     private PrometheusSample One(string name, string cluster, string? layer = null) =>
         Assert.Single(fleet.Samples, s => s.Name == name && s.Labels["cluster"] == cluster && s.Labels["policy"] == "hourly"
-            && (layer is null || s.Labels.GetValueOrDefault("layer") == layer));
+            && s.Labels.GetValueOrDefault("layer") == layer);
 
     [Fact]
     public void MapMetrics_AfterABackup_ExposesExactlyStratasNames_WithNoSuffixAdded()
@@ -25,8 +26,9 @@ public sealed class MetricsEndpointTests(ScrapedFleet fleet)
         Assert.DoesNotContain("_ratio", fleet.Text, StringComparison.Ordinal);
         Assert.DoesNotContain("strata_backup_bytes_bytes", fleet.Text, StringComparison.Ordinal);
         Assert.All(fleet.Samples.Where(s => s.Name.StartsWith("strata_", StringComparison.Ordinal)), s => Assert.Equal(
-            s.Name is StrataMetrics.LastSuccessTimestamp or StrataMetrics.LastVerifiedTimestamp or StrataMetrics.BackupBytes ? LayerLabels
+            s.Name is StrataMetrics.LastSuccessTimestamp or StrataMetrics.LastVerifiedTimestamp or StrataMetrics.BackupBytes or StrataMetrics.BackupObjects ? LayerLabels
             : s.Name is StrataMetrics.HistoryReadTimestamp ? []
+            : s.Name is StrataMetrics.RpoBreached or StrataMetrics.DrillRto && s.Labels.ContainsKey("layer") ? LayerLabels
             : PairLabels,
             s.Labels.Keys.Order()));
     }
@@ -59,7 +61,7 @@ public sealed class MetricsEndpointTests(ScrapedFleet fleet)
         }
 
         Assert.True(fleet.Prod.ObjectCount > 0);
-        Assert.Equal(fleet.Prod.ObjectCount, One(StrataMetrics.BackupObjects, "prod").Value);
+        Assert.Equal(fleet.Prod.ObjectCount, One(StrataMetrics.BackupObjects, "prod", BackupLayers.Objects).Value);
         Assert.Equal((fleet.Prod.CompletedAt!.Value - fleet.Prod.StartedAt).TotalSeconds, One(StrataMetrics.BackupDuration, "prod").Value, 3);
     }
 
@@ -72,11 +74,26 @@ public sealed class MetricsEndpointTests(ScrapedFleet fleet)
     }
 
     [Fact]
+    public void MapMetrics_RpoBreached_PerLayer_EachLayerJudgedOnItsOwnLastVerifiedBackup()
+    {
+        // dr's only backup is 3 h old against a 2 h RPO: every layer it holds is breached; prod's second one is fresh.
+        Assert.NotEmpty(BackupLayers.Held(fleet.Dr));
+        Assert.All(BackupLayers.Held(fleet.Dr), layer => Assert.Equal(1, One(StrataMetrics.RpoBreached, "dr", layer).Value));
+        Assert.All(BackupLayers.Held(fleet.Prod), layer => Assert.Equal(0, One(StrataMetrics.RpoBreached, "prod", layer).Value));
+        Assert.Equal(BackupLayers.Held(fleet.Prod), fleet.Samples.Where(s => s.Name == StrataMetrics.RpoBreached && s.Labels["cluster"] == "prod" && s.Labels.ContainsKey("layer"))
+            .Select(s => s.Labels["layer"]));
+    }
+
+    [Fact]
     public void MapMetrics_DrillRto_IsTheDrillsMeasuredRto_AgainstItsObjective()
     {
         Assert.Equal(Core.Runs.DrillStatus.Passed, fleet.Drill.Status);
         Assert.Equal(fleet.Drill.RtoSeconds!.Value, One(StrataMetrics.DrillRto, "prod").Value, 6);
         Assert.Equal(600, One(StrataMetrics.DrillRtoObjective, "prod").Value);
+        // Per layer: the scratch restore's own RTO (to its last assertion) for the objects it restored.
+        var objects = FleetReadings.DrillRtoByLayer(fleet.Drill)[BackupLayers.Objects];
+        Assert.Equal(fleet.Drill.Assertions.Max(a => a.Seconds) ?? fleet.Drill.RestoreSeconds, objects);
+        Assert.Equal(objects, One(StrataMetrics.DrillRto, "prod", BackupLayers.Objects).Value, 6);
         Assert.DoesNotContain(fleet.Samples, s => s.Name == StrataMetrics.DrillRto && s.Labels["cluster"] == "dr"); // never drilled
     }
 }

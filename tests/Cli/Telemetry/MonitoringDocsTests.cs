@@ -8,7 +8,8 @@ namespace Strata.Cli.Tests.Telemetry;
 
 /// <summary>
 /// docs/monitoring's sample alert rules and Grafana dashboard use only metrics Strata exports: names the code defines
-/// (<see cref="StrataMetrics.Names"/>) and a real scrape shows, so a renamed instrument fails here, not in someone's on-call.
+/// (<see cref="StrataMetrics.Names"/>) and a real scrape shows, so a renamed instrument fails here, not in someone's on-call;
+/// and the rules' unit tests pass under promtool.
 /// </summary>
 [Collection(TelemetryCollection.Name)]
 public sealed partial class MonitoringDocsTests(ScrapedFleet fleet)
@@ -65,6 +66,31 @@ public sealed partial class MonitoringDocsTests(ScrapedFleet fleet)
         var used = MetricsIn([.. Rules(), .. DashboardQueries()]).ToHashSet();
 
         Assert.Equal(StrataMetrics.Names.Order(), used.Order());
+    }
+
+    /// <summary>
+    /// The rules' own unit tests (prometheus-rules.test.yaml: which alert fires for which series) pass under promtool, the
+    /// Prometheus tool that evaluates them as Prometheus would. .ci/run installs it (Debian's prometheus); without it this fails.
+    /// </summary>
+    [Fact]
+    public async Task PrometheusRules_PromtoolUnitTests_Pass()
+    {
+        var promtool = new[] { "/usr/bin/promtool", "/usr/local/bin/promtool" }.FirstOrDefault(File.Exists);
+        Assert.True(promtool is not null, "promtool is not installed (Debian package prometheus; .ci/run installs it)");
+        var start = new System.Diagnostics.ProcessStartInfo(promtool!, ["test", "rules", "prometheus-rules.test.yaml"])
+        {
+            WorkingDirectory = Folder,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+
+        using var process = System.Diagnostics.Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(1));
+
+        Assert.True(process.ExitCode == 0, await output + await error);
+        Assert.Contains("SUCCESS", await output + await error, StringComparison.Ordinal);
     }
 
     [GeneratedRegex(@"\bstrata_[a-z_]+\b")]

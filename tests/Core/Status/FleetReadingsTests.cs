@@ -78,6 +78,66 @@ public sealed class FleetReadingsTests
     }
 
     [Fact]
+    public void Of_LayerFailingWhileTheOthersVerify_BreachesItsOwnRpo_ThePairStaysFresh()
+    {
+        // Volumes verified 3 h ago (RPO 2 h); every backup since failed its snapshot but was verified for the rest.
+        var old = Record("b1", "prod", BackupStatus.Verified, T0.AddHours(-3));
+        var newer = Record("b2", "prod", BackupStatus.Verified, T0.AddMinutes(-30)) with
+        {
+            Artifacts = [new(ArtifactLayout.ResourcesArchive, 1000, "a"), new("databases/shop-db.dump", 3000, "c")],
+            Problems = [new Problem(ProblemSeverity.Error, "snapshot timed out", Core.Volumes.VolumeLayer.Resource, "shop", "data")],
+        };
+
+        var readings = FleetReadings.Of(_plane.Context.Configuration, [old, newer], [], T0);
+
+        var prod = readings.Layers.Where(l => l.Cluster == "prod").ToDictionary(l => l.Layer);
+        Assert.False(readings.Pairs.Single(p => p.Cluster == "prod").Breached);
+        Assert.Equal((false, true, false), (prod[BackupLayers.Objects].Breached, prod[BackupLayers.Volumes].Breached, prod[BackupLayers.Databases].Breached));
+    }
+
+    [Fact]
+    public void Of_LayerNeverSucceeded_HasOnlyItsJudgement_PendingWithinTheRpo_BreachedAfter()
+    {
+        var failing = new Problem(ProblemSeverity.Error, "dump failed", Core.Databases.DatabaseLayer.Resource, "shop", "db");
+        BackupRecord Partial(string id, DateTimeOffset end) => Record(id, "prod", BackupStatus.Verified, end) with
+        {
+            Artifacts = [new(ArtifactLayout.ResourcesArchive, 1000, "a")],
+            Problems = [failing],
+        };
+
+        var early = FleetReadings.Of(_plane.Context.Configuration, [Partial("b1", T0.AddHours(-1))], [], T0);
+        var late = FleetReadings.Of(_plane.Context.Configuration, [Partial("b0", T0.AddHours(-3)), Partial("b1", T0.AddMinutes(-10))], [], T0);
+
+        var pending = Assert.Single(early.Layers, l => l is { Cluster: "prod", Layer: BackupLayers.Databases });
+        Assert.Equal(((DateTimeOffset?)null, (DateTimeOffset?)null, (long?)null, false), (pending.LastSuccess, pending.LastVerified, pending.Bytes, pending.Breached));
+        Assert.True(Assert.Single(late.Layers, l => l is { Cluster: "prod", Layer: BackupLayers.Databases }).Breached);
+        Assert.False(late.Pairs.Single(p => p.Cluster == "prod").Breached);
+    }
+
+    [Fact]
+    public void DrillRtoByLayer_ScratchDatabasesEtcd_EachItsOwnMeasurement_DryRunAndFailedNone()
+    {
+        var drill = new DrillRecord
+        {
+            Id = "d1", BackupId = "b1", Policy = "hourly", Cluster = "prod", Target = "prod", Mode = Core.Configuration.DrillMode.Scratch,
+            Status = DrillStatus.Passed, StartedAt = T0, RtoSeconds = 120, RestoreSeconds = 20,
+            Assertions = [new DrillAssertionResult("deployments shop/web rolled out", true, 45, null)],
+            Databases =
+            [
+                new Core.Databases.DatabaseDrillResult { Target = "main", Database = "a", Scratch = "s1", Passed = true, RtoSeconds = 80 },
+                new Core.Databases.DatabaseDrillResult { Target = "main", Database = "b", Scratch = "s2", Passed = true, RtoSeconds = 120 },
+            ],
+        };
+
+        var rto = FleetReadings.DrillRtoByLayer(drill);
+
+        Assert.Equal([(BackupLayers.Databases, 120d), (BackupLayers.Objects, 45d), (BackupLayers.Volumes, 45d)],
+            rto.Select(r => (r.Key, r.Value)).Order());
+        Assert.Empty(FleetReadings.DrillRtoByLayer(drill with { Status = DrillStatus.Failed, RtoSeconds = null }));
+        Assert.Equal(20d, FleetReadings.DrillRtoByLayer(drill with { Assertions = [] })[BackupLayers.Objects]);
+    }
+
+    [Fact]
     public void Of_LayerDroppedFromThePolicy_HasNoSeries_EvenWhileOlderBackupsHoldIt()
     {
         var withDumps = Record("b1", "prod", BackupStatus.Verified, T0);
