@@ -189,7 +189,7 @@ public static class ConfigurationLoader
             Retention = ReadRetention(reader, map, path),
             WriteOnceDays = writeOnceDays,
             Verification = verification,
-            Databases = DatabaseTargetReader.ReadAll(reader, map, path),
+            Databases = DatabaseTargetReader.ReadAll(reader, map, path, clusters),
             Applications = ApplicationDumpReader.ReadAll(reader, map, path),
             CloudNativePG = CloudNativePgTargetReader.ReadAll(reader, map, path),
             Volumes = VolumeSettingsReader.Read(reader, map, path),

@@ -325,7 +325,8 @@ public static class DrillWorker
 
     /// <summary>
     /// The database part of a drill, for a policy that dumps databases: each dump restored into a scratch database on its
-    /// own server (reached through the backup's cluster), the queries run, the RTO measured. A failed database drill fails
+    /// own server (reached through the backup's cluster) or on the drill server its target names (through that server's
+    /// cluster, else the drill's target cluster), the queries run, the RTO measured. A failed database drill fails
     /// the drill; the drill's RTO is the slowest of its parts (they would run side by side in a recovery).
     /// </summary>
     private static async Task<DrillRecord> DrillDatabasesAsync(
@@ -350,9 +351,22 @@ public static class DrillWorker
             // Opened (its signature checked, its dumps decrypted as they are read) like the objects the drill restored.
             using var opened = await Artifacts.BackupOpening.OpenAsync(context.Stores.Default, backup.Location, context.Keyring, context.RestoreOptions.SignatureRequiredFor(backup), deadline.Token)
                 ?? throw new InvalidDataException($"backup {backup.Id} has no manifest at {backup.Location}");
-            var client = await context.Clusters.ConnectAsync(context.Configuration.FindCluster(backup.Cluster)!, deadline.Token);
-            var connector = new Databases.DatabaseConnector(client, client, context.HostCommands, context.Secrets);
-            results = await new Databases.DatabaseDrill(connector, opened.Artifacts, context.Time)
+            async Task<Databases.DatabaseConnector> ConnectorFor(Databases.DatabaseDrillServer? server, CancellationToken ct)
+            {
+                // A target's own server is on the backup's cluster; a drill server on the cluster it names, else the drill's target.
+                var name = server?.ClusterFor(backup.Cluster, settings.Target) ?? backup.Cluster;
+                try
+                {
+                    var client = await context.Clusters.ConnectAsync(context.Configuration.FindCluster(name)!, ct);
+                    return new Databases.DatabaseConnector(client, client, context.HostCommands, context.Secrets);
+                }
+                catch (Exception e) when (server is not null && e is not OperationCanceledException)
+                {
+                    throw new Databases.DatabaseTargetException($"the drill server's cluster {name} cannot be reached: {e.Message}", e);
+                }
+            }
+
+            results = await new Databases.DatabaseDrill(ConnectorFor, opened.Artifacts, context.Time)
                 .RunAsync(opened.Manifest, backup.Location, targets, drill.Id, shortId, settings.KeepOnFailure, deadline.Token);
         }
         catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)

@@ -4,13 +4,26 @@ using Strata.Core.Ports;
 namespace Strata.Core.Databases;
 
 /// <summary>
-/// A database drill: each dump of a verified backup restored into a scratch database on its own server
-/// (<c>strata_drill_{short id}</c>, marked as Strata's), the target's drill queries run there, the recovery time measured
-/// from the restore's start to the last query passing, and the scratch database dropped (kept on failure when asked).
-/// A database of that name that Strata did not mark is never touched: the drill fails instead.
+/// A database drill: each dump of a verified backup restored into a scratch database on its drill server — the target's
+/// own server, or the one its <c>drill.server</c> names — as <c>strata_drill_{short id}</c> (marked as Strata's), the
+/// target's drill queries run there, the recovery time measured from the restore's start to the last query passing,
+/// and the scratch database dropped (kept on failure when asked). A database of that name that Strata did not mark is
+/// never touched: the drill fails instead.
 /// </summary>
-public sealed class DatabaseDrill(DatabaseConnector connector, IArtifactStore store, TimeProvider time)
+/// <param name="connectors">
+/// Readies servers on the cluster a server is reached through: given null, the target's own server (the backup's
+/// cluster); given a <see cref="DatabaseDrillServer"/>, the cluster it is on (<see cref="DatabaseDrillServer.ClusterFor"/>).
+/// </param>
+/// <param name="store">The backup's artifacts.</param>
+/// <param name="time">Measures the restore and the RTO.</param>
+public sealed class DatabaseDrill(Func<DatabaseDrillServer?, CancellationToken, Task<DatabaseConnector>> connectors, IArtifactStore store, TimeProvider time)
 {
+    /// <summary>A drill whose servers are all reached through <paramref name="connector"/> (one cluster).</summary>
+    public DatabaseDrill(DatabaseConnector connector, IArtifactStore store, TimeProvider time)
+        : this((_, _) => Task.FromResult(connector), store, time)
+    {
+    }
+
     /// <summary>The prefix of scratch database names.</summary>
     public const string ScratchPrefix = "strata_drill_";
 
@@ -37,7 +50,9 @@ public sealed class DatabaseDrill(DatabaseConnector connector, IArtifactStore st
             DatabaseSession session;
             try
             {
-                session = DatabaseSession.For(await connector.ConnectAsync(target, cancellationToken));
+                var server = target.DrillServer is { } drillServer ? drillServer.Serving(target) : target;
+                var connector = await connectors(target.DrillServer, cancellationToken);
+                session = DatabaseSession.For(await connector.ConnectAsync(server, cancellationToken));
             }
             catch (DatabaseTargetException e)
             {
@@ -116,6 +131,7 @@ public sealed class DatabaseDrill(DatabaseConnector connector, IArtifactStore st
             Target = target.Name,
             Database = database,
             Scratch = scratch,
+            RanIn = session.Database.ToString(),
             Passed = passed,
             RestoreSeconds = restoreSeconds,
             RtoSeconds = passed ? rto : null,

@@ -12,6 +12,12 @@ public sealed record DatabaseDrillResult
     /// <summary>The scratch database restored into.</summary>
     public required string Scratch { get; init; }
 
+    /// <summary>
+    /// The server it was restored on and where the tools ran: <c>db/main (pod db/postgres-0 (container postgres))</c>, or
+    /// <c>db/main's drill server (…)</c> for a <c>drill.server</c>; null when no server was reached.
+    /// </summary>
+    public string? RanIn { get; init; }
+
     /// <summary>Whether the restore and every query passed.</summary>
     public required bool Passed { get; init; }
 

@@ -79,12 +79,21 @@ public sealed record DatabaseTarget
     /// <summary>What a database drill checks in each restored scratch database (<c>drill.queries</c>).</summary>
     public IReadOnlyList<DrillQuery> DrillQueries { get; init; } = [];
 
+    /// <summary>The server a database drill restores into (<c>drill.server</c>); null for the target's own server.</summary>
+    public DatabaseDrillServer? DrillServer { get; init; }
+
+    /// <summary>
+    /// For messages, when this describes another server than the target's own (its drill server):
+    /// <c>shop/shop-db's drill server</c>; null for the target itself.
+    /// </summary>
+    public string? ServerLabel { get; init; }
+
     /// <summary>The line in strata.yaml where the target is defined.</summary>
     public int Line { get; init; }
 
     /// <summary>The user the tools sign in as.</summary>
     public string EffectiveUser => User ?? (Engine == DatabaseEngine.PostgreSql ? "postgres" : "root");
 
-    /// <summary>For messages: <c>shop/shop-db</c>.</summary>
-    public string Qualified => $"{Namespace}/{Name}";
+    /// <summary>For messages: <c>shop/shop-db</c> (or <see cref="ServerLabel"/>).</summary>
+    public string Qualified => ServerLabel ?? $"{Namespace}/{Name}";
 }

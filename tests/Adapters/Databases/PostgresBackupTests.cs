@@ -85,6 +85,42 @@ public sealed class PostgresBackupTests(PostgresServer server) : IClassFixture<P
     }
 
     [Fact]
+    public async Task Backup_ExecTargetWithoutPassword_SignsInWithThePodsOwnLocalAuth()
+    {
+        // A role with no password at all, trusted over the server's Unix socket only (TCP stays scram): as a database
+        // image trusts its own socket. The target names no passwordSecret and no password.
+        const string user = "strata_local";
+        await server.TrustLocalAsync(user);
+        var source = await CreateAsync("local_auth");
+        await server.SeedAsync(source, rows: 700);
+        await using var world = await PostgresWorld.StartAsync(server, Policy(source, auth: $"user: {user}"), PostgresPod.BindLocal(server, user));
+
+        var record = await PostgresWorld.BackupAsync(world, "pg");
+
+        Assert.True(record.Status == BackupStatus.Verified, string.Join("\n", record.Problems.Select(p => p.Message)) + record.Error);
+        var dump = Assert.Single((await ManifestFile.ReadAsync(world.Location.Artifacts, record.Location))!.Databases!);
+        Assert.Equal("pod db/postgres-0 (container postgres)", dump.RanIn);
+        Assert.Equal((await server.RowCountsAsync(source)).Values.Sum(), dump.Contents!.TotalRows);
+        var copy = await CreateAsync("local_auth_copy");
+        await server.RestoreAsync(copy, await File.ReadAllBytesAsync(Path.Combine(world.Store, record.Location, dump.Path)));
+        Assert.Equal(await server.ChecksumsAsync(source), await server.ChecksumsAsync(copy));
+    }
+
+    [Fact]
+    public async Task Backup_ExecTargetWithoutPassword_SocketNotTrusted_FailsWithTheServersWords()
+    {
+        // The same target on a socket that asks for a password: the dump fails, and says why, rather than hanging on a prompt.
+        var source = await CreateAsync("local_auth_refused");
+        await using var world = await PostgresWorld.StartAsync(server, Policy(source, auth: $"user: {server.User}"), PostgresPod.BindLocal(server, server.User));
+
+        var record = await PostgresWorld.BackupAsync(world, "pg");
+
+        Assert.Equal(BackupStatus.PartiallyFailed, record.Status);
+        var problem = Assert.Single(record.Problems, p => p.Severity == ProblemSeverity.Error);
+        Assert.Contains("no password supplied", problem.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Backup_WrongPassword_PartiallyFailedWithTheServersWords_AndNoDumpCommitted()
     {
         var source = await CreateAsync("wrong_password");

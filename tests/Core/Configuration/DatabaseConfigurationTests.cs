@@ -121,4 +121,84 @@ public sealed class DatabaseConfigurationTests
         Assert.Contains(expected, error.Message, StringComparison.Ordinal);
         Assert.DoesNotContain("hunter2", error.Message, StringComparison.Ordinal);
     }
+
+    private const string WithDrillServer = """
+        clusters:
+          - name: prod
+            context: prod-admin
+          - name: dr
+            context: dr-admin
+        policies:
+          - name: nightly
+            clusters: [prod]
+            schedule: "30 2 * * *"
+            databases:
+              - name: shop-db
+                namespace: shop
+                pod: postgres-0
+                databases: [shop]
+                drill:
+                  server:
+                    cluster: dr
+                    namespace: drills
+                    selector: app=postgres-drill
+                    container: postgres
+                    user: drill
+                    passwordSecret: { name: drill-auth, key: password }
+                  queries:
+                    - { equalsBackup: true }
+              - name: managed
+                executor: direct
+                host: pg.example.com
+                password: { env: MANAGED_PG_PASSWORD }
+                databases: [shop]
+                drill:
+                  server: { executor: direct, host: drill.example.com, port: 6432, password: { env: DRILL_PG_PASSWORD } }
+        """;
+
+    [Fact]
+    public void Parse_DrillServer_ReadsIt_AndTheTargetKeepsItsOwnServer()
+    {
+        var targets = Parse(WithDrillServer).FindPolicy("nightly")!.Databases;
+
+        var shop = targets[0];
+        var server = shop.DrillServer!;
+        Assert.Equal(("dr", DatabaseExecutor.Exec, "drills", "app=postgres-drill", "postgres", "drill"),
+            (server.Cluster, server.Executor, server.Namespace, server.PodSelector!.ToString(), server.Container, server.User));
+        Assert.Equal(new SecretKeyReference("drill-auth", "password"), server.PasswordSecret);
+        Assert.Equal(("shop", "postgres-0", null), (shop.Namespace, shop.Pod, shop.PasswordSecret));
+        Assert.Single(shop.DrillQueries);
+
+        var serving = server.Serving(shop);
+        Assert.Equal(("shop-db", "drills", "drill", "shop/shop-db's drill server"), (serving.Name, serving.Namespace, serving.EffectiveUser, serving.Qualified));
+        Assert.Null(serving.DrillServer);
+
+        var managed = targets[1].DrillServer!;
+        Assert.Equal((null, DatabaseExecutor.Direct, "drill.example.com", 6432, "env:DRILL_PG_PASSWORD"),
+            (managed.Cluster, managed.Executor, managed.Host, managed.Port, managed.Password!.ToString()));
+        Assert.Equal(("prod", "dr"), (managed.ClusterFor("prod", null), managed.ClusterFor("prod", "dr")));
+        Assert.Equal("dr", server.ClusterFor("prod", "elsewhere"));
+        Assert.Null(targets[0].DrillServer!.Host);
+    }
+
+    [Theory]
+    [InlineData("cluster: dr", "cluster: staging", "strata.yaml:17:22: policies[0].databases[0].drill.server.cluster: 'staging' is not a cluster in strata.yaml (clusters: prod, dr)")]
+    [InlineData("namespace: drills", "namespce: drills", "strata.yaml:18:13: policies[0].databases[0].drill.server.namespce: unknown field 'namespce'")]
+    [InlineData("            namespace: drills\n", "", "strata.yaml:17:13: policies[0].databases[0].drill.server: 'namespace' is required: the namespace of the drill server's pod")]
+    [InlineData("selector: app=postgres-drill", "host: pg-drill", "policies[0].databases[0].drill.server: give one of 'pod' (a pod's name) or 'selector' (labels of the drill server's pods)")]
+    [InlineData("key: password }\n          queries", "key: password }\n            password: { env: X }\n          queries", "policies[0].databases[0].drill.server: give one of 'passwordSecret' (a Kubernetes Secret) or 'password'")]
+    [InlineData("{ executor: direct, host: drill.example.com,", "{ executor: direct,", "strata.yaml:31:19: policies[0].databases[1].drill.server: 'host' is required for executor 'direct'")]
+    [InlineData("{ executor: direct, host: drill.example.com,", "{ executor: direct, cluster: dr, host: drill.example.com,", "policies[0].databases[1].drill.server.cluster: a direct drill server reads nothing from a cluster")]
+    [InlineData("password: { env: DRILL_PG_PASSWORD }", "password: hunter2", "policies[0].databases[1].drill.server.password:")]
+    [InlineData("drill:\n          server:", "drill:\n          servers:", "policies[0].databases[0].drill.servers: unknown field 'servers' (expected one of: server, queries)")]
+    public void Parse_InvalidDrillServer_NamesTheFieldAndWhy(string find, string replace, string expected)
+    {
+        var yaml = WithDrillServer.Replace(find, replace, StringComparison.Ordinal);
+        Assert.NotEqual(WithDrillServer, yaml);
+
+        var error = Assert.Throws<ConfigurationException>(() => Parse(yaml));
+
+        Assert.Contains(expected, error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("hunter2", error.Message, StringComparison.Ordinal);
+    }
 }

@@ -71,4 +71,33 @@ public sealed class PostgresServerTests(PostgresServer server) : IClassFixture<P
         await server.DropDatabaseAsync(source);
         await server.DropDatabaseAsync(copy);
     }
+
+    [Fact]
+    public async Task ChecksumsAsync_LargeObjectsMissingOrChanged_Differ()
+    {
+        var (source, copy, without) = (PostgresServer.UniqueDatabaseName("src"), PostgresServer.UniqueDatabaseName("copy"), PostgresServer.UniqueDatabaseName("noblobs"));
+        await server.CreateDatabaseAsync(source);
+        await server.SeedAsync(source, 20);
+        await server.CreateDatabaseAsync(copy);
+        await server.CreateDatabaseAsync(without);
+        await server.RestoreAsync(copy, await server.PgDumpAsync(source, "-Fc"));
+        await server.RestoreAsync(without, await server.PgDumpAsync(source, "-Fc", "--no-blobs"));
+
+        var expected = await server.ChecksumsAsync(source);
+        Assert.StartsWith($"{PostgresDataset.LargeObjects} large objects, md5 ", expected[PostgresServer.LargeObjectsKey], StringComparison.Ordinal);
+        Assert.Equal(expected, await server.ChecksumsAsync(copy));
+        var noBlobs = await server.ChecksumsAsync(without);
+        Assert.Equal(expected.Where(p => p.Key != PostgresServer.LargeObjectsKey), noBlobs.Where(p => p.Key != PostgresServer.LargeObjectsKey));
+        Assert.StartsWith("0 large objects", noBlobs[PostgresServer.LargeObjectsKey], StringComparison.Ordinal);
+
+        // One byte of one large object changed: the tables are the same, the large objects are not.
+        await server.ExecuteAsync(copy, "SELECT lo_put((SELECT min(oid) FROM pg_largeobject_metadata), 0, 'X'::bytea)");
+        var changed = await server.ChecksumsAsync(copy);
+        Assert.NotEqual(expected[PostgresServer.LargeObjectsKey], changed[PostgresServer.LargeObjectsKey]);
+        Assert.Equal(expected["public.documents"], changed["public.documents"]);
+        foreach (var database in new[] { source, copy, without })
+        {
+            await server.DropDatabaseAsync(database);
+        }
+    }
 }

@@ -22,6 +22,22 @@ public static class PostgresPod
         SampleApplication.DatabasePod(cluster, ns, pod, "postgres", Secret, password ?? server.Password, handler ?? Bind(server));
     }
 
+    /// <summary>
+    /// Another pod in a namespace <see cref="Create"/> made (it shares that namespace's Secret): Running, container
+    /// <c>postgres</c>, its exec bound to <paramref name="handler"/> — a replica, or a pod a restore is moved to.
+    /// </summary>
+    public static void AddPod(SandboxApiServer cluster, string ns, string pod, PodExecHandler handler)
+    {
+        cluster.Create(SampleApplication.Pod(ns, pod, null, "Running", "postgres"));
+        cluster.BindExec(ns, pod, handler);
+    }
+
+    /// <summary>
+    /// The exec of the server's own pod signing in as <paramref name="user"/> over its Unix socket, as a client inside a
+    /// database's container does — with <see cref="PostgresServer.TrustLocalAsync"/>, with no password at all.
+    /// </summary>
+    public static PodExecHandler BindLocal(PostgresServer server, string user) => new HostProcessExec { Environment = server.LocalEnvironment(user) }.RunAsync;
+
     /// <summary>The pod's exec, as processes on this host against <paramref name="server"/> (PGHOST/PGPORT, never the password).</summary>
     public static PodExecHandler Bind(PostgresServer server) => new HostProcessExec { Environment = server.Environment() }.RunAsync;
 }

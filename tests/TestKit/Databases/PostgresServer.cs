@@ -129,13 +129,17 @@ public sealed class PostgresServer : IAsyncLifetime
         return counts;
     }
 
+    /// <summary>The key of <see cref="ChecksumsAsync"/> under which the database's large objects are summed up.</summary>
+    public const string LargeObjectsKey = "(large objects)";
+
     /// <summary>
-    /// Per table (<c>schema.table</c>), the MD5 of its rows as text in byte order — equal for two databases
-    /// exactly when every table holds the same rows. Streamed, so a large table costs no memory.
+    /// Per table (<c>schema.table</c>), the MD5 of its rows as text in byte order, and under <see cref="LargeObjectsKey"/>
+    /// the large objects (<see cref="LargeObjectsAsync"/>) — equal for two databases exactly when every table holds the
+    /// same rows and every large object the same bytes under the same OID. Streamed, so a large table costs no memory.
     /// </summary>
     public async Task<IReadOnlyDictionary<string, string>> ChecksumsAsync(string database, CancellationToken cancellationToken = default)
     {
-        var sums = new SortedDictionary<string, string>(StringComparer.Ordinal);
+        var sums = new SortedDictionary<string, string>(StringComparer.Ordinal) { [LargeObjectsKey] = await LargeObjectsAsync(database, cancellationToken) };
         await using var connection = await OpenAsync(database, cancellationToken);
         foreach (var (schema, table) in await TablesAsync(database, cancellationToken))
         {
@@ -170,6 +174,57 @@ public sealed class PostgresServer : IAsyncLifetime
     /// <summary>Large objects in <paramref name="database"/>.</summary>
     public async Task<long> LargeObjectCountAsync(string database, CancellationToken cancellationToken = default) =>
         await QueryScalarAsync<long>(database, "SELECT count(*) FROM pg_largeobject_metadata", cancellationToken);
+
+    /// <summary>
+    /// The large objects of <paramref name="database"/> summed up: <c>3 large objects, md5 …</c>, the MD5 over each one's OID
+    /// and the MD5 of its bytes, by OID (a table refers to a large object by its OID, which pg_restore keeps).
+    /// </summary>
+    public async Task<string> LargeObjectsAsync(string database, CancellationToken cancellationToken = default)
+    {
+        using var md5 = IncrementalHash.CreateHash(HashAlgorithmName.MD5);
+        var count = 0;
+        await using var connection = await OpenAsync(database, cancellationToken);
+        await using var command = new NpgsqlCommand("SELECT oid::text, md5(lo_get(oid)) FROM pg_largeobject_metadata ORDER BY oid", connection) { CommandTimeout = 600 };
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            md5.AppendData(Encoding.UTF8.GetBytes($"{reader.GetString(0)} {reader.GetString(1)}\n"));
+            count++;
+        }
+
+        return $"{count} large objects, md5 {Convert.ToHexStringLower(md5.GetHashAndReset())}";
+    }
+
+    /// <summary>
+    /// Lets <paramref name="user"/> (a superuser without a password, created when missing) sign in over the server's Unix
+    /// socket with no password at all (<c>local all USER trust</c>, as a database image trusts its own socket): what
+    /// "the pod's own local auth" is. TCP stays scram-only.
+    /// </summary>
+    public async Task TrustLocalAsync(string user, CancellationToken cancellationToken = default)
+    {
+        await ExecuteAsync("postgres", $"DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = {QuoteLiteral(user)}) THEN CREATE ROLE {QuoteIdentifier(user)} LOGIN SUPERUSER; END IF; END $$", cancellationToken);
+        var hba = Path.Combine(SocketDirectory, "data", "pg_hba.conf");
+        var line = $"local all {user} trust";
+        var rules = await File.ReadAllTextAsync(hba, cancellationToken);
+        if (!rules.Split('\n').Contains(line, StringComparer.Ordinal))
+        {
+            // The first matching line decides: the trust line goes first. Written in place, so the file keeps its owner.
+            await File.WriteAllTextAsync(hba, line + "\n" + rules, cancellationToken);
+        }
+
+        await QueryScalarAsync<bool>("postgres", "SELECT pg_reload_conf()", cancellationToken);
+    }
+
+    /// <summary>The libpq environment of a client in the server's own pod: the Unix socket (PGHOST is its folder), PGPORT and PGUSER <paramref name="user"/>.</summary>
+    public IReadOnlyDictionary<string, string> LocalEnvironment(string user) =>
+        new Dictionary<string, string>(Environment()) { ["PGHOST"] = SocketDirectory, ["PGUSER"] = user };
+
+    /// <summary>The server's log (with <c>log_statement</c> in <see cref="Settings"/>, the statements it ran).</summary>
+    public Task<string> LogAsync(CancellationToken cancellationToken = default) =>
+        File.ReadAllTextAsync(Path.Combine(SocketDirectory, "server.log"), cancellationToken);
+
+    /// <summary>A string literal in single quotes.</summary>
+    public static string QuoteLiteral(string value) => "'" + value.Replace("'", "''", StringComparison.Ordinal) + "'";
 
     /// <summary>An identifier in double quotes.</summary>
     public static string QuoteIdentifier(string name) => "\"" + name.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
