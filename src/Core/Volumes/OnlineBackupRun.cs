@@ -29,8 +29,6 @@ internal sealed class OnlineBackupRun(OnlineTarget online, LayerContext context,
     private DateTimeOffset? _startReturned;
     private OnlineBackupRecord? _stopped;
 
-    public OnlineTarget Online => online;
-
     /// <summary>Starts the backup in the target's session (when it opened); a refusal is kept (its snapshots are then crash-consistent).</summary>
     public async Task StartAsync(CancellationToken cancellationToken)
     {
