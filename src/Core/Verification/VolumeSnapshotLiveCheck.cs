@@ -9,16 +9,19 @@ namespace Strata.Core.Verification;
 /// Checks a backup's volume snapshots against the cluster that holds them. A snapshot is not in the store: however
 /// sound the artifacts, a backup whose VolumeSnapshot was deleted, is no longer <c>readyToUse</c>, or is no longer the
 /// snapshot recorded (deleted and created again under its name, bound to other content, another storage handle) has
-/// lost its volume data — unless its VolumeSnapshotContent was retained and still holds the recorded storage snapshot,
-/// ready: a restore makes a claim from that content alone (it pre-provisions one with the handle). Reads only, and
-/// connects only when the manifest has committed volume records.
+/// lost its volume data, or cannot be shown to have it: it fails verification. A VolumeSnapshot that is gone while its
+/// VolumeSnapshotContent was retained and still holds the recorded storage snapshot, ready, fails too — the data is not
+/// lost, but the backup is not counted good until a VolumeSnapshot is bound to that content again; the error names the
+/// content and its handle and says how (a pre-provisioned VolumeSnapshot of the recorded name with
+/// <c>spec.source.volumeSnapshotContentName</c>), and such a VolumeSnapshot, once bound and ready, passes. Reads only,
+/// and connects only when the manifest has committed volume records.
 /// </summary>
 public static class VolumeSnapshotLiveCheck
 {
     /// <summary>The check's name in findings.</summary>
     public const string Name = "snapshot";
 
-    /// <summary>The fact, on a record's artifact, of a snapshot that passed without its VolumeSnapshot (its content retained).</summary>
+    /// <summary>The fact, on a record's artifact, of a snapshot whose VolumeSnapshot is gone or was brought back (its content retained).</summary>
     public const string LiveFact = "live";
 
     /// <summary>
@@ -65,7 +68,10 @@ public static class VolumeSnapshotLiveCheck
             {
                 if (await cluster.GetAsync(VolumeSnapshotApi.VolumeSnapshots, record.Namespace, record.SnapshotName, cancellationToken) is { } live)
                 {
-                    await CompareAsync(cluster, record, live, findings, cancellationToken);
+                    if (await CompareAsync(cluster, record, live, findings, cancellationToken) is { } note)
+                    {
+                        notes[record.Path!] = note;
+                    }
                 }
                 else
                 {
@@ -99,9 +105,11 @@ public static class VolumeSnapshotLiveCheck
     }
 
     /// <summary>
-    /// A record whose VolumeSnapshot is gone: its VolumeSnapshotContent must be there, not being deleted, <c>Retain</c>
-    /// (with <c>Delete</c>, the snapshot controller deletes a content whose VolumeSnapshot is gone, and the storage
-    /// snapshot with it), <c>readyToUse</c>, and hold the recorded handle. Returns the note of one that is; an error otherwise.
+    /// A record whose VolumeSnapshot is gone: an error, always. Which one depends on its VolumeSnapshotContent: gone,
+    /// being deleted, not <c>Retain</c> (with <c>Delete</c>, the snapshot controller deletes a content whose
+    /// VolumeSnapshot is gone, and the storage snapshot with it), another handle, not <c>readyToUse</c> — the data is
+    /// gone or going; else the data is still there, and the error says how to bind a VolumeSnapshot to it again (the
+    /// record's artifact gets a note saying the content is retained).
     /// </summary>
     private static async Task<string?> RetainedAsync(IClusterWriter cluster, VolumeSnapshotRecord record, VerificationFindings findings, CancellationToken cancellationToken)
     {
@@ -140,28 +148,42 @@ public static class VolumeSnapshotLiveCheck
         }
         else
         {
+            findings.Error(Name, $"{its} is retained, ready, and still holds storage snapshot {handle}: the volume data is not lost, but this backup is not counted good "
+                + $"until a VolumeSnapshot is bound to that content again — create a pre-provisioned VolumeSnapshot {record.Namespace}/{record.SnapshotName} "
+                + $"with spec.source.volumeSnapshotContentName: {contentName} (first clear the content's spec.volumeSnapshotRef.uid, which names the deleted one, "
+                + "so that the snapshot controller binds them), then verify again", record.Path);
             return $"VolumeSnapshot gone, content {contentName} retained and ready";
         }
 
         return null;
     }
 
-    /// <summary>The live VolumeSnapshot of <paramref name="record"/> must be the one recorded, ready, and bound to the recorded content and handle.</summary>
-    private static async Task CompareAsync(IClusterWriter cluster, VolumeSnapshotRecord record, KubeObject live, VerificationFindings findings, CancellationToken cancellationToken)
+    /// <summary>
+    /// The live VolumeSnapshot of <paramref name="record"/> must be the one recorded — or one brought back, pre-provisioned
+    /// from the recorded content — ready, and bound to the recorded content and handle. Returns the note of one brought back.
+    /// </summary>
+    private static async Task<string?> CompareAsync(IClusterWriter cluster, VolumeSnapshotRecord record, KubeObject live, VerificationFindings findings, CancellationToken cancellationToken)
     {
         var what = $"VolumeSnapshot {record.Namespace}/{record.SnapshotName} of claim {record.Qualified}";
+        string? note = null;
         if (record.SnapshotUid is { } uid && live.Uid != uid)
         {
-            // Someone else's object under the recorded name: nothing else about it says anything about this backup.
-            findings.Error(Name, $"{what} is not the snapshot this backup took: it was deleted and created again", record.Path, "metadata.uid", uid, live.Uid ?? "none");
-            return;
+            if (record.ContentName is null || live.GetString("spec.source.volumeSnapshotContentName") != record.ContentName)
+            {
+                // Someone else's object under the recorded name: nothing else about it says anything about this backup.
+                findings.Error(Name, $"{what} is not the snapshot this backup took: it was deleted and created again", record.Path, "metadata.uid", uid, live.Uid ?? "none");
+                return null;
+            }
+
+            // Brought back after a deletion, bound to the retained content: the checks below prove it holds the recorded data.
+            note = $"VolumeSnapshot re-created from the retained content {record.ContentName}";
         }
 
         if (live.GetString("metadata.deletionTimestamp") is { } since)
         {
             // Its finalizers hold it until the controller has deleted the content (or released it): it is going.
             findings.Error(Name, $"{what} is being deleted (since {since}): the volume data of this backup is going", record.Path, "metadata.deletionTimestamp", "none", since);
-            return;
+            return null;
         }
 
         if (!SnapshotStatus.IsReady(live))
@@ -171,19 +193,19 @@ public static class VolumeSnapshotLiveCheck
 
         if (record.ContentName is not { } content)
         {
-            return;
+            return note;
         }
 
         if (SnapshotStatus.BoundContent(live) != content)
         {
             findings.Error(Name, $"{what} is bound to another VolumeSnapshotContent than the one recorded", record.Path,
                 "status.boundVolumeSnapshotContentName", content, SnapshotStatus.BoundContent(live) ?? "none");
-            return;
+            return null;
         }
 
         if (record.SnapshotHandle is not { } handle)
         {
-            return;
+            return note;
         }
 
         var bound = await cluster.GetAsync(VolumeSnapshotApi.VolumeSnapshotContents, null, content, cancellationToken);
@@ -196,6 +218,8 @@ public static class VolumeSnapshotLiveCheck
             findings.Error(Name, $"{what}: its VolumeSnapshotContent {content} holds another storage snapshot than the one recorded", record.Path,
                 "status.snapshotHandle", handle, found ?? "none");
         }
+
+        return note;
     }
 
     private static void Unchecked(BackupManifest manifest, int count, string reason, VerificationFindings findings) =>

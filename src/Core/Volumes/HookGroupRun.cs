@@ -4,17 +4,19 @@ using Strata.Core.Results;
 namespace Strata.Core.Volumes;
 
 /// <summary>
-/// Runs one hook group: every pre hook of every pod (in order) → the group's snapshots asked for → each cut (its
+/// Runs one hook group: every pre hook of every pod (in order) → <c>pg_backup_start</c> of each application-consistent
+/// target in the group (<see cref="OnlineBackupRun"/>) → the group's snapshots asked for → each cut (its
 /// <c>status.creationTime</c>, or ready; a <c>status.error</c> is not a cut, the controller retries — so the wait may
-/// last until the timeout) → the post hooks of every pod the pre phase reached, always (a snapshot that failed or timed
-/// out, a failed pre hook with Continue or Fail) → then the wait for readiness goes on outside the group's slot. A pre
-/// hook that fails with Fail stops the pre phase, and no snapshot of the group is taken; a post hook that fails with
-/// Fail marks the group's (kept) snapshots failed. The post phase runs in a <c>finally</c>, without the run's token and
-/// bounded by each hook's own timeout: when the run is cancelled between the pre and post hooks (the backup's objects
-/// failed, the host is stopping), the pods are still thawed. A failed hook's problem names the hook, its container and
-/// pod and how it ended (exit code, timeout); its stderr stays in the manifest (<see cref="HookRun.StderrTail"/>).
+/// last until the timeout) → <c>pg_backup_stop</c> in each target's session → the post hooks of every pod the pre phase
+/// reached, always (a snapshot that failed or timed out, a session that dropped, a failed pre hook with Continue or
+/// Fail) → then the wait for readiness goes on outside the group's slot. A pre hook that fails with Fail stops the pre
+/// phase: no online backup starts and no snapshot of the group is taken; a post hook that fails with Fail marks the
+/// group's (kept) snapshots failed. The post phase runs in a <c>finally</c>, without the run's token and bounded by each
+/// hook's own timeout: when the run is cancelled between the pre and post hooks (the backup's objects failed, the host
+/// is stopping), the pods are still thawed. A failed hook's problem names the hook, its container and pod and how it
+/// ended (exit code, timeout); its stderr stays in the manifest (<see cref="HookRun.StderrTail"/>).
 /// </summary>
-internal sealed class HookGroupRun(HookRunner hooks, SnapshotTaker taker, LayerContext context)
+internal sealed class HookGroupRun(HookRunner hooks, SnapshotTaker taker, LayerContext context, OnlineSessions sessions)
 {
     /// <summary>Runs the group inside a slot of <paramref name="slots"/>, and returns its snapshots once each is ready or out of time.</summary>
     public async Task<IReadOnlyList<ClaimSnapshot>> RunAsync(HookGroup group, SemaphoreSlim slots, CancellationToken cancellationToken)
@@ -91,6 +93,12 @@ internal sealed class HookGroupRun(HookRunner hooks, SnapshotTaker taker, LayerC
 
         if (stopped is { } failure)
         {
+            // No online backup starts: its sessions end now, before the post hooks.
+            foreach (var target in group.Online)
+            {
+                await sessions.EndAsync(target.Session);
+            }
+
             return [.. group.Claims.Select(claim =>
             {
                 var planned = taker.Plan(claim);
@@ -100,11 +108,39 @@ internal sealed class HookGroupRun(HookRunner hooks, SnapshotTaker taker, LayerC
             })];
         }
 
-        var taken = await Task.WhenAll(group.Claims.Select(c => taker.StartAsync(c, cancellationToken)));
-        if (group.Pods.Count > 0)
+        var online = group.Online.Select(o => new OnlineBackupRun(o, context, sessions)).ToList();
+        IReadOnlyList<ClaimSnapshot> taken;
+        try
         {
-            // The application stays frozen until every snapshot of the group is cut; not a moment longer.
-            await Task.WhenAll(taken.Select(t => taker.WaitUntilCutAsync(t, cancellationToken)));
+            foreach (var backup in online)
+            {
+                await backup.StartAsync(cancellationToken);
+            }
+
+            taken = await Task.WhenAll(group.Claims.Select(c => taker.StartAsync(c, cancellationToken)));
+            if (group.Pods.Count > 0 || online.Count > 0)
+            {
+                // The application stays frozen (and the online backups open) until every snapshot of the group is cut; not a moment longer.
+                await Task.WhenAll(taken.Select(t => taker.WaitUntilCutAsync(t, cancellationToken)));
+            }
+
+            foreach (var backup in online)
+            {
+                await backup.StopAsync(cancellationToken);
+            }
+        }
+        finally
+        {
+            // Each session ends with its backup, however the run ends (else with the layer).
+            foreach (var backup in online)
+            {
+                await backup.EndAsync();
+            }
+        }
+
+        foreach (var backup in online)
+        {
+            backup.Conclude(taken);
         }
 
         return taken;

@@ -7,10 +7,12 @@ using Strata.Core.Results;
 namespace Strata.Core.Volumes;
 
 /// <summary>
-/// Application-consistent snapshots of one database: <c>pg_backup_start(label, fast)</c> → the snapshots of its claims
-/// asked for → each cut → <c>pg_backup_stop()</c> in the same session, whose <c>backup_label</c> and
-/// <c>tablespace_map</c> go on each claim's record. A session that did not open or start, or that dropped before the
-/// stop: the snapshots are kept as crash-consistent, each record says why, and an error names the target.
+/// The online backup of one application-consistent database, in the steps its hook group runs them in (pre hooks →
+/// <see cref="StartAsync"/> → the group's snapshots, each cut → <see cref="StopAsync"/> → post hooks):
+/// <c>pg_backup_start(label, fast)</c>, then <c>pg_backup_stop()</c> in the same session, whose <c>backup_label</c> and
+/// <c>tablespace_map</c> go on each of the target's claims' records (<see cref="Conclude"/>). A session that did not
+/// open or start, or that dropped before the stop: the snapshots are kept as crash-consistent, each record says why,
+/// and an error names the target.
 /// <para>
 /// A replayed backup (same id) reuses the VolumeSnapshots its earlier attempt created. One cut before this attempt's
 /// <c>pg_backup_start</c> returned holds data from before this backup's redo point: recovering it with this attempt's
@@ -20,69 +22,76 @@ namespace Strata.Core.Volumes;
 /// snapshot at all — the record cannot be half-written.)
 /// </para>
 /// </summary>
-internal sealed class OnlineBackupRun(SnapshotTaker taker, LayerContext context, OnlineSessions sessions)
+internal sealed class OnlineBackupRun(OnlineTarget online, LayerContext context, OnlineSessions sessions)
 {
-    public async Task<IReadOnlyList<ClaimSnapshot>> RunAsync(OnlineTarget online, SemaphoreSlim slots, CancellationToken cancellationToken)
+    private string? _problem = online.Problem;
+    private bool _started;
+    private DateTimeOffset? _startReturned;
+    private OnlineBackupRecord? _stopped;
+
+    /// <summary>Starts the backup in the target's session (when it opened); a refusal is kept (its snapshots are then crash-consistent).</summary>
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        if (online.Session is not { } session)
+        {
+            return;
+        }
+
+        try
+        {
+            await session.StartAsync($"strata {context.BackupId}", cancellationToken);
+            _started = true;
+            _startReturned = context.Time.GetUtcNow();
+        }
+        catch (Exception e) when (e is DatabaseTargetException or ClusterRequestException)
+        {
+            _problem = $"pg_backup_start failed: {e.Message}";
+        }
+    }
+
+    /// <summary>Stops the backup in the same session, once the target's snapshots are cut; a session that dropped is kept as the problem.</summary>
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        if (!_started)
+        {
+            return;
+        }
+
+        try
+        {
+            _stopped = await online.Session!.StopAsync(cancellationToken);
+        }
+        catch (Exception e) when (e is DatabaseTargetException or ClusterRequestException)
+        {
+            _problem = $"the session ended before pg_backup_stop returned ({e.Message})";
+        }
+    }
+
+    /// <summary>Ends the session (once; else the layer does): a backup still in progress is then aborted by the server.</summary>
+    public Task EndAsync() => sessions.EndAsync(online.Session);
+
+    /// <summary>Marks the target's snapshots among <paramref name="taken"/> application- or crash-consistent, and reports those that are not application-consistent.</summary>
+    public void Conclude(IEnumerable<ClaimSnapshot> taken)
     {
         var target = online.Target;
         var label = $"strata {context.BackupId}";
-        var problem = online.Problem;
-        OnlineBackupRecord? stopped = null;
-        DateTimeOffset? startReturned = null;
-        IReadOnlyList<ClaimSnapshot> taken;
-        var slot = false;
-        try
-        {
-            await slots.WaitAsync(cancellationToken);
-            slot = true;
-            var started = false;
-            if (online.Session is { } session)
-            {
-                (started, problem) = await TryAsync(() => session.StartAsync(label, cancellationToken), "pg_backup_start failed");
-                startReturned = started ? context.Time.GetUtcNow() : null;
-            }
-
-            taken = await Task.WhenAll(online.Claims.Select(c => taker.StartAsync(c, cancellationToken)));
-            await Task.WhenAll(taken.Select(t => taker.WaitUntilCutAsync(t, cancellationToken)));
-            if (started)
-            {
-                try
-                {
-                    stopped = await online.Session!.StopAsync(cancellationToken);
-                }
-                catch (Exception e) when (e is DatabaseTargetException or ClusterRequestException)
-                {
-                    problem = $"the session ended before pg_backup_stop returned ({e.Message})";
-                }
-            }
-        }
-        finally
-        {
-            if (slot)
-            {
-                slots.Release();
-            }
-
-            // The session ends with the run, however the run ends (else with the layer).
-            await sessions.EndAsync(online.Session);
-        }
-
+        var mine = online.Claims.Select(c => c.Qualified).ToHashSet(StringComparer.Ordinal);
         var stale = new List<ClaimSnapshot>();
-        foreach (var snapshot in taken)
+        foreach (var snapshot in taken.Where(t => mine.Contains(t.Claim.Qualified)))
         {
-            if (stopped is not null && CutBefore(snapshot, startReturned!.Value) is { } earlier)
+            if (_stopped is not null && CutBefore(snapshot, _startReturned!.Value) is { } earlier)
             {
                 snapshot.ConsistencyProblem = earlier;
                 stale.Add(snapshot);
             }
-            else if (stopped is not null)
+            else if (_stopped is not null)
             {
                 snapshot.Consistency = VolumeConsistency.Application;
-                snapshot.OnlineBackup = stopped with { Target = target.Qualified, Label = stopped.Label.Length > 0 ? stopped.Label : label };
+                snapshot.OnlineBackup = _stopped with { Target = target.Qualified, Label = _stopped.Label.Length > 0 ? _stopped.Label : label };
             }
             else
             {
-                snapshot.ConsistencyProblem = problem;
+                snapshot.ConsistencyProblem = _problem;
             }
         }
 
@@ -92,15 +101,12 @@ internal sealed class OnlineBackupRun(SnapshotTaker taker, LayerContext context,
                 VolumeLayer.Resource, target.Namespace, target.Name, ProblemReasons.NotConsistent);
         }
 
-        if (stopped is null)
+        if (_stopped is null)
         {
             var claims = string.Join(", ", online.Claims.Select(c => c.Qualified));
-            context.Result.Error($"database target {target.Qualified}: the snapshots of its claims ({claims}) are not application-consistent, only crash-consistent: {problem}",
+            context.Result.Error($"database target {target.Qualified}: the snapshots of its claims ({claims}) are not application-consistent, only crash-consistent: {_problem}",
                 VolumeLayer.Resource, target.Namespace, target.Name, ProblemReasons.NotConsistent);
         }
-
-        await Task.WhenAll(taken.Select(t => taker.WaitUntilReadyAsync(t, cancellationToken)));
-        return taken;
     }
 
     /// <summary>
@@ -127,18 +133,5 @@ internal sealed class OnlineBackupRun(SnapshotTaker taker, LayerContext context,
         return $"VolumeSnapshot {snapshot.Claim.Namespace}/{snapshot.Name} was {(cut is null ? "created" : "cut")} at {when.ToUniversalTime().ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture)} by an earlier attempt of this backup, "
             + $"before this attempt's pg_backup_start returned ({startReturned.ToUniversalTime().ToString("yyyy-MM-ddTHH:mm:ss.fffZ", CultureInfo.InvariantCulture)}): its data is from before this backup's redo point, "
             + "so this attempt's backup_label does not describe it";
-    }
-
-    private static async Task<(bool Started, string? Problem)> TryAsync(Func<Task<OnlineBackupRecord>> start, string what)
-    {
-        try
-        {
-            await start();
-            return (true, null);
-        }
-        catch (Exception e) when (e is DatabaseTargetException or ClusterRequestException)
-        {
-            return (false, $"{what}: {e.Message}");
-        }
     }
 }

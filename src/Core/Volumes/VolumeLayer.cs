@@ -9,8 +9,9 @@ namespace Strata.Core.Volumes;
 /// <summary>
 /// The volumes layer: a CSI <c>VolumeSnapshot</c> of each selected claim in scope (and of the claims of databases with a
 /// <c>consistency</c>), with hooks run in the pods that mount them and PostgreSQL online backups around the databases'
-/// — read the cluster once → plan each claim (or list it unprotected, with the reason) → run the hook groups and the
-/// online backups, <see cref="VolumeSettings.Concurrency"/> at a time → wait for readiness on one shared poll → record
+/// — read the cluster once → plan each claim (or list it unprotected, with the reason) → run the hook groups (pre hooks →
+/// online backups started → snapshots cut → online backups stopped → post hooks, <see cref="HookGroupRun"/>),
+/// <see cref="VolumeSettings.Concurrency"/> at a time → wait for readiness on one shared poll → record
 /// each ready snapshot under <c>volumes/{ns}/{pvc}.json</c>. It starts with the object capture and runs beside it.
 /// A snapshot that fails, times out or whose hook fails is an error of that claim; the other claims and layers go on.
 /// Every online-backup session it opens is ended on every path (<see cref="OnlineSessions"/>), a thrown or cancelled
@@ -66,11 +67,12 @@ public sealed class VolumeLayer(VolumeSettings settings, BackupScope scope, IRea
                 generic.AddRange(await plan.DatabaseClaimsAsync(target, null, cancellationToken));
             }
 
-            var claims = plan.Plan(generic, online.SelectMany(o => o.Claims).Select(c => c.Qualified));
+            var onlineClaims = online.SelectMany(o => o.Claims).ToList();
+            List<PlannedClaim> claims = [.. plan.Plan(generic, onlineClaims.Select(c => c.Qualified)), .. onlineClaims];
             var pods = await inventory.PodsMountingAsync(scope, claims.Select(c => c.Namespace).ToHashSet(StringComparer.Ordinal),
                 claims.Select(c => c.Qualified).ToHashSet(StringComparer.Ordinal), cancellationToken);
-            var groups = HookGroup.Form(claims, [.. pods.Select(p => PodHooks.For(p, settings.Hooks)).OfType<PodHooks>()]);
-            return plan.Capture(await SnapshotAsync(context, groups, online, sessions, cancellationToken));
+            var groups = HookGroup.Form(claims, [.. pods.Select(p => PodHooks.For(p, settings.Hooks)).OfType<PodHooks>()], online);
+            return plan.Capture(await SnapshotAsync(context, groups, sessions, cancellationToken));
         }
         catch (ClusterRequestException e)
         {
@@ -129,16 +131,15 @@ public sealed class VolumeLayer(VolumeSettings settings, BackupScope scope, IRea
     }
 
     private async Task<IReadOnlyList<(VolumeSnapshotRecord Record, ArtifactEntry? Artifact)>> SnapshotAsync(
-        LayerContext context, IReadOnlyList<HookGroup> groups, IReadOnlyList<OnlineTarget> online, OnlineSessions sessions, CancellationToken cancellationToken)
+        LayerContext context, IReadOnlyList<HookGroup> groups, OnlineSessions sessions, CancellationToken cancellationToken)
     {
         var watch = new SnapshotWatch(client, context.BackupId, context.Time, settings.PollInterval);
         var taker = new SnapshotTaker(client, context, watch, settings.Timeout);
-        var hooked = new HookGroupRun(new HookRunner(client, context.Time), taker, context);
-        var consistent = new OnlineBackupRun(taker, context, sessions);
+        var hooked = new HookGroupRun(new HookRunner(client, context.Time), taker, context, sessions);
         using var slots = new SemaphoreSlim(settings.Concurrency);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var polling = watch.RunAsync(stop.Token);
-        var total = groups.Sum(g => g.Claims.Count) + online.Sum(o => o.Claims.Count);
+        var total = groups.Sum(g => g.Claims.Count);
         var done = 0;
         async Task<List<(VolumeSnapshotRecord, ArtifactEntry?)>> Recorded(Task<IReadOnlyList<ClaimSnapshot>> run)
         {
@@ -156,8 +157,7 @@ public sealed class VolumeLayer(VolumeSettings settings, BackupScope scope, IRea
         try
         {
             context.Progress?.Report(new BackupProgress(0, 0, 0, 0, $"0/{total} claims", Resource));
-            var runs = groups.Select(g => Recorded(hooked.RunAsync(g, slots, cancellationToken)))
-                .Concat(online.Select(o => Recorded(consistent.RunAsync(o, slots, cancellationToken))));
+            var runs = groups.Select(g => Recorded(hooked.RunAsync(g, slots, cancellationToken)));
             return [.. (await Task.WhenAll(runs)).SelectMany(t => t)];
         }
         finally

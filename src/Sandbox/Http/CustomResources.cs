@@ -43,10 +43,13 @@ internal static class CustomResources
     public static void Prune(ResourceType type, string version, JsonObject obj) =>
         type.Schemas.GetValueOrDefault(version)?.Prune(obj);
 
-    /// <summary>Validates a custom resource against the schema of <paramref name="version"/>: 422 Invalid with every cause.</summary>
-    public static void ValidateObject(ResourceType type, string version, JsonObject obj, string name)
+    /// <summary>
+    /// Validates a custom resource against the schema of <paramref name="version"/> and its CEL rules (<paramref name="old"/>:
+    /// the stored object, on an update): 422 Invalid with every cause.
+    /// </summary>
+    public static void ValidateObject(ResourceType type, string version, JsonObject obj, string name, JsonObject? old = null)
     {
-        if (type.Schemas.GetValueOrDefault(version)?.Validate(obj) is { Count: > 0 } errors)
+        if (type.Schemas.GetValueOrDefault(version) is { } schema && (IReadOnlyList<FieldError>)[.. schema.Validate(obj), .. schema.ValidateRules(obj, old)] is { Count: > 0 } errors)
         {
             throw ApiError.Invalid(type.Kind, type.Group, name, errors);
         }

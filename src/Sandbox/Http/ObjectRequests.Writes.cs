@@ -92,7 +92,7 @@ internal sealed partial class ObjectRequests
             WorkloadValidation.Validate(type, obj, target.Name!);
         }
 
-        CustomResources.ValidateObject(type, target.VersionName, obj, target.Name!);
+        CustomResources.ValidateObject(type, target.VersionName, obj, target.Name!, existing);
 
         admission.Validate("UPDATE", target, obj, existing, dryRun);
         if (dryRun)

@@ -5,8 +5,10 @@ namespace Strata.Sandbox.Http;
 /// <summary>
 /// One node of a CRD version's <c>openAPIV3Schema</c>, read once when the CRD is registered (immutable, so writes on
 /// any thread share it): the parts apiextensions-apiserver prunes and validates custom resources by. What it does not
-/// read — <c>pattern</c>, lengths, <c>minimum</c>, <c>default</c>, CEL <c>x-kubernetes-validations</c> — is not
-/// enforced. Pruning is <see cref="Prune"/>, validation <see cref="Validate"/>.
+/// read — <c>pattern</c>, lengths, <c>minimum</c>, <c>default</c> — is not enforced. Pruning is <see cref="Prune"/>,
+/// validation <see cref="Validate"/>, and the CEL rules (<c>x-kubernetes-validations</c>) <see cref="ValidateRules"/>:
+/// those in the subset <see cref="CelParser"/> reads — every rule of the published snapshot CRDs — are enforced; any
+/// other is ignored, not enforced, and listed by <see cref="UnsupportedRules"/>.
 /// </summary>
 internal sealed partial record StructuralSchema
 {
@@ -40,6 +42,9 @@ internal sealed partial record StructuralSchema
 
     /// <summary>The allowed values, as JSON text; null: any.</summary>
     public IReadOnlyList<string>? Enum { get; init; }
+
+    /// <summary>The node's CEL rules (<c>x-kubernetes-validations</c>), in order.</summary>
+    public IReadOnlyList<CelRule> Rules { get; init; } = [];
 
     /// <summary>The schema of each served version of a CRD that has one.</summary>
     public static IReadOnlyDictionary<string, StructuralSchema> OfVersions(JsonObject crd)
@@ -76,6 +81,7 @@ internal sealed partial record StructuralSchema
         Items = schema["items"] as JsonObject is { } items ? From(items) : null,
         Required = (schema["required"] as JsonArray)?.Select(r => r!.GetValue<string>()).ToList() ?? [],
         Enum = (schema["enum"] as JsonArray)?.Select(e => e?.ToJsonString() ?? "null").ToList(),
+        Rules = (schema["x-kubernetes-validations"] as JsonArray)?.OfType<JsonObject>().Select(CelRule.From).ToList() ?? [],
     };
 
     private static bool Flag(JsonObject schema, string name) => schema[name] is JsonValue value && value.GetValue<bool>();

@@ -59,18 +59,49 @@ public sealed class VolumeSnapshotChecksTests
     }
 
     [Fact]
-    public async Task Verify_SnapshotDeleted_ContentRetainedAndReady_Verified_WithANoteNotAWarning()
+    public async Task Verify_SnapshotDeleted_ContentRetainedAndReady_Fails_NamingTheContentItsHandle_AndHowToBindItAgain()
     {
         var (record, snapshot) = await BackUpWithSnapshotAsync(deletionPolicy: "Retain");
         Assert.True(_cluster.Remove("volumesnapshots.snapshot.storage.k8s.io", "shop", snapshot.Record.SnapshotName));
 
         var (verified, result) = await VerifyAsync(record);
 
+        Assert.Equal(BackupStatus.VerificationFailed, verified.Status);
+        var error = Assert.Single(verified.Verification!.Errors);
+        Assert.Equal(("snapshot", snapshot.Record.Path), (error.Check, error.Artifact));
+        Assert.Equal($"VolumeSnapshot shop/{snapshot.Record.SnapshotName} of claim shop/data no longer exists, and its VolumeSnapshotContent {snapshot.Record.ContentName} "
+            + $"is retained, ready, and still holds storage snapshot {snapshot.Record.SnapshotHandle}: the volume data is not lost, but this backup is not counted good "
+            + $"until a VolumeSnapshot is bound to that content again — create a pre-provisioned VolumeSnapshot shop/{snapshot.Record.SnapshotName} "
+            + $"with spec.source.volumeSnapshotContentName: {snapshot.Record.ContentName} (first clear the content's spec.volumeSnapshotRef.uid, which names the deleted one, "
+            + "so that the snapshot controller binds them), then verify again", error.Message);
+        var artifact = Assert.Single(verified.Verification.Artifacts, a => a.Path == snapshot.Record.Path);
+        Assert.Equal($"VolumeSnapshot gone, content {snapshot.Record.ContentName} retained and ready", artifact.Facts[VolumeSnapshotLiveCheck.LiveFact]);
+        Assert.Equal("verification-failed", ((AlertRaised)Assert.Single(result.Messages).Payload).Kind);
+    }
+
+    [Fact]
+    public async Task Verify_SnapshotDeletedThenBroughtBackFromItsRetainedContent_Verified_WithANote()
+    {
+        var (record, snapshot) = await BackUpWithSnapshotAsync(deletionPolicy: "Retain");
+        _cluster.Remove("volumesnapshots.snapshot.storage.k8s.io", "shop", snapshot.Record.SnapshotName);
+        // As the error says: a pre-provisioned VolumeSnapshot of the recorded name, bound (by the controller) to the retained content.
+        var back = new JsonObject
+        {
+            ["apiVersion"] = "snapshot.storage.k8s.io/v1",
+            ["kind"] = "VolumeSnapshot",
+            ["metadata"] = new JsonObject { ["name"] = snapshot.Record.SnapshotName, ["namespace"] = "shop" },
+            ["spec"] = new JsonObject { ["source"] = new JsonObject { ["volumeSnapshotContentName"] = snapshot.Record.ContentName } },
+            ["status"] = new JsonObject { ["boundVolumeSnapshotContentName"] = snapshot.Record.ContentName, ["readyToUse"] = true },
+        };
+        var created = await _cluster.CreateAsync(VolumeSnapshotApi.VolumeSnapshots, "shop", back);
+        Assert.NotEqual(snapshot.Record.SnapshotUid, created.Uid);
+
+        var (verified, _) = await VerifyAsync(record);
+
         Assert.Equal(BackupStatus.Verified, verified.Status);
         Assert.Empty(verified.Verification!.Findings);
         var artifact = Assert.Single(verified.Verification.Artifacts, a => a.Path == snapshot.Record.Path);
-        Assert.Equal($"VolumeSnapshot gone, content {snapshot.Record.ContentName} retained and ready", artifact.Facts[VolumeSnapshotLiveCheck.LiveFact]);
-        Assert.Empty(result.Messages);
+        Assert.Equal($"VolumeSnapshot re-created from the retained content {snapshot.Record.ContentName}", artifact.Facts[VolumeSnapshotLiveCheck.LiveFact]);
     }
 
     [Fact]

@@ -27,6 +27,19 @@ public sealed class HookGroupTests
     }
 
     [Fact]
+    public void Form_TheClaimsOfAnOnlineTarget_AreOneGroup_WithTheTargetAndThePodsThatMountThem()
+    {
+        PlannedClaim[] claims = [Claim("pgdata"), Claim("pgwal"), Claim("uploads")];
+        var online = new OnlineTarget(new Core.Databases.DatabaseTarget { Name = "pg", Namespace = "shop", Databases = ["app"] }, null, null, [claims[0], claims[1]]);
+
+        var groups = HookGroup.Form(claims, [Pod("pg-0", "pgdata")], [online]);
+
+        Assert.Equal([["pgdata", "pgwal"], ["uploads"]], groups.Select(g => g.Claims.Select(c => c.Name).ToArray()));
+        Assert.Equal((online, "pg-0"), (Assert.Single(groups[0].Online), Assert.Single(groups[0].Pods).Pod.Name));
+        Assert.Empty(groups[1].Online);
+    }
+
+    [Fact]
     public void Form_AClaimOfTheSameNameInAnotherNamespace_IsNotThePodsClaim()
     {
         var groups = HookGroup.Form([Claim("data", "other"), Claim("data")], [Pod("web-0", "data")]);

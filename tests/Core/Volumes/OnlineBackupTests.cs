@@ -49,6 +49,124 @@ public sealed class OnlineBackupTests
         Assert.Equal("application", stored["record"]!["consistency"]!.GetValue<string>(), StringComparer.OrdinalIgnoreCase);
     }
 
+    /// <summary>A world whose database pod carries Velero's hook annotations; each hook's exec is logged into the online backups' events.</summary>
+    private static async Task<(VolumeSandbox World, RecordingOnlineBackups Online)> HookedWorldAsync(int preExit = 0, string preOnError = "Fail")
+    {
+        var world = await VolumeSandbox.StartAsync();
+        var online = new RecordingOnlineBackups(world.Server);
+        world.Claim("pgdata");
+        world.Claim("pgwal");
+        world.Pod("pg-0", ["pgdata", "pgwal"], annotations: new Dictionary<string, string>
+        {
+            ["pre.hook.backup.velero.io/command"] = """["/bin/sh","-c","psql -c CHECKPOINT"]""",
+            ["pre.hook.backup.velero.io/on-error"] = preOnError,
+            ["post.hook.backup.velero.io/command"] = """["/bin/true"]""",
+        }, exec: command =>
+        {
+            var pre = command[0] == "/bin/sh";
+            online.Events.Enqueue($"{(pre ? "pre" : "post")} hook ({online.SnapshotsNow()})");
+            return pre ? (preExit, preExit == 0 ? "" : "checkpoint request failed\n") : (0, "");
+        });
+        return (world, online);
+    }
+
+    [Fact]
+    public async Task CaptureAsync_ApplicationConsistentTargetsPodHasVeleroHooks_RunsPreHook_Start_Snapshots_Stop_ThenPostHook()
+    {
+        var (world, online) = await HookedWorldAsync();
+        await using var _ = world;
+        var context = world.Context();
+
+        var capture = await world.Layer(VolumeSettings.Skip, databases: [Postgres with { Volumes = ["pgdata", "pgwal"] }], online: online).CaptureAsync(context);
+
+        Assert.Empty(context.Result.Problems);
+        Assert.Equal(
+        [
+            "open shop/pg on prod",
+            "pre hook (0 snapshots, 0 ready)",
+            $"start 'strata {VolumeSandbox.BackupId}' (0 snapshots, 0 ready)",
+            "stop (2 snapshots, 2 ready)",
+            "end",
+            "post hook (2 snapshots, 2 ready)",
+        ], online.Events);
+        Assert.All(capture.Volumes, v =>
+        {
+            Assert.Equal(VolumeConsistency.Application, v.Consistency);
+            Assert.Equal([(HookPhase.Pre, HookOutcome.Succeeded), (HookPhase.Post, HookOutcome.Succeeded)], v.Hooks.Select(h => (h.Phase, h.Outcome)));
+        });
+    }
+
+    [Fact]
+    public async Task CaptureAsync_ApplicationConsistentTarget_PolicyHookOfItsPod_RunsAroundTheOnlineBackup()
+    {
+        await using var world = await VolumeSandbox.StartAsync();
+        var online = new RecordingOnlineBackups(world.Server);
+        world.Claim("pgdata");
+        world.Pod("pg-0", ["pgdata"], new Dictionary<string, string> { ["app"] = "pg" }, exec: command =>
+        {
+            online.Events.Enqueue($"{command[^1]} ({online.SnapshotsNow()})");
+            return (0, "");
+        });
+        var settings = VolumeSettings.Skip with
+        {
+            Hooks = [new VolumeHook { Name = "pg", Selector = Core.Kubernetes.LabelSelector.Parse("app=pg"), Pre = [new HookCommand(["echo", "pre"], null, HookErrorMode.Fail)], Post = [new HookCommand(["echo", "post"], null, HookErrorMode.Fail)] }],
+        };
+        var context = world.Context();
+
+        await world.Layer(settings, databases: [Postgres with { Volumes = ["pgdata"] }], online: online).CaptureAsync(context);
+
+        Assert.Empty(context.Result.Problems);
+        Assert.Equal(["open shop/pg on prod", "pre (0 snapshots, 0 ready)", $"start 'strata {VolumeSandbox.BackupId}' (0 snapshots, 0 ready)", "stop (1 snapshots, 1 ready)", "end", "post (1 snapshots, 1 ready)"],
+            online.Events);
+    }
+
+    [Fact]
+    public async Task CaptureAsync_ApplicationConsistentTargetsPreHookFailsWithFail_NoBackupStarts_NoSnapshotIsTaken_AndThePostHookStillRuns()
+    {
+        var (world, online) = await HookedWorldAsync(preExit: 2);
+        await using var _ = world;
+        var context = world.Context();
+
+        var capture = await world.Layer(VolumeSettings.Skip, databases: [Postgres with { Volumes = ["pgdata", "pgwal"] }], online: online).CaptureAsync(context);
+
+        Assert.Equal(["open shop/pg on prod", "pre hook (0 snapshots, 0 ready)", "end", "post hook (0 snapshots, 0 ready)"], online.Events);
+        Assert.Empty(await world.SnapshotsAsync());
+        Assert.Equal([("pgdata", ProblemReasons.HookFailed), ("pgwal", ProblemReasons.HookFailed)], context.Result.Problems.Select(p => (p.Name, p.Reason)).Order());
+        Assert.All(context.Result.Problems, p => Assert.Contains("pre hook (annotation pre.hook.backup.velero.io/command) in container app of pod shop/pg-0 failed (exited 2), and its onError is Fail: no snapshot of claim", p.Message, StringComparison.Ordinal));
+        Assert.Empty(capture.Artifacts);
+    }
+
+    [Fact]
+    public async Task CaptureAsync_ApplicationConsistentTargetsPreHookFailsWithContinue_TheBackupGoesOn_ApplicationConsistent_WithAWarning()
+    {
+        var (world, online) = await HookedWorldAsync(preExit: 2, preOnError: "Continue");
+        await using var _ = world;
+        var context = world.Context();
+
+        var capture = await world.Layer(VolumeSettings.Skip, databases: [Postgres with { Volumes = ["pgdata", "pgwal"] }], online: online).CaptureAsync(context);
+
+        Assert.Equal(["open shop/pg on prod", "pre hook (0 snapshots, 0 ready)", $"start 'strata {VolumeSandbox.BackupId}' (0 snapshots, 0 ready)", "stop (2 snapshots, 2 ready)", "end", "post hook (2 snapshots, 2 ready)"],
+            online.Events);
+        var problem = Assert.Single(context.Result.Problems);
+        Assert.Equal((ProblemSeverity.Warning, ProblemReasons.HookFailed), (problem.Severity, problem.Reason));
+        Assert.All(capture.Volumes, v => Assert.Equal(VolumeConsistency.Application, v.Consistency));
+    }
+
+    [Fact]
+    public async Task CaptureAsync_ApplicationConsistentTargetsSessionDropsBeforeStop_ThePostHookStillRuns()
+    {
+        var (world, online) = await HookedWorldAsync();
+        await using var _ = world;
+        online.StopFails = true;
+        var context = world.Context();
+
+        var capture = await world.Layer(VolumeSettings.Skip, databases: [Postgres with { Volumes = ["pgdata", "pgwal"] }], online: online).CaptureAsync(context);
+
+        Assert.Equal("post hook (2 snapshots, 2 ready)", online.Events.Last());
+        Assert.Equal(ProblemReasons.NotConsistent, Assert.Single(context.Result.Problems).Reason);
+        Assert.All(capture.Volumes, v => Assert.Equal(VolumeConsistency.Crash, v.Consistency));
+    }
+
     [Fact]
     public async Task CaptureAsync_TargetWithoutVolumes_SnapshotsTheClaimsOfTheSessionsPod_OnceEach_BesideTheOthers()
     {

@@ -19,7 +19,7 @@ internal sealed class RecordingOnlineBackups(SandboxApiServer server) : IOnlineB
 
     public bool OpenFails { get; init; }
 
-    public bool StopFails { get; init; }
+    public bool StopFails { get; set; }
 
     /// <summary>What opening a session to a target throws, other than the refusals of <see cref="OpenFails"/> (a cancellation, a bug); null: nothing.</summary>
     public Func<DatabaseTarget, Exception?>? OpenThrows { get; init; }
@@ -36,6 +36,9 @@ internal sealed class RecordingOnlineBackups(SandboxApiServer server) : IOnlineB
             ? throw new DatabaseTargetException($"database target {target.Qualified}: password authentication failed for user \"postgres\"")
             : Task.FromResult<IOnlineBackupSession>(new Session(this, target));
     }
+
+    /// <summary>How many VolumeSnapshots exist in the sandbox right now, and how many are ready (for events logged by others, e.g. hooks).</summary>
+    public string SnapshotsNow() => Snapshots();
 
     private string Snapshots()
     {

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Strata.Sandbox.Http;
 using Strata.TestKit.Volumes;
 
 namespace Strata.Sandbox.Tests.Http;
@@ -101,6 +102,99 @@ public class CustomResourceSchemaTests
 
         Assert.Equal((422, "FieldValueTypeInvalid", "status.creationTime"), (code, status.Str("details.causes.0.reason"), status.Str("details.causes.0.field")));
         Assert.Equal("Invalid value: \"yesterday\": status.creationTime in body must be of type date-time: \"yesterday\"", status.Str("details.causes.0.message"));
+    }
+
+    [Fact]
+    public async Task Update_ChangingAVolumeSnapshotsSource_Is422Invalid_WithTheCelRulesMessageAtItsPath()
+    {
+        await using var s = await StartAsync();
+        await s.PostAsync(Snapshots, StorageObjects.VolumeSnapshot("shop", "nightly", "data"));
+        var (_, snapshot) = await s.GetAsync($"{Snapshots}/nightly");
+        snapshot["spec"]!["source"]!["persistentVolumeClaimName"] = "logs";
+
+        var (code, status) = await s.PutAsync($"{Snapshots}/nightly", snapshot);
+
+        Assert.Equal((422, "Invalid"), (code, status.Str("reason")));
+        Assert.Equal("VolumeSnapshot.snapshot.storage.k8s.io \"nightly\" is invalid: spec.source.persistentVolumeClaimName: Invalid value: \"string\": persistentVolumeClaimName is immutable",
+            status.Str("message"));
+        Assert.Equal(("FieldValueInvalid", "spec.source.persistentVolumeClaimName"), (status.Str("details.causes.0.reason"), status.Str("details.causes.0.field")));
+        Assert.Equal("data", (await s.GetAsync($"{Snapshots}/nightly")).Body.Str("spec.source.persistentVolumeClaimName"));
+    }
+
+    [Fact]
+    public async Task Update_SwitchingAVolumeSnapshotsSourceToAContent_BreaksTheRequiredOnceSetRule()
+    {
+        await using var s = await StartAsync();
+        await s.PostAsync(Snapshots, StorageObjects.VolumeSnapshot("shop", "nightly", "data"));
+
+        var (code, status) = await s.MergePatchAsync($"{Snapshots}/nightly",
+            new JsonObject { ["spec"] = new JsonObject { ["source"] = new JsonObject { ["persistentVolumeClaimName"] = null, ["volumeSnapshotContentName"] = "imported" } } });
+
+        Assert.Equal(422, code);
+        Assert.Equal("VolumeSnapshot.snapshot.storage.k8s.io \"nightly\" is invalid: spec.source: Invalid value: \"object\": persistentVolumeClaimName is required once set",
+            status.Str("message"));
+    }
+
+    [Fact]
+    public async Task Create_AVolumeSnapshotWithBothSources_BreaksTheExactlyOneRule()
+    {
+        await using var s = await StartAsync();
+        var snapshot = StorageObjects.VolumeSnapshot("shop", "nightly", "data");
+        snapshot["spec"]!["source"]!["volumeSnapshotContentName"] = "imported";
+
+        var (code, status) = await s.PostAsync(Snapshots, snapshot);
+
+        Assert.Equal((422, "spec.source"), (code, status.Str("details.causes.0.field")));
+        Assert.Equal("Invalid value: \"object\": exactly one of volumeSnapshotContentName and persistentVolumeClaimName must be set", status.Str("details.causes.0.message"));
+    }
+
+    [Fact]
+    public async Task Create_AContentWhoseVolumeSnapshotRefHasNoNamespace_Is422Invalid()
+    {
+        await using var s = await StartAsync();
+        var content = StorageObjects.PreProvisionedContent("imported", "disk.csi.azure.com", "snap-1", "shop", "restored");
+        content["spec"]!["volumeSnapshotRef"]!.AsObject().Remove("namespace");
+
+        var (code, status) = await s.PostAsync(Contents, content);
+
+        Assert.Equal((422, "Invalid"), (code, status.Str("reason")));
+        Assert.Equal("VolumeSnapshotContent.snapshot.storage.k8s.io \"imported\" is invalid: spec.volumeSnapshotRef: Invalid value: \"object\": "
+            + "both spec.volumeSnapshotRef.name and spec.volumeSnapshotRef.namespace must be set", status.Str("message"));
+    }
+
+    [Fact]
+    public async Task CreateAndUpdate_ValidSnapshotObjects_AreAccepted_AndAnUnchangedSourceIsNotRechecked()
+    {
+        await using var s = await StartAsync();
+        var (contentCode, _) = await s.PostAsync(Contents, StorageObjects.PreProvisionedContent("imported", "disk.csi.azure.com", "snap-1", "shop", "restored"));
+        var (snapshotCode, _) = await s.PostAsync(Snapshots, StorageObjects.PreProvisionedSnapshot("shop", "restored", "imported"));
+        var (patchCode, patched) = await s.MergePatchAsync($"{Contents}/imported",
+            new JsonObject { ["spec"] = new JsonObject { ["deletionPolicy"] = "Delete", ["volumeSnapshotRef"] = new JsonObject { ["uid"] = "0e7c1f7a" } } });
+
+        Assert.Equal((201, 201), (contentCode, snapshotCode));
+        Assert.Equal((200, "Delete", "0e7c1f7a"), (patchCode, patched.Str("spec.deletionPolicy"), patched.Str("spec.volumeSnapshotRef.uid")));
+    }
+
+    [Fact]
+    public void Rules_OfThePublishedSnapshotCrds_AreAllInTheSupportedSubset_OthersAreListedNotEnforced()
+    {
+        foreach (var crd in VolumeSnapshotCrds.Files.SelectMany(f => TestKit.CloudNativePg.YamlJson.Documents(File.ReadAllText(Path.Combine(VolumeSnapshotCrds.Folder, f)))))
+        {
+            foreach (var (version, schema) in StructuralSchema.OfVersions(crd))
+            {
+                Assert.True(schema.UnsupportedRules().Count == 0, $"{crd["metadata"]!["name"]} {version}: {string.Join("; ", schema.UnsupportedRules())}");
+            }
+        }
+
+        var other = StructuralSchema.From(JsonNode.Parse("""
+            {"type":"object","properties":{"spec":{"type":"object","x-kubernetes-validations":[
+              {"rule":"self.items.all(i, i > 0)","message":"positive"},
+              {"rule":"has(self.a) || has(self.b)","message":"a or b"}]}}}
+            """)!.AsObject());
+        var unsupported = Assert.Single(other.UnsupportedRules());
+        Assert.Equal(("spec", "self.items.all(i, i > 0)"), (unsupported.Path, unsupported.Rule));
+        var errors = other.ValidateRules(new JsonObject { ["spec"] = new JsonObject { ["items"] = new JsonArray(-1) } }, null);
+        Assert.Equal(["spec: Invalid value: \"object\": a or b"], errors.Select(e => e.ToString()));
     }
 
     [Fact]

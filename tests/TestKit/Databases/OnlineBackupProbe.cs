@@ -1,16 +1,16 @@
 using Npgsql;
-using Strata.TestKit.Databases;
 
-namespace Strata.Adapters.Tests.Databases;
+namespace Strata.TestKit.Databases;
 
 /// <summary>
 /// Reads, from a connection of its own, whether a PostgreSQL server has an online backup in progress — which no view shows for a
 /// non-exclusive backup. The fixture runs with <c>full_page_writes=off</c>, and while any backup runs the server writes full
 /// pages anyway (<c>forcePageWrites</c>): so the WAL of locking a row of a full page right after a checkpoint holds the whole
 /// page (about 8 kB) during a backup, and a few dozen bytes otherwise. Rows are only ever locked, never updated, so the page
-/// stays full (an update would move the row and leave a half-empty page, whose image is small).
+/// stays full (an update would move the row and leave a half-empty page, whose image is small). Shared by the adapter's
+/// tests and the CLI's (a backup in progress at the moment the volume layer creates its VolumeSnapshot).
 /// </summary>
-internal static class OnlineBackupProbe
+public static class OnlineBackupProbe
 {
     private const string Table = "strata_online_backup_probe";
 
