@@ -1,4 +1,3 @@
-using Strata.Adapters.Hosting;
 using Strata.Adapters.Kubernetes;
 
 namespace Strata.Functions;
