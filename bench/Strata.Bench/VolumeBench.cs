@@ -113,7 +113,7 @@ internal static class VolumeBench
             ? [new VolumeLayer(new VolumeSettings { Mode = VolumeSnapshotMode.Snapshot }, new BackupScope(), [], client)]
             : [];
         var store = new LocalFolderArtifactStore(Path.Combine(dir, "store"));
-        var outcome = await new BackupCapture(client, store, new LocalRunHistory(Path.Combine(dir, "history")), TimeProvider.System, layers: layers)
+        var outcome = await new BackupCapture(client, store, new LocalRunHistory(Path.Combine(dir, "history")), TimeProvider.System, new BackupCaptureOptions { Ids = Strata.Adapters.Hosting.RandomIdSource.Instance }, layers: layers)
             .RunAsync(new BackupRequest("bench", new BackupScope(), name), listed);
         var whole = clock.Elapsed.TotalSeconds;
         var volumes = outcome.Manifest?.Volumes ?? [];

@@ -11,7 +11,8 @@ public static class StrataCli
 {
     public static async Task<int> RunAsync(string[] args, CliEnvironment environment, CancellationToken cancellationToken = default)
     {
-        var root = new RootCommand("Strata: back up the API objects of Kubernetes clusters into write-once storage, restore them, and run the control plane that does it on a schedule.");
+        var root = new RootCommand("Strata: back up Kubernetes clusters — their API objects, volume snapshots, database dumps and etcd — into write-once storage; verify the backups, restore them, "
+            + "run restore drills, and run the control plane that does it all on a schedule.");
         var backup = new Command("backup", "Create, verify, list and describe backups.");
         backup.Subcommands.Add(BackupCreateCommand.Build(environment));
         backup.Subcommands.Add(BackupListCommand.Build(environment));

@@ -1,4 +1,3 @@
-using Strata.Adapters.Hosting;
 using Strata.Adapters.Kubernetes;
 
 namespace Strata.Functions;
@@ -24,6 +23,9 @@ public static class AppSettings
 
     /// <summary>The container, when <see cref="Store"/> names none.</summary>
     public const string StoreContainer = "STRATA_STORE_CONTAINER";
+
+    /// <summary>The checksum the artifact store's uploads carry (<see cref="StoreLocation.ChecksumSetting"/>): <c>md5</c> (default) or <c>crc64</c>.</summary>
+    public const string BlobChecksum = StoreLocation.ChecksumSetting;
 
     /// <summary>The run history (<see cref="StoreLocation"/>): <c>https://ACCOUNT.table.core.windows.net[/PREFIX]</c>.</summary>
     public const string History = "STRATA_HISTORY";
@@ -63,6 +65,7 @@ public static class AppSettings
         new(InsightsAuthentication, AppSettingSource.Deployment, "telemetry sent with the managed identity (local auth off)"),
         new(StoreContainer, AppSettingSource.Optional, "the container when STRATA_STORE names none"),
         new(Home, AppSettingSource.Optional, "local folder when no store is configured"),
+        new(BlobChecksum, AppSettingSource.Optional, "the checksum artifact uploads carry: md5 (default) or crc64"),
         new(CustomHandlerPort, AppSettingSource.Platform, "set by the Functions host"),
         new(HttpWorkerPort, AppSettingSource.Platform, "set by the Functions host"),
         new(RequestAuthorization.AuthEnabledSetting, AppSettingSource.Platform, "set by App Service when authentication is on"),

@@ -93,21 +93,14 @@ public static class FunctionCatalog
     public const string Executable = "Strata.Functions";
 
     /// <summary>
-    /// The functions: every row of Core's <see cref="ControlPlaneFunctions"/> table (trigger, queues it sends to), and the HTTP
-    /// ones. <c>health</c> is anonymous (platform probes carry no key; it says only whether the control plane loads);
-    /// <c>status</c> and <c>dashboard</c> (the status page, the same data as HTML) need a function key (monitoring and people
-    /// read them; they start nothing); the three that start work need a key and, with App Service Authentication on, their app role.
+    /// The functions: every row of Core's <see cref="ControlPlaneFunctions"/> tables (trigger, queues it sends to), and every
+    /// row of <see cref="HttpFunctions"/> (route, method, access, role), which <c>strata serve</c> reads too.
     /// </summary>
     public static IReadOnlyList<FunctionDefinition> All { get; } =
     [
         .. ControlPlaneFunctions.Timer.Select(t => new FunctionDefinition(t.Name, TriggerKind.Timer, t.Schedule, t.Sends)),
         .. ControlPlaneFunctions.Queue.Select(q => new FunctionDefinition(q.Name, TriggerKind.Queue, q.Queue, q.Sends)),
-        new("health", TriggerKind.Http, "health", [], Anonymous: true),
-        new("status", TriggerKind.Http, "status", []),
-        new("dashboard", TriggerKind.Http, "dashboard", []),
-        new("request-backup", TriggerKind.Http, "backups", [Queues.Backups], HttpMethod: "post", Role: AppRoles.Requester),
-        new("request-restore", TriggerKind.Http, "restores", [Queues.Restores], HttpMethod: "post", Role: AppRoles.Operator),
-        new("request-drill", TriggerKind.Http, "drills", [Queues.Verifications], HttpMethod: "post", Role: AppRoles.Requester),
+        .. HttpFunctions.All.Select(h => new FunctionDefinition(h.Name, TriggerKind.Http, h.Route, h.Sends, h.Method, h.Access == HttpAccess.Anonymous, h.Role)),
     ];
 
     /// <summary>The function named <paramref name="name"/>.</summary>

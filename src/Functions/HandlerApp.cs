@@ -1,8 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
-using Strata.Adapters.Dashboard;
-using Strata.Adapters.Hosting;
 using Strata.Core.ControlPlane;
 using Strata.Core.Messages;
 
@@ -36,7 +34,7 @@ public static class HandlerApp
         }
 
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
-        var controlPlane = new ControlPlaneSource(context ?? FromSettings);
+        var controlPlane = new ControlPlaneSource(context ?? (ct => FromSettingsAsync(Environment.GetEnvironmentVariable, ct)));
         Adapters.Telemetry.AzureMonitorTelemetry.AddAzureMonitor(builder.Services, Environment.GetEnvironmentVariable, controlPlane.GetAsync);
         var app = builder.Build();
         foreach (var function in FunctionCatalog.All)
@@ -47,11 +45,12 @@ public static class HandlerApp
         return app;
     }
 
-    private static async Task<ControlPlaneContext> FromSettings(CancellationToken cancellationToken)
+    /// <summary>The control plane the app settings describe (<paramref name="setting"/> reads them), as the app runs it.</summary>
+    internal static async Task<ControlPlaneContext> FromSettingsAsync(Func<string, string?> setting, CancellationToken cancellationToken)
     {
-        var home = Environment.GetEnvironmentVariable(AppSettings.Home) ?? Path.Combine(Path.GetTempPath(), "strata");
-        var location = StoreLocation.Resolve(null, null, null, Environment.GetEnvironmentVariable, home);
-        var (context, _) = await ControlPlaneFactory.CreateAsync(null, location, Environment.GetEnvironmentVariable, TimeProvider.System, cancellationToken: cancellationToken);
+        var home = setting(AppSettings.Home) ?? Path.Combine(Path.GetTempPath(), "strata");
+        var location = StoreLocation.Resolve(null, null, null, setting, home);
+        var (context, _) = await ControlPlaneFactory.CreateAsync(null, location, setting, TimeProvider.System, cancellationToken: cancellationToken);
 
         // A Functions app runs no etcd processes: its etcd rebuild drills check the snapshot's integrity only, and say so.
         return context with { EtcdRehearsals = NoEtcdTools.Instance };
@@ -73,9 +72,9 @@ public static class HandlerApp
 
         try
         {
-            if (function.Name == "health")
+            if (function.Trigger == TriggerKind.Http && HttpFunctions.Get(function.Name) is { Probe: true } probe)
             {
-                return await HealthAsync(source, cancellationToken);
+                return await ProbeAsync(probe, source, payload, cancellationToken);
             }
 
             // Authorized before anything is read or loaded: a refused caller learns nothing about the configuration.
@@ -113,31 +112,33 @@ public static class HandlerApp
     private static Task<FunctionResult> RunQueueAsync(FunctionDefinition function, ControlPlaneContext context, InboundMessage message, CancellationToken cancellationToken) =>
         ControlPlaneFunctions.Queue.Single(q => q.Name == function.Name).HandleAsync(context, message, cancellationToken);
 
+    // The row's own code answers, as it does under 'strata serve'.
     private static async Task<(FunctionResult, JsonObject)> RunHttpAsync(
         FunctionDefinition function, ControlPlaneContext context, HttpInvocation http, AuthorizationOutcome caller, CancellationToken cancellationToken)
     {
-        if (function.Name == "status")
-        {
-            return (new FunctionResult(), HttpResponse(200, JsonSerializer.SerializeToNode(await StatusReport.BuildAsync(context, cancellationToken), Core.Serialization.StrataJson.Default.FleetStatus)!));
-        }
-
-        if (function.Name == "dashboard")
-        {
-            var page = await StatusPage.RespondAsync(context, http.Query.GetValueOrDefault("cluster"), cancellationToken);
-            return (new FunctionResult(), HttpResponse(page.StatusCode, page.Html, page.Headers));
-        }
-
-        var (result, status, body) = await WorkRequests.RunAsync(function, context, http, caller, cancellationToken);
-        return (result, HttpResponse(status, body, body.ContainsKey("type") ? Problems.ContentType : "application/json"));
+        var answer = await HttpFunctions.Get(function.Name).Answer(Call(context, http, caller), cancellationToken);
+        return (answer.Result, HttpResponse(answer.Status, answer.Body, answer.Headers));
     }
 
-    private static async Task<IResult> HealthAsync(ControlPlaneSource source, CancellationToken cancellationToken)
+    private static HttpCall Call(ControlPlaneContext context, HttpInvocation http, AuthorizationOutcome? caller) =>
+        new(context, http.Body, http.Headers, http.Query, caller is { Identity: { } identity } ? new HttpCaller(identity, caller.RequestedBy) : null);
+
+    // A probe answers before authorization, and answers 503 with the reason when the control plane does not load.
+    private static async Task<IResult> ProbeAsync(HttpFunction probe, ControlPlaneSource source, JsonObject payload, CancellationToken cancellationToken)
     {
-        var (healthy, detail) = await source.CheckAsync(cancellationToken);
-        return Results.Json(new HandlerResponse(new Dictionary<string, object?>
+        ControlPlaneContext context;
+        try
         {
-            ["res"] = HttpResponse(healthy ? 200 : 503, new JsonObject { ["status"] = healthy ? "ok" : "unhealthy", ["detail"] = detail }),
-        }));
+            context = await source.GetAsync(cancellationToken);
+        }
+        catch (Exception e) when (!cancellationToken.IsCancellationRequested)
+        {
+            var unhealthy = HttpFunctions.Health(healthy: false, e.Message);
+            return Results.Json(new HandlerResponse(new Dictionary<string, object?> { ["res"] = HttpResponse(unhealthy.Status, unhealthy.Body, unhealthy.Headers) }));
+        }
+
+        var answer = await probe.Answer(Call(context, HostPayload.Http(payload), caller: null), cancellationToken);
+        return Results.Json(new HandlerResponse(new Dictionary<string, object?> { ["res"] = HttpResponse(answer.Status, answer.Body, answer.Headers) }));
     }
 
     private static HandlerResponse Respond(FunctionDefinition function, FunctionResult result, JsonObject? http)
@@ -203,19 +204,6 @@ public static class HandlerApp
             finally
             {
                 _gate.Release();
-            }
-        }
-
-        public async Task<(bool Healthy, string Detail)> CheckAsync(CancellationToken cancellationToken)
-        {
-            try
-            {
-                var context = await GetAsync(cancellationToken);
-                return (true, $"{context.Configuration.Policies.Count} policies, {context.Configuration.Clusters.Count} clusters from {context.Configuration.Source}");
-            }
-            catch (Exception e) when (!cancellationToken.IsCancellationRequested)
-            {
-                return (false, e.Message);
             }
         }
     }

@@ -38,7 +38,6 @@ public sealed class EtcdDrillCommandTests
         var (jsonCode, json, _) = await RunAsync(world, "drill", "run", "--config", world.ConfigPath, "--policy", "nightly", "--cluster", "prod", "--store", world.Store, "-o", "json");
 
         Assert.True(backupCode == 0, backupError);
-        File.WriteAllText("/tmp/drill-out.txt", output + "\n----\n" + error);
         Assert.True(code == 0, error + output);
         Assert.Contains("a throwaway etcd on the runner, etcdRestore", output, StringComparison.Ordinal);
         Assert.Contains("rebuilt: restored, started as a throwaway member on loopback, keys compared (etcd", output, StringComparison.Ordinal);

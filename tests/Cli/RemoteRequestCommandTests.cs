@@ -216,6 +216,19 @@ public sealed class RemoteRequestCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task RemoteRestore_ConfigOption_IntoAClusterNotInIt_IsNotSent()
+    {
+        // restore create has one --config, read with and without --remote alike.
+        var config = _dir.File("strata.yaml", Config);
+
+        var (code, _, stderr) = await RunAsync("restore", "create", "--remote", "--from-backup", "20261121-020000-abcdef", "--to-cluster", "qa", "--config", config);
+
+        Assert.Equal(2, code);
+        Assert.Contains("not sent: cluster 'qa' is not in", stderr);
+        Assert.Empty(_bus.Sent);
+    }
+
+    [Fact]
     public async Task RemoteRestore_TableOutput_NamesTheRestoreItBecomes()
     {
         var (code, stdout, stderr) = await RunAsync("restore", "create", "--remote", "--from-backup", "20261121-020000-abcdef", "--to-cluster", "staging");

@@ -96,6 +96,27 @@ public sealed class ServeCommandTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Serve_EveryHttpFunctionWithAServePath_AnswersThereAsItsRowSays_TheOthersNowhere()
+    {
+        await using var server = await ServeAsync();
+        using var http = new HttpClient { BaseAddress = server.Url };
+        var served = Adapters.Hosting.HttpFunctions.All.Where(f => f.ServePath is not null).ToList();
+
+        foreach (var function in served)
+        {
+            using var response = await http.SendAsync(new HttpRequestMessage(new HttpMethod(function.Method.ToUpperInvariant()), function.ServePath));
+            Assert.True(response.StatusCode == HttpStatusCode.OK, $"{function.Name} at {function.ServePath}: {response.StatusCode}");
+        }
+
+        Assert.Equal(["health", "status", "dashboard"], served.Select(f => f.Name));
+        foreach (var function in Adapters.Hosting.HttpFunctions.All.Except(served))
+        {
+            using var response = await http.PostAsync("/" + function.Route, new StringContent("{}"));
+            Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        }
+    }
+
+    [Fact]
     public async Task Serve_OneCluster_ShowsIt_AnUnknownOneIs404_StatusAndHealthAnswerJson()
     {
         await using var server = await ServeAsync();

@@ -1,4 +1,3 @@
-using Strata.Adapters.Hosting;
 using Strata.Adapters.Kubernetes;
 using Strata.Adapters.Telemetry;
 

@@ -24,6 +24,32 @@ public class HandlerAppTests
     }
 
     [Fact]
+    public async Task FromSettings_EtcdRehearsals_AreTheNoToolsOnes_WhoseReasonTheDrillReports()
+    {
+        using var home = new TempDirectory();
+        var config = Path.Combine(home.Path, "strata.yaml");
+        await File.WriteAllTextAsync(config, """
+            clusters:
+              - name: prod
+                server: https://127.0.0.1:6443/
+                token: { env: PROD_TOKEN }
+            policies:
+              - name: hourly
+                clusters: ["*"]
+                schedule: "0 * * * *"
+            """);
+        var settings = new Dictionary<string, string>(StringComparer.Ordinal) { [AppSettings.Config] = config, [AppSettings.Home] = home.Path };
+
+        var context = await HandlerApp.FromSettingsAsync(settings.GetValueOrDefault, CancellationToken.None);
+
+        Assert.Same(NoEtcdTools.Instance, context.EtcdRehearsals);
+        const string Reason = "a Functions app has no etcd tools (etcdutl or etcdctl, etcd): run 'strata drill run' or 'strata run' on a machine that has them for a full rebuild";
+        Assert.Equal(Reason, context.EtcdRehearsals.Unavailable);
+        var refused = await Assert.ThrowsAsync<Core.Etcd.EtcdRehearsalException>(() => context.EtcdRehearsals.RebuildAsync("snapshot.db", "drill"));
+        Assert.Equal(Reason, refused.Message);
+    }
+
+    [Fact]
     public void Catalog_HasEveryControlPlaneFunction_WithItsQueueAndSchedule()
     {
         foreach (var queue in Core.ControlPlane.ControlPlaneFunctions.Queue)
@@ -39,6 +65,21 @@ public class HandlerAppTests
         Assert.Equal(
             ControlPlaneFunctionsCount(),
             FunctionCatalog.All.Count(f => f.Trigger is TriggerKind.Queue or TriggerKind.Timer));
+    }
+
+    [Fact]
+    public void Catalog_HasEveryHttpFunctionRow_AsTheRowSaysAndNoOther()
+    {
+        foreach (var row in HttpFunctions.All)
+        {
+            var function = FunctionCatalog.Get(row.Name);
+            Assert.Equal(
+                (TriggerKind.Http, row.Route, row.Method, row.Access == HttpAccess.Anonymous, row.Role),
+                (function.Trigger, function.Source, function.HttpMethod, function.Anonymous, function.Role));
+            Assert.Equal(row.Sends, function.Sends);
+        }
+
+        Assert.Equal(HttpFunctions.All.Select(r => r.Name), FunctionCatalog.All.Where(f => f.Trigger == TriggerKind.Http).Select(f => f.Name));
     }
 
     private static int ControlPlaneFunctionsCount() => Core.ControlPlane.ControlPlaneFunctions.Queue.Count + Core.ControlPlane.ControlPlaneFunctions.Timer.Count;

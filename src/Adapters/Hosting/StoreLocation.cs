@@ -1,5 +1,6 @@
 using Azure.Core;
 using Azure.Identity;
+using Azure.Storage;
 using Strata.Adapters.Azure;
 using Strata.Adapters.Azure.Blob;
 using Strata.Adapters.Azure.Table;
@@ -23,17 +24,25 @@ public sealed record StoreLocation(IArtifactStore Artifacts, IRunHistory History
     /// <summary>Table names start with this unless the Table URL names another prefix.</summary>
     public const string DefaultTablePrefix = "Strata";
 
-    /// <summary>Resolves the options (or <c>$STRATA_STORE</c>, <c>$STRATA_STORE_CONTAINER</c>, <c>$STRATA_HISTORY</c>).</summary>
+    /// <summary>The setting that picks the checksum a Blob store's uploads carry: <c>md5</c> (default) or <c>crc64</c>.</summary>
+    public const string ChecksumSetting = "STRATA_BLOB_CHECKSUM";
+
+    /// <summary>Resolves the options (or <c>$STRATA_STORE</c>, <c>$STRATA_STORE_CONTAINER</c>, <c>$STRATA_HISTORY</c>, <c>$STRATA_BLOB_CHECKSUM</c>).</summary>
     /// <param name="store">The store option, or null.</param>
     /// <param name="container">The container option, or null.</param>
     /// <param name="history">The history option, or null.</param>
     /// <param name="variable">Reads environment variables (app settings, for the Functions handler).</param>
     /// <param name="strataHome">The local default folder.</param>
-    public static StoreLocation Resolve(string? store, string? container, string? history, Func<string, string?> variable, string strataHome)
+    /// <param name="checksum">The checksum option (<c>md5</c> or <c>crc64</c>), or null; only a Blob store uses it.</param>
+    public static StoreLocation Resolve(string? store, string? container, string? history, Func<string, string?> variable, string strataHome, string? checksum = null)
     {
         store = Pick(store, variable("STRATA_STORE"));
         container = Pick(container, variable("STRATA_STORE_CONTAINER"));
         history = Pick(history, variable("STRATA_HISTORY"));
+        // Read and checked whatever the store, so a typo is caught before the day the store moves to Blob.
+        var transferChecksum = Pick(checksum, null) is { } option
+            ? TransferChecksum(option, "--store-checksum")
+            : Pick(variable(ChecksumSetting), null) is { } setting ? TransferChecksum(setting, ChecksumSetting) : StorageChecksumAlgorithm.MD5;
         var home = Path.GetFullPath(strataHome);
 
         IArtifactStore artifacts;
@@ -46,11 +55,11 @@ public sealed record StoreLocation(IArtifactStore Artifacts, IRunHistory History
         else if (IsUrl(store))
         {
             var (endpoints, name) = BlobUrl(store, container);
-            artifacts = BlobStore(new StorageAccount(Credential(), blob: endpoints), name);
+            artifacts = BlobStore(new StorageAccount(Credential(), blob: endpoints), name, transferChecksum);
         }
         else
         {
-            artifacts = BlobStore(ParseConnectionString(store, "--store"), container ?? DefaultContainer);
+            artifacts = BlobStore(ParseConnectionString(store, "--store"), container ?? DefaultContainer, transferChecksum);
         }
 
         IRunHistory runs;
@@ -91,8 +100,16 @@ public sealed record StoreLocation(IArtifactStore Artifacts, IRunHistory History
     private static TokenCredential Credential() => new DefaultAzureCredential();
 
     /// <summary>The container through the SDK, reads falling back to the secondary, with replication status from it.</summary>
-    private static BlobArtifactStore BlobStore(StorageAccount account, string container) =>
-        new(account.CreateBlobServiceClient().GetBlobContainerClient(container), account.CreateBlobSecondaryClient());
+    private static BlobArtifactStore BlobStore(StorageAccount account, string container, StorageChecksumAlgorithm checksum) =>
+        new(account.CreateBlobServiceClient().GetBlobContainerClient(container), account.CreateBlobSecondaryClient(), new BlobStoreOptions { TransferChecksum = checksum });
+
+    /// <summary><c>md5</c> (Content-MD5) or <c>crc64</c> (a CRC64 structured body, which Azure checks and Azurite does not speak).</summary>
+    private static StorageChecksumAlgorithm TransferChecksum(string value, string source) => value.Trim().ToLowerInvariant() switch
+    {
+        "md5" => StorageChecksumAlgorithm.MD5,
+        "crc64" => StorageChecksumAlgorithm.StorageCrc64,
+        _ => throw new StoreConfigurationException($"{source}: '{value}' is not a checksum Strata offers; use md5 or crc64"),
+    };
 
     private static StorageAccount ParseConnectionString(string text, string option)
     {

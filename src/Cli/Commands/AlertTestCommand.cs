@@ -19,7 +19,7 @@ internal static class AlertTestCommand
 {
     public static Command Build(CliEnvironment environment)
     {
-        var config = new Option<string?>("--config") { Description = "strata.yaml: a path or a blob URL (default: $STRATA_CONFIG)." };
+        var config = CommonOptions.Config();
         var channel = new Option<string>("--channel") { Description = "The channel, by its name in alerts.channels.", Required = true };
         var output = CommonOptions.Output();
         var command = new Command("test", "Send a test alert to one channel and show the service's answer.") { config, channel, output };

@@ -41,14 +41,14 @@ internal static class BackupCreateCommand
         Option[] localOnly =
         [
             .. cluster.All, selection.IncludeNamespaces, selection.ExcludeNamespaces, selection.Selector, selection.IncludeResources, selection.ExcludeResources,
-            clusterResources, skipGitOps, store.Store, store.Container, store.History,
+            clusterResources, skipGitOps, .. store.All,
         ];
         command.SetAction(async (parsed, ct) =>
         {
             if (!parsed.GetValue(remote.Remote) && parsed.GetResult(policy) is { Implicit: false })
             {
                 // A policy's backup, here: the policy names the scope, strata.yaml the cluster.
-                var misplaced = localOnly.Except([store.Store, store.Container, store.History]).Concat([remote.Reason, remote.ServiceBus, remote.IdempotencyKey])
+                var misplaced = localOnly.Except(store.All).Concat([remote.Reason, remote.ServiceBus, remote.IdempotencyKey])
                     .FirstOrDefault(o => parsed.GetResult(o) is { Implicit: false });
                 if (misplaced is not null)
                 {

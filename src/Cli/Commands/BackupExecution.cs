@@ -46,7 +46,7 @@ internal static class BackupExecution
             options = options with { RunLease = TimeSpan.FromSeconds(seconds) };
         }
 
-        var capture = new BackupCapture(client, location.Artifacts, location.History, environment.Time, options);
+        var capture = new BackupCapture(client, location.Artifacts, location.History, environment.Time, options with { Ids = RandomIdSource.Instance });
         using var progress = Progress.ForBackup(environment);
         BackupOutcome outcome;
         try

@@ -24,7 +24,7 @@ internal static class BackupVerifyCommand
         var store = new StoreOptions();
         var keys = new KeyOptions();
         var output = CommonOptions.Output();
-        var config = new Option<string?>("--config") { Description = "strata.yaml (a file or blob URL): the policy's drift threshold (default: 50%), and the cluster whose volume snapshots are checked." };
+        var config = CommonOptions.Config("the policy's drift threshold (default: 50%), and the cluster whose volume snapshots are checked.");
         var command = new Command("verify", "Prove a backup: read every artifact back from the store and check it against the manifest.") { id, output, config };
         store.AddTo(command);
         keys.AddTo(command);

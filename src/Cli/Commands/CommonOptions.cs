@@ -11,8 +11,25 @@ internal static class CommonOptions
         DefaultValueFactory = _ => "table",
     }.AcceptOnlyFromAmong("table", "json");
 
-    /// <summary><c>--config</c>: strata.yaml, a path or a blob URL, defaulting to the setting the hosts read.</summary>
-    public static Option<string?> Config() => new("--config") { Description = $"strata.yaml: a path or a blob URL (default: ${ControlPlaneFactory.ConfigSetting})." };
+    /// <summary>
+    /// <c>--config</c>: strata.yaml, a path or a blob URL, defaulting to the setting the hosts read. A command says what
+    /// it reads from the file in <paramref name="reads"/> (appended to the help), where that is more than the whole file.
+    /// </summary>
+    public static Option<string?> Config(string? reads = null) => new("--config")
+    {
+        Description = $"strata.yaml: a path or a blob URL (default: ${ControlPlaneFactory.ConfigSetting}){(reads is null ? "." : $"; {reads}")}",
+    };
+
+    /// <summary>
+    /// <c>--allow-unsigned</c>: go on with a backup whose manifest has no valid signature where one is required.
+    /// <paramref name="work"/> is what the command does with it ("Restore from", "Drill"), <paramref name="required"/>
+    /// when a signature counts as required, if the command says, and <paramref name="reported"/> whether its report marks the backup unsigned.
+    /// </summary>
+    public static Option<bool> AllowUnsigned(string work, string? required = null, bool reported = true) => new("--allow-unsigned")
+    {
+        Description = $"{work} a backup without a valid manifest signature where one is required{(required is null ? "" : $" ({required})")}: "
+            + $"only for a backup known to be written unsigned.{(reported ? " It is reported unsigned." : "")}",
+    };
 
     public static Option<string[]> List(string name, string description) => new(name)
     {

@@ -20,13 +20,10 @@ internal static class DecryptCommand
     {
         var backup = new Option<string>("--backup") { Description = "The backup to decrypt (see 'strata backup list').", Required = true };
         var outputDir = new Option<string>("--output") { Description = "The folder to write into: created; refused when it exists and is not empty.", Required = true };
-        var config = new Option<string?>("--config") { Description = "strata.yaml: its encryption keys (tried after --key) and its signing key." };
+        var config = CommonOptions.Config("its encryption keys (tried after --key) and its signing key.");
         var keys = new KeyOptions();
         var store = new StoreOptions();
-        var allowUnsigned = new Option<bool>("--allow-unsigned")
-        {
-            Description = "Decrypt a backup without a valid manifest signature where one is required: only for a backup known to be written unsigned.",
-        };
+        var allowUnsigned = CommonOptions.AllowUnsigned("Decrypt", reported: false);
         // --output is the folder (as the Python recipe names it), so the format is --format here.
         var output = new Option<string>("--format") { Description = "Output format: table or json.", DefaultValueFactory = _ => "table" }.AcceptOnlyFromAmong("table", "json");
         var command = new Command("decrypt", "Write a backup as plain files (Secret values and encrypted artifacts decrypted) for kubectl apply and pg_restore.")

@@ -19,7 +19,7 @@ internal static class DrillExecution
             new DrillOptions { PollInterval = TimeSpan.FromMilliseconds(250), Restore = new RestoreOptions { Scratch = RestoreExecution.ScratchFile, Keyring = DemoKeys.Keyring } });
         var drill = await run.RunAsync(new DrillRequest
         {
-            DrillId = BackupId.New(environment.Time.GetUtcNow()),
+            DrillId = BackupId.New(environment.Time.GetUtcNow(), RandomIdSource.Instance),
             Backup = backup,
             Target = target,
             Settings = settings,

@@ -18,17 +18,14 @@ internal static class DrillRunCommand
 {
     public static Command Build(CliEnvironment environment)
     {
-        var config = new Option<string?>("--config") { Description = "strata.yaml (default: $STRATA_CONFIG): the clusters, and the policy's verification.drill." };
+        var config = CommonOptions.Config("the clusters, and the policy's verification.drill.");
         var policy = new Option<string>("--policy") { Description = "The policy whose drill to run.", Required = true };
         var cluster = new Option<string>("--cluster") { Description = "The cluster whose backup to drill (a cluster the policy protects).", Required = true };
         var backup = new Option<string?>("--backup") { Description = "The backup to drill (default: the latest verified backup of the policy on the cluster)." };
         var output = CommonOptions.Output();
         var store = new StoreOptions();
         var keys = new KeyOptions();
-        var allowUnsigned = new Option<bool>("--allow-unsigned")
-        {
-            Description = "Drill a backup without a valid manifest signature where one is required: only for a backup known to be written unsigned. It is reported unsigned.",
-        };
+        var allowUnsigned = CommonOptions.AllowUnsigned("Drill");
         var command = new Command("run", "Run a policy's restore drill now: restore where it harms nothing, wait for the assertions, measure the RTO.")
         {
             config, policy, cluster, backup, output, allowUnsigned,

@@ -28,7 +28,7 @@ internal static class KeyRewrapCommand
             Description = "The key-encryption key to wrap it with: file:/path/key.pem (an RSA public key will do), file:/path/aes.key or env:VARIABLE (base64 AES-256), keyVault:VAULT/KEY[/VERSION].",
             Required = true,
         };
-        var config = new Option<string?>("--config") { Description = "strata.yaml: its encryption keys (tried after --key) and its signing key." };
+        var config = CommonOptions.Config("its encryption keys (tried after --key) and its signing key.");
         var keys = new KeyOptions("A key that unwraps the backup's data key now (repeatable; tried before strata.yaml's).");
         var store = new StoreOptions();
         var output = CommonOptions.Output();

@@ -17,7 +17,8 @@ namespace Strata.Cli.Commands;
 /// anything is sent.
 /// </summary>
 /// <param name="work">What the control plane is asked to do, for help and messages ("back up", "restore").</param>
-internal sealed class RemoteRequest(string work)
+/// <param name="config">The command's own <c>--config</c>, when it reads strata.yaml without --remote too; otherwise the request declares one that only goes with --remote.</param>
+internal sealed class RemoteRequest(string work, Option<string?>? config = null)
 {
     /// <summary>The setting naming the namespace when <c>--service-bus</c> is not given.</summary>
     public const string NamespaceVariable = "STRATA_SERVICE_BUS";
@@ -36,10 +37,7 @@ internal sealed class RemoteRequest(string work)
         Description = $"With --remote: the control plane's Service Bus namespace: NAME, NAME{ServiceBusNamespace.DefaultSuffix} or an https URL (default: ${NamespaceVariable}).",
     };
 
-    public Option<string?> Config { get; } = new("--config")
-    {
-        Description = $"With --remote: strata.yaml (a file or blob URL; default ${ControlPlaneFactory.ConfigSetting}), to refuse what the control plane would refuse before sending.",
-    };
+    public Option<string?> Config { get; } = config ?? CommonOptions.Config("with --remote, to refuse what the control plane would refuse before sending.");
 
     public Option<string?> IdempotencyKey { get; } = new("--idempotency-key")
     {
@@ -49,7 +47,8 @@ internal sealed class RemoteRequest(string work)
     /// <summary>Adds <c>--remote</c>, the shared options and <paramref name="remoteOnly"/> (the command's own options that only apply with it).</summary>
     public void AddTo(Command command, params Option[] remoteOnly)
     {
-        _remoteOnly = [Reason, ServiceBus, Config, IdempotencyKey, .. remoteOnly];
+        // The command's own --config is added, and allowed without --remote, by the command.
+        _remoteOnly = config is null ? [Reason, ServiceBus, Config, IdempotencyKey, .. remoteOnly] : [Reason, ServiceBus, IdempotencyKey, .. remoteOnly];
         command.Options.Add(Remote);
         foreach (var option in _remoteOnly)
         {

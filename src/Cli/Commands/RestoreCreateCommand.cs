@@ -23,22 +23,18 @@ internal static class RestoreCreateCommand
         }.AcceptOnlyFromAmong("skip", "update");
         var dryRun = new Option<bool>("--dry-run") { Description = "Have the server validate every object (dryRun=All) and report what would happen; nothing is changed." };
         var allowIncomplete = new Option<bool>("--allow-incomplete") { Description = "Restore from a backup without a manifest (its artifacts cannot be checked)." };
-        var allowUnsigned = new Option<bool>("--allow-unsigned")
-        {
-            Description = "Restore from a backup without a valid manifest signature where one is required (the run history records it as signed, or it is "
-                + "only in the store and manifests are signed): only for a backup known to be written unsigned. It is reported unsigned.",
-        };
+        var allowUnsigned = CommonOptions.AllowUnsigned("Restore from", "the run history records it as signed, or it is only in the store and manifests are signed");
         var priorities = CommonOptions.List("--priorities", "Resources to restore ahead of the other built-in or custom resources, in this order (merged into the default order, never replacing it).");
         var store = new StoreOptions();
         var keys = new KeyOptions();
-        var remote = new RemoteRequest("restore");
+        var config = CommonOptions.Config("for --database, the policy that says how to reach the server; for objects and --etcd, its encryption keys and signing key; with --remote, to refuse what the control plane would refuse before sending.");
+        var remote = new RemoteRequest("restore", config);
         var toCluster = new Option<string?>("--to-cluster") { Description = "With --remote: the cluster to restore into, by its name in strata.yaml." };
         var output = CommonOptions.Output();
         var database = new Option<string?>("--database") { Description = "Restore one database dump instead of objects: NAMESPACE/TARGET/DATABASE, as the backup's manifest names it (needs --config, whose policy says how to reach the server)." };
         var toDatabase = new Option<string?>("--to-database") { Description = "With --database: the database to restore into (default: the dumped database's name); created when missing." };
         var toPod = new Option<string?>("--to-pod") { Description = "With --database: the pod whose tools restore it (default: the target's pod in strata.yaml)." };
         var clean = new Option<bool>("--clean") { Description = "With --database: restore over a database that has tables, dropping what the dump recreates (refused without it)." };
-        var config = new Option<string?>("--config") { Description = "strata.yaml (default $STRATA_CONFIG), for --database; for objects and --etcd, its encryption keys and signing key." };
         var etcd = new Option<bool>("--etcd")
         {
             Description = "Write a restore guide for the backup's etcd snapshot instead of restoring objects: the snapshot (checked) and restore-etcd.sh, "
@@ -62,7 +58,7 @@ internal static class RestoreCreateCommand
         Option[] localOnly =
         [
             .. cluster.All, selection.ExcludeNamespaces, selection.IncludeResources, selection.ExcludeResources, allowIncomplete, priorities,
-            store.Store, store.Container, store.History, keys.Keys,
+            .. store.All, keys.Keys,
         ];
         // What steers an object or database restore: nothing of it applies to the etcd guide, which restores nothing.
         Option[] notForEtcd =

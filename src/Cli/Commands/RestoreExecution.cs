@@ -16,7 +16,7 @@ internal static class RestoreExecution
         CancellationToken cancellationToken)
     {
         var restore = new BackupRestore(client, location.Artifacts, location.History, environment.Time,
-            new RestoreOptions { Scratch = ScratchFile, Keyring = keyring ?? Keyring.None });
+            new RestoreOptions { Scratch = ScratchFile, Keyring = keyring ?? Keyring.None, Ids = RandomIdSource.Instance });
         using var progress = Progress.ForRestore(environment);
         RestoreRecord record;
         try

@@ -1,41 +1,39 @@
-using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
-using Strata.Adapters.Dashboard;
 using Strata.Core.ControlPlane;
-using Strata.Core.Serialization;
-using Strata.Core.Status;
 
 namespace Strata.Cli.Commands;
 
 /// <summary>
-/// What <c>strata serve</c> answers, each endpoint thin over the code the Functions app runs: <c>GET /</c> the status page
-/// (<c>?cluster=NAME</c> for one cluster; an unknown one is a 404 page), <c>GET /status</c> the <c>status</c> function's
-/// JSON, <c>GET /health</c> whether the control plane loaded. <c>/metrics</c> is mapped beside these, by its own class.
+/// What <c>strata serve</c> answers: every row of <see cref="HttpFunctions"/> that has a serve path, answered by the row's own
+/// code, the same the Functions app runs — <c>GET /</c> the status page (<c>?cluster=NAME</c> for one cluster; an unknown one
+/// is a 404 page), <c>GET /status</c> the <c>status</c> function's JSON, <c>GET /health</c> whether the control plane loaded.
+/// The functions that start work are the control plane's only. <c>/metrics</c> is mapped beside these, by its own class.
 /// </summary>
 internal static class StatusPageEndpoints
 {
     /// <summary>Maps the routes over <paramref name="context"/>; a request that fails is said on <paramref name="log"/>.</summary>
     public static IEndpointRouteBuilder MapStatusPageEndpoints(this IEndpointRouteBuilder app, ControlPlaneContext context, TextWriter log)
     {
-        app.MapGet("/", (HttpContext http, string? cluster, CancellationToken cancellationToken) => Guarded(http, log, async () =>
+        foreach (var function in HttpFunctions.All.Where(f => f.ServePath is not null))
         {
-            var page = await StatusPage.RespondAsync(context, cluster, cancellationToken);
-            foreach (var (name, value) in page.Headers.Where(h => !h.Key.Equals("Content-Type", StringComparison.OrdinalIgnoreCase)))
+            app.MapMethods(function.ServePath!, [function.Method.ToUpperInvariant()], (HttpContext http, CancellationToken cancellationToken) => Guarded(http, log, async () =>
             {
-                http.Response.Headers[name] = value;
-            }
+                var call = new HttpCall(
+                    context, "",
+                    http.Request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase),
+                    http.Request.Query.ToDictionary(q => q.Key, q => q.Value.ToString(), StringComparer.Ordinal));
+                var answer = await function.Answer(call, cancellationToken);
+                foreach (var (name, value) in answer.Headers.Where(h => !h.Key.Equals("Content-Type", StringComparison.OrdinalIgnoreCase)))
+                {
+                    http.Response.Headers[name] = value;
+                }
 
-            return Results.Content(page.Html, StatusPage.ContentType, statusCode: page.StatusCode);
-        }));
-        app.MapGet("/status", (HttpContext http, CancellationToken cancellationToken) => Guarded(http, log, async () =>
-            Results.Content(JsonSerializer.Serialize(await StatusReport.BuildAsync(context, cancellationToken), StrataJson.Default.FleetStatus), "application/json")));
-        app.MapGet("/health", () => Results.Json(new Dictionary<string, string>
-        {
-            ["status"] = "ok",
-            ["detail"] = $"{context.Configuration.Policies.Count} policies, {context.Configuration.Clusters.Count} clusters from {DashboardReport.ConfigurationName(context.Configuration.Source)}",
-        }));
+                return Results.Content(answer.Body, answer.ContentType, statusCode: answer.Status);
+            }));
+        }
+
         return app;
     }
 

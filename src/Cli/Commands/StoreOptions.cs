@@ -22,13 +22,22 @@ internal sealed class StoreOptions
             + "or a storage connection string (or $STRATA_HISTORY).",
     };
 
+    public Option<string?> Checksum { get; } = new Option<string?>("--store-checksum")
+    {
+        Description = $"The checksum a Blob store's uploads carry, which the service checks before it stores the bytes: md5 (default) or crc64 (Azure accounts; Azurite does not speak it), or ${StoreLocation.ChecksumSetting}.",
+    }.AcceptOnlyFromAmong("md5", "crc64");
+
+    /// <summary>Every option here, for the commands that refuse them in some mode.</summary>
+    public Option[] All => [Store, Container, History, Checksum];
+
     public void AddTo(Command command)
     {
-        command.Options.Add(Store);
-        command.Options.Add(Container);
-        command.Options.Add(History);
+        foreach (var option in All)
+        {
+            command.Options.Add(option);
+        }
     }
 
     public StoreLocation Resolve(ParseResult parsed, CliEnvironment environment) =>
-        StoreLocation.Resolve(parsed.GetValue(Store), parsed.GetValue(Container), parsed.GetValue(History), environment.Variable, environment.StrataHome);
+        StoreLocation.Resolve(parsed.GetValue(Store), parsed.GetValue(Container), parsed.GetValue(History), environment.Variable, environment.StrataHome, parsed.GetValue(Checksum));
 }

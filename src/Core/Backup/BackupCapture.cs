@@ -33,7 +33,7 @@ public sealed class BackupCapture(
     public async Task<BackupOutcome> RunAsync(BackupRequest request, IProgress<BackupProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         var startedAt = time.GetUtcNow();
-        var id = request.BackupId ?? BackupId.New(startedAt);
+        var id = request.BackupId ?? BackupId.New(startedAt, _options.Ids);
         var prefix = ArtifactLayout.BackupPrefix(request.Cluster, request.Policy, id);
         var record = new BackupRecord
         {

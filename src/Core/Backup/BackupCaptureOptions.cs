@@ -5,6 +5,9 @@ namespace Strata.Core.Backup;
 /// <summary>Tuning for <see cref="BackupCapture"/>; the defaults suit a 2-core machine and a busy API server.</summary>
 public sealed record BackupCaptureOptions
 {
+    /// <summary>Where a backup asked for without an id gets the unique part of one. Default: none wired (such a request fails).</summary>
+    public Ports.IIdSource Ids { get; init; } = Ports.UnwiredIdSource.Instance;
+
     /// <summary>Resource types listed at once. Default 4.</summary>
     public int Parallelism { get; init; } = 4;
 

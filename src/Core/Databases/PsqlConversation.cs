@@ -28,7 +28,7 @@ public sealed class PsqlConversation : IAsyncDisposable
     private readonly Channel<string> _lines = Channel.CreateUnbounded<string>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
     private readonly CancellationTokenSource _lifetime;
     private readonly TimeSpan? _limit;
-    private readonly string _nonce = RandomNumberGenerator.GetHexString(16, lowercase: true);
+    private readonly string _nonce = NewNonce();
     private readonly Task<CommandExit> _running;
     private int _steps;
     private int _busy;
@@ -264,5 +264,13 @@ public sealed class PsqlConversation : IAsyncDisposable
         }
 
         return -1;
+    }
+
+    /// <summary>16 hex digits no dump or query output will contain by chance, marking where each step's output ends.</summary>
+    private static string NewNonce()
+    {
+        Span<byte> bytes = stackalloc byte[8];
+        RandomNumberGenerator.Fill(bytes);
+        return Convert.ToHexStringLower(bytes);
     }
 }

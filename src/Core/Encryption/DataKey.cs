@@ -19,7 +19,12 @@ public sealed class DataKey : IDisposable
     public ReadOnlySpan<byte> Bytes => _bytes;
 
     /// <summary>A fresh random key.</summary>
-    public static DataKey Create() => new(RandomNumberGenerator.GetBytes(Size));
+    public static DataKey Create()
+    {
+        var bytes = new byte[Size];
+        RandomNumberGenerator.Fill(bytes);
+        return new(bytes);
+    }
 
     /// <summary>A key from its bytes (after unwrapping); a clear error when they are not 32.</summary>
     public static DataKey FromBytes(ReadOnlySpan<byte> bytes) =>

@@ -36,7 +36,7 @@ public sealed class BackupRestore(
         var startedAt = time.GetUtcNow();
         var record = new RestoreRecord
         {
-            Id = request.RestoreId ?? BackupId.New(startedAt),
+            Id = request.RestoreId ?? BackupId.New(startedAt, _options.Ids),
             BackupId = request.BackupId,
             TargetCluster = request.TargetCluster,
             Status = RestoreStatus.InProgress,

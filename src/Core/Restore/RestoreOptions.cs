@@ -34,6 +34,9 @@ public sealed record RestoreOptions
     /// </summary>
     public Encryption.Keyring Keyring { get; init; } = Encryption.Keyring.None;
 
+    /// <summary>Where a restore asked for without an id gets the unique part of one. Default: none wired (such a request fails).</summary>
+    public Ports.IIdSource Ids { get; init; } = Ports.UnwiredIdSource.Instance;
+
     /// <summary>
     /// Refuse every backup whose manifest is not signed by <see cref="Keyring"/>'s signer, whatever the run history says.
     /// Default false: the signature is required as <see cref="SignatureRequiredFor"/> says.

@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using Strata.Core.Ports;
 
 namespace Strata.Core.Runs;
 
@@ -8,9 +9,9 @@ namespace Strata.Core.Runs;
 /// </summary>
 public static class BackupId
 {
-    /// <summary>A new id for a backup started at <paramref name="startedAt"/>.</summary>
-    public static string New(DateTimeOffset startedAt) =>
-        $"{startedAt.UtcDateTime:yyyyMMdd-HHmmss}-{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(3))}";
+    /// <summary>A new id for a run started at <paramref name="startedAt"/>, its last six digits from <paramref name="ids"/>.</summary>
+    public static string New(DateTimeOffset startedAt, IIdSource ids) =>
+        $"{startedAt.UtcDateTime:yyyyMMdd-HHmmss}-{ids.NewHex(6)}";
 
     /// <summary>
     /// The id of a run that must happen once per <paramref name="key"/>: a scheduled backup

@@ -1,5 +1,6 @@
 using Strata.Adapters.Azure.Table;
 using Strata.Core.Runs;
+using Strata.TestKit.Fakes;
 
 namespace Strata.Adapters.Tests.Azure;
 
@@ -22,7 +23,7 @@ public sealed class RunKeysTests
     [Fact]
     public void Row_IsReversible_AndAPrefixSortsAfterItsExtension()
     {
-        var id = BackupId.New(new DateTimeOffset(2026, 11, 21, 10, 0, 0, TimeSpan.Zero));
+        var id = BackupId.New(new DateTimeOffset(2026, 11, 21, 10, 0, 0, TimeSpan.Zero), new SequentialIdSource());
 
         Assert.Equal(id, RunKeys.IdOf(RunKeys.Row(id)));
         Assert.True(string.CompareOrdinal(RunKeys.Row("abc-1"), RunKeys.Row("abc")) < 0);

@@ -65,6 +65,28 @@ public sealed class EtcdRebuildDrillTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task RunAsync_TenThousandKeysSomeLarge_RebuildsAndCountsEveryKeyPerResource()
+    {
+        // As the issue's test names it: a populated etcd, 10,000 small ConfigMaps and 8 Secrets of 512 KiB.
+        var objects = new Dictionary<string, long> { ["configmaps"] = 10_000, ["secrets"] = 8 };
+        var small = Enumerable.Range(0, 10_000).Select(i =>
+            KeyValuePair.Create($"/registry/configmaps/shop/settings-{i:D5}", Encoding.UTF8.GetBytes($"{{\"kind\":\"ConfigMap\",\"data\":{{\"n\":\"{i}\"}}}}")));
+        var large = Enumerable.Range(0, 8).Select(i => KeyValuePair.Create($"/registry/secrets/shop/blob-{i}", Enumerable.Repeat((byte)('a' + i), 512 * 1024).ToArray()));
+        Assert.Equal(10_008, await EtcdWriter.PutAsync(_etcd.Endpoint, small.Concat(large)));
+        var (manifest, prefix) = await BackUpAsync(objects);
+
+        var result = await new EtcdRebuildDrill(_store, Rehearsals(), Connector, TimeProvider.System).RunAsync(manifest, prefix, "strata-drill-10k");
+
+        Assert.True(result.Passed, string.Join("; ", result.Problems));
+        Assert.Equal(EtcdDrillScope.Rebuild, result.Scope);
+        Assert.Equal(10_008, result.Keys);
+        Assert.Equal(
+            [("configmaps", "/registry/configmaps/", 10_000L, (long?)10_000), ("secrets", "/registry/secrets/", 8L, (long?)8)],
+            result.Resources.Select(r => (r.Resource, r.Prefix, r.Keys, r.Objects)));
+        Assert.Empty(Directory.EnumerateFileSystemEntries(_work.Path));
+    }
+
+    [Fact]
     public async Task RunAsync_KeysOfAResourceGoneBeforeTheSnapshot_FailsNamingIt()
     {
         await FillAsync(Objects.Where(o => o.Key != "configmaps").ToDictionary());
@@ -183,10 +205,10 @@ public sealed class EtcdRebuildDrillTests : IAsyncLifetime
         return snapshot.ToArray();
     }
 
-    private async Task<(BackupManifest Manifest, string Prefix)> BackUpAsync()
+    private async Task<(BackupManifest Manifest, string Prefix)> BackUpAsync(IReadOnlyDictionary<string, long>? objects = null)
     {
         var snapshot = await SnapshotAsync();
-        var manifest = EtcdBackups.Manifest("20261121-023000-0000aa", snapshot, Objects);
+        var manifest = EtcdBackups.Manifest("20261121-023000-0000aa", snapshot, objects ?? Objects);
         return (manifest, await EtcdBackups.StoreAsync(_store, manifest, snapshot));
     }
 

@@ -38,7 +38,7 @@ public sealed class BackupOpeningTests
             ["metadata"] = new JsonObject { ["name"] = "db", ["namespace"] = "shop" },
             ["data"] = new JsonObject { ["password"] = Convert.ToBase64String(Encoding.UTF8.GetBytes("hunter2-canary")) },
         });
-        return await new BackupCapture(cluster, _store, new MemoryRunHistory(), TimeProvider.System, new BackupCaptureOptions { Keyring = keyring })
+        return await new BackupCapture(cluster, _store, new MemoryRunHistory(), TimeProvider.System, new BackupCaptureOptions { Keyring = keyring, Ids = new SequentialIdSource() })
             .RunAsync(new BackupRequest("prod", new BackupScope()) { Encrypt = mode });
     }
 

@@ -22,7 +22,7 @@ public class CrossClusterRestoreTests
         var store = new MemoryArtifactStore();
         await app.WriteBackupAsync(store, "20260101-000000-0000bb", new Random(1));
 
-        var record = await new BackupRestore(cluster, store, new MemoryRunHistory(), TimeProvider.System)
+        var record = await new BackupRestore(cluster, store, new MemoryRunHistory(), TimeProvider.System, new RestoreOptions { Ids = new SequentialIdSource() })
             .RunAsync(new RestoreRequest { BackupId = "20260101-000000-0000bb", TargetCluster = "target" });
 
         Assert.Equal(RestoreStatus.Succeeded, record.Status);
@@ -43,7 +43,7 @@ public class CrossClusterRestoreTests
         var store = new MemoryArtifactStore();
         await app.WriteBackupAsync(store, "20260101-000000-0000cc", new Random(1));
 
-        var record = await new BackupRestore(cluster, store, new MemoryRunHistory(), TimeProvider.System)
+        var record = await new BackupRestore(cluster, store, new MemoryRunHistory(), TimeProvider.System, new RestoreOptions { Ids = new SequentialIdSource() })
             .RunAsync(new RestoreRequest { BackupId = "20260101-000000-0000cc", TargetCluster = "target" });
 
         Assert.Equal(RestoreStatus.PartiallyFailed, record.Status);

@@ -34,7 +34,7 @@ public class HostileArchiveRestoreTests
         store.Artifacts[key] = archive; // the namespace first (spooled), then the hostile record
         var history = new MemoryRunHistory();
 
-        var refused = await Assert.ThrowsAsync<RestoreRefusedException>(() => new BackupRestore(cluster, store, history, TimeProvider.System)
+        var refused = await Assert.ThrowsAsync<RestoreRefusedException>(() => new BackupRestore(cluster, store, history, TimeProvider.System, new RestoreOptions { Ids = new SequentialIdSource() })
             .RunAsync(new RestoreRequest { BackupId = BackupId, TargetCluster = "target" }));
 
         Assert.Contains(reason, refused.Message, StringComparison.Ordinal);

@@ -24,7 +24,7 @@ public class RestoreOrderingPropertyTests
             await app.WriteBackupAsync(store, backupId, new Random(seed));
             var cluster = new RecordingCluster();
 
-            var record = await new BackupRestore(cluster, store, new MemoryRunHistory(), TimeProvider.System, new RestoreOptions { Parallelism = 8 })
+            var record = await new BackupRestore(cluster, store, new MemoryRunHistory(), TimeProvider.System, new RestoreOptions { Parallelism = 8, Ids = new SequentialIdSource() })
                 .RunAsync(new RestoreRequest { BackupId = backupId, TargetCluster = "target" });
 
             Assert.True(record.Status == RestoreStatus.Succeeded, $"seed {seed}: {string.Join("; ", record.Items.Where(i => i.Outcome != RestoreItemOutcome.Created))}");
@@ -54,7 +54,7 @@ public class RestoreOrderingPropertyTests
         await app.WriteBackupAsync(store, "20260101-000000-0000aa", new Random(1));
         var cluster = new RecordingCluster();
 
-        var record = await new BackupRestore(cluster, store, new MemoryRunHistory(), TimeProvider.System)
+        var record = await new BackupRestore(cluster, store, new MemoryRunHistory(), TimeProvider.System, new RestoreOptions { Ids = new SequentialIdSource() })
             .RunAsync(new RestoreRequest { BackupId = "20260101-000000-0000aa", TargetCluster = "target" });
 
         Assert.Equal(RestoreStatus.Succeeded, record.Status);

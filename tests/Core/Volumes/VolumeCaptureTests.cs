@@ -25,7 +25,7 @@ public sealed class VolumeCaptureTests
         world.Claim("data-web-2", "gp3");
         var history = new MemoryRunHistory();
 
-        var outcome = await new BackupCapture(world.Client, world.Store, history, TimeProvider.System, layers: [world.Layer(VolumeSandbox.Snapshot())]).RunAsync(Request);
+        var outcome = await new BackupCapture(world.Client, world.Store, history, TimeProvider.System, new BackupCaptureOptions { Ids = new SequentialIdSource() }, layers: [world.Layer(VolumeSandbox.Snapshot())]).RunAsync(Request);
 
         Assert.Equal(BackupStatus.Succeeded, outcome.Record.Status);
         var manifest = outcome.Manifest!;
@@ -51,7 +51,7 @@ public sealed class VolumeCaptureTests
         world.Claim("data-web-1");
         var layer = world.Layer(VolumeSandbox.Snapshot() with { Timeout = VolumeSandbox.ShortTimeout });
 
-        var outcome = await new BackupCapture(world.Client, world.Store, new MemoryRunHistory(), TimeProvider.System, layers: [layer]).RunAsync(Request);
+        var outcome = await new BackupCapture(world.Client, world.Store, new MemoryRunHistory(), TimeProvider.System, new BackupCaptureOptions { Ids = new SequentialIdSource() }, layers: [layer]).RunAsync(Request);
 
         Assert.Equal(BackupStatus.PartiallyFailed, outcome.Record.Status);
         var error = Assert.Single(outcome.Record.Problems, p => p.Severity == ProblemSeverity.Error);
@@ -76,7 +76,7 @@ public sealed class VolumeCaptureTests
         var settings = VolumeSandbox.Snapshot() with { PollInterval = TimeSpan.FromMilliseconds(250) };
         var layer = world.Layer(settings, client: cluster);
 
-        var outcome = await new BackupCapture(world.Client, store, new MemoryRunHistory(), TimeProvider.System, layers: [layer]).RunAsync(Request);
+        var outcome = await new BackupCapture(world.Client, store, new MemoryRunHistory(), TimeProvider.System, new BackupCaptureOptions { Ids = new SequentialIdSource() }, layers: [layer]).RunAsync(Request);
         var took = timeline.Elapsed;
 
         Assert.Equal(BackupStatus.Succeeded, outcome.Record.Status);

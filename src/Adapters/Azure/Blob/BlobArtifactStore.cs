@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using global::Azure.Storage;
 using global::Azure.Storage.Blobs;
 using global::Azure.Storage.Blobs.Models;
 using global::Azure.Storage.Blobs.Specialized;
@@ -52,6 +53,9 @@ public sealed class BlobArtifactStore : IArtifactStore, IGeoReplicatedStore
 
     /// <inheritdoc />
     public string Location => _container.Uri.AbsoluteUri;
+
+    /// <summary>The checksum each upload request carries (<see cref="BlobStoreOptions.TransferChecksum"/>).</summary>
+    public StorageChecksumAlgorithm TransferChecksum => _options.TransferChecksum;
 
     /// <inheritdoc />
     public async Task<IArtifactWriter> CreateAsync(string key, CancellationToken cancellationToken = default)

@@ -71,7 +71,7 @@ public sealed class CloudNativePgLayerTests
         await using var world = await CloudNativePgSandbox.StartAsync(new SimulatedCloudNativePg { BackupFails = _ => true });
         var history = new MemoryRunHistory();
 
-        var outcome = await new BackupCapture(world.Client, world.Store, history, TimeProvider.System, layers: [world.Layer()])
+        var outcome = await new BackupCapture(world.Client, world.Store, history, TimeProvider.System, new BackupCaptureOptions { Ids = new SequentialIdSource() }, layers: [world.Layer()])
             .RunAsync(new BackupRequest("prod", new BackupScope(), "nightly", CloudNativePgSandbox.BackupId));
 
         Assert.Equal(BackupStatus.PartiallyFailed, outcome.Record.Status);
@@ -221,7 +221,7 @@ public sealed class CloudNativePgLayerTests
     public async Task Verify_ACompletedCapture_PassesTheCloudNativePgCheck()
     {
         await using var world = await CloudNativePgSandbox.StartAsync();
-        var outcome = await new BackupCapture(world.Client, world.Store, new MemoryRunHistory(), TimeProvider.System, layers: [world.Layer()])
+        var outcome = await new BackupCapture(world.Client, world.Store, new MemoryRunHistory(), TimeProvider.System, new BackupCaptureOptions { Ids = new SequentialIdSource() }, layers: [world.Layer()])
             .RunAsync(new BackupRequest("prod", new BackupScope(), "nightly", CloudNativePgSandbox.BackupId));
 
         var report = await new BackupVerifier(world.Store, TimeProvider.System).VerifyAsync(outcome.Record);

@@ -1,9 +1,9 @@
 using System.Text.Json.Nodes;
-using Strata.Adapters.Hosting;
+using Strata.Core.Configuration;
 using Strata.Core.ControlPlane;
 using Strata.Core.Messages;
 
-namespace Strata.Functions;
+namespace Strata.Adapters.Hosting;
 
 /// <summary>
 /// The HTTP functions that start work — <c>request-backup</c> (POST backups), <c>request-restore</c> (POST restores),
@@ -13,19 +13,24 @@ namespace Strata.Functions;
 /// </summary>
 internal static class WorkRequests
 {
-    public static async Task<(FunctionResult Result, int Status, JsonObject Body)> RunAsync(
-        FunctionDefinition function, ControlPlaneContext context, HttpInvocation http, AuthorizationOutcome caller, CancellationToken cancellationToken)
+    public static Task<HttpAnswer> BackupAsync(HttpCall call, CancellationToken cancellationToken) =>
+        RunAsync("request-backup", call, (body, id, now, configuration) => Requests.Read<BackupRequested>(body, id, now, configuration), cancellationToken);
+
+    public static Task<HttpAnswer> RestoreAsync(HttpCall call, CancellationToken cancellationToken) =>
+        RunAsync("request-restore", call, (body, id, now, configuration) => Requests.Read<RestoreRequested>(body, id, now, configuration), cancellationToken);
+
+    public static Task<HttpAnswer> DrillAsync(HttpCall call, CancellationToken cancellationToken) =>
+        RunAsync("request-drill", call, (body, id, now, configuration) => Requests.Read<VerifyRequested>(DrillByDefault(body), id, now, configuration), cancellationToken);
+
+    private static async Task<HttpAnswer> RunAsync(
+        string function, HttpCall call, Func<string, string, DateTimeOffset, StrataConfiguration, (Envelope? Envelope, string? Error)> read, CancellationToken cancellationToken)
     {
+        var (context, http) = (call.Context, call);
+        var caller = call.Caller ?? throw new InvalidOperationException($"{function} starts work: its host must authorize the caller first");
         var result = new FunctionResult();
         var id = http.Headers.TryGetValue("Idempotency-Key", out var key) && !string.IsNullOrWhiteSpace(key) ? key : MessageIds.New("http");
         var now = context.Time.GetUtcNow();
-        var (envelope, error) = function.Name switch
-        {
-            "request-backup" => Requests.Read<BackupRequested>(http.Body, id, now, context.Configuration),
-            "request-restore" => Requests.Read<RestoreRequested>(http.Body, id, now, context.Configuration),
-            "request-drill" => Requests.Read<VerifyRequested>(DrillByDefault(http.Body), id, now, context.Configuration),
-            _ => throw new InvalidOperationException($"no HTTP function {function.Name} starts work"),
-        };
+        var (envelope, error) = read(http.Body, id, now, context.Configuration);
         if (envelope is null)
         {
             return Refused(result, function, 400, new JsonObject { ["error"] = error });
@@ -62,12 +67,12 @@ internal static class WorkRequests
             RestoreRequested => RestoreWorker.RestoreIdFor(envelope),
             _ => DrillWorker.DrillIdFor(envelope),
         };
-        result.Log($"{function.Name}: accepted {envelope.Id} (run {runId}) from {caller.Identity}");
-        return (result, 202, new JsonObject { ["runId"] = runId, ["message"] = MessageCodec.ToJson(envelope) });
+        result.Log($"{function}: accepted {envelope.Id} (run {runId}) from {caller.Identity}");
+        return HttpAnswer.Json(202, new JsonObject { ["runId"] = runId, ["message"] = MessageCodec.ToJson(envelope) }, result);
     }
 
     // The caller's proven identity goes on the run; what the body stated stays beside it.
-    private static MessagePayload Stamped(MessagePayload payload, AuthorizationOutcome caller) => payload switch
+    private static MessagePayload Stamped(MessagePayload payload, HttpCaller caller) => payload switch
     {
         BackupRequested backup => backup with { RequestedBy = caller.RequestedBy(backup.RequestedBy) },
         RestoreRequested restore => restore with { RequestedBy = caller.RequestedBy(restore.RequestedBy) },
@@ -94,9 +99,9 @@ internal static class WorkRequests
         return body;
     }
 
-    private static (FunctionResult, int, JsonObject) Refused(FunctionResult result, FunctionDefinition function, int status, JsonObject body)
+    private static HttpAnswer Refused(FunctionResult result, string function, int status, JsonObject body)
     {
-        result.Log($"{function.Name}: refused ({status}): {body["detail"] ?? body["error"]}");
-        return (result, status, body);
+        result.Log($"{function}: refused ({status}): {body["detail"] ?? body["error"]}");
+        return HttpAnswer.Json(status, body, result);
     }
 }

@@ -1,4 +1,4 @@
-namespace Strata.Functions;
+namespace Strata.Adapters.Hosting;
 
 /// <summary>
 /// The Entra ID app roles the HTTP functions that start work require when App Service Authentication is on (define

@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 
-namespace Strata.Functions;
+namespace Strata.Adapters.Hosting;
 
 /// <summary>
 /// The HTTP functions' refusals as problem details (RFC 9457, <c>application/problem+json</c>): a stable <c>type</c>, a
