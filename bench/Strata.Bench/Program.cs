@@ -18,6 +18,7 @@ using Strata.Sandbox;
 // Client-side encryption's cost, each variant alternating: strata-bench --strata PATH --encryption-objects 100000 [--rounds 3]
 //   strata-bench --strata PATH --encryption-dump 1GB [--rounds 3]   (with pg_dump -Fc for reference)
 //   strata-bench --encryption-micro 1024 [--rounds 5]   (MiB through the chunked streams in memory, and the Secret-value cipher)
+// An API server down mid-list, ridden out and past the outage budget: strata-bench --strata PATH --outage 20000 [--down 60] [--short-budget 20]
 // strata serve's page, /status and /metrics over a long run history, against jq over the same files: strata-bench --strata PATH --status-history 10000,100000 [--rounds 3] [--jq jq]
 if (Arg("--alert-latency") is { } alertRounds)
 {
@@ -77,6 +78,16 @@ var kubectl = Arg("--kubectl") ?? "kubectl";
 if (Arg("--etcd-mb") is { } etcdMegabytes)
 {
     Console.WriteLine(await EtcdBench.RunAsync(strata, int.Parse(etcdMegabytes, CultureInfo.InvariantCulture), int.Parse(Arg("--rounds") ?? "3", CultureInfo.InvariantCulture)));
+    return 0;
+}
+
+if (Arg("--outage") is { } outageConfigMaps)
+{
+    var outageRows = await OutageBench.RunAsync(
+        strata, int.Parse(outageConfigMaps, CultureInfo.InvariantCulture), TimeSpan.FromSeconds(double.Parse(Arg("--down") ?? "60", CultureInfo.InvariantCulture)),
+        int.Parse(Arg("--short-budget") ?? "20", CultureInfo.InvariantCulture));
+    Console.WriteLine(OutageBench.Header);
+    Console.WriteLine(outageRows);
     return 0;
 }
 

@@ -15,9 +15,12 @@ public sealed partial class KubernetesClient
     /// <summary>The object, or null when it does not exist.</summary>
     public async Task<KubeObject?> GetAsync(ApiResource resource, string? ns, string name, CancellationToken cancellationToken = default)
     {
+        var path = ResourcePath(resource, ns, name);
         try
         {
-            return await SendObjectAsync(HttpMethod.Get, ResourcePath(resource, ns, name), null, null, cancellationToken);
+            return TypedKindOf(resource, ns) is var kind and not TypedKind.None
+                ? await ReadTypedAsync(kind, ns, name, path, cancellationToken)
+                : await SendObjectAsync(HttpMethod.Get, path, null, null, cancellationToken);
         }
         catch (KubernetesApiException e) when (e.StatusCode == 404 && e.Reason == "NotFound")
         {
@@ -26,8 +29,13 @@ public sealed partial class KubernetesClient
     }
 
     /// <summary>Creates <paramref name="body"/>; with <paramref name="dryRun"/> the server validates and persists nothing.</summary>
-    public Task<KubeObject> CreateAsync(ApiResource resource, string? ns, JsonObject body, bool dryRun = false, CancellationToken cancellationToken = default) =>
-        SendObjectAsync(HttpMethod.Post, ResourcePath(resource, ns, null) + DryRun(dryRun), body, "application/json", cancellationToken);
+    public Task<KubeObject> CreateAsync(ApiResource resource, string? ns, JsonObject body, bool dryRun = false, CancellationToken cancellationToken = default)
+    {
+        var path = ResourcePath(resource, ns, null);
+        return TypedKindOf(resource, ns) is var kind and not TypedKind.None && ToModel(kind, body) is { } model
+            ? CreateTypedAsync(model, ns, dryRun, path, cancellationToken)
+            : SendObjectAsync(HttpMethod.Post, path + DryRun(dryRun), body, "application/json", cancellationToken);
+    }
 
     /// <summary>Replaces the object (PUT); a stale <c>resourceVersion</c> in the body answers 409 Conflict.</summary>
     public Task<KubeObject> ReplaceAsync(ApiResource resource, string? ns, string name, JsonObject body, bool dryRun = false, CancellationToken cancellationToken = default) =>
@@ -55,6 +63,11 @@ public sealed partial class KubernetesClient
         var path = ResourcePath(resource, ns, name);
         try
         {
+            if (TypedKindOf(resource, ns) is var kind and not TypedKind.None)
+            {
+                return await DeleteTypedAsync(kind, ns, name, path, cancellationToken);
+            }
+
             return await CallAsync($"DELETE {path}", mutating: true, async ct =>
             {
                 using var response = await SendAsync(HttpMethod.Delete, path, null, ct);

@@ -8,7 +8,8 @@ namespace Strata.Adapters.Kubernetes;
 
 /// <summary>
 /// Strata's cluster client, on the official SDK (<see cref="k8s.Kubernetes"/>): typed calls where
-/// the SDK's models fit (version, discovery, and <see cref="Api"/> for namespaces, pods and jobs),
+/// the SDK's models fit (version, discovery, and get/create/delete of the Namespaces and Pods Strata
+/// itself manages, through <c>CoreV1</c>),
 /// <c>pods/exec</c> on the SDK's WebSocket (<see cref="ExecAsync"/>), and raw JSON on the SDK's own
 /// <see cref="HttpClient"/>, credentials and trust where objects must stay exactly as the server sent
 /// them (paged lists, get/create/replace/patch/delete of any resource). Every call but an exec (which
@@ -59,8 +60,9 @@ public sealed partial class KubernetesClient : IClusterWriter, IDisposable
     public ClusterConnection Connection { get; }
 
     /// <summary>
-    /// The SDK client behind this one, for typed calls: same connection pool, trust, client
-    /// certificate and credentials (its WebSockets too). Calls made on it directly are not retried.
+    /// The SDK client behind this one (tests and tools): same connection pool, trust, client
+    /// certificate and credentials (its WebSockets too). Calls made on it directly are not retried;
+    /// this client's own typed calls are.
     /// For <c>pods/exec</c> use <see cref="ExecAsync"/>, not the SDK's demultiplexer.
     /// </summary>
     public IKubernetes Api => _api;

@@ -1,4 +1,6 @@
+using System.Globalization;
 using System.Net;
+using System.Reflection;
 using System.Text;
 using System.Text.Json.Nodes;
 using k8s;
@@ -200,6 +202,57 @@ public sealed class SdkGapTests : IAsyncLifetime
         var refused = await Assert.ThrowsAsync<HttpOperationException>(() => sdk.CoreV1.ListNamespaceAsync());
         Assert.Equal(HttpStatusCode.Unauthorized, refused.Response.StatusCode);
         Assert.Equal("v1.31.4", (await strata.GetServerVersionAsync()).GitVersion); // 401, file read again, retried
+    }
+
+    [Fact]
+    public async Task InCluster_TokenRotatedAndTheOldOneRevoked_SdkRefusedForAMinute_StrataReadsItAtOnce()
+    {
+        // InClusterConfig() reads the process environment and a fixed mount point, whose field is internal
+        // ("internal for testing"): pointed at a folder here, so the SDK's own in-cluster path runs.
+        var mount = typeof(KubernetesClientConfiguration).GetField("ServiceAccountPath", BindingFlags.NonPublic | BindingFlags.Static)
+            ?? throw new InvalidOperationException("KubernetesClientConfiguration.ServiceAccountPath is gone: look at InClusterConfig() again");
+        var mountBefore = mount.GetValue(null);
+        var account = _dir.Path;
+        var token = _dir.File("token", Server.AdminToken);
+        _dir.File("ca.crt", Server.Certificates.AuthorityPem);
+        _dir.File("namespace", "shop");
+        var env = new Dictionary<string, string>
+        {
+            ["KUBERNETES_SERVICE_HOST"] = "127.0.0.1",
+            ["KUBERNETES_SERVICE_PORT"] = Server.Url.Port.ToString(CultureInfo.InvariantCulture),
+        };
+        var envBefore = env.Keys.ToDictionary(k => k, Environment.GetEnvironmentVariable);
+        try
+        {
+            mount.SetValue(null, account);
+            foreach (var (name, value) in env)
+            {
+                Environment.SetEnvironmentVariable(name, value);
+            }
+
+            var sdkConfig = KubernetesClientConfiguration.InClusterConfig();
+            using var sdk = new k8s.Kubernetes(sdkConfig);
+            using var strata = new KubernetesClient(InClusterConfiguration.Load(env.GetValueOrDefault, account));
+            await sdk.Version.GetCodeAsync();
+            await strata.GetServerVersionAsync();
+
+            Server.Access.RevokeToken(Server.AdminToken);
+            await File.WriteAllTextAsync(token, Server.Access.IssueToken("rotated", "system:masters"));
+
+            Assert.IsType<TokenFileAuth>(sdkConfig.TokenProvider); // read again once a minute, never on a 401
+            Assert.NotNull(sdkConfig.SslCaCerts); // checked as ServerCertificate_ForAnotherName_SdkAccepts_StrataRefuses shows
+            var refused = await Assert.ThrowsAsync<HttpOperationException>(() => sdk.CoreV1.ListNamespaceAsync());
+            Assert.Equal(HttpStatusCode.Unauthorized, refused.Response.StatusCode);
+            Assert.Equal("v1.31.4", (await strata.GetServerVersionAsync()).GitVersion); // 401, the token read again, retried
+        }
+        finally
+        {
+            mount.SetValue(null, mountBefore);
+            foreach (var (name, value) in envBefore)
+            {
+                Environment.SetEnvironmentVariable(name, value);
+            }
+        }
     }
 
     [Fact]
