@@ -108,6 +108,24 @@ public sealed class EncryptionCommandTests(AzuriteFixture azurite) : IClassFixtu
 
 
 
+    /// <summary>Asserts that <c>strata decrypt</c> wrote into <paramref name="strata"/> exactly what strata_decrypt.py wrote into <paramref name="python"/>; the tree.</summary>
+    private static SortedDictionary<string, byte[]> AssertSameTree(string strata, string python)
+    {
+        var expected = StrataDecryptScript.Tree(strata);
+        Assert.Equal(expected.Keys, StrataDecryptScript.Tree(python).Keys);
+        foreach (var (path, bytes) in StrataDecryptScript.Tree(python))
+        {
+            Assert.True(expected[path].AsSpan().SequenceEqual(bytes), $"{path} differs between strata decrypt and strata_decrypt.py");
+        }
+
+        Assert.Contains(expected.Keys, k => k.StartsWith("resources/core/v1/secrets/", StringComparison.Ordinal));
+        return expected;
+    }
+
+    /// <summary>The names of the namespaces on <paramref name="server"/>.</summary>
+    private static SortedSet<string> Namespaces(SandboxApiServer server) =>
+        new(server.Store.Open(server.Store.FindType("", "namespaces")!).Items.Select(n => n.Name), StringComparer.Ordinal);
+
     [Fact]
     public async Task BackupRestoreDecrypt_LocalStore_NoPlaintextStored_SecretsRestoredByteForByte_DecryptEqualsPython()
     {
@@ -142,13 +160,7 @@ public sealed class EncryptionCommandTests(AzuriteFixture azurite) : IClassFixtu
         var python = Path.Combine(world.Dir.Path, "python");
         var run = await StrataDecryptScript.RunAsync(Folder(world, backup), "--key", keyFile, "--output", python);
         Assert.True(run.ExitCode == 0, $"strata_decrypt.py exited {run.ExitCode}: {run.Stderr}");
-        var expected = StrataDecryptScript.Tree(strata);
-        Assert.Equal(expected.Keys, StrataDecryptScript.Tree(python).Keys);
-        foreach (var (path, bytes) in StrataDecryptScript.Tree(python))
-        {
-            Assert.True(expected[path].AsSpan().SequenceEqual(bytes), $"{path} differs between strata decrypt and strata_decrypt.py");
-        }
-
+        var expected = AssertSameTree(strata, python);
         Assert.Contains(_canary, Encoding.UTF8.GetString(Convert.FromBase64String(
             JsonNode.Parse(expected["resources/core/v1/secrets/namespaces/shop/canary.json"])!["data"]!["token"]!.GetValue<string>())));
         if (!OperatingSystem.IsWindows())
@@ -244,7 +256,67 @@ public sealed class EncryptionCommandTests(AzuriteFixture azurite) : IClassFixtu
         var strata = Path.Combine(world.Dir.Path, "decrypted");
         var (decryptCode, _, decryptError) = await RunAsync(world, ["decrypt", "--backup", Id(backup), "--config", world.ConfigPath, "--key", "env:STRATA_KEK", "--output", strata, .. remote]);
         Assert.True(decryptCode == 0, decryptError);
-        Assert.True(File.Exists(Path.Combine(strata, "resources", "core", "v1", "secrets", "namespaces", "shop", "canary.json")));
+
+        // The backup's blobs downloaded as az storage blob download-batch would, then the Python recipe on them: the same tree.
+        var location = backup["location"]!.GetValue<string>().TrimEnd('/') + "/";
+        var downloaded = Path.Combine(world.Dir.Path, "blobs");
+        foreach (var name in names.Where(n => n.StartsWith(location, StringComparison.Ordinal)))
+        {
+            var file = Path.Combine(downloaded, name[location.Length..].Replace('/', Path.DirectorySeparatorChar));
+            Directory.CreateDirectory(Path.GetDirectoryName(file)!);
+            await blobs.GetBlobClient(name).DownloadToAsync(file);
+        }
+
+        var python = Path.Combine(world.Dir.Path, "python");
+        var run = await StrataDecryptScript.RunAsync(downloaded, "--key", world.Dir.File("kek.b64", _kek), "--output", python);
+        Assert.True(run.ExitCode == 0, $"strata_decrypt.py exited {run.ExitCode}: {run.Stderr}");
+        var tree = AssertSameTree(strata, python);
+        Assert.Contains(_canary, Encoding.UTF8.GetString(Convert.FromBase64String(
+            JsonNode.Parse(tree["resources/core/v1/secrets/namespaces/shop/canary.json"])!["data"]!["token"]!.GetValue<string>())));
+    }
+
+    [Fact]
+    public async Task Decrypt_Output_EveryDocumentIsCreatedOnAnEmptyCluster_AsKubectlApplyWould()
+    {
+        await using var world = await StartAsync();
+        var backup = await BackUpAsync(world);
+        var output = Path.Combine(world.Dir.Path, "decrypted");
+        var (code, _, error) = await RunAsync(world, "decrypt", "--backup", Id(backup), "--config", world.ConfigPath, "--key", "env:STRATA_KEK", "--output", output, "--store", world.Store);
+        Assert.True(code == 0, error);
+
+        // Namespaces first, then CRDs, then the rest (docs/encryption.md); each document POSTed to its collection as it is
+        // on disk, as kubectl apply creates an object that is not there. One a new cluster has already (its own
+        // namespaces, say) kubectl apply would patch: those are not creates.
+        var documents = StrataDecryptScript.Tree(output).Where(f => f.Key.StartsWith("resources/", StringComparison.Ordinal))
+            .OrderBy(f => f.Key.Contains("/namespaces/", StringComparison.Ordinal) && f.Key.Split('/').Length == 5 ? 0 : f.Key.Contains("/customresourcedefinitions/", StringComparison.Ordinal) ? 1 : 2)
+            .ThenBy(f => f.Key, StringComparer.Ordinal).ToList();
+        using var http = SandboxHttp.Create(world.Dr, world.Dr.AdminToken);
+        var created = new List<string>();
+        var refused = new List<string>();
+        foreach (var (path, bytes) in documents)
+        {
+            var segments = path.Split('/');
+            var collection = (segments[1] == "core" ? $"/api/{segments[2]}" : $"/apis/{segments[1]}/{segments[2]}")
+                + (segments.Length == 7 ? $"/namespaces/{segments[5]}" : "") + "/" + segments[3];
+            using (var existing = await http.GetAsync(collection + "/" + segments[^1][..^".json".Length]))
+            {
+                if (existing.IsSuccessStatusCode)
+                {
+                    continue;
+                }
+            }
+
+            using var content = new ByteArrayContent(bytes);
+            content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
+            using var response = await http.PostAsync(collection, content);
+            (response.StatusCode == System.Net.HttpStatusCode.Created ? created : refused).Add($"{path}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+        }
+
+        Assert.Empty(refused);
+        Assert.Contains(created, c => c.StartsWith("resources/core/v1/secrets/namespaces/shop/canary.json", StringComparison.Ordinal));
+        Assert.Contains(created, c => c.StartsWith("resources/apps/v1/deployments/", StringComparison.Ordinal));
+        Assert.Contains(created, c => c.StartsWith("resources/core/v1/configmaps/namespaces/shop/checkout-settings.json", StringComparison.Ordinal)); // had an owner
+        Assert.Equal(Secrets(world.Prod, "shop"), Secrets(world.Dr, "shop"));
     }
 
     [Fact]
@@ -260,10 +332,12 @@ public sealed class EncryptionCommandTests(AzuriteFixture azurite) : IClassFixtu
         Overwrite(manifestPath, Encoding.UTF8.GetBytes(manifest.ToJsonString()));
 
         // The drill first: a verification that fails marks the backup, and a drill then refuses it for that alone.
+        var namespaces = Namespaces(world.Prod);
         var (drillCode, drillOut, drillError) = await RunAsync(world, "drill", "run", "--config", world.ConfigPath, "--policy", "nightly", "--cluster", "prod",
             "--backup", Id(backup), "--store", world.Store, "-o", "json");
         Assert.True(drillCode != 0, drillError + drillOut);
         Assert.Contains("manifest was changed after it was signed", drillOut + drillError);
+        Assert.Equal(namespaces, Namespaces(world.Prod)); // no scratch namespace on the drill target (the backup's own cluster)
 
         var (restoreCode, _, restoreError) = await RestoreAsync(world, Id(backup), "--config", world.ConfigPath);
         Assert.Equal(2, restoreCode);
@@ -413,6 +487,48 @@ public sealed class EncryptionCommandTests(AzuriteFixture azurite) : IClassFixtu
         var (decryptCode, _, decryptError) = await RunAsync(world, "decrypt", "--backup", Id(backup), "--key", "env:OTHER_KEK", "--allow-unsigned", "--output", Path.Combine(world.Dir.Path, "out"), "--store", world.Store);
         Assert.Equal(2, decryptCode);
         Assert.Contains("no key unwraps its data key", decryptError);
+    }
+
+    [Theory]
+    [InlineData("wrong")]
+    [InlineData("none")]
+    public async Task DrillRun_WrongOrNoKey_OneErrorNamingIt_NothingCreatedOnTheTarget(string key)
+    {
+        await using var world = await StartAsync();
+        var backup = await BackUpAsync(world);
+        if (key == "wrong")
+        {
+            world.Variables["STRATA_KEK"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
+        }
+        else
+        {
+            // strata.yaml keeps its signing key (so the signature is still checked, and valid) but names no key-encryption key.
+            File.WriteAllText(world.ConfigPath, File.ReadAllText(world.ConfigPath).Replace("  keys:\n    - name: local\n      secret: { env: STRATA_KEK }\n", "", StringComparison.Ordinal));
+            Assert.DoesNotContain("STRATA_KEK", File.ReadAllText(world.ConfigPath));
+        }
+
+        var namespaces = Namespaces(world.Prod);
+
+        var (code, output, error) = await RunAsync(world, "drill", "run", "--config", world.ConfigPath, "--policy", "nightly", "--cluster", "prod",
+            "--backup", Id(backup), "--store", world.Store, "-o", "json");
+
+        Assert.True(code == 1, $"exit {code}: {error}{output}"); // docs/drills.md: 1 failed
+        var drill = JsonNode.Parse(output)!;
+        Assert.Equal("Failed", drill["status"]!.GetValue<string>());
+        var message = drill["error"]!.GetValue<string>();
+        Assert.Contains($"backup {Id(backup)} is encrypted, and no key unwraps its data key", message);
+        Assert.Contains("Wrapped for: local:aes:", message);
+        Assert.Contains(key == "wrong" ? "Tried: local on local:aes:" : "Tried: no key is configured", message);
+        Assert.EndsWith("nothing was restored", message, StringComparison.Ordinal);
+        Assert.Empty(drill["refused"]!.AsArray());
+        Assert.Empty(drill["assertions"]!.AsArray());
+        Assert.Empty(drill["warnings"]!.AsArray());
+
+        // The one error, as the record, the worker's log line and the drill-failed alert carry it: no second failure.
+        Assert.All(error.Split('\n').Where(l => l.Contains("fail", StringComparison.OrdinalIgnoreCase)), l => Assert.Contains(message, l, StringComparison.Ordinal));
+        Assert.DoesNotContain(_kek, output + error);
+        Assert.Equal(namespaces, Namespaces(world.Prod)); // no scratch namespace on the drill target
+        Assert.True(drill["namespaces"] is null || drill["namespaces"]!.AsObject().Count == 0, drill["namespaces"]?.ToJsonString());
     }
 
     [Fact]

@@ -15,8 +15,9 @@ BACKUP_DIR  a backup folder as Strata's local store writes it (the folder holdin
             export deletes what it wrote.
 
 Writes exactly what `strata decrypt --output DIR` writes: manifest.json as stored, resources/... (each object
-document of resources.tar.gz; Secret values decrypted in place), and every other artifact the manifest lists at
-its path, in plaintext. Needs Python 3 and the `cryptography` package (Debian: python3-cryptography).
+document of resources.tar.gz; Secret values decrypted in place; what the API server sets -- status, metadata.uid,
+resourceVersion, ownerReferences and the like -- removed, so `kubectl apply` creates it), and every other artifact
+the manifest lists at its path, in plaintext. Needs Python 3 and the `cryptography` package (Debian: python3-cryptography).
 """
 
 import argparse
@@ -47,6 +48,10 @@ MAX_DOCUMENT_BYTES = 8 * 1024 * 1024
 KEK_AAD = b"strata:v1:kek"
 KEY_CHECK_LABEL = b"strata:v1:key-check"
 LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration"
+# Removed so that `kubectl apply` can create each object (ServerSetFields): top-level, and in the top-level metadata.
+SERVER_SET_TOP_LEVEL = ("status",)
+SERVER_SET_METADATA = ("uid", "resourceVersion", "creationTimestamp", "generation", "managedFields", "selfLink",
+                       "deletionTimestamp", "deletionGracePeriodSeconds", "ownerReferences")
 BASE64URL = re.compile(r"^[A-Za-z0-9_-]*$")
 COPY_BUFFER = 1 << 16
 
@@ -319,6 +324,94 @@ def decrypt_document(document, entry, data_key):
     return bytes(out)
 
 
+# ---- server-set members ------------------------------------------------------------------------------------------
+
+def skip_space(document, i):
+    while i < len(document) and document[i] in b" \t\r\n":
+        i += 1
+    return i
+
+
+def string_end(document, i):
+    """The index after the string literal that starts at i."""
+    i += 1
+    while document[i] != 0x22:
+        i += 2 if document[i] == 0x5C else 1
+    return i + 1
+
+
+def value_end(document, i):
+    """The index after the (valid) JSON value that starts at i."""
+    if document[i] == 0x22:
+        return string_end(document, i)
+    if document[i] in b"{[":
+        depth = 0
+        while True:
+            c = document[i]
+            if c == 0x22:
+                i = string_end(document, i)
+                continue
+            if c in b"{[":
+                depth += 1
+            elif c in b"}]":
+                depth -= 1
+                if depth == 0:
+                    return i + 1
+            i += 1
+    while i < len(document) and document[i] not in b" \t\r\n,]}":
+        i += 1
+    return i
+
+
+def drop_members(document, i, top_level, removals):
+    """ServerSetFields.Strip on the object at i: adds the ranges to remove; returns the index after the object."""
+    members = []  # (name start, value end, drop)
+    i = skip_space(document, i + 1)
+    while document[i] == 0x22:
+        name_start = i
+        i = string_end(document, i)
+        name = json.loads(document[name_start:i])
+        i = skip_space(document, skip_space(document, i) + 1)  # past the colon
+        if top_level and name == "metadata" and document[i] == 0x7B:
+            end = drop_members(document, i, False, removals)
+        else:
+            end = value_end(document, i)
+        members.append((name_start, end, name in (SERVER_SET_TOP_LEVEL if top_level else SERVER_SET_METADATA)))
+        i = skip_space(document, end)
+        if document[i] == 0x2C:  # ,
+            i = skip_space(document, i + 1)
+    for index, (start, end, drop) in enumerate(members):
+        if not drop:
+            continue
+        if index < len(members) - 1:
+            removals.append((start, members[index + 1][0]))
+            continue
+        kept = [m for m in members[:index] if not m[2]]
+        removals.append((kept[-1][1] if kept else members[0][0], end))
+    return skip_space(document, i) + 1  # past the closing brace
+
+
+def strip_server_set(document, entry):
+    """The document without the members the API server sets, every other byte as stored (docs/encryption.md)."""
+    try:
+        json.loads(document, parse_constant=reject_constant)
+    except (ValueError, RecursionError):
+        raise Refused(f"'{entry}': not a JSON document") from None
+    start = skip_space(document, 0)
+    if document[start] != 0x7B:
+        return document
+    removals = []
+    drop_members(document, start, True, removals)
+    out = bytearray()
+    copied = 0
+    for begin, end in sorted(removals):
+        if begin > copied:
+            out += document[copied:begin]
+        copied = max(copied, end)
+    out += document[copied:]
+    return bytes(out)
+
+
 # ---- artifacts ---------------------------------------------------------------------------------------------------
 
 def chunks(source, data_key, path):
@@ -391,6 +484,7 @@ def export_objects(archive_path, artifact, output, data_key, decrypt_secrets, su
                 if decrypt_secrets and segments[1] == "core" and segments[3] == "secrets":
                     content = decrypt_document(content, member.name, data_key)
                     summary["secrets"] += 1
+                content = strip_server_set(content, member.name)
                 with create(output, member.name, written) as out:
                     out.write(content)
                 summary["files"] += 1

@@ -6,8 +6,9 @@ namespace Strata.Core.Encryption;
 
 /// <summary>
 /// What <c>strata decrypt --output DIR</c> writes, and <c>tools/decrypt/strata_decrypt.py</c> writes byte for byte:
-/// <c>manifest.json</c> as stored; each document of <c>resources.tar.gz</c> as its own file at its archive path
-/// (Secret documents in <see cref="SecretValues.DecryptDocument"/>'s textual form); every other artifact the
+/// <c>manifest.json</c> as stored; each document of <c>resources.tar.gz</c> as its own file at its archive path, without
+/// the members the server sets (<see cref="ServerSetFields"/>, so that <c>kubectl apply</c> can create it; Secret
+/// documents in <see cref="SecretValues.DecryptDocument"/>'s textual form); every other artifact the
 /// manifest lists at its path, in plaintext, streamed. Each artifact's size and SHA-256 are checked against the
 /// manifest (of the compressed archive for <c>resources.tar.gz</c>, read and checked once before any of its documents
 /// is written; of the plaintext otherwise, on the way). The caller deletes what was written when this throws.
@@ -81,6 +82,8 @@ public static class PlaintextExport
                         content = SecretValues.DecryptDocument(content, entry.RawPath, key!);
                         secrets++;
                     }
+
+                    content = ServerSetFields.Strip(content, entry.RawPath);
 
                     await using (var file = await createFile(entry.RawPath, cancellationToken))
                     {

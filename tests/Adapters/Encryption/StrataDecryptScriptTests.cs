@@ -76,6 +76,16 @@ public sealed class StrataDecryptScriptTests : IDisposable
         Assert.Contains("\"password\":\"" + Convert.ToBase64String(Encoding.UTF8.GetBytes(Password)) + "\"", secret);
         Assert.Contains("p\u00e4ss\\\"w\\\\rd\\u0001\\u000a\\u0009\u00fc\u20ac\ud83d\udd11 \\u0000end", secret);
         Assert.Contains("wrote " + expected.Count + " files", run.Stdout);
+        foreach (var (path, bytes) in expected.Where(e => e.Key.StartsWith("resources/", StringComparison.Ordinal)))
+        {
+            // Nothing the API server sets is left for kubectl apply to trip over.
+            var document = JsonNode.Parse(bytes)!.AsObject();
+            Assert.False(document.ContainsKey("status"), path);
+            Assert.All(ServerSetFields.Metadata, f => Assert.False(((JsonObject?)document["metadata"])?.ContainsKey(f.Field) == true, $"{path}: metadata.{f.Field}"));
+        }
+
+        Assert.Equal("{\"metadata\":{},\"kind\":\"ConfigMap\",\"apiVersion\":\"v1\"}", Encoding.UTF8.GetString(expected["resources/core/v1/configmaps/namespaces/shop/only-server-set.json"]));
+        Assert.Contains("\"data\" : { \"status\" : \"kept: not top-level\", \"uid\" : \"kept\" }", Encoding.UTF8.GetString(expected["resources/core/v1/configmaps/namespaces/shop/pretty.json"]));
         if (!OperatingSystem.IsWindows())
         {
             Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, File.GetUnixFileMode(python));
@@ -189,6 +199,11 @@ public sealed class StrataDecryptScriptTests : IDisposable
                 await archive.WriteEntryAsync(ArtifactLayout.ResourcePath(resource, obj.Namespace, obj.Name), KubeObjectJson.Serialize(obj));
             }
 
+            foreach (var (path, raw) in RawDocuments())
+            {
+                await archive.WriteEntryAsync(path, Encoding.UTF8.GetBytes(raw));
+            }
+
             artifacts.Add(await archive.CompleteAsync(ArtifactLayout.ResourcesArchive));
             await writer.CommitAsync();
         }
@@ -235,7 +250,11 @@ public sealed class StrataDecryptScriptTests : IDisposable
             ["metadata"] = new JsonObject
             {
                 ["name"] = "db",
+                ["uid"] = "0b8e3f1c-old-cluster",
                 ["namespace"] = "shop",
+                ["resourceVersion"] = "48213",
+                ["creationTimestamp"] = "2026-11-29T08:00:00Z",
+                ["ownerReferences"] = new JsonArray(new JsonObject { ["apiVersion"] = "v1", ["kind"] = "ServiceAccount", ["name"] = "api", ["uid"] = "9f-old" }),
                 ["labels"] = new JsonObject { ["app"] = "shop" },
                 ["annotations"] = new JsonObject { [SecretValues.LastAppliedAnnotation] = applied, ["note"] = "caf\u00e9" },
             },
@@ -247,8 +266,37 @@ public sealed class StrataDecryptScriptTests : IDisposable
                 ["empty"] = "",
             },
             ["stringData"] = new JsonObject { ["text"] = Password, ["blank"] = "" },
+            ["status"] = new JsonObject { ["note"] = "secrets have none; a copy might" },
         }.ToJsonString());
         yield return (Secrets, """{"apiVersion":"v1","kind":"Secret","metadata":{"name":"tls","namespace":"ingress-nginx"},"type":"kubernetes.io/tls","data":{"tls.crt":"Y2VydA==","tls.key":"a2V5"}}""");
+    }
+
+    // Documents as another writer might format them: whitespace around every token, an escaped member name, every
+    // server-set member (one last in its object, metadata holding nothing else), a status that is not last.
+    private static IEnumerable<(string Path, string Json)> RawDocuments()
+    {
+        yield return ("resources/core/v1/configmaps/namespaces/shop/pretty.json", """
+            {
+              "apiVersion" : "v1",
+              "status" : { "phase" : "Active" },
+              "kind" : "ConfigMap",
+              "metadata" : {
+                "name" : "pretty",
+                "namespace" : "shop",
+                "uid" : "u-1",
+                "resourceVersion" : "7",
+                "generation" : 3,
+                "creationTimestamp" : null,
+                "selfLink" : "/api/v1/namespaces/shop/configmaps/pretty",
+                "managedFields" : [ { "manager" : "kubectl", "fieldsV1" : { "f:data" : { } } } ],
+                "deletionTimestamp" : "2026-11-30T00:00:00Z",
+                "deletionGracePeriodSeconds" : 30
+              },
+              "data" : { "status" : "kept: not top-level", "uid" : "kept" }
+            }
+            """);
+        yield return ("resources/core/v1/configmaps/namespaces/shop/only-server-set.json",
+            "{\"metadata\":{\"uid\":\"u\",\"resourceVersion\":\"1\"},\"st\\u0061tus\":{},\"kind\":\"ConfigMap\",\"apiVersion\":\"v1\"}");
     }
 
     private async Task<ArtifactEntry> WriteArtifactAsync(IArtifactStore store, string path, byte[] content)

@@ -130,6 +130,51 @@ public sealed class BackupOpeningTests
     }
 
     [Fact]
+    public async Task OpenAsync_ManifestWithNoWrappedKey_IsRefusedNamingNone()
+    {
+        var outcome = await CaptureAsync(new Keyring([_kek], null), EncryptionMode.Secrets);
+        var key = ArtifactLayout.ArtifactKey(Prefix(outcome), ArtifactLayout.Manifest);
+        var manifest = JsonNode.Parse(_store.Artifacts[key])!;
+        manifest["encryption"]!["wrappedKeys"] = new JsonArray();
+        _store.Artifacts[key] = Encoding.UTF8.GetBytes(manifest.ToJsonString());
+
+        var error = await Assert.ThrowsAsync<BackupTrustException>(() => BackupOpening.OpenAsync(_store, Prefix(outcome), new Keyring([_kek], null), requireSignature: false));
+
+        Assert.Equal(BackupTrustReason.NoKeyUnwraps, error.Reason);
+        Assert.Contains($"backup {outcome.Record.Id} is encrypted, and no key unwraps its data key", error.Message);
+        Assert.Contains("Wrapped for: none", error.Message);
+        Assert.Contains("Tried: local: no wrapping to try", error.Message);
+    }
+
+    [Fact]
+    public async Task OpenAsync_RewrapSidecarDeletedAfterTheOldKeyIsGone_IsRefusedNamingTheOldKeyAndTheNewKeyTried()
+    {
+        var outcome = await CaptureAsync(new Keyring([_kek], _signer), EncryptionMode.Secrets);
+        var rotated = LocalAesKeyEncryptionKey.FromBytes("rotated", RandomNumberGenerator.GetBytes(32));
+        string sidecar;
+        using (var opened = await BackupOpening.OpenAsync(_store, Prefix(outcome), new Keyring([_kek], _signer), requireSignature: true))
+        {
+            var wrapped = await rotated.WrapAsync(opened!.DataKey!);
+            sidecar = ArtifactLayout.ArtifactKey(Prefix(outcome), ArtifactLayout.WrappedKeyPath(DateTimeOffset.UtcNow, wrapped.KeyId));
+            _store.Artifacts[sidecar] = JsonSerializer.SerializeToUtf8Bytes(wrapped, StrataJson.Default.WrappedKey);
+        }
+
+        // The old key is destroyed: only the sidecar's wrapping lets the new key in.
+        using (var rotatedOnly = await BackupOpening.OpenAsync(_store, Prefix(outcome), new Keyring([rotated], _signer), requireSignature: true))
+        {
+            Assert.NotNull(rotatedOnly!.DataKey);
+        }
+
+        Assert.True(_store.Artifacts.Remove(sidecar));
+        var error = await Assert.ThrowsAsync<BackupTrustException>(() => BackupOpening.OpenAsync(_store, Prefix(outcome), new Keyring([rotated], _signer), requireSignature: true));
+
+        Assert.Equal(BackupTrustReason.NoKeyUnwraps, error.Reason);
+        Assert.Contains($"Wrapped for: {await _kek.GetKeyIdAsync()} (local).", error.Message);
+        Assert.Contains($"Tried: rotated on {await _kek.GetKeyIdAsync()}: key 'rotated'", error.Message);
+        Assert.Contains("did not wrap this data key", error.Message);
+    }
+
+    [Fact]
     public async Task Capture_Signed_RecordsTheSigningKeyIdAndTheKeyCheck()
     {
         var outcome = await CaptureAsync(new Keyring([_kek], _signer), EncryptionMode.Secrets);
