@@ -15,7 +15,7 @@ namespace Strata.Core.Verification;
 /// When the capture counted rows, the data blocks are walked, not inflated (<see cref="PgDumpArchive.WalkAsync"/>),
 /// and the rows reported are the capture's: it counted them from these very bytes as they streamed, and the
 /// verifier's SHA-256 match proves the stored bytes are those. Without recorded rows (an older manifest, a dump the
-/// capture could not read) every block is inflated, checked and its rows counted and compared.
+/// capture could not read) every block is inflated, checked and its rows counted.
 /// A dump that shrank against the last verified backup is <see cref="DriftCheck"/>'s (artifact size).
 /// </summary>
 /// <param name="expectedTables">Where the manifest records the dump's tables and rows at capture; none by default.</param>
