@@ -1,5 +1,6 @@
 using System.Globalization;
 using Strata.Core.Artifacts;
+using Strata.Core.Databases;
 using Strata.Core.Databases.Postgres;
 
 namespace Strata.Core.Verification;
@@ -10,9 +11,12 @@ namespace Strata.Core.Verification;
 /// A dump that is not an archive, whose table of contents is cut short or empty, whose data blocks are
 /// damaged, or that ends before the data the table of contents announces, fails. The facts name the server,
 /// pg_dump, the schemas, tables, rows and large objects found. Given where the capture-time rows are
-/// (<paramref name="expectedTables"/>), a complete dump's rows per table must equal them
-/// (<see cref="DumpRowComparison"/>); a dump that shrank against the last verified backup is
-/// <see cref="DriftCheck"/>'s (artifact size).
+/// (<paramref name="expectedTables"/>), the dump's tables must be the recorded ones (<see cref="DumpRowComparison"/>).
+/// When the capture counted rows, the data blocks are walked, not inflated (<see cref="PgDumpArchive.WalkAsync"/>),
+/// and the rows reported are the capture's: it counted them from these very bytes as they streamed, and the
+/// verifier's SHA-256 match proves the stored bytes are those. Without recorded rows (an older manifest, a dump the
+/// capture could not read) every block is inflated, checked and its rows counted.
+/// A dump that shrank against the last verified backup is <see cref="DriftCheck"/>'s (artifact size).
 /// </summary>
 /// <param name="expectedTables">Where the manifest records the dump's tables and rows at capture; none by default.</param>
 public sealed class PgDumpCheck(ExpectedDumpTables? expectedTables = null) : IArtifactCheck
@@ -30,10 +34,14 @@ public sealed class PgDumpCheck(ExpectedDumpTables? expectedTables = null) : IAr
     public async Task<ArtifactCheckResult> CheckAsync(
         ArtifactEntry artifact, Stream content, BackupManifest manifest, VerificationFindings findings, CancellationToken cancellationToken = default)
     {
+        var expected = expectedTables?.Invoke(artifact, manifest);
+        var countedAtCapture = expected?.Any(t => t.Rows is not null) == true;
         PgDumpContents dump;
         try
         {
-            dump = await PgDumpArchive.ReadAsync(content, cancellationToken);
+            dump = countedAtCapture
+                ? await PgDumpArchive.WalkAsync(content, cancellationToken)
+                : await PgDumpArchive.ReadAsync(content, cancellationToken);
         }
         catch (InvalidDataException e)
         {
@@ -52,16 +60,17 @@ public sealed class PgDumpCheck(ExpectedDumpTables? expectedTables = null) : IAr
             var more = dump.MissingData.Count > MissingNamed ? $" and {dump.MissingData.Count - MissingNamed} more" : "";
             findings.Error("dump", $"the dump ends before the data of {dump.MissingData.Count} table-of-contents entries (truncated): {named}{more}", artifact.Path);
         }
-        else if (dump.Entries > 0 && expectedTables?.Invoke(artifact, manifest) is { } expected)
+        else if (dump.Entries > 0 && expected is not null)
         {
+            // Walked, the dump's tables have no rows of their own: the comparison is then of the tables present.
             DumpRowComparison.Compare(expected, dump.Tables, artifact.Path, findings);
         }
 
-        return new ArtifactCheckResult(Facts(dump), ReadToEnd: true);
+        return new ArtifactCheckResult(Facts(dump, countedAtCapture ? expected : null), ReadToEnd: true);
     }
 
-    /// <summary>What the report shows of a dump.</summary>
-    public static IReadOnlyDictionary<string, string> Facts(PgDumpContents dump)
+    /// <summary>What the report shows of a dump; given <paramref name="capturedTables"/>, its rows are those counted at capture.</summary>
+    public static IReadOnlyDictionary<string, string> Facts(PgDumpContents dump, IReadOnlyList<DumpTable>? capturedTables = null)
     {
         var facts = new Dictionary<string, string>(StringComparer.Ordinal)
         {
@@ -70,7 +79,11 @@ public sealed class PgDumpCheck(ExpectedDumpTables? expectedTables = null) : IAr
             ["entries"] = Number(dump.Entries),
             ["schemas"] = Number(dump.Schemas.Count),
             ["tables"] = Number(dump.Tables.Count),
-            ["rows"] = dump.RowsCounted ? Number(dump.TotalRows) : $"not counted ({dump.Compression.ToString().ToLowerInvariant()} data is not decoded)",
+            ["rows"] = capturedTables is not null ? Number(capturedTables.Sum(t => t.Rows ?? 0))
+                : dump.RowsCounted ? Number(dump.TotalRows)
+                : $"not counted ({dump.Compression.ToString().ToLowerInvariant()} data is not decoded)",
+            ["rows counted"] = capturedTables is not null ? "at capture, from the bytes whose SHA-256 is checked; data blocks walked, not inflated"
+                : dump.RowsCounted ? "by verification, every data block inflated" : "no",
             ["large objects"] = Number(dump.LargeObjects),
             ["data blocks"] = Number(dump.DataBlocks),
         };

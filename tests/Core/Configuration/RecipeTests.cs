@@ -5,7 +5,10 @@ using Strata.TestKit;
 
 namespace Strata.Core.Tests.Configuration;
 
-/// <summary>Every policy snippet in docs/recipes is a valid strata.yaml policy, read as users will paste it.</summary>
+/// <summary>
+/// Every policy snippet in docs/recipes is a valid strata.yaml policy, read as users will paste it, and one whose drill queries
+/// run. That each one works is <c>RecipeCommandTests</c>' (tests/Cli): the snippets run through the CLI.
+/// </summary>
 public sealed partial class RecipeTests
 {
     public static TheoryData<string> Recipes() => [.. Directory.GetFiles(Path.Combine(Repository.Root, "docs", "recipes"), "*.md").Select(Path.GetFileName).OfType<string>().Order()];
@@ -24,6 +27,8 @@ public sealed partial class RecipeTests
 
             var policy = Assert.Single(configuration.Policies);
             Assert.True(policy.Databases.Count + policy.Applications.Count > 0, $"{file}: the recipe protects no database or application");
+            Assert.False(policy.Databases.Any(d => d.DrillQueries.Count > 0) && policy.Verification.Drill is null,
+                $"{file}: the recipe gives drill queries but no verification.drill, so they never run");
         }
     }
 

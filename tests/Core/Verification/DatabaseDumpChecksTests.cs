@@ -1,9 +1,11 @@
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using Strata.Core.Artifacts;
 using Strata.Core.ControlPlane;
 using Strata.Core.Databases;
+using Strata.Core.Databases.Postgres;
 using Strata.Core.Serialization;
 using Strata.Core.Tests.ControlPlane;
 using Strata.Core.Tests.Databases.Postgres;
@@ -115,17 +117,93 @@ public sealed class DatabaseDumpChecksTests(PostgresServer postgres, MariaDbServ
     }
 
     [Fact]
-    public async Task CheckAsync_ExpectedRowsGiven_ComparesPerTable()
+    public async Task CheckAsync_RowsRecordedAtCapture_ComparesTablesAndReportsTheCapturedRows()
     {
         var archive = new PgArchiveBuilder(14).Table("public", "a").Table("public", "b").TableData("public", "a", ["1", "2"]).TableData("public", "b", ["3"]).Build();
         var artifact = new ArtifactEntry(PgPath, archive.Length, "");
-        DumpTable[] recorded = [new("public", "a", 2), new("public", "b", 5)];
+        DumpTable[] recorded = [new("public", "a", 2), new("public", "c", 5)];
         var findings = new VerificationFindings();
 
-        await new PgDumpCheck((a, _) => a.Path == PgPath ? recorded : null).CheckAsync(artifact, new MemoryStream(archive), null!, findings);
+        var result = await new PgDumpCheck((a, _) => a.Path == PgPath ? recorded : null).CheckAsync(artifact, new MemoryStream(archive), null!, findings);
 
-        var error = Assert.Single(findings.Kept);
-        Assert.Equal(("rows", "public.b", "5 rows", "1 rows"), (error.Check, error.Entry, error.Expected, error.Found));
+        Assert.Equal([("rows", "public.b", "no table"), ("rows", "public.c", "5 rows")], findings.Kept.Select(f => (f.Check, f.Entry, f.Expected)));
+        Assert.Equal("7", result.Facts["rows"]);
+        Assert.StartsWith("at capture", result.Facts["rows counted"], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task CheckAsync_RowsRecordedAtCapture_WalksTheDataWithoutInflating()
+    {
+        var dump = await postgres.PgDumpAsync(await SeededDatabaseAsync(), "-Fc");
+        var recorded = (await new PostgresDumpReader().ReadAsync(new MemoryStream(dump))).Contents.Tables;
+        var damaged = await DamageZlibPayloadAsync(dump);
+        var artifact = new ArtifactEntry(PgPath, damaged.Length, "");
+
+        var walked = new VerificationFindings();
+        await new PgDumpCheck((_, _) => recorded).CheckAsync(artifact, new MemoryStream(damaged), null!, walked);
+        var inflated = new VerificationFindings();
+        await new PgDumpCheck().CheckAsync(artifact, new MemoryStream(damaged), null!, inflated);
+
+        // Walking proves the structure; the payload's bytes are the SHA-256's to prove (VerifyAsync_DamagedPgDump_Fails).
+        Assert.Empty(walked.Kept);
+        Assert.Contains("is damaged near byte", Assert.Single(inflated.Kept).Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task VerifyAsync_RowsRecordedAtCapture_PassesWithTheCapturedRows()
+    {
+        var pg = await SeededDatabaseAsync();
+        var dump = await postgres.PgDumpAsync(pg, "-Fc");
+        var recorded = (await new PostgresDumpReader().ReadAsync(new MemoryStream(dump))).Contents;
+
+        var report = await VerifyAsync(new() { [PgPath] = dump }, new() { [PgPath] = recorded });
+
+        Assert.True(report.Passed, string.Join("\n", report.Findings));
+        var facts = report.Artifacts.Single(a => a.Path == PgPath).Facts;
+        Assert.Equal(((await postgres.RowCountsAsync(pg)).Values.Sum().ToString(System.Globalization.CultureInfo.InvariantCulture), "10", "3"),
+            (facts["rows"], facts["tables"], facts["large objects"]));
+        Assert.StartsWith("at capture", facts["rows counted"], StringComparison.Ordinal);
+    }
+
+    /// <summary>Damage a capture could have recorded (its bytes are the manifest's) or not (<c>flipped</c>: the manifest has the dump's own hash).</summary>
+    [Theory]
+    [InlineData("cut in half", false, "dump")]
+    [InlineData("cut in half", true, "dump")]
+    [InlineData("table of contents cut", false, "dump")]
+    [InlineData("table of contents cut", true, "dump")]
+    [InlineData("bytes after the last block", false, "dump")]
+    [InlineData("bytes after the last block", true, "dump")]
+    [InlineData("last block missing", false, "dump")]
+    [InlineData("last block missing", true, "dump")]
+    [InlineData("flipped", false, "sha256")]
+    [InlineData("flipped", true, "sha256")]
+    public async Task VerifyAsync_DamagedPgDump_Fails(string damage, bool rowsRecorded, string check)
+    {
+        var dump = await postgres.PgDumpAsync(await SeededDatabaseAsync(), "-Fc");
+        var recorded = (await new PostgresDumpReader().ReadAsync(new MemoryStream(dump))).Contents;
+        var stored = damage switch
+        {
+            "cut in half" => dump[..(dump.Length / 2)],
+            "table of contents cut" => dump[..600],
+            "bytes after the last block" => [.. dump, 1, 0, 0, 0, 0],
+            "last block missing" => dump[..await StartOfTheLastBlockAsync(dump)],
+            _ => await DamageZlibPayloadAsync(dump),
+        };
+
+        var report = await VerifyAsync(new() { [PgPath] = stored }, rowsRecorded ? new() { [PgPath] = recorded } : null,
+            written: damage == "flipped" ? new() { [PgPath] = dump } : null);
+
+        Assert.False(report.Passed);
+        Assert.Contains(report.Errors, e => e.Check == check && e.Artifact == PgPath);
+    }
+
+    [Fact]
+    public async Task VerifyAsync_EmptyTableOfContentsWithRowsRecorded_Fails()
+    {
+        var report = await VerifyAsync(new() { [PgPath] = new PgArchiveBuilder(14).Build() },
+            new() { [PgPath] = new DumpContents { Tables = [new("public", "a", 1)] } });
+
+        Assert.Contains(report.Errors, e => e.Message == "the table of contents is empty: the dump holds nothing");
     }
 
     [Theory]
@@ -139,23 +217,85 @@ public sealed class DatabaseDumpChecksTests(PostgresServer postgres, MariaDbServ
         Assert.Equal(("dump", message), (error.Check, error.Message));
     }
 
-    /// <summary>A backup of the fakes' cluster with <paramref name="dumps"/> added to the store and its manifest (sizes and hashes as stored), verified.</summary>
-    private async Task<VerificationReport> VerifyAsync(Dictionary<string, byte[]> dumps)
+    private async Task<string> SeededDatabaseAsync()
+    {
+        var pg = PostgresServer.UniqueDatabaseName();
+        await postgres.CreateDatabaseAsync(pg);
+        await postgres.SeedAsync(pg, 400);
+        return pg;
+    }
+
+    /// <summary>Where the dump's last data block starts: the reader names it when the dump is cut one byte short.</summary>
+    private static async Task<int> StartOfTheLastBlockAsync(byte[] dump)
+    {
+        var e = await Assert.ThrowsAsync<InvalidDataException>(() => PgDumpArchive.WalkAsync(new MemoryStream(dump, 0, dump.Length - 1)));
+        return int.Parse(Regex.Match(e.Message, @"from byte (\d+)").Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>A copy of <paramref name="dump"/> with one byte inside the compressed payload of a data block flipped: the framing is intact.</summary>
+    private static async Task<byte[]> DamageZlibPayloadAsync(byte[] dump)
+    {
+        // The seeded large table's block is most of the dump's second half: a flip there lands inside a chunk unless it hits a
+        // chunk's length (pg_dump writes zlib output in chunks of up to 4 KiB), so try a few places.
+        for (var at = dump.Length * 3 / 4; at < dump.Length * 7 / 8; at += 97)
+        {
+            var copy = dump.ToArray();
+            copy[at] ^= 0x5A;
+            if (await CompleteAsync(PgDumpArchive.WalkAsync, copy) && !await CompleteAsync(PgDumpArchive.ReadAsync, copy))
+            {
+                return copy;
+            }
+        }
+
+        throw new InvalidOperationException("no byte inside a payload found");
+
+        static async Task<bool> CompleteAsync(Func<Stream, CancellationToken, Task<PgDumpContents>> read, byte[] bytes)
+        {
+            try
+            {
+                return (await read(new MemoryStream(bytes), default)).DataComplete;
+            }
+            catch (InvalidDataException)
+            {
+                return false;
+            }
+        }
+    }
+
+    /// <summary>
+    /// A backup of the fakes' cluster with <paramref name="dumps"/> added to the store and its manifest: sizes and hashes
+    /// those of <paramref name="written"/> (by default the bytes stored), and for the paths in <paramref name="recorded"/> the
+    /// dump's capture-time contents, verified.
+    /// </summary>
+    private async Task<VerificationReport> VerifyAsync(
+        Dictionary<string, byte[]> dumps, Dictionary<string, DumpContents>? recorded = null, Dictionary<string, byte[]>? written = null)
     {
         await _plane.AddClusterAsync("prod", 2);
         var request = _plane.Request("ci-db");
         await BackupWorker.HandleAsync(_plane.Context, ControlPlaneFakes.Delivery(request));
         var record = (await _plane.History.FindBackupAsync(BackupWorker.BackupIdFor(request)))!;
         var entries = new List<ArtifactEntry>();
+        var databases = new List<DatabaseDump>();
         foreach (var (path, bytes) in dumps)
         {
             _plane.Store.Artifacts[record.Location + path] = bytes;
-            entries.Add(new ArtifactEntry(path, bytes.Length, Convert.ToHexStringLower(SHA256.HashData(bytes))));
+            var asWritten = written?.GetValueOrDefault(path) ?? bytes;
+            var entry = new ArtifactEntry(path, asWritten.Length, Convert.ToHexStringLower(SHA256.HashData(asWritten)));
+            entries.Add(entry);
+            if (recorded?.GetValueOrDefault(path) is { } contents)
+            {
+                databases.Add(new DatabaseDump
+                {
+                    Target = "postgres", Engine = DatabaseEngine.PostgreSql, Namespace = "shop", Database = "app", Path = path, Size = entry.Size,
+                    Sha256 = entry.Sha256, RanIn = "this host", StartedAt = _plane.Clock.GetUtcNow(), Duration = TimeSpan.FromSeconds(1), Contents = contents,
+                });
+            }
         }
 
         var key = record.Location + ArtifactLayout.Manifest;
         var manifest = ManifestFile.Read(_plane.Store.Artifacts[key], key);
-        _plane.Store.Artifacts[key] = JsonSerializer.SerializeToUtf8Bytes(manifest with { Artifacts = [.. manifest.Artifacts, .. entries] }, StrataJson.Default.BackupManifest);
+        manifest = manifest with { Artifacts = [.. manifest.Artifacts, .. entries], Databases = databases.Count > 0 ? databases : manifest.Databases };
+        _plane.Store.Artifacts[key] = JsonSerializer.SerializeToUtf8Bytes(manifest, StrataJson.Default.BackupManifest);
         return await new BackupVerifier(_plane.Store, _plane.Clock).VerifyAsync(record);
     }
 }

@@ -9,6 +9,7 @@ namespace Strata.Core.Databases.Postgres;
 /// data (a <c>BLK_DATA</c> byte, the entry's dump id, the payload's chunks) and of large objects (a
 /// <c>BLK_BLOBS</c> byte, the dump id, then per object its oid and chunks, ending with oid 0). Zlib payloads
 /// are decoded and checked against their Adler-32 trailer, COPY text is counted in rows; nothing is kept.
+/// Told not to decode, it walks every payload's chunks to their end and no further.
 /// </summary>
 internal sealed class PgDataSection
 {
@@ -19,9 +20,9 @@ internal sealed class PgDataSection
     private readonly PgArchiveInput _input;
     private readonly PgArchiveHeader _header;
     private readonly PgTableOfContents _toc;
-    private readonly byte[] _decoded;
+    private readonly byte[]? _decoded;
 
-    private PgDataSection(PgArchiveInput input, PgArchiveHeader header, PgTableOfContents toc, byte[] decoded) =>
+    private PgDataSection(PgArchiveInput input, PgArchiveHeader header, PgTableOfContents toc, byte[]? decoded) =>
         (_input, _header, _toc, _decoded) = (input, header, toc, decoded);
 
     /// <summary>Large objects found in the data blocks.</summary>
@@ -30,10 +31,10 @@ internal sealed class PgDataSection
     /// <summary>Data blocks read.</summary>
     public int Blocks { get; private set; }
 
-    /// <summary>Reads every data block to the end of the archive.</summary>
-    public static async Task<PgDataSection> ReadAsync(PgArchiveInput input, PgArchiveHeader header, PgTableOfContents toc, CancellationToken cancellationToken)
+    /// <summary>Reads every data block to the end of the archive, decoding the payloads when <paramref name="decode"/> is set.</summary>
+    public static async Task<PgDataSection> ReadAsync(PgArchiveInput input, PgArchiveHeader header, PgTableOfContents toc, bool decode, CancellationToken cancellationToken)
     {
-        var decoded = ArrayPool<byte>.Shared.Rent(DecodeBufferSize);
+        var decoded = decode ? ArrayPool<byte>.Shared.Rent(DecodeBufferSize) : null;
         var section = new PgDataSection(input, header, toc, decoded);
         try
         {
@@ -47,7 +48,10 @@ internal sealed class PgDataSection
         }
         finally
         {
-            ArrayPool<byte>.Shared.Return(decoded);
+            if (decoded is not null)
+            {
+                ArrayPool<byte>.Shared.Return(decoded);
+            }
         }
     }
 
@@ -136,11 +140,11 @@ internal sealed class PgDataSection
         }
     }
 
-    /// <summary>Reads one payload to its zero-length chunk, decoding it into <paramref name="counter"/>; false when its compression is not decoded here.</summary>
+    /// <summary>Reads one payload to its zero-length chunk, decoding it into <paramref name="counter"/>; false when it is not decoded (walking, or a compression not decoded here).</summary>
     private async Task<bool> ReadPayloadAsync(CopyRowCounter? counter, CancellationToken cancellationToken)
     {
         var chunks = new PgChunkStream(_input);
-        switch (_header.Compression)
+        switch (_decoded is null ? (PgDumpCompression?)null : _header.Compression)
         {
             case PgDumpCompression.None:
                 await chunks.ReadToEndAsync(counter is null ? null : counter.Add, cancellationToken);
@@ -160,13 +164,14 @@ internal sealed class PgDataSection
     /// </summary>
     private async Task InflateAsync(PgChunkStream chunks, CopyRowCounter? counter, CancellationToken cancellationToken)
     {
+        var buffer = _decoded!;
         var adler = new Adler32();
         await using (var zlib = new ZLibStream(chunks, CompressionMode.Decompress, leaveOpen: true))
         {
             int n;
-            while ((n = await zlib.ReadAsync(_decoded.AsMemory(0, DecodeBufferSize), cancellationToken)) > 0)
+            while ((n = await zlib.ReadAsync(buffer.AsMemory(0, DecodeBufferSize), cancellationToken)) > 0)
             {
-                var piece = _decoded.AsSpan(0, n);
+                var piece = buffer.AsSpan(0, n);
                 adler.Append(piece);
                 counter?.Add(piece);
             }

@@ -130,6 +130,56 @@ public sealed class PgDumpArchiveTests(PostgresServer server) : IClassFixture<Po
         }
     }
 
+    [Theory]
+    [InlineData("-Z0")]
+    [InlineData("-Z6")]
+    public async Task WalkAsync_SeededDatabase_SameStructureAsReadWithoutRows(string option)
+    {
+        var dump = await server.PgDumpAsync(_database, "-Fc", option);
+        var read = await PgDumpArchive.ReadAsync(new MemoryStream(dump));
+
+        var walked = await PgDumpArchive.WalkAsync(new TrickleStream(dump, seed: 2, maxRead: 8192));
+
+        Assert.Equal((read.Entries, read.DataBlocks, read.LargeObjects, read.Compression, true), (walked.Entries, walked.DataBlocks, walked.LargeObjects, walked.Compression, walked.DataComplete));
+        Assert.Equal(read.Schemas, walked.Schemas);
+        Assert.Equal(read.Tables.Select(t => t.QualifiedName), walked.Tables.Select(t => t.QualifiedName));
+        Assert.All(walked.Tables, t => Assert.Null(t.Rows));
+        Assert.False(walked.RowsCounted);
+    }
+
+    [Theory]
+    [InlineData("-Z0")]
+    [InlineData("-Z6")]
+    public async Task WalkAsync_TruncatedAnywhere_ThrowsNamingTheByteOrReportsMissingData(string option)
+    {
+        var dump = await server.PgDumpAsync(_database, "-Fc", option);
+        var cuts = Enumerable.Range(0, 60).Select(i => (int)((long)dump.Length * i / 60)).Concat([1, 5, 12, dump.Length - 1]).Distinct();
+
+        foreach (var cut in cuts)
+        {
+            try
+            {
+                var contents = await PgDumpArchive.WalkAsync(new MemoryStream(dump, 0, cut));
+                Assert.False(contents.DataComplete, $"cut at {cut} of {dump.Length} walked as complete");
+                Assert.NotEmpty(contents.MissingData);
+            }
+            catch (InvalidDataException e)
+            {
+                Assert.Matches(cut == 0 ? "^the dump is empty$" : $@"\bends (after .* )?at byte {cut}\b", e.Message);
+            }
+        }
+    }
+
+    [Fact]
+    public async Task WalkAsync_BytesAfterTheLastBlock_Throws()
+    {
+        var dump = await server.PgDumpAsync(_database, "-Fc");
+
+        var e = await Assert.ThrowsAsync<InvalidDataException>(() => PgDumpArchive.WalkAsync(new MemoryStream([.. dump, 0x07])));
+
+        Assert.Equal($"a data block of unknown type 7 at byte {dump.Length}", e.Message);
+    }
+
     [Fact]
     public async Task ReadAsync_TruncatedTableOfContents_SaysHowManyEntriesCame()
     {
