@@ -29,7 +29,26 @@ internal sealed class PgChunkStream(PgArchiveInput input) : Stream
 
     public override long Position { get => PayloadBytes; set => throw new NotSupportedException(); }
 
+    /// <summary>
+    /// Whether a read of this stream threw (the input failed, or its chunks did not parse): an error a decoder reading
+    /// it raises is then this stream's, not the decoder's verdict on the bytes.
+    /// </summary>
+    public bool Faulted { get; private set; }
+
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            return await ReadChunkedAsync(buffer, cancellationToken);
+        }
+        catch
+        {
+            Faulted = true;
+            throw;
+        }
+    }
+
+    private async ValueTask<int> ReadChunkedAsync(Memory<byte> buffer, CancellationToken cancellationToken)
     {
         if (buffer.Length == 0 || !await NextChunkAsync(cancellationToken))
         {

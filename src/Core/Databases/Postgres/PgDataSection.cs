@@ -168,12 +168,22 @@ internal sealed class PgDataSection
         var adler = new Adler32();
         await using (var zlib = new ZLibStream(chunks, CompressionMode.Decompress, leaveOpen: true))
         {
-            int n;
-            while ((n = await zlib.ReadAsync(buffer.AsMemory(0, DecodeBufferSize), cancellationToken)) > 0)
+            try
             {
-                var piece = buffer.AsSpan(0, n);
-                adler.Append(piece);
-                counter?.Add(piece);
+                int n;
+                while ((n = await zlib.ReadAsync(buffer.AsMemory(0, DecodeBufferSize), cancellationToken)) > 0)
+                {
+                    var piece = buffer.AsSpan(0, n);
+                    adler.Append(piece);
+                    counter?.Add(piece);
+                }
+            }
+            catch (IOException e) when (!chunks.Faulted)
+            {
+                // Most damage reads as InvalidDataException; some (a header asking for a preset dictionary) makes zlib
+                // return a code .NET raises as its internal ZLibException, an IOException. The input did not fail here,
+                // so it is the bytes.
+                throw new InvalidDataException($"the zlib stream is corrupt ({e.Message})", e);
             }
         }
 

@@ -138,35 +138,56 @@ public sealed class PgDumpArchiveFormatTests
     [InlineData(16, 1)]
     public async Task ReadAsync_AnyDamage_ReadsOrThrowsInvalidData(int minor, int algorithm)
     {
-        var archive = new PgArchiveBuilder(minor, algorithm: algorithm).Schema("s").Table("s", "t")
-            .TableData("s", "t", ["1\ta", "2\tb", "3\tc"]).LargeObjects("lo").Build();
+        var archive = DamageTarget(minor, algorithm);
         var damage = Gen.Select(Gen.Int[0, archive.Length - 1], Gen.Byte, Gen.Int[0, 2]);
         await damage.Array[1, 4].SampleAsync(async changes =>
         {
-            var bytes = archive.ToList();
-            foreach (var (at, value, kind) in changes)
-            {
-                var i = Math.Min(at, bytes.Count - 1);
-                switch (kind)
-                {
-                    case 0: bytes[i] ^= (byte)(value | 1); break;
-                    case 1: bytes.RemoveRange(i, bytes.Count - i); break;
-                    default: bytes.Insert(i, value); break;
-                }
-
-                if (bytes.Count == 0)
-                {
-                    break;
-                }
-            }
-
             try
             {
-                await PgDumpArchive.ReadAsync(new MemoryStream([.. bytes]));
+                await PgDumpArchive.ReadAsync(new MemoryStream(Damaged(archive, changes)));
             }
             catch (InvalidDataException)
             {
             }
         }, iter: 2000);
+    }
+
+    [Fact]
+    public async Task ReadAsync_DamageThatMakesZlibReturnAnErrorCode_ThrowsInvalidData()
+    {
+        // A case the sampling above found (CsCheck seed duduVrUD4061): zlib's inflate failed with an error code, which
+        // .NET raises as ZLibException rather than InvalidDataException.
+        var damaged = Damaged(DamageTarget(16, 1), [(717, 161, 2), (281, 45, 0), (655, 187, 2), (24, 75, 0)]);
+
+        var error = await Assert.ThrowsAsync<InvalidDataException>(() => PgDumpArchive.ReadAsync(new MemoryStream(damaged)));
+
+        Assert.Contains("zlib", error.Message, StringComparison.Ordinal);
+    }
+
+    private static byte[] DamageTarget(int minor, int algorithm) =>
+        new PgArchiveBuilder(minor, algorithm: algorithm).Schema("s").Table("s", "t")
+            .TableData("s", "t", ["1\ta", "2\tb", "3\tc"]).LargeObjects("lo").Build();
+
+    /// <summary>The archive with each change applied in turn: 0 flips bits of a byte, 1 cuts the rest off, 2 inserts a byte.</summary>
+    private static byte[] Damaged(byte[] archive, IEnumerable<(int At, byte Value, int Kind)> changes)
+    {
+        var bytes = archive.ToList();
+        foreach (var (at, value, kind) in changes)
+        {
+            var i = Math.Min(at, bytes.Count - 1);
+            switch (kind)
+            {
+                case 0: bytes[i] ^= (byte)(value | 1); break;
+                case 1: bytes.RemoveRange(i, bytes.Count - i); break;
+                default: bytes.Insert(i, value); break;
+            }
+
+            if (bytes.Count == 0)
+            {
+                break;
+            }
+        }
+
+        return [.. bytes];
     }
 }
