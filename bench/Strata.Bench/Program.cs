@@ -19,6 +19,7 @@ using Strata.Sandbox;
 //   strata-bench --strata PATH --encryption-dump 1GB [--rounds 3]   (with pg_dump -Fc for reference)
 //   strata-bench --encryption-micro 1024 [--rounds 5]   (MiB through the chunked streams in memory, and the Secret-value cipher)
 // An API server down mid-list, ridden out and past the outage budget: strata-bench --strata PATH --outage 20000 [--down 60] [--short-budget 20]
+// What the verifier's duplicate-path check holds per archive entry: strata-bench --path-set 100025,1000025
 // strata serve's page, /status and /metrics over a long run history, against jq over the same files: strata-bench --strata PATH --status-history 10000,100000 [--rounds 3] [--jq jq]
 if (Arg("--alert-latency") is { } alertRounds)
 {
@@ -64,6 +65,12 @@ if (Arg("--blob-gb") is { } gigabytes)
     Console.WriteLine("| artifact | upload | upload peak RSS | download | download peak RSS | cp floor (same disk) | check |");
     Console.WriteLine("|---:|---:|---:|---:|---:|---:|---|");
     Console.WriteLine(row);
+    return 0;
+}
+
+if (Arg("--path-set") is { } pathSetSizes)
+{
+    Console.WriteLine(PathSetBench.Run(pathSetSizes.Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture))));
     return 0;
 }
 
