@@ -10,15 +10,18 @@ using Strata.Core.Volumes;
 namespace Strata.Core.ControlPlane;
 
 /// <summary>
-/// The VolumeSnapshots that go with the backups retention expires on one cluster. Only Strata's own are deleted: the
+/// The VolumeSnapshots that go with the backups retention expires on one cluster. Only the backup's own are deleted: the
 /// object under a recorded name must carry the backup's id (<see cref="StrataLabels.BackupId"/>) and Strata's
-/// <see cref="StrataLabels.ManagedBy"/> label, and the recorded uid when there is one — anything else found there
-/// (someone else's object, one deleted and created again) is left alone and logged. Deleting a VolumeSnapshot deletes
-/// only that object: its content and the storage snapshot follow it when the content's <c>deletionPolicy</c> is
+/// <see cref="StrataLabels.ManagedBy"/> label, and the recorded uid when there is one — or be one brought back from the
+/// recorded content after a deletion, as verification says to (it names that content, is bound to it, and the content
+/// holds the recorded handle: verification's rule too, <see cref="SnapshotProvenance"/>). Anything else found there
+/// (someone else's object, one deleted and created again, one bound to other content) is left alone and logged.
+/// Deleting a VolumeSnapshot deletes only that object: its content and the storage snapshot follow it when the content's <c>deletionPolicy</c> is
 /// <c>Delete</c>, and stay when it is <c>Retain</c>. A content the volume layer set from <c>Delete</c> to <c>Retain</c>
 /// (<see cref="VolumeSnapshotRecord.RetainedByStrata"/>, so that deleting the namespace does not delete the backup's
 /// data) is Strata's to delete: once read and found to be the recorded one — its name, its
-/// <c>spec.volumeSnapshotRef</c> (namespace, name, uid) and its <c>status.snapshotHandle</c> — it is set back to
+/// <c>spec.volumeSnapshotRef</c> (namespace, name, and the recorded uid or that of the VolumeSnapshot brought back from
+/// it) and its <c>status.snapshotHandle</c> — it is set back to
 /// <c>Delete</c> before its VolumeSnapshot is deleted, or deleted itself when the VolumeSnapshot is gone; one that is not
 /// the recorded one is left alone and logged. The cluster is connected on first need (only backups with volume
 /// records need it); once it could not be reached, the sweep's other backups there are kept without trying again,
@@ -82,12 +85,19 @@ internal sealed class SnapshotRetention(ControlPlaneContext context, string clus
         foreach (var record in records)
         {
             var live = await CallAsync(record, "read", (client, ct) => client.GetAsync(VolumeSnapshotApi.VolumeSnapshots, record.Namespace, record.SnapshotName, ct), cancellationToken);
+
+            // The content is read when Strata owes its deletion, or to tell whether a VolumeSnapshot under the recorded
+            // name with a new uid was brought back from it (as verification's error says to do).
+            var mayBeBroughtBack = live is not null && !SnapshotProvenance.IsRecordedObject(record, live) && SnapshotProvenance.NamesRecordedContent(record, live);
+            var content = record.ContentName is { } name && (record.RetainedByStrata || mayBeBroughtBack)
+                ? await CallAsync(record, "read", (client, ct) => client.GetAsync(VolumeSnapshotApi.VolumeSnapshotContents, null, name, ct), cancellationToken)
+                : null;
             var own = false;
             if (live is null)
             {
                 result.Log($"{label}: {backup.Id}: {Describe(record)} is already gone");
             }
-            else if (Foreign(backup, record, live) is { } why)
+            else if (Foreign(backup, record, live, content) is { } why)
             {
                 result.Log($"{label}: {backup.Id}: {Describe(record)} left alone: {why}");
             }
@@ -96,7 +106,9 @@ internal sealed class SnapshotRetention(ControlPlaneContext context, string clus
                 own = true;
             }
 
-            var release = record is { RetainedByStrata: true, ContentName: not null } && await RetainedContentAsync(backup, record, cancellationToken);
+            // A content bound to the VolumeSnapshot brought back names that object's uid, no longer the recorded one.
+            var boundUid = own && !SnapshotProvenance.IsRecordedObject(record, live!) ? live!.Uid : null;
+            var release = record is { RetainedByStrata: true, ContentName: not null } && RetainedContent(backup, record, content, boundUid);
             if (own || release)
             {
                 planned.Add(new SnapshotExpiry(record, own, release));
@@ -131,17 +143,20 @@ internal sealed class SnapshotRetention(ControlPlaneContext context, string clus
         }
     }
 
-    /// <summary>Whether the content the record names is there and is the one Strata set to Retain for it (else it is left alone, and logged).</summary>
-    private async Task<bool> RetainedContentAsync(BackupRecord backup, VolumeSnapshotRecord record, CancellationToken cancellationToken)
+    /// <summary>
+    /// Whether <paramref name="content"/> (the record's content as read; null when gone) is the one Strata set to Retain
+    /// for it — bound to the recorded VolumeSnapshot by name, and by the recorded uid or, when that VolumeSnapshot was
+    /// brought back from it and proven so, by <paramref name="broughtBackUid"/> — else it is left alone, and logged.
+    /// </summary>
+    private bool RetainedContent(BackupRecord backup, VolumeSnapshotRecord record, KubeObject? content, string? broughtBackUid)
     {
         var name = record.ContentName!;
-        var content = await CallAsync(record, "read", (client, ct) => client.GetAsync(VolumeSnapshotApi.VolumeSnapshotContents, null, name, ct), cancellationToken);
         var why = content is null ? null
             : content.GetString("spec.volumeSnapshotRef.namespace") != record.Namespace || content.GetString("spec.volumeSnapshotRef.name") != record.SnapshotName
                 ? $"it is bound to VolumeSnapshot {content.GetString("spec.volumeSnapshotRef.namespace")}/{content.GetString("spec.volumeSnapshotRef.name")}, not the recorded one"
-            : record.SnapshotUid is not { } uid || content.GetString("spec.volumeSnapshotRef.uid") != uid
-                ? $"it is bound to VolumeSnapshot uid {content.GetString("spec.volumeSnapshotRef.uid") ?? "none"}, recorded {record.SnapshotUid ?? "none"}"
-            : record.SnapshotHandle is not { } handle || content.GetString("status.snapshotHandle") != handle
+            : content.GetString("spec.volumeSnapshotRef.uid") is var uid && (uid is null || (uid != record.SnapshotUid && uid != broughtBackUid))
+                ? $"it is bound to VolumeSnapshot uid {uid ?? "none"}, recorded {record.SnapshotUid ?? "none"}" + (broughtBackUid is null ? "" : $", brought back {broughtBackUid}")
+            : !SnapshotProvenance.HoldsRecordedHandle(record, content)
                 ? $"its snapshotHandle is {content.GetString("status.snapshotHandle") ?? "none"}, recorded {record.SnapshotHandle ?? "none"}"
             : null;
         if (content is null)
@@ -171,15 +186,33 @@ internal sealed class SnapshotRetention(ControlPlaneContext context, string clus
         }
     }
 
-    /// <summary>Why the live object is not the backup's to delete, or null when it is.</summary>
-    private static string? Foreign(BackupRecord backup, VolumeSnapshotRecord record, KubeObject live) =>
-        live.Label(StrataLabels.BackupId) is var id && id != backup.Id
+    /// <summary>
+    /// Why the live object is not the backup's to delete, or null when it is: the object the backup created, labelled as
+    /// Strata labels it, with the recorded uid; or one brought back from the recorded content (<see cref="SnapshotProvenance"/>:
+    /// it names that content, is bound to it, and the content holds the recorded handle) — a person creates that one, so it
+    /// carries no Strata labels, but it must not carry another backup's id.
+    /// </summary>
+    private static string? Foreign(BackupRecord backup, VolumeSnapshotRecord record, KubeObject live, KubeObject? content) =>
+        !SnapshotProvenance.IsRecordedObject(record, live) && SnapshotProvenance.NamesRecordedContent(record, live)
+            ? !SnapshotProvenance.IsBroughtBack(record, live, content)
+                ? $"it is not the object the backup created (uid {live.Uid ?? "none"}, recorded {record.SnapshotUid}), and though it names VolumeSnapshotContent "
+                    + $"{record.ContentName} as its source it is not proven brought back from it: {NotBroughtBack(record, live, content)}"
+            : live.Label(StrataLabels.BackupId) is { } other && other != backup.Id
+                ? $"it was brought back from VolumeSnapshotContent {record.ContentName} but is labelled {StrataLabels.BackupId}={other}: not this backup's"
+            : null
+        : live.Label(StrataLabels.BackupId) is var id && id != backup.Id
             ? $"it is not labelled {StrataLabels.BackupId}={backup.Id} (found {id ?? "no such label"}): not this backup's"
         : live.Label(StrataLabels.ManagedBy) is var manager && manager != StrataLabels.Manager
             ? $"it is not labelled {StrataLabels.ManagedBy}={StrataLabels.Manager} (found {manager ?? "no such label"}): not Strata's"
-        : record.SnapshotUid is { } uid && live.Uid != uid
-            ? $"it is not the object the backup created (uid {live.Uid ?? "none"}, recorded {uid}): it was created again since"
+        : !SnapshotProvenance.IsRecordedObject(record, live)
+            ? $"it is not the object the backup created (uid {live.Uid ?? "none"}, recorded {record.SnapshotUid}): it was created again since"
         : null;
+
+    /// <summary>Why one that names the recorded content is not proven brought back from it.</summary>
+    private static string NotBroughtBack(VolumeSnapshotRecord record, KubeObject live, KubeObject? content) =>
+        !SnapshotProvenance.IsBoundToRecordedContent(record, live) ? $"it is bound to {SnapshotStatus.BoundContent(live) ?? "no content"}"
+        : content is null ? "that content is gone"
+        : $"that content holds snapshotHandle {content.GetString("status.snapshotHandle") ?? "none"}, recorded {record.SnapshotHandle ?? "none"}";
 
     /// <summary>What deleting the VolumeSnapshot did to the storage snapshot, by the content's deletion policy (as recorded, or set back).</summary>
     private static string Consequence(VolumeSnapshotRecord record, bool released) => released

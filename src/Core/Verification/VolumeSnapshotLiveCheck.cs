@@ -166,12 +166,13 @@ public static class VolumeSnapshotLiveCheck
     {
         var what = $"VolumeSnapshot {record.Namespace}/{record.SnapshotName} of claim {record.Qualified}";
         string? note = null;
-        if (record.SnapshotUid is { } uid && live.Uid != uid)
+        // Whose it is, by the rule retention applies too (SnapshotProvenance); the checks below say what of it fails.
+        if (!SnapshotProvenance.IsRecordedObject(record, live))
         {
-            if (record.ContentName is null || live.GetString("spec.source.volumeSnapshotContentName") != record.ContentName)
+            if (!SnapshotProvenance.NamesRecordedContent(record, live))
             {
                 // Someone else's object under the recorded name: nothing else about it says anything about this backup.
-                findings.Error(Name, $"{what} is not the snapshot this backup took: it was deleted and created again", record.Path, "metadata.uid", uid, live.Uid ?? "none");
+                findings.Error(Name, $"{what} is not the snapshot this backup took: it was deleted and created again", record.Path, "metadata.uid", record.SnapshotUid!, live.Uid ?? "none");
                 return null;
             }
 
@@ -196,7 +197,7 @@ public static class VolumeSnapshotLiveCheck
             return note;
         }
 
-        if (SnapshotStatus.BoundContent(live) != content)
+        if (!SnapshotProvenance.IsBoundToRecordedContent(record, live))
         {
             findings.Error(Name, $"{what} is bound to another VolumeSnapshotContent than the one recorded", record.Path,
                 "status.boundVolumeSnapshotContentName", content, SnapshotStatus.BoundContent(live) ?? "none");
@@ -213,10 +214,10 @@ public static class VolumeSnapshotLiveCheck
         {
             findings.Error(Name, $"{what}: its VolumeSnapshotContent {content} no longer exists: the volume data of this backup is gone", record.Path);
         }
-        else if (bound.GetString("status.snapshotHandle") is var found && found != handle)
+        else if (!SnapshotProvenance.HoldsRecordedHandle(record, bound))
         {
             findings.Error(Name, $"{what}: its VolumeSnapshotContent {content} holds another storage snapshot than the one recorded", record.Path,
-                "status.snapshotHandle", handle, found ?? "none");
+                "status.snapshotHandle", handle, bound.GetString("status.snapshotHandle") ?? "none");
         }
 
         return note;

@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using Strata.Adapters.Kubernetes;
 using Strata.Adapters.Kubernetes.Configuration;
 using Strata.Core.ControlPlane;
@@ -117,6 +118,88 @@ public sealed class RetainedSnapshotTests : IAsyncLifetime
         Assert.NotNull(Storage.Find(Driver, old.SnapshotHandle!));
         Assert.Contains(result.Logs, l => l.Contains($"VolumeSnapshotContent {old.ContentName}", StringComparison.Ordinal)
             && l.Contains("left alone (and its storage snapshot with it): its snapshotHandle is", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Retention_SnapshotBroughtBackFromItsRetainedData_DeletesItTheContentAndTheHandle()
+    {
+        var (backup, old) = await BackUpAsync("ci-1");
+        var (_, kept) = await BackUpAsync("ci-2");
+        var back = await BringBackAsync(old, old.ContentName!, old.SnapshotHandle!);
+        Assert.NotEqual(old.SnapshotUid, back);
+
+        var result = await RetentionSweep.RunAsync(_plane.Context);
+
+        Assert.NotNull((await _plane.History.FindBackupAsync(backup.Id))!.ExpiredAt);
+        await UntilAsync(async () => await _client.GetAsync(VolumeSnapshotApi.VolumeSnapshotContents, null, old.ContentName!) is null);
+        Assert.Null(await _client.GetAsync(VolumeSnapshotApi.VolumeSnapshots, "shop", old.SnapshotName));
+        Assert.Null(Storage.Find(Driver, old.SnapshotHandle!));
+        Assert.NotNull(Storage.Find(Driver, kept.SnapshotHandle!));
+        Assert.Contains(result.Logs, l => l.Contains($"VolumeSnapshot shop/{old.SnapshotName} of claim shop/data deleted; its VolumeSnapshotContent {old.ContentName}, "
+            + "set back to deletionPolicy: Delete (Strata had set Retain), and the storage snapshot go with it", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Retention_LookAlikeOfTheSameNameBoundToAnotherContent_IsLeftAlone_WithWhatItHolds()
+    {
+        var (backup, old) = await BackUpAsync("ci-1");
+        var (_, kept) = await BackUpAsync("ci-2");
+        // Same name, brought back the same way, but from another content: one holding the kept backup's storage snapshot.
+        var lookAlike = await BringBackAsync(old, "snapcontent-look-alike", kept.SnapshotHandle!, deleteOld: false);
+
+        var result = await RetentionSweep.RunAsync(_plane.Context);
+
+        Assert.NotNull((await _plane.History.FindBackupAsync(backup.Id))!.ExpiredAt);
+        Assert.Equal(lookAlike, (await _client.GetAsync(VolumeSnapshotApi.VolumeSnapshots, "shop", old.SnapshotName))!.Uid);
+        Assert.NotNull(await _client.GetAsync(VolumeSnapshotApi.VolumeSnapshotContents, null, "snapcontent-look-alike"));
+        Assert.NotNull(Storage.Find(Driver, kept.SnapshotHandle!));
+        Assert.Contains(result.Logs, l => l.Contains($"VolumeSnapshot shop/{old.SnapshotName} of claim shop/data left alone", StringComparison.Ordinal));
+    }
+
+    /// <summary>
+    /// Brings the VolumeSnapshot of <paramref name="record"/> back after a deletion, in a way the snapshot controller
+    /// binds (it binds a named content only when that content is pre-provisioned, <c>source.snapshotHandle</c>): the
+    /// VolumeSnapshot deleted (its content is <c>Retain</c>: it stays, and the storage snapshot), then — unless
+    /// <paramref name="deleteOld"/> is false — that dynamic content deleted too, and a pre-provisioned content
+    /// <paramref name="content"/> created for <paramref name="handle"/>, with a VolumeSnapshot of the recorded name (no
+    /// Strata labels) naming it. Waits until the controller has bound them and the sidecar found the handle; returns the
+    /// new VolumeSnapshot's uid.
+    /// </summary>
+    private async Task<string> BringBackAsync(VolumeSnapshotRecord record, string content, string handle, bool deleteOld = true)
+    {
+        await _client.DeleteAsync(VolumeSnapshotApi.VolumeSnapshots, record.Namespace, record.SnapshotName);
+        await UntilAsync(async () => await _client.GetAsync(VolumeSnapshotApi.VolumeSnapshots, record.Namespace, record.SnapshotName) is null);
+        Assert.Equal("Retain", (await _client.GetAsync(VolumeSnapshotApi.VolumeSnapshotContents, null, record.ContentName!))!.GetString("spec.deletionPolicy"));
+        if (deleteOld)
+        {
+            await _client.DeleteAsync(VolumeSnapshotApi.VolumeSnapshotContents, null, record.ContentName!);
+            await UntilAsync(async () => await _client.GetAsync(VolumeSnapshotApi.VolumeSnapshotContents, null, record.ContentName!) is null);
+        }
+
+        await _client.CreateAsync(VolumeSnapshotApi.VolumeSnapshotContents, null, new JsonObject
+        {
+            ["apiVersion"] = VolumeSnapshotApi.ApiVersion,
+            ["kind"] = "VolumeSnapshotContent",
+            ["metadata"] = new JsonObject { ["name"] = content },
+            ["spec"] = new JsonObject
+            {
+                ["deletionPolicy"] = "Retain",
+                ["driver"] = Driver,
+                ["source"] = new JsonObject { ["snapshotHandle"] = handle },
+                ["volumeSnapshotRef"] = new JsonObject { ["namespace"] = record.Namespace, ["name"] = record.SnapshotName },
+            },
+        });
+        var created = await _client.CreateAsync(VolumeSnapshotApi.VolumeSnapshots, record.Namespace, new JsonObject
+        {
+            ["apiVersion"] = VolumeSnapshotApi.ApiVersion,
+            ["kind"] = "VolumeSnapshot",
+            ["metadata"] = new JsonObject { ["name"] = record.SnapshotName, ["namespace"] = record.Namespace },
+            ["spec"] = new JsonObject { ["source"] = new JsonObject { ["volumeSnapshotContentName"] = content } },
+        });
+        await UntilAsync(async () => await _client.GetAsync(VolumeSnapshotApi.VolumeSnapshots, record.Namespace, record.SnapshotName) is { } live
+            && SnapshotStatus.IsReady(live) && SnapshotStatus.BoundContent(live) == content);
+        Assert.Equal(handle, (await _client.GetAsync(VolumeSnapshotApi.VolumeSnapshotContents, null, content))!.GetString("status.snapshotHandle"));
+        return created.Uid!;
     }
 
     /// <summary>A backup through the backup worker, the clock moved a day first: its run record, and its manifest's one volume record.</summary>

@@ -11,7 +11,8 @@ namespace Strata.Core.Tests.ControlPlane;
 
 /// <summary>
 /// The retention sweep on the fakes with volume snapshots: an expiring backup takes the VolumeSnapshots it created with
-/// it, and nothing else — not someone else's object under the recorded name, not one created again, not the snapshots
+/// it — also one brought back from its retained content — and nothing else: not someone else's object under the recorded
+/// name, not one created again (a look-alike naming the content but not bound to it included), not the snapshots
 /// of backups that are kept or locked; a cluster that cannot be reached, or a delete that fails, keeps the whole backup.
 /// </summary>
 public sealed class RetentionSweepTests
@@ -98,6 +99,61 @@ public sealed class RetentionSweepTests
 
         Assert.Equal(again, _cluster.Objects[snapshots[0].Key]["metadata"]!["uid"]!.GetValue<string>());
         Assert.Contains(result.Logs, l => l.Contains($"left alone: it is not the object the backup created (uid {again}, recorded {snapshots[0].Record.SnapshotUid})", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Sweep_SnapshotBroughtBackFromItsRetainedContent_DeletesIt_AfterSettingTheContentBackToDelete()
+    {
+        var (old, snapshots) = await BackUpAsync("ci-1", ["data"], retainedByStrata: true);
+        await BackUpAsync("ci-2", ["data"], retainedByStrata: true);
+        var back = await BringBackAsync(snapshots[0], boundTo: snapshots[0].Record.ContentName!);
+
+        var result = await SweepAsync();
+
+        Assert.NotNull((await _plane.History.FindBackupAsync(old.Id))!.ExpiredAt);
+        Assert.Equal([snapshots[0].Key], _cluster.Deletes);
+        // Set back to Delete before its VolumeSnapshot went: the snapshot controller then deletes it and the storage snapshot.
+        Assert.Equal("Delete", _cluster.Objects[snapshots[0].ContentKey]["spec"]!["deletionPolicy"]!.GetValue<string>());
+        Assert.Equal(back, _cluster.Objects[snapshots[0].ContentKey]["spec"]!["volumeSnapshotRef"]!["uid"]!.GetValue<string>());
+        Assert.Contains(result.Logs, l => l.Contains($"{old.Id}: VolumeSnapshot shop/{snapshots[0].Record.SnapshotName} of claim shop/data deleted; its VolumeSnapshotContent "
+            + $"{snapshots[0].Record.ContentName}, set back to deletionPolicy: Delete (Strata had set Retain), and the storage snapshot go with it", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Sweep_LookAlikeNamingTheRetainedContentButBoundToAnother_LeftAlone_AndTheContentToo()
+    {
+        var (old, snapshots) = await BackUpAsync("ci-1", ["data"], retainedByStrata: true);
+        await BackUpAsync("ci-2", ["data"], retainedByStrata: true);
+        var lookAlike = await BringBackAsync(snapshots[0], boundTo: "snapcontent-someone-elses");
+
+        var result = await SweepAsync();
+
+        Assert.NotNull((await _plane.History.FindBackupAsync(old.Id))!.ExpiredAt);
+        Assert.Empty(_cluster.Deletes);
+        Assert.Equal(lookAlike, _cluster.Objects[snapshots[0].Key]["metadata"]!["uid"]!.GetValue<string>());
+        Assert.Equal("Retain", _cluster.Objects[snapshots[0].ContentKey]["spec"]!["deletionPolicy"]!.GetValue<string>());
+        Assert.Contains(result.Logs, l => l.Contains($"of claim shop/data left alone: it is not the object the backup created (uid {lookAlike}, recorded {snapshots[0].Record.SnapshotUid}), "
+            + $"and though it names VolumeSnapshotContent {snapshots[0].Record.ContentName} as its source it is not proven brought back from it: it is bound to snapcontent-someone-elses",
+            StringComparison.Ordinal));
+        Assert.Contains(result.Logs, l => l.Contains($"VolumeSnapshotContent {snapshots[0].Record.ContentName} of VolumeSnapshot shop/{snapshots[0].Record.SnapshotName} of claim shop/data "
+            + "left alone (and its storage snapshot with it): it is bound to VolumeSnapshot uid none", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Sweep_BroughtBackButTheContentHoldsAnotherHandle_LeftAlone_AndTheContentToo()
+    {
+        var (_, snapshots) = await BackUpAsync("ci-1", ["data"], retainedByStrata: true);
+        await BackUpAsync("ci-2", ["data"], retainedByStrata: true);
+        await BringBackAsync(snapshots[0], boundTo: snapshots[0].Record.ContentName!);
+        await _cluster.MergePatchAsync(VolumeSnapshotApi.VolumeSnapshotContents, null, snapshots[0].Record.ContentName!,
+            new JsonObject { ["status"] = new JsonObject { ["snapshotHandle"] = "snap-restored-from-elsewhere" } });
+
+        var result = await SweepAsync();
+
+        Assert.Empty(_cluster.Deletes);
+        Assert.Equal("Retain", _cluster.Objects[snapshots[0].ContentKey]["spec"]!["deletionPolicy"]!.GetValue<string>());
+        Assert.Contains(result.Logs, l => l.Contains($"it is not proven brought back from it: that content holds snapshotHandle snap-restored-from-elsewhere, recorded {snapshots[0].Record.SnapshotHandle}",
+            StringComparison.Ordinal));
     }
 
     [Fact]
@@ -233,7 +289,9 @@ public sealed class RetentionSweepTests
     }
 
     /// <summary>A backup through the backup worker (the clock moved a day first), with a snapshot of each of <paramref name="claims"/> added to it.</summary>
-    private async Task<(BackupRecord Record, IReadOnlyList<TakenSnapshot> Snapshots)> BackUpAsync(string id, string[]? claims = null, string deletionPolicy = "Delete")
+    /// <remarks>With <paramref name="retainedByStrata"/>, each content is <c>Retain</c> and recorded as set so by Strata (from <c>Delete</c>).</remarks>
+    private async Task<(BackupRecord Record, IReadOnlyList<TakenSnapshot> Snapshots)> BackUpAsync(
+        string id, string[]? claims = null, string deletionPolicy = "Delete", bool retainedByStrata = false)
     {
         if (!_plane.Clusters.Clusters.ContainsKey("prod"))
         {
@@ -248,7 +306,8 @@ public sealed class RetentionSweepTests
         var taken = new List<TakenSnapshot>();
         foreach (var claim in claims ?? [])
         {
-            taken.Add(await VolumeSnapshotFakes.TakeAsync(_cluster, record.Id, claim, deletionPolicy: deletionPolicy));
+            var snapshot = await VolumeSnapshotFakes.TakeAsync(_cluster, record.Id, claim, deletionPolicy: retainedByStrata ? "Retain" : deletionPolicy);
+            taken.Add(retainedByStrata ? snapshot with { Record = snapshot.Record with { OriginalDeletionPolicy = "Delete" } } : snapshot);
         }
 
         if (taken.Count > 0)
@@ -260,6 +319,36 @@ public sealed class RetentionSweepTests
     }
 
     private Task<FunctionResult> SweepAsync() => RetentionSweep.RunAsync(_plane.Context);
+
+    /// <summary>
+    /// Brings the snapshot's VolumeSnapshot back as verification's error says to: deleted, its content's
+    /// <c>spec.volumeSnapshotRef.uid</c> cleared, a pre-provisioned VolumeSnapshot of the same name (no Strata labels) naming
+    /// the content — and, as the snapshot controller leaves it, bound to <paramref name="boundTo"/>, which when it is the
+    /// recorded content learns the new uid. Returns the new uid.
+    /// </summary>
+    private async Task<string> BringBackAsync(TakenSnapshot snapshot, string boundTo)
+    {
+        var (ns, name, content) = (snapshot.Record.Namespace, snapshot.Record.SnapshotName, snapshot.Record.ContentName!);
+        _cluster.Remove(snapshot.Key.Split('/')[0], ns, name);
+        await _cluster.MergePatchAsync(VolumeSnapshotApi.VolumeSnapshotContents, null, content,
+            new JsonObject { ["spec"] = new JsonObject { ["volumeSnapshotRef"] = new JsonObject { ["uid"] = null } } });
+        var uid = (await _cluster.CreateAsync(VolumeSnapshotApi.VolumeSnapshots, ns, new JsonObject
+        {
+            ["apiVersion"] = VolumeSnapshotApi.ApiVersion,
+            ["kind"] = "VolumeSnapshot",
+            ["metadata"] = new JsonObject { ["name"] = name, ["namespace"] = ns },
+            ["spec"] = new JsonObject { ["source"] = new JsonObject { ["volumeSnapshotContentName"] = content } },
+            ["status"] = new JsonObject { ["boundVolumeSnapshotContentName"] = boundTo, ["readyToUse"] = true },
+        })).Uid!;
+        Assert.NotEqual(snapshot.Record.SnapshotUid, uid);
+        if (boundTo == content)
+        {
+            await _cluster.MergePatchAsync(VolumeSnapshotApi.VolumeSnapshotContents, null, content,
+                new JsonObject { ["spec"] = new JsonObject { ["volumeSnapshotRef"] = new JsonObject { ["uid"] = uid } } });
+        }
+
+        return uid;
+    }
 
     /// <summary>Deletes the snapshot's object and creates another under its name (with <paramref name="labels"/>, else the same ones); returns the new uid.</summary>
     private async Task<string> ReplaceAsync(TakenSnapshot snapshot, JsonObject? labels = null)
