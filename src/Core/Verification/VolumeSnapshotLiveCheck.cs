@@ -149,9 +149,10 @@ public static class VolumeSnapshotLiveCheck
         else
         {
             findings.Error(Name, $"{its} is retained, ready, and still holds storage snapshot {handle}: the volume data is not lost, but this backup is not counted good "
-                + $"until a VolumeSnapshot is bound to that content again — create a pre-provisioned VolumeSnapshot {record.Namespace}/{record.SnapshotName} "
-                + $"with spec.source.volumeSnapshotContentName: {contentName} (first clear the content's spec.volumeSnapshotRef.uid, which names the deleted one, "
-                + "so that the snapshot controller binds them), then verify again", record.Path);
+                + $"until a VolumeSnapshot is bound to that content again. The snapshot controller binds a named content only when it is pre-provisioned: "
+                + $"delete VolumeSnapshotContent {contentName} (deletionPolicy Retain keeps storage snapshot {handle}), create it again under the same name with "
+                + $"spec.source.snapshotHandle: {handle}, the same driver, deletionPolicy: Retain and spec.volumeSnapshotRef {record.Namespace}/{record.SnapshotName}, "
+                + $"then a VolumeSnapshot {record.Namespace}/{record.SnapshotName} with spec.source.volumeSnapshotContentName: {contentName}; then verify again", record.Path);
             return $"VolumeSnapshot gone, content {contentName} retained and ready";
         }
 

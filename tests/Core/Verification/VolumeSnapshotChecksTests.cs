@@ -71,9 +71,11 @@ public sealed class VolumeSnapshotChecksTests
         Assert.Equal(("snapshot", snapshot.Record.Path), (error.Check, error.Artifact));
         Assert.Equal($"VolumeSnapshot shop/{snapshot.Record.SnapshotName} of claim shop/data no longer exists, and its VolumeSnapshotContent {snapshot.Record.ContentName} "
             + $"is retained, ready, and still holds storage snapshot {snapshot.Record.SnapshotHandle}: the volume data is not lost, but this backup is not counted good "
-            + $"until a VolumeSnapshot is bound to that content again — create a pre-provisioned VolumeSnapshot shop/{snapshot.Record.SnapshotName} "
-            + $"with spec.source.volumeSnapshotContentName: {snapshot.Record.ContentName} (first clear the content's spec.volumeSnapshotRef.uid, which names the deleted one, "
-            + "so that the snapshot controller binds them), then verify again", error.Message);
+            + "until a VolumeSnapshot is bound to that content again. The snapshot controller binds a named content only when it is pre-provisioned: "
+            + $"delete VolumeSnapshotContent {snapshot.Record.ContentName} (deletionPolicy Retain keeps storage snapshot {snapshot.Record.SnapshotHandle}), create it again "
+            + $"under the same name with spec.source.snapshotHandle: {snapshot.Record.SnapshotHandle}, the same driver, deletionPolicy: Retain and spec.volumeSnapshotRef "
+            + $"shop/{snapshot.Record.SnapshotName}, then a VolumeSnapshot shop/{snapshot.Record.SnapshotName} with spec.source.volumeSnapshotContentName: "
+            + $"{snapshot.Record.ContentName}; then verify again", error.Message);
         var artifact = Assert.Single(verified.Verification.Artifacts, a => a.Path == snapshot.Record.Path);
         Assert.Equal($"VolumeSnapshot gone, content {snapshot.Record.ContentName} retained and ready", artifact.Facts[VolumeSnapshotLiveCheck.LiveFact]);
         Assert.Equal("verification-failed", ((AlertRaised)Assert.Single(result.Messages).Payload).Kind);
