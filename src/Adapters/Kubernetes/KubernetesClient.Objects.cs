@@ -8,19 +8,23 @@ namespace Strata.Adapters.Kubernetes;
 
 /// <summary>
 /// Single objects of any resource, built-in or custom, as raw JSON (a restore sends back exactly
-/// what it stored). Reads are retried; writes only when the server cannot have processed them.
+/// what it stored, and reads what the server holds); only the create and delete of Strata's own
+/// Namespaces and Pods are typed (<c>KubernetesClient.Typed.cs</c>). Reads are retried; writes
+/// only when the server cannot have processed them.
 /// </summary>
 public sealed partial class KubernetesClient
 {
-    /// <summary>The object, or null when it does not exist.</summary>
+    /// <summary>
+    /// The object as the server sent it, or null when it does not exist. Always raw, Pods and
+    /// Namespaces too: restore compares and patches what it reads, and a drill's assertion may
+    /// read any field (a typed read would drop those the SDK's model lacks).
+    /// </summary>
     public async Task<KubeObject?> GetAsync(ApiResource resource, string? ns, string name, CancellationToken cancellationToken = default)
     {
         var path = ResourcePath(resource, ns, name);
         try
         {
-            return TypedKindOf(resource, ns) is var kind and not TypedKind.None
-                ? await ReadTypedAsync(kind, ns, name, path, cancellationToken)
-                : await SendObjectAsync(HttpMethod.Get, path, null, null, cancellationToken);
+            return await SendObjectAsync(HttpMethod.Get, path, null, null, cancellationToken);
         }
         catch (KubernetesApiException e) when (e.StatusCode == 404 && e.Reason == "NotFound")
         {

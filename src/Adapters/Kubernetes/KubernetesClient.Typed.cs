@@ -8,16 +8,18 @@ using Strata.Core.Kubernetes;
 namespace Strata.Adapters.Kubernetes;
 
 /// <summary>
-/// The kinds Strata itself creates and watches — a drill's scratch Namespaces, the Pods of database
-/// dumps and control-plane file copies — through the SDK's typed calls (<c>CoreV1</c>), on the same
-/// connection, credentials and retries as every other call (<see cref="CallAsync{T}"/>).
+/// The kinds Strata itself creates and removes — a drill's scratch Namespaces, the Pods that copy
+/// control-plane files — through the SDK's typed calls (<c>CoreV1</c>: create and delete), on the
+/// same connection, credentials and retries as every other call (<see cref="CallAsync{T}"/>).
 /// </summary>
 /// <remarks>
-/// A typed model keeps only the fields it knows. So a create goes typed only when the body survives
-/// the model unchanged (Strata's own bodies do); a body with a field the model lacks (a restore of a
-/// newer cluster's object) goes raw, whole. What a typed get or create returns is the model's view
-/// of the object: callers read known fields only (existence, status, uid, ownerReferences). Lists
-/// stay raw whatever the kind: they are capture's path (<see cref="ListAsync"/>).
+/// A typed model keeps only the fields it knows, and writes its timestamps in its own format. So a
+/// create goes typed only when the body survives the model unchanged (Strata's own bodies do); a body
+/// with a field the model lacks (a restore of a newer cluster's object) goes raw, whole. What a typed
+/// create returns is the model's view of the object; its callers read known fields only (name, uid).
+/// A delete's answer is not read. Gets stay raw whatever the kind (<see cref="GetAsync"/>): restore,
+/// assertions and volume inventories read them, and must see every field as the server sent it; so
+/// do lists, capture's path (<see cref="ListAsync"/>).
 /// </remarks>
 public sealed partial class KubernetesClient
 {
@@ -34,11 +36,6 @@ public sealed partial class KubernetesClient
         ("", "v1", "pods", not null) => TypedKind.Pod,
         _ => TypedKind.None,
     };
-
-    private Task<KubeObject> ReadTypedAsync(TypedKind kind, string? ns, string name, string path, CancellationToken cancellationToken) =>
-        CallAsync($"GET {path}", mutating: false, async ct => kind == TypedKind.Namespace
-            ? ToObject(await _api.CoreV1.ReadNamespaceAsync(name, cancellationToken: ct))
-            : ToObject(await _api.CoreV1.ReadNamespacedPodAsync(name, ns!, cancellationToken: ct)), cancellationToken);
 
     private Task<KubeObject> CreateTypedAsync(object model, string? ns, bool dryRun, string path, CancellationToken cancellationToken)
     {

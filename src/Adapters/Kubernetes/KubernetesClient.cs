@@ -8,7 +8,7 @@ namespace Strata.Adapters.Kubernetes;
 
 /// <summary>
 /// Strata's cluster client, on the official SDK (<see cref="k8s.Kubernetes"/>): typed calls where
-/// the SDK's models fit (version, discovery, and get/create/delete of the Namespaces and Pods Strata
+/// the SDK's models fit (version, discovery, and create/delete of the Namespaces and Pods Strata
 /// itself manages, through <c>CoreV1</c>),
 /// <c>pods/exec</c> on the SDK's WebSocket (<see cref="ExecAsync"/>), and raw JSON on the SDK's own
 /// <see cref="HttpClient"/>, credentials and trust where objects must stay exactly as the server sent

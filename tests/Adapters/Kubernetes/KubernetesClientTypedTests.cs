@@ -8,9 +8,10 @@ using KubernetesClient = Strata.Adapters.Kubernetes.KubernetesClient;
 namespace Strata.Adapters.Tests.Kubernetes;
 
 /// <summary>
-/// Namespaces and Pods go through the SDK's typed calls (CoreV1) with Strata's retries around them.
-/// The loopback server answers with a field no model knows (<c>futureField</c>): a typed call's
-/// answer has lost it, a raw call's keeps it — that is how these tests tell one path from the other.
+/// The create and delete of Namespaces and Pods go through the SDK's typed calls (CoreV1) with
+/// Strata's retries around them; their gets stay raw. The loopback server answers with a field no
+/// model knows (<c>futureField</c>): a typed call's answer has lost it, a raw call's keeps it — that
+/// is how these tests tell one path from the other.
 /// </summary>
 public sealed class KubernetesClientTypedTests : IDisposable
 {
@@ -36,22 +37,37 @@ public sealed class KubernetesClientTypedTests : IDisposable
     }
 
     private static string Pod(string ns, string name, string phase) =>
-        $$$"""{"apiVersion":"v1","kind":"Pod","metadata":{"name":"{{{name}}}","namespace":"{{{ns}}}","uid":"u-1"},"spec":{"containers":[{"name":"main","image":"postgres"}],"futureField":1},"status":{"phase":"{{{phase}}}"}}""";
+        $$$"""{"apiVersion":"v1","kind":"Pod","metadata":{"name":"{{{name}}}","namespace":"{{{ns}}}","uid":"u-1","creationTimestamp":"2026-11-30T17:00:00Z"},"spec":{"containers":[{"name":"main","image":"postgres"}],"futureField":1},"status":{"phase":"{{{phase}}}","conditions":[{"type":"Ready","status":"True","lastTransitionTime":"2026-11-30T17:00:05Z"}]}}""";
 
     private static string Namespace(string name, string phase) =>
-        $$$"""{"apiVersion":"v1","kind":"Namespace","metadata":{"name":"{{{name}}}","uid":"u-2"},"spec":{"finalizers":["kubernetes"]},"status":{"phase":"{{{phase}}}"},"futureField":1}""";
+        $$$"""{"apiVersion":"v1","kind":"Namespace","metadata":{"name":"{{{name}}}","uid":"u-2","creationTimestamp":"2026-11-30T17:00:00Z"},"spec":{"finalizers":["kubernetes"]},"status":{"phase":"{{{phase}}}"},"futureField":1}""";
 
     [Fact]
-    public async Task GetAsync_Pod_IsTheTypedReadRetriedAfterA503()
+    public async Task GetAsync_Pod_IsRawAsTheServerSentItAndRetriedAfterA503()
     {
-        _server.Unavailable().Answer(200, Pod("db", "postgres-0", "Running"));
+        var sent = Pod("db", "postgres-0", "Running");
+        _server.Unavailable().Answer(200, sent);
 
         var pod = await _client.GetAsync(Pods, "db", "postgres-0");
 
         Assert.NotNull(pod);
         Assert.Equal(("postgres-0", "Running", "u-1"), (pod.Name, pod.GetString("status.phase"), pod.Uid));
-        Assert.Null(pod.Json["spec"]!["futureField"]); // the SDK's V1Pod
+        Assert.Equal(1, pod.Json["spec"]!["futureField"]!.GetValue<int>()); // a V1Pod would have dropped it
+        Assert.Equal(JsonNode.Parse(sent)!.ToJsonString(), pod.Json.ToJsonString()); // timestamps as sent, too
         Assert.Equal(["GET /api/v1/namespaces/db/pods/postgres-0", "GET /api/v1/namespaces/db/pods/postgres-0"], _server.Requests.Select(r => $"{r.Method} {r.PathAndQuery}"));
+    }
+
+    [Fact]
+    public async Task GetAsync_Namespace_IsRawAsTheServerSentIt()
+    {
+        var sent = Namespace("shop", "Active");
+        _server.Answer(200, sent);
+
+        var found = await _client.GetAsync(Namespaces, null, "shop");
+
+        Assert.NotNull(found);
+        Assert.Equal(1, found.Json["futureField"]!.GetValue<int>()); // a V1Namespace would have dropped it
+        Assert.Equal(JsonNode.Parse(sent)!.ToJsonString(), found.Json.ToJsonString());
     }
 
     [Fact]
