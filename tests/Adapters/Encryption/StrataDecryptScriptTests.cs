@@ -188,7 +188,7 @@ public sealed class StrataDecryptScriptTests : IDisposable
         var error = await Assert.ThrowsAsync<ArtifactRejectedException>(() =>
             PlaintextExport.ExportAsync(view, _prefix, manifest, manifestBytes, unwrapped, (p, ct) => CreateAsync(Path.Combine(_folder.FullName, "dotnet"), p)));
         Assert.Contains(path, error.Message);
-        Assert.Contains("not a JSON document", error.Message);
+        Assert.Contains(kind == "deep" ? "not a JSON document" : "half a surrogate pair", error.Message); // the archive reader's words for it
     }
 
     public void Dispose() => _folder.Delete(recursive: true);
