@@ -52,6 +52,8 @@ LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration"
 SERVER_SET_TOP_LEVEL = ("status",)
 SERVER_SET_METADATA = ("uid", "resourceVersion", "creationTimestamp", "generation", "managedFields", "selfLink",
                        "deletionTimestamp", "deletionGracePeriodSeconds", "ownerReferences")
+# How deep objects and arrays may nest (ServerSetFields.MaxDepth): System.Text.Json's reader refuses a deeper document.
+MAX_DEPTH = 256
 BASE64URL = re.compile(r"^[A-Za-z0-9_-]*$")
 COPY_BUFFER = 1 << 16
 
@@ -275,11 +277,49 @@ def reject_constant(name):
     raise ValueError(name)
 
 
+def nesting_depth(document):
+    """How deep the objects and arrays of the document nest (brackets inside strings do not count)."""
+    depth = deepest = 0
+    i, n = 0, len(document)
+    while i < n:
+        c = document[i]
+        if c == 0x22:  # a string: to its closing quote, escapes skipped
+            i += 1
+            while i < n and document[i] != 0x22:
+                i += 2 if document[i] == 0x5C else 1
+        elif c in b"{[":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif c in b"}]":
+            depth -= 1
+        i += 1
+    return deepest
+
+
+def check_document(document):
+    """Raises ValueError unless the document is JSON as System.Text.Json reads it (what strata decrypt accepts).
+
+    Python's json alone takes more: bytes decoded with 'surrogatepass' or as UTF-16/32, a lone surrogate escape
+    ("\\ud800") in a name or string, NaN and Infinity, nesting as deep as the recursion limit allows. Numbers stay
+    text (Python's int would refuse thousands of digits, which JSON allows)."""
+    text = document.decode("utf-8")  # strict: refuses bytes that are not UTF-8, and UTF-8-encoded surrogates
+    if nesting_depth(document) > MAX_DEPTH:
+        raise ValueError(f"nested deeper than {MAX_DEPTH}")
+    # Each object as its list of (name, value) pairs: a duplicate name hides nothing from the walk below.
+    pending = [json.loads(text, parse_constant=reject_constant, parse_int=str, parse_float=str, object_pairs_hook=list)]
+    while pending:
+        value = pending.pop()
+        if isinstance(value, str):
+            value.encode("utf-8")  # UnicodeEncodeError (a ValueError) on a lone surrogate
+        elif isinstance(value, (list, tuple)):
+            pending.extend(value)
+
+
 def decrypt_document(document, entry, data_key):
     """SecretValues.DecryptDocument: each token literal at an encrypted place becomes its plaintext's literal."""
     try:
-        json.loads(document, parse_constant=reject_constant)
-    except ValueError:
+        check_document(document)
+    except (ValueError, RecursionError):
         raise Refused(f"cannot decrypt '{entry}': not a JSON document") from None
     out = bytearray()
     copied = 0
@@ -394,7 +434,7 @@ def drop_members(document, i, top_level, removals):
 def strip_server_set(document, entry):
     """The document without the members the API server sets, every other byte as stored (docs/encryption.md)."""
     try:
-        json.loads(document, parse_constant=reject_constant)
+        check_document(document)
     except (ValueError, RecursionError):
         raise Refused(f"'{entry}': not a JSON document") from None
     start = skip_space(document, 0)

@@ -8,6 +8,7 @@ using Strata.Adapters.Kubernetes;
 using Strata.Adapters.Secrets;
 using Strata.Core.Configuration;
 using Strata.Core.ControlPlane;
+using Strata.Core.Ports;
 
 namespace Strata.Adapters.Hosting;
 
@@ -45,7 +46,7 @@ public static class ControlPlaneFactory
         // The dead man's switch is outbound HTTPS like the channels, so it takes their transport.
         var heartbeat = new HttpHeartbeat(secrets, alertDelivery?.Transport?.Invoke());
         var etcd = new Etcd.GrpcEtcdConnector(secrets);
-        var context = new ControlPlaneContext(parsed, clusters, new ArtifactStores(location.Artifacts), location.History, location.State, time, options ?? new ControlPlaneOptions())
+        var context = new ControlPlaneContext(parsed, clusters, new ArtifactStores(location.Artifacts), location.History, location.State, time, WithIds(options ?? new ControlPlaneOptions()))
         {
             AlertChannels = channels,
             Heartbeat = heartbeat,
@@ -60,6 +61,21 @@ public static class ControlPlaneFactory
             Keyring = Encryption.KeyringFactory.Create(parsed, secrets, Credential),
         };
         return (context, new Disposables(clusters, channels, heartbeat));
+    }
+
+    /// <summary>
+    /// <paramref name="options"/> with <see cref="RandomIdSource"/> wherever they wire no id source: Core's default
+    /// (<see cref="UnwiredIdSource"/>) fails a backup or restore asked for without an id, so every host's control plane
+    /// gets random ids here, while an id source a caller passes (a test's sequence) is kept.
+    /// </summary>
+    public static ControlPlaneOptions WithIds(ControlPlaneOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return options with
+        {
+            Capture = options.Capture.Ids is UnwiredIdSource ? options.Capture with { Ids = RandomIdSource.Instance } : options.Capture,
+            Restore = options.Restore.Ids is UnwiredIdSource ? options.Restore with { Ids = RandomIdSource.Instance } : options.Restore,
+        };
     }
 
     /// <summary>The text of strata.yaml from a file or an https blob URL.</summary>

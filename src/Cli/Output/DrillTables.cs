@@ -79,12 +79,13 @@ internal static class DrillTables
 
         if (drill.Databases.Count > 0)
         {
-            var table = new Table().Border(TableBorder.Simple).AddColumns("DATABASE", "SCRATCH", "RESULT")
+            // RAN IN: the server each was restored on (its own, or its drill server) and where the tools ran; "-" when none was reached.
+            var table = new Table().Border(TableBorder.Simple).AddColumns("DATABASE", "RAN IN", "SCRATCH", "RESULT")
                 .AddColumn(new TableColumn("RESTORE").RightAligned()).AddColumn(new TableColumn("RTO").RightAligned()).AddColumn("CHECKS");
             foreach (var d in drill.Databases)
             {
                 var checks = d.Queries.Select(q => $"{(q.Passed ? "ok" : "FAILED")}: {q.What} ({q.Found})").Append(d.Error ?? "");
-                table.AddRow(Markup.Escape($"{d.Target}/{d.Database}"), Markup.Escape(d.Scratch + (d.Dropped ? " (dropped)" : "")), d.Passed ? "passed" : "FAILED",
+                table.AddRow(Markup.Escape($"{d.Target}/{d.Database}"), Markup.Escape(d.RanIn ?? "-"), Markup.Escape(d.Scratch + (d.Dropped ? " (dropped)" : "")), d.Passed ? "passed" : "FAILED",
                     d.RestoreSeconds is { } r ? $"{r:0.00} s" : "-", d.RtoSeconds is { } rto ? $"{rto:0.00} s" : "-",
                     Markup.Escape(string.Join("\n", checks.Where(c => c.Length > 0))));
             }

@@ -6,13 +6,16 @@ public sealed record ControlPlaneOptions
     /// <summary>How long a backup holds its (policy, cluster) lease; a worker that dies frees it after this. Default 6 h.</summary>
     public TimeSpan LeaseDuration { get; init; } = TimeSpan.FromHours(6);
 
-    /// <summary>Backup capture tuning.</summary>
+    /// <summary>
+    /// Backup capture tuning. Its id source is unwired by default (Core makes no ids): the hosts' factory
+    /// (ControlPlaneFactory.WithIds, in the adapters) wires a random one, as it does for <see cref="Restore"/>.
+    /// </summary>
     public Backup.BackupCaptureOptions Capture { get; init; } = new();
 
     /// <summary>CloudNativePG layer tuning (how often a backup reads the Backup it waits for).</summary>
     public Databases.CloudNativePg.CloudNativePgOptions CloudNativePg { get; init; } = new();
 
-    /// <summary>Restore tuning.</summary>
+    /// <summary>Restore tuning; its id source is wired by the hosts, as <see cref="Capture"/>'s is.</summary>
     public Restore.RestoreOptions Restore { get; init; } = new();
 
     /// <summary>Restore drill tuning.</summary>

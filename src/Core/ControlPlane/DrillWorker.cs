@@ -326,8 +326,9 @@ public static class DrillWorker
     /// <summary>
     /// The database part of a drill, for a policy that dumps databases: each dump restored into a scratch database on its
     /// own server (reached through the backup's cluster) or on the drill server its target names (through that server's
-    /// cluster, else the drill's target cluster), the queries run, the RTO measured. A failed database drill fails
-    /// the drill; the drill's RTO is the slowest of its parts (they would run side by side in a recovery).
+    /// cluster, else the drill's target cluster; a direct one without a passwordSecret through none), the queries run,
+    /// the RTO measured. A failed database drill fails the drill; the drill's RTO is the slowest of its parts (they would
+    /// run side by side in a recovery).
     /// </summary>
     private static async Task<DrillRecord> DrillDatabasesAsync(
         ControlPlaneContext context, BackupRecord backup, DrillRecord drill, string shortId, DrillSettings settings, CancellationToken cancellationToken)
@@ -353,6 +354,13 @@ public static class DrillWorker
                 ?? throw new InvalidDataException($"backup {backup.Id} has no manifest at {backup.Location}");
             async Task<Databases.DatabaseConnector> ConnectorFor(Databases.DatabaseDrillServer? server, CancellationToken ct)
             {
+                // A direct drill server (the tools run on this host) needs a cluster only to read its passwordSecret:
+                // without one, its cluster is not connected to, so an unreachable one does not fail its drill.
+                if (server is { Executor: Databases.DatabaseExecutor.Direct, PasswordSecret: null })
+                {
+                    return new Databases.DatabaseConnector(null, null, context.HostCommands, context.Secrets);
+                }
+
                 // A target's own server is on the backup's cluster; a drill server on the cluster it names, else the drill's target.
                 var name = server?.ClusterFor(backup.Cluster, settings.Target) ?? backup.Cluster;
                 try

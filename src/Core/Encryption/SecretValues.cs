@@ -128,6 +128,11 @@ public static class SecretValues
         {
             throw new ArtifactDecryptionException(entryPath, $"not a JSON document (line {e.LineNumber + 1})", e);
         }
+        catch (InvalidOperationException e)
+        {
+            // A name or string decoded here that is not Unicode (bytes that are not UTF-8, a lone surrogate escape).
+            throw new ArtifactDecryptionException(entryPath, $"not a JSON document: the string at byte {reader.TokenStartIndex} is not Unicode", e);
+        }
 
         output.Write(json, copied, json.Length - copied);
         return output.ToArray();
@@ -176,6 +181,11 @@ public static class SecretValues
         catch (JsonException e)
         {
             throw new ArtifactDecryptionException(entryPath, $"not a JSON document (line {e.LineNumber + 1})", e);
+        }
+        catch (InvalidOperationException e)
+        {
+            // A name or string decoded here that is not Unicode (bytes that are not UTF-8, a lone surrogate escape).
+            throw new ArtifactDecryptionException(entryPath, $"not a JSON document: the string at byte {reader.TokenStartIndex} is not Unicode", e);
         }
 
         return count;

@@ -13,6 +13,9 @@ namespace Strata.Core.Encryption;
 /// </summary>
 public static class ServerSetFields
 {
+    /// <summary>How deep objects and arrays may nest; a deeper document is refused (strata_decrypt.py refuses it too).</summary>
+    public const int MaxDepth = 256;
+
     /// <summary>
     /// Members of <c>metadata</c> removed: those <see cref="RestoreSanitizer.ServerSetMetadata"/> removes before a
     /// restore creates an object, and <c>ownerReferences</c>, which <c>strata restore</c> keeps only for owners it
@@ -37,20 +40,25 @@ public static class ServerSetFields
     /// object from the end of the last kept member's value before it (or, none kept, from its object's first name) to the
     /// end of its own value. The union of these ranges is removed; a document that is not an object is returned as it is.
     /// </summary>
-    /// <exception cref="ArtifactRejectedException">Not a JSON document (named by <paramref name="entryPath"/>).</exception>
+    /// <exception cref="ArtifactRejectedException">
+    /// Not a JSON document (named by <paramref name="entryPath"/>): JSON's grammar broken, nested deeper than
+    /// <see cref="MaxDepth"/>, or a name or string that is not Unicode (bytes that are not UTF-8, a lone surrogate escape).
+    /// </exception>
     public static byte[] Strip(byte[] json, string entryPath)
     {
         ArgumentNullException.ThrowIfNull(json);
         var removals = new List<(int Start, int End)>();
-        var reader = new Utf8JsonReader(json, new JsonReaderOptions { MaxDepth = 256 });
+        var reader = new Utf8JsonReader(json, new JsonReaderOptions { MaxDepth = MaxDepth });
         try
         {
             if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
             {
-                while (reader.Read())
+                do
                 {
                     // Read to the end: a document that is not JSON is refused whatever its first token.
+                    Check(ref reader);
                 }
+                while (reader.Read());
 
                 return json;
             }
@@ -64,6 +72,11 @@ public static class ServerSetFields
         catch (JsonException e)
         {
             throw new ArtifactRejectedException(entryPath, $"not a JSON document (line {e.LineNumber + 1})", e);
+        }
+        catch (InvalidOperationException e)
+        {
+            // The reader checks JSON's grammar, not what its strings spell: Check decodes each, and this is its refusal.
+            throw new ArtifactRejectedException(entryPath, $"not a JSON document: the string at byte {reader.TokenStartIndex} is not Unicode (bytes that are not UTF-8, or a lone surrogate escape such as \\ud800)", e);
         }
 
         if (removals.Count == 0)
@@ -95,16 +108,23 @@ public static class ServerSetFields
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
             var nameStart = (int)reader.TokenStartIndex;
-            var name = reader.GetString();
-            var drop = (topLevel ? TopLevel : Metadata).Any(f => f.Field == name);
+            Check(ref reader);
+            var drop = false;
+            foreach (var (field, _) in topLevel ? TopLevel : Metadata)
+            {
+                // Compared unescaped, without decoding the name into a string.
+                drop |= reader.ValueTextEquals(field);
+            }
+
+            var isMetadata = topLevel && reader.ValueTextEquals("metadata"u8);
             reader.Read();
-            if (topLevel && name == "metadata" && reader.TokenType == JsonTokenType.StartObject)
+            if (isMetadata && reader.TokenType == JsonTokenType.StartObject)
             {
                 Members(ref reader, topLevel: false, removals);
             }
             else
             {
-                reader.Skip();
+                SkipChecked(ref reader);
             }
 
             members.Add((nameStart, (int)reader.BytesConsumed, drop));
@@ -125,6 +145,33 @@ public static class ServerSetFields
 
             var kept = members.FindLastIndex(i, m => !m.Drop);
             removals.Add((kept >= 0 ? members[kept].ValueEnd : members[0].NameStart, members[i].ValueEnd));
+        }
+    }
+
+    // Past the value the reader is on (to its last token), every name and string in it checked.
+    private static void SkipChecked(ref Utf8JsonReader reader)
+    {
+        Check(ref reader);
+        if (reader.TokenType is not (JsonTokenType.StartObject or JsonTokenType.StartArray))
+        {
+            return;
+        }
+
+        var depth = reader.CurrentDepth;
+        while (reader.Read() && !(reader.CurrentDepth == depth && reader.TokenType is JsonTokenType.EndObject or JsonTokenType.EndArray))
+        {
+            Check(ref reader);
+        }
+    }
+
+    // A name or string the reader is on decodes to Unicode (else InvalidOperationException): the reader itself takes
+    // "\ud800" and bytes that are not UTF-8 as they come, which Python's json and strata_decrypt.py would not agree on.
+    private static void Check(ref Utf8JsonReader reader)
+    {
+        if (reader.TokenType is JsonTokenType.PropertyName or JsonTokenType.String
+            && (reader.ValueIsEscaped || !System.Text.Ascii.IsValid(reader.ValueSpan)))
+        {
+            _ = reader.GetString();
         }
     }
 }

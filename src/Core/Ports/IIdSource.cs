@@ -2,7 +2,7 @@ namespace Strata.Core.Ports;
 
 /// <summary>
 /// Where the unique part of a new run id comes from (<see cref="Runs.BackupId.New"/>), as time comes from
-/// <see cref="TimeProvider"/>: Core makes no ids of its own (Guid.NewGuid and RandomNumberGenerator's id-shaped
+/// <see cref="TimeProvider"/>: Core makes no ids of its own (Guid.NewGuid, System.Random and RandomNumberGenerator's id-shaped
 /// calls are banned there), so tests pass a sequence and see the ids they expect. Hosts pass random ones.
 /// </summary>
 public interface IIdSource

@@ -160,6 +160,37 @@ public sealed class StrataDecryptScriptTests : IDisposable
         Assert.Contains(await ((LocalAesKeyEncryptionKey)kek).GetKeyIdAsync(), run.Stderr);
     }
 
+    [Theory]
+    [InlineData("lone-surrogate")]
+    [InlineData("deep")]
+    public async Task StrataDecrypt_DocumentSystemTextJsonRefuses_BothRefuseNamingIt_NothingLeft(string kind)
+    {
+        // Python's json takes both (a lone surrogate as a str, 300 levels under its recursion limit); the reader C# uses does not.
+        var path = $"resources/core/v1/configmaps/namespaces/shop/{kind}.json";
+        var head = $$"""{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"{{kind}}","namespace":"shop","uid":"u-1"},""";
+        var document = kind == "deep"
+            ? head + "\"data\":" + new string('[', 299) + new string(']', 299) + "}"
+            : head + "\"data\":{\"\\ud800\":\"x\"}}"; // a member name that is a lone surrogate
+        var (kek, keyFile) = CreateKek(Kek.Aes);
+        var store = new LocalFolderArtifactStore(Path.Combine(_folder.FullName, "store"));
+        using var dataKey = DataKey.Create();
+        var (manifest, manifestBytes) = await WriteBackupAsync(store, dataKey, kek, sidecar: false, [(path, document)]);
+
+        var python = Path.Combine(_folder.FullName, "python");
+        var run = await StrataDecryptScript.RunAsync(Path.Combine(store.Location, _prefix), "--key", keyFile, "--output", python);
+
+        Assert.Equal(1, run.ExitCode);
+        Assert.Contains($"'{path}': not a JSON document", run.Stderr);
+        Assert.False(Path.Exists(python), "what was written before the document is deleted");
+
+        using var unwrapped = await kek.UnwrapAsync(manifest.Encryption!.WrappedKeys.First(kek.Matches));
+        var view = new BackupCipherStore(store, _prefix, unwrapped, manifest.Encryption.EncryptedArtifacts.Contains);
+        var error = await Assert.ThrowsAsync<ArtifactRejectedException>(() =>
+            PlaintextExport.ExportAsync(view, _prefix, manifest, manifestBytes, unwrapped, (p, ct) => CreateAsync(Path.Combine(_folder.FullName, "dotnet"), p)));
+        Assert.Contains(path, error.Message);
+        Assert.Contains(kind == "deep" ? "not a JSON document" : "half a surrogate pair", error.Message); // the archive reader's words for it
+    }
+
     public void Dispose() => _folder.Delete(recursive: true);
 
     private (IKeyEncryptionKey Kek, string KeyFile) CreateKek(Kek kind)
@@ -180,7 +211,8 @@ public sealed class StrataDecryptScriptTests : IDisposable
     // A small backup as capture writes one: objects with encrypted Secret values, a dump spanning chunks, control-plane
     // files (encrypted), a volume record (not), the data key wrapped by another key in the manifest and by the KEK
     // in the manifest or (after a rewrap) in a keys/ sidecar.
-    private async Task<(BackupManifest Manifest, byte[] Bytes)> WriteBackupAsync(IArtifactStore store, DataKey dataKey, IKeyEncryptionKey kek, bool sidecar)
+    private async Task<(BackupManifest Manifest, byte[] Bytes)> WriteBackupAsync(
+        IArtifactStore store, DataKey dataKey, IKeyEncryptionKey kek, bool sidecar, IEnumerable<(string Path, string Json)>? moreDocuments = null)
     {
         var view = new BackupCipherStore(store, _prefix, dataKey, EncryptionPaths.For(EncryptionMode.All));
         var artifacts = new List<ArtifactEntry>();
@@ -199,7 +231,7 @@ public sealed class StrataDecryptScriptTests : IDisposable
                 await archive.WriteEntryAsync(ArtifactLayout.ResourcePath(resource, obj.Namespace, obj.Name), KubeObjectJson.Serialize(obj));
             }
 
-            foreach (var (path, raw) in RawDocuments())
+            foreach (var (path, raw) in RawDocuments().Concat(moreDocuments ?? []))
             {
                 await archive.WriteEntryAsync(path, Encoding.UTF8.GetBytes(raw));
             }
@@ -330,6 +362,4 @@ public sealed class StrataDecryptScriptTests : IDisposable
         Directory.CreateDirectory(Path.GetDirectoryName(file)!);
         return Task.FromResult<Stream>(new FileStream(file, FileMode.CreateNew, FileAccess.Write));
     }
-
-
 }

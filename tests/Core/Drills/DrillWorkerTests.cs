@@ -1,8 +1,13 @@
+using System.Text;
 using Strata.Core.Alerts;
+using Strata.Core.Commands;
+using Strata.Core.Configuration;
 using Strata.Core.ControlPlane;
 using Strata.Core.Messages;
+using Strata.Core.Ports;
 using Strata.Core.Runs;
 using Strata.Core.Tests.ControlPlane;
+using Strata.TestKit.Fakes;
 
 namespace Strata.Core.Tests.Drills;
 
@@ -198,5 +203,102 @@ public sealed class DrillWorkerTests
         Assert.Equal(DrillStatus.Failed, drill!.Status);
         Assert.StartsWith("cluster dr: cannot reach https://dr.example:6443/", drill.Error, StringComparison.Ordinal);
         Assert.Equal("drill-failed/nightly/prod", ((AlertRaised)Assert.Single(result.Messages).Payload).DedupKey);
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Handle_DirectDrillServer_DrillTargetGoneAfterTheObjects_ReachedWithoutIt_UnlessItsPasswordSecretIsThere(bool passwordSecret)
+    {
+        // The drill server is direct and names no cluster: it is "on" the drill's target, dr, which needs reaching only
+        // for a passwordSecret. dr answers the object drill, then goes away.
+        var fakes = await DrillFakes.CreateAsync("{ target: dr }", string.Join('\n',
+            "    databases:",
+            "      - name: shop",
+            "        engine: mariadb",
+            "        executor: direct",
+            "        host: db.example",
+            "        databases: [shop]",
+            "        drill:",
+            "          server: { executor: direct, host: drill.example"
+                + (passwordSecret ? ", namespace: drills, passwordSecret: { name: drill-auth, key: password } }" : " }")));
+        var tools = new MariaDbTools();
+        var context = fakes.Plane.Context with { HostCommands = tools };
+        var backupRequest = fakes.Plane.Request("ci-1");
+        await InlinePipeline.RunAsync(context, backupRequest);
+        var backup = (await fakes.Plane.History.FindBackupAsync(BackupWorker.BackupIdFor(backupRequest)))!;
+        Assert.True(backup.Status == BackupStatus.Verified, string.Join("\n", backup.Problems.Select(p => p.Message)));
+
+        var request = new Envelope("drill-request-1", "drill-request-1", fakes.Plane.Clock.GetUtcNow(), new VerifyRequested(backup.Id, "prod", "nightly", VerificationKind.Drill));
+        await VerifyWorker.HandleAsync(context with { Clusters = new AnsweringOnce(fakes.Plane.Clusters, "dr") }, ControlPlaneFakes.Delivery(request));
+
+        var drill = (await fakes.Plane.History.FindDrillAsync(DrillWorker.DrillIdFor(request)))!;
+        var database = Assert.Single(drill.Databases);
+        if (passwordSecret)
+        {
+            // Its password is a Secret on dr: that needs dr, and says so.
+            Assert.Equal(DrillStatus.Failed, drill.Status);
+            Assert.Contains("the drill server's cluster dr cannot be reached", database.Error, StringComparison.Ordinal);
+            return;
+        }
+
+        Assert.True(database.Passed, database.Error);
+        Assert.Equal(DrillStatus.Passed, drill.Status);
+        Assert.Equal("direct/shop's drill server (this host)", database.RanIn);
+        Assert.Equal(1, fakes.Plane.Clusters.Connections["dr"]);
+        Assert.Contains(tools.Commands, c => c.Command[0] == "mariadb" && c.Command.Contains("--host=drill.example"));
+    }
+
+    /// <summary><paramref name="inner"/>'s clusters, but <paramref name="name"/> answers its first connection only (it goes away after).</summary>
+    private sealed class AnsweringOnce(FakeClusters inner, string name) : IClusterConnector
+    {
+        public Task<IClusterWriter> ConnectAsync(ClusterDefinition cluster, CancellationToken cancellationToken = default) =>
+            cluster.Name == name && inner.Connections.GetValueOrDefault(name) >= 1
+                ? throw new ClusterRequestException($"cannot reach {cluster.Server}: Connection refused", 0, "Unreachable", isTransient: true)
+                : inner.ConnectAsync(cluster, cancellationToken);
+    }
+
+    /// <summary>
+    /// The runner's host with MariaDB's tools: <c>mariadb-dump</c> prints <see cref="Dump"/>; the client reads what it is
+    /// given and prints nothing (no such database yet, statements done). Every command is kept.
+    /// </summary>
+    private sealed class MariaDbTools : IHostCommands
+    {
+        private const string Dump = """
+            -- MariaDB dump 10.19  Distrib 10.11.6-MariaDB, for debian-linux-gnu (x86_64)
+            --
+            -- Host: db.example    Database: shop
+            -- ------------------------------------------------------
+            -- Server version	10.11.6-MariaDB
+
+            CREATE TABLE `orders` (
+              `id` int(11) NOT NULL
+            );
+            INSERT INTO `orders` VALUES (1),(2);
+            -- Dump completed on 2026-11-21  9:30:00
+
+            """;
+
+        public List<HostCommand> Commands { get; } = [];
+
+        public async Task<CommandExit> RunAsync(HostCommand command, CommandStreams streams, CancellationToken cancellationToken = default)
+        {
+            lock (Commands)
+            {
+                Commands.Add(command);
+            }
+
+            if (streams.Stdin is { } stdin)
+            {
+                await stdin.CopyToAsync(Stream.Null, cancellationToken);
+            }
+
+            if (streams.Stdout is { } stdout)
+            {
+                await stdout(new MemoryStream(command.Command[0] == "mariadb-dump" ? Encoding.UTF8.GetBytes(Dump) : []), cancellationToken);
+            }
+
+            return new CommandExit(0, "");
+        }
     }
 }

@@ -61,4 +61,48 @@ public class ServerSetFieldsTests
         Assert.Contains("resources/core/v1/configmaps/namespaces/shop/x.json", error.Message);
         Assert.Contains("not a JSON document", error.Message);
     }
+
+    [Theory]
+    [InlineData("{\"\\ud800\":1}")]
+    [InlineData("{\"metadata\":{\"name\":\"a\",\"\\udc00x\":1}}")]
+    [InlineData("{\"data\":{\"k\":\"\\ud800\"}}")]
+    [InlineData("[\"\\ud800\\u0041\"]")]
+    public void Strip_LoneSurrogateEscape_IsRefusedNamingTheEntry(string document)
+    {
+        // The reader takes the escape as it comes; only decoding it fails (InvalidOperationException, not the refusal).
+        var error = Assert.Throws<ArtifactRejectedException>(() => ServerSetFields.Strip(Encoding.UTF8.GetBytes(document), "resources/core/v1/configmaps/namespaces/shop/x.json"));
+
+        Assert.Contains("resources/core/v1/configmaps/namespaces/shop/x.json", error.Message);
+        Assert.Contains("not Unicode", error.Message);
+    }
+
+    [Theory]
+    [InlineData(new byte[] { 0x7B, 0x22, 0xFF, 0x22, 0x3A, 0x31, 0x7D })] // {"<0xFF>":1}
+    [InlineData(new byte[] { 0x7B, 0x22, 0x61, 0x22, 0x3A, 0x22, 0xED, 0xA0, 0x80, 0x22, 0x7D })] // {"a":"<a surrogate, UTF-8 encoded>"}
+    public void Strip_NotUtf8_IsRefusedNamingTheEntry(byte[] document)
+    {
+        var error = Assert.Throws<ArtifactRejectedException>(() => ServerSetFields.Strip(document, "resources/core/v1/configmaps/namespaces/shop/x.json"));
+
+        Assert.Contains("resources/core/v1/configmaps/namespaces/shop/x.json", error.Message);
+    }
+
+    [Theory]
+    [InlineData(ServerSetFields.MaxDepth, true)]
+    [InlineData(ServerSetFields.MaxDepth + 1, false)]
+    [InlineData(300, false)]
+    public void Strip_Nesting_RefusedDeeperThanMaxDepth(int depth, bool accepted)
+    {
+        var document = Encoding.UTF8.GetBytes("{\"spec\":" + new string('[', depth - 1) + new string(']', depth - 1) + "}");
+
+        var strip = () => ServerSetFields.Strip(document, "resources/core/v1/configmaps/namespaces/shop/deep.json");
+
+        if (accepted)
+        {
+            Assert.Equal(document, strip());
+        }
+        else
+        {
+            Assert.Contains("resources/core/v1/configmaps/namespaces/shop/deep.json", Assert.Throws<ArtifactRejectedException>(strip).Message);
+        }
+    }
 }
