@@ -311,7 +311,7 @@ public sealed class KeyringFactoryTests : IAsyncLifetime
             ["metadata"] = new JsonObject { ["name"] = "db", ["namespace"] = "shop" },
             ["data"] = new JsonObject { ["password"] = Convert.ToBase64String(Encoding.UTF8.GetBytes(Canary)) },
         });
-        return await new BackupCapture(cluster, store, new MemoryRunHistory(), TimeProvider.System, new BackupCaptureOptions { Keyring = keyring })
+        return await new BackupCapture(cluster, store, new MemoryRunHistory(), TimeProvider.System, new BackupCaptureOptions { Keyring = keyring, Ids = new SequentialIdSource() })
             .RunAsync(new BackupRequest("prod", new BackupScope()) { Encrypt = EncryptionMode.Secrets });
     }
 
