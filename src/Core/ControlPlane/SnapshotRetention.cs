@@ -212,7 +212,10 @@ internal sealed class SnapshotRetention(ControlPlaneContext context, string clus
     private static string NotBroughtBack(VolumeSnapshotRecord record, KubeObject live, KubeObject? content) =>
         !SnapshotProvenance.IsBoundToRecordedContent(record, live) ? $"it is bound to {SnapshotStatus.BoundContent(live) ?? "no content"}"
         : content is null ? "that content is gone"
-        : $"that content holds snapshotHandle {content.GetString("status.snapshotHandle") ?? "none"}, recorded {record.SnapshotHandle ?? "none"}";
+        : !SnapshotProvenance.HoldsRecordedHandle(record, content)
+            ? $"that content holds snapshotHandle {content.GetString("status.snapshotHandle") ?? "none"}, recorded {record.SnapshotHandle ?? "none"}"
+        : $"that content's volumeSnapshotRef names {content.GetString("spec.volumeSnapshotRef.namespace") ?? "none"}/{content.GetString("spec.volumeSnapshotRef.name") ?? "none"} "
+            + $"(uid {content.GetString("spec.volumeSnapshotRef.uid") ?? "none"}), not it";
 
     /// <summary>What deleting the VolumeSnapshot did to the storage snapshot, by the content's deletion policy (as recorded, or set back).</summary>
     private static string Consequence(VolumeSnapshotRecord record, bool released) => released

@@ -220,9 +220,20 @@ public static class VolumeSnapshotLiveCheck
             findings.Error(Name, $"{what}: its VolumeSnapshotContent {content} holds another storage snapshot than the one recorded", record.Path,
                 "status.snapshotHandle", handle, bound.GetString("status.snapshotHandle") ?? "none");
         }
+        else if (note is not null && !SnapshotProvenance.ContentPointsAt(bound, live))
+        {
+            // Re-created: its status says bound, but the content's own reference is the binding's other half.
+            findings.Error(Name, $"{what} says it is bound to VolumeSnapshotContent {content}, whose volumeSnapshotRef names another object", record.Path,
+                "spec.volumeSnapshotRef", $"{live.Namespace}/{live.Name} (uid {live.Uid})", RefText(bound));
+            return null;
+        }
 
         return note;
     }
+
+    private static string RefText(KubeObject content) =>
+        $"{content.GetString("spec.volumeSnapshotRef.namespace") ?? "none"}/{content.GetString("spec.volumeSnapshotRef.name") ?? "none"} "
+        + $"(uid {content.GetString("spec.volumeSnapshotRef.uid") ?? "none"})";
 
     private static void Unchecked(BackupManifest manifest, int count, string reason, VerificationFindings findings) =>
         findings.Error(Name, $"{Snapshots(count)} could not be checked against cluster {manifest.Cluster}: {reason}; the volume data of this backup cannot be proven");

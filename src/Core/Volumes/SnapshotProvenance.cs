@@ -29,11 +29,23 @@ internal static class SnapshotProvenance
 
     /// <summary>
     /// The live object was brought back from the retained content: it names that content, is bound to it, and
-    /// <paramref name="content"/> (the recorded content as read, null when gone) holds the recorded handle.
+    /// <paramref name="content"/> (the recorded content as read, null when gone) holds the recorded handle and points back
+    /// at the live object (<c>spec.volumeSnapshotRef</c>: its namespace and name, and its uid once the controller bound
+    /// them) — the binding is the content's word, not only the snapshot's status, which its writers could set.
     /// </summary>
     public static bool IsBroughtBack(VolumeSnapshotRecord record, KubeObject live, KubeObject? content) =>
         NamesRecordedContent(record, live) && IsBoundToRecordedContent(record, live)
-        && content is not null && content.Name == record.ContentName && HoldsRecordedHandle(record, content);
+        && content is not null && content.Name == record.ContentName && HoldsRecordedHandle(record, content)
+        && ContentPointsAt(content, live);
+
+    /// <summary>
+    /// <paramref name="content"/>'s <c>spec.volumeSnapshotRef</c> names <paramref name="live"/> (namespace, name, and its uid
+    /// once the snapshot controller has bound them): the content's side of the binding.
+    /// </summary>
+    public static bool ContentPointsAt(KubeObject content, KubeObject live) =>
+        content.GetString("spec.volumeSnapshotRef.namespace") == live.Namespace
+        && content.GetString("spec.volumeSnapshotRef.name") == live.Name
+        && content.GetString("spec.volumeSnapshotRef.uid") is var uid && (uid is null || uid == live.Uid);
 
     /// <summary>The live object is the backup's own: the one it created, or one brought back from its retained content.</summary>
     public static bool IsBackupsOwn(VolumeSnapshotRecord record, KubeObject live, KubeObject? content) =>

@@ -140,6 +140,24 @@ public sealed class RetentionSweepTests
     }
 
     [Fact]
+    public async Task Sweep_BroughtBackButTheContentNamesAnotherObject_LeftAlone_AndTheContentToo()
+    {
+        var (_, snapshots) = await BackUpAsync("ci-1", ["data"], retainedByStrata: true);
+        await BackUpAsync("ci-2", ["data"], retainedByStrata: true);
+        await BringBackAsync(snapshots[0], boundTo: snapshots[0].Record.ContentName!);
+        // Its status says bound to the recorded content; the content's own reference says otherwise.
+        await _cluster.MergePatchAsync(VolumeSnapshotApi.VolumeSnapshotContents, null, snapshots[0].Record.ContentName!,
+            new JsonObject { ["spec"] = new JsonObject { ["volumeSnapshotRef"] = new JsonObject { ["namespace"] = "shop", ["name"] = "someone-elses", ["uid"] = "u-1" } } });
+
+        var result = await SweepAsync();
+
+        Assert.Empty(_cluster.Deletes);
+        Assert.Equal("Retain", _cluster.Objects[snapshots[0].ContentKey]["spec"]!["deletionPolicy"]!.GetValue<string>());
+        Assert.Contains(result.Logs, l => l.Contains("it is not proven brought back from it: that content's volumeSnapshotRef names shop/someone-elses (uid u-1), not it",
+            StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Sweep_BroughtBackButTheContentHoldsAnotherHandle_LeftAlone_AndTheContentToo()
     {
         var (_, snapshots) = await BackUpAsync("ci-1", ["data"], retainedByStrata: true);

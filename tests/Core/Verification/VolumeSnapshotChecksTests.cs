@@ -97,6 +97,11 @@ public sealed class VolumeSnapshotChecksTests
         };
         var created = await _cluster.CreateAsync(VolumeSnapshotApi.VolumeSnapshots, "shop", back);
         Assert.NotEqual(snapshot.Record.SnapshotUid, created.Uid);
+        // The content's half of the binding, as the snapshot controller writes it.
+        await _cluster.MergePatchAsync(VolumeSnapshotApi.VolumeSnapshotContents, null, snapshot.Record.ContentName!, new JsonObject
+        {
+            ["spec"] = new JsonObject { ["volumeSnapshotRef"] = new JsonObject { ["namespace"] = "shop", ["name"] = snapshot.Record.SnapshotName, ["uid"] = created.Uid } },
+        });
 
         var (verified, _) = await VerifyAsync(record);
 
