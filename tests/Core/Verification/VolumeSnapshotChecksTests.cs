@@ -112,6 +112,32 @@ public sealed class VolumeSnapshotChecksTests
     }
 
     [Fact]
+    public async Task Verify_SnapshotBroughtBack_ContentNamesAnotherObject_Fails()
+    {
+        var (record, snapshot) = await BackUpWithSnapshotAsync(deletionPolicy: "Retain");
+        _cluster.Remove("volumesnapshots.snapshot.storage.k8s.io", "shop", snapshot.Record.SnapshotName);
+        await _cluster.CreateAsync(VolumeSnapshotApi.VolumeSnapshots, "shop", new JsonObject
+        {
+            ["apiVersion"] = "snapshot.storage.k8s.io/v1",
+            ["kind"] = "VolumeSnapshot",
+            ["metadata"] = new JsonObject { ["name"] = snapshot.Record.SnapshotName, ["namespace"] = "shop" },
+            ["spec"] = new JsonObject { ["source"] = new JsonObject { ["volumeSnapshotContentName"] = snapshot.Record.ContentName } },
+            ["status"] = new JsonObject { ["boundVolumeSnapshotContentName"] = snapshot.Record.ContentName, ["readyToUse"] = true },
+        });
+        await _cluster.MergePatchAsync(VolumeSnapshotApi.VolumeSnapshotContents, null, snapshot.Record.ContentName!, new JsonObject
+        {
+            ["spec"] = new JsonObject { ["volumeSnapshotRef"] = new JsonObject { ["namespace"] = "shop", ["name"] = "someone-elses", ["uid"] = "u-1" } },
+        });
+
+        var (verified, _) = await VerifyAsync(record);
+
+        Assert.Equal(BackupStatus.VerificationFailed, verified.Status);
+        var error = Assert.Single(verified.Verification!.Errors);
+        Assert.Contains("whose volumeSnapshotRef names another object", error.Message, StringComparison.Ordinal);
+        Assert.Equal("shop/someone-elses (uid u-1)", error.Found);
+    }
+
+    [Fact]
     public async Task Verify_SnapshotDeleted_ContentHoldsAnotherHandle_Fails()
     {
         var (record, snapshot) = await BackUpWithSnapshotAsync(deletionPolicy: "Retain");
