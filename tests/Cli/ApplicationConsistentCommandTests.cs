@@ -60,10 +60,10 @@ public sealed class ApplicationConsistentCommandTests(ArchivingPostgresServer ar
         Assert.NotNull(online["stopLsn"]);
     }
 
-    private const string HookedPolicy = """
-          - name: nightly
-            clusters: [prod]
-            schedule: "30 2 * * *"
+    /// <summary><see cref="Policy"/> with a hook pair on the database's pod around its snapshots.</summary>
+    private static readonly string HookedPolicy = Policy.Replace("""
+            scope: { includeNamespaces: [db] }
+        """, """
             scope: { includeNamespaces: [db] }
             volumes:
               mode: snapshot
@@ -72,16 +72,7 @@ public sealed class ApplicationConsistentCommandTests(ArchivingPostgresServer ar
                   namespace: db
                   pre: [{command: ["strata-test-hook", "pre"], onError: Fail}]
                   post: [{command: ["strata-test-hook", "post"], onError: Fail}]
-            databases:
-              - name: main
-                namespace: db
-                pod: postgres-0
-                container: postgres
-                passwordSecret: { name: pg-auth, key: password }
-                databases: [postgres]
-                consistency: application
-                volumes: [pgdata]
-        """;
+        """, StringComparison.Ordinal);
 
     /// <summary>
     /// The whole order against the real server, read from the server itself at each step: the pod's pre hook runs with no
